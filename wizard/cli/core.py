@@ -1,0 +1,200 @@
+"""Core commands: build, init, catalog."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from wizard.errors import UserError
+
+FORMATS = ("json", "cloudformation", "cloudformation-json")
+LEVELS = ("List", "Read", "Write", "Tagging", "Permissions management")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("build", help="compose the role from a spec and export it")
+    p.add_argument("spec", help="role spec (YAML)")
+    p.add_argument("--format", "-f", choices=FORMATS, default="json")
+    p.add_argument("--out", "-o", help="write to FILE (atomically) instead of standard output")
+    p.add_argument("--account", help="account id where the spec leaves it open")
+    p.add_argument("--region", help="region where the spec leaves it open")
+    p.set_defaults(handler=cmd_build)
+
+    p = sub.add_parser("init", help="write a commented example spec to start from")
+    p.add_argument("path", nargs="?", default="role.yaml")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("catalog", help="look up resource kinds and IAM actions")
+    csub = p.add_subparsers(dest="catalog_command", metavar="WHAT", required=True)
+    k = csub.add_parser("kinds", help="the resource kinds and their access profiles")
+    k.add_argument("--format", choices=("text", "json"), default="text")
+    k.set_defaults(handler=cmd_catalog_kinds)
+    a = csub.add_parser("actions", help="a service's actions from the AWS IAM reference")
+    a.add_argument("service", help="service prefix, such as dynamodb")
+    a.add_argument("--level", choices=LEVELS, help="only this access level")
+    a.add_argument("--resource-type", help="only actions on this resource type (e.g. table)")
+    a.add_argument("--format", choices=("text", "json"), default="text")
+    a.set_defaults(handler=cmd_catalog_actions)
+
+
+def load_and_compose(path: str, account: str | None = None, region: str | None = None):
+    """Load a spec file (with --account/--region filling open values) and compose its bundle."""
+    from wizard.policy.compose import compose
+    from wizard.spec import ACCOUNT_RE, REGION_RE, load_spec
+
+    spec, ctx = load_spec(path)
+    if account is not None:
+        if not ACCOUNT_RE.fullmatch(account):
+            raise UserError(f"--account {account!r} must be 12 digits")
+        if spec.account and spec.account != account:
+            raise UserError(f"--account {account} contradicts the spec's account {spec.account}")
+        spec.account = account
+    if region is not None:
+        if not REGION_RE.fullmatch(region):
+            raise UserError(f"--region {region!r} is not an AWS region name such as us-east-1")
+        if spec.region and spec.region != region:
+            raise UserError(f"--region {region} contradicts the spec's region {spec.region}")
+        spec.region = region
+    return spec, compose(spec, ctx)
+
+
+def write_output(text: str, out: str | None) -> None:
+    if out is None:
+        sys.stdout.write(text)
+        return
+    from wizard.atomic import write_text_atomic
+
+    try:
+        write_text_atomic(out, text)
+    except OSError as exc:
+        raise UserError(f"cannot write: {exc.strerror}", where=out) from None
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from wizard.export import export
+
+    _spec, bundle = load_and_compose(args.spec, args.account, args.region)
+    write_output(export(bundle, args.format), args.out)
+    if args.out:
+        print(f"wrote {args.format} for role {bundle.role_name} to {args.out}", file=sys.stderr)
+    return 0
+
+
+EXAMPLE_SPEC = """\
+# A lambda-role-wizard role spec. Build it with:
+#   role-wizard build role.yaml --format cloudformation
+function: orders-api            # the Lambda function's name (required)
+account: "123456789012"         # optional, 12 digits, quoted; CloudFormation fills it when left out
+region: us-east-1               # optional; CloudFormation fills it when left out
+partition: aws                  # aws | aws-cn | aws-us-gov
+role:
+  name: orders-api-role         # default: <function>-role
+  path: /
+  description: Orders API function role
+  tags: {team: payments}
+boundary: envelope              # envelope | strict | none | an existing policy's ARN
+logs: true                      # write to the function's own log group
+tracing: false                  # send traces to X-Ray
+vpc: false                      # the function runs in a VPC
+deployer: true                  # also emit a deployer policy (iam:PassRole for this role only)
+managed_policies: []            # AWS managed policies to attach, by name or ARN
+resources:                      # what the function touches; `role-wizard catalog kinds` lists kinds
+  - {kind: dynamodb-table, name: Orders, access: read-write}
+  - {kind: s3-prefix, bucket: uploads, prefix: incoming/, access: read}
+  - {kind: sqs-queue, name: orders-events, access: consume}
+  - {kind: secretsmanager-secret, name: orders/db, access: read}
+"""
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from wizard.atomic import write_text_atomic
+
+    path = Path(args.path)
+    if path.exists() and not args.force:
+        raise UserError("already exists; pass --force to overwrite it", where=str(path))
+    try:
+        write_text_atomic(path, EXAMPLE_SPEC)
+    except OSError as exc:
+        raise UserError(f"cannot write: {exc.strerror}", where=str(path)) from None
+    print(f"wrote an example spec to {path}; build it with: role-wizard build {path}")
+    return 0
+
+
+def cmd_catalog_kinds(args: argparse.Namespace) -> int:
+    from wizard.catalog.kinds import catalog
+
+    cat = catalog()
+    if args.format == "json":
+        out = [
+            {
+                "kind": name,
+                "title": kind.title,
+                "service": kind.service,
+                "fields": list(kind.fields),
+                "arn": kind.arn,
+                "default_access": kind.default_access,
+                "profiles": {p: prof.summary for p, prof in kind.profiles.items()},
+            }
+            for name, kind in cat.kinds.items()
+        ]
+        print(json.dumps(out, indent=2))
+        return 0
+    width = max(len(n) for n in cat.kinds)
+    for name, kind in cat.kinds.items():
+        print(f"{name:<{width}}  {kind.title}")
+        fields = ", ".join(("arn", *kind.fields)) if kind.arn else "actions, resources"
+        print(f"{'':<{width}}  fields: {fields}")
+        for pname, prof in kind.profiles.items():
+            mark = "*" if pname == kind.default_access else " "
+            print(f"{'':<{width}}  {mark} {pname}: {prof.summary}")
+    return 0
+
+
+def cmd_catalog_actions(args: argparse.Namespace) -> int:
+    from wizard.catalog.reference import reference
+
+    ref = reference()
+    svc = ref.service(args.service)
+    if svc is None:
+        raise UserError(f"unknown service {args.service!r} in the IAM reference")
+    rtype = None
+    if args.resource_type:
+        rtype = svc.resource_type(args.resource_type)
+        if rtype is None:
+            known = ", ".join(sorted(r.name for r in svc.resource_types.values()))
+            raise UserError(
+                f"{svc.key} has no resource type {args.resource_type!r} (types: {known})"
+            )
+    rows = []
+    for action in sorted(svc.actions.values(), key=lambda a: a.name):
+        if args.level and action.access_level != args.level:
+            continue
+        types = [r.name for r in action.resource_types]
+        if rtype and rtype.name not in types:
+            continue
+        rows.append(action)
+    if args.format == "json":
+        print(
+            json.dumps(
+                [
+                    {
+                        "action": a.full_name,
+                        "access_level": a.access_level,
+                        "resource_types": [r.name for r in a.resource_types],
+                        "description": a.description,
+                    }
+                    for a in rows
+                ],
+                indent=2,
+            )
+        )
+        return 0
+    width = max((len(a.full_name) for a in rows), default=0)
+    for a in rows:
+        types = ", ".join(r.name for r in a.resource_types) or "*"
+        print(f"{a.full_name:<{width}}  {a.access_level:<22}  [{types}]  {a.description}")
+    print(f"{len(rows)} actions", file=sys.stderr)
+    return 0

@@ -1,0 +1,412 @@
+"""The composer: a role spec -> a least-privilege role bundle.
+
+Every statement comes from a reviewed catalog template, filled with the spec's own names and
+ARNs. Resources are never broadened: quotas are met by merging statements that share their
+actions or their resources exactly, and a spec that still does not fit is refused.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from wizard.bundle import Document, NamedPolicy, RoleBundle
+from wizard.catalog.kinds import Catalog, StatementTemplate, catalog, render
+from wizard.catalog.reference import Reference, reference, wildcard_regex
+from wizard.errors import UserError
+from wizard.policy.quotas import (
+    INLINE_AGGREGATE_LIMIT,
+    MANAGED_LIMIT,
+    TRUST_LIMIT,
+    policy_size,
+)
+from wizard.spec import (
+    OPEN_ACCOUNT,
+    OPEN_REGION,
+    ResolvedResource,
+    RoleSpec,
+    SpecContext,
+    check_managed_policies,
+    resolve_resources,
+)
+
+VERSION = "2012-10-17"
+LAMBDA_PRINCIPAL = "lambda.amazonaws.com"
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One action on one resource, under one condition, from one catalog statement."""
+
+    sid: str
+    action: str
+    resource: str
+    condition: str  # canonical JSON of the Condition block, "" for none
+
+
+def _condition_json(condition: dict | None) -> str:
+    return json.dumps(condition, sort_keys=True) if condition else ""
+
+
+def _template_grants(
+    template: StatementTemplate, values: dict[str, str], extra_condition: dict | None = None
+) -> Iterable[Grant]:
+    condition = None
+    if template.condition:
+        condition = {
+            op: {
+                key: _one_or_list([render(v, values) for v in vals]) for key, vals in block.items()
+            }
+            for op, block in template.condition.items()
+        }
+    if extra_condition:
+        condition = {**(condition or {})}
+        for op, block in extra_condition.items():
+            condition[op] = {**condition.get(op, {}), **block}
+    cond = _condition_json(condition)
+    for resource in template.resources:
+        arn = render(resource, values)
+        for action in template.actions:
+            yield Grant(template.sid, action, arn, cond)
+
+
+def _one_or_list(values: list[str]) -> str | list[str]:
+    return values[0] if len(values) == 1 else values
+
+
+def _via_condition(resolved: ResolvedResource) -> dict | None:
+    via = [v for v in resolved.values.get("via", "").split(",") if v]
+    if not via:
+        return None
+    region = resolved.values.get("Region", OPEN_REGION)
+    services = sorted(f"{svc}.{region}.amazonaws.com" for svc in via)
+    return {"StringEquals": {"kms:ViaService": _one_or_list(services)}}
+
+
+def resource_grants(resolved: ResolvedResource) -> list[Grant]:
+    """The grants one chosen resource needs for its access profile."""
+    if resolved.kind_name == "custom":
+        sid = "Custom" + str(resolved.index + 1)
+        return [
+            Grant(sid, action, resource, "")
+            for resource in resolved.custom_resources
+            for action in resolved.custom_actions
+        ]
+    profile = resolved.kind.profiles[resolved.access]
+    grants: list[Grant] = []
+    for template in profile.statements:
+        if not template.applies(set(resolved.flags)):
+            continue
+        extra = _via_condition(resolved) if template.via_service else None
+        grants.extend(_template_grants(template, resolved.values, extra))
+    return grants
+
+
+def _spec_values(spec: RoleSpec) -> dict[str, str]:
+    return {
+        "Partition": spec.partition,
+        "Region": spec.region or OPEN_REGION,
+        "Account": spec.account or OPEN_ACCOUNT,
+    }
+
+
+def role_arn(spec: RoleSpec) -> str:
+    return f"arn:{spec.partition}:iam::{spec.account or OPEN_ACCOUNT}:role{spec.role.path}{spec.role_name}"
+
+
+def function_arn(spec: RoleSpec) -> str:
+    v = _spec_values(spec)
+    return f"arn:{v['Partition']}:lambda:{v['Region']}:{v['Account']}:function:{spec.function}"
+
+
+def identity_grants(spec: RoleSpec, resolved: list[ResolvedResource], cat: Catalog) -> list[Grant]:
+    grants: list[Grant] = []
+    values = _spec_values(spec)
+    if spec.logs:
+        log_group = {**values, "name": f"/aws/lambda/{spec.function}"}
+        log_group["arn"] = render(cat.kinds["log-group"].arn or "", log_group)
+        for template in cat.kinds["log-group"].profiles["write"].statements:
+            grants.extend(_template_grants(template, log_group))
+    for feature, enabled in (("tracing", spec.tracing), ("vpc", spec.vpc)):
+        if enabled:
+            for template in cat.features[feature].statements:
+                grants.extend(_template_grants(template, values))
+    for item in resolved:
+        grants.extend(resource_grants(item))
+    return grants
+
+
+def _action_key(action: str) -> str:
+    return action.lower()
+
+
+def _statement(
+    sid: str, actions: Iterable[str], resources: Iterable[str], condition: str
+) -> Document:
+    acts = sorted(set(actions), key=lambda a: (a.split(":")[0].lower(), a.lower()))
+    res = sorted(set(resources))
+    st: Document = {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Action": acts[0] if len(acts) == 1 else acts,
+        "Resource": res[0] if len(res) == 1 else res,
+    }
+    if condition:
+        st["Condition"] = json.loads(condition)
+    return st
+
+
+def group_statements(grants: list[Grant], *, merge_resources: bool = False) -> list[Document]:
+    """Statements grouped by identical action sets, in the order the grants came.
+
+    Each statement is the full product of its actions and resources, so grouping never grants
+    a pair that was not asked for. With ``merge_resources``, statements that share the same
+    resources and condition are merged too (still exact).
+    """
+    # (resource, condition) -> actions, remembering first sid and first position
+    per_resource: dict[tuple[str, str], dict[str, str]] = {}
+    first_sid: dict[tuple[str, str], str] = {}
+    for g in grants:
+        key = (g.resource, g.condition)
+        per_resource.setdefault(key, {}).setdefault(_action_key(g.action), g.action)
+        first_sid.setdefault(key, g.sid)
+    # (actions, condition) -> resources
+    groups: dict[tuple[frozenset[str], str], list[str]] = {}
+    group_sid: dict[tuple[frozenset[str], str], str] = {}
+    for (resource, condition), actions in per_resource.items():
+        gkey = (frozenset(actions.values()), condition)
+        groups.setdefault(gkey, []).append(resource)
+        group_sid.setdefault(gkey, first_sid[(resource, condition)])
+    items = [(group_sid[k], set(k[0]), set(v), k[1]) for k, v in groups.items()]
+    if merge_resources:
+        merged: dict[tuple[frozenset[str], str], tuple[str, set[str], set[str], str]] = {}
+        for sid, actions, resources, condition in items:
+            mkey = (frozenset(resources), condition)
+            if mkey in merged:
+                merged[mkey][1].update(actions)
+            else:
+                merged[mkey] = (sid, set(actions), set(resources), condition)
+        items = list(merged.values())
+    used: dict[str, int] = {}
+    statements = []
+    for sid, actions, resources, condition in items:
+        used[sid] = used.get(sid, 0) + 1
+        unique = sid if used[sid] == 1 else f"{sid}{used[sid]}"
+        statements.append(_statement(unique, actions, resources, condition))
+    return statements
+
+
+def _document(statements: list[Document]) -> Document:
+    return {"Version": VERSION, "Statement": statements}
+
+
+def trust_policy(spec: RoleSpec) -> Document:
+    statement: Document = {
+        "Sid": "LambdaAssumeRole",
+        "Effect": "Allow",
+        "Principal": {"Service": LAMBDA_PRINCIPAL},
+        "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"aws:SourceAccount": spec.account or OPEN_ACCOUNT}},
+    }
+    return _document([statement])
+
+
+# --------------------------------------------------------------------------- boundary
+
+
+def _needs_star(action: str, ref: Reference) -> bool:
+    found = ref.expand(action)
+    return bool(found) and all(not a.supports_resource_level for a in found)
+
+
+def catalog_actions(cat: Catalog) -> set[str]:
+    """Every action a catalog profile or feature can grant: the envelope's vocabulary."""
+    out: set[str] = set()
+    profiles = [p for kind in cat.kinds.values() for p in kind.profiles.values()]
+    for profile in [*profiles, *cat.features.values()]:
+        for template in profile.statements:
+            out.update(template.actions)
+    return out
+
+
+def envelope_boundary(
+    spec: RoleSpec, grants: list[Grant], cat: Catalog, ref: Reference
+) -> Document:
+    """Allow the services and access levels the function uses, inside its account and region;
+    deny privilege escalation outright.
+
+    For each service and access level the identity policy uses, the envelope allows every
+    catalog action of that service and level (so a function that reads one table may later
+    read another without a new boundary), on that service's resources in the account and
+    region only (S3, whose ARNs carry neither: the buckets the function uses).
+    """
+    values = _spec_values(spec)
+    used: dict[str, set[str]] = {}  # service -> access levels
+    actions: dict[str, set[str]] = {}  # service -> actions allowed on resources
+    star: set[str] = set()  # actions that support no resource-level permission
+    buckets: set[str] = set()
+    for g in grants:
+        for action in ref.expand(g.action):
+            used.setdefault(action.service, set()).add(action.access_level)
+            target = actions.setdefault(action.service, set())
+            (target if action.supports_resource_level else star).add(action.full_name)
+        if g.resource.startswith(f"arn:{spec.partition}:s3:::"):
+            buckets.add(g.resource.split(":::", 1)[1].split("/", 1)[0])
+    for name in catalog_actions(cat):
+        action = ref.action(name)
+        if action and action.access_level in used.get(action.service, ()):
+            target = actions.setdefault(action.service, set())
+            (target if action.supports_resource_level else star).add(action.full_name)
+    statements: list[Document] = []
+    for service in sorted(actions):
+        if not actions[service]:
+            continue
+        if service == "s3":
+            resources = [
+                r
+                for b in sorted(buckets)
+                for r in (f"arn:{spec.partition}:s3:::{b}", f"arn:{spec.partition}:s3:::{b}/*")
+            ]
+        else:
+            resources = [
+                f"arn:{values['Partition']}:{service}:{values['Region']}:{values['Account']}:*"
+            ]
+        if not resources:
+            continue
+        sid = "Allow" + re.sub(r"[^A-Za-z0-9]", "", service.title()) + "InAccount"
+        statements.append(_statement(sid, actions[service], resources, ""))
+    if star:
+        statements.append(_statement("AllowActionsWithoutResourceTypes", star, ["*"], ""))
+    for template in cat.envelope_denies:
+        statements.append(
+            {
+                "Sid": template.sid,
+                "Effect": "Deny",
+                "Action": list(template.actions)
+                if len(template.actions) > 1
+                else template.actions[0],
+                "Resource": "*",
+            }
+        )
+    return _document(statements)
+
+
+def strict_boundary(identity: list[Document]) -> Document:
+    return _document([dict(st) for st in identity])
+
+
+# --------------------------------------------------------------------------- bundle
+
+
+def _fit_identity(spec: RoleSpec, grants: list[Grant]) -> list[Document]:
+    statements = group_statements(grants)
+    if policy_size(_document(statements)) > INLINE_AGGREGATE_LIMIT:
+        statements = group_statements(grants, merge_resources=True)
+    size = policy_size(_document(statements))
+    if size > INLINE_AGGREGATE_LIMIT:
+        raise UserError(
+            f"the identity policy needs {size:,} characters, {size - INLINE_AGGREGATE_LIMIT:,} over "
+            f"IAM's {INLINE_AGGREGATE_LIMIT:,}-character limit for a role's inline policies, even "
+            "with statements merged; split the function or use prefixes that cover several resources"
+        )
+    return statements
+
+
+def _check_custom(resolved: list[ResolvedResource], ref: Reference, ctx: SpecContext) -> None:
+    for item in resolved:
+        for j, action in enumerate(item.custom_actions):
+            service = action.split(":")[0]
+            where = ctx.where(("resources", item.index, "actions", j))
+            if not ref.has_service(service):
+                raise UserError(
+                    f"resources[{item.index}].actions[{j}]: unknown service {service!r}",
+                    where=where,
+                )
+            if not ref.expand(action):
+                raise UserError(
+                    f"resources[{item.index}].actions[{j}]: unknown action {action!r}", where=where
+                )
+        for j, resource in enumerate(item.custom_resources):
+            if resource == "*" and not all(_needs_star(a, ref) for a in item.custom_actions):
+                where = ctx.where(("resources", item.index, "resources", j))
+                raise UserError(
+                    f"resources[{item.index}].resources[{j}]: '*' is only for actions that support "
+                    "no resource-level permission; name the resources' ARNs",
+                    where=where,
+                )
+
+
+def _check_envelope(grants: list[Grant], spec: RoleSpec, ctx: SpecContext, cat: Catalog) -> None:
+    for template in cat.envelope_denies:
+        rxs = [wildcard_regex(a, ignore_case=True) for a in template.actions]
+        for g in grants:
+            if any(rx.match(g.action) for rx in rxs):
+                raise UserError(
+                    f"boundary: {g.action} is denied by the envelope boundary "
+                    f"({template.sid}); choose boundary: strict or none, or drop the action",
+                    where=ctx.where(("boundary",)),
+                )
+
+
+def compose(spec: RoleSpec, ctx: SpecContext | None = None) -> RoleBundle:
+    """Spec -> bundle: trust policy, identity policy, boundary and deployer policy."""
+    ctx = ctx or SpecContext()
+    cat = catalog()
+    ref = reference()
+    resolved = resolve_resources(spec, ctx, cat)
+    _check_custom(resolved, ref, ctx)
+    managed = check_managed_policies(spec, ctx)
+    grants = identity_grants(spec, resolved, cat)
+    policies: list[NamedPolicy] = []
+    identity: list[Document] = []
+    if grants:
+        identity = _fit_identity(spec, grants)
+        policies.append(NamedPolicy(f"{spec.function}-access"[:128], _document(identity)))
+    trust = trust_policy(spec)
+    if policy_size(trust) > TRUST_LIMIT:  # pragma: no cover - a fixed two-key document
+        raise UserError("the trust policy is over IAM's 2,048-character limit")
+    boundary = None
+    boundary_arn = None
+    if spec.boundary == "envelope":
+        _check_envelope(grants, spec, ctx, cat)
+        boundary = envelope_boundary(spec, grants, cat, ref)
+    elif spec.boundary == "strict" and identity:
+        boundary = strict_boundary(identity)
+    elif spec.boundary not in ("strict", "none"):
+        boundary_arn = spec.boundary
+    boundary_policy = None
+    if boundary is not None:
+        size = policy_size(boundary)
+        if size > MANAGED_LIMIT:
+            raise UserError(
+                f"the {spec.boundary} boundary needs {size:,} characters, {size - MANAGED_LIMIT:,} "
+                f"over IAM's {MANAGED_LIMIT:,}-character limit for a managed policy; "
+                "use boundary: none or an existing boundary's ARN",
+                where=ctx.where(("boundary",)),
+            )
+        boundary_policy = NamedPolicy(f"{spec.role_name}-boundary"[:128], boundary)
+    deployer = None
+    if spec.deployer:
+        values = {
+            **_spec_values(spec),
+            "role_arn": role_arn(spec),
+            "function_arn": function_arn(spec),
+        }
+        statements = []
+        for template in cat.deployer.statements:
+            statements.extend(group_statements(list(_template_grants(template, values))))
+        deployer = NamedPolicy(f"{spec.role_name}-deployer"[:128], _document(statements))
+    return RoleBundle(
+        role_name=spec.role_name,
+        path=spec.role.path,
+        description=spec.role.description,
+        assume_role_policy=trust,
+        policies=policies,
+        managed_policy_arns=managed,
+        boundary=boundary_policy,
+        boundary_arn=boundary_arn,
+        deployer=deployer,
+        tags=dict(spec.role.tags),
+    )

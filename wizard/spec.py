@@ -1,0 +1,573 @@
+"""The role spec: what the user chose. The file format (``role.yaml``) and the one model every
+front end produces and every back end reads.
+
+Loading keeps the YAML line of every value, so a bad spec is refused with
+``FILE:LINE: where: what`` and never a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from wizard.catalog.kinds import Catalog, Kind, catalog, catalogs_dir, render
+from wizard.errors import UserError
+
+PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
+ACCOUNT_RE = re.compile(r"^\d{12}$")
+REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
+FUNCTION_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+ROLE_NAME_RE = re.compile(r"^[\w+=,.@-]{1,64}$")
+ROLE_PATH_RE = re.compile(r"^/([\x21-\x7e]*/)?$")
+POLICY_ARN_RE = re.compile(
+    r"^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}|aws):policy/([\x21-\x7e]+/)?[\w+=,.@-]{1,128}$"
+)
+ARN_RE = re.compile(r"^arn:(aws|aws-cn|aws-us-gov):([a-z0-9-]+):([a-z0-9-]*):(\d{12}|aws)?:(.+)$")
+
+# Open values in composed policies: CloudFormation's pseudo parameters (Fn::Sub syntax).
+OPEN_ACCOUNT = "${AWS::AccountId}"
+OPEN_REGION = "${AWS::Region}"
+
+BoundaryChoice = str  # envelope | strict | none | a policy ARN
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class RoleOptions(_Model):
+    name: str | None = None
+    path: str = "/"
+    description: str | None = Field(default=None, max_length=1000)
+    tags: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str | None) -> str | None:
+        if value is not None and not ROLE_NAME_RE.fullmatch(value):
+            raise ValueError(
+                f"role name {value!r} must be 1-64 characters of letters, digits and +=,.@_-"
+            )
+        return value
+
+    @field_validator("path")
+    @classmethod
+    def _path(cls, value: str) -> str:
+        if len(value) > 512 or not ROLE_PATH_RE.fullmatch(value):
+            raise ValueError(
+                f"role path {value!r} must start and end with / (at most 512 characters)"
+            )
+        return value
+
+    @field_validator("tags", mode="before")
+    @classmethod
+    def _tags(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        if len(value) > 50:
+            raise ValueError(f"a role takes at most 50 tags, not {len(value)}")
+        out = {}
+        for key, val in value.items():
+            key, val = str(key), "" if val is None else str(val)
+            if not 1 <= len(key) <= 128 or key.lower().startswith("aws:"):
+                raise ValueError(
+                    f"tag key {key!r} must be 1-128 characters and not start with aws:"
+                )
+            if len(val) > 256:
+                raise ValueError(f"tag {key!r}: the value is longer than 256 characters")
+            out[key] = val
+        return out
+
+
+class ResourceEntry(BaseModel):
+    """One chosen resource: a kind, an access profile, and the kind's fields or a full ARN."""
+
+    model_config = ConfigDict(extra="allow", validate_assignment=True)
+
+    kind: str
+    access: str | None = None
+    arn: str | None = None
+    actions: list[str] | None = None
+    resources: list[str] | None = None
+
+    def field_values(self) -> dict[str, str]:
+        """The kind-specific fields given (``name``, ``bucket``, ``prefix`` ...)."""
+        extra = self.model_extra or {}
+        return {k: ("" if v is None else str(v)) for k, v in extra.items()}
+
+
+class RoleSpec(_Model):
+    function: str
+    account: str | None = None
+    region: str | None = None
+    partition: Literal["aws", "aws-cn", "aws-us-gov"] = "aws"
+    role: RoleOptions = Field(default_factory=RoleOptions)
+    boundary: BoundaryChoice = "envelope"
+    logs: bool = True
+    tracing: bool = False
+    vpc: bool = False
+    deployer: bool = True
+    managed_policies: list[str] = Field(default_factory=list)
+    resources: list[ResourceEntry] = Field(default_factory=list)
+
+    @field_validator("function")
+    @classmethod
+    def _function(cls, value: str) -> str:
+        if not FUNCTION_RE.fullmatch(value):
+            raise ValueError(
+                f"function name {value!r} must be 1-64 characters of letters, digits, - and _"
+            )
+        return value
+
+    @field_validator("account", mode="before")
+    @classmethod
+    def _account(cls, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            raise ValueError(
+                'quote the account id ("012345678901"): as a number it loses leading zeros'
+            )
+        if value is not None and not (isinstance(value, str) and ACCOUNT_RE.fullmatch(value)):
+            raise ValueError(f"account {value!r} must be 12 digits")
+        return value
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, value: str | None) -> str | None:
+        if value is not None and not REGION_RE.fullmatch(value):
+            raise ValueError(f"region {value!r} is not an AWS region name such as us-east-1")
+        return value
+
+    @field_validator("boundary")
+    @classmethod
+    def _boundary(cls, value: str) -> str:
+        if value in ("envelope", "strict", "none") or POLICY_ARN_RE.fullmatch(value):
+            return value
+        raise ValueError(
+            f"boundary {value!r} must be envelope, strict, none or a policy ARN "
+            "(arn:aws:iam::123456789012:policy/NAME)"
+        )
+
+    @model_validator(mode="after")
+    def _role_name_fits(self) -> RoleSpec:
+        return self
+
+    @property
+    def role_name(self) -> str:
+        return self.role.name or f"{self.function}-role"[:64]
+
+    def dump(self) -> dict[str, Any]:
+        """The spec as plain data for YAML, with defaults left out."""
+        data = self.model_dump(mode="json", exclude_defaults=True)
+        data["function"] = self.function
+        if self.resources:
+            data["resources"] = [
+                {k: v for k, v in r.model_dump(mode="json").items() if v is not None}
+                for r in self.resources
+            ]
+        return data
+
+
+# --------------------------------------------------------------------------- resolution
+
+
+@dataclass(frozen=True)
+class ResolvedResource:
+    """A resource entry checked against the catalog, with every template value filled."""
+
+    index: int
+    kind_name: str
+    kind: Kind
+    access: str
+    values: dict[str, str]
+    flags: frozenset[str]
+    custom_actions: tuple[str, ...] = ()
+    custom_resources: tuple[str, ...] = ()
+
+    @property
+    def arn(self) -> str:
+        return self.values.get("arn", "")
+
+    @property
+    def label(self) -> str:
+        if self.kind_name == "custom":
+            return "custom: " + ", ".join(self.custom_actions)
+        for key in ("name", "table", "bucket", "id"):
+            if self.values.get(key):
+                extra = self.values.get("prefix", "")
+                return f"{self.kind_name} {self.values[key]}{('/' + extra) if extra and key == 'bucket' else ''}"
+        return f"{self.kind_name} {self.arn}"
+
+
+@dataclass
+class SpecContext:
+    """Where the spec came from, for messages that name the file and line."""
+
+    source: str = "<spec>"
+    lines: dict[tuple[Any, ...], int] = field(default_factory=dict)
+
+    def where(self, loc: tuple[Any, ...]) -> str:
+        loc = tuple(loc)
+        while loc and loc not in self.lines:
+            loc = loc[:-1]
+        line = self.lines.get(loc)
+        return f"{self.source}:{line}" if line else self.source
+
+
+def dotted(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def resolve_resources(
+    spec: RoleSpec, ctx: SpecContext | None = None, cat: Catalog | None = None
+) -> list[ResolvedResource]:
+    """Check every resource entry against the catalog and fill its template values."""
+    ctx = ctx or SpecContext()
+    cat = cat or catalog()
+    return [_resolve(spec, i, entry, ctx, cat) for i, entry in enumerate(spec.resources)]
+
+
+def _fail(ctx: SpecContext, loc: tuple[Any, ...], message: str) -> UserError:
+    return UserError(f"{dotted(loc)}: {message}", where=ctx.where(loc))
+
+
+def _resolve(
+    spec: RoleSpec, i: int, entry: ResourceEntry, ctx: SpecContext, cat: Catalog
+) -> ResolvedResource:
+    base = ("resources", i)
+    if entry.kind not in cat.kinds:
+        raise _fail(
+            ctx, (*base, "kind"), f"unknown kind {entry.kind!r} (known: {', '.join(cat.kinds)})"
+        )
+    kind = cat.kinds[entry.kind]
+    access = entry.access or kind.default_access
+    if access not in kind.profiles:
+        raise _fail(
+            ctx,
+            (*base, "access"),
+            f"unknown access profile {access!r} for {entry.kind} "
+            f"(profiles: {', '.join(kind.profiles)})",
+        )
+    given = entry.field_values()
+    unknown = sorted(set(given) - set(kind.fields))
+    if unknown:
+        allowed = ", ".join(["arn", *kind.fields]) if kind.arn else ", ".join(kind.fields)
+        raise _fail(
+            ctx,
+            (*base, unknown[0]),
+            f"unknown field {unknown[0]!r} for kind {entry.kind} (fields: {allowed or 'actions, resources'})",
+        )
+    if entry.kind == "custom":
+        return _resolve_custom(spec, i, entry, kind, access, ctx)
+    if entry.actions is not None or entry.resources is not None:
+        raise _fail(
+            ctx,
+            (*base, "actions" if entry.actions is not None else "resources"),
+            f"actions and resources belong to kind custom, not {entry.kind}",
+        )
+
+    values: dict[str, str] = {"Partition": spec.partition}
+    if spec.region:
+        values["Region"] = spec.region
+    if spec.account:
+        values["Account"] = spec.account
+    fields = dict(given)
+    if entry.arn is not None:
+        parsed = kind.parse_arn(entry.arn)
+        if parsed is None or not ARN_RE.fullmatch(entry.arn):
+            forms = " or ".join(kind.parse_forms)
+            raise _fail(
+                ctx, (*base, "arn"), f"{entry.arn!r} is not an ARN of a {kind.title} ({forms})"
+            )
+        for key, label, mine in (
+            ("Partition", "partition", spec.partition),
+            ("Region", "region", spec.region),
+            ("Account", "account", spec.account),
+        ):
+            theirs = parsed.get(key)
+            if theirs and mine and theirs != mine:
+                raise _fail(
+                    ctx,
+                    (*base, "arn"),
+                    f"the ARN's {label} {theirs!r} contradicts the spec's {label} {mine!r}",
+                )
+            if key in parsed and not theirs and key != "Partition" and kind.service != "s3":
+                raise _fail(ctx, (*base, "arn"), f"the ARN {entry.arn!r} has no {label}")
+            if theirs:
+                values[key] = theirs
+        derived = _underive(entry.kind, parsed)
+        for name, value in derived.items():
+            if name in fields and fields[name] != value:
+                raise _fail(
+                    ctx,
+                    (*base, name),
+                    f"{name} {fields[name]!r} contradicts the ARN's {name} {value!r}",
+                )
+            fields[name] = value
+    for name, fspec in kind.fields.items():
+        value = fields.get(name)
+        if value in (None, ""):
+            if fspec.required and entry.arn is None:
+                raise _fail(
+                    ctx,
+                    base,
+                    f"{entry.kind} needs {name!r} ({fspec.help}) or a full 'arn'",
+                )
+            value = fspec.default or ""
+        if value and not fspec.check(value):
+            raise _fail(ctx, (*base, name), f"{name} {value!r} is not a valid {fspec.help}")
+        fields[name] = value
+    values.setdefault("Region", OPEN_REGION)
+    values.setdefault("Account", OPEN_ACCOUNT)
+    values.update(fields)
+    values.update(_derive(entry.kind, fields))
+    if entry.arn is not None and entry.kind != "s3-prefix":
+        values["arn"] = entry.arn
+    else:
+        values["arn"] = render(kind.arn or "", values)
+    flags = frozenset(k for k, v in values.items() if k in kind.fields and v) | _flags(
+        entry.kind, fields
+    )
+    return ResolvedResource(i, entry.kind, kind, access, values, flags)
+
+
+def _underive(kind: str, parsed: dict[str, str]) -> dict[str, str]:
+    fields = {k: v for k, v in parsed.items() if k not in ("Partition", "Region", "Account")}
+    if kind == "ssm-parameter" and "param" in fields:
+        fields["name"] = "/" + fields.pop("param")
+    return fields
+
+
+def _derive(kind: str, fields: dict[str, str]) -> dict[str, str]:
+    if kind == "ssm-parameter":
+        return {"param": fields.get("name", "").strip("/")}
+    return {}
+
+
+def _flags(kind: str, fields: dict[str, str]) -> frozenset[str]:
+    if kind == "ssm-parameter" and fields.get("name", "").endswith("/"):
+        return frozenset({"path"})
+    return frozenset()
+
+
+def _resolve_custom(
+    spec: RoleSpec, i: int, entry: ResourceEntry, kind: Kind, access: str, ctx: SpecContext
+) -> ResolvedResource:
+    base = ("resources", i)
+    if not entry.actions:
+        raise _fail(ctx, (*base, "actions"), "a custom resource needs a non-empty 'actions' list")
+    if not entry.resources:
+        raise _fail(
+            ctx, (*base, "resources"), "a custom resource needs a non-empty 'resources' list"
+        )
+    for j, action in enumerate(entry.actions):
+        if not re.fullmatch(r"[a-zA-Z0-9-]+:[A-Za-z0-9*?]+", action):
+            raise _fail(
+                ctx, (*base, "actions", j), f"{action!r} is not an action such as ses:SendEmail"
+            )
+        if action == "*" or action.endswith(":*"):
+            raise _fail(
+                ctx,
+                (*base, "actions", j),
+                f"{action!r} grants a whole service; list the actions the function needs",
+            )
+    for j, res in enumerate(entry.resources):
+        if res == "*":
+            continue
+        m = ARN_RE.fullmatch(res)
+        if not m:
+            raise _fail(
+                ctx,
+                (*base, "resources", j),
+                f"{res!r} is not an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE)",
+            )
+        part, _svc, region, account = m.group(1), m.group(2), m.group(3), m.group(4)
+        if part != spec.partition:
+            raise _fail(
+                ctx,
+                (*base, "resources", j),
+                f"the ARN's partition {part!r} contradicts the spec's partition {spec.partition!r}",
+            )
+        if spec.region and region and region != spec.region and "*" not in region:
+            raise _fail(
+                ctx,
+                (*base, "resources", j),
+                f"the ARN's region {region!r} contradicts the spec's region {spec.region!r}",
+            )
+        if spec.account and account and account not in (spec.account, "aws"):
+            raise _fail(
+                ctx,
+                (*base, "resources", j),
+                f"the ARN's account {account!r} contradicts the spec's account {spec.account!r}",
+            )
+    return ResolvedResource(
+        i,
+        "custom",
+        kind,
+        access,
+        {"Partition": spec.partition},
+        frozenset(),
+        tuple(entry.actions),
+        tuple(entry.resources),
+    )
+
+
+# --------------------------------------------------------------------------- YAML
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _walk(
+    node: yaml.Node, loader: yaml.SafeLoader, path: tuple[Any, ...], lines: dict, source: str
+) -> Any:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = _walk(key_node, loader, (*path, "<key>"), {}, source)
+            if not isinstance(key, str | int | float | bool) or key is None:
+                raise UserError(
+                    f"{dotted(path) or 'top level'}: a key must be text",
+                    where=f"{source}:{key_node.start_mark.line + 1}",
+                )
+            key = str(key) if not isinstance(key, str) else key
+            if key in out:
+                raise UserError(
+                    f"{dotted((*path, key))}: duplicate key {key!r}",
+                    where=f"{source}:{key_node.start_mark.line + 1}",
+                )
+            out[key] = _walk(value_node, loader, (*path, key), lines, source)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _walk(child, loader, (*path, i), lines, source) for i, child in enumerate(node.value)
+        ]
+    return loader.construct_object(node, deep=True)
+
+
+def parse_yaml(text: str, source: str = "<spec>") -> tuple[Any, dict[tuple[Any, ...], int]]:
+    """Parse YAML text into plain data and a map from each value's path to its line."""
+    loader = _LineLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, {}
+        lines: dict[tuple[Any, ...], int] = {}
+        return _walk(node, loader, (), lines, source), lines
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f":{mark.line + 1}" if mark else ""
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise UserError(f"YAML error: {problem}", where=f"{source}{line}") from None
+    except yaml.YAMLError as exc:
+        raise UserError(f"YAML error: {exc}".splitlines()[0], where=source) from None
+    finally:
+        loader.dispose()
+
+
+def spec_from_data(data: Any, ctx: SpecContext) -> RoleSpec:
+    if not isinstance(data, dict):
+        raise UserError(
+            "a role spec is a mapping with at least 'function:' (run `role-wizard init` for an example)",
+            where=ctx.source,
+        )
+    try:
+        return RoleSpec.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            message = f"unknown field {loc[-1]!r}"
+        elif err["type"] == "missing":
+            message = f"{loc[-1]!r} is required"
+        elif err["type"].endswith("_type") or err["type"] in ("literal_error", "bool_parsing"):
+            message = f"{message} (got {err.get('input')!r})"
+        # pydantic adds the union member or model name to some locations; drop non-field parts.
+        loc = tuple(p for p in loc if not (isinstance(p, str) and p[:1].isupper()))
+        where = dotted(loc) or "top level"
+        raise UserError(f"{where}: {message}", where=ctx.where(loc)) from None
+
+
+def load_spec_text(text: str, source: str = "<spec>") -> tuple[RoleSpec, SpecContext]:
+    data, lines = parse_yaml(text, source)
+    ctx = SpecContext(source, lines)
+    spec = spec_from_data(data, ctx)
+    resolve_resources(spec, ctx)  # every resource is checked at load time
+    check_managed_policies(spec, ctx)
+    return spec, ctx
+
+
+def load_spec(path: str | Path) -> tuple[RoleSpec, SpecContext]:
+    """Read, parse and check a spec file; every problem is a UserError naming FILE:LINE."""
+    source = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise UserError("no such file", where=source) from None
+    except IsADirectoryError:
+        raise UserError("is a folder, not a spec file", where=source) from None
+    except OSError as exc:
+        raise UserError(f"cannot read: {exc.strerror}", where=source) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"not UTF-8 text (byte {exc.start})", where=source) from None
+    return load_spec_text(text, source)
+
+
+# --------------------------------------------------------------------------- managed policies
+
+
+def managed_policy_index() -> dict[str, str]:
+    """AWS managed policy name -> its path, for the policies this tool knows."""
+    with open(catalogs_dir() / "managed" / "index.yaml", encoding="utf-8") as handle:
+        return dict(yaml.safe_load(handle))
+
+
+def managed_policy_arn(name_or_arn: str, partition: str = "aws") -> str:
+    if name_or_arn.startswith("arn:"):
+        if not POLICY_ARN_RE.fullmatch(name_or_arn):
+            raise UserError(f"{name_or_arn!r} is not a policy ARN")
+        return name_or_arn
+    index = managed_policy_index()
+    if name_or_arn not in index:
+        raise UserError(
+            f"unknown AWS managed policy {name_or_arn!r}: give its full ARN "
+            f"(known by name: {', '.join(sorted(index))})"
+        )
+    return f"arn:{partition}:iam::aws:policy{index[name_or_arn]}{name_or_arn}"
+
+
+def check_managed_policies(spec: RoleSpec, ctx: SpecContext) -> list[str]:
+    arns = []
+    for i, name in enumerate(spec.managed_policies):
+        try:
+            arns.append(managed_policy_arn(name, spec.partition))
+        except UserError as exc:
+            raise UserError(
+                f"managed_policies[{i}]: {exc.detail}", where=ctx.where(("managed_policies", i))
+            ) from None
+    if len(arns) > 20:
+        raise UserError(
+            "managed_policies: a role takes at most 20 managed policies",
+            where=ctx.where(("managed_policies",)),
+        )
+    return arns
+
+
+def iter_kind_names(cat: Catalog | None = None) -> Iterator[str]:
+    yield from (cat or catalog()).kinds
