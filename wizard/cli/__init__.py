@@ -19,9 +19,13 @@ from wizard.errors import UserError
 # Command modules, in the order their commands appear in --help.
 COMMAND_MODULES = ("wizard.cli.core",)
 OPTIONAL_COMMAND_MODULES = (
-    "wizard.cli.check",
-    "wizard.cli.aws",
-    "wizard.cli.ui",
+    "wizard.cli.validate",  # validate
+    "wizard.cli.evaluate",  # can
+    "wizard.cli.diff",  # diff
+    "wizard.cli.discover",  # discover
+    "wizard.cli.provision",  # plan, apply, audit
+    "wizard.cli.ui",  # the Textual wizard (default command), edit
+    "wizard.cli.plain",  # plain (questionary prompts)
 )
 
 
@@ -74,7 +78,21 @@ def build_parser() -> argparse.ArgumentParser:
                 continue
             raise
         module.register(sub)
+    for subparser in sub.choices.values():
+        add_demo_flag(subparser)
     return parser
+
+
+def add_demo_flag(parser: argparse.ArgumentParser) -> None:
+    """``--demo`` after the command too; SUPPRESS keeps the top-level flag's value."""
+    if any("--demo" in a.option_strings for a in parser._actions):
+        return
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="work on the built-in demo sandbox (no AWS account needed)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,98 @@
+"""One AWS session for a run: credentials, region and endpoint the way the AWS CLI finds them.
+
+``--profile``/``AWS_PROFILE``, ``--region``/``AWS_REGION``/``AWS_DEFAULT_REGION``, the default
+credential chain and ``AWS_ENDPOINT_URL`` (boto3 honours it natively, so a moto server or
+LocalStack works with no special flag). Throttling is left to botocore's ``standard`` retry
+mode. In demo mode the session points at the built-in sandbox and ignores the user's settings.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+import botocore.exceptions
+from botocore.config import Config
+
+from wizard.errors import UserError
+
+OFFLINE_HINT = (
+    "build, validate, can and diff work offline; discover, plan, apply and audit need an AWS "
+    "account (or --demo for the built-in sandbox)"
+)
+RETRY_CONFIG = Config(retries={"mode": "standard", "max_attempts": 8}, connect_timeout=10, read_timeout=60)
+
+
+@dataclass
+class AwsSession:
+    """A boto3 session plus the settings every client of this run shares."""
+
+    session: boto3.Session
+    region: str
+    demo: bool = False
+    endpoint_url: str | None = None
+    config: Config = RETRY_CONFIG
+    _clients: dict[str, Any] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def client(self, service: str) -> Any:
+        """A cached client (botocore clients are thread-safe)."""
+        with self._lock:
+            if service not in self._clients:
+                kwargs: dict[str, Any] = {"region_name": self.region, "config": self.config}
+                if self.endpoint_url:
+                    kwargs["endpoint_url"] = self.endpoint_url
+                self._clients[service] = self.session.client(service, **kwargs)
+            return self._clients[service]
+
+    @functools.cached_property
+    def account(self) -> str:
+        """The caller's account id, from STS."""
+        try:
+            return str(self.client("sts").get_caller_identity()["Account"])
+        except botocore.exceptions.NoCredentialsError:
+            raise UserError(f"no AWS credentials found; {OFFLINE_HINT}") from None
+        except botocore.exceptions.ClientError as exc:
+            raise UserError(f"AWS refused the credentials: {aws_error_message(exc)}") from None
+        except botocore.exceptions.BotoCoreError as exc:
+            raise UserError(f"cannot reach AWS: {exc}") from None
+
+    @property
+    def partition(self) -> str:
+        return self.session.get_partition_for_region(self.region)
+
+
+def aws_error_message(exc: BaseException) -> str:
+    """One line for a botocore error: the code and AWS's message."""
+    if isinstance(exc, botocore.exceptions.ClientError):
+        err = exc.response.get("Error", {})
+        op = getattr(exc, "operation_name", "")
+        code = err.get("Code", "Error")
+        message = err.get("Message", "")
+        return f"{op}: {code}: {message}".strip(": ")
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def make_session(
+    *, profile: str | None = None, region: str | None = None, demo: bool = False
+) -> AwsSession:
+    """The run's session. Demo mode starts (or reuses) the in-process sandbox."""
+    if demo:
+        from wizard.aws.demo import demo_session
+
+        return demo_session(region=region)
+    try:
+        session = boto3.Session(profile_name=profile, region_name=region)
+    except botocore.exceptions.ProfileNotFound:
+        raise UserError(f"AWS profile {profile!r} is not in your AWS config") from None
+    chosen = region or session.region_name
+    if not chosen:
+        raise UserError(
+            "no AWS region: pass --region, set AWS_REGION, or set one in your AWS profile"
+        )
+    if session.get_credentials() is None:
+        raise UserError(f"no AWS credentials found; {OFFLINE_HINT}")
+    return AwsSession(session=session, region=chosen)
