@@ -1,0 +1,524 @@
+"""Policy evaluation, from the IAM User Guide's "Policy evaluation logic",
+"Permissions boundaries", "NotAction", "NotResource", "Resource" and
+"Policy variables" pages."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from wizard.errors import UserError
+from wizard.policy.evaluate import (
+    ALLOWED,
+    EXPLICITLY_DENIED,
+    IMPLICITLY_DENIED,
+    CompiledPolicy,
+    Evaluation,
+    Evaluator,
+    StatementRef,
+    evaluate,
+)
+
+
+def stmt(effect: str = "Allow", action: Any = "*", resource: Any = "*", **extra: Any) -> dict:
+    out: dict[str, Any] = {"Effect": effect}
+    if "not_action" in extra:
+        out["NotAction"] = extra.pop("not_action")
+    else:
+        out["Action"] = action
+    if "not_resource" in extra:
+        out["NotResource"] = extra.pop("not_resource")
+    else:
+        out["Resource"] = resource
+    out.update(extra)
+    return out
+
+
+def doc(*statements: dict, version: str | None = "2012-10-17") -> dict:
+    out: dict[str, Any] = {"Statement": list(statements)}
+    if version is not None:
+        out["Version"] = version
+    return out
+
+
+def decide(action: str, resource: str, *statements: dict, context: Any = None) -> str:
+    return Evaluator([doc(*statements)]).evaluate(action, resource, context).decision
+
+
+BUCKET_OBJ = "arn:aws:s3:::bucket/key"
+
+# --------------------------------------------------------------------------- decisions
+
+
+def test_allow_statement_allows() -> None:
+    assert decide("s3:GetObject", BUCKET_OBJ, stmt(action="s3:GetObject")) == ALLOWED
+
+
+def test_no_policies_is_implicit_deny() -> None:
+    result = Evaluator([]).evaluate("s3:GetObject", BUCKET_OBJ)
+    assert result.decision == IMPLICITLY_DENIED
+    assert result.reason == "no identity policy allows it"
+    assert result.statements == ()
+
+
+def test_unmatched_action_is_implicit_deny() -> None:
+    assert decide("s3:PutObject", BUCKET_OBJ, stmt(action="s3:GetObject")) == IMPLICITLY_DENIED
+
+
+def test_explicit_deny_beats_allow_in_same_policy() -> None:
+    allow = stmt(action="s3:*")
+    deny = stmt("Deny", action="s3:DeleteObject", Sid="NoDelete")
+    assert decide("s3:DeleteObject", BUCKET_OBJ, allow, deny) == EXPLICITLY_DENIED
+
+
+def test_explicit_deny_beats_allow_across_policies() -> None:
+    ev = Evaluator([doc(stmt(action="s3:*")), doc(stmt("Deny", action="s3:Delete*"))])
+    assert ev.evaluate("s3:DeleteObject", BUCKET_OBJ).decision == EXPLICITLY_DENIED
+
+
+def test_explicit_deny_lists_the_denying_statements() -> None:
+    ev = Evaluator(
+        [
+            ("base", doc(stmt(action="s3:*"), stmt("Deny", action="s3:Delete*", Sid="D1"))),
+            ("extra", doc(stmt("Deny", action="*"))),
+        ]
+    )
+    result = ev.evaluate("s3:DeleteObject", BUCKET_OBJ)
+    assert result.statements == (
+        StatementRef("base", 0, 1, "D1", "Deny"),
+        StatementRef("extra", 1, 0, None, "Deny"),
+    )
+    assert result.reason == "explicitly denied by an identity policy"
+
+
+def test_boundary_deny_beats_identity_allow() -> None:
+    ev = Evaluator(
+        [doc(stmt(action="s3:*"))],
+        boundary=doc(stmt(action="*"), stmt("Deny", action="s3:DeleteObject", Sid="B")),
+    )
+    result = ev.evaluate("s3:DeleteObject", BUCKET_OBJ)
+    assert result.decision == EXPLICITLY_DENIED
+    assert result.statements == (StatementRef("boundary", None, 1, "B", "Deny"),)
+    assert result.reason == "explicitly denied by the permissions boundary"
+
+
+def test_boundary_deny_is_explicit_even_without_identity_allow() -> None:
+    ev = Evaluator([], boundary=doc(stmt("Deny", action="s3:*")))
+    assert ev.evaluate("s3:GetObject", BUCKET_OBJ).decision == EXPLICITLY_DENIED
+
+
+def test_boundary_that_does_not_allow_is_implicit_deny() -> None:
+    ev = Evaluator([doc(stmt(action="*"))], boundary=doc(stmt(action="s3:*")))
+    result = ev.evaluate("dynamodb:GetItem", "arn:aws:dynamodb:us-east-1:111122223333:table/T")
+    assert result.decision == IMPLICITLY_DENIED
+    assert result.reason == "the permissions boundary does not allow it"
+    assert result.statements == ()
+
+
+def test_boundary_alone_does_not_grant() -> None:
+    ev = Evaluator([doc(stmt(action="s3:GetObject"))], boundary=doc(stmt(action="*")))
+    result = ev.evaluate("s3:PutObject", BUCKET_OBJ)
+    assert result.decision == IMPLICITLY_DENIED
+    assert result.reason == "no identity policy allows it"
+
+
+def test_allowed_lists_identity_then_boundary_statements() -> None:
+    ev = Evaluator(
+        [("p", doc(stmt(action="s3:Get*", Sid="Read")))],
+        boundary=doc(stmt(action="s3:*", Sid="Cap")),
+    )
+    result = ev.evaluate("s3:GetObject", BUCKET_OBJ)
+    assert result.decision == ALLOWED
+    assert result.statements == (
+        StatementRef("p", 0, 0, "Read", "Allow"),
+        StatementRef("boundary", None, 0, "Cap", "Allow"),
+    )
+
+
+def test_unnamed_policies_are_labelled_by_index() -> None:
+    ev = Evaluator([doc(stmt(action="iam:*")), doc(stmt(action="s3:*"))])
+    assert ev.evaluate("s3:GetObject", BUCKET_OBJ).statements[0].policy == "#1"
+
+
+def test_to_dict_round_trips_through_json() -> None:
+    ev = Evaluator([("p", doc(stmt(action="s3:*", Sid="S")))])
+    data = json.loads(json.dumps(ev.evaluate("s3:GetObject", BUCKET_OBJ).to_dict()))
+    assert data["decision"] == "Allowed"
+    assert data["statements"] == [
+        {"policy": "p", "policy_index": 0, "statement": 0, "sid": "S", "effect": "Allow"}
+    ]
+
+
+def test_evaluation_is_frozen() -> None:
+    result = Evaluation(ALLOWED)
+    with pytest.raises(AttributeError):
+        result.decision = IMPLICITLY_DENIED  # type: ignore[misc]
+
+
+def test_one_off_evaluate_function() -> None:
+    assert evaluate("s3:GetObject", BUCKET_OBJ, [doc(stmt(action="s3:*"))]).allowed
+
+
+def test_compiled_policies_can_be_shared_between_evaluators() -> None:
+    policy = CompiledPolicy.from_document(doc(stmt(action="s3:*")), "shared")
+    assert Evaluator([policy]).evaluate("s3:GetObject", BUCKET_OBJ).statements[0].policy == "shared"
+    boundary = CompiledPolicy.from_document(doc(stmt(action="ec2:*")))
+    assert not Evaluator([policy], boundary).evaluate("s3:GetObject", BUCKET_OBJ).allowed
+
+
+# --------------------------------------------------------------------------- actions
+
+
+def test_service_wildcard_action() -> None:
+    assert decide("s3:GetObject", BUCKET_OBJ, stmt(action="s3:*")) == ALLOWED
+    assert decide("s3express:CreateSession", "*", stmt(action="s3:*")) == IMPLICITLY_DENIED
+
+
+def test_star_action_matches_every_service() -> None:
+    assert decide("kms:Decrypt", "*", stmt(action="*")) == ALLOWED
+
+
+def test_action_matching_is_case_insensitive() -> None:
+    assert decide("S3:getobject", BUCKET_OBJ, stmt(action="s3:GetObject")) == ALLOWED
+    assert decide("s3:GetObject", BUCKET_OBJ, stmt(action="S3:GETOBJECT")) == ALLOWED
+
+
+def test_action_question_mark_is_one_character() -> None:
+    s = stmt(action="s3:Get?bject")
+    assert decide("s3:GetObject", BUCKET_OBJ, s) == ALLOWED
+    assert decide("s3:Getbject", BUCKET_OBJ, s) == IMPLICITLY_DENIED
+
+
+def test_action_wildcard_in_the_middle() -> None:
+    s = stmt(action="iam:*AccessKey*")
+    assert decide("iam:CreateAccessKey", "*", s) == ALLOWED
+    assert decide("iam:ListAccessKeys", "*", s) == ALLOWED
+    assert decide("iam:CreateUser", "*", s) == IMPLICITLY_DENIED
+
+
+def test_action_list_is_ored() -> None:
+    s = stmt(action=["sqs:SendMessage", "sns:Publish"])
+    assert decide("sns:Publish", "*", s) == ALLOWED
+    assert decide("sqs:DeleteQueue", "*", s) == IMPLICITLY_DENIED
+
+
+def test_wildcard_in_service_prefix() -> None:
+    assert decide("logs:PutLogEvents", "*", stmt(action="lo*:Put*")) == ALLOWED
+
+
+def test_not_action_allow_applies_to_other_actions() -> None:
+    s = stmt(not_action="iam:*")
+    assert decide("s3:GetObject", BUCKET_OBJ, s) == ALLOWED
+    assert decide("iam:CreateUser", "*", s) == IMPLICITLY_DENIED
+
+
+def test_not_action_deny_denies_everything_else() -> None:
+    allow = stmt(action="*")
+    deny = stmt("Deny", not_action=["iam:Get*", "iam:List*"])
+    assert decide("iam:ListRoles", "*", allow, deny) == ALLOWED
+    assert decide("iam:CreateRole", "*", allow, deny) == EXPLICITLY_DENIED
+    assert decide("s3:GetObject", BUCKET_OBJ, allow, deny) == EXPLICITLY_DENIED
+
+
+def test_empty_action_list_matches_nothing() -> None:
+    assert decide("s3:GetObject", BUCKET_OBJ, stmt(action=[])) == IMPLICITLY_DENIED
+
+
+# --------------------------------------------------------------------------- resources
+
+
+def test_resource_star_matches_everything() -> None:
+    assert decide("s3:GetObject", BUCKET_OBJ, stmt(resource="*")) == ALLOWED
+    assert decide("s3:ListAllMyBuckets", "*", stmt(resource="*")) == ALLOWED
+
+
+def test_arn_pattern_does_not_match_request_resource_star() -> None:
+    assert decide("s3:ListAllMyBuckets", "*", stmt(resource="arn:aws:s3:::*")) == IMPLICITLY_DENIED
+
+
+def test_bucket_prefix_does_not_match_longer_bucket_name() -> None:
+    s = stmt(resource="arn:aws:s3:::bucket/*")
+    assert decide("s3:GetObject", "arn:aws:s3:::bucket/a", s) == ALLOWED
+    assert decide("s3:GetObject", "arn:aws:s3:::bucketx/a", s) == IMPLICITLY_DENIED
+
+
+def test_star_in_resource_part_crosses_slashes() -> None:
+    s = stmt(resource="arn:aws:s3:::bucket/*")
+    assert decide("s3:GetObject", "arn:aws:s3:::bucket/a/b/c.txt", s) == ALLOWED
+
+
+def test_star_in_resource_part_crosses_colons() -> None:
+    s = stmt(resource="arn:aws:lambda:us-east-1:111122223333:function:*")
+    arn = "arn:aws:lambda:us-east-1:111122223333:function:f:prod"
+    assert decide("lambda:InvokeFunction", arn, s) == ALLOWED
+
+
+def test_table_arn_does_not_match_its_indexes() -> None:
+    s = stmt(resource="arn:aws:dynamodb:*:123456789012:table/T")
+    assert decide("dynamodb:Query", "arn:aws:dynamodb:us-east-1:123456789012:table/T", s) == ALLOWED
+    index = "arn:aws:dynamodb:us-east-1:123456789012:table/T/index/I"
+    assert decide("dynamodb:Query", index, s) == IMPLICITLY_DENIED
+    assert decide("dynamodb:Query", index, stmt(resource=s["Resource"] + "/index/*")) == ALLOWED
+
+
+def test_wildcard_in_an_arn_segment_does_not_cross_colons() -> None:
+    # "*" stands for the region only, so "function" would have to be the account.
+    s = stmt(resource="arn:aws:lambda:*:function:f")
+    arn = "arn:aws:lambda:us-east-1:111122223333:function:f"
+    assert decide("lambda:InvokeFunction", arn, s) == IMPLICITLY_DENIED
+
+
+def test_wildcard_account_segment() -> None:
+    s = stmt(resource="arn:aws:iam::*:role/app-*")
+    assert decide("iam:PassRole", "arn:aws:iam::111122223333:role/app-x", s) == ALLOWED
+    assert decide("iam:PassRole", "arn:aws:iam::111122223333:user/app-x", s) == IMPLICITLY_DENIED
+
+
+def test_resource_question_mark_is_one_character() -> None:
+    s = stmt(resource="arn:aws:s3:::logs-20??/*")
+    assert decide("s3:GetObject", "arn:aws:s3:::logs-2024/x", s) == ALLOWED
+    assert decide("s3:GetObject", "arn:aws:s3:::logs-202/x", s) == IMPLICITLY_DENIED
+
+
+def test_resource_matching_is_case_sensitive() -> None:
+    s = stmt(resource="arn:aws:s3:::Bucket/*")
+    assert decide("s3:GetObject", "arn:aws:s3:::bucket/a", s) == IMPLICITLY_DENIED
+
+
+def test_resource_list_is_ored() -> None:
+    s = stmt(resource=["arn:aws:s3:::a/*", "arn:aws:s3:::b/*"])
+    assert decide("s3:GetObject", "arn:aws:s3:::b/x", s) == ALLOWED
+    assert decide("s3:GetObject", "arn:aws:s3:::c/x", s) == IMPLICITLY_DENIED
+
+
+def test_not_resource_allow_applies_to_other_resources() -> None:
+    s = stmt(action="s3:*", not_resource="arn:aws:s3:::secret/*")
+    assert decide("s3:GetObject", "arn:aws:s3:::public/x", s) == ALLOWED
+    assert decide("s3:GetObject", "arn:aws:s3:::secret/x", s) == IMPLICITLY_DENIED
+
+
+def test_not_resource_deny_denies_everything_else() -> None:
+    allow = stmt(action="s3:*")
+    deny = stmt("Deny", action="s3:*", not_resource=["arn:aws:s3:::ok", "arn:aws:s3:::ok/*"])
+    assert decide("s3:GetObject", "arn:aws:s3:::ok/x", allow, deny) == ALLOWED
+    assert decide("s3:GetObject", "arn:aws:s3:::other/x", allow, deny) == EXPLICITLY_DENIED
+
+
+def test_regex_characters_in_resources_are_literal() -> None:
+    s = stmt(resource="arn:aws:s3:::a.b/(x)+")
+    assert decide("s3:GetObject", "arn:aws:s3:::a.b/(x)+", s) == ALLOWED
+    assert decide("s3:GetObject", "arn:aws:s3:::aXb/(x)+", s) == IMPLICITLY_DENIED
+
+
+# --------------------------------------------------------------------------- policy variables
+
+
+HOME = "arn:aws:s3:::home/${aws:username}/*"
+
+
+def test_username_variable_in_resource() -> None:
+    s = stmt(resource=HOME)
+    ctx = {"aws:username": "bob"}
+    assert decide("s3:GetObject", "arn:aws:s3:::home/bob/x", s, context=ctx) == ALLOWED
+    assert decide("s3:GetObject", "arn:aws:s3:::home/ann/x", s, context=ctx) == IMPLICITLY_DENIED
+
+
+def test_variable_lookup_is_case_insensitive() -> None:
+    s = stmt(resource="arn:aws:s3:::home/${AWS:UserName}/*")
+    ctx = {"aws:USERNAME": "bob"}
+    assert decide("s3:GetObject", "arn:aws:s3:::home/bob/x", s, context=ctx) == ALLOWED
+
+
+def test_principal_tag_variable_in_resource() -> None:
+    s = stmt(resource="arn:aws:s3:::teams/${aws:PrincipalTag/team}/*")
+    ctx = {"aws:PrincipalTag/team": "red"}
+    assert decide("s3:GetObject", "arn:aws:s3:::teams/red/x", s, context=ctx) == ALLOWED
+    assert decide("s3:GetObject", "arn:aws:s3:::teams/blue/x", s, context=ctx) == IMPLICITLY_DENIED
+
+
+def test_missing_variable_makes_resource_entry_not_match() -> None:
+    s = stmt(resource=HOME)
+    assert decide("s3:GetObject", "arn:aws:s3:::home//x", s, context={}) == IMPLICITLY_DENIED
+    arn = "arn:aws:s3:::home/${aws:username}/x"
+    assert decide("s3:GetObject", arn, s, context={}) == IMPLICITLY_DENIED
+
+
+def test_missing_variable_in_one_entry_does_not_spoil_the_others() -> None:
+    s = stmt(resource=[HOME, "arn:aws:s3:::public/*"])
+    assert decide("s3:GetObject", "arn:aws:s3:::public/x", s, context={}) == ALLOWED
+
+
+def test_variable_default_value_when_key_missing() -> None:
+    s = stmt(resource="arn:aws:s3:::teams/${aws:PrincipalTag/team, 'shared'}/*")
+    assert decide("s3:GetObject", "arn:aws:s3:::teams/shared/x", s, context={}) == ALLOWED
+    ctx = {"aws:PrincipalTag/team": "red"}
+    assert (
+        decide("s3:GetObject", "arn:aws:s3:::teams/shared/x", s, context=ctx) == IMPLICITLY_DENIED
+    )
+
+
+def test_default_value_with_doubled_quote() -> None:
+    s = stmt(resource="arn:aws:s3:::b/${aws:username, 'o''neil'}")
+    assert decide("s3:GetObject", "arn:aws:s3:::b/o'neil", s, context={}) == ALLOWED
+
+
+def test_star_variable_is_a_literal_star_in_resource() -> None:
+    s = stmt(resource="arn:aws:s3:::bucket/${*}")
+    assert decide("s3:GetObject", "arn:aws:s3:::bucket/*", s) == ALLOWED
+    assert decide("s3:GetObject", "arn:aws:s3:::bucket/x", s) == IMPLICITLY_DENIED
+
+
+def test_question_variable_is_a_literal_question_mark() -> None:
+    s = stmt(resource="arn:aws:s3:::bucket/a${?}")
+    assert decide("s3:GetObject", "arn:aws:s3:::bucket/a?", s) == ALLOWED
+    assert decide("s3:GetObject", "arn:aws:s3:::bucket/ab", s) == IMPLICITLY_DENIED
+
+
+def test_dollar_variable_is_a_literal_dollar() -> None:
+    s = stmt(resource="arn:aws:s3:::bucket/${$}{x}")
+    assert decide("s3:GetObject", "arn:aws:s3:::bucket/${x}", s) == ALLOWED
+
+
+def test_wildcards_in_a_variable_value_are_literal() -> None:
+    s = stmt(resource=HOME)
+    ctx = {"aws:username": "*"}
+    assert decide("s3:GetObject", "arn:aws:s3:::home/bob/x", s, context=ctx) == IMPLICITLY_DENIED
+    assert decide("s3:GetObject", "arn:aws:s3:::home/*/x", s, context=ctx) == ALLOWED
+
+
+def test_multivalued_key_cannot_be_a_variable() -> None:
+    s = stmt(resource="arn:aws:s3:::b/${aws:TagKeys}")
+    ctx = {"aws:TagKeys": ["a", "b"]}
+    assert decide("s3:GetObject", "arn:aws:s3:::b/a", s, context=ctx) == IMPLICITLY_DENIED
+
+
+@pytest.mark.parametrize("version", ["2008-10-17", None])
+def test_variables_are_literal_text_before_2012_version(version: str | None) -> None:
+    ev = Evaluator([doc(stmt(resource=HOME), version=version)])
+    ctx = {"aws:username": "bob"}
+    assert not ev.evaluate("s3:GetObject", "arn:aws:s3:::home/bob/x", ctx).allowed
+    assert ev.evaluate("s3:GetObject", "arn:aws:s3:::home/${aws:username}/x", ctx).allowed
+
+
+def test_not_resource_with_variable() -> None:
+    allow = stmt(action="s3:*")
+    deny = stmt("Deny", action="s3:*", not_resource=HOME)
+    ctx = {"aws:username": "bob"}
+    assert decide("s3:GetObject", "arn:aws:s3:::home/bob/x", allow, deny, context=ctx) == ALLOWED
+    result = decide("s3:GetObject", "arn:aws:s3:::home/ann/x", allow, deny, context=ctx)
+    assert result == EXPLICITLY_DENIED
+
+
+# --------------------------------------------------------------------------- conditions in context
+
+
+def test_condition_on_deny_statement() -> None:
+    allow = stmt(action="s3:*")
+    deny = stmt("Deny", action="s3:*", Condition={"Bool": {"aws:SecureTransport": "false"}})
+    ctx_plain = {"aws:SecureTransport": "false"}
+    assert decide("s3:GetObject", BUCKET_OBJ, allow, deny, context=ctx_plain) == EXPLICITLY_DENIED
+    ctx_tls = {"aws:SecureTransport": "true"}
+    assert decide("s3:GetObject", BUCKET_OBJ, allow, deny, context=ctx_tls) == ALLOWED
+
+
+def test_results_do_not_leak_between_contexts_on_the_same_request() -> None:
+    ev = Evaluator([doc(stmt(action="s3:*", Condition={"StringEquals": {"aws:username": "bob"}}))])
+    assert ev.evaluate("s3:GetObject", BUCKET_OBJ, {"aws:username": "bob"}).allowed
+    assert not ev.evaluate("s3:GetObject", BUCKET_OBJ, {"aws:username": "ann"}).allowed
+    assert ev.evaluate("s3:GetObject", BUCKET_OBJ, {"aws:username": "bob"}).allowed
+
+
+def test_context_free_answers_are_reused() -> None:
+    ev = Evaluator([doc(stmt(action="s3:*"))])
+    assert ev.evaluate("s3:GetObject", BUCKET_OBJ) is ev.evaluate("s3:GetObject", BUCKET_OBJ)
+
+
+def test_cache_limit_does_not_change_answers() -> None:
+    ev = Evaluator([doc(stmt(action="s3:Get*"))], cache_size=2)
+    for _ in range(3):
+        for action in ("s3:GetObject", "s3:PutObject", "s3:GetBucketPolicy"):
+            assert ev.evaluate(action, BUCKET_OBJ).allowed == action.startswith("s3:Get")
+
+
+def test_bad_context_value_raises_user_error() -> None:
+    ev = Evaluator([doc(stmt(Condition={"StringEquals": {"k:x": "a"}}))])
+    with pytest.raises(UserError, match="k:x"):
+        ev.evaluate("s3:GetObject", BUCKET_OBJ, {"k:x": {"nested": 1}})
+
+
+# --------------------------------------------------------------------------- malformed documents
+
+
+def malformed(document: Any, name: str = "p") -> str:
+    with pytest.raises(UserError) as err:
+        Evaluator([(name, document)])
+    message = str(err.value)
+    assert "\n" not in message
+    return message
+
+
+def test_missing_effect_names_policy_and_pointer() -> None:
+    message = malformed(doc(stmt(), stmt(), {"Action": "*", "Resource": "*"}), "app")
+    assert "'app'" in message
+    assert "/Statement/2/Effect" in message
+
+
+def test_bad_effect_value() -> None:
+    assert "/Statement/0/Effect" in malformed(doc(stmt(effect="allow")))
+
+
+def test_non_object_document() -> None:
+    assert "'p'" in malformed(["not", "a", "policy"])
+
+
+def test_missing_statement() -> None:
+    assert "/Statement" in malformed({"Version": "2012-10-17"})
+
+
+def test_non_object_statement() -> None:
+    assert "/Statement/1" in malformed(doc(stmt(), "oops"))  # type: ignore[arg-type]
+
+
+def test_missing_action() -> None:
+    assert "/Statement/0/Action" in malformed(doc({"Effect": "Allow", "Resource": "*"}))
+
+
+def test_both_action_and_not_action() -> None:
+    s = {"Effect": "Allow", "Action": "*", "NotAction": "iam:*", "Resource": "*"}
+    assert "both" in malformed(doc(s))
+
+
+def test_missing_resource() -> None:
+    assert "/Statement/0/Resource" in malformed(doc({"Effect": "Allow", "Action": "*"}))
+
+
+def test_non_string_action_entry() -> None:
+    assert "/Statement/0/Action/1" in malformed(doc(stmt(action=["s3:GetObject", 7])))
+
+
+def test_non_object_condition() -> None:
+    assert "/Statement/0/Condition" in malformed(doc(stmt(Condition=["x"])))
+
+
+def test_malformed_boundary_is_named_boundary() -> None:
+    with pytest.raises(UserError, match="'boundary'"):
+        Evaluator([], boundary={"Statement": [{"Action": "*", "Resource": "*"}]})
+
+
+def test_unnamed_policy_is_named_by_index_in_errors() -> None:
+    with pytest.raises(UserError, match="'#1'"):
+        Evaluator([doc(stmt()), {"Statement": [{"Effect": "Allow"}]}])
+
+
+def test_single_statement_object_is_accepted() -> None:
+    ev = Evaluator([{"Version": "2012-10-17", "Statement": stmt(action="s3:*")}])
+    assert ev.evaluate("s3:GetObject", BUCKET_OBJ).allowed
+
+
+def test_json_text_is_accepted_and_bad_json_is_a_user_error() -> None:
+    policy = CompiledPolicy.from_document(json.dumps(doc(stmt(action="s3:*"))), "text")
+    assert Evaluator([policy]).evaluate("s3:GetObject", BUCKET_OBJ).allowed
+    with pytest.raises(UserError, match="not valid JSON"):
+        CompiledPolicy.from_document("{", "broken")

@@ -1,0 +1,489 @@
+"""IAM policy evaluation for identity-based policies and a permissions boundary.
+
+Follows AWS's documented evaluation logic for a single account:
+
+1. an explicit ``Deny`` in any identity policy or in the boundary -> ExplicitlyDenied;
+2. otherwise Allowed only if some identity policy allows the request and, when a
+   permissions boundary is set, the boundary allows it too;
+3. otherwise ImplicitlyDenied.
+
+Policies are compiled once (:meth:`CompiledPolicy.from_document`); an
+:class:`Evaluator` then answers many requests.  Action and variable-free Resource
+matching do not depend on the request context, so the set of statements that can
+apply to an (action, resource) pair is cached, and when none of them has a
+Condition or a Resource with policy variables the whole answer is cached.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from wizard.errors import UserError
+from wizard.policy.conditions import (
+    Template,
+    arn_regex,
+    compile_alternation,
+    compile_conditions,
+    glob_regex,
+    json_pointer,
+    normalise_context,
+    parse_template,
+    resolve_template,
+)
+
+__all__ = [
+    "ALLOWED",
+    "IMPLICITLY_DENIED",
+    "EXPLICITLY_DENIED",
+    "StatementRef",
+    "Evaluation",
+    "CompiledStatement",
+    "CompiledPolicy",
+    "Evaluator",
+    "evaluate",
+]
+
+ALLOWED = "Allowed"
+IMPLICITLY_DENIED = "ImplicitlyDenied"
+EXPLICITLY_DENIED = "ExplicitlyDenied"
+
+VARIABLES_VERSION = "2012-10-17"
+
+
+@dataclass(frozen=True, slots=True)
+class StatementRef:
+    """A statement that decided an evaluation."""
+
+    policy: str  # the policy's name, "boundary", or "#<index>" for an unnamed identity policy
+    policy_index: int | None  # position among the identity policies; None for the boundary
+    statement: int  # index in the policy's Statement list
+    sid: str | None
+    effect: str  # "Allow" or "Deny"
+
+    @property
+    def is_boundary(self) -> bool:
+        return self.policy_index is None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "policy": self.policy,
+            "policy_index": self.policy_index,
+            "statement": self.statement,
+            "sid": self.sid,
+            "effect": self.effect,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """The answer for one request."""
+
+    decision: str  # ALLOWED, IMPLICITLY_DENIED or EXPLICITLY_DENIED
+    statements: tuple[StatementRef, ...] = ()
+    reason: str = ""
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def allowed(self) -> bool:
+        return self.decision == ALLOWED
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "decision": self.decision,
+            "reason": self.reason,
+            "statements": [s.to_dict() for s in self.statements],
+            "warnings": list(self.warnings),
+        }
+
+
+# --------------------------------------------------------------------------- compiling
+
+
+def _where(label: str, *parts: object) -> str:
+    return f"policy {label!r} at {json_pointer(*parts) or '/'}"
+
+
+def _string_list(value: Any, label: str, *parts: object) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    for i, item in enumerate(items):
+        if not isinstance(item, str):
+            ptr = (*parts, i) if isinstance(value, list) else parts
+            raise UserError("expected a string", where=_where(label, *ptr))
+    return items
+
+
+class CompiledStatement:
+    """One statement with its Action/Resource patterns compiled to regexes."""
+
+    __slots__ = (
+        "index",
+        "sid",
+        "effect",
+        "allow",
+        "services",
+        "action_rx",
+        "not_action",
+        "resource_rx",
+        "resource_templates",
+        "not_resource",
+        "conditions",
+        "warnings",
+    )
+
+    def __init__(
+        self, raw: Any, index: int, *, variables: bool, label: str, base: tuple[object, ...]
+    ) -> None:
+        if not isinstance(raw, Mapping):
+            raise UserError("a statement must be a JSON object", where=_where(label, *base))
+        self.index = index
+        sid = raw.get("Sid")
+        self.sid = None if sid is None else str(sid)
+
+        effect = raw.get("Effect")
+        if effect is None:
+            raise UserError('statement has no "Effect"', where=_where(label, *base, "Effect"))
+        if effect not in ("Allow", "Deny"):
+            raise UserError(
+                f'"Effect" must be "Allow" or "Deny", not {effect!r}',
+                where=_where(label, *base, "Effect"),
+            )
+        self.effect: str = effect
+        self.allow = effect == "Allow"
+
+        # Action / NotAction: case-insensitive wildcards; index by service prefix.
+        key = self._exactly_one(raw, "Action", "NotAction", label, base)
+        self.not_action = key == "NotAction"
+        patterns = _string_list(raw[key], label, *base, key)
+        services: set[str] | None = set()
+        for p in patterns:
+            prefix = p.split(":", 1)[0]
+            if "*" in prefix or "?" in prefix:
+                services = None
+            elif services is not None:
+                services.add(prefix.lower())
+        # NotAction can apply to any service.
+        self.services = None if self.not_action or services is None else frozenset(services)
+        self.action_rx = (
+            compile_alternation(tuple(glob_regex(((p, True),)) for p in patterns), True)
+            if patterns
+            else None
+        )
+
+        # Resource / NotResource: case-sensitive, ARN segment-aware wildcards.
+        key = self._exactly_one(raw, "Resource", "NotResource", label, base)
+        self.not_resource = key == "NotResource"
+        static: list[str] = []
+        templates: list[Template] = []
+        for p in _string_list(raw[key], label, *base, key):
+            template = parse_template(p) if variables else None
+            if template is None:
+                static.append(arn_regex(((p, True),)))
+            else:
+                templates.append(template)
+        self.resource_rx = compile_alternation(tuple(static)) if static else None
+        self.resource_templates = tuple(templates)
+
+        if "Condition" in raw:
+            self.conditions, self.warnings = compile_conditions(
+                raw["Condition"],
+                variables=variables,
+                label=label,
+                pointer=json_pointer(*base, "Condition"),
+            )
+        else:
+            self.conditions, self.warnings = (), ()
+
+    @staticmethod
+    def _exactly_one(raw: Mapping[str, Any], a: str, b: str, label: str, base: tuple) -> str:
+        has_a, has_b = a in raw, b in raw
+        if has_a == has_b:
+            what = "both" if has_a else "neither"
+            raise UserError(
+                f'statement has {what} "{a}" and "{b}"; it needs exactly one',
+                where=_where(label, *base, a),
+            )
+        return a if has_a else b
+
+    @property
+    def context_free(self) -> bool:
+        """True when whether it applies depends on action and resource alone."""
+        return not self.conditions and not self.resource_templates
+
+    def action_applies(self, action: str) -> bool:
+        hit = self.action_rx is not None and self.action_rx.fullmatch(action) is not None
+        return hit != self.not_action
+
+    def _static_resource_hit(self, resource: str) -> bool:
+        return self.resource_rx is not None and self.resource_rx.fullmatch(resource) is not None
+
+    def resource_applies(self, resource: str, ctx: Mapping[str, tuple[str, ...]]) -> bool:
+        hit = self._static_resource_hit(resource)
+        if not hit:
+            for template in self.resource_templates:
+                chunks = resolve_template(template, ctx)
+                if chunks is not None and (
+                    compile_alternation((arn_regex(chunks),)).fullmatch(resource) is not None
+                ):
+                    hit = True
+                    break
+        return hit != self.not_resource
+
+    def conditions_hold(self, ctx: Mapping[str, tuple[str, ...]]) -> bool:
+        return all(test(ctx) for test in self.conditions)
+
+
+class CompiledPolicy:
+    """A policy document compiled once for repeated evaluation."""
+
+    __slots__ = ("name", "version", "variables", "statements", "warnings")
+
+    def __init__(
+        self,
+        name: str | None,
+        version: str | None,
+        statements: tuple[CompiledStatement, ...],
+    ) -> None:
+        self.name = name
+        self.version = version
+        self.variables = version == VARIABLES_VERSION
+        self.statements = statements
+        self.warnings = tuple(w for s in statements for w in s.warnings)
+
+    @classmethod
+    def from_document(
+        cls, document: Mapping[str, Any] | str, name: str | None = None, *, label: str | None = None
+    ) -> CompiledPolicy:
+        """Compile a parsed policy document (a JSON string is parsed first).
+
+        ``label`` names the policy in error messages (default: ``name`` or "policy").
+        Raises UserError for a document the evaluator cannot make sense of.
+        """
+        label = label or name or "policy"
+        if isinstance(document, str | bytes):
+            try:
+                document = json.loads(document)
+            except ValueError as err:
+                raise UserError(f"not valid JSON: {err}", where=f"policy {label!r}") from None
+        if not isinstance(document, Mapping):
+            raise UserError("a policy document must be a JSON object", where=_where(label))
+        version = document.get("Version")
+        if version is not None and not isinstance(version, str):
+            raise UserError('"Version" must be a string', where=_where(label, "Version"))
+        variables = version == VARIABLES_VERSION
+        if "Statement" not in document:
+            raise UserError('policy has no "Statement"', where=_where(label, "Statement"))
+        raw = document["Statement"]
+        if isinstance(raw, Mapping):
+            items = [(raw, ("Statement",))]
+        elif isinstance(raw, list):
+            items = [(s, ("Statement", i)) for i, s in enumerate(raw)]
+        else:
+            raise UserError(
+                '"Statement" must be an object or a list of objects',
+                where=_where(label, "Statement"),
+            )
+        statements = tuple(
+            CompiledStatement(s, i, variables=variables, label=label, base=base)
+            for i, (s, base) in enumerate(items)
+        )
+        return cls(name, version, statements)
+
+
+# --------------------------------------------------------------------------- evaluating
+
+
+class _Entry:
+    __slots__ = ("order", "stmt", "ref", "boundary")
+
+    def __init__(self, order: int, stmt: CompiledStatement, ref: StatementRef, boundary: bool):
+        self.order = order
+        self.stmt = stmt
+        self.ref = ref
+        self.boundary = boundary
+
+
+class _Candidates:
+    """What is known about an (action, resource) pair before looking at the context."""
+
+    __slots__ = ("fixed", "deny", "allow", "boundary_allow", "pending", "warnings")
+
+    def __init__(self) -> None:
+        self.fixed: Evaluation | None = None
+        self.deny: list[_Entry] = []
+        self.allow: list[_Entry] = []
+        self.boundary_allow: list[_Entry] = []
+        self.pending: list[_Entry] = []
+        self.warnings: tuple[str, ...] = ()
+
+
+PolicyInput = CompiledPolicy | Mapping[str, Any] | tuple[str, Mapping[str, Any]]
+
+
+def _compile(item: PolicyInput, label: str) -> CompiledPolicy:
+    if isinstance(item, CompiledPolicy):
+        return item
+    if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
+        return CompiledPolicy.from_document(item[1], item[0])
+    return CompiledPolicy.from_document(item, None, label=label)  # type: ignore[arg-type]
+
+
+class Evaluator:
+    """Evaluate requests against fixed identity policies and an optional boundary.
+
+    ``identity_policies`` items may be CompiledPolicy objects, parsed documents, or
+    ``(name, document)`` pairs.  Not thread-safe for concurrent first use of a key
+    (the caches are plain dicts), but results are immutable.
+    """
+
+    def __init__(
+        self,
+        identity_policies: Iterable[PolicyInput] = (),
+        boundary: CompiledPolicy | Mapping[str, Any] | None = None,
+        *,
+        cache_size: int = 65536,
+    ) -> None:
+        self.identity: tuple[CompiledPolicy, ...] = tuple(
+            _compile(p, f"#{i}") for i, p in enumerate(identity_policies)
+        )
+        self.boundary: CompiledPolicy | None = (
+            None if boundary is None else _compile(boundary, "boundary")
+        )
+        entries: list[_Entry] = []
+        for i, policy in enumerate(self.identity):
+            label = policy.name or f"#{i}"
+            for s in policy.statements:
+                ref = StatementRef(label, i, s.index, s.sid, s.effect)
+                entries.append(_Entry(len(entries), s, ref, False))
+        if self.boundary is not None:
+            for s in self.boundary.statements:
+                ref = StatementRef("boundary", None, s.index, s.sid, s.effect)
+                entries.append(_Entry(len(entries), s, ref, True))
+        self._entries = tuple(entries)
+        self._by_service: dict[str, list[_Entry]] = {}
+        self._any_service: list[_Entry] = []
+        for e in entries:
+            if e.stmt.services is None:
+                self._any_service.append(e)
+            else:
+                for svc in e.stmt.services:
+                    self._by_service.setdefault(svc, []).append(e)
+        self._service_cache: dict[str, tuple[_Entry, ...]] = {}
+        self._cache: dict[tuple[str, str], _Candidates] = {}
+        self._cache_size = cache_size
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Compile-time warnings (unknown operators, unusable condition values)."""
+        out = [w for p in self.identity for w in p.warnings]
+        if self.boundary is not None:
+            out.extend(self.boundary.warnings)
+        return tuple(out)
+
+    def _for_service(self, service: str) -> tuple[_Entry, ...]:
+        found = self._service_cache.get(service)
+        if found is None:
+            merged = self._by_service.get(service, []) + self._any_service
+            found = tuple(sorted(merged, key=lambda e: e.order))
+            self._service_cache[service] = found
+        return found
+
+    def _candidates(self, action: str, resource: str) -> _Candidates:
+        c = _Candidates()
+        warnings: list[str] = []
+        for e in self._for_service(action.split(":", 1)[0].lower()):
+            s = e.stmt
+            if not s.action_applies(action):
+                continue
+            if not s.resource_templates and not s.resource_applies(resource, {}):
+                continue
+            warnings.extend(s.warnings)
+            if not s.context_free:
+                c.pending.append(e)
+            elif not s.allow:
+                c.deny.append(e)
+            elif e.boundary:
+                c.boundary_allow.append(e)
+            else:
+                c.allow.append(e)
+        c.warnings = tuple(dict.fromkeys(warnings))
+        if not c.pending:
+            c.fixed = self._decide(c.deny, c.allow, c.boundary_allow, c.warnings)
+        return c
+
+    def _decide(
+        self,
+        deny: Sequence[_Entry],
+        allow: Sequence[_Entry],
+        boundary_allow: Sequence[_Entry],
+        warnings: tuple[str, ...],
+    ) -> Evaluation:
+        if deny:
+            where = {
+                "the permissions boundary" if e.boundary else "an identity policy" for e in deny
+            }
+            return Evaluation(
+                EXPLICITLY_DENIED,
+                tuple(e.ref for e in deny),
+                f"explicitly denied by {' and '.join(sorted(where))}",
+                warnings,
+            )
+        if not allow:
+            return Evaluation(IMPLICITLY_DENIED, (), "no identity policy allows it", warnings)
+        if self.boundary is not None and not boundary_allow:
+            return Evaluation(
+                IMPLICITLY_DENIED, (), "the permissions boundary does not allow it", warnings
+            )
+        reason = "allowed by an identity policy"
+        if self.boundary is not None:
+            reason += " and the permissions boundary"
+        refs = tuple(e.ref for e in allow) + tuple(e.ref for e in boundary_allow)
+        return Evaluation(ALLOWED, refs, reason, warnings)
+
+    def evaluate(
+        self, action: str, resource: str, context: Mapping[str, Any] | None = None
+    ) -> Evaluation:
+        """Decide one request: ``action`` like ``s3:GetObject``, ``resource`` an ARN or ``*``.
+
+        ``context`` maps condition keys (case-insensitive) to a string or a list of strings.
+        """
+        key = (action, resource)
+        c = self._cache.get(key)
+        if c is None:
+            if len(self._cache) >= self._cache_size:
+                self._cache.clear()
+            c = self._cache[key] = self._candidates(action, resource)
+        if c.fixed is not None:
+            return c.fixed
+        ctx = normalise_context(context)
+        deny, allow, boundary_allow = list(c.deny), list(c.allow), list(c.boundary_allow)
+        for e in c.pending:
+            s = e.stmt
+            if s.resource_templates and not s.resource_applies(resource, ctx):
+                continue
+            if not s.conditions_hold(ctx):
+                continue
+            target = deny if not s.allow else boundary_allow if e.boundary else allow
+            target.append(e)
+        # keep document order (identity policies first, then the boundary)
+        for entries in (deny, allow, boundary_allow):
+            if len(entries) > 1:
+                entries.sort(key=_order)
+        return self._decide(deny, allow, boundary_allow, c.warnings)
+
+
+def _order(entry: _Entry) -> int:
+    return entry.order
+
+
+def evaluate(
+    action: str,
+    resource: str,
+    identity_policies: Iterable[PolicyInput],
+    boundary: CompiledPolicy | Mapping[str, Any] | None = None,
+    context: Mapping[str, Any] | None = None,
+) -> Evaluation:
+    """One-off evaluation; for many requests build an :class:`Evaluator` once."""
+    return Evaluator(identity_policies, boundary).evaluate(action, resource, context)
