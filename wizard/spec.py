@@ -23,7 +23,7 @@ PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
 ACCOUNT_RE = re.compile(r"^\d{12}$")
 REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 FUNCTION_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-ROLE_NAME_RE = re.compile(r"^[\w+=,.@-]{1,64}$")
+ROLE_NAME_RE = re.compile(r"^[\w+=,.@-]{1,64}$", re.ASCII)
 ROLE_PATH_RE = re.compile(r"^/([\x21-\x7e]*/)?$")
 POLICY_ARN_RE = re.compile(
     r"^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}|aws):policy/([\x21-\x7e]+/)?[\w+=,.@-]{1,128}$"
@@ -50,6 +50,8 @@ class RoleOptions(_Model):
     @field_validator("name")
     @classmethod
     def _name(cls, value: str | None) -> str | None:
+        if value is not None and len(value) > 64:
+            raise ValueError(f"role name {value!r} is {len(value)} characters; IAM allows 64")
         if value is not None and not ROLE_NAME_RE.fullmatch(value):
             raise ValueError(
                 f"role name {value!r} must be 1-64 characters of letters, digits and +=,.@_-"
@@ -286,7 +288,7 @@ def _resolve(
     if entry.arn is not None:
         parsed = kind.parse_arn(entry.arn)
         if parsed is None or not ARN_RE.fullmatch(entry.arn):
-            forms = " or ".join(kind.parse_forms)
+            forms = " or ".join(_readable_form(f) for f in kind.parse_forms)
             raise _fail(
                 ctx, (*base, "arn"), f"{entry.arn!r} is not an ARN of a {kind.title} ({forms})"
             )
@@ -340,6 +342,11 @@ def _resolve(
         entry.kind, fields
     )
     return ResolvedResource(i, entry.kind, kind, access, values, flags)
+
+
+def _readable_form(form: str) -> str:
+    """``arn:${Partition}:sqs:${Region}:${Account}:${name}`` -> ``arn:PARTITION:sqs:REGION:ACCOUNT:NAME``."""
+    return re.sub(r"\$\{([A-Za-z_]+)\}", lambda m: m.group(1).upper(), form)
 
 
 def _underive(kind: str, parsed: dict[str, str]) -> dict[str, str]:
@@ -480,9 +487,12 @@ def parse_yaml(text: str, source: str = "<spec>") -> tuple[Any, dict[tuple[Any, 
 
 def spec_from_data(data: Any, ctx: SpecContext) -> RoleSpec:
     if not isinstance(data, dict):
+        got = "the file is empty" if data is None else f"got {_type_name(data)}"
+        line = ctx.lines.get(())
         raise UserError(
-            "a role spec is a mapping with at least 'function:' (run `role-wizard init` for an example)",
-            where=ctx.source,
+            f"{got}: a role spec is a mapping with at least 'function:' "
+            "(run `role-wizard init` for an example)",
+            where=f"{ctx.source}:{line}" if line and data is not None else ctx.source,
         )
     try:
         return RoleSpec.model_validate(data)
@@ -500,6 +510,14 @@ def spec_from_data(data: Any, ctx: SpecContext) -> RoleSpec:
         loc = tuple(p for p in loc if not (isinstance(p, str) and p[:1].isupper()))
         where = dotted(loc) or "top level"
         raise UserError(f"{where}: {message}", where=ctx.where(loc)) from None
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "text"
+    return f"a {type(value).__name__}"
 
 
 def load_spec_text(text: str, source: str = "<spec>") -> tuple[RoleSpec, SpecContext]:
@@ -525,7 +543,11 @@ def load_spec(path: str | Path) -> tuple[RoleSpec, SpecContext]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise UserError(f"not UTF-8 text (byte {exc.start})", where=source) from None
+        line = raw[: exc.start].count(b"\n") + 1
+        raise UserError(
+            f"not UTF-8 text (byte {exc.start}: {raw[exc.start]:#04x}); save the file as UTF-8",
+            where=f"{source}:{line}",
+        ) from None
     return load_spec_text(text, source)
 
 
@@ -535,7 +557,7 @@ def load_spec(path: str | Path) -> tuple[RoleSpec, SpecContext]:
 def managed_policy_index() -> dict[str, str]:
     """AWS managed policy name -> its path, for the policies this tool knows."""
     with open(catalogs_dir() / "managed" / "index.yaml", encoding="utf-8") as handle:
-        return dict(yaml.safe_load(handle))
+        return dict(yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
 
 
 def managed_policy_arn(name_or_arn: str, partition: str = "aws") -> str:

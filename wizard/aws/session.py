@@ -9,6 +9,7 @@ mode. In demo mode the session points at the built-in sandbox and ignores the us
 from __future__ import annotations
 
 import functools
+import os
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +24,9 @@ OFFLINE_HINT = (
     "build, validate, can and diff work offline; discover, plan, apply and audit need an AWS "
     "account (or --demo for the built-in sandbox)"
 )
-RETRY_CONFIG = Config(retries={"mode": "standard", "max_attempts": 8}, connect_timeout=10, read_timeout=60)
+RETRY_CONFIG = Config(
+    retries={"mode": "standard", "max_attempts": 8}, connect_timeout=10, read_timeout=60
+)
 
 
 @dataclass
@@ -86,13 +89,15 @@ def make_session(
         return demo_session(region=region)
     try:
         session = boto3.Session(profile_name=profile, region_name=region)
-    except botocore.exceptions.ProfileNotFound:
-        raise UserError(f"AWS profile {profile!r} is not in your AWS config") from None
-    chosen = region or session.region_name
+    except botocore.exceptions.ProfileNotFound as exc:  # --profile or AWS_PROFILE
+        missing = exc.kwargs.get("profile", profile)
+        raise UserError(f"AWS profile {missing!r} is not in your AWS config") from None
+    if session.get_credentials() is None:  # before the region: the hint says what works offline
+        raise UserError(f"no AWS credentials found; {OFFLINE_HINT}")
+    # The AWS CLI reads AWS_REGION before AWS_DEFAULT_REGION; boto3 reads only the latter.
+    chosen = region or os.environ.get("AWS_REGION") or session.region_name
     if not chosen:
         raise UserError(
             "no AWS region: pass --region, set AWS_REGION, or set one in your AWS profile"
         )
-    if session.get_credentials() is None:
-        raise UserError(f"no AWS credentials found; {OFFLINE_HINT}")
     return AwsSession(session=session, region=chosen)

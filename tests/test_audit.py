@@ -1,0 +1,421 @@
+"""audit: reading a role, managed-policy excess, usage data (Stubber), the tightened spec.
+
+moto implements neither IAM's service-last-accessed report nor CloudTrail ``lookup_events``:
+those paths run against botocore's Stubber.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import textwrap
+from collections.abc import Iterator
+
+import boto3
+import pytest
+import yaml
+from botocore.stub import Stubber
+from moto import mock_aws
+
+from wizard.aws.audit import (
+    AttachedPolicy,
+    AuditReport,
+    RoleSnapshot,
+    audit_role,
+    cloudtrail_actions,
+    last_accessed,
+    managed_excess,
+    recognise_arn,
+    sarif,
+    smallest_profile,
+    tightened_spec,
+    tightened_spec_yaml,
+)
+from wizard.aws.provision import apply
+from wizard.aws.session import AwsSession
+from wizard.bundle import NamedPolicy
+from wizard.catalog.kinds import catalog
+from wizard.errors import UserError
+from wizard.policy.compose import compose
+from wizard.spec import load_spec_text
+
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/orders-api-role"
+JOB = "0123456789abcdef0123456789abcdef0123"  # IAM job ids are 36 characters
+NOW = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+SPEC = """\
+function: orders-api
+role: {description: orders, tags: {team: payments}}
+resources:
+  - {kind: dynamodb-table, name: Orders, access: read-write}
+  - {kind: s3-prefix, bucket: uploads, prefix: incoming/, access: read}
+  - {kind: sqs-queue, name: orders-events, access: consume}
+"""
+
+
+@pytest.fixture(autouse=True)
+def _fake_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_CONFIG_FILE"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+
+
+def compose_text(text: str):
+    spec, ctx = load_spec_text(textwrap.dedent(text))
+    spec.account = spec.account or ACCOUNT
+    spec.region = spec.region or REGION
+    return compose(spec, ctx)
+
+
+@pytest.fixture
+def aws() -> Iterator[AwsSession]:
+    with mock_aws():
+        yield AwsSession(session=boto3.Session(region_name=REGION), region=REGION)
+
+
+def doc(*statements: dict) -> dict:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def allow(action, resource, **extra) -> dict:
+    return {"Effect": "Allow", "Action": action, "Resource": resource, **extra}
+
+
+def snapshot(inline: list[dict], attached: list[AttachedPolicy] = ()) -> RoleSnapshot:
+    return RoleSnapshot(
+        name="orders-api-role",
+        arn=ROLE_ARN,
+        account=ACCOUNT,
+        partition="aws",
+        path="/",
+        description=None,
+        trust=doc(),
+        inline=[NamedPolicy(f"p{i}", d) for i, d in enumerate(inline)],
+        attached=list(attached),
+        boundary_arn=None,
+        boundary=None,
+        tags={},
+    )
+
+
+def stubbed(service: str) -> tuple[object, Stubber]:
+    client = boto3.client(service, region_name=REGION)
+    return client, Stubber(client)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def test_audit_reads_a_role_made_by_apply(aws: AwsSession) -> None:
+    apply(aws, compose_text(SPEC))
+    report = audit_role(aws, "orders-api-role", now=NOW)
+    assert report.role.inline[0].name == "orders-api-access"
+    assert report.role.boundary_arn == f"arn:aws:iam::{ACCOUNT}:policy/orders-api-role-boundary"
+    assert report.role.boundary is not None
+    assert report.role.tags["team"] == "payments"
+
+
+def test_apis_moto_lacks_become_notes_not_failures(aws: AwsSession) -> None:
+    apply(aws, compose_text(SPEC))
+    report = audit_role(aws, "orders-api-role", now=NOW)
+    assert any(n.startswith("IAM last-accessed data is not available") for n in report.notes)
+    assert any(n.startswith("CloudTrail lookup_events is not available") for n in report.notes)
+
+
+def test_auditing_a_missing_role_is_a_user_error(aws: AwsSession) -> None:
+    with pytest.raises(UserError, match="no role named 'nope'"):
+        audit_role(aws, "nope")
+
+
+def test_the_validator_runs_over_the_role(aws: AwsSession) -> None:
+    apply(aws, compose_text(SPEC))
+    aws.client("iam").put_role_policy(
+        RoleName="orders-api-role",
+        PolicyName="wide",
+        PolicyDocument=json.dumps(doc(allow("s3:*", "*"))),
+    )
+    report = audit_role(aws, "orders-api-role", now=NOW)
+    assert any("/wide" in f.location or "s3:*" in f.message for f in report.findings)
+
+
+# --------------------------------------------------------------------------- managed excess
+
+
+def test_managed_excess_lists_actions_by_service_and_access_level() -> None:
+    managed = AttachedPolicy(
+        "arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess",
+        "AmazonDynamoDBReadOnlyAccess",
+        True,
+        doc(allow(["dynamodb:GetItem", "dynamodb:Scan", "dynamodb:ListTables"], "*")),
+    )
+    own = doc(allow("dynamodb:GetItem", f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/Orders"))
+    excess = managed_excess(snapshot([own], [managed]))
+    assert [(e.service, e.access_level, e.actions) for e in excess] == [
+        ("dynamodb", "List", ["dynamodb:ListTables"]),
+        ("dynamodb", "Read", ["dynamodb:Scan"]),
+    ]
+
+
+def test_customer_managed_policies_count_as_the_roles_own_statements() -> None:
+    mine = AttachedPolicy(
+        f"arn:aws:iam::{ACCOUNT}:policy/Mine", "Mine", False, doc(allow("sqs:SendMessage", "*"))
+    )
+    aws_managed = AttachedPolicy(
+        "arn:aws:iam::aws:policy/X", "X", True, doc(allow("sqs:SendMessage", "*"))
+    )
+    assert managed_excess(snapshot([], [mine, aws_managed])) == []
+
+
+def test_audit_reports_what_an_attached_aws_managed_policy_adds() -> None:
+    with mock_aws(config={"iam": {"load_aws_managed_policies": True}}):
+        aws = AwsSession(session=boto3.Session(region_name=REGION), region=REGION)
+        text = SPEC + "managed_policies: [AmazonDynamoDBReadOnlyAccess]\n"
+        apply(aws, compose_text(text))
+        report = audit_role(aws, "orders-api-role", now=NOW)
+    services = {(e.service, e.access_level) for e in report.excess}
+    assert ("dynamodb", "List") in services
+    listed = {a for e in report.excess for a in e.actions}
+    assert "dynamodb:ListTables" in listed
+    assert "dynamodb:GetItem" not in listed  # the inline policy grants it already
+
+
+# --------------------------------------------------------------------------- usage data
+
+
+def test_last_accessed_splits_used_and_unused_services_in_the_window() -> None:
+    iam, stub = stubbed("iam")
+    stub.add_response(
+        "generate_service_last_accessed_details",
+        {"JobId": JOB},
+        {"Arn": ROLE_ARN, "Granularity": "ACTION_LEVEL"},
+    )
+    stub.add_response(
+        "get_service_last_accessed_details",
+        {
+            "JobStatus": "COMPLETED",
+            "JobCreationDate": NOW,
+            "JobCompletionDate": NOW,
+            "IsTruncated": False,
+            "ServicesLastAccessed": [
+                {
+                    "ServiceName": "Amazon DynamoDB",
+                    "ServiceNamespace": "dynamodb",
+                    "LastAuthenticated": NOW - dt.timedelta(days=2),
+                    "TrackedActionsLastAccessed": [
+                        {"ActionName": "GetItem", "LastAccessedTime": NOW - dt.timedelta(days=2)},
+                        {"ActionName": "DeleteItem"},
+                    ],
+                },
+                {"ServiceName": "Amazon SQS", "ServiceNamespace": "sqs"},
+                {
+                    "ServiceName": "Amazon S3",
+                    "ServiceNamespace": "s3",
+                    "LastAuthenticated": NOW - dt.timedelta(days=200),
+                },
+            ],
+        },
+        {"JobId": JOB},
+    )
+    with stub:
+        used, unused, note = last_accessed(iam, ROLE_ARN, NOW - dt.timedelta(days=90))
+    assert note is None
+    assert [u.namespace for u in used] == ["dynamodb"]
+    assert used[0].unused_actions == ["dynamodb:DeleteItem"]
+    assert [u.namespace for u in unused] == ["sqs", "s3"]
+
+
+def test_last_accessed_polls_until_the_job_completes() -> None:
+    iam, stub = stubbed("iam")
+    stub.add_response("generate_service_last_accessed_details", {"JobId": JOB})
+    progress = {
+        "JobStatus": "IN_PROGRESS",
+        "JobCreationDate": NOW,
+        "JobCompletionDate": NOW,  # required by the response shape
+        "ServicesLastAccessed": [],
+    }
+    stub.add_response("get_service_last_accessed_details", progress)
+    done = {**progress, "JobStatus": "COMPLETED"}
+    stub.add_response("get_service_last_accessed_details", done)
+    sleeps: list[float] = []
+    with stub:
+        _used, _unused, note = last_accessed(iam, ROLE_ARN, NOW, sleep=sleeps.append)
+    assert note is None and sleeps == [0.5]
+    stub.assert_no_pending_responses()
+
+
+def test_last_accessed_gives_up_after_the_bounded_wait() -> None:
+    iam, stub = stubbed("iam")
+    stub.add_response("generate_service_last_accessed_details", {"JobId": JOB})
+    progress = {
+        "JobStatus": "IN_PROGRESS",
+        "JobCreationDate": NOW,
+        "JobCompletionDate": NOW,  # required by the response shape
+        "ServicesLastAccessed": [],
+    }
+    for _ in range(3):
+        stub.add_response("get_service_last_accessed_details", progress)
+    ticks = iter([0.0, 5.0, 11.0])
+    with stub:
+        _u, _n, note = last_accessed(
+            iam, ROLE_ARN, NOW, max_wait=10, sleep=lambda s: None, clock=lambda: next(ticks)
+        )
+    assert note == "IAM last-accessed data: the report was not ready after 10 s"
+
+
+def test_last_accessed_access_denied_becomes_a_note() -> None:
+    iam, stub = stubbed("iam")
+    stub.add_client_error(
+        "generate_service_last_accessed_details", "AccessDenied", "not authorized"
+    )
+    with stub:
+        _u, _n, note = last_accessed(iam, ROLE_ARN, NOW)
+    assert note is not None
+    assert note.startswith("IAM last-accessed data is not available here")
+    assert "AccessDenied" in note
+
+
+def _event(name: str, source: str, issuer: str, when: dt.datetime) -> dict:
+    detail = {
+        "eventName": name,
+        "eventSource": source,
+        "userIdentity": {
+            "type": "AssumedRole",
+            "sessionContext": {"sessionIssuer": {"arn": issuer}},
+        },
+    }
+    return {"EventName": name, "EventTime": when, "CloudTrailEvent": json.dumps(detail)}
+
+
+def test_cloudtrail_keeps_only_the_roles_events() -> None:
+    ct, stub = stubbed("cloudtrail")
+    other = f"arn:aws:iam::{ACCOUNT}:role/other"
+    stub.add_response(
+        "lookup_events",
+        {
+            "Events": [
+                _event("Publish", "sns.amazonaws.com", ROLE_ARN, NOW),
+                _event("DeleteTable", "dynamodb.amazonaws.com", other, NOW),
+            ]
+        },
+    )
+    with stub:
+        found, note = cloudtrail_actions(ct, snapshot([]), NOW - dt.timedelta(days=1), NOW)
+    assert note is None
+    assert list(found) == ["sns:Publish"]
+
+
+def test_cloudtrail_reads_a_bounded_number_of_pages() -> None:
+    ct, stub = stubbed("cloudtrail")
+    for _ in range(2):
+        stub.add_response("lookup_events", {"Events": [], "NextToken": "more"})
+    with stub:
+        _found, note = cloudtrail_actions(ct, snapshot([]), NOW, NOW, max_pages=2)
+    stub.assert_no_pending_responses()
+    assert note is not None and "100 most recent events only" in note
+
+
+# --------------------------------------------------------------------------- tightened spec
+
+
+def test_a_table_arn_and_its_index_arn_are_the_same_table() -> None:
+    cat = catalog()
+    table = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/Orders"
+    assert recognise_arn(table, cat)[0:1] == ("dynamodb-table",)
+    kind, fields = recognise_arn(table + "/index/*", cat)
+    assert (kind, fields["name"]) == ("dynamodb-table", "Orders")
+
+
+def test_a_stream_arn_is_a_stream_not_a_table() -> None:
+    arn = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/Orders/stream/2024-01-01T00:00:00.000"
+    assert recognise_arn(arn, catalog())[0] == "dynamodb-stream"
+
+
+def test_the_smallest_covering_profile_is_chosen() -> None:
+    kind = catalog().kinds["dynamodb-table"]
+    assert smallest_profile(kind, {"dynamodb:GetItem"}) == "read"
+    assert smallest_profile(kind, {"dynamodb:GetItem", "dynamodb:PutItem"}) == "read-write"
+    assert smallest_profile(kind, {"dynamodb:DeleteTable"}) is None
+
+
+def test_a_wizard_made_role_round_trips_to_the_same_identity_policy(aws: AwsSession) -> None:
+    bundle = compose_text(SPEC)
+    apply(aws, bundle)
+    report = audit_role(aws, "orders-api-role", now=NOW)
+    spec, _notes = tightened_spec(report)
+    assert compose(spec).policies == bundle.policies
+
+
+def test_basic_execution_role_becomes_logs_true_and_xray_on_star_becomes_tracing() -> None:
+    basic = AttachedPolicy(
+        "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+        "AWSLambdaBasicExecutionRole",
+        True,
+        doc(allow(["logs:CreateLogStream", "logs:PutLogEvents"], "*")),
+    )
+    own = doc(allow(["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "*"))
+    spec, _notes = tightened_spec(AuditReport(snapshot([own], [basic]), 90))
+    assert (spec.logs, spec.tracing, spec.managed_policies) == (True, True, [])
+
+
+def test_unrecognised_arns_become_custom_entries_and_star_grants_are_left_out() -> None:
+    own = doc(
+        allow("ses:SendEmail", f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/example.com"),
+        allow("s3:GetObject", "*"),
+    )
+    spec, notes = tightened_spec(AuditReport(snapshot([own]), 90))
+    custom = [r for r in spec.resources if r.kind == "custom"]
+    assert [(c.actions, c.resources) for c in custom] == [
+        (["ses:SendEmail"], [f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/example.com"])
+    ]
+    assert any("s3:GetObject on every resource left out" in n for n in notes)
+
+
+def test_a_prefix_scoped_list_stays_with_its_prefix() -> None:
+    own = doc(
+        allow("s3:GetObject", "arn:aws:s3:::uploads/incoming/*"),
+        allow(
+            "s3:ListBucket",
+            "arn:aws:s3:::uploads",
+            Condition={"StringLike": {"s3:prefix": "incoming/*"}},
+        ),
+    )
+    spec, _notes = tightened_spec(AuditReport(snapshot([own]), 90))
+    assert [r.field_values() for r in spec.resources] == [
+        {"bucket": "uploads", "prefix": "incoming/"}
+    ]
+    assert spec.resources[0].access == "read"
+
+
+def test_the_written_spec_loads_and_builds(aws: AwsSession, tmp_path) -> None:
+    apply(aws, compose_text(SPEC))
+    aws.client("iam").put_role_policy(
+        RoleName="orders-api-role",
+        PolicyName="extra",
+        PolicyDocument=json.dumps(
+            doc(allow("ses:SendEmail", f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/example.com"))
+        ),
+    )
+    text = tightened_spec_yaml(audit_role(aws, "orders-api-role", now=NOW))
+    assert text.startswith("# Role spec written by `role-wizard audit orders-api-role`.")
+    assert yaml.safe_load(text)["function"] == "orders-api"
+    spec, ctx = load_spec_text(text, "written.yaml")
+    assert compose(spec, ctx).role_name == "orders-api-role"
+
+
+# --------------------------------------------------------------------------- output
+
+
+def test_sarif_log_has_a_result_per_excess_group() -> None:
+    managed = AttachedPolicy(
+        "arn:aws:iam::aws:policy/X", "X", True, doc(allow("sqs:ListQueues", "*"))
+    )
+    report = AuditReport(snapshot([], [managed]), 90)
+    report.excess = managed_excess(report.role)
+    log = sarif(report)
+    assert log["version"] == "2.1.0"
+    results = log["runs"][0]["results"]
+    assert [r["ruleId"] for r in results] == ["AUDIT001"]
+    assert "sqs:ListQueues" in results[0]["message"]["text"]

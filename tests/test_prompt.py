@@ -1,0 +1,439 @@
+"""Plain mode (`role-wizard plain`), driven keystroke by keystroke through prompt_toolkit's pipe
+input: the spec it saves and the files it exports are what `role-wizard build` makes."""
+
+from __future__ import annotations
+
+import io
+import sys
+import types
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import yaml
+from prompt_toolkit.application import create_app_session
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from wizard.prompt import (
+    Interrupted,
+    PlainResult,
+    PlainWizard,
+    check_role_name,
+    save_partial,
+    spec_text,
+)
+from wizard.spec import RoleSpec, load_spec
+
+ENTER = "\r"
+DOWN = "\x1b[B"
+SPACE = " "
+CTRL_C = "\x03"
+CTRL_U = "\x15"  # clear the line typed so far
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+
+
+def start(
+    function: str = "orders-api",
+    account: str = ACCOUNT,
+    region: str = REGION,
+    role: str = ENTER,
+    options: str = ENTER * 4,
+) -> str:
+    """Keys for the first steps: function, account, region, role name (default), boundary
+    (envelope), logs/tracing/vpc/deployer (defaults)."""
+    return f"{function}\r{account}\r{region}\r{role}{ENTER}{options}"
+
+
+ADD = "y"
+NO_MORE = "n"
+FINISH = ENTER  # "save the spec and finish" is the first choice after the review
+
+
+def drive(keys: str, tmp_path: Path, **options) -> tuple[PlainResult, str]:
+    """Run the wizard on ``keys``; the input then ends, so a missing key fails instead of hanging."""
+    echo = io.StringIO()
+    options.setdefault("spec_path", tmp_path / "role.yaml")
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys)
+        pipe.close()
+        wizard = PlainWizard(input=pipe, output=DummyOutput(), echo=echo, **options)
+        result = wizard.run()
+    return result, echo.getvalue()
+
+
+def resources(path: Path) -> list[dict]:
+    return yaml.safe_load(path.read_text())["resources"]
+
+
+@dataclass
+class Found:
+    kind: str
+    name: str
+    arn: str
+    detail: dict[str, str] = field(default_factory=dict)
+
+
+class FakeDiscoverer:
+    """The Discoverer's interface over fixed data; a kind mapped to an exception fails."""
+
+    def __init__(self, data: dict) -> None:
+        self.data = data
+
+    def supports(self, kind: str) -> bool:
+        return kind != "custom"
+
+    def list(self, kind: str, *, bucket: str | None = None, prefix: str | None = None):
+        found = self.data.get((kind, bucket, prefix) if bucket else kind, [])
+        if isinstance(found, Exception):
+            raise found
+        return found
+
+
+def table(name: str) -> Found:
+    return Found("dynamodb-table", name, f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{name}")
+
+
+# --------------------------------------------------------------------------- whole flow
+
+
+def test_saved_spec_and_json_export_equal_what_build_makes(tmp_path, run_cli):
+    keys = (
+        start()
+        + ADD
+        + "dynamodb-table\r"  # type to filter the kinds
+        + "Orders\r"
+        + DOWN * 2
+        + ENTER  # read-write
+        + NO_MORE
+        + FINISH
+        + DOWN
+        + ENTER  # export: json
+        + ENTER  # to the suggested file name
+    )
+    out = tmp_path / "role.json"
+    result, _ = drive(keys, tmp_path, export_path=out)
+
+    spec, _ = load_spec(tmp_path / "role.yaml")
+    assert spec.function == "orders-api"
+    assert (spec.account, spec.region) == (ACCOUNT, REGION)
+    assert resources(tmp_path / "role.yaml") == [
+        {"kind": "dynamodb-table", "access": "read-write", "name": "Orders"}
+    ]
+    assert result.export_format == "json"
+    built = run_cli("build", tmp_path / "role.yaml", "--format", "json")
+    assert built.code == 0
+    assert out.read_text() == built.out
+
+
+def test_review_prints_the_policies_and_their_sizes(tmp_path):
+    keys = start() + ADD + "sqs-queue\r" + "orders-events\r" + DOWN + ENTER + NO_MORE + FINISH
+    _, echo = drive(keys, tmp_path, export_format="cloudformation", export_path=tmp_path / "t.yaml")
+    assert '"sqs:ReceiveMessage"' in echo
+    assert "Permissions boundary orders-api-role-boundary (envelope):" in echo
+    assert '"Service": "lambda.amazonaws.com"' in echo
+    assert "Sizes (characters IAM counts): inline policies " in echo
+
+
+def test_cli_plain_with_export_flags_matches_build(tmp_path, run_cli, monkeypatch):
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE", "AWS_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    spec, template = tmp_path / "orders.yaml", tmp_path / "orders.cfn.yaml"
+    keys = start(account="", region="") + ADD + "sns-topic\r" + "order-placed\r" + NO_MORE + FINISH
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+        pipe.send_text(keys)
+        pipe.close()
+        result = run_cli(
+            "plain", "--out", spec, "--export", "cloudformation", "--export-out", template
+        )
+    assert result.code == 0, result.err
+    assert "no AWS session" in result.err  # offline: account and region left open
+    built = run_cli("build", spec, "--format", "cloudformation")
+    assert template.read_text() == built.out
+    assert "Fn::Sub" in built.out
+
+
+def test_review_lists_the_validators_findings(tmp_path, monkeypatch):
+    @dataclass
+    class Finding:
+        code: str
+        severity: str
+        message: str
+        location: str
+
+    seen = []
+
+    def lint_bundle(bundle):
+        seen.append(bundle.role_name)
+        return [Finding("data-exfiltration", "warning", "reads and sends", "/Statement/1")]
+
+    validator = types.ModuleType("wizard.policy.lint")
+    validator.lint_bundle = lint_bundle
+    monkeypatch.setitem(sys.modules, "wizard.policy.lint", validator)
+    _, echo = drive(
+        start() + NO_MORE + FINISH,
+        tmp_path,
+        export_format="cloudformation",
+        export_path=tmp_path / "t.yaml",
+    )
+    assert seen == ["orders-api-role"]
+    assert "warning data-exfiltration at /Statement/1: reads and sends" in echo
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def test_bad_role_name_is_rejected_then_a_good_one_accepted(tmp_path):
+    role = "orders api!\r" + CTRL_U + "orders-fn-role\r"
+    result, _ = drive(
+        start(role=role) + NO_MORE + FINISH,
+        tmp_path,
+        export_format="cloudformation",
+        export_path=tmp_path / "t.yaml",
+    )
+    assert result.spec.role.name == "orders-fn-role"
+
+
+def test_role_name_check_follows_iam_rules():
+    assert check_role_name("orders+api=1,x.y@z_w-v") is True
+    assert "64" in str(check_role_name("x" * 65))
+    assert "1-64 characters" in str(check_role_name("orders api"))
+    assert "ASCII" in str(check_role_name("rôle"))
+
+
+def test_manual_arn_entry_checks_the_arn_against_the_spec(tmp_path):
+    wrong_region = f"arn:aws:sqs:eu-west-1:{ACCOUNT}:orders-events"
+    good = f"arn:aws:sqs:{REGION}:{ACCOUNT}:orders-events"
+    keys = (
+        start()
+        + ADD
+        + "sqs-queue\r"
+        + f"{wrong_region}\r"  # refused: contradicts the spec's region
+        + CTRL_U
+        + f"{good}\r"
+        + DOWN
+        + ENTER  # consume
+        + NO_MORE
+        + FINISH
+    )
+    result, _ = drive(keys, tmp_path, export_format="json", export_path=tmp_path / "r.json")
+    assert resources(result.spec_path) == [{"kind": "sqs-queue", "access": "consume", "arn": good}]
+    assert f'"Resource": "{good}"' in (tmp_path / "r.json").read_text()
+
+
+def test_custom_actions_refuse_a_service_wildcard(tmp_path):
+    keys = (
+        start()
+        + ADD
+        + "custom\r"
+        + "ses:*\r"  # refused: grants the whole service
+        + CTRL_U
+        + "ses:SendEmail\r"
+        + f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/example.com\r"
+        + NO_MORE
+        + FINISH
+    )
+    result, _ = drive(keys, tmp_path, export_format="json", export_path=tmp_path / "r.json")
+    assert resources(result.spec_path) == [
+        {
+            "kind": "custom",
+            "actions": ["ses:SendEmail"],
+            "resources": [f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/example.com"],
+        }
+    ]
+
+
+def test_a_role_the_composer_refuses_cannot_be_saved_until_fixed(tmp_path):
+    keys = (
+        start()
+        + ADD
+        + "custom\r"
+        + "iam:GetRole\r"
+        + f"arn:aws:iam::{ACCOUNT}:role/other\r"
+        + NO_MORE
+        # the envelope boundary denies iam:*: no "save" in the menu; change the boundary
+        + DOWN * 2
+        + ENTER
+        + DOWN
+        + ENTER  # strict
+        + FINISH
+    )
+    result, echo = drive(keys, tmp_path, export_format="json", export_path=tmp_path / "r.json")
+    assert "The role cannot be built yet: " in echo and "envelope boundary" in echo
+    assert result.spec.boundary == "strict"
+
+
+def test_json_export_of_an_open_account_asks_for_another_format(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    keys = (
+        start(account="", region="")
+        + NO_MORE
+        + FINISH
+        + DOWN
+        + ENTER  # json: refused, the account and region are open
+        + DOWN * 2
+        + ENTER  # cloudformation
+        + ENTER  # to role.cfn.yaml
+    )
+    result, echo = drive(keys, tmp_path)
+    assert "cannot export json: JSON export needs a concrete account and region" in echo
+    assert result.export_format == "cloudformation"
+    assert (tmp_path / "role.cfn.yaml").is_file()
+
+
+def test_spec_text_quotes_an_account_with_a_leading_zero():
+    spec = RoleSpec(function="orders-api", account="012345678901")
+    assert "account: '012345678901'" in spec_text(spec)
+
+
+# --------------------------------------------------------------------------- discovery
+
+
+def test_discovered_resources_are_picked_in_a_checkbox(tmp_path):
+    disc = FakeDiscoverer(
+        {"dynamodb-table": [table("Customers"), table("Orders"), table("Sessions")]}
+    )
+    keys = (
+        start()
+        + ADD
+        + "dynamodb-table\r"
+        + SPACE  # Customers
+        + DOWN
+        + DOWN
+        + SPACE  # Sessions
+        + ENTER
+        + ENTER  # read, for both
+        + NO_MORE
+        + FINISH
+    )
+    result, _ = drive(
+        keys, tmp_path, discoverer=disc, export_format="json", export_path=tmp_path / "r.json"
+    )
+    assert resources(result.spec_path) == [
+        {"kind": "dynamodb-table", "name": "Customers"},
+        {"kind": "dynamodb-table", "name": "Sessions"},
+    ]
+
+
+def test_s3_picks_a_bucket_then_drills_into_its_prefixes(tmp_path):
+    bucket = Found("s3-prefix", "uploads", "arn:aws:s3:::uploads")
+    disc = FakeDiscoverer(
+        {
+            "s3-prefix": [Found("s3-prefix", "assets", "arn:aws:s3:::assets"), bucket],
+            ("s3-prefix", "uploads", None): [
+                Found("s3-prefix", "incoming/", ""),
+                Found("s3-prefix", "done/", ""),
+            ],
+            ("s3-prefix", "uploads", "incoming/"): [Found("s3-prefix", "incoming/2025/", "")],
+        }
+    )
+    keys = (
+        start()
+        + ADD
+        + "s3-prefix\r"
+        + "upl\r"  # the bucket, filtered by typing
+        + DOWN
+        + ENTER  # open incoming/
+        + ENTER  # all of incoming/
+        + ENTER  # read
+        + NO_MORE
+        + FINISH
+    )
+    result, _ = drive(
+        keys, tmp_path, discoverer=disc, export_format="json", export_path=tmp_path / "r.json"
+    )
+    assert resources(result.spec_path) == [
+        {"kind": "s3-prefix", "bucket": "uploads", "prefix": "incoming/"}
+    ]
+
+
+def test_a_failed_listing_says_so_and_falls_back_to_typing(tmp_path):
+    class DiscoveryError(Exception):
+        message = "ListKeys: AccessDeniedException: not allowed"
+
+    disc = FakeDiscoverer({"kms-key": DiscoveryError("kms-key: ...")})
+    key_id = "1234abcd-12ab-34cd-56ef-1234567890ab"
+    keys = start() + ADD + "kms-key\r" + f"{key_id}\r" + "\r" + ENTER + NO_MORE + FINISH
+    result, echo = drive(
+        keys, tmp_path, discoverer=disc, export_format="json", export_path=tmp_path / "r.json"
+    )
+    assert "could not list kms-key: ListKeys: AccessDeniedException: not allowed" in echo
+    assert resources(result.spec_path) == [{"kind": "kms-key", "id": key_id}]
+
+
+def test_demo_sandbox_lists_buckets_and_prefixes(tmp_path, run_cli):
+    pytest.importorskip("wizard.aws.demo")
+    spec = tmp_path / "role.yaml"
+    keys = (
+        "orders-api\r"
+        + ENTER * 2  # the sandbox's account and region, detected
+        + ENTER * 6
+        + ADD
+        + "s3-prefix\r"
+        + "uploads\r"
+        + DOWN
+        + ENTER  # open incoming/
+        + ENTER  # all of incoming/
+        + ENTER  # read
+        + NO_MORE
+        + FINISH
+    )
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+        pipe.send_text(keys)
+        pipe.close()
+        result = run_cli(
+            "--demo",
+            "plain",
+            "--out",
+            spec,
+            "--export",
+            "json",
+            "--export-out",
+            tmp_path / "r.json",
+        )
+    assert result.code == 0, result.err
+    loaded, _ = load_spec(spec)
+    assert (loaded.account, loaded.region) == ("123456789012", "us-east-1")
+    assert resources(spec) == [
+        {"kind": "s3-prefix", "bucket": "demo-orders-uploads", "prefix": "incoming/"}
+    ]
+
+
+# --------------------------------------------------------------------------- Ctrl-C
+
+
+def test_ctrl_c_saves_what_was_typed_as_a_draft(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    with pytest.raises(Interrupted) as caught:
+        drive(start() + ADD + CTRL_C, tmp_path)
+    message = save_partial(caught.value.spec, tmp_path / "role.yaml")
+    drafts = list((tmp_path / "state" / "lambda-role-wizard" / "drafts").glob("*.yaml"))
+    assert len(drafts) == 1 and str(drafts[0]) in message
+    saved = yaml.safe_load(drafts[0].read_text())
+    assert saved == {"function": "orders-api", "account": ACCOUNT, "region": REGION}
+
+
+def test_ctrl_c_without_drafts_writes_a_partial_spec(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "wizard.drafts", None)  # as if drafts were not installed
+    with pytest.raises(Interrupted) as caught:
+        drive("orders-api\r" + ACCOUNT + "\r" + CTRL_C, tmp_path)
+    message = save_partial(caught.value.spec, tmp_path / "role.yaml")
+    partial = tmp_path / "role.yaml.partial"
+    assert message == f"interrupted; saved what you typed to {partial}"
+    assert RoleSpec.model_validate(yaml.safe_load(partial.read_text())).account == ACCOUNT
+    assert not (tmp_path / "role.yaml").exists()
+
+
+def test_cli_ctrl_c_exits_130_with_one_line(tmp_path, run_cli, monkeypatch):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setattr("wizard.cli.plain.detect", lambda args: (None, None, None, None))
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+        pipe.send_text("orders-api\r" + CTRL_C)
+        result = run_cli("plain", "--out", tmp_path / "role.yaml")
+    assert result.code == 130
+    assert result.err.count("\n") == 1
+    assert result.err.startswith("role-wizard: interrupted; saved what you typed as a draft: ")
