@@ -1,0 +1,463 @@
+"""Resource discovery: list the account's resources of a catalog kind, page by page.
+
+Each kind's list operation comes from ``catalogs/kinds.yaml`` (its ``discovery`` hint). Pages
+stream: :meth:`Discoverer.pages` yields each API page as soon as it arrives, so a screen can show
+the first page while the rest is fetched; the pages are kept for the run, and two threads asking
+for the same listing share one set of API calls. :meth:`Discoverer.list_many` lists kinds in
+parallel and reports an error (AccessDenied on ``kms:ListKeys``, say) for that kind only.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import botocore.exceptions
+
+from wizard.aws.session import OFFLINE_HINT, AwsSession, aws_error_message
+from wizard.catalog.kinds import Kind, catalog, render
+from wizard.errors import UserError
+
+# Page sizes sent to each list operation (the API's maximum, or 100 where a screen wants its
+# first page soon). SQS returns a NextToken only when MaxResults is sent.
+_PAGE_SIZE: dict[str, int] = {
+    "list_tables": 100,
+    "list_queues": 1000,
+    "describe_log_groups": 50,
+    "list_keys": 1000,
+    "list_secrets": 100,
+    "describe_parameters": 50,
+    "list_streams": 100,
+    "list_event_buses": 100,
+    "list_state_machines": 1000,
+    "list_functions": 50,
+    "list_objects_v2": 1000,
+}
+# Operations botocore has no paginator for: (request token, response token, page-size key).
+_MANUAL_TOKENS: dict[tuple[str, str], tuple[str, str, str]] = {
+    ("events", "list_event_buses"): ("NextToken", "NextToken", "Limit"),
+    ("dynamodbstreams", "list_streams"): (
+        "ExclusiveStartStreamArn",
+        "LastEvaluatedStreamArn",
+        "Limit",
+    ),
+}
+# Name-prefix filters the API applies itself (names are filtered here too).
+_PREFIX_PARAM: dict[str, str] = {
+    "sqs-queue": "QueueNamePrefix",
+    "log-group": "logGroupNamePrefix",
+    "eventbridge-bus": "NamePrefix",
+}
+_SQS_HOST_REGION = re.compile(r"^(?:sqs\.)?([a-z]{2}(?:-[a-z]+)+-\d+)\.")
+
+
+class DiscoveryError(Exception):
+    """Listing one kind failed; ``message`` is one line (the AWS error code and message)."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        self.kind = kind
+        self.message = message
+        super().__init__(f"{kind}: {message}")
+
+
+@dataclass(frozen=True, slots=True)
+class Discovered:
+    """One resource found in the account, with a little context in ``detail``."""
+
+    kind: str
+    name: str
+    arn: str
+    detail: dict[str, str] = field(default_factory=dict, hash=False)
+
+    def to_dict(self) -> dict[str, str]:
+        return {"kind": self.kind, "name": self.name, "arn": self.arn, **self.detail}
+
+
+_Key = tuple[str, str | None, str | None]
+
+
+class _Listing:
+    """The pages of one listing, fetched on demand by whichever reader needs the next one."""
+
+    def __init__(self, fetch: Iterator[list[Discovered]], on_error: Callable[[], None]) -> None:
+        self._fetch = fetch
+        self._on_error = on_error
+        self._pages: list[list[Discovered]] = []
+        self._done = False
+        self._error: BaseException | None = None
+        self._lock = threading.Lock()
+
+    def page(self, index: int) -> list[Discovered] | None:
+        """Page ``index`` (fetching it if no one has yet), or None past the last page."""
+        if index < len(self._pages):
+            return self._pages[index]
+        with self._lock:
+            while index >= len(self._pages):
+                if self._error is not None:
+                    raise self._error
+                if self._done:
+                    return None
+                try:
+                    self._pages.append(next(self._fetch))
+                except StopIteration:
+                    self._done = True
+                except BaseException as exc:
+                    self._error = exc
+                    self._on_error()
+                    raise
+            return self._pages[index]
+
+
+class Discoverer:
+    """Lists resources of catalog kinds through one :class:`AwsSession`, cached for the run."""
+
+    def __init__(self, aws: AwsSession, *, max_workers: int = 8) -> None:
+        self.aws = aws
+        self.max_workers = max_workers
+        self._listings: dict[_Key, _Listing] = {}
+        self._lock = threading.Lock()
+        self._background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="discover-bg")
+        self._streams: Future[dict[str, Discovered]] | None = None
+        self._table_streams: dict[str, str | None] = {}
+        self._aliases: dict[str, str] | None = None
+        self._arn_makers: dict[str, Callable[[str], str]] = {}
+        self._partition_future = self._background.submit(lambda: aws.partition)
+
+    # -- public API ---------------------------------------------------------------------------
+
+    def supports(self, kind: str) -> bool:
+        """Whether ``kind`` has a list operation (``custom`` has none)."""
+        known = catalog().kinds.get(kind)
+        return known is not None and known.discovery is not None
+
+    def pages(
+        self, kind: str, *, bucket: str | None = None, prefix: str | None = None
+    ) -> Iterator[list[Discovered]]:
+        """Each API page of ``kind``'s resources as soon as it is fetched.
+
+        ``prefix`` keeps names that start with it. For ``s3-prefix``, no ``bucket`` lists the
+        buckets; a ``bucket`` lists the prefixes one level below ``prefix`` in that bucket.
+        """
+        listing = self._listing(kind, bucket, prefix or None)
+        index = 0
+        while (page := listing.page(index)) is not None:
+            yield page
+            index += 1
+
+    def list(
+        self, kind: str, *, bucket: str | None = None, prefix: str | None = None
+    ) -> list[Discovered]:
+        """All of ``kind``'s resources (every page)."""
+        return [item for page in self.pages(kind, bucket=bucket, prefix=prefix) for item in page]
+
+    def list_many(
+        self, kinds: Iterable[str], *, prefix: str | None = None
+    ) -> dict[str, list[Discovered] | DiscoveryError]:
+        """Several kinds listed in parallel; a kind that fails maps to its :class:`DiscoveryError`.
+
+        Problems that are not one kind's (no credentials at all) raise :class:`UserError`.
+        """
+        kinds = list(dict.fromkeys(kinds))
+        out: dict[str, list[Discovered] | DiscoveryError] = {}
+        if not kinds:
+            return out
+        workers = max(1, min(self.max_workers, len(kinds)))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="discover") as pool:
+            futures = {kind: pool.submit(self.list, kind, prefix=prefix) for kind in kinds}
+            for kind, future in futures.items():
+                try:
+                    out[kind] = future.result()
+                except DiscoveryError as exc:
+                    out[kind] = exc
+        return out
+
+    def table_stream_arn(self, table: str) -> str | None:
+        """A table's latest stream ARN from ``describe_table`` (for when a listing lacked it)."""
+        if table not in self._table_streams:
+            try:
+                described = self.aws.client("dynamodb").describe_table(TableName=table)
+            except botocore.exceptions.ClientError as exc:
+                raise DiscoveryError("dynamodb-table", aws_error_message(exc)) from None
+            except botocore.exceptions.NoCredentialsError:
+                raise UserError(f"no AWS credentials found; {OFFLINE_HINT}") from None
+            except botocore.exceptions.BotoCoreError as exc:
+                raise DiscoveryError("dynamodb-table", aws_error_message(exc)) from None
+            self._table_streams[table] = described["Table"].get("LatestStreamArn")
+        return self._table_streams[table]
+
+    # -- listings -----------------------------------------------------------------------------
+
+    def _listing(self, kind: str, bucket: str | None, prefix: str | None) -> _Listing:
+        spec = catalog().kind(kind)
+        if spec.discovery is None:
+            raise DiscoveryError(kind, "nothing to discover: enter its actions and ARNs by hand")
+        if bucket is not None and kind != "s3-prefix":
+            raise UserError(f"a bucket narrows s3-prefix only, not {kind}")
+        key: _Key = (kind, bucket, prefix)
+        with self._lock:
+            listing = self._listings.get(key)
+            if listing is None:
+
+                def forget(key: _Key = key) -> None:
+                    with self._lock:
+                        self._listings.pop(key, None)
+
+                listing = _Listing(self._fetch(kind, spec, bucket, prefix), forget)
+                self._listings[key] = listing
+            return listing
+
+    def _fetch(
+        self, kind: str, spec: Kind, bucket: str | None, prefix: str | None
+    ) -> Iterator[list[Discovered]]:
+        """The pages of one listing, AWS errors turned into :class:`DiscoveryError`."""
+        try:
+            if kind == "s3-prefix" and bucket is not None:
+                yield from self._s3_prefixes(bucket, prefix or "")
+                return
+            if kind == "dynamodb-table":  # names only: the ARNs need the account id (STS)
+                self._background.submit(lambda: self.aws.account)  # alongside the first page
+                self._start_stream_listing()
+            convert = self._converter(kind, spec)
+            for raw in self._raw_pages(kind, spec, prefix):
+                page = convert(raw)
+                if prefix:
+                    page = [item for item in page if item.name.startswith(prefix)]
+                yield page
+        except botocore.exceptions.NoCredentialsError:
+            raise UserError(f"no AWS credentials found; {OFFLINE_HINT}") from None
+        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as exc:
+            raise DiscoveryError(kind, aws_error_message(exc)) from None
+
+    def _raw_pages(self, kind: str, spec: Kind, prefix: str | None) -> Iterator[dict[str, Any]]:
+        hint = spec.discovery
+        assert hint is not None
+        params: dict[str, Any] = {}
+        if prefix and kind in _PREFIX_PARAM:
+            params[_PREFIX_PARAM[kind]] = prefix
+        yield from self._api_pages(hint.client, hint.operation, params)
+
+    def _api_pages(
+        self, service: str, operation: str, params: dict[str, Any]
+    ) -> Iterator[dict[str, Any]]:
+        """Raw response pages: botocore's paginator where it has one, else a token loop."""
+        client = self.aws.client(service)
+        size = _PAGE_SIZE.get(operation)
+        manual = _MANUAL_TOKENS.get((service, operation))
+        if manual is None:
+            config = {"PageSize": size} if size else {}
+            yield from client.get_paginator(operation).paginate(**params, PaginationConfig=config)
+            return
+        request_token, response_token, size_key = manual
+        call = getattr(client, operation)
+        if size:
+            params = {**params, size_key: size}
+        while True:
+            raw = call(**params)
+            yield raw
+            token = raw.get(response_token)
+            if not token:
+                return
+            params = {**params, request_token: token}
+
+    # -- per-kind conversion ------------------------------------------------------------------
+
+    def _converter(self, kind: str, spec: Kind) -> Callable[[dict[str, Any]], list[Discovered]]:
+        hint = spec.discovery
+        assert hint is not None
+        special = {
+            "dynamodb-table": self._tables,
+            "dynamodb-stream": self._streams_page,
+            "s3-prefix": self._buckets,
+            "sqs-queue": self._queues,
+            "sns-topic": self._topics,
+            "kms-key": self._keys,
+            "kinesis-stream": self._kinesis,
+            "log-group": self._log_groups,
+            "ssm-parameter": self._parameters,
+            "lambda-function": self._functions,
+        }.get(kind)
+        if special is not None:
+            return special
+        name_key, arn_key = hint.name_key or "Name", hint.arn_key or "Arn"
+
+        def generic(raw: dict[str, Any]) -> list[Discovered]:
+            return [
+                Discovered(kind, str(item[name_key]), str(item[arn_key]))
+                for item in raw.get(hint.result_key, [])
+            ]
+
+        return generic
+
+    @property
+    def _partition(self) -> str:
+        """The region's partition (botocore loads its endpoint data, ~90 ms, the first time:
+        that happens in the background while the first page is fetched)."""
+        return self._partition_future.result()
+
+    def _arn_maker(self, kind: str, field_name: str = "name") -> Callable[[str], str]:
+        """``name -> ARN`` from the kind's ARN template (the account from STS if needed)."""
+        maker = self._arn_makers.get(kind)
+        if maker is None:
+            template = catalog().kind(kind).arn or ""
+            values = {"Partition": self._partition, "Region": self.aws.region}
+            if "${Account}" in template:
+                values["Account"] = self.aws.account
+            head, placeholder = render(template, values), "${" + field_name + "}"
+            maker = self._arn_makers[kind] = lambda name: head.replace(placeholder, name)
+        return maker
+
+    def _tables(self, raw: dict[str, Any]) -> list[Discovered]:
+        arn = self._arn_maker("dynamodb-table")
+        streams = self._stream_map()
+        out = []
+        for name in raw.get("TableNames", []):
+            stream = streams.get(name)
+            detail = {"stream_arn": stream.arn} if stream is not None else {}
+            out.append(Discovered("dynamodb-table", name, arn(name), detail))
+        return out
+
+    def _start_stream_listing(self) -> None:
+        """List the account's table streams alongside the tables (one call, not one per table)."""
+        with self._lock:
+            if self._streams is None:
+                self._streams = self._background.submit(self._all_streams)
+
+    def _all_streams(self) -> dict[str, Discovered]:
+        return {item.detail["table"]: item for item in self.list("dynamodb-stream")}
+
+    def _stream_map(self) -> dict[str, Discovered]:
+        """Table name -> its stream, or {} when the streams cannot be listed (the tables can)."""
+        if self._streams is None:
+            return {}
+        try:
+            return self._streams.result()
+        except (DiscoveryError, UserError):
+            return {}
+
+    def _streams_page(self, raw: dict[str, Any]) -> list[Discovered]:
+        out = []
+        for item in raw.get("Streams", []):
+            table, label = str(item["TableName"]), str(item.get("StreamLabel", ""))
+            detail = {"table": table, "label": label}
+            out.append(Discovered("dynamodb-stream", table, str(item["StreamArn"]), detail))
+        return out
+
+    def _buckets(self, raw: dict[str, Any]) -> list[Discovered]:
+        partition = self._partition
+        out = []
+        for item in raw.get("Buckets", []):
+            name = str(item["Name"])
+            detail = {"bucket": name, "prefix": ""}
+            if item.get("BucketRegion"):
+                detail["region"] = str(item["BucketRegion"])
+            out.append(Discovered("s3-prefix", name, f"arn:{partition}:s3:::{name}", detail))
+        return out
+
+    def _s3_prefixes(self, bucket: str, prefix: str) -> Iterator[list[Discovered]]:
+        """The prefixes one level below ``prefix`` in ``bucket`` (``Delimiter='/'``)."""
+        partition = self._partition
+        params = {"Bucket": bucket, "Prefix": prefix, "Delimiter": "/"}
+        parent = prefix[: prefix.rfind("/") + 1]
+        for raw in self._api_pages("s3", "list_objects_v2", params):
+            page = []
+            for item in raw.get("CommonPrefixes", []):
+                sub = str(item["Prefix"])
+                detail = {"bucket": bucket, "prefix": sub, "parent": parent}
+                page.append(
+                    Discovered("s3-prefix", sub, f"arn:{partition}:s3:::{bucket}/{sub}*", detail)
+                )
+            yield page
+
+    def _queues(self, raw: dict[str, Any]) -> list[Discovered]:
+        """Queue ARNs from the URLs: ``https://sqs.REGION.amazonaws.com/ACCOUNT/NAME``."""
+        partition = self._partition
+        out = []
+        for url in raw.get("QueueUrls", []):
+            rest = url.split("://", 1)[-1]
+            host, _, path = rest.partition("/")
+            account, _, name = path.rstrip("/").rpartition("/")
+            account = account.rpartition("/")[2]
+            match = _SQS_HOST_REGION.match(host)
+            region = match.group(1) if match else self.aws.region
+            arn = f"arn:{partition}:sqs:{region}:{account}:{name}"
+            out.append(Discovered("sqs-queue", name, arn, {"url": url}))
+        return out
+
+    def _topics(self, raw: dict[str, Any]) -> list[Discovered]:
+        return [
+            Discovered("sns-topic", str(t["TopicArn"]).rsplit(":", 1)[-1], str(t["TopicArn"]))
+            for t in raw.get("Topics", [])
+        ]
+
+    def _keys(self, raw: dict[str, Any]) -> list[Discovered]:
+        aliases = self._key_aliases()
+        out = []
+        for key in raw.get("Keys", []):
+            key_id = str(key["KeyId"])
+            detail = {"alias": aliases[key_id]} if key_id in aliases else {}
+            out.append(Discovered("kms-key", key_id, str(key["KeyArn"]), detail))
+        return out
+
+    def _key_aliases(self) -> dict[str, str]:
+        """Key id -> its first alias name (none when ListAliases is not allowed)."""
+        if self._aliases is not None:
+            return self._aliases
+        aliases: dict[str, str] = {}
+        try:
+            for raw in self._api_pages("kms", "list_aliases", {}):
+                for alias in raw.get("Aliases", []):
+                    if alias.get("TargetKeyId"):
+                        aliases.setdefault(str(alias["TargetKeyId"]), str(alias["AliasName"]))
+        except botocore.exceptions.ClientError:
+            aliases = {}
+        self._aliases = aliases
+        return aliases
+
+    def _kinesis(self, raw: dict[str, Any]) -> list[Discovered]:
+        summaries = raw.get("StreamSummaries")
+        if summaries:
+            return [
+                Discovered("kinesis-stream", str(s["StreamName"]), str(s["StreamARN"]))
+                for s in summaries
+            ]
+        arn = self._arn_maker("kinesis-stream")
+        return [Discovered("kinesis-stream", n, arn(n)) for n in raw.get("StreamNames", [])]
+
+    def _log_groups(self, raw: dict[str, Any]) -> list[Discovered]:
+        arn = None
+        out = []
+        for group in raw.get("logGroups", []):
+            name = str(group["logGroupName"])
+            found = group.get("logGroupArn") or str(group.get("arn", "")).removesuffix(":*")
+            if not found:
+                arn = arn or self._arn_maker("log-group")
+                found = arn(name)
+            out.append(Discovered("log-group", name, str(found)))
+        return out
+
+    def _parameters(self, raw: dict[str, Any]) -> list[Discovered]:
+        head = f"arn:{self._partition}:ssm:{self.aws.region}:"
+        out = []
+        for param in raw.get("Parameters", []):
+            name = str(param["Name"])
+            arn = param.get("ARN") or f"{head}{self.aws.account}:parameter/{name.lstrip('/')}"
+            detail = {"path": name[: name.rfind("/") + 1]} if "/" in name else {}
+            if param.get("Type"):
+                detail["type"] = str(param["Type"])
+            out.append(Discovered("ssm-parameter", name, str(arn), detail))
+        return out
+
+    def _functions(self, raw: dict[str, Any]) -> list[Discovered]:
+        out = []
+        for fn in raw.get("Functions", []):
+            detail = {"runtime": str(fn["Runtime"])} if fn.get("Runtime") else {}
+            out.append(
+                Discovered(
+                    "lambda-function", str(fn["FunctionName"]), str(fn["FunctionArn"]), detail
+                )
+            )
+        return out
