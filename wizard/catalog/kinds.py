@@ -141,9 +141,14 @@ def render(template: str, values: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
 
 
+# libyaml's loader when PyYAML was built with it: the same data, parsed ~10x faster (the
+# catalog is read on every command, so this is most of `build`'s start-up).
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_catalog_file(path: Path) -> Catalog:
     with open(path, encoding="utf-8") as handle:
-        raw: Any = yaml.safe_load(handle)
+        raw: Any = yaml.load(handle, Loader=_SafeLoader)  # noqa: S506 - a safe loader
     return Catalog.model_validate(raw)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -42,6 +43,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def load_and_compose(path: str, account: str | None = None, region: str | None = None):
     """Load a spec file (with --account/--region filling open values) and compose its bundle."""
+    # pydantic looks for plugins among every installed distribution's entry points on its first
+    # model; the core uses none, and the scan is a large part of `build`'s start-up.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     from wizard.policy.compose import compose
     from wizard.spec import ACCOUNT_RE, REGION_RE, load_spec
 
@@ -50,13 +54,19 @@ def load_and_compose(path: str, account: str | None = None, region: str | None =
         if not ACCOUNT_RE.fullmatch(account):
             raise UserError(f"--account {account!r} must be 12 digits")
         if spec.account and spec.account != account:
-            raise UserError(f"--account {account} contradicts the spec's account {spec.account}")
+            raise UserError(
+                f"--account {account} contradicts the spec's account {spec.account}",
+                where=ctx.where(("account",)),
+            )
         spec.account = account
     if region is not None:
         if not REGION_RE.fullmatch(region):
             raise UserError(f"--region {region!r} is not an AWS region name such as us-east-1")
         if spec.region and spec.region != region:
-            raise UserError(f"--region {region} contradicts the spec's region {spec.region}")
+            raise UserError(
+                f"--region {region} contradicts the spec's region {spec.region}",
+                where=ctx.where(("region",)),
+            )
         spec.region = region
     return spec, compose(spec, ctx)
 
@@ -77,7 +87,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     from wizard.export import export
 
     _spec, bundle = load_and_compose(args.spec, args.account, args.region)
-    write_output(export(bundle, args.format), args.out)
+    try:
+        text = export(bundle, args.format)
+    except UserError as exc:
+        raise UserError(exc.detail, where=exc.where or args.spec) from None
+    write_output(text, args.out)
     if args.out:
         print(f"wrote {args.format} for role {bundle.role_name} to {args.out}", file=sys.stderr)
     return 0

@@ -138,10 +138,6 @@ def identity_grants(spec: RoleSpec, resolved: list[ResolvedResource], cat: Catal
     return grants
 
 
-def _action_key(action: str) -> str:
-    return action.lower()
-
-
 def _statement(
     sid: str, actions: Iterable[str], resources: Iterable[str], condition: str
 ) -> Document:
@@ -158,44 +154,61 @@ def _statement(
     return st
 
 
-def group_statements(grants: list[Grant], *, merge_resources: bool = False) -> list[Document]:
+def group_statements(grants: list[Grant], *, by: str = "actions") -> list[Document]:
     """Statements grouped by identical action sets, in the order the grants came.
 
-    Each statement is the full product of its actions and resources, so grouping never grants
-    a pair that was not asked for. With ``merge_resources``, statements that share the same
-    resources and condition are merged too (still exact).
+    Each statement is the full product of its actions and resources, and holds exactly the
+    (action, resource, condition) grants asked for: grouping never grants a pair that was not
+    asked for. ``by="resources"`` is the dual layout, used to fit a quota: actions that apply to
+    identical resource sets share one statement (smaller when many resources each have their
+    own mix of actions).
     """
-    # (resource, condition) -> actions, remembering first sid and first position
-    per_resource: dict[tuple[str, str], dict[str, str]] = {}
+    if by not in ("actions", "resources"):
+        raise ValueError(f"group by actions or resources, not {by!r}")
+    # Key each grant by the element that is grouped *on* (the resource, or the action) and
+    # collect the other element; then gather keys with identical collections.
+    inner: dict[tuple[str, str], dict[str, str]] = {}
     first_sid: dict[tuple[str, str], str] = {}
     for g in grants:
-        key = (g.resource, g.condition)
-        per_resource.setdefault(key, {}).setdefault(_action_key(g.action), g.action)
+        if by == "actions":
+            key, other = (g.resource, g.condition), (g.action.lower(), g.action)
+        else:
+            key, other = (g.action.lower(), g.condition), (g.resource, g.resource)
+        inner.setdefault(key, {}).setdefault(other[0], other[1])
         first_sid.setdefault(key, g.sid)
-    # (actions, condition) -> resources
     groups: dict[tuple[frozenset[str], str], list[str]] = {}
     group_sid: dict[tuple[frozenset[str], str], str] = {}
-    for (resource, condition), actions in per_resource.items():
-        gkey = (frozenset(actions.values()), condition)
-        groups.setdefault(gkey, []).append(resource)
-        group_sid.setdefault(gkey, first_sid[(resource, condition)])
-    items = [(group_sid[k], set(k[0]), set(v), k[1]) for k, v in groups.items()]
-    if merge_resources:
-        merged: dict[tuple[frozenset[str], str], tuple[str, set[str], set[str], str]] = {}
-        for sid, actions, resources, condition in items:
-            mkey = (frozenset(resources), condition)
-            if mkey in merged:
-                merged[mkey][1].update(actions)
-            else:
-                merged[mkey] = (sid, set(actions), set(resources), condition)
-        items = list(merged.values())
-    used: dict[str, int] = {}
+    originals: dict[str, str] = {}  # lower-case action -> as written
+    for g in grants:
+        originals.setdefault(g.action.lower(), g.action)
+    for (element, condition), collected in inner.items():
+        gkey = (frozenset(collected.values()), condition)
+        groups.setdefault(gkey, []).append(element)
+        group_sid.setdefault(gkey, first_sid[(element, condition)])
+    taken: set[str] = set()
     statements = []
-    for sid, actions, resources, condition in items:
-        used[sid] = used.get(sid, 0) + 1
-        unique = sid if used[sid] == 1 else f"{sid}{used[sid]}"
-        statements.append(_statement(unique, actions, resources, condition))
+    for gkey, elements in groups.items():
+        collected, condition = gkey
+        if by == "actions":
+            actions, resources = set(collected), set(elements)
+        else:
+            actions, resources = {originals[e] for e in elements}, set(collected)
+        sid = group_sid[gkey]
+        if resources == {"*"} and len({g.sid for g in grants if g.resource == "*"}) > 1:
+            sid = "ActionsWithoutResourceTypes"  # gathered from several catalog statements
+        statements.append(_statement(_unique_sid(sid, taken), actions, resources, condition))
     return statements
+
+
+def _unique_sid(sid: str, taken: set[str]) -> str:
+    """``sid``, or ``sid2``, ``sid3`` ... : the first not yet used in this policy (IAM wants
+    Sids unique within a policy; ``Custom1`` twice must not collide with ``Custom12``)."""
+    candidate, n = sid, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{sid}{n}"
+    taken.add(candidate)
+    return candidate
 
 
 def _document(statements: list[Document]) -> Document:
@@ -255,6 +268,8 @@ def envelope_boundary(
         if g.resource.startswith(f"arn:{spec.partition}:s3:::"):
             buckets.add(g.resource.split(":::", 1)[1].split("/", 1)[0])
     for name in catalog_actions(cat):
+        if name.split(":", 1)[0].lower() not in used:
+            continue  # an unused service: don't load its reference data at all
         action = ref.action(name)
         if action and action.access_level in used.get(action.service, ()):
             target = actions.setdefault(action.service, set())
@@ -301,10 +316,15 @@ def strict_boundary(identity: list[Document]) -> Document:
 
 
 def _fit_identity(spec: RoleSpec, grants: list[Grant]) -> list[Document]:
+    """The identity statements, grouped by action sets; when they overflow IAM's quota, the
+    dual grouping by resource sets if that is smaller. Both are exact: nothing is widened."""
     statements = group_statements(grants)
-    if policy_size(_document(statements)) > INLINE_AGGREGATE_LIMIT:
-        statements = group_statements(grants, merge_resources=True)
     size = policy_size(_document(statements))
+    if size > INLINE_AGGREGATE_LIMIT:
+        dual = group_statements(grants, by="resources")
+        dual_size = policy_size(_document(dual))
+        if dual_size < size:
+            statements, size = dual, dual_size
     if size > INLINE_AGGREGATE_LIMIT:
         raise UserError(
             f"the identity policy needs {size:,} characters, {size - INLINE_AGGREGATE_LIMIT:,} over "

@@ -1,0 +1,53 @@
+"""Fixtures shared across the test suite. Keep each one small and general."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture
+def spec_file(tmp_path: Path) -> Callable[..., Path]:
+    """Write a spec (dedented text, or raw bytes) to a file in tmp_path and return its path."""
+
+    def write(content: str | bytes, name: str = "role.yaml") -> Path:
+        path = tmp_path / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content), encoding="utf-8")
+        return path
+
+    return write
+
+
+@dataclass(frozen=True)
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
+    """Run ``role-wizard ARGS`` in this process; return its exit status, stdout and stderr."""
+    from wizard.cli import main
+
+    def run(*argv: str | Path) -> CliResult:
+        capsys.readouterr()
+        try:
+            code = main([str(a) for a in argv])
+        except SystemExit as exc:  # argparse exits on usage errors
+            code = exc.code if isinstance(exc.code, int) else 1
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
+
+
+# Shared moto fixtures (moto_server, aws_env): tests/aws_fixtures.py
+pytest_plugins = ["aws_fixtures"]

@@ -1,0 +1,274 @@
+"""``role-wizard build``, ``init`` and ``catalog``: outputs, and every bad input refused with one
+line naming the file, the line and what is wrong, and exit status 2."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+ACC = "123456789012"
+LONG_NAME = "r" * 65
+
+# (id, spec text or bytes, extra build args, expected stderr after "role-wizard: ")
+BAD_SPECS: list[tuple[str, str | bytes | None, tuple[str, ...], str]] = [
+    ("unknown-kind", "function: f\nresources:\n  - {kind: dynamo, name: T1}\n", (),
+     r"role\.yaml:3: resources\[0\]\.kind: unknown kind 'dynamo' \(known: dynamodb-table, "),
+    ("unknown-profile", "function: f\nresources:\n  - kind: sqs-queue\n    name: q\n    access: admin\n", (),
+     r"role\.yaml:5: resources\[0\]\.access: unknown access profile 'admin' for sqs-queue \(profiles: send, consume\)"),
+    ("malformed-arn", "function: f\nresources:\n  - {kind: dynamodb-table, arn: 'arn:aws:dynamodb:us-east-1:123:table/T'}\n", (),
+     r"role\.yaml:3: resources\[0\]\.arn: 'arn:aws:dynamodb:us-east-1:123:table/T' is not an ARN of a DynamoDB table \(arn:PARTITION:dynamodb:REGION:ACCOUNT:table/NAME\)"),
+    ("arn-of-wrong-kind", "function: f\nresources:\n  - {kind: dynamodb-table, arn: 'arn:aws:sqs:us-east-1:123456789012:q'}\n", (),
+     r"role\.yaml:3: resources\[0\]\.arn: 'arn:aws:sqs:us-east-1:123456789012:q' is not an ARN of a DynamoDB table"),
+    ("arn-account-contradicts", f"function: f\naccount: '{ACC}'\nresources:\n  - kind: sqs-queue\n    arn: arn:aws:sqs:us-east-1:999999999999:q\n", (),
+     r"role\.yaml:5: resources\[0\]\.arn: the ARN's account '999999999999' contradicts the spec's account '123456789012'"),
+    ("arn-region-contradicts", "function: f\nregion: eu-west-1\nresources:\n  - {kind: sqs-queue, arn: 'arn:aws:sqs:us-east-1:123456789012:q'}\n", (),
+     r"role\.yaml:4: resources\[0\]\.arn: the ARN's region 'us-east-1' contradicts the spec's region 'eu-west-1'"),
+    ("arn-partition-contradicts", "function: f\npartition: aws-cn\nresources:\n  - {kind: sqs-queue, arn: 'arn:aws:sqs:cn-north-1:123456789012:q'}\n", (),
+     r"role\.yaml:4: resources\[0\]\.arn: the ARN's partition 'aws' contradicts the spec's partition 'aws-cn'"),
+    ("illegal-role-name", "function: f\nrole:\n  name: 'bad name!'\n", (),
+     r"role\.yaml:3: role\.name: role name 'bad name!' must be 1-64 characters of letters, digits and \+=,\.@_-"),
+    ("too-long-role-name", f"function: f\nrole:\n  name: {LONG_NAME}\n", (),
+     r"role\.yaml:3: role\.name: role name 'r{65}' is 65 characters; IAM allows 64"),
+    ("bad-role-path", "function: f\nrole: {path: no-slashes}\n", (),
+     r"role\.yaml:2: role\.path: role path 'no-slashes' must start and end with /"),
+    ("bad-function-name", "function: 'orders api'\n", (),
+     r"role\.yaml:1: function: function name 'orders api' must be 1-64 characters of letters, digits, - and _"),
+    ("unquoted-numeric-account", "function: f\naccount: 123456789012\n", (),
+     r"role\.yaml:2: account: quote the account id \(\"012345678901\"\): as a number it loses leading zeros"),
+    ("short-account", "function: f\naccount: '1234'\n", (),
+     r"role\.yaml:2: account: account '1234' must be 12 digits"),
+    ("bad-region", "function: f\nregion: US-EAST\n", (),
+     r"role\.yaml:2: region: region 'US-EAST' is not an AWS region name such as us-east-1"),
+    ("bad-partition", "function: f\npartition: aws-xx\n", (),
+     r"role\.yaml:2: partition: .*'aws', 'aws-cn' or 'aws-us-gov' \(got 'aws-xx'\)"),
+    ("bad-boundary", "function: f\nboundary: loose\n", (),
+     r"role\.yaml:2: boundary: boundary 'loose' must be envelope, strict, none or a policy ARN"),
+    ("bad-bool", "function: f\ntracing: maybe\n", (),
+     r"role\.yaml:2: tracing: .*\(got 'maybe'\)"),
+    ("unknown-top-level-field", "function: f\ncolour: red\n", (),
+     r"role\.yaml:2: colour: unknown field 'colour'"),
+    ("unknown-resource-field", "function: f\nresources:\n  - kind: sqs-queue\n    name: q\n    colour: red\n", (),
+     r"role\.yaml:5: resources\[0\]\.colour: unknown field 'colour' for kind sqs-queue \(fields: arn, name\)"),
+    ("missing-resource-name", "function: f\nresources:\n  - kind: sqs-queue\n", (),
+     r"role\.yaml:3: resources\[0\]: sqs-queue needs 'name' \(queue name\) or a full 'arn'"),
+    ("bad-resource-name", "function: f\nresources:\n  - {kind: s3-prefix, bucket: Bad_Bucket}\n", (),
+     r"role\.yaml:3: resources\[0\]\.bucket: bucket 'Bad_Bucket' is not a valid bucket name"),
+    ("ssm-root-path", "function: f\nresources:\n  - {kind: ssm-parameter, name: /}\n", (),
+     r"role\.yaml:3: resources\[0\]\.name: name '/' is not a valid parameter name, or a path ending in / for every parameter below it \(not / alone\)"),
+    ("ssm-empty-segment", "function: f\nresources:\n  - {kind: ssm-parameter, name: /app//x}\n", (),
+     r"role\.yaml:3: resources\[0\]\.name: name '/app//x' is not a valid parameter name"),
+    ("missing-function", "account: '123456789012'\n", (),
+     r"role\.yaml:1: function: 'function' is required"),
+    ("yaml-syntax-error", "function: f\nresources: [\n", (),
+     r"role\.yaml:3: YAML error: expected the node content, but found '<stream end>'"),
+    ("yaml-bad-indent", "function: f\n  region: us-east-1\n", (),
+     r"role\.yaml:2: YAML error: mapping values are not allowed here"),
+    ("duplicate-key", "function: f\nregion: us-east-1\nfunction: g\n", (),
+     r"role\.yaml:3: function: duplicate key 'function'"),
+    ("empty-file", "", (),
+     r"role\.yaml: the file is empty: a role spec is a mapping with at least 'function:'"),
+    ("list-at-top-level", "- function: f\n", (),
+     r"role\.yaml:1: got a list: a role spec is a mapping with at least 'function:'"),
+    ("non-utf8", b"function: f\n# caf\xe9\n", (),
+     r"role\.yaml:2: not UTF-8 text \(byte 17: 0xe9\); save the file as UTF-8"),
+    ("custom-whole-service", "function: f\nresources:\n  - kind: custom\n    actions: ['s3:*']\n    resources: ['arn:aws:s3:::bkt/*']\n", (),
+     r"role\.yaml:4: resources\[0\]\.actions\[0\]: 's3:\*' grants a whole service; list the actions the function needs"),
+    ("custom-star-resource", "function: f\nresources:\n  - kind: custom\n    actions: [s3:GetObject]\n    resources: ['*']\n", (),
+     r"role\.yaml:5: resources\[0\]\.resources\[0\]: '\*' is only for actions that support no resource-level permission"),
+    ("custom-unknown-action", "function: f\nresources:\n  - kind: custom\n    actions: [s3:GetObjekt]\n    resources: ['arn:aws:s3:::bkt/*']\n", (),
+     r"role\.yaml:4: resources\[0\]\.actions\[0\]: unknown action 's3:GetObjekt'"),
+    ("custom-unknown-service", "function: f\nresources:\n  - kind: custom\n    actions: [nosuch:Thing]\n    resources: ['*']\n", (),
+     r"role\.yaml:4: resources\[0\]\.actions\[0\]: unknown service 'nosuch'"),
+    ("custom-resource-not-an-arn", "function: f\nresources:\n  - kind: custom\n    actions: [s3:GetObject]\n    resources: [bkt/key]\n", (),
+     r"role\.yaml:5: resources\[0\]\.resources\[0\]: 'bkt/key' is not an ARN"),
+    ("custom-on-other-kind", "function: f\nresources:\n  - kind: sqs-queue\n    name: q\n    actions: [sqs:PurgeQueue]\n", (),
+     r"role\.yaml:5: resources\[0\]\.actions: actions and resources belong to kind custom, not sqs-queue"),
+    ("unknown-managed-policy", "function: f\nmanaged_policies:\n  - AWSMagicAccess\n", (),
+     r"role\.yaml:3: managed_policies\[0\]: unknown AWS managed policy 'AWSMagicAccess': give its full ARN"),
+    ("envelope-denies-custom-action", f"function: f\nboundary: envelope\nresources:\n  - {{kind: custom, actions: [iam:PassRole], resources: ['arn:aws:iam::{ACC}:role/x']}}\n", (),
+     r"role\.yaml:2: boundary: iam:PassRole is denied by the envelope boundary \(DenyIdentityAndAccessChanges\)"),
+    ("json-export-without-account", "function: f\nregion: us-east-1\n", ("--format", "json"),
+     r"role\.yaml: JSON export needs a concrete account: set them in the spec or pass --account/--region"),
+    ("account-flag-contradicts-spec", f"function: f\naccount: '{ACC}'\n", ("--account", "210987654321"),
+     r"role\.yaml:2: --account 210987654321 contradicts the spec's account 123456789012"),
+    ("region-flag-contradicts-spec", "function: f\nregion: us-east-1\n", ("--region", "eu-west-1"),
+     r"role\.yaml:2: --region eu-west-1 contradicts the spec's region us-east-1"),
+    ("bad-account-flag", "function: f\n", ("--account", "12"),
+     r"--account '12' must be 12 digits"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "args", "expected"),
+    [case[1:] for case in BAD_SPECS],
+    ids=[case[0] for case in BAD_SPECS],
+)
+def test_bad_spec_is_refused_with_one_line_naming_file_and_line(
+    text, args, expected, spec_file, run_cli, monkeypatch
+):
+    path = spec_file(text)
+    monkeypatch.chdir(path.parent)
+    result = run_cli("build", "role.yaml", *args)
+    assert result.code == 2
+    assert result.out == ""
+    assert "Traceback" not in result.err
+    assert result.err.count("\n") == 1, result.err
+    assert re.fullmatch(r"role-wizard: " + expected + r".*\n", result.err), result.err
+
+
+def test_bad_spec_cases_are_all_different():
+    assert len({case[0] for case in BAD_SPECS}) == len(BAD_SPECS) >= 25
+
+
+def test_missing_file_is_refused(run_cli, tmp_path):
+    result = run_cli("build", tmp_path / "nope.yaml")
+    assert result.code == 2
+    assert result.err == f"role-wizard: {tmp_path / 'nope.yaml'}: no such file\n"
+
+
+def test_directory_is_refused(run_cli, tmp_path):
+    result = run_cli("build", tmp_path)
+    assert result.code == 2
+    assert result.err == f"role-wizard: {tmp_path}: is a folder, not a spec file\n"
+
+
+def test_bad_spec_through_the_console_script_prints_no_traceback(spec_file):
+    path = spec_file("function: f\nresources:\n  - {kind: nope}\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "wizard", "build", str(path)], capture_output=True, text=True
+    )
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr.startswith(f"role-wizard: {path}:3: resources[0].kind: unknown kind")
+    assert proc.stderr.count("\n") == 1
+
+
+# --------------------------------------------------------------------------- build
+
+
+GOOD = f"""\
+function: orders-api
+account: "{ACC}"
+region: us-east-1
+resources:
+  - {{kind: dynamodb-table, name: Orders, access: read-write}}
+"""
+
+
+def test_build_writes_json_to_stdout(spec_file, run_cli):
+    result = run_cli("build", spec_file(GOOD))
+    assert result.code == 0 and result.err == ""
+    assert json.loads(result.out)["RoleName"] == "orders-api-role"
+
+
+def test_build_account_and_region_flags_fill_an_open_spec(spec_file, run_cli):
+    path = spec_file("function: fn\nresources:\n  - {kind: sqs-queue, name: q}\n")
+    result = run_cli("build", path, "--account", ACC, "--region", "eu-west-1")
+    assert result.code == 0
+    statements = json.loads(result.out)["Policies"][0]["PolicyDocument"]["Statement"]
+    assert f"arn:aws:sqs:eu-west-1:{ACC}:q" in [s["Resource"] for s in statements]
+
+
+def test_build_out_writes_the_file_and_says_so(spec_file, run_cli, tmp_path):
+    out = tmp_path / "out" / "role.cfn.yaml"
+    result = run_cli("build", spec_file(GOOD), "--format", "cloudformation", "--out", out)
+    assert result.code == 0 and result.out == ""
+    assert result.err == f"wrote cloudformation for role orders-api-role to {out}\n"
+    assert yaml.safe_load(out.read_text())["Resources"]["ExecutionRole"]["Type"] == "AWS::IAM::Role"
+
+
+def test_build_unknown_format_is_a_usage_error(spec_file, run_cli):
+    result = run_cli("build", spec_file(GOOD), "--format", "xml")
+    assert result.code == 2
+    assert "invalid choice: 'xml'" in result.err
+
+
+# --------------------------------------------------------------------------- init
+
+
+def test_init_writes_a_spec_that_builds_cleanly(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("init")
+    assert result.code == 0
+    assert (tmp_path / "role.yaml").is_file()
+    for fmt in ("json", "cloudformation", "cloudformation-json"):
+        built = run_cli("build", "role.yaml", "--format", fmt)
+        assert built.code == 0 and built.err == "", built.err
+
+
+def test_init_refuses_to_overwrite_without_force(run_cli, tmp_path):
+    path = tmp_path / "mine.yaml"
+    path.write_text("function: keep-me\n")
+    result = run_cli("init", path)
+    assert result.code == 2
+    assert result.err == f"role-wizard: {path}: already exists; pass --force to overwrite it\n"
+    assert path.read_text() == "function: keep-me\n"
+
+
+def test_init_force_overwrites(run_cli, tmp_path):
+    path = tmp_path / "mine.yaml"
+    path.write_text("function: keep-me\n")
+    assert run_cli("init", path, "--force").code == 0
+    assert "function: orders-api" in path.read_text()
+
+
+# --------------------------------------------------------------------------- catalog
+
+
+def test_catalog_kinds_lists_every_kind_with_its_profiles(run_cli):
+    from wizard.catalog.kinds import catalog
+
+    result = run_cli("catalog", "kinds")
+    assert result.code == 0
+    for name, kind in catalog().kinds.items():
+        assert re.search(rf"^{re.escape(name)} +{re.escape(kind.title)}$", result.out, re.M)
+        for profile in kind.profiles:
+            assert re.search(rf"^ +[* ] {re.escape(profile)}: ", result.out, re.M)
+
+
+def test_catalog_kinds_marks_the_default_profile(run_cli):
+    out = run_cli("catalog", "kinds").out
+    block = out.split("sqs-queue", 1)[1].split("\nsns-topic", 1)[0]
+    assert "* send:" in block and "  consume:" in block
+
+
+def test_catalog_kinds_json(run_cli):
+    data = json.loads(run_cli("catalog", "kinds", "--format", "json").out)
+    table = next(k for k in data if k["kind"] == "dynamodb-table")
+    assert table["fields"] == ["name"]
+    assert set(table["profiles"]) == {"read", "write", "read-write"}
+
+
+def test_catalog_actions_filters_by_level(run_cli):
+    result = run_cli("catalog", "actions", "dynamodb", "--level", "Write", "--format", "json")
+    rows = json.loads(result.out)
+    names = {r["action"] for r in rows}
+    assert {"dynamodb:PutItem", "dynamodb:DeleteTable"} <= names
+    assert "dynamodb:GetItem" not in names
+    assert {r["access_level"] for r in rows} == {"Write"}
+
+
+def test_catalog_actions_filters_by_resource_type(run_cli):
+    result = run_cli("catalog", "actions", "dynamodb", "--resource-type", "stream")
+    assert result.code == 0
+    lines = result.out.splitlines()
+    assert lines and all("stream" in line.split("[", 1)[1].split("]")[0] for line in lines)
+    assert any(line.startswith("dynamodb:GetRecords ") for line in lines)
+    assert result.err == f"{len(lines)} actions\n"
+
+
+def test_catalog_actions_unknown_service_is_refused(run_cli):
+    result = run_cli("catalog", "actions", "nosuch")
+    assert result.code == 2
+    assert result.err == "role-wizard: unknown service 'nosuch' in the IAM reference\n"
+
+
+def test_catalog_actions_unknown_resource_type_lists_the_types(run_cli):
+    result = run_cli("catalog", "actions", "sqs", "--resource-type", "table")
+    assert result.code == 2
+    assert result.err == "role-wizard: sqs has no resource type 'table' (types: queue)\n"
