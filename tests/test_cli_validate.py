@@ -1,0 +1,304 @@
+"""``role-wizard validate``: exit statuses, the three output formats, --type and --boundary."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures" / "policies"
+TIGHT = FIXTURES / "tight-identity.json"
+OVER = FIXTURES / "over-privileged.json"
+BUNDLE = FIXTURES / "bundle.json"
+
+
+def write(tmp_path: Path, document: object, name: str = "policy.json") -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+def wildcard_only(tmp_path: Path) -> Path:
+    """A policy whose only finding is a warning (resource-wildcard)."""
+    return write(
+        tmp_path,
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"}],
+        },
+    )
+
+
+# --------------------------------------------------------------------------- exit statuses
+
+
+def test_clean_policy_exits_0_and_says_so(run_cli):
+    result = run_cli("validate", TIGHT)
+    assert (result.code, result.out) == (0, "no findings in 1 file\n")
+
+
+def test_built_bundle_exits_0(run_cli):
+    assert run_cli("validate", BUNDLE).code == 0
+
+
+def test_an_error_finding_exits_1(run_cli):
+    assert run_cli("validate", OVER).code == 1
+
+
+def test_warnings_alone_exit_0_by_default(run_cli, tmp_path):
+    assert run_cli("validate", wildcard_only(tmp_path)).code == 0
+
+
+def test_fail_on_warning_exits_1_for_a_warning(run_cli, tmp_path):
+    assert run_cli("validate", wildcard_only(tmp_path), "--fail-on", "warning").code == 1
+
+
+def test_fail_on_never_exits_0_despite_errors(run_cli):
+    assert run_cli("validate", OVER, "--fail-on", "never").code == 0
+
+
+def test_missing_file_is_one_line_on_stderr_and_exit_2(run_cli):
+    result = run_cli("validate", TIGHT, FIXTURES / "missing.json")
+    assert result.code == 2
+    assert result.err.count("\n") == 1 and "missing.json: no such file" in result.err
+
+
+def test_invalid_json_is_a_finding_and_exit_1(run_cli):
+    result = run_cli("validate", FIXTURES / "broken.json")
+    assert result.code == 1 and "invalid-json" in result.out and "Traceback" not in result.err
+
+
+def test_non_utf8_file_is_a_finding_not_a_traceback(run_cli, tmp_path):
+    path = tmp_path / "bin.json"
+    path.write_bytes(b"\xff\xfe{}")
+    result = run_cli("validate", path)
+    assert result.code == 1 and "not UTF-8" in result.out
+
+
+def test_deeply_nested_file_is_a_finding_not_a_traceback(run_cli, tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 10_000 + "]" * 10_000)
+    result = run_cli("validate", path)
+    assert result.code == 1 and "invalid-json" in result.out
+
+
+def test_unknown_format_is_a_usage_error(run_cli):
+    assert run_cli("validate", TIGHT, "--format", "xml").code == 2
+
+
+# --------------------------------------------------------------------------- text
+
+
+def test_text_names_file_pointer_severity_and_code(run_cli):
+    out = run_cli("validate", OVER).out
+    assert f"{OVER}#/Statement/2/Action: error unknown-action: " in out
+
+
+def test_text_ends_with_a_summary(run_cli):
+    out = run_cli("validate", OVER, TIGHT).out
+    assert out.splitlines()[-1].endswith("in 2 files")
+
+
+def test_text_has_no_colour_when_not_a_terminal(run_cli):
+    assert "\x1b[" not in run_cli("validate", OVER).out
+
+
+def test_text_has_colour_on_a_terminal(run_cli, monkeypatch):
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    assert "\x1b[31;1merror" in run_cli("validate", OVER).out
+
+
+def test_no_color_turns_colour_off_on_a_terminal(run_cli, monkeypatch):
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" not in run_cli("validate", OVER).out
+
+
+# --------------------------------------------------------------------------- json
+
+
+def test_json_is_a_list_of_file_code_severity_message_location(run_cli):
+    found = json.loads(run_cli("validate", OVER, "--format", "json").out)
+    assert found and all(
+        set(f) == {"file", "code", "severity", "message", "location"} for f in found
+    )
+
+
+def test_json_location_is_the_json_pointer(run_cli):
+    found = json.loads(run_cli("validate", OVER, "--format", "json").out)
+    assert {"file": str(OVER), "code": "unknown-action", "location": "/Statement/2/Action"} in [
+        {k: f[k] for k in ("file", "code", "location")} for f in found
+    ]
+
+
+def test_json_for_a_clean_file_is_an_empty_list(run_cli):
+    assert json.loads(run_cli("validate", TIGHT, "--format", "json").out) == []
+
+
+def test_json_bundle_pointer_goes_from_the_bundle_root(run_cli, tmp_path):
+    data = json.loads(BUNDLE.read_text())
+    data["Policies"][0]["PolicyDocument"]["Statement"][2]["Resource"] = "*"
+    found = json.loads(run_cli("validate", write(tmp_path, data), "-f", "json").out)
+    assert [f["location"] for f in found if f["code"] == "resource-wildcard"] == [
+        "/Policies/0/PolicyDocument/Statement/2/Resource"
+    ]
+
+
+# --------------------------------------------------------------------------- sarif
+
+
+@pytest.fixture
+def sarif(run_cli) -> dict:
+    return json.loads(run_cli("validate", OVER, "--format", "sarif").out)
+
+
+def test_sarif_is_version_2_1_0_from_role_wizard(sarif):
+    assert sarif["version"] == "2.1.0"
+    assert sarif["runs"][0]["tool"]["driver"]["name"] == "role-wizard"
+
+
+def test_sarif_rules_are_the_finding_codes(sarif):
+    from wizard.policy.lint import CODES
+
+    rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules] == list(CODES)
+
+
+def test_sarif_result_points_at_its_rule(sarif):
+    run = sarif["runs"][0]
+    for result in run["results"]:
+        assert run["tool"]["driver"]["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
+
+
+def test_sarif_result_has_level_message_file_and_pointer(sarif):
+    results = sarif["runs"][0]["results"]
+    [hit] = [r for r in results if r["ruleId"] == "unknown-action"]
+    assert hit["level"] == "error" and hit["message"]["text"]
+    [loc] = hit["locations"]
+    assert loc["physicalLocation"]["artifactLocation"]["uri"] == OVER.as_uri()
+    assert loc["logicalLocations"][0]["fullyQualifiedName"] == "/Statement/2/Action"
+
+
+def test_sarif_info_findings_are_notes(run_cli, tmp_path):
+    data = json.loads(BUNDLE.read_text())
+    data["PermissionsBoundary"] = {"Arn": "arn:aws:iam::123456789012:policy/Ceiling"}
+    out = json.loads(run_cli("validate", write(tmp_path, data), "-f", "sarif").out)
+    assert [r["level"] for r in out["runs"][0]["results"]] == ["note"]
+
+
+def test_sarif_relative_path_stays_a_relative_uri(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, {"Version": "2012-10-17"}, "my policy.json")
+    out = json.loads(run_cli("validate", "my policy.json", "-f", "sarif").out)
+    [result] = out["runs"][0]["results"]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == (
+        "my%20policy.json"
+    )
+
+
+def test_sarif_matches_the_shape_the_2_1_0_schema_requires(sarif):
+    jsonschema = pytest.importorskip("jsonschema")
+    # The parts of the OASIS SARIF 2.1.0 schema that constrain what this command writes.
+    message = {"type": "object", "anyOf": [{"required": ["text"]}, {"required": ["id"]}]}
+    schema = {
+        "type": "object",
+        "required": ["version", "runs"],
+        "properties": {
+            "version": {"enum": ["2.1.0"]},
+            "runs": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["tool"],
+                    "properties": {
+                        "tool": {
+                            "type": "object",
+                            "required": ["driver"],
+                            "properties": {
+                                "driver": {
+                                    "type": "object",
+                                    "required": ["name"],
+                                    "properties": {
+                                        "rules": {
+                                            "type": "array",
+                                            "items": {"type": "object", "required": ["id"]},
+                                        }
+                                    },
+                                }
+                            },
+                        },
+                        "columnKind": {"enum": ["utf16CodeUnits", "unicodeCodePoints"]},
+                        "results": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["message"],
+                                "properties": {
+                                    "message": message,
+                                    "level": {"enum": ["none", "note", "warning", "error"]},
+                                    "ruleIndex": {"type": "integer", "minimum": -1},
+                                    "locations": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "object",
+                                            "properties": {
+                                                "physicalLocation": {
+                                                    "type": "object",
+                                                    "anyOf": [
+                                                        {"required": ["address"]},
+                                                        {"required": ["artifactLocation"]},
+                                                    ],
+                                                },
+                                                "logicalLocations": {
+                                                    "type": "array",
+                                                    "items": {"type": "object"},
+                                                },
+                                            },
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    }
+    jsonschema.validate(sarif, schema)
+
+
+# --------------------------------------------------------------------------- --type, --boundary
+
+
+def test_type_boundary_skips_grant_checks(run_cli, tmp_path):
+    path = wildcard_only(tmp_path)
+    assert run_cli("validate", path, "--type", "boundary", "--fail-on", "warning").code == 0
+
+
+def test_type_trust_checks_a_principal_less_document_as_trust(run_cli):
+    result = run_cli("validate", TIGHT, "--type", "trust", "-f", "json")
+    assert "invalid-grammar" in {f["code"] for f in json.loads(result.out)}
+
+
+def test_boundary_file_is_checked_against_the_identity_policy(run_cli):
+    result = run_cli("validate", TIGHT, "--boundary", FIXTURES / "boundary.json", "-f", "json")
+    blocked = [f for f in json.loads(result.out) if f["code"] == "not-in-boundary"]
+    assert blocked and all(f["file"] == str(TIGHT) for f in blocked)
+
+
+def test_boundary_file_gets_boundary_checks_only(run_cli):
+    result = run_cli("validate", TIGHT, "--boundary", FIXTURES / "boundary.json", "-f", "json")
+    assert not [f for f in json.loads(result.out) if f["file"].endswith("boundary.json")]
+
+
+def test_missing_boundary_file_exits_2(run_cli):
+    assert run_cli("validate", TIGHT, "--boundary", FIXTURES / "nope.json").code == 2
+
+
+def test_several_files_are_reported_in_the_order_given(run_cli):
+    found = json.loads(run_cli("validate", FIXTURES / "list.json", OVER, "-f", "json").out)
+    files = [f["file"] for f in found]
+    assert files[0].endswith("list.json") and files[-1] == str(OVER)

@@ -1,0 +1,373 @@
+"""Loading policy files: one policy document, or a ``build`` bundle's parts.
+
+Every problem with a file's content becomes a :class:`Finding` (``invalid-json`` for text that
+is not JSON, ``invalid-grammar`` for a bundle of the wrong shape); a file that cannot be read at
+all is a :class:`~wizard.errors.UserError`. ``validate``, ``can`` and ``diff`` share this loader.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from wizard.errors import UserError
+
+__all__ = [
+    "ERROR",
+    "WARNING",
+    "INFO",
+    "SEVERITY_RANK",
+    "POLICY_TYPES",
+    "Finding",
+    "PolicyPart",
+    "PolicySource",
+    "detect_type",
+    "json_pointer",
+    "load_policy_source",
+    "parse_policy_source",
+]
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+SEVERITY_RANK = {INFO: 0, WARNING: 1, ERROR: 2}
+
+PolicyType = Literal["identity", "trust", "boundary"]
+POLICY_TYPES: tuple[str, ...] = ("identity", "trust", "boundary")
+
+BUNDLE_KEYS = (
+    "RoleName",
+    "Path",
+    "Description",
+    "AssumeRolePolicyDocument",
+    "Policies",
+    "ManagedPolicyArns",
+    "PermissionsBoundary",
+    "DeployerPolicy",
+    "Tags",
+)
+
+
+def json_pointer(*parts: object) -> str:
+    """An RFC 6901 pointer from path parts (``~`` and ``/`` in keys escaped)."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem: a stable code, a severity, a message to act on, and where it is."""
+
+    code: str
+    severity: str  # "error" | "warning" | "info"
+    message: str
+    file: str
+    pointer: str = ""  # JSON pointer from the file's root ("" = the whole file)
+    line: int | None = None  # for invalid-json: where parsing stopped
+    column: int | None = None
+
+    @property
+    def location(self) -> str:
+        return self.pointer
+
+    @property
+    def rank(self) -> int:
+        return SEVERITY_RANK[self.severity]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "location": self.pointer,
+        }
+
+
+@dataclass
+class PolicyPart:
+    """One policy document inside a file."""
+
+    type: str  # identity | trust | boundary
+    document: Any  # the parsed JSON (not necessarily a valid policy)
+    pointer: str = ""  # where the document sits in its file ("" for a plain document)
+    name: str | None = None  # PolicyName inside a bundle
+    role: str = "document"  # document | inline | trust | boundary | deployer
+
+
+@dataclass
+class PolicySource:
+    """What one file holds: a single policy document or a bundle's parts, plus load findings."""
+
+    file: str
+    kind: str  # "document" | "bundle" | "invalid"
+    parts: list[PolicyPart] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    data: Any = None
+    role_name: str | None = None
+    managed_policy_arns: list[str] = field(default_factory=list)
+    boundary_arn: str | None = None
+
+    @property
+    def is_bundle(self) -> bool:
+        return self.kind == "bundle"
+
+    @property
+    def usable(self) -> bool:
+        """False when the file could not be read as JSON or as a bundle."""
+        return not any(f.severity == ERROR for f in self.findings)
+
+    @property
+    def document(self) -> Any:
+        """The single document of a plain policy file (None for a bundle)."""
+        return self.parts[0].document if self.kind == "document" and self.parts else None
+
+    @property
+    def type(self) -> str | None:
+        return self.parts[0].type if self.kind == "document" and self.parts else None
+
+    def _role(self, role: str) -> PolicyPart | None:
+        return next((p for p in self.parts if p.role == role), None)
+
+    @property
+    def identity(self) -> dict[str, Any]:
+        """Identity policies by name: a bundle's inline policies, or a plain identity document."""
+        if self.kind == "document":
+            part = self.parts[0] if self.parts else None
+            return {self.file: part.document} if part and part.type == "identity" else {}
+        return {
+            p.name or f"#{i}": p.document for i, p in enumerate(self.parts) if p.role == "inline"
+        }
+
+    @property
+    def boundary(self) -> Any | None:
+        part = self._role("boundary")
+        if part is None and self.kind == "document" and self.type == "boundary":
+            part = self.parts[0]
+        return part.document if part else None
+
+    @property
+    def trust(self) -> Any | None:
+        part = self._role("trust")
+        if part is None and self.kind == "document" and self.type == "trust":
+            part = self.parts[0]
+        return part.document if part else None
+
+    @property
+    def deployer(self) -> Any | None:
+        part = self._role("deployer")
+        return part.document if part else None
+
+    def require_usable(self) -> PolicySource:
+        """Raise a one-line UserError for the first load problem; else return self."""
+        for f in self.findings:
+            if f.severity == ERROR:
+                where = self.file + (f":{f.line}" if f.line else "")
+                if f.pointer:
+                    where += f" at {f.pointer}"
+                raise UserError(f.message, where=where)
+        return self
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+class DuplicateKeyDict(dict):
+    """A JSON object that had repeated keys (the last value won); ``duplicates`` names them."""
+
+    duplicates: tuple[str, ...] = ()
+
+
+def _object_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        dups = []
+        for key, _ in pairs:
+            if key in seen and key not in dups:
+                dups.append(key)
+            seen.add(key)
+        marked = DuplicateKeyDict(out)
+        marked.duplicates = tuple(dups)
+        return marked
+    return out
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def parse_json(text: str, file: str) -> tuple[Any, Finding | None]:
+    """Parse JSON text; a problem becomes an ``invalid-json`` finding (never an exception)."""
+    try:
+        return (
+            json.loads(text, object_pairs_hook=_object_pairs, parse_constant=_reject_constant),
+            None,
+        )
+    except json.JSONDecodeError as exc:
+        return None, Finding(
+            "invalid-json",
+            ERROR,
+            f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
+            file,
+            line=exc.lineno,
+            column=exc.colno,
+        )
+    except RecursionError:
+        return None, Finding(
+            "invalid-json", ERROR, "not usable JSON: nested too deeply to be a policy", file
+        )
+    except ValueError as exc:  # NaN/Infinity, integers with too many digits
+        return None, Finding("invalid-json", ERROR, f"not valid JSON: {exc}", file)
+
+
+def detect_type(document: Any) -> str:
+    """``trust`` when a statement names a Principal, else ``identity``."""
+    if isinstance(document, Mapping):
+        statements = document.get("Statement")
+        items = [statements] if isinstance(statements, Mapping) else statements
+        if isinstance(items, list):
+            for st in items:
+                if isinstance(st, Mapping) and ("Principal" in st or "NotPrincipal" in st):
+                    return "trust"
+    return "identity"
+
+
+def parse_policy_source(text: str, file: str = "<policy>", type: str | None = None) -> PolicySource:
+    """A PolicySource from JSON text: a bundle when it has the bundle's keys, else one document."""
+    from wizard.bundle import is_bundle
+
+    if type is not None and type not in POLICY_TYPES:
+        raise UserError(f"unknown policy type {type!r} (types: {', '.join(POLICY_TYPES)})")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    data, problem = parse_json(text, file)
+    if problem is not None:
+        return PolicySource(file, "invalid", findings=[problem])
+    if is_bundle(data):
+        return _bundle_source(data, file)
+    part = PolicyPart(type or detect_type(data), data)
+    return PolicySource(file, "document", parts=[part], data=data)
+
+
+def load_policy_source(path: str | Path, type: str | None = None) -> PolicySource:
+    """Read a policy document or a ``build`` bundle from ``path`` (``-`` = standard input).
+
+    ``type`` (identity, trust or boundary) overrides the detected type of a single document;
+    a bundle's parts always have their own types. A file that cannot be read is a UserError;
+    everything else wrong with it is a finding in ``.findings``.
+    """
+    file = str(path)
+    if file == "-":
+        raw = sys.stdin.buffer.read()
+        file = "<stdin>"
+    else:
+        try:
+            raw = Path(path).read_bytes()
+        except FileNotFoundError:
+            raise UserError("no such file", where=file) from None
+        except IsADirectoryError:
+            raise UserError("is a folder, not a policy file", where=file) from None
+        except OSError as exc:
+            raise UserError(f"cannot read: {exc.strerror}", where=file) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return PolicySource(
+            file,
+            "invalid",
+            findings=[
+                Finding(
+                    "invalid-json",
+                    ERROR,
+                    f"not UTF-8 text (byte {exc.start}): IAM policies are UTF-8 JSON",
+                    file,
+                )
+            ],
+        )
+    return parse_policy_source(text, file, type)
+
+
+def _bundle_source(data: dict[str, Any], file: str) -> PolicySource:
+    src = PolicySource(file, "bundle", data=data)
+
+    def bad(pointer: str, message: str, severity: str = ERROR) -> None:
+        src.findings.append(Finding("invalid-grammar", severity, message, file, pointer))
+
+    for key in data:
+        if key not in BUNDLE_KEYS:
+            bad(
+                json_pointer(key),
+                f"unknown bundle field {key!r} (fields: {', '.join(BUNDLE_KEYS)})",
+                WARNING,
+            )
+    name = data.get("RoleName")
+    if isinstance(name, str):
+        src.role_name = name
+    else:
+        bad(
+            "/RoleName",
+            "a bundle needs a RoleName string" if name is None else "RoleName must be a string",
+        )
+    if "Path" in data and not isinstance(data["Path"], str):
+        bad("/Path", "Path must be a string such as /")
+    src.parts.append(
+        PolicyPart(
+            "trust", data["AssumeRolePolicyDocument"], "/AssumeRolePolicyDocument", None, "trust"
+        )
+    )
+    policies = data["Policies"]
+    if not isinstance(policies, list):
+        bad("/Policies", "Policies must be a list of {PolicyName, PolicyDocument}")
+        policies = []
+    for i, item in enumerate(policies):
+        part = _named_part(item, json_pointer("Policies", i), "identity", "inline", bad)
+        if part is not None:
+            src.parts.append(part)
+    arns = data.get("ManagedPolicyArns", [])
+    if arns is None:
+        arns = []
+    if not isinstance(arns, list) or not all(isinstance(a, str) for a in arns):
+        bad("/ManagedPolicyArns", "ManagedPolicyArns must be a list of policy ARN strings")
+    else:
+        src.managed_policy_arns = list(arns)
+    pb = data.get("PermissionsBoundary")
+    if isinstance(pb, Mapping) and "Arn" in pb and "PolicyDocument" not in pb:
+        if isinstance(pb["Arn"], str):
+            src.boundary_arn = pb["Arn"]
+        else:
+            bad("/PermissionsBoundary/Arn", "the boundary's Arn must be a string")
+    elif pb is not None:
+        part = _named_part(pb, "/PermissionsBoundary", "boundary", "boundary", bad)
+        if part is not None:
+            src.parts.append(part)
+    dep = data.get("DeployerPolicy")
+    if dep is not None:
+        part = _named_part(dep, "/DeployerPolicy", "identity", "deployer", bad)
+        if part is not None:
+            src.parts.append(part)
+    tags = data.get("Tags", [])
+    if tags is not None and not (
+        isinstance(tags, list)
+        and all(isinstance(t, Mapping) and isinstance(t.get("Key"), str) for t in tags)
+    ):
+        bad("/Tags", "Tags must be a list of {Key, Value}")
+    return src
+
+
+def _named_part(item: Any, pointer: str, type: str, role: str, bad: Any) -> PolicyPart | None:
+    if not isinstance(item, Mapping):
+        bad(pointer, "expected an object {PolicyName, PolicyDocument}")
+        return None
+    name = item.get("PolicyName")
+    if not isinstance(name, str) or not name:
+        bad(pointer + "/PolicyName", "a policy needs a PolicyName string")
+        name = None
+    if "PolicyDocument" not in item:
+        bad(pointer + "/PolicyDocument", "missing PolicyDocument")
+        return None
+    for key in item:
+        if key not in ("PolicyName", "PolicyDocument"):
+            bad(pointer + json_pointer(key), f"unknown field {key!r}", WARNING)
+    return PolicyPart(type, item["PolicyDocument"], pointer + "/PolicyDocument", name, role)
