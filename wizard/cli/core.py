@@ -83,10 +83,31 @@ def write_output(text: str, out: str | None) -> None:
         raise UserError(f"cannot write: {exc.strerror}", where=out) from None
 
 
+def refuse_findings(bundle, source: str) -> None:
+    """Everything the tool writes passes its own validator: a spec whose bundle draws an error
+    or a warning (a risky `custom` entry, say) is refused with the first finding."""
+    from wizard.policy.lint import lint_bundle
+
+    bad = [f for f in lint_bundle(bundle, file=source) if f.severity in ("error", "warning")]
+    if bad:
+        first = bad[0]
+        more = (
+            f" (and {len(bad) - 1} more; run `role-wizard validate` on the JSON export)"
+            if len(bad) > 1
+            else ""
+        )
+        raise UserError(
+            f"the composed role fails validation: {first.code} at {first.to_dict()['location']}: "
+            f"{first.message}{more}",
+            where=source,
+        )
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from wizard.export import export
 
     _spec, bundle = load_and_compose(args.spec, args.account, args.region)
+    refuse_findings(bundle, args.spec)
     try:
         text = export(bundle, args.format)
     except UserError as exc:

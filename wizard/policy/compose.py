@@ -234,6 +234,23 @@ def _needs_star(action: str, ref: Reference) -> bool:
     return bool(found) and all(not a.supports_resource_level for a in found)
 
 
+def _service_wide_arn(
+    service: str, action_names: set[str], values: dict[str, str], ref: Reference
+) -> str:
+    """``arn:P:svc:REGION:ACCOUNT:*``, leaving out the region or account where the actions'
+    resource ARNs carry none (route53, cloudfront and other global services)."""
+    formats = [
+        f
+        for name in action_names
+        if (action := ref.action(name)) is not None
+        for rt in ref.resource_types_for(action)
+        for f in rt.arn_formats
+    ]
+    region = values["Region"] if not formats or any("${Region}" in f for f in formats) else ""
+    account = values["Account"] if not formats or any("${Account}" in f for f in formats) else ""
+    return f"arn:{values['Partition']}:{service}:{region}:{account}:*"
+
+
 def catalog_actions(cat: Catalog) -> set[str]:
     """Every action a catalog profile or feature can grant: the envelope's vocabulary."""
     out: set[str] = set()
@@ -285,9 +302,7 @@ def envelope_boundary(
                 for r in (f"arn:{spec.partition}:s3:::{b}", f"arn:{spec.partition}:s3:::{b}/*")
             ]
         else:
-            resources = [
-                f"arn:{values['Partition']}:{service}:{values['Region']}:{values['Account']}:*"
-            ]
+            resources = [_service_wide_arn(service, actions[service], values, ref)]
         if not resources:
             continue
         sid = "Allow" + re.sub(r"[^A-Za-z0-9]", "", service.title()) + "InAccount"
