@@ -1,0 +1,211 @@
+"""Pilot tests of single behaviours, on a fake discoverer injected through the app factory."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from pathlib import Path
+
+from wizard.drafts import DraftStore, drafts_dir
+from wizard.spec import ResourceEntry, RoleSpec, load_spec
+
+from .conftest import FakeDiscoverer, table
+
+SIZE = (110, 36)
+
+
+async def to_resources(pilot) -> None:
+    app = pilot.app
+    await app.session_worker.wait()
+    await pilot.pause()
+    await pilot.press("ctrl+n")
+    await pilot.pause()
+    await app.screen.worker.wait()
+    await pilot.pause()
+
+
+def test_ten_thousand_resources_show_200_and_how_many_more(make_app):
+    disc = FakeDiscoverer({"dynamodb-table": [table(f"t{i:05}") for i in range(10_000)]})
+
+    async def run() -> None:
+        app = make_app(discoverer=disc)
+        async with app.run_test(size=SIZE) as pilot:
+            await to_resources(pilot)
+            found = app.screen.query_one("#found")
+            assert len(found.items) == 10_000
+            assert found.option_count == 201  # 200 matches and "9,800 more…"
+            assert "9,800 more" in str(found.get_option_at_index(200).prompt)
+            await pilot.click("#filter")
+            await pilot.press(*"t0999")
+            await pilot.pause()
+            assert [found.items[i].name for i in found.shown] == [f"t0999{d}" for d in range(10)]
+
+    asyncio.run(run())
+
+
+def test_a_kind_whose_listing_fails_shows_its_error_in_place(make_app):
+    disc = FakeDiscoverer(
+        {}, failing={"dynamodb-table": "ListTables: AccessDeniedException: not allowed"}
+    )
+
+    async def run() -> None:
+        app = make_app(discoverer=disc)
+        async with app.run_test(size=SIZE) as pilot:
+            await to_resources(pilot)
+            state = str(app.screen.query_one("#found-state").render())
+            assert "listing failed: ListTables: AccessDeniedException" in state
+            await pilot.press("down")  # another kind still lists
+            await pilot.pause()
+            await app.screen.worker.wait()
+            await pilot.pause()
+            assert "none found" in str(app.screen.query_one("#found-state").render())
+
+    asyncio.run(run())
+
+
+def test_every_change_is_autosaved_and_offered_back_on_the_next_start(make_app, tmp_path):
+    disc = FakeDiscoverer({"dynamodb-table": [table("Orders")]})
+
+    async def first() -> None:
+        app = make_app(discoverer=disc)
+        async with app.run_test(size=SIZE) as pilot:
+            await to_resources(pilot)
+            app.screen.query_one("#found").focus()
+            await pilot.press("enter")
+            await pilot.pause()
+
+    async def second() -> RoleSpec:
+        app = make_app(discoverer=disc)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert type(app.screen).__name__ == "ResumeModal"
+            await pilot.click("#resume")
+            await pilot.pause()
+            return app.spec
+
+    asyncio.run(first())
+    drafts = DraftStore().list()
+    assert drafts_dir() == tmp_path / "state" / "lambda-role-wizard" / "drafts"
+    assert [d.resources for d in drafts] == [1]
+    spec = asyncio.run(second())
+    assert [r.field_values() for r in spec.resources] == [{"name": "Orders"}]
+
+
+def test_edit_opens_a_spec_and_saves_back_to_it(make_app, tmp_path: Path):
+    path = tmp_path / "role.yaml"
+    path.write_text("function: orders-api\nresources:\n  - {kind: sqs-queue, name: jobs}\n")
+    spec, _ = load_spec(path)
+
+    async def run() -> None:
+        app = make_app(spec=spec, edit_path=path, discoverer=FakeDiscoverer({}))
+        async with app.run_test(size=SIZE) as pilot:
+            await app.session_worker.wait()
+            await pilot.pause()
+            await pilot.click("#tags")
+            await pilot.press(*"team=ops")
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+
+    asyncio.run(run())
+    saved, _ = load_spec(path)
+    assert saved.role.tags == {"team": "ops"}
+    assert saved.account is None  # an edited spec keeps its open values
+    assert [r.field_values() for r in saved.resources] == [{"name": "jobs"}]
+
+
+def test_an_arn_typed_by_hand_is_checked_inline_and_added(make_app):
+    async def run() -> None:
+        app = make_app(discoverer=FakeDiscoverer({}))
+        async with app.run_test(size=SIZE) as pilot:
+            await to_resources(pilot)
+            await pilot.click("#arn")
+            await pilot.press(*"arn:aws:dynamodb:us-east-1:123456789012:table/")
+            assert "not an ARN of a DynamoDB table" in str(
+                app.screen.query_one("#arn-check").render()
+            )
+            await pilot.press(*"Ledger", "enter")
+            await pilot.pause()
+            assert [r.arn for r in app.spec.resources] == [
+                "arn:aws:dynamodb:us-east-1:123456789012:table/Ledger"
+            ]
+
+    asyncio.run(run())
+
+
+def test_help_opens_on_f1_and_closes_on_escape(make_app):
+    async def run() -> None:
+        app = make_app(discoverer=FakeDiscoverer({}))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("f1")
+            await pilot.pause()
+            assert type(app.screen).__name__ == "HelpModal"
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.screen.STEP == "function"
+
+    asyncio.run(run())
+
+
+def test_a_spec_that_does_not_compose_shows_why_instead_of_failing(make_app):
+    spec = RoleSpec(
+        function="f",
+        account="123456789012",
+        region="us-east-1",
+        resources=[ResourceEntry(kind="custom", actions=["iam:CreateUser"], resources=["*"])],
+    )
+
+    async def run() -> None:
+        app = make_app(spec=spec, discoverer=FakeDiscoverer({}), offer_resume=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert app.bundle is None and app.compose_error
+            app.goto_step(4)
+            await pilot.pause()
+            assert "✗" in str(app.screen.query_one("#json-identity").render())
+
+    asyncio.run(run())
+
+
+def test_drafts_are_yaml_specs_listed_newest_first(tmp_path: Path):
+    store = DraftStore(tmp_path)
+    store.save("a", RoleSpec(function="one"))
+    store.save("b", RoleSpec(function="two"), source="role.yaml")
+    (tmp_path / "broken.yaml").write_text("function: [")
+    listed = {d.id: d for d in store.list()}
+    assert set(listed) == {"a", "b"}
+    assert listed["b"].source == "role.yaml"
+    assert store.load("a").function == "one"
+    store.discard("a")
+    assert [d.id for d in store.list()] == ["b"]
+
+
+def test_drafts_and_the_domain_import_no_ui():
+    code = (
+        "import sys, wizard.drafts, wizard.spec, wizard.policy.compose, wizard.export;"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'questionary', 'boto3')];"
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_role_wizard_with_no_command_opens_the_wizard():
+    from wizard.cli import build_parser
+    from wizard.cli.ui import cmd_edit, cmd_wizard
+
+    parser = build_parser()
+    assert parser.parse_args([]).handler is cmd_wizard
+    args = parser.parse_args(["edit", "role.yaml", "--demo"])
+    assert args.handler is cmd_edit and args.demo is True
+    assert parser.parse_args(["--demo"]).demo is True
+
+
+def test_edit_refuses_a_bad_spec_in_one_line(tmp_path: Path, capsys):
+    from wizard.cli import main
+
+    path = tmp_path / "role.yaml"
+    path.write_text("function: [\n")
+    assert main(["edit", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("role-wizard: ") and len(err.strip().splitlines()) == 1

@@ -1,0 +1,52 @@
+"""``role-wizard`` (no command) opens the Textual wizard; ``role-wizard edit role.yaml`` opens a spec."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("edit", help="open a role spec in the wizard and save back to it")
+    p.add_argument("spec", help="role spec (YAML), e.g. one written by `audit --write-spec`")
+    _session_flags(p)
+    p.set_defaults(handler=cmd_edit)
+    p = sub.add_parser("wizard", help="the interactive wizard (also what no command runs)")
+    _session_flags(p)
+    p.set_defaults(handler=cmd_wizard)
+    # No command -> the wizard. register() sees only the subparsers action; its container (the
+    # top-level parser's positionals group) shares the parser's defaults, so this sets the
+    # parser's default handler; a chosen command's own handler overrides it.
+    sub.container.set_defaults(handler=cmd_wizard)
+
+
+def _session_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--profile", help="AWS profile for account detection and discovery")
+    p.add_argument("--region", help="AWS region (default: your AWS configuration's)")
+
+
+def cmd_wizard(args: argparse.Namespace) -> int:
+    from wizard.tui.app import WizardApp
+
+    app = WizardApp(
+        demo=getattr(args, "demo", False),
+        profile=getattr(args, "profile", None),
+        region=getattr(args, "region", None),
+    )
+    app.run()
+    return 0
+
+
+def cmd_edit(args: argparse.Namespace) -> int:
+    from wizard.spec import load_spec
+    from wizard.tui.app import WizardApp
+
+    spec, _ctx = load_spec(args.spec)  # a bad spec is one line and exit 2, before any UI
+    app = WizardApp(
+        spec,
+        edit_path=args.spec,
+        demo=getattr(args, "demo", False),
+        profile=args.profile,
+        region=args.region,
+    )
+    app.run()
+    return 0

@@ -1,0 +1,141 @@
+"""Wizard drafts: the wizard's state saved as role specs, so nothing is lost.
+
+One YAML spec per draft under ``$XDG_STATE_HOME/lambda-role-wizard/drafts/`` (by default
+``~/.local/state/lambda-role-wizard/drafts/``), written atomically after every change.
+Domain code: no UI imports.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from wizard.atomic import write_text_atomic
+from wizard.errors import UserError
+from wizard.spec import RoleSpec, SpecContext, parse_yaml, spec_from_data
+
+SUFFIX = ".yaml"
+
+
+def state_home() -> Path:
+    raw = os.environ.get("XDG_STATE_HOME", "")
+    # The XDG spec says a relative path is invalid and must be ignored.
+    if raw and os.path.isabs(raw):
+        return Path(raw)
+    return Path.home() / ".local" / "state"
+
+
+def drafts_dir() -> Path:
+    return state_home() / "lambda-role-wizard" / "drafts"
+
+
+def spec_yaml(spec: RoleSpec) -> str:
+    """The spec as the YAML text of a ``role.yaml``."""
+    return yaml.safe_dump(spec.dump(), sort_keys=False, allow_unicode=True, width=1000)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One saved draft: its id, file, when it was last saved and what it is for."""
+
+    id: str
+    path: Path
+    modified: float
+    function: str
+    resources: int
+    source: str | None = None  # the spec file an `edit` session saves back to
+
+    @property
+    def label(self) -> str:
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(self.modified))
+        noun = "resource" if self.resources == 1 else "resources"
+        where = f" (editing {self.source})" if self.source else ""
+        return f"{self.function}: {self.resources} {noun}, saved {when}{where}"
+
+
+class DraftStore:
+    """The drafts folder: save, list, load and discard drafts."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder if folder is not None else drafts_dir()
+
+    @staticmethod
+    def new_id() -> str:
+        return time.strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(3)
+
+    def path(self, draft_id: str) -> Path:
+        if not draft_id or "/" in draft_id or draft_id.startswith("."):
+            raise UserError(f"{draft_id!r} is not a draft id")
+        return self.folder / f"{draft_id}{SUFFIX}"
+
+    def save(self, draft_id: str, spec: RoleSpec, *, source: str | None = None) -> Path:
+        """Write the draft atomically; ``source`` records the file an edit saves back to."""
+        text = spec_yaml(spec)
+        if source:
+            text = f"# lambda-role-wizard draft of {source}\n# source: {source}\n" + text
+        target = self.path(draft_id)
+        try:
+            write_text_atomic(target, text)
+        except OSError as exc:
+            raise UserError(f"cannot save the draft: {exc.strerror}", where=str(target)) from None
+        return target
+
+    def list(self) -> list[Draft]:
+        """Readable drafts, newest first; unreadable files are skipped."""
+        if not self.folder.is_dir():
+            return []
+        found = []
+        for path in self.folder.glob(f"*{SUFFIX}"):
+            try:
+                text = path.read_text(encoding="utf-8")
+                spec = self._parse(text, str(path))
+                modified = path.stat().st_mtime
+            except (OSError, UnicodeDecodeError, UserError):
+                continue
+            found.append(
+                Draft(
+                    id=path.name[: -len(SUFFIX)],
+                    path=path,
+                    modified=modified,
+                    function=spec.function,
+                    resources=len(spec.resources),
+                    source=_source_of(text),
+                )
+            )
+        return sorted(found, key=lambda d: (d.modified, d.id), reverse=True)
+
+    def load(self, draft_id: str) -> RoleSpec:
+        path = self.path(draft_id)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise UserError("no such draft", where=str(path)) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UserError(f"cannot read the draft: {exc}", where=str(path)) from None
+        return self._parse(text, str(path))
+
+    def discard(self, draft_id: str) -> None:
+        self.path(draft_id).unlink(missing_ok=True)
+
+    def discard_all(self) -> int:
+        drafts = self.list()
+        for draft in drafts:
+            draft.path.unlink(missing_ok=True)
+        return len(drafts)
+
+    @staticmethod
+    def _parse(text: str, source: str) -> RoleSpec:
+        data, lines = parse_yaml(text, source)
+        return spec_from_data(data, SpecContext(source, lines))
+
+
+def _source_of(text: str) -> str | None:
+    for line in text.splitlines()[:3]:
+        if line.startswith("# source: "):
+            return line[len("# source: ") :].strip() or None
+    return None

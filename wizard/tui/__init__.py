@@ -1,0 +1,1 @@
+"""The Textual wizard (``role-wizard``): six steps from a function to an exported role."""

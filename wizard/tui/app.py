@@ -1,0 +1,397 @@
+"""The wizard app: one RoleSpec (the single source of truth), six step screens, autosave.
+
+Screens edit ``app.spec`` and call :meth:`WizardApp.spec_changed`, which recomposes the bundle
+(milliseconds), autosaves the draft and tells the current screen. boto3, moto and the demo
+sandbox are imported inside thread workers only, so the first frame comes fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import secrets
+import threading
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from wizard.errors import UserError
+from wizard.tui.messages import DomainLoaded, SessionDetected, SessionFailed, SpecChanged
+
+# (screen name, title, module under wizard.tui.screens, class)
+STEPS: tuple[tuple[str, str, str, str], ...] = (
+    ("function", "Function", "function", "FunctionScreen"),
+    ("resources", "Resources", "resources", "ResourcesScreen"),
+    ("access", "Access", "access", "AccessScreen"),
+    ("options", "Boundary & options", "options", "OptionsScreen"),
+    ("review", "Review", "review", "ReviewScreen"),
+    ("finish", "Finish", "finish", "FinishScreen"),
+)
+STEP_NAMES = tuple(s[0] for s in STEPS)
+EXPORT_SUFFIX = {"json": ".json", "cloudformation": ".cfn.yaml", "cloudformation-json": ".cfn.json"}
+EXPORT_TITLE = {
+    "json": "JSON",
+    "cloudformation": "CloudFormation YAML",
+    "cloudformation-json": "CloudFormation JSON",
+}
+DEFAULT_FUNCTION = "my-function"
+
+
+def _step_screen(index: int) -> Screen:
+    _name, _title, module, cls = STEPS[index]
+    return getattr(importlib.import_module(f"wizard.tui.screens.{module}"), cls)()
+
+
+class WizardApp(App[None]):
+    """``role-wizard``: compose a least-privilege Lambda execution role step by step."""
+
+    CSS_PATH = str(Path(__file__).with_name("wizard.tcss"))
+    TITLE = "role-wizard"
+    SUB_TITLE = "least-privilege Lambda execution roles"
+    BINDINGS = [
+        Binding(
+            "ctrl+n", "next_step", "Next", id="next", tooltip="Go to the next step", priority=True
+        ),
+        Binding(
+            "ctrl+b",
+            "previous_step",
+            "Back",
+            id="back",
+            tooltip="Go back to the previous step",
+            priority=True,
+        ),
+        Binding(
+            "ctrl+s",
+            "save_spec",
+            "Save spec",
+            id="save",
+            tooltip="Save the role spec (the file being edited, or the Finish step's path)",
+        ),
+        Binding("f1", "help", "Help", id="help", tooltip="Keys and how the wizard works"),
+        Binding(
+            "question_mark",
+            "help",
+            "Help",
+            id="help-question",
+            show=False,
+            tooltip="Keys and how the wizard works",
+        ),
+    ]
+
+    def __init__(
+        self,
+        spec: Any = None,
+        *,
+        demo: bool = False,
+        edit_path: str | Path | None = None,
+        drafts: Any = None,
+        session_factory: Callable[[], Any] | None = None,
+        discoverer_factory: Callable[[Any], Any] | None = None,
+        offer_resume: bool = True,
+        output_dir: str | Path | None = None,
+        profile: str | None = None,
+        region: str | None = None,
+        cursor_blink: bool = True,
+    ) -> None:
+        super().__init__()
+        self.cursor_blink = cursor_blink  # off for deterministic snapshots
+        # The spec, the drafts and the composer load in a worker right after the first frame;
+        # until then ``spec`` may be None (step 1 shows the defaults).
+        self.spec: Any = spec
+        self.demo = demo
+        self.edit_path = Path(edit_path) if edit_path else None
+        self.drafts: Any = drafts
+        self.draft_id = time.strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(3)
+        self.draft_saved = False
+        self.offer_resume = offer_resume
+        self.output_dir = Path(output_dir) if output_dir else Path.cwd()
+        self._session_factory = session_factory or self._default_session
+        self._discoverer_factory = discoverer_factory
+        self._profile = profile
+        self._region = region
+        self._aws: Any = None
+        self._aws_error: str | None = None
+        self._discoverer: Any = None
+        self._aws_lock = threading.Lock()
+        self._first_frame = threading.Event()
+        self.session_state = "detecting account and region…"
+        self.bundle: Any = None
+        self.compose_error: str | None = None
+        self.discovered: dict[tuple[str, str, str], dict[str, Any]] = {}
+        self.step = 0
+        self.session_worker: Any = None
+
+    # ------------------------------------------------------------------ the spec
+
+    def recompose(self) -> None:
+        """Compose the bundle from the spec; a problem becomes ``compose_error``."""
+        from wizard.policy.compose import compose
+
+        try:
+            self.bundle = compose(self.spec)
+            self.compose_error = None
+        except UserError as exc:
+            self.bundle = None
+            self.compose_error = str(exc)
+
+    def spec_changed(self, *, autosave: bool = True) -> None:
+        """Screens call this after every edit of ``self.spec``."""
+        if self.spec is None:
+            return
+        self.recompose()
+        if autosave:
+            self.autosave()
+        if self.screen_stack:
+            self.screen.post_message(SpecChanged())
+
+    def autosave(self) -> None:
+        if self.drafts is None:  # pragma: no cover - the domain is still loading
+            return
+        try:
+            self.drafts.save(
+                self.draft_id, self.spec, source=str(self.edit_path) if self.edit_path else None
+            )
+            self.draft_saved = True
+        except UserError as exc:
+            self.notify(str(exc), title="Draft not saved", severity="warning")
+
+    def replace_spec(self, spec: Any) -> None:
+        self.spec = spec
+        self.spec_changed(autosave=False)
+
+    # ------------------------------------------------------------------ AWS
+
+    def _default_session(self) -> Any:
+        from wizard.aws.session import make_session
+
+        return make_session(profile=self._profile, region=self._region, demo=self.demo)
+
+    def aws_session(self) -> Any:
+        """The run's AWS session (made once, in a worker thread); raises UserError."""
+        with self._aws_lock:
+            if self._aws is None:
+                self._aws = self._session_factory()
+            return self._aws
+
+    def discoverer(self) -> Any:
+        """The resource discoverer (made once); raises UserError or ImportError."""
+        session = self.aws_session()
+        with self._aws_lock:
+            if self._discoverer is None:
+                if self._discoverer_factory is not None:
+                    self._discoverer = self._discoverer_factory(session)
+                else:
+                    from wizard.aws.discover import Discoverer
+
+                    self._discoverer = Discoverer(session)
+            return self._discoverer
+
+    @work(thread=True, exclusive=True, group="session", exit_on_error=False)
+    def detect_session(self) -> None:
+        """Load the domain (spec, drafts, composer), then ask AWS for the account and region."""
+        self._first_frame.wait(timeout=2)  # imports would hold the GIL while it renders
+        import wizard.drafts
+        import wizard.export
+        import wizard.policy.compose
+        import wizard.spec  # noqa: F401
+
+        self.post_message(DomainLoaded())
+        try:
+            session = self.aws_session()
+            account, region = str(session.account), str(session.region)
+        except UserError as exc:
+            self.post_message(SessionFailed(exc.detail))
+            return
+        except ImportError:
+            self.post_message(SessionFailed("the demo sandbox is not available in this build"))
+            return
+        except Exception as exc:  # noqa: BLE001 - any SDK failure is shown, never raised
+            self.post_message(SessionFailed(f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(SessionDetected(account, region))
+
+    def on_session_detected(self, message: SessionDetected) -> None:
+        if self.spec is None:  # pragma: no cover - DomainLoaded is posted first
+            return
+        where = "the demo sandbox" if self.demo else "your AWS session"
+        self.session_state = f"account {message.account}, {message.region} (from {where})"
+        changed = False
+        if self.edit_path is not None:  # an edited spec keeps its open values
+            self.spec_changed(autosave=False)
+            return
+        if self.spec.account is None:
+            self.spec.account = message.account
+            changed = True
+        if self.spec.region is None:
+            self.spec.region = message.region
+            changed = True
+        self.spec_changed(autosave=self.draft_saved and changed)
+
+    def on_session_failed(self, message: SessionFailed) -> None:
+        self._aws_error = message.error
+        self.session_state = f"offline: {message.error}"
+        self.spec_changed(autosave=False)
+
+    # ------------------------------------------------------------------ start and steps
+
+    def on_mount(self) -> None:
+        self.push_screen(_step_screen(0))
+        # The first frame needs only step 1; the domain and the AWS session (boto3, or the
+        # moto sandbox) load in this worker once the frame is on screen (on_ready).
+        self.session_worker = self.detect_session()
+
+    def on_ready(self) -> None:
+        self._first_frame.set()
+
+    def on_domain_loaded(self, message: DomainLoaded) -> None:
+        from wizard.drafts import DraftStore
+        from wizard.spec import RoleSpec
+
+        if self.drafts is None:
+            self.drafts = DraftStore()
+        if self.spec is None:
+            self.spec = RoleSpec(function=DEFAULT_FUNCTION)
+        self.spec_changed(autosave=False)
+        if self.offer_resume:
+            self._offer_resume()
+
+    def _offer_resume(self) -> None:
+        drafts = self.drafts.list()
+        source = str(self.edit_path) if self.edit_path else None
+        drafts = [d for d in drafts if d.source == source]
+        if not drafts:
+            return
+        from wizard.tui.screens.resume import ResumeModal
+
+        draft = drafts[0]
+
+        def resumed(answer: bool | None) -> None:
+            if not answer:
+                return
+            try:
+                spec = self.drafts.load(draft.id)
+            except UserError as exc:
+                self.notify(str(exc), title="Draft not resumed", severity="error")
+                return
+            self.draft_id = draft.id
+            self.draft_saved = True
+            self.replace_spec(spec)
+            self.notify(f"resumed {draft.label}", title="Draft")
+
+        self.push_screen(ResumeModal(draft, len(drafts)), resumed)
+
+    def goto_step(self, index: int) -> None:
+        if self.spec is None:
+            self.notify("one moment: loading the catalog…", timeout=2)
+            return
+        index = max(0, min(len(STEPS) - 1, index))
+        if index == self.step and self.screen_stack and self.is_step_screen(self.screen):
+            return
+        self.step = index
+        name = STEP_NAMES[index]
+        if not self.is_screen_installed(name):
+            self.install_screen(_step_screen(index), name)
+        self.switch_screen(name)
+
+    @staticmethod
+    def is_step_screen(screen: Screen) -> bool:
+        return getattr(screen, "STEP", None) is not None
+
+    def action_next_step(self) -> None:
+        if self.is_step_screen(self.screen):
+            self.goto_step(self.step + 1)
+
+    def action_previous_step(self) -> None:
+        if self.is_step_screen(self.screen):
+            self.goto_step(self.step - 1)
+
+    def action_goto(self, index: int) -> None:
+        if self.is_step_screen(self.screen):
+            self.goto_step(index)
+
+    def action_help(self) -> None:
+        from wizard.tui.screens.help import HelpModal
+
+        if not isinstance(self.screen, HelpModal):
+            self.push_screen(HelpModal())
+
+    # ------------------------------------------------------------------ outputs
+
+    def default_spec_path(self) -> Path:
+        return self.edit_path or self.output_dir / f"{self.spec.function}.role.yaml"
+
+    def save_spec(self, path: str | Path | None = None) -> Path:
+        """Write the spec atomically (to the edited file by default); raises UserError."""
+        from wizard.atomic import write_text_atomic
+        from wizard.drafts import spec_yaml
+
+        target = Path(path) if path else self.default_spec_path()
+        try:
+            write_text_atomic(target, spec_yaml(self.spec))
+        except OSError as exc:
+            raise UserError(f"cannot write: {exc.strerror}", where=str(target)) from None
+        return target
+
+    def export_files(self, folder: str | Path, formats: Iterable[str]) -> list[Path]:
+        """Export the bundle in each format to FOLDER/ROLE.<suffix>; raises UserError."""
+        from wizard.atomic import write_text_atomic
+        from wizard.export import export
+
+        if self.bundle is None:
+            raise UserError(self.compose_error or "the role does not compose")
+        written = []
+        for fmt in formats:
+            text = export(self.bundle, fmt)
+            target = Path(folder) / f"{self.bundle.role_name}{EXPORT_SUFFIX[fmt]}"
+            try:
+                write_text_atomic(target, text)
+            except OSError as exc:
+                raise UserError(f"cannot write: {exc.strerror}", where=str(target)) from None
+            written.append(target)
+        return written
+
+    def action_save_spec(self) -> None:
+        if self.spec is None:
+            return
+        finish = self.screen if getattr(self.screen, "STEP", None) == "finish" else None
+        path = finish.spec_path() if finish is not None else None  # type: ignore[attr-defined]
+        try:
+            target = self.save_spec(path)
+        except UserError as exc:
+            self.notify(str(exc), title="Not saved", severity="error")
+            return
+        self.notify(f"saved the spec to {target}", title="Saved")
+        if finish is not None:
+            finish.log_line(f"saved the spec to {target}")  # type: ignore[attr-defined]
+
+    def action_export(self, fmt: str) -> None:
+        try:
+            written = self.export_files(self.output_dir, [fmt])
+        except UserError as exc:
+            self.notify(str(exc), title="Not exported", severity="error")
+            return
+        self.notify(f"wrote {written[0]}", title=f"Exported {EXPORT_TITLE[fmt]}")
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for i, (_name, title, _m, _c) in enumerate(STEPS):
+            yield SystemCommand(
+                f"Step {i + 1}: {title}",
+                f"Go to the {title} step",
+                lambda i=i: self.action_goto(i),
+            )
+        yield SystemCommand(
+            "Save spec", "Save the role spec as YAML (atomically)", self.action_save_spec
+        )
+        for fmt, title in EXPORT_TITLE.items():
+            yield SystemCommand(
+                f"Export {title}",
+                f"Write the role as {title} to {self.output_dir}",
+                lambda fmt=fmt: self.action_export(fmt),
+            )
+        yield SystemCommand("Help", "Keys and how the wizard works", self.action_help)

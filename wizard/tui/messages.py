@@ -1,0 +1,75 @@
+"""Messages the wizard's workers and screens post, named for what happened (past tense)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.message import Message
+
+
+class SpecChanged(Message):
+    """The app's RoleSpec changed and was recomposed; screens refresh what they show."""
+
+
+class DomainLoaded(Message):
+    """The spec model, drafts and composer finished importing (after the first frame)."""
+
+
+class SessionDetected(Message):
+    """The AWS session answered: its account and region."""
+
+    def __init__(self, account: str, region: str) -> None:
+        super().__init__()
+        self.account = account
+        self.region = region
+
+
+class SessionFailed(Message):
+    """No usable AWS session: the wizard works offline."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__()
+        self.error = error
+
+
+class ResourcesDiscovered(Message):
+    """One page of a kind's resources arrived (``done`` on the last one)."""
+
+    def __init__(
+        self, key: tuple[str, str, str], items: list[Any], done: bool, generation: int = 0
+    ) -> None:
+        super().__init__()
+        self.key = key  # (kind, bucket, prefix)
+        self.items = items
+        self.done = done
+        self.generation = generation  # which listing of the key (a restarted one counts up)
+
+
+class DiscoveryFailed(Message):
+    """Listing a kind failed; the error shows in place of its list."""
+
+    def __init__(self, key: tuple[str, str, str], error: str, generation: int = 0) -> None:
+        super().__init__()
+        self.key = key
+        self.error = error
+        self.generation = generation
+
+
+class ProvisionProgressed(Message):
+    """A plan or apply step started or finished."""
+
+    def __init__(self, text: str, done: int, total: int) -> None:
+        super().__init__()
+        self.text = text
+        self.done = done
+        self.total = total
+
+
+class ProvisionFinished(Message):
+    """A plan or apply ended: its result text, and whether it succeeded."""
+
+    def __init__(self, what: str, text: str, ok: bool) -> None:
+        super().__init__()
+        self.what = what
+        self.text = text
+        self.ok = ok

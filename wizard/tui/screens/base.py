@@ -1,0 +1,65 @@
+"""What every step screen shares: the step bar, the body, the status line, back/next, footer."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header
+
+from wizard.tui.messages import SpecChanged
+from wizard.tui.widgets.status_line import StatusLine
+from wizard.tui.widgets.step_bar import StepBar
+
+
+class StepScreen(Screen):
+    """A wizard step. Subclasses set STEP and INDEX and implement ``compose_body``."""
+
+    STEP: str | None = None
+    INDEX = 0
+    INTRO = ""
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="λ")
+        yield StepBar(self.INDEX)
+        with Vertical(classes="body"):
+            yield from self.compose_body()
+        yield StatusLine()
+        with Horizontal(classes="nav"):
+            yield Button("◀ Back", id="nav-back", disabled=self.INDEX == 0, compact=True)
+            yield Button(
+                "Next ▶", id="nav-next", variant="primary", disabled=self.INDEX == 5, compact=True
+            )
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    @property
+    def wizard(self):  # -> WizardApp (untyped to keep imports light)
+        return self.app
+
+    @on(Button.Pressed, "#nav-back")
+    def _back(self) -> None:
+        self.app.action_previous_step()  # type: ignore[attr-defined]
+
+    @on(Button.Pressed, "#nav-next")
+    def _next(self) -> None:
+        self.app.action_next_step()  # type: ignore[attr-defined]
+
+    def on_screen_resume(self) -> None:
+        if not getattr(self.app, "cursor_blink", True):
+            from textual.widgets import Input
+
+            for widget in self.query(Input):
+                widget.cursor_blink = False
+        self.refresh_from_spec()
+        self.query_one(StatusLine).refresh_status()
+
+    def on_spec_changed(self, message: SpecChanged) -> None:
+        self.refresh_from_spec()
+        self.query_one(StatusLine).refresh_status()
+
+    def refresh_from_spec(self) -> None:
+        """Show the app's spec; called on resume and after every change."""

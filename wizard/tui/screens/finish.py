@@ -1,0 +1,189 @@
+"""Step 6: save the spec, export the role to files, plan and apply it against the account."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Button, Input, Label, ProgressBar, Static
+from textual.worker import Worker
+
+from wizard.errors import UserError
+from wizard.tui.messages import ProvisionFinished, ProvisionProgressed
+from wizard.tui.screens.base import StepScreen
+
+FORMAT_BUTTONS = (
+    ("export-json", "json", "JSON"),
+    ("export-cfn", "cloudformation", "CFN YAML"),
+    ("export-cfn-json", "cloudformation-json", "CFN JSON"),
+)
+
+
+class FinishScreen(StepScreen):
+    STEP = "finish"
+    INDEX = 5
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.plan: Any = None
+        self.plan_spec: dict | None = None
+        self.worker: Worker | None = None
+        self.lines: list[Content] = []
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="finish-panes"):
+            with VerticalScroll(id="finish-left", classes="pane"):
+                yield Label("Save the role spec (YAML)", classes="pane-title")
+                yield Input(id="spec-path", compact=True)
+                yield Button("Save spec (ctrl+s)", id="save", compact=True)
+                yield Label("Export the role", classes="pane-title")
+                yield Input(id="out-dir", compact=True)
+                with Horizontal(classes="row"):
+                    for button_id, _fmt, title in FORMAT_BUTTONS:
+                        yield Button(title, id=button_id, compact=True)
+                yield Button("Export all three", id="export-all", compact=True)
+                yield Label("Create it in the account", classes="pane-title")
+                with Horizontal(classes="row"):
+                    yield Button("Plan", id="plan", compact=True)
+                    yield Button("Apply…", id="apply", variant="warning", compact=True)
+                yield ProgressBar(id="progress", total=1, show_eta=False)
+            with Vertical(id="finish-right", classes="pane"):
+                yield Label("Result", classes="pane-title")
+                with VerticalScroll(id="result-scroll"):
+                    yield Static("", id="result")
+
+    def on_mount(self) -> None:
+        app = self.app
+        self.query_one("#spec-path", Input).value = str(app.default_spec_path())  # type: ignore[attr-defined]
+        self.query_one("#out-dir", Input).value = str(app.output_dir)  # type: ignore[attr-defined]
+        self.query_one("#apply", Button).disabled = True
+        self.query_one("#save", Button).focus()
+
+    def refresh_from_spec(self) -> None:
+        stale = self.plan is not None and self.plan_spec != self.app.spec.dump()  # type: ignore[attr-defined]
+        if stale:
+            self.plan = None
+            self.log_line("the spec changed since the plan: plan again before applying")
+        self.query_one("#apply", Button).disabled = self.plan is None
+        ok = self.app.bundle is not None  # type: ignore[attr-defined]
+        for button_id in ("export-json", "export-cfn", "export-cfn-json", "export-all", "plan"):
+            self.query_one(f"#{button_id}", Button).disabled = not ok
+
+    def spec_path(self) -> str:
+        return self.query_one("#spec-path", Input).value.strip() or str(
+            self.app.default_spec_path()  # type: ignore[attr-defined]
+        )
+
+    def log_line(self, text: str, style: str = "") -> None:
+        self.lines.append(
+            Content.from_markup(f"[{style}]$t[/]", t=text) if style else Content(text)
+        )
+        self.query_one("#result", Static).update(Content("\n").join(self.lines[-60:]))
+
+    @on(Button.Pressed, "#save")
+    def _save(self) -> None:
+        self.app.action_save_spec()  # type: ignore[attr-defined]
+
+    @on(Button.Pressed)
+    def _export(self, event: Button.Pressed) -> None:
+        formats = {b: [f] for b, f, _t in FORMAT_BUTTONS}
+        formats["export-all"] = [f for _b, f, _t in FORMAT_BUTTONS]
+        if event.button.id not in formats:
+            return
+        folder = self.query_one("#out-dir", Input).value.strip() or "."
+        try:
+            written = self.app.export_files(folder, formats[event.button.id])  # type: ignore[attr-defined]
+        except UserError as exc:
+            self.log_line(f"✗ {exc}", "$error")
+            self.notify(str(exc), title="Not exported", severity="error")
+            return
+        for path in written:
+            self.log_line(f"✓ wrote {path}", "$success")
+        self.notify(f"wrote {len(written)} file(s) to {folder}", title="Exported")
+
+    # ---------------------------------------------------------------- plan and apply
+
+    @on(Button.Pressed, "#plan")
+    def _plan(self) -> None:
+        self.worker = self.provision(False)
+
+    @on(Button.Pressed, "#apply")
+    def _apply(self) -> None:
+        from wizard.tui.screens.confirm import ConfirmModal
+
+        if self.plan is None:
+            return
+        counts = self.plan.counts
+        question = (
+            f"Apply {len(self.plan.changes)} change(s) to account {self.plan.account}? "
+            f"({counts['add']} to add, {counts['change']} to change, {counts['remove']} to remove)"
+        )
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.worker = self.provision(True)
+
+        self.app.push_screen(ConfirmModal(question, yes="Apply"), confirmed)
+
+    @work(thread=True, exclusive=True, group="provision", exit_on_error=False)
+    def provision(self, apply: bool) -> None:
+        try:
+            from wizard.aws.provision import execute, make_plan, render_plan
+        except ImportError:
+            self.post_message(
+                ProvisionFinished("plan", "plan and apply are not available in this build", False)
+            )
+            return
+        what = "apply" if apply else "plan"
+        try:
+            aws = self.app.aws_session()  # type: ignore[attr-defined]
+            if apply:
+                plan = self.plan
+                total = len(plan.changes)
+                done = 0
+
+                def on_change(change: Any) -> None:
+                    nonlocal done
+                    done += 1
+                    self.post_message(ProvisionProgressed(f"✓ {change.title}", done, total))
+
+                self.post_message(ProvisionProgressed("applying…", 0, total))
+                result = execute(aws, plan, on_change=on_change)
+                text = f"applied {len(result.done)} change(s); role {plan.role_arn}"
+                self.post_message(ProvisionFinished(what, text, True))
+            else:
+                self.post_message(ProvisionProgressed("reading the account…", 0, 0))
+                bundle = self.app.bundle  # type: ignore[attr-defined]
+                if bundle is None:
+                    raise UserError(self.app.compose_error or "the role does not compose")  # type: ignore[attr-defined]
+                plan = make_plan(aws, bundle)
+                self.plan = plan
+                self.plan_spec = self.app.spec.dump()  # type: ignore[attr-defined]
+                self.post_message(ProvisionFinished(what, render_plan(plan), True))
+        except UserError as exc:
+            self.post_message(ProvisionFinished(what, str(exc), False))
+        except Exception as exc:  # noqa: BLE001 - shown, never a traceback
+            self.post_message(ProvisionFinished(what, f"{type(exc).__name__}: {exc}", False))
+
+    def on_provision_progressed(self, message: ProvisionProgressed) -> None:
+        bar = self.query_one("#progress", ProgressBar)
+        if message.total:
+            bar.update(total=message.total, progress=message.done)
+        else:
+            bar.update(total=None)
+        self.log_line(message.text)
+
+    def on_provision_finished(self, message: ProvisionFinished) -> None:
+        bar = self.query_one("#progress", ProgressBar)
+        bar.update(total=1, progress=1 if message.ok else 0)
+        style = "" if message.ok else "$error"
+        for line in message.text.rstrip("\n").splitlines():
+            self.log_line(line, style)
+        if message.what == "apply":
+            self.plan = None
+            if message.ok:
+                self.notify(message.text, title="Applied")
+        self.query_one("#apply", Button).disabled = self.plan is None

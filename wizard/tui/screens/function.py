@@ -1,0 +1,190 @@
+"""Step 1: the function, its account and region, the role's name (checked live) and tags."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Grid, VerticalScroll
+from textual.content import Content
+from textual.widgets import Input, Label, Static
+
+from wizard.tui.screens.base import StepScreen
+
+FIELDS = ("function", "account", "region", "role-name", "description", "tags")
+
+
+def pydantic_message(exc: Any) -> str:
+    return str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+
+
+def parse_tags(text: str) -> dict[str, str]:
+    """``team=payments, env=dev`` -> a dict; raises ValueError naming the bad item."""
+    tags: dict[str, str] = {}
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ValueError(f"{item!r}: write tags as key=value, separated by commas")
+        tags[key.strip()] = value.strip()
+    return tags
+
+
+def format_tags(tags: dict[str, str]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in tags.items())
+
+
+def role_name_checks(name: str) -> list[tuple[bool, str]]:
+    """IAM's rules for a role name, each with whether ``name`` meets it."""
+    bad = sorted(set(re.sub(r"[\w+=,.@-]", "", name, flags=re.ASCII)))
+    return [
+        (1 <= len(name) <= 64, f"1–64 characters ({len(name)} now)"),
+        (
+            not bad,
+            "letters, digits and + = , . @ _ - only"
+            + (f" (not {' '.join(repr(c) for c in bad)})" if bad else ""),
+        ),
+    ]
+
+
+class FunctionScreen(StepScreen):
+    STEP = "function"
+    INDEX = 0
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(
+            "Which function is this role for? Account and region come from your AWS session; "
+            "leave them empty to let CloudFormation fill them.",
+            classes="intro",
+        )
+        with VerticalScroll(id="function-form"), Grid(classes="form"):
+            yield Label("Function name", classes="field-label")
+            yield Input(id="function", placeholder="orders-api", compact=True)
+            yield Static("", id="function-error", classes="field-error")
+            yield Label("Account", classes="field-label")
+            yield Input(id="account", placeholder="12 digits (open)", compact=True, max_length=12)
+            yield Static("", id="account-error", classes="field-error")
+            yield Label("Region", classes="field-label")
+            yield Input(id="region", placeholder="us-east-1 (open)", compact=True)
+            yield Static("", id="region-error", classes="field-error")
+            yield Label("Role name", classes="field-label")
+            yield Input(id="role-name", compact=True, max_length=80)
+            yield Static("", id="role-name-checks", classes="field-checks")
+            yield Label("Description", classes="field-label")
+            yield Input(id="description", placeholder="(optional)", compact=True)
+            yield Static("", id="description-error", classes="field-error")
+            yield Label("Tags", classes="field-label")
+            yield Input(id="tags", placeholder="team=payments, env=dev", compact=True)
+            yield Static("", id="tags-error", classes="field-error")
+
+    def on_mount(self) -> None:
+        self.refresh_from_spec()
+        self.query_one("#function", Input).focus()
+
+    # ---------------------------------------------------------------- spec -> inputs
+
+    def _spec_value(self, field: str) -> str:
+        spec = self.app.spec  # type: ignore[attr-defined]
+        if spec is None:  # still loading: the defaults
+            from wizard.tui.app import DEFAULT_FUNCTION
+
+            return DEFAULT_FUNCTION if field == "function" else ""
+        return {
+            "function": spec.function,
+            "account": spec.account or "",
+            "region": spec.region or "",
+            "role-name": spec.role.name or "",
+            "description": spec.role.description or "",
+            "tags": format_tags(spec.role.tags),
+        }[field]
+
+    def refresh_from_spec(self) -> None:
+        for field in FIELDS:
+            widget = self.query_one(f"#{field}", Input)
+            value = self._spec_value(field)
+            # Keep what the user is typing (it may be invalid for now); fill the others.
+            if widget.value != value and not (widget.has_focus and widget.has_class("-invalid")):
+                if field == "tags" and self._tags_equal(widget.value):
+                    continue
+                with widget.prevent(Input.Changed):
+                    widget.value = value
+        function = self._spec_value("function")
+        self.query_one("#role-name", Input).placeholder = f"{function}-role"
+        self._show_role_checks(self.query_one("#role-name", Input).value)
+
+    def _tags_equal(self, text: str) -> bool:
+        if self.app.spec is None:  # type: ignore[attr-defined]
+            return False
+        try:
+            return parse_tags(text) == self.app.spec.role.tags  # type: ignore[attr-defined]
+        except ValueError:
+            return False
+
+    # ---------------------------------------------------------------- inputs -> spec
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        field = event.input.id or ""
+        if field not in FIELDS:
+            return
+        event.stop()
+        error = self._apply(field, event.value)
+        event.input.set_class(error is not None, "-invalid")
+        if field == "role-name":
+            self._show_role_checks(event.value, error)
+        else:
+            self.query_one(f"#{field}-error", Static).update(error or "")
+
+    def _apply(self, field: str, value: str) -> str | None:
+        """Set the spec's field from an input; a message when the value is not valid."""
+        from pydantic import ValidationError
+
+        app = self.app
+        spec = app.spec  # type: ignore[attr-defined]
+        if spec is None:
+            return None
+        value = value.strip() if field != "description" else value
+        if self._spec_value(field) == value and field != "tags":
+            return None
+        try:
+            if field == "function":
+                spec.function = value
+            elif field == "account":
+                spec.account = value or None
+            elif field == "region":
+                spec.region = value or None
+            elif field == "role-name":
+                if value and not all(ok for ok, _ in role_name_checks(value)):
+                    return "not a valid IAM role name"
+                spec.role.name = value or None
+            elif field == "description":
+                spec.role.description = value or None
+            elif field == "tags":
+                tags = parse_tags(value)
+                if tags == spec.role.tags:
+                    return None
+                spec.role.tags = tags
+        except ValidationError as exc:
+            return pydantic_message(exc)
+        except ValueError as exc:
+            return str(exc)
+        app.spec_changed()  # type: ignore[attr-defined]
+        return None
+
+    def _show_role_checks(self, value: str, error: str | None = None) -> None:
+        name = value.strip()
+        widget = self.query_one("#role-name-checks", Static)
+        if not name:
+            default = f"{self._spec_value('function')}-role"[:64]
+            widget.update(
+                Content.from_markup("[dim]empty: the role is named $name[/]", name=default)
+            )
+            return
+        parts = []
+        for ok, text in role_name_checks(name):
+            mark = "[$success]✓[/]" if ok else "[$error]✗[/]"
+            parts.append(Content.from_markup(f"{mark} $text   ", text=text))
+        note = "unique in the account, ignoring case (checked when you apply)"
+        parts.append(Content.from_markup("[dim]• $note[/]", note=note))
+        widget.update(Content("").join(parts))

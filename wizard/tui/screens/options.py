@@ -1,0 +1,194 @@
+"""Step 4: the permissions boundary, role options, and AWS managed policies (each with what it
+grants beyond the tailored policy)."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, SelectionList, Static
+
+from wizard.spec import POLICY_ARN_RE
+from wizard.tui.screens.base import StepScreen
+
+BOUNDARIES = (
+    ("envelope", "envelope: only what catalog kinds grant"),
+    ("strict", "strict: the identity policy itself"),
+    ("none", "none: no permissions boundary"),
+    ("arn", "an existing boundary policy (ARN below)"),
+)
+OPTIONS = (
+    ("logs", "Write to the function's own log group"),
+    ("tracing", "Send traces to X-Ray"),
+    ("vpc", "The function runs in a VPC"),
+    ("deployer", "Deployer policy (PassRole of this role only)"),
+)
+
+
+def managed_beyond(bundle: object, name: str) -> str:
+    """What the managed policy ``name`` grants beyond the bundle's tailored policy."""
+    from wizard.policy.diff import diff_policies
+    from wizard.policy.managed import managed_policy
+
+    tailored = list(bundle.policies) if bundle is not None else []  # type: ignore[attr-defined]
+    managed = managed_policy(name)
+    result = diff_policies(tailored, [*tailored, managed])
+    if not result.adds_access:
+        return f"{name} grants nothing beyond the tailored policy."
+    lines = [f"{name} adds access to {len(result.added_actions())} action(s):"]
+    lines.extend(change.to_text("+") for change in result.added)
+    return "\n".join(lines)
+
+
+class OptionsScreen(StepScreen):
+    STEP = "options"
+    INDEX = 3
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="options-panes"):
+            with VerticalScroll(id="options-left", classes="pane"):
+                yield Label("Permissions boundary", classes="pane-title")
+                with RadioSet(id="boundary"):
+                    for key, text in BOUNDARIES:
+                        yield RadioButton(
+                            text, id=f"boundary-{key}" if key != "arn" else "boundary-arn-choice"
+                        )
+                yield Input(
+                    id="boundary-arn",
+                    placeholder="arn:aws:iam::123456789012:policy/NAME",
+                    compact=True,
+                )
+                yield Static("", id="boundary-check")
+                yield Label("Options", classes="pane-title")
+                for key, text in OPTIONS:
+                    yield Checkbox(text, id=f"opt-{key}", compact=True)
+            with Vertical(id="options-right", classes="pane"):
+                yield Label("AWS managed policies", classes="pane-title")
+                yield SelectionList[str](id="managed")
+                yield Label("Beyond the tailored policy", classes="pane-title")
+                with VerticalScroll(id="managed-diff-scroll"):
+                    yield Static("", id="managed-diff")
+
+    def on_mount(self) -> None:
+        try:
+            from wizard.policy.managed import managed_policy_names
+
+            names = managed_policy_names()
+        except ImportError:
+            names = []
+            self.query_one("#managed-diff", Static).update(
+                "AWS managed policies are not available in this build"
+            )
+        managed = self.query_one("#managed", SelectionList)
+        managed.add_options([(n, n) for n in names])
+        if names:
+            managed.highlighted = 0
+        self.refresh_from_spec()
+        self.query_one("#boundary", RadioSet).focus()
+
+    def refresh_from_spec(self) -> None:
+        spec = self.app.spec  # type: ignore[attr-defined]
+        key = spec.boundary if spec.boundary in ("envelope", "strict", "none") else "arn"
+        button_id = "boundary-arn-choice" if key == "arn" else f"boundary-{key}"
+        button = self.query_one(f"#{button_id}", RadioButton)
+        if not button.value:
+            with self.prevent(RadioSet.Changed):
+                button.value = True
+        arn_input = self.query_one("#boundary-arn", Input)
+        if key == "arn" and arn_input.value != spec.boundary:
+            with arn_input.prevent(Input.Changed):
+                arn_input.value = spec.boundary
+        for opt, _text in OPTIONS:
+            box = self.query_one(f"#opt-{opt}", Checkbox)
+            if box.value != getattr(spec, opt):
+                with box.prevent(Checkbox.Changed):
+                    box.value = getattr(spec, opt)
+        managed = self.query_one("#managed", SelectionList)
+        wanted = set(spec.managed_policies)
+        if set(managed.selected) != wanted:
+            with managed.prevent(SelectionList.SelectedChanged):
+                managed.deselect_all()
+                known = {o.value for o in managed.options}  # type: ignore[attr-defined]
+                for name in wanted & known:  # an ARN not in the shipped list has no row
+                    managed.select(name)
+        self._show_diff()
+
+    @on(RadioSet.Changed, "#boundary")
+    def _boundary_changed(self, event: RadioSet.Changed) -> None:
+        key = (event.pressed.id or "").removeprefix("boundary-")
+        if key == "arn-choice":
+            self.query_one("#boundary-arn", Input).focus()
+            self._set_arn(self.query_one("#boundary-arn", Input).value)
+            return
+        self._set_boundary(key)
+
+    @on(Input.Changed, "#boundary-arn")
+    def _arn_changed(self, event: Input.Changed) -> None:
+        button = self.query_one("#boundary-arn-choice", RadioButton)
+        if event.value.strip() and not button.value:
+            with self.prevent(RadioSet.Changed):
+                button.value = True
+        self._set_arn(event.value)
+
+    def _set_arn(self, text: str) -> None:
+        check = self.query_one("#boundary-check", Static)
+        value = text.strip()
+        if not value:
+            check.update(Content.from_markup("[dim]paste the ARN of an existing policy[/]"))
+            return
+        if not POLICY_ARN_RE.fullmatch(value):
+            check.update(
+                Content.from_markup(
+                    "[$error]✗ not a policy ARN (arn:aws:iam::123456789012:policy/NAME)[/]"
+                )
+            )
+            return
+        check.update(Content.from_markup("[$success]✓ the role will use this boundary[/]"))
+        self._set_boundary(value)
+
+    def _set_boundary(self, value: str) -> None:
+        spec = self.app.spec  # type: ignore[attr-defined]
+        if spec.boundary != value:
+            spec.boundary = value
+            self.app.spec_changed()  # type: ignore[attr-defined]
+
+    @on(Checkbox.Changed)
+    def _option_changed(self, event: Checkbox.Changed) -> None:
+        opt = (event.checkbox.id or "").removeprefix("opt-")
+        spec = self.app.spec  # type: ignore[attr-defined]
+        if opt in dict(OPTIONS) and getattr(spec, opt) != event.value:
+            setattr(spec, opt, event.value)
+            self.app.spec_changed()  # type: ignore[attr-defined]
+
+    @on(SelectionList.SelectedChanged, "#managed")
+    def _managed_changed(self, event: SelectionList.SelectedChanged) -> None:
+        spec = self.app.spec  # type: ignore[attr-defined]
+        names = list(event.selection_list.selected)
+        order = [o.value for o in event.selection_list.options]  # type: ignore[attr-defined]
+        names.sort(key=order.index)
+        if names != spec.managed_policies:
+            spec.managed_policies = names
+            self.app.spec_changed()  # type: ignore[attr-defined]
+
+    @on(SelectionList.SelectionHighlighted, "#managed")
+    def _managed_highlighted(self) -> None:
+        self._show_diff()
+
+    def _show_diff(self) -> None:
+        managed = self.query_one("#managed", SelectionList)
+        widget = self.query_one("#managed-diff", Static)
+        index = managed.highlighted
+        if index is None or managed.option_count == 0:
+            widget.update(
+                Content.from_markup("[dim]highlight a policy to see what it grants beyond yours[/]")
+            )
+            return
+        name = str(managed.get_option_at_index(index).value)
+        try:
+            text = managed_beyond(self.app.bundle, name)  # type: ignore[attr-defined]
+        except ImportError:
+            text = "the policy diff is not available in this build"
+        except Exception as exc:  # noqa: BLE001 - shown in place
+            text = f"cannot compare: {exc}"
+        widget.update(Content(text))

@@ -1,0 +1,416 @@
+"""Step 2: choose resources: catalog kinds, discovered resources (filtered, multi-select,
+S3 drill-down), and ARNs entered by hand with inline validation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import Worker, get_current_worker
+
+from wizard.catalog.kinds import Kind, catalog
+from wizard.errors import UserError
+from wizard.spec import ResourceEntry, resolve_resources
+from wizard.tui.messages import DiscoveryFailed, ResourcesDiscovered
+from wizard.tui.screens.base import StepScreen
+from wizard.tui.widgets.resource_list import ResourceList
+
+Key = tuple[str, str, str]  # (kind, bucket, prefix)
+
+
+def item_fields(kind: str, item: Any) -> dict[str, str]:
+    """The spec fields that name a discovered resource (names where the kind has them)."""
+    detail = getattr(item, "detail", {}) or {}
+    if kind == "s3-prefix":
+        fields = {"bucket": detail.get("bucket") or item.name}
+        if detail.get("prefix"):
+            fields["prefix"] = detail["prefix"]
+        return fields
+    if kind == "kms-key":
+        return {"id": item.name}
+    kind_fields = catalog().kinds[kind].fields
+    if set(kind_fields) == {"name"} or (
+        "name" in kind_fields and kind != "dynamodb-stream" and item.name
+    ):
+        return {"name": item.name}
+    return {"arn": item.arn}
+
+
+def entry_key(entry: ResourceEntry) -> tuple[str, tuple[tuple[str, str], ...]]:
+    values = dict(entry.field_values())
+    if entry.arn:
+        values["arn"] = entry.arn
+    return entry.kind, tuple(sorted(values.items()))
+
+
+def fields_key(kind: str, fields: dict[str, str]) -> tuple[str, tuple[tuple[str, str], ...]]:
+    return kind, tuple(sorted(fields.items()))
+
+
+def check_entry(spec: Any, entry: ResourceEntry) -> str | None:
+    """Why ``entry`` cannot join ``spec`` (the composer's message), or None when it can."""
+    trial = spec.model_copy(update={"resources": [entry]})
+    try:
+        resolve_resources(trial)
+    except UserError as exc:
+        return exc.detail.removeprefix("resources[0]: ").removeprefix("resources[0].")
+    return None
+
+
+def check_arn(spec: Any, kind_name: str, kind: Kind, arn: str) -> tuple[ResourceEntry | None, str]:
+    """Validate a hand-typed ARN for ``kind``: (the entry, "") or (None, why not)."""
+    arn = arn.strip()
+    if not arn:
+        return None, ""
+    if kind.parse_arn(arn) is None:
+        forms = " or ".join(kind.parse_forms)
+        return None, f"not an ARN of a {kind.title}: expected {forms}"
+    entry = ResourceEntry(kind=kind_name, arn=arn)
+    problem = check_entry(spec, entry)
+    if problem:
+        return None, problem
+    return entry, ""
+
+
+class ResourcesScreen(StepScreen):
+    STEP = "resources"
+    INDEX = 1
+    BINDINGS = [
+        Binding(
+            "ctrl+f", "focus_filter", "Filter", id="filter", tooltip="Filter the discovered list"
+        ),
+        Binding(
+            "ctrl+r",
+            "rediscover",
+            "Refresh",
+            id="rediscover",
+            tooltip="List this kind's resources again",
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kind_names = [n for n in catalog().kinds if n != "custom"]
+        self.key: Key = (self.kind_names[0], "", "")
+        self.worker: Worker | None = None
+        self.generation = 0
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="resources-panes"):
+            with Vertical(id="kinds-pane", classes="pane"):
+                yield Label("Kinds", classes="pane-title")
+                yield OptionList(id="kinds")
+            with Vertical(id="found-pane", classes="pane"):
+                yield Label("", id="found-title", classes="pane-title")
+                yield Input(id="filter", placeholder="filter as you type…", compact=True)
+                yield ResourceList(id="found")
+                yield Static("", id="found-state")
+                yield Input(id="arn", placeholder="or paste an ARN and press enter", compact=True)
+                yield Static("", id="arn-check")
+            with Vertical(id="chosen-pane", classes="pane"):
+                yield Label("Chosen", id="chosen-title", classes="pane-title")
+                yield OptionList(id="chosen")
+                yield Static("[dim]delete removes · step 3 sets access[/]", id="chosen-hint")
+
+    def on_mount(self) -> None:
+        found = self.query_one("#found", ResourceList)
+        found.is_selected = self._is_selected
+        kinds = self.query_one("#kinds", OptionList)
+        kinds.set_options([Option(self._kind_prompt(n), id=n) for n in self.kind_names])
+        kinds.highlighted = 0
+        kinds.focus()
+        self.refresh_from_spec()
+        self.show_key(self.key)
+
+    # ---------------------------------------------------------------- kinds
+
+    def _kind_prompt(self, name: str) -> Content:
+        count = sum(1 for r in self.app.spec.resources if r.kind == name)  # type: ignore[attr-defined]
+        title = catalog().kinds[name].title
+        if count:
+            return Content.from_markup("$title [$success]($count)[/]", title=title, count=count)
+        return Content(title)
+
+    @on(OptionList.OptionHighlighted, "#kinds")
+    def _kind_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        name = event.option.id or self.kind_names[0]
+        if name != self.key[0]:
+            self.show_key((name, "", ""))
+
+    @property
+    def kind(self) -> Kind:
+        return catalog().kinds[self.key[0]]
+
+    # ---------------------------------------------------------------- discovery
+
+    def show_key(self, key: Key) -> None:
+        """Show one listing (a kind, or an S3 level), discovering it if not known yet."""
+        self.key = key
+        kind_name, bucket, prefix = key
+        kind = catalog().kinds[kind_name]
+        crumbs = kind.title if not bucket else f"{kind.title} › {bucket}/{prefix}"
+        self.query_one("#found-title", Label).update(crumbs)
+        self.query_one(
+            "#arn", Input
+        ).placeholder = f"or paste an ARN ({kind.parse_forms[0] if kind.parse_forms else 'arn:…'})"
+        self._check_arn(self.query_one("#arn", Input).value)
+        found = self.query_one("#found", ResourceList)
+        known = self.app.discovered.get(key)  # type: ignore[attr-defined]
+        # a listing left half-done (its worker was cancelled by a newer one) starts again;
+        # the discoverer keeps the pages it already fetched
+        if known is None or known["state"] == "listing":
+            self.generation += 1
+            self.app.discovered[key] = {  # type: ignore[attr-defined]
+                "items": [],
+                "state": "listing",
+                "error": "",
+                "generation": self.generation,
+            }
+            found.set_items([])
+            self.worker = self.discover(key, self.generation)
+        else:
+            found.set_items(known["items"])
+        found.query_text = self.query_one("#filter", Input).value
+        found.rebuild()
+        self._show_state()
+
+    @work(thread=True, exclusive=True, group="discovery", exit_on_error=False)
+    def discover(self, key: Key, generation: int = 0) -> None:
+        worker = get_current_worker()
+        kind, bucket, prefix = key
+        try:
+            from wizard.aws.discover import DiscoveryError
+        except ImportError:
+            self.post_message(
+                DiscoveryFailed(key, "discovery is not available in this build", generation)
+            )
+            return
+        try:
+            discoverer = self.app.discoverer()  # type: ignore[attr-defined]
+            if not discoverer.supports(kind):
+                self.post_message(DiscoveryFailed(key, "this kind cannot be listed", generation))
+                return
+            pages = discoverer.pages(kind, bucket=bucket or None, prefix=prefix or None)
+            for page in pages:
+                if worker.is_cancelled:
+                    return
+                self.post_message(ResourcesDiscovered(key, list(page), False, generation))
+            self.post_message(ResourcesDiscovered(key, [], True, generation))
+        except DiscoveryError as exc:
+            self.post_message(DiscoveryFailed(key, exc.message, generation))
+        except UserError as exc:
+            self.post_message(DiscoveryFailed(key, exc.detail, generation))
+        except ImportError:
+            self.post_message(DiscoveryFailed(key, "the demo sandbox is not available", generation))
+        except Exception as exc:  # noqa: BLE001 - shown in place, never a traceback
+            self.post_message(DiscoveryFailed(key, f"{type(exc).__name__}: {exc}", generation))
+
+    def _state_for(self, message: ResourcesDiscovered | DiscoveryFailed) -> dict | None:
+        state = self.app.discovered.get(message.key)  # type: ignore[attr-defined]
+        if state is None or state.get("generation") != message.generation:
+            return None  # from a listing that was cancelled and started again
+        return state
+
+    def on_resources_discovered(self, message: ResourcesDiscovered) -> None:
+        state = self._state_for(message)
+        if state is None:
+            return
+        state["items"].extend(message.items)
+        if message.done:
+            state["state"] = "listed"
+        if message.key == self.key:
+            found = self.query_one("#found", ResourceList)
+            if message.items:
+                found.add_items(message.items)
+            self._show_state()
+
+    def on_discovery_failed(self, message: DiscoveryFailed) -> None:
+        state = self._state_for(message)
+        if state is None:
+            return
+        state["state"] = "failed"
+        state["error"] = message.error
+        if message.key == self.key:
+            self._show_state()
+
+    def _show_state(self) -> None:
+        state = self.app.discovered.get(self.key) or {"state": "listing", "items": []}  # type: ignore[attr-defined]
+        found = self.query_one("#found", ResourceList)
+        widget = self.query_one("#found-state", Static)
+        widget.set_class(state["state"] == "failed", "-error")
+        count = len(state["items"])
+        if state["state"] == "failed":
+            widget.update(
+                Content.from_markup(
+                    "[$error]✗ listing failed: $error[/]\n[dim]enter an ARN below instead[/]",
+                    error=state["error"],
+                )
+            )
+        elif state["state"] == "listing":
+            widget.update(f"listing… {count:,} so far" if count else "listing…")
+        elif not count:
+            widget.update("none found: enter an ARN below")
+        else:
+            shown = found.total_matches
+            hint = " · → opens a bucket" if self.key[0] == "s3-prefix" else ""
+            if self.key[1]:
+                hint = " · → opens a prefix · ← goes up"
+            widget.update(
+                Content.from_markup(
+                    "[dim]$shown of $count match · enter selects$hint[/]",
+                    shown=f"{shown:,}",
+                    count=f"{count:,}",
+                    hint=hint,
+                )
+            )
+
+    def action_rediscover(self) -> None:
+        self.app.discovered.pop(self.key, None)  # type: ignore[attr-defined]
+        disc = getattr(self.app, "_discoverer", None)
+        if disc is not None and hasattr(disc, "_listings"):
+            kind, bucket, prefix = self.key
+            disc._listings.pop((kind, bucket or None, prefix or None), None)
+        self.show_key(self.key)
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    # ---------------------------------------------------------------- selection
+
+    def _is_selected(self, item: Any) -> bool:
+        wanted = fields_key(self.key[0], item_fields(self.key[0], item))
+        return wanted in self._chosen_keys
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.query_one("#found", ResourceList).set_query(event.value)
+        self._show_state()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one("#found", ResourceList).focus()
+
+    def on_resource_list_toggled(self, message: ResourceList.Toggled) -> None:
+        spec = self.app.spec  # type: ignore[attr-defined]
+        kind = self.key[0]
+        fields = item_fields(kind, message.item)
+        key = fields_key(kind, fields)
+        kept = [r for r in spec.resources if entry_key(r) != key]
+        if len(kept) != len(spec.resources):
+            spec.resources = kept
+            self.notify(f"removed {message.item.name}", timeout=2)
+        else:
+            entry = ResourceEntry(kind=kind, **fields)
+            problem = check_entry(spec, entry)
+            if problem and "arn" not in fields and message.item.arn:
+                alternative = ResourceEntry(kind=kind, arn=message.item.arn)
+                if check_entry(spec, alternative) is None:
+                    entry, problem = alternative, None
+            if problem:
+                self.notify(problem, title="Not added", severity="error")
+                return
+            spec.resources = [*spec.resources, entry]
+        self.app.spec_changed()  # type: ignore[attr-defined]
+
+    def on_resource_list_drilled(self, message: ResourceList.Drilled) -> None:
+        if self.key[0] != "s3-prefix":
+            return
+        detail = getattr(message.item, "detail", {}) or {}
+        bucket = detail.get("bucket") or message.item.name
+        self.show_key(("s3-prefix", bucket, detail.get("prefix", "")))
+
+    def on_resource_list_went_up(self, message: ResourceList.WentUp) -> None:
+        kind, bucket, prefix = self.key
+        if not bucket:
+            self.query_one("#kinds", OptionList).focus()
+            return
+        if prefix:
+            parent = prefix[: prefix.rstrip("/").rfind("/") + 1]
+            self.show_key((kind, bucket, parent))
+        else:
+            self.show_key((kind, "", ""))
+
+    # ---------------------------------------------------------------- by hand
+
+    @on(Input.Changed, "#arn")
+    def _arn_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._check_arn(event.value)
+
+    def _check_arn(self, text: str) -> None:
+        entry, problem = check_arn(self.app.spec, self.key[0], self.kind, text)  # type: ignore[attr-defined]
+        widget = self.query_one("#arn-check", Static)
+        arn_input = self.query_one("#arn", Input)
+        arn_input.set_class(bool(problem), "-invalid")
+        if entry is not None:
+            widget.update(Content.from_markup("[$success]✓ enter adds it[/]"))
+        elif problem:
+            widget.update(Content.from_markup("[$error]✗ $problem[/]", problem=problem))
+        else:
+            widget.update("")
+
+    @on(Input.Submitted, "#arn")
+    def _arn_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        spec = self.app.spec  # type: ignore[attr-defined]
+        entry, problem = check_arn(spec, self.key[0], self.kind, event.value)
+        if entry is None:
+            if problem:
+                self.notify(problem, title="Not added", severity="error")
+            return
+        if entry_key(entry) not in self._chosen_keys:
+            spec.resources = [*spec.resources, entry]
+            self.app.spec_changed()  # type: ignore[attr-defined]
+        event.input.value = ""
+
+    # ---------------------------------------------------------------- chosen
+
+    def on_key(self, event: Any) -> None:
+        chosen = self.query_one("#chosen", OptionList)
+        if event.key in ("delete", "backspace") and chosen.has_focus:
+            event.stop()
+            index = chosen.highlighted
+            spec = self.app.spec  # type: ignore[attr-defined]
+            if index is not None and 0 <= index < len(spec.resources):
+                spec.resources = [r for i, r in enumerate(spec.resources) if i != index]
+                self.app.spec_changed()  # type: ignore[attr-defined]
+
+    @property
+    def _chosen_keys(self) -> set[tuple[str, tuple[tuple[str, str], ...]]]:
+        return {entry_key(r) for r in self.app.spec.resources}  # type: ignore[attr-defined]
+
+    def refresh_from_spec(self) -> None:
+        spec = self.app.spec  # type: ignore[attr-defined]
+        chosen = self.query_one("#chosen", OptionList)
+        highlighted = chosen.highlighted
+        chosen.set_options(
+            [Option(Content(resource_label(spec, i))) for i in range(len(spec.resources))]
+        )
+        if spec.resources:
+            chosen.highlighted = min(highlighted or 0, len(spec.resources) - 1)
+        self.query_one("#chosen-title", Label).update(f"Chosen ({len(spec.resources)})")
+        kinds = self.query_one("#kinds", OptionList)
+        for i, name in enumerate(self.kind_names):
+            kinds.replace_option_prompt_at_index(i, self._kind_prompt(name))
+        self.query_one("#found", ResourceList).refresh_marks()
+
+
+def resource_label(spec: Any, index: int) -> str:
+    """A short label for the spec's resource ``index`` (its kind and name)."""
+    entry = spec.resources[index]
+    try:
+        trial = spec.model_copy(update={"resources": [entry]})
+        resolved = resolve_resources(trial)[0]
+        label = resolved.label
+    except UserError:
+        label = f"{entry.kind} {entry.arn or entry.field_values()}"
+    access = entry.access or catalog().kinds[entry.kind].default_access
+    return f"{label} · {access}" if entry.kind != "custom" else label

@@ -1,0 +1,222 @@
+"""Step 5: the policies as highlighted JSON, the validator's findings, a size meter against
+IAM's quotas, and "ask the role" (action + resource -> the evaluator's decision)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.highlight import highlight
+from textual.widgets import Input, Label, Static, TabbedContent, TabPane
+
+from wizard.tui.screens.base import StepScreen
+
+METER_WIDTH = 20
+
+
+def meter(used: int, limit: int) -> Content:
+    """``[██████······] 1,234/10,240`` coloured by how full it is."""
+    share = used / limit if limit else 0
+    filled = min(METER_WIDTH, round(share * METER_WIDTH))
+    colour = "$success" if share < 0.75 else "$warning" if share <= 1 else "$error"
+    return Content.from_markup(
+        f"[{colour}]$bar[/][dim]$rest[/] $used/$limit",
+        bar="█" * filled,
+        rest="·" * (METER_WIDTH - filled),
+        used=f"{used:,}",
+        limit=f"{limit:,}",
+    )
+
+
+def size_rows(bundle: Any) -> list[tuple[str, int, int]]:
+    from wizard.policy.quotas import (
+        INLINE_AGGREGATE_LIMIT,
+        MANAGED_LIMIT,
+        TRUST_LIMIT,
+        policy_size,
+    )
+
+    rows = [
+        ("inline", sum(policy_size(p.document) for p in bundle.policies), INLINE_AGGREGATE_LIMIT),
+        ("trust", policy_size(bundle.assume_role_policy), TRUST_LIMIT),
+    ]
+    if bundle.boundary is not None:
+        rows.append(("boundary", policy_size(bundle.boundary.document), MANAGED_LIMIT))
+    if bundle.deployer is not None:
+        rows.append(("deployer", policy_size(bundle.deployer.document), MANAGED_LIMIT))
+    return rows
+
+
+def findings_of(bundle: Any) -> tuple[list[Any] | None, str]:
+    """The linter's findings, or (None, why not)."""
+    try:
+        from wizard.policy.lint import lint_bundle
+    except ImportError:
+        return None, "the validator is not available in this build"
+    try:
+        return list(lint_bundle(bundle)), ""
+    except Exception as exc:  # noqa: BLE001 - shown in place
+        return None, f"the validator failed: {exc}"
+
+
+def ask(bundle: Any, action: str, resource: str) -> Content:
+    """The evaluator's decision for one request, with the deciding statements."""
+    from wizard.errors import UserError
+    from wizard.policy.evaluate import Evaluator
+
+    action, resource = action.strip(), resource.strip() or "*"
+    if not action:
+        return Content.from_markup("[dim]type an action such as dynamodb:GetItem[/]")
+    if ":" not in action:
+        return Content.from_markup("[$error]an action looks like service:Action[/]")
+    identity: list[Any] = [(p.name, p.document) for p in bundle.policies]
+    try:
+        from wizard.policy.managed import managed_policy_by_arn
+
+        for arn in bundle.managed_policy_arns:
+            found = managed_policy_by_arn(arn)
+            if found is not None:
+                identity.append((found.name, found.document))
+    except ImportError:
+        pass
+    boundary = bundle.boundary.document if bundle.boundary is not None else None
+    try:
+        result = Evaluator(identity, boundary).evaluate(action, resource)
+    except UserError as exc:
+        return Content.from_markup("[$error]$e[/]", e=str(exc))
+    colour = "$success" if result.allowed else "$error"
+    parts = [
+        Content.from_markup(
+            f"[b {colour}]$decision[/]: $reason", decision=result.decision, reason=result.reason
+        )
+    ]
+    docs = {p.name: p.document for p in bundle.policies}
+    docs.update({name: doc for name, doc in identity})
+    for ref in result.statements[:4]:
+        doc = (
+            bundle.boundary.document
+            if ref.is_boundary and bundle.boundary
+            else docs.get(ref.policy)
+        )
+        where = f"{ref.policy} statement {ref.statement}" + (f" ({ref.sid})" if ref.sid else "")
+        parts.append(Content.from_markup("[dim]decided by[/] $w", w=where))
+        if doc is not None:
+            statement = doc.get("Statement", [])[ref.statement]
+            parts.append(highlight(json.dumps(statement, indent=2), language="json"))
+    if bundle.boundary_arn and result.allowed:
+        parts.append(
+            Content.from_markup(
+                "[$warning]the boundary $a is not known here[/]", a=bundle.boundary_arn
+            )
+        )
+    return Content("\n").join(parts)
+
+
+class ReviewScreen(StepScreen):
+    STEP = "review"
+    INDEX = 4
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="review-panes"):
+            with TabbedContent(id="policies"):
+                for key, title in (
+                    ("identity", "Identity"),
+                    ("boundary", "Boundary"),
+                    ("trust", "Trust"),
+                    ("deployer", "Deployer"),
+                ):
+                    with TabPane(title, id=f"tab-{key}"), VerticalScroll():
+                        yield Static("", id=f"json-{key}", classes="json")
+            with Vertical(id="review-side", classes="pane"):
+                yield Label("Size against IAM quotas", classes="pane-title")
+                yield Static("", id="sizes")
+                yield Label("Findings", classes="pane-title")
+                with VerticalScroll(id="findings-scroll"):
+                    yield Static("", id="findings")
+                yield Label("Ask the role", classes="pane-title")
+                yield Input(id="ask-action", placeholder="action, e.g. s3:GetObject", compact=True)
+                yield Input(id="ask-resource", placeholder="resource ARN (or *)", compact=True)
+                with VerticalScroll(id="answer-scroll"):
+                    yield Static("", id="answer")
+
+    def on_mount(self) -> None:
+        self.refresh_from_spec()
+
+    def refresh_from_spec(self) -> None:
+        app = self.app
+        bundle = app.bundle  # type: ignore[attr-defined]
+        if bundle is None:
+            error = Content.from_markup(
+                "[$error]✗ $e[/]",
+                e=app.compose_error or "",  # type: ignore[attr-defined]
+            )
+            for key in ("identity", "boundary", "trust", "deployer"):
+                self.query_one(f"#json-{key}", Static).update(error)
+            self.query_one("#sizes", Static).update("")
+            self.query_one("#findings", Static).update("")
+            self.query_one("#answer", Static).update("")
+            return
+        docs = {
+            "identity": [p.to_dict() for p in bundle.policies],
+            "trust": bundle.assume_role_policy,
+            "boundary": (
+                bundle.boundary.document
+                if bundle.boundary is not None
+                else {"Arn": bundle.boundary_arn}
+                if bundle.boundary_arn
+                else None
+            ),
+            "deployer": bundle.deployer.document if bundle.deployer is not None else None,
+        }
+        for key, doc in docs.items():
+            widget = self.query_one(f"#json-{key}", Static)
+            if doc is None or doc == []:
+                widget.update(Content.from_markup("[dim](none)[/]"))
+            else:
+                widget.update(highlight(json.dumps(doc, indent=2), language="json"))
+        rows = size_rows(bundle)
+        width = max(len(r[0]) for r in rows)
+        self.query_one("#sizes", Static).update(
+            Content("\n").join(
+                Content(f"{name:<{width}} ") + meter(used, limit) for name, used, limit in rows
+            )
+        )
+        findings, why = findings_of(bundle)
+        widget = self.query_one("#findings", Static)
+        if findings is None:
+            widget.update(Content.from_markup("[dim]$why[/]", why=why))
+        elif not findings:
+            widget.update(Content.from_markup("[$success]✓ no findings[/]"))
+        else:
+            lines = []
+            for f in findings:
+                sev = str(getattr(f, "severity", ""))
+                colour = {"error": "$error", "warning": "$warning"}.get(sev.lower(), "$text-muted")
+                lines.append(
+                    Content.from_markup(
+                        f"[{colour}]$sev[/] [b]$code[/] $msg [dim]$loc[/]",
+                        sev=sev,
+                        code=str(getattr(f, "code", "")),
+                        msg=str(getattr(f, "message", "")),
+                        loc=str(getattr(f, "location", "")),
+                    )
+                )
+            widget.update(Content("\n").join(lines))
+        self._answer()
+
+    @on(Input.Changed, "#ask-action")
+    @on(Input.Changed, "#ask-resource")
+    def _asked(self) -> None:
+        self._answer()
+
+    def _answer(self) -> None:
+        bundle = self.app.bundle  # type: ignore[attr-defined]
+        if bundle is None:
+            return
+        action = self.query_one("#ask-action", Input).value
+        resource = self.query_one("#ask-resource", Input).value
+        self.query_one("#answer", Static).update(ask(bundle, action, resource))

@@ -1,0 +1,47 @@
+"""One line under every step: does the role compose, how big is it, where is the account."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+
+def status_content(app: object) -> tuple[Content, bool]:
+    if getattr(app, "spec", None) is None:
+        return Content("loading the catalog…"), True
+    from wizard.policy.quotas import INLINE_AGGREGATE_LIMIT, policy_size
+
+    error = getattr(app, "compose_error", None)
+    if error:
+        return Content.assemble(("✗ ", "bold"), error), False
+    bundle = app.bundle  # type: ignore[attr-defined]
+    if bundle is None:
+        return Content("composing…"), True
+    size = sum(policy_size(p.document) for p in bundle.policies)
+    statements = sum(len(p.document.get("Statement", [])) for p in bundle.policies)
+    noun = "statement" if statements == 1 else "statements"
+    return (
+        Content.assemble(
+            ("✓ ", "bold"),
+            f"role {bundle.role_name}: {statements} {noun}, "
+            f"{size:,}/{INLINE_AGGREGATE_LIMIT:,} characters · {app.session_state}",  # type: ignore[attr-defined]
+        ),
+        True,
+    )
+
+
+class StatusLine(Static):
+    DEFAULT_CSS = """
+    StatusLine { height: 1; padding: 0 1; background: $boost; }
+    StatusLine.-error { color: $error; }
+    StatusLine.-ok { color: $success; }
+    """
+
+    def on_mount(self) -> None:
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        content, ok = status_content(self.app)
+        self.set_class(not ok, "-error")
+        self.set_class(ok, "-ok")
+        self.update(content)
