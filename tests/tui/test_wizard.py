@@ -209,3 +209,27 @@ def test_edit_refuses_a_bad_spec_in_one_line(tmp_path: Path, capsys):
     assert main(["edit", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("role-wizard: ") and len(err.strip().splitlines()) == 1
+
+
+def test_what_is_typed_while_the_catalog_loads_reaches_the_spec(make_app, monkeypatch):
+    from textual.widgets import Input
+
+    from wizard.tui.app import WizardApp
+
+    # Hold the domain loading back (the worker waits for the first frame's signal) while typing.
+    monkeypatch.setattr(WizardApp, "on_ready", lambda self: None)
+
+    async def run() -> None:
+        app = make_app(discoverer=FakeDiscoverer({"dynamodb-table": [[table("Orders")]]}))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert app.spec is None, "the domain loaded before the test could type"
+            app.screen.query_one("#function", Input).value = "typed-early"
+            await pilot.pause()
+            app._first_frame.set()
+            await app.session_worker.wait()
+            await pilot.pause()
+            assert app.spec is not None
+            assert app.spec.function == "typed-early"
+
+    asyncio.run(run())

@@ -256,6 +256,10 @@ class WizardApp(App[None]):
             self.drafts = DraftStore()
         if self.spec is None:
             self.spec = RoleSpec(function=DEFAULT_FUNCTION)
+            from wizard.tui.screens.function import FunctionScreen
+
+            if isinstance(self.screen, FunctionScreen):
+                self.screen.push_inputs()
         self.spec_changed(autosave=False)
         if self.offer_resume:
             self._offer_resume()

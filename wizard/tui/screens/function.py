@@ -136,6 +136,14 @@ class FunctionScreen(StepScreen):
         else:
             self.query_one(f"#{field}-error", Static).update(error or "")
 
+    def push_inputs(self) -> None:
+        """Write into the spec what was typed while the catalog was loading: nothing is lost."""
+        for field in FIELDS:
+            widget = self.query_one(f"#{field}", Input)
+            if widget.value.strip() != self._spec_value(field):
+                error = self._apply(field, widget.value)
+                widget.set_class(error is not None, "-invalid")
+
     def _apply(self, field: str, value: str) -> str | None:
         """Set the spec's field from an input; a message when the value is not valid."""
         from pydantic import ValidationError
