@@ -27,6 +27,17 @@ async def settle(pilot, app) -> None:
     await pilot.pause()
 
 
+async def settle_until(pilot, app, ready, timeout: float = 30.0) -> None:
+    """Settle until ``ready()`` holds: a kind's listing (and the sandbox's lazy seeding of its
+    service) may still be under way in a worker that replaced the one settle waited for."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    await settle(pilot, app)
+    while not ready() and loop.time() < deadline:
+        await asyncio.sleep(0.1)
+        await settle(pilot, app)
+
+
 async def type_into(pilot, selector: str, text: str) -> None:
     """Click the input, clear it and paste ``text`` (as a terminal's bracketed paste)."""
     await pilot.click(selector)
@@ -76,13 +87,17 @@ async def walk(make_app, tmp_path: Path) -> None:
         await type_into(pilot, "#filter", "")
         screen.query_one("#kinds").focus()
         await pilot.press("down", "down")  # S3 bucket or prefix
-        await settle(pilot, app)
+        await settle_until(
+            pilot, app, lambda: screen.key == ("s3-prefix", "", "") and bool(found.shown)
+        )
         assert screen.key == ("s3-prefix", "", "")
         buckets = [found.items[i].name for i in found.shown]
         assert buckets
         found.focus()
         await pilot.press("right")  # open the first bucket
-        await settle(pilot, app)
+        await settle_until(
+            pilot, app, lambda: screen.key == ("s3-prefix", buckets[0], "") and bool(found.shown)
+        )
         assert screen.key == ("s3-prefix", buckets[0], "")
         prefix = found.items[found.shown[0]]
         await pilot.press("space")
