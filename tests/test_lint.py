@@ -905,6 +905,56 @@ def test_pattern_fits_format(pattern, fmt, fits):
     assert pattern_fits_format(pattern, fmt) is fits
 
 
+_FORMATS = sorted(
+    {
+        fmt
+        for key in ("s3", "dynamodb", "sqs", "logs", "lambda", "iam", "kms", "backup", "chime")
+        for rt in reference().service(key).resource_types.values()
+        for fmt in rt.arn_formats
+    }
+)
+_FILLS = {"${Partition}": ["aws"], "${Region}": ["us-east-1", ""], "${Account}": ["1", ""]}
+
+
+@st.composite
+def _pattern_near(draw, fmt: str) -> str:
+    """A concrete ARN of ``fmt`` (placeholders filled), then edited: wildcards put in, characters
+    dropped or added -- patterns that sometimes fit the format and sometimes just miss."""
+    import re as _re
+
+    def fill(m):
+        return draw(st.sampled_from(_FILLS.get(m.group(0), ["abc", "a/b", "x:y", "t"])))
+
+    chars = list(_re.sub(r"\$\{[^}]*\}", fill, fmt))
+    for _ in range(draw(st.integers(1, 4))):
+        i = draw(st.integers(0, len(chars)))
+        edit = draw(st.sampled_from(["star", "one", "drop", "add"]))
+        if edit == "star":
+            chars[i : i + draw(st.integers(0, 5))] = ["*"]
+        elif edit == "one":
+            chars[i : i + 1] = ["?"]
+        elif edit == "drop":
+            del chars[i : i + 1]
+        else:
+            chars.insert(i, draw(st.sampled_from("ab/:-x*")))
+    return "".join(chars)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_quick_resource_fitting_agrees_with_the_automata(data):
+    """The string-operation fast path decides only what the exact automaton agrees with."""
+    from wizard.policy.lint import _fits_exactly, _fits_quickly, _format_shape
+
+    fmt = data.draw(st.sampled_from(_FORMATS))
+    source = fmt if data.draw(st.booleans()) else data.draw(st.sampled_from(_FORMATS))
+    pattern = data.draw(_pattern_near(source))
+    shape = _format_shape(fmt)
+    quick = _fits_quickly(pattern, shape) if shape is not None else None
+    if quick is not None:
+        assert quick is _fits_exactly(pattern, fmt), (pattern, fmt)
+
+
 def test_region_wildcard_does_not_cross_a_colon():
     assert not patterns_intersect("arn:aws:sqs:*:1:q", "arn:aws:sqs:r:x:1:q")
 

@@ -26,11 +26,17 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
-from wizard.catalog.reference import Action, Reference, reference, wildcard_regex
+from wizard.catalog.reference import (
+    Action,
+    Reference,
+    arn_format_regex,
+    reference,
+    wildcard_regex,
+)
 from wizard.policy.documents import (
     ERROR,
     INFO,
@@ -439,9 +445,117 @@ def _literal_prefix_clash(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
 def pattern_fits_format(pattern: str, arn_format: str) -> bool:
     """Whether a policy's resource pattern and a reference ARN format share a concrete ARN.
 
-    Wildcards in the first five ARN segments stay inside their segment on both sides, so the
-    segments are compared one by one (cheap) before the resource parts.
+    Most pairs are decided by string operations and one regex match (:func:`_fits_quickly`);
+    the rest by intersecting the two as wildcard automata (:func:`_fits_exactly`).
     """
+    shape = _format_shape(arn_format)
+    if shape is not None:
+        quick = _fits_quickly(pattern, shape)
+        if quick is not None:
+            return quick
+    return _fits_exactly(pattern, arn_format)
+
+
+_STANDARD_SEGMENTS = frozenset(("${Partition}", "${Region}", "${Account}"))
+
+
+class _FormatShape(NamedTuple):
+    head: tuple[str | None, ...]  # the first five segments: literal text, or None for any
+    resource: re.Pattern[str]  # the resource part's concrete values
+    lead: str  # its literal text before the first placeholder
+    tail: str  # its literal text after the last placeholder
+    lead_then_text: bool  # the first placeholder takes any text (so ``lead`` + star decides)
+    literal: bool  # the resource part has no placeholder
+
+
+@functools.lru_cache(maxsize=8192)
+def _format_shape(arn_format: str) -> _FormatShape | None:
+    """A reference ARN format cut for :func:`_fits_quickly`; None when its first five
+    segments are not each plain text or one partition/region/account placeholder."""
+    parts = arn_format.split(":", 5)
+    if len(parts) < 6:
+        return None
+    head: list[str | None] = []
+    for part in parts[:5]:
+        if part in _STANDARD_SEGMENTS:
+            head.append(None)
+        elif "$" in part or "*" in part or "?" in part:
+            return None
+        else:
+            head.append(part)
+    resource = parts[5]
+    holders = list(_VAR_RE.finditer(resource))
+    if not holders:
+        return _FormatShape(
+            tuple(head), re.compile(re.escape(resource)), resource, resource, False, True
+        )
+    regex = arn_format_regex(resource).pattern
+    first, last = holders[0], holders[-1]
+    return _FormatShape(
+        tuple(head),
+        re.compile(regex, re.DOTALL),
+        resource[: first.start()],
+        resource[last.end() :],
+        first.group(0) not in _STANDARD_SEGMENTS,
+        False,
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _segment_glob(glob: str) -> re.Pattern[str]:
+    """A pattern's ARN segment (no ``:``) as a regex: its wildcards stay in the segment."""
+    return re.compile(re.escape(glob).replace(r"\*", "[^:]*").replace(r"\?", "[^:]"))
+
+
+def _fits_quickly(pattern: str, shape: _FormatShape) -> bool | None:
+    """The common cases by string operations: None when they do not decide.
+
+    A True comes from a witness (a concrete ARN the pattern matches that the format's regex
+    accepts); a False from a segment or a literal prefix/suffix neither side can reconcile.
+    """
+    if "$" in pattern:
+        return None
+    parts = pattern.split(":", 5)
+    if len(parts) < 6:
+        return None
+    for mine, theirs in zip(parts, shape.head, strict=False):
+        if theirs is None or mine == theirs:
+            continue  # a colon-free glob always meets a segment placeholder
+        if "*" not in mine and "?" not in mine:
+            return False
+        if not _segment_glob(mine).fullmatch(theirs):
+            return False
+    rest = parts[5]
+    first = min((i for i in (rest.find("*"), rest.find("?")) if i >= 0), default=-1)
+    if first < 0:  # concrete resource part
+        return shape.resource.fullmatch(rest) is not None
+    lead = rest[:first]
+    if not (lead.startswith(shape.lead) or shape.lead.startswith(lead)):
+        return False
+    last = max(rest.rfind("*"), rest.rfind("?"))
+    tail = rest[last + 1 :]
+    if not (tail.endswith(shape.tail) or shape.tail.endswith(tail)):
+        return False
+    if shape.literal:
+        return _segment_free_glob(rest).fullmatch(shape.lead) is not None
+    if last == first and rest[first] == "*" and not tail and shape.lead_then_text:
+        return True  # ``lead*`` against ``lead${Name}...``: the star extends any prefix
+    for fill in ("x", "", "x/x"):
+        if shape.resource.fullmatch(rest.replace("*", fill).replace("?", "x")):
+            return True
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _segment_free_glob(glob: str) -> re.Pattern[str]:
+    """A pattern's resource part as a regex: its wildcards take any text, colons too."""
+    return re.compile(re.escape(glob).replace(r"\*", ".*").replace(r"\?", "."), re.DOTALL)
+
+
+def _fits_exactly(pattern: str, arn_format: str) -> bool:
+    """:func:`pattern_fits_format` by automata. Wildcards in the first five ARN segments stay
+    inside their segment on both sides, so the segments are compared one by one (cheap)
+    before the resource parts."""
     mine = _arn_segments(pattern, False)
     theirs = _arn_segments(arn_format, True)
     if mine is None or theirs is None:
