@@ -679,6 +679,57 @@ def test_inline_policies_count_together_in_a_bundle():
     assert f.pointer == "/Policies"
 
 
+def _size_findings(text: str) -> list:
+    return [f for f in lint_text(text) if f.code == "size-exceeded" and f.severity != "info"]
+
+
+def test_a_text_long_only_through_escapes_is_measured_as_its_document():
+    """Text over 10,240 characters only because of \\u escapes: the document IAM counts fits."""
+    from wizard.policy.quotas import policy_size
+
+    document = doc(*[allow("dynamodb:GetItem", TABLE, Sid=f"S{i}") for i in range(75)])
+    escaped = "".join(f"\\u{ord(c):04x}" for c in "dynamodb:GetItem")
+    text = json.dumps(document).replace("dynamodb:GetItem", escaped)
+    assert policy_size(json.loads(text)) < 10_240 < len(text) - text.count(" ")
+    assert not _size_findings(text)
+
+
+def test_floats_that_grow_when_written_out_count_at_their_written_size():
+    """``1e9`` is 3 characters of text but ``1000000000.0`` in the document IAM is sent."""
+    values = ", ".join(["1e9"] * 1200)
+    text = (
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage",'
+        f' "Resource": "*", "Condition": {{"NumericLessThan": {{"aws:EpochTime": [{values}]}}}}'
+        "}]}"
+    )
+    assert len(text) - text.count(" ") < 10_240
+    assert [f.pointer for f in _size_findings(text)] == [""]
+
+
+_JSON_TEXT = st.recursive(
+    st.none() | st.booleans() | st.integers(-(10**6), 10**6) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    statement=st.dictionaries(st.sampled_from(["Sid", "Effect", "X"]), _JSON_TEXT, max_size=3),
+    indent=st.sampled_from([None, 0, 2, "\t"]),
+    ascii_only=st.booleans(),
+)
+def test_the_size_bound_of_a_text_is_never_below_the_documents_size(statement, indent, ascii_only):
+    from wizard.policy.quotas import policy_size
+
+    text = json.dumps(doc(statement), indent=indent, ensure_ascii=ascii_only)
+    source = parse_policy_source(text)
+    assert source.size_bound is not None
+    assert source.size_bound >= policy_size(source.document)
+
+
 # --------------------------------------------------------------------------- not-in-boundary
 
 

@@ -108,6 +108,10 @@ class PolicySource:
     role_name: str | None = None
     managed_policy_arns: list[str] = field(default_factory=list)
     boundary_arn: str | None = None
+    # For a single document read from text with no JSON float in it: its text's length without
+    # white space, which IAM's size of the document (see quotas.policy_size) never exceeds --
+    # re-serialising can only drop characters (escapes, repeated keys), never add them.
+    size_bound: int | None = None
 
     @property
     def is_bundle(self) -> bool:
@@ -198,11 +202,22 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
-def parse_json(text: str, file: str) -> tuple[Any, Finding | None]:
-    """Parse JSON text; a problem becomes an ``invalid-json`` finding (never an exception)."""
+def parse_json(text: str, file: str, floats: list[str] | None = None) -> tuple[Any, Finding | None]:
+    """Parse JSON text; a problem becomes an ``invalid-json`` finding (never an exception).
+    ``floats``, when given, collects the text of every JSON float met."""
+
+    def parse_float(number: str) -> float:
+        floats.append(number)  # type: ignore[union-attr]
+        return float(number)
+
     try:
         return (
-            json.loads(text, object_pairs_hook=_object_pairs, parse_constant=_reject_constant),
+            json.loads(
+                text,
+                object_pairs_hook=_object_pairs,
+                parse_constant=_reject_constant,
+                parse_float=float if floats is None else parse_float,
+            ),
             None,
         )
     except json.JSONDecodeError as exc:
@@ -242,13 +257,17 @@ def parse_policy_source(text: str, file: str = "<policy>", type: str | None = No
         raise UserError(f"unknown policy type {type!r} (types: {', '.join(POLICY_TYPES)})")
     if text.startswith("\ufeff"):
         text = text[1:]
-    data, problem = parse_json(text, file)
+    floats: list[str] = []
+    data, problem = parse_json(text, file, floats)
     if problem is not None:
         return PolicySource(file, "invalid", findings=[problem])
     if is_bundle(data):
         return _bundle_source(data, file)
     part = PolicyPart(type or detect_type(data), data)
-    return PolicySource(file, "document", parts=[part], data=data)
+    source = PolicySource(file, "document", parts=[part], data=data)
+    if not floats:  # a float may re-serialise longer ("1e5" -> "100000.0")
+        source.size_bound = len(text) - sum(text.count(c) for c in " \t\n\r")
+    return source
 
 
 def load_policy_source(path: str | Path, type: str | None = None) -> PolicySource:

@@ -615,25 +615,36 @@ def fitting_types(service: str, pattern: str) -> frozenset[str]:
     return frozenset(out)
 
 
-_TYPES_OF: dict[int, tuple[tuple[str, ...], tuple[str, ...], tuple[re.Pattern[str], ...]]] = {}
+class _Fit(NamedTuple):
+    """What resource fitting needs of an action: its resource types' lower-case names, their
+    ARN formats, one regex for their concrete ARNs, and a key shared by every action whose
+    types are the same (so their answers for a pattern are computed once)."""
+
+    service: str
+    names: frozenset[str]
+    formats: tuple[str, ...]
+    regex: re.Pattern[str] | None
+    key: int
 
 
-def _types_of(
-    action: Action,
-) -> tuple[tuple[str, ...], tuple[str, ...], tuple[re.Pattern[str], ...]]:
-    """An action's resource types: lower-case names, ARN formats and their regexes (cached by
-    identity: the reference keeps every Action it made)."""
-    found = _TYPES_OF.get(id(action))
+_FITS: dict[int, _Fit] = {}  # id(Action) -> _Fit (the reference keeps every Action it made)
+_FIT_KEYS: dict[tuple[str, tuple[str, ...]], int] = {}
+_FIT_MEMO: dict[tuple[int, str], bool] = {}
+_FIT_MEMO_MAX = 65536
+
+
+def _fit_of(action: Action) -> _Fit:
+    found = _FITS.get(id(action))
     if found is None:
         svc = reference().service(action.service)
         types = [svc.resource_type(ar.name) for ar in action.resource_types] if svc else []
         types = [t for t in types if t is not None]
-        found = (
-            tuple(t.name.lower() for t in types),
-            tuple(f for t in types for f in t.arn_formats),
-            tuple(p for t in types for p in t.arn_patterns),
-        )
-        _TYPES_OF[id(action)] = found
+        formats = tuple(f for t in types for f in t.arn_formats)
+        patterns = [rx.pattern for t in types for rx in t.arn_patterns]
+        regex = re.compile("|".join(f"(?:{p})" for p in patterns), re.DOTALL) if patterns else None
+        key = _FIT_KEYS.setdefault((action.service, formats), len(_FIT_KEYS))
+        found = _Fit(action.service, frozenset(t.name.lower() for t in types), formats, regex, key)
+        _FITS[id(action)] = found
     return found
 
 
@@ -645,15 +656,38 @@ def action_fits(action: Action, pattern: str, *, many: bool = False) -> bool:
     """
     if pattern == "*" or len(pattern) > MAX_PATTERN:
         return True
-    names, formats, regexes = _types_of(action)
-    if not names:
+    return _fits(_FITS.get(id(action)) or _fit_of(action), pattern, many)
+
+
+def _fits(fit: _Fit, pattern: str, many: bool) -> bool:
+    """:func:`action_fits` for every action of one :class:`_Fit` (``pattern`` is not ``*``).
+    Answers are kept per (resource types, pattern): the actions of a service share types."""
+    if fit.regex is None:
         return False
-    if many:
-        types = fitting_types(action.service, pattern)
-        return any(name in types for name in names)
-    if _is_concrete(pattern):
-        return any(rx.match(pattern) for rx in regexes)
-    return any(pattern_fits_format(pattern, fmt) for fmt in formats)
+    memo = (fit.key, pattern)
+    found = _FIT_MEMO.get(memo)
+    if found is None:
+        if many:
+            found = not fitting_types(fit.service, pattern).isdisjoint(fit.names)
+        elif _is_concrete(pattern):
+            found = fit.regex.match(pattern) is not None
+        else:
+            found = any(pattern_fits_format(pattern, fmt) for fmt in fit.formats)
+        if len(_FIT_MEMO) >= _FIT_MEMO_MAX:
+            _FIT_MEMO.clear()
+        _FIT_MEMO[memo] = found
+    return found
+
+
+@functools.lru_cache(maxsize=16384)
+def _fit_groups(pattern: str) -> tuple[tuple[_Fit, tuple[Action, ...]], ...]:
+    """The actions an Action entry matches, grouped by their resource types (a wildcard's
+    dozens of actions share a few types)."""
+    groups: dict[int, tuple[_Fit, list[Action]]] = {}
+    for action in analyse_action(pattern)[0] or ():
+        fit = _FITS.get(id(action)) or _fit_of(action)
+        groups.setdefault(fit.key, (fit, []))[1].append(action)
+    return tuple((fit, tuple(acts)) for fit, acts in groups.values())
 
 
 _TYPE_PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9-]*[/:]")
@@ -804,6 +838,15 @@ def _covered(patterns: tuple[str, ...], negated: bool, actions: frozenset[str]) 
     return frozenset(a for a in actions if _covers(patterns, negated, a))
 
 
+@functools.lru_cache(maxsize=4096)
+def _granted_in_order(
+    patterns: tuple[str, ...], negated: bool, actions: tuple[str, ...]
+) -> tuple[str, ...]:
+    """Those of ``actions`` an Action (or NotAction) list covers, in their order."""
+    rx = _alternation(patterns)
+    return tuple(a for a in actions if (rx.match(a) is not None) != negated)
+
+
 @functools.lru_cache(maxsize=65536)
 def _covers(patterns: tuple[str, ...], negated: bool, action: str) -> bool:
     return (_alternation(patterns).match(action) is not None) != negated
@@ -864,6 +907,16 @@ def _hint(word: str, candidates: tuple[str, ...]) -> str | None:
     if not found:
         return None
     return next(c for c in near if c.lower() == found[0])
+
+
+@functools.lru_cache(maxsize=1024)
+def _operator_hint(name: str) -> list[str]:
+    return difflib.get_close_matches(name, list(_BASE_OPERATORS.values()), n=1)
+
+
+@functools.lru_cache(maxsize=1024)
+def _statement_key_hint(key: str) -> list[str]:
+    return difflib.get_close_matches(key, STATEMENT_KEYS, n=1)
 
 
 def _short(values: Sequence[str], limit: int = 4) -> str:
@@ -1078,7 +1131,7 @@ class Linter:
             st.usable = False
         for key in raw:
             if key not in STATEMENT_KEYS:
-                hint = difflib.get_close_matches(key, STATEMENT_KEYS, n=1)
+                hint = _statement_key_hint(key)
                 self.add(
                     g,
                     f"unknown statement key {key!r}"
@@ -1223,9 +1276,7 @@ class Linter:
             split = split_operator(str(op))
             base = split[1] if split else None
             if split is None:
-                hint = difflib.get_close_matches(
-                    str(op).split(":")[-1], list(_BASE_OPERATORS.values()), n=1
-                )
+                hint = _operator_hint(str(op).split(":")[-1])
                 self.add(
                     "invalid-condition-operator",
                     f"unknown condition operator {op!r}"
@@ -1350,33 +1401,34 @@ class Linter:
         known = [(p, ptr, acts) for p, ptr, acts in actions if acts is not None]
         if arns and not any_action and star_ptr is None:
             unmatched_actions = False
+            wide = [r for r, _ in arns if len(r) > MAX_PATTERN]  # not examined: fits anything
             for pattern, ptr, acts in known:
                 many = len(acts) > 3
-                if not any(action_fits(a, r, many=many) for r, _ in arns for a in acts):
+                groups = _fit_groups(pattern)
+                fitting = [
+                    bool(wide) or any(_fits(fit, r, many) for r, _ in arns) for fit, _ in groups
+                ]
+                if not any(fitting):
                     unmatched_actions = True
                     self.add("resource-mismatch", self._mismatch_message(pattern, acts), file, ptr)
-                elif len(acts) > 1:
-                    misfits = [
-                        a.full_name
-                        for a in acts
-                        if not any(action_fits(a, r, many=many) for r, _ in arns)
-                    ]
-                    if misfits:
-                        self.add(
-                            "resource-mismatch",
-                            f"{len(misfits)} of the {len(acts)} actions {pattern} matches cannot "
-                            f"apply to these resources ({_short(misfits, 3)}); they are granted "
-                            "nothing here",
-                            file,
-                            ptr,
-                            INFO,
-                        )
+                elif len(acts) > 1 and not all(fitting):
+                    bad = {fit.key for (fit, _), ok in zip(groups, fitting, strict=True) if not ok}
+                    misfits = [a.full_name for a in acts if _FITS[id(a)].key in bad]
+                    self.add(
+                        "resource-mismatch",
+                        f"{len(misfits)} of the {len(acts)} actions {pattern} matches cannot "
+                        f"apply to these resources ({_short(misfits, 3)}); they are granted "
+                        "nothing here",
+                        file,
+                        ptr,
+                        INFO,
+                    )
             if not unmatched_actions and known:
                 for res, ptr in arns:
-                    if any(
-                        action_fits(a, res, many=len(acts) > 3)
-                        for _, _, acts in known
-                        for a in acts
+                    if len(res) > MAX_PATTERN or any(
+                        _fits(fit, res, len(acts) > 3)
+                        for pattern, _, acts in known
+                        for fit, _ in _fit_groups(pattern)
                     ):
                         continue
                     types = sorted(
@@ -1551,7 +1603,7 @@ class Linter:
             broad = [(r, p) for r, p in st.resources if is_broad(r)]
         if not broad:
             return
-        hits = [a for a in data_read_actions() if st.grants(a)]
+        hits = _granted_in_order(st.patterns, st.not_action, data_read_actions())
         if not hits:
             return
         for res, ptr in broad:
@@ -1641,7 +1693,14 @@ class Linter:
 
     # -- sizes -----------------------------------------------------------------------------
 
-    def check_size(self, doc: _Document, limit: int, what: str) -> int | None:
+    def check_size(
+        self, doc: _Document, limit: int, what: str, *, bound: int | None = None, floor: int = 0
+    ) -> int | None:
+        """The document's IAM size, with a size-exceeded finding over ``limit``. ``bound``: a
+        known upper bound of the size; when it is at most ``limit`` and ``floor`` the document
+        is not measured and the bound is returned (the caller's comparisons hold for it)."""
+        if bound is not None and bound <= limit and bound <= floor:
+            return bound
         try:
             size = policy_size(doc.raw)
         except (RecursionError, ValueError, TypeError):
@@ -1939,6 +1998,7 @@ def _lint_one(
     pointer: str,
     role: str,
     name: str | None,
+    size_bound: int | None = None,
 ) -> _Document:
     try:
         doc = linter.parse(raw, type, file=file, base=pointer, role=role, name=name)
@@ -1950,14 +2010,27 @@ def _lint_one(
         return _Document(type, role, name, file, pointer, raw)
     if not isinstance(raw, Mapping):
         return doc
+    bound = size_bound
     if type == "trust":
-        linter.check_size(doc, TRUST_LIMIT, "trust policy")
+        linter.check_size(doc, TRUST_LIMIT, "trust policy", bound=bound, floor=TRUST_LIMIT)
     elif type == "boundary":
-        linter.check_size(doc, MANAGED_LIMIT, "permissions boundary (a managed policy)")
+        linter.check_size(
+            doc,
+            MANAGED_LIMIT,
+            "permissions boundary (a managed policy)",
+            bound=bound,
+            floor=MANAGED_LIMIT,
+        )
     elif role == "deployer":
         linter.check_size(doc, MANAGED_LIMIT, "deployer policy (a managed policy)")
     elif role == "document":
-        size = linter.check_size(doc, INLINE_AGGREGATE_LIMIT, "policy (as a role's inline policy)")
+        size = linter.check_size(
+            doc,
+            INLINE_AGGREGATE_LIMIT,
+            "policy (as a role's inline policy)",
+            bound=bound,
+            floor=MANAGED_LIMIT,  # above it, the exact size decides the note below
+        )
         if size is not None and MANAGED_LIMIT < size <= INLINE_AGGREGATE_LIMIT:
             linter.add(
                 "size-exceeded",
@@ -1986,7 +2059,9 @@ def lint_source(source: PolicySource, boundary: PolicySource | None = None) -> l
         bdoc = Linter().parse(raw, "boundary", file=boundary.file)
     if source.kind == "document":
         part = source.parts[0]
-        doc = _lint_one(linter, part.document, part.type, source.file, "", "document", None)
+        doc = _lint_one(
+            linter, part.document, part.type, source.file, "", "document", None, source.size_bound
+        )
         if part.type == "identity":
             linter.check_role([doc], bdoc)
         return linter.findings
