@@ -457,10 +457,12 @@ def pattern_fits_format(pattern: str, arn_format: str) -> bool:
 
 
 _STANDARD_SEGMENTS = frozenset(("${Partition}", "${Region}", "${Account}"))
+_WILD_RE = re.compile(r"[*?]")
 
 
 class _FormatShape(NamedTuple):
     head: tuple[str | None, ...]  # the first five segments: literal text, or None for any
+    head_rx: re.Pattern[str]  # a pattern's first five segments, wildcard-free, that fit them
     resource: re.Pattern[str]  # the resource part's concrete values
     lead: str  # its literal text before the first placeholder
     tail: str  # its literal text after the last placeholder
@@ -483,16 +485,20 @@ def _format_shape(arn_format: str) -> _FormatShape | None:
             return None
         else:
             head.append(part)
+    head_rx = re.compile(
+        "".join(("[^:*?]*" if part is None else re.escape(part)) + ":" for part in head)
+    )
     resource = parts[5]
     holders = list(_VAR_RE.finditer(resource))
     if not holders:
         return _FormatShape(
-            tuple(head), re.compile(re.escape(resource)), resource, resource, False, True
+            tuple(head), head_rx, re.compile(re.escape(resource)), resource, resource, False, True
         )
     regex = arn_format_regex(resource).pattern
     first, last = holders[0], holders[-1]
     return _FormatShape(
         tuple(head),
+        head_rx,
         re.compile(regex, re.DOTALL),
         resource[: first.start()],
         resource[last.end() :],
@@ -515,20 +521,25 @@ def _fits_quickly(pattern: str, shape: _FormatShape) -> bool | None:
     """
     if "$" in pattern:
         return None
-    parts = pattern.split(":", 5)
-    if len(parts) < 6:
-        return None
-    for mine, theirs in zip(parts, shape.head, strict=False):
-        if theirs is None or mine == theirs:
-            continue  # a colon-free glob always meets a segment placeholder
-        if "*" not in mine and "?" not in mine:
-            return False
-        if not _segment_glob(mine).fullmatch(theirs):
-            return False
-    rest = parts[5]
-    first = min((i for i in (rest.find("*"), rest.find("?")) if i >= 0), default=-1)
-    if first < 0:  # concrete resource part
+    head = shape.head_rx.match(pattern)
+    if head is not None:  # the usual: five wildcard-free segments that fit the format's
+        rest = pattern[head.end() :]
+    else:
+        parts = pattern.split(":", 5)
+        if len(parts) < 6:
+            return None
+        for mine, theirs in zip(parts, shape.head, strict=False):
+            if theirs is None or mine == theirs:
+                continue  # a colon-free glob always meets a segment placeholder
+            if "*" not in mine and "?" not in mine:
+                return False
+            if not _segment_glob(mine).fullmatch(theirs):
+                return False
+        rest = parts[5]
+    wild = _WILD_RE.search(rest)
+    if wild is None:  # concrete resource part
         return shape.resource.fullmatch(rest) is not None
+    first = wild.start()
     lead = rest[:first]
     if not (lead.startswith(shape.lead) or shape.lead.startswith(lead)):
         return False
@@ -700,6 +711,8 @@ def is_broad(resource: str) -> bool:
     (``arn:aws:iam::*:role/*``, ``arn:aws:s3:::*``, ``...:secret:*``)."""
     if resource == "*":
         return True
+    if "*" not in resource and "?" not in resource:
+        return False
     parts = resource.split(":", 5)
     if len(parts) < 6:
         return bool(_WILD & set(resource))
