@@ -365,6 +365,20 @@ def test_wildcard_with_some_actions_unusable_on_the_resource_is_info():
     assert f.severity == "info" and "dynamodb:" in f.message
 
 
+def test_an_over_long_arn_is_not_examined_but_its_neighbours_are():
+    """An ARN too long to examine counts as fitting; the statement's other ARNs are still checked."""
+    long_arn = f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/" + "t" * 3000
+    sns = f"arn:aws:sns:us-east-1:{ACCOUNT}:topic"
+    document = doc(allow("dynamodb:GetItem", [long_arn, sns]))
+    assert at(document, "resource-mismatch") == ["/Statement/0/Resource/1"]
+
+
+def test_a_wildcard_whose_every_action_misses_the_resource_is_one_error():
+    document = doc(allow("dynamodb:*", f"arn:aws:sqs:us-east-1:{ACCOUNT}:queue"))
+    found = [f for f in findings(document) if f.code == "resource-mismatch"]
+    assert [(f.severity, f.pointer) for f in found] == [("error", "/Statement/0/Action")]
+
+
 def test_resource_mismatch_is_checked_in_a_boundary():
     document = doc(allow("sqs:SendMessage", f"arn:aws:sns:us-east-1:{ACCOUNT}:topic"))
     assert "resource-mismatch" in codes(document, "boundary")

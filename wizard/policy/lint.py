@@ -1410,22 +1410,35 @@ class Linter:
                 )
             else:
                 arns.append((res, ptr))
-        any_action = any(acts is None for _, _, acts in actions)
-        known = [(p, ptr, acts) for p, ptr, acts in actions if acts is not None]
+        any_action = False
+        known: list[tuple[str, str, tuple[Action, ...]]] = []
+        for entry in actions:
+            if entry[2] is None:
+                any_action = True
+            else:
+                known.append(entry)  # type: ignore[arg-type]
         if arns and not any_action and star_ptr is None:
             unmatched_actions = False
-            wide = [r for r, _ in arns if len(r) > MAX_PATTERN]  # not examined: fits anything
+            # not examined, as they fit anything: patterns over MAX_PATTERN characters
+            narrow = [r for r, _ in arns if len(r) <= MAX_PATTERN]
+            wide = len(narrow) < len(arns)
+            used: set[str] = set()  # the ARNs some action of the statement can apply to
             for pattern, ptr, acts in known:
                 many = len(acts) > 3
                 groups = _fit_groups(pattern)
-                fitting = [
-                    bool(wide) or any(_fits(fit, r, many) for r, _ in arns) for fit, _ in groups
-                ]
-                if not any(fitting):
+                bad: set[int] = set()
+                for fit, _ in groups:
+                    ok = wide
+                    for res in narrow:
+                        if _fits(fit, res, many):
+                            ok = True
+                            used.add(res)
+                    if not ok:
+                        bad.add(fit.key)
+                if len(bad) == len(groups):
                     unmatched_actions = True
                     self.add("resource-mismatch", self._mismatch_message(pattern, acts), file, ptr)
-                elif len(acts) > 1 and not all(fitting):
-                    bad = {fit.key for (fit, _), ok in zip(groups, fitting, strict=True) if not ok}
+                elif bad:
                     misfits = [a.full_name for a in acts if _FITS[id(a)].key in bad]
                     self.add(
                         "resource-mismatch",
@@ -1438,11 +1451,7 @@ class Linter:
                     )
             if not unmatched_actions and known:
                 for res, ptr in arns:
-                    if len(res) > MAX_PATTERN or any(
-                        _fits(fit, res, len(acts) > 3)
-                        for pattern, _, acts in known
-                        for fit, _ in _fit_groups(pattern)
-                    ):
+                    if res in used or len(res) > MAX_PATTERN:
                         continue
                     types = sorted(
                         {
