@@ -49,6 +49,9 @@ BUNDLE_KEYS = (
     "Tags",
 )
 
+# isinstance() tries dict (what JSON parsing makes) before the slower abstract Mapping check
+_MAPPING = (dict, Mapping)
+
 
 def json_pointer(*parts: object) -> str:
     """An RFC 6901 pointer from path parts (``~`` and ``/`` in keys escaped)."""
@@ -239,12 +242,12 @@ def parse_json(text: str, file: str, floats: list[str] | None = None) -> tuple[A
 
 def detect_type(document: Any) -> str:
     """``trust`` when a statement names a Principal, else ``identity``."""
-    if isinstance(document, Mapping):
+    if isinstance(document, _MAPPING):
         statements = document.get("Statement")
-        items = [statements] if isinstance(statements, Mapping) else statements
+        items = [statements] if isinstance(statements, _MAPPING) else statements
         if isinstance(items, list):
             for st in items:
-                if isinstance(st, Mapping) and ("Principal" in st or "NotPrincipal" in st):
+                if isinstance(st, _MAPPING) and ("Principal" in st or "NotPrincipal" in st):
                     return "trust"
     return "identity"
 
@@ -352,7 +355,7 @@ def _bundle_source(data: dict[str, Any], file: str) -> PolicySource:
     else:
         src.managed_policy_arns = list(arns)
     pb = data.get("PermissionsBoundary")
-    if isinstance(pb, Mapping) and "Arn" in pb and "PolicyDocument" not in pb:
+    if isinstance(pb, _MAPPING) and "Arn" in pb and "PolicyDocument" not in pb:
         if isinstance(pb["Arn"], str):
             src.boundary_arn = pb["Arn"]
         else:
@@ -369,14 +372,14 @@ def _bundle_source(data: dict[str, Any], file: str) -> PolicySource:
     tags = data.get("Tags", [])
     if tags is not None and not (
         isinstance(tags, list)
-        and all(isinstance(t, Mapping) and isinstance(t.get("Key"), str) for t in tags)
+        and all(isinstance(t, _MAPPING) and isinstance(t.get("Key"), str) for t in tags)
     ):
         bad("/Tags", "Tags must be a list of {Key, Value}")
     return src
 
 
 def _named_part(item: Any, pointer: str, type: str, role: str, bad: Any) -> PolicyPart | None:
-    if not isinstance(item, Mapping):
+    if not isinstance(item, _MAPPING):
         bad(pointer, "expected an object {PolicyName, PolicyDocument}")
         return None
     name = item.get("PolicyName")

@@ -113,6 +113,8 @@ PRINCIPAL_KEYS = ("AWS", "Service", "Federated", "CanonicalUser")
 _SID_RE = re.compile(r"^[A-Za-z0-9]*$")
 _ACTION_RE = re.compile(r"^[A-Za-z0-9*?-]+:[A-Za-z0-9_*?-]+$")
 _WILD = frozenset("*?")
+# isinstance() tries dict (what JSON parsing makes) before the slower abstract Mapping check
+_MAPPING = (dict, Mapping)
 # Longer patterns are not matched geometrically (a policy is at most 10,240 characters, so
 # such a pattern is already a size-exceeded finding): wildcard matching is quadratic.
 MAX_PATTERN = 2048
@@ -898,7 +900,7 @@ class _Document:
 
 
 def _kind_of(value: Any) -> str:
-    if isinstance(value, Mapping):
+    if isinstance(value, _MAPPING):
         return "an object"
     if isinstance(value, list):
         return "a list"
@@ -1031,7 +1033,7 @@ class Linter:
     ) -> _Document:
         doc = _Document(type, role, name, file, base, raw)
         g = "invalid-grammar"
-        if not isinstance(raw, Mapping):
+        if not isinstance(raw, _MAPPING):
             self.add(
                 g,
                 f"a policy document is a JSON object with Version and Statement, not {_kind_of(raw)}",
@@ -1071,7 +1073,7 @@ class Linter:
             return doc
         statements = raw["Statement"]
         sptr = base + "/Statement"
-        if isinstance(statements, Mapping):
+        if isinstance(statements, _MAPPING):
             items = [(statements, sptr)]
         elif isinstance(statements, list):
             if not statements:
@@ -1135,7 +1137,7 @@ class Linter:
     def _parse_statement(self, doc: _Document, index: int, raw: Any, ptr: str) -> _Statement | None:
         g = "invalid-grammar"
         file = doc.file
-        if not isinstance(raw, Mapping):
+        if not isinstance(raw, _MAPPING):
             self.add(g, f"a statement must be an object, not {_kind_of(raw)}", file, ptr)
             return None
         st = _Statement(index, ptr, raw)
@@ -1256,7 +1258,7 @@ class Linter:
         g = "invalid-grammar"
         if value == "*":
             return True
-        if not isinstance(value, Mapping) or not value:
+        if not isinstance(value, _MAPPING) or not value:
             self.add(
                 g,
                 'a Principal is "*" or an object such as {"Service": "lambda.amazonaws.com"}',
@@ -1280,7 +1282,7 @@ class Linter:
 
     def _parse_conditions(self, st: _Statement, block: Any, ptr: str, file: str) -> None:
         g = "invalid-grammar"
-        if not isinstance(block, Mapping):
+        if not isinstance(block, _MAPPING):
             self.add(g, f'"Condition" must be an object, not {_kind_of(block)}', file, ptr)
             st.usable = False
             return
@@ -1298,7 +1300,7 @@ class Linter:
                     file,
                     op_ptr,
                 )
-            if not isinstance(keys, Mapping) or not keys:
+            if not isinstance(keys, _MAPPING) or not keys:
                 self.add(
                     g,
                     f"condition operator {op!r} must map condition keys to values",
@@ -1664,7 +1666,7 @@ class Linter:
         keys = st.condition_keys()
         anyone = principal == "*"
         services: list[str] = []
-        if isinstance(principal, Mapping):
+        if isinstance(principal, _MAPPING):
             aws = principal.get("AWS")
             aws_list = aws if isinstance(aws, list) else [aws]
             anyone = anyone or "*" in aws_list
@@ -1936,7 +1938,7 @@ class _BoundaryGate:
             )
             if st.allow:
                 self.allows.append(st)
-        version = boundary.raw.get("Version") if isinstance(boundary.raw, Mapping) else None
+        version = boundary.raw.get("Version") if isinstance(boundary.raw, _MAPPING) else None
         doc = {
             "Version": version if isinstance(version, str) else "2012-10-17",
             "Statement": statements,
@@ -2030,7 +2032,7 @@ def _lint_one(
             "invalid-grammar", "the document is nested too deeply to be a policy", file, pointer
         )
         return _Document(type, role, name, file, pointer, raw)
-    if not isinstance(raw, Mapping):
+    if not isinstance(raw, _MAPPING):
         return doc
     bound = size_bound
     if type == "trust":
