@@ -858,13 +858,35 @@ def _granted_in_order(
     patterns: tuple[str, ...], negated: bool, actions: tuple[str, ...]
 ) -> tuple[str, ...]:
     """Those of ``actions`` an Action (or NotAction) list covers, in their order."""
-    rx = _alternation(patterns)
-    return tuple(a for a in actions if (rx.match(a) is not None) != negated)
+    matches = _matcher(patterns)
+    return tuple(a for a in actions if matches(a) != negated)
 
 
 @functools.lru_cache(maxsize=65536)
 def _covers(patterns: tuple[str, ...], negated: bool, action: str) -> bool:
-    return (_alternation(patterns).match(action) is not None) != negated
+    return _matcher(patterns)(action) != negated
+
+
+class _ActionMatcher:
+    """Whether an Action list names an action: plain names by set membership (most lists
+    have no wildcard, and need no regex), wildcards by one regex."""
+
+    __slots__ = ("names", "rx")
+
+    def __init__(self, patterns: tuple[str, ...]) -> None:
+        wild = tuple(p for p in patterns if "*" in p or "?" in p)
+        self.names = frozenset(p.lower() for p in patterns if "*" not in p and "?" not in p)
+        self.rx = _alternation(wild) if wild else None
+
+    def __call__(self, action: str) -> bool:
+        return action.lower() in self.names or (
+            self.rx is not None and self.rx.match(action) is not None
+        )
+
+
+@functools.lru_cache(maxsize=8192)
+def _matcher(patterns: tuple[str, ...]) -> _ActionMatcher:
+    return _ActionMatcher(patterns)
 
 
 @functools.lru_cache(maxsize=8192)
