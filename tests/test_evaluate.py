@@ -8,6 +8,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wizard.errors import UserError
 from wizard.policy.evaluate import (
@@ -522,3 +524,66 @@ def test_json_text_is_accepted_and_bad_json_is_a_user_error() -> None:
     assert Evaluator([policy]).evaluate("s3:GetObject", BUCKET_OBJ).allowed
     with pytest.raises(UserError, match="not valid JSON"):
         CompiledPolicy.from_document("{", "broken")
+
+
+# --------------------------------------------------------------------------- fast paths
+
+
+_ARN_CHARS = "ab:/*?-"
+
+
+@st.composite
+def _pattern_and_resource(draw):
+    """An ARN pattern and a resource: half the time the pattern with its wildcards filled in
+    (so it matches, or nearly: a segment-bound wildcard may have been given a colon)."""
+    pattern = draw(
+        st.text(alphabet=_ARN_CHARS, max_size=24).map(lambda t: "arn:aws:s3:::" + t)
+        | st.text(alphabet=_ARN_CHARS, max_size=30)
+    )
+    if draw(st.booleans()):
+        resource = "".join(
+            draw(st.text(alphabet="ab:/", max_size=4))
+            if c == "*"
+            else draw(st.sampled_from("ab:/"))
+            if c == "?"
+            else c
+            for c in pattern
+        )
+    else:
+        resource = draw(st.text(alphabet="ab:/-", max_size=30))
+    return pattern, resource
+
+
+@settings(max_examples=500, deadline=None)
+@given(case=_pattern_and_resource())
+def test_named_and_prefix_resources_match_as_their_regex_does(case):
+    """Plain ARNs (set membership) and ``prefix*`` ARNs (startswith) decide as the ARN regex."""
+    import re
+
+    from wizard.policy.conditions import arn_regex
+    from wizard.policy.evaluate import CompiledStatement
+
+    pattern, resource = case
+    raw = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": pattern}
+    stmt = CompiledStatement(raw, 0, variables=True, label="p", base=())
+    expected = re.fullmatch(arn_regex(((pattern, True),)), resource, re.DOTALL) is not None
+    assert stmt.resource_applies(resource, {}) is expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pattern=st.text(alphabet="sS3:gGeEtT*?", min_size=1, max_size=14),
+    action=st.text(alphabet="sS3:gGeEtT", max_size=14),
+)
+def test_named_actions_match_case_insensitively_as_their_regex_does(pattern, action):
+    import re
+
+    from wizard.policy.conditions import glob_regex
+    from wizard.policy.evaluate import CompiledStatement
+
+    raw = {"Effect": "Allow", "Action": pattern, "Resource": "*"}
+    stmt = CompiledStatement(raw, 0, variables=True, label="p", base=())
+    rx = glob_regex(((pattern, True),))
+    assert stmt.action_applies(action) is (
+        re.fullmatch(rx, action, re.DOTALL | re.IGNORECASE) is not None
+    )

@@ -124,8 +124,11 @@ class CompiledStatement:
         "effect",
         "allow",
         "services",
+        "action_names",
         "action_rx",
         "not_action",
+        "resource_names",
+        "resource_prefixes",
         "resource_rx",
         "resource_templates",
         "not_resource",
@@ -166,9 +169,13 @@ class CompiledStatement:
                 services.add(prefix.lower())
         # NotAction can apply to any service.
         self.services = None if self.not_action or services is None else frozenset(services)
+        # Plain names by set membership, wildcards by one regex: a huge policy of named
+        # actions and ARNs then compiles next to nothing.
+        wild = [p for p in patterns if "*" in p or "?" in p]
+        self.action_names = frozenset(p.lower() for p in patterns if "*" not in p and "?" not in p)
         self.action_rx = (
-            compile_alternation(tuple(glob_regex(((p, True),)) for p in patterns), True)
-            if patterns
+            compile_alternation(tuple(glob_regex(((p, True),)) for p in wild), True)
+            if wild
             else None
         )
 
@@ -176,13 +183,21 @@ class CompiledStatement:
         key = self._exactly_one(raw, "Resource", "NotResource", label, base)
         self.not_resource = key == "NotResource"
         static: list[str] = []
+        names: set[str] = set()
+        prefixes: list[str] = []
         templates: list[Template] = []
         for p in _string_list(raw[key], label, *base, key):
             template = parse_template(p) if variables else None
-            if template is None:
-                static.append(arn_regex(((p, True),)))
-            else:
+            if template is not None:
                 templates.append(template)
+            elif "*" not in p and "?" not in p:
+                names.add(p)  # matches itself only (resource ids are case-sensitive)
+            elif p.find("*") == len(p) - 1 and "?" not in p and p.count(":", 0, -1) >= 5:
+                prefixes.append(p[:-1])  # one final star in the resource part: any rest
+            else:
+                static.append(arn_regex(((p, True),)))
+        self.resource_names = frozenset(names)
+        self.resource_prefixes = tuple(prefixes)
         self.resource_rx = compile_alternation(tuple(static)) if static else None
         self.resource_templates = tuple(templates)
 
@@ -213,11 +228,17 @@ class CompiledStatement:
         return not self.conditions and not self.resource_templates
 
     def action_applies(self, action: str) -> bool:
-        hit = self.action_rx is not None and self.action_rx.fullmatch(action) is not None
+        hit = action.lower() in self.action_names or (
+            self.action_rx is not None and self.action_rx.fullmatch(action) is not None
+        )
         return hit != self.not_action
 
     def _static_resource_hit(self, resource: str) -> bool:
-        return self.resource_rx is not None and self.resource_rx.fullmatch(resource) is not None
+        return (
+            resource in self.resource_names
+            or resource.startswith(self.resource_prefixes)
+            or (self.resource_rx is not None and self.resource_rx.fullmatch(resource) is not None)
+        )
 
     def resource_applies(self, resource: str, ctx: Mapping[str, tuple[str, ...]]) -> bool:
         hit = self._static_resource_hit(resource)

@@ -801,7 +801,6 @@ class _Statement:
         "principal_ptr",
         "conditions",
         "usable",
-        "_action_rx",
         "_patterns",
     )
 
@@ -820,14 +819,7 @@ class _Statement:
         # (operator, base operator or None, key, values, pointer of the key)
         self.conditions: list[tuple[str, str | None, str, list[str], str]] = []
         self.usable = True
-        self._action_rx: re.Pattern[str] | None = None
         self._patterns: tuple[str, ...] | None = None
-
-    @property
-    def action_rx(self) -> re.Pattern[str]:
-        if self._action_rx is None:
-            self._action_rx = _alternation(self.patterns)
-        return self._action_rx
 
     @property
     def patterns(self) -> tuple[str, ...]:
