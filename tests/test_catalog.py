@@ -32,6 +32,10 @@ REFERENCE_POLICIES: dict[str, list[str]] = {
     "SNSPublishMessagePolicy": ["sns:Publish"],
     "KMSDecryptPolicy": ["kms:Decrypt"],
     "KMSEncryptPolicy": ["kms:Encrypt"],
+    # Amazon S3 User Guide, "Using server-side encryption with AWS KMS keys": uploading an
+    # SSE-KMS object needs kms:GenerateDataKey on the key, downloading it (and multipart
+    # uploads) kms:Decrypt; SQS and SNS server-side encryption need the same pair of a producer.
+    "SSE-KMS data keys": ["kms:Decrypt", "kms:GenerateDataKey"],
     "AWSSecretsManagerGetSecretValuePolicy": ["secretsmanager:GetSecretValue"],
     "SSMParameterReadPolicy": ["ssm:DescribeParameters", "ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
     "KinesisStreamReadPolicy": ["kinesis:DescribeLimits", "kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListStreams"],
@@ -64,6 +68,7 @@ PROFILE_REFERENCES: dict[str, tuple[str, ...]] = {
     "kms-key/decrypt": ("KMSDecryptPolicy",),
     "kms-key/encrypt": ("KMSEncryptPolicy",),
     "kms-key/encrypt-decrypt": ("KMSDecryptPolicy", "KMSEncryptPolicy"),
+    "kms-key/data-key": ("SSE-KMS data keys",),
     "secretsmanager-secret/read": ("AWSSecretsManagerGetSecretValuePolicy",),
     "ssm-parameter/read": ("SSMParameterReadPolicy",),
     # Lambda's Kinesis event source mapping needs ListShards and SubscribeToShard, which SAM's
