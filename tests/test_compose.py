@@ -404,6 +404,21 @@ def test_strict_boundary_equals_the_identity_allows():
     assert bundle.boundary.document == identity(bundle)
 
 
+def test_strict_boundary_of_a_role_with_no_grants_allows_nothing():
+    """No logs and no resources: the strict ceiling is an explicit deny of everything (not a
+    missing boundary, which would let a policy added later grant anything)."""
+
+    bundle = compose(make_spec(boundary="strict", logs=False))
+    assert bundle.policies == [] and bundle.boundary is not None
+    statements = bundle.boundary.document["Statement"]
+    assert [(st["Effect"], st["Action"], st["Resource"]) for st in statements] == [
+        ("Deny", "*", "*")
+    ]
+    from wizard.policy.lint import lint_bundle
+
+    assert not lint_bundle(bundle)
+
+
 def test_boundary_none_attaches_no_boundary():
     bundle = compose(make_spec(boundary="none", resources=RICH))
     assert bundle.boundary is None and bundle.boundary_arn is None

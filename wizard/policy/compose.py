@@ -324,6 +324,12 @@ def envelope_boundary(
 
 
 def strict_boundary(identity: list[Document]) -> Document:
+    """The identity grants as the ceiling. With none (no logs, no resources) the ceiling is
+    nothing: an explicit deny, so a policy added to the role later grants nothing either."""
+    if not identity:
+        return _document(
+            [{"Sid": "NothingBeyondThisRole", "Effect": "Deny", "Action": "*", "Resource": "*"}]
+        )
     return _document([dict(st) for st in identity])
 
 
@@ -407,7 +413,7 @@ def compose(spec: RoleSpec, ctx: SpecContext | None = None) -> RoleBundle:
     if spec.boundary == "envelope":
         _check_envelope(grants, spec, ctx, cat)
         boundary = envelope_boundary(spec, grants, cat, ref)
-    elif spec.boundary == "strict" and identity:
+    elif spec.boundary == "strict":
         boundary = strict_boundary(identity)
     elif spec.boundary not in ("strict", "none"):
         boundary_arn = spec.boundary
