@@ -587,3 +587,32 @@ def test_named_actions_match_case_insensitively_as_their_regex_does(pattern, act
     assert stmt.action_applies(action) is (
         re.fullmatch(rx, action, re.DOTALL | re.IGNORECASE) is not None
     )
+
+
+def test_one_evaluator_answers_threads_as_it_answers_one_caller():
+    """Threads racing to fill (and clear) the evaluator's caches get the answers one caller gets."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    policy = doc(
+        stmt(action=["s3:Get*", "s3:PutObject"], resource="arn:aws:s3:::b/*"),
+        stmt("Deny", action="s3:PutObject", resource="arn:aws:s3:::b/private/*"),
+        stmt(action="dynamodb:Query", resource="arn:aws:dynamodb:us-east-1:1:table/t*"),
+    )
+    requests = [
+        (action, resource)
+        for action in ("s3:GetObject", "s3:PutObject", "s3:DeleteObject", "dynamodb:Query")
+        for resource in (
+            *(f"arn:aws:s3:::b/{d}/{i}" for d in ("public", "private") for i in range(40)),
+            *(f"arn:aws:dynamodb:us-east-1:1:table/t{i}" for i in range(40)),
+        )
+    ]
+    expected = [Evaluator([policy]).evaluate(a, r).decision for a, r in requests]
+    shared = Evaluator([policy], cache_size=16)  # small: the caches are cleared while in use
+
+    def answer(_: int) -> list[str]:
+        return [shared.evaluate(a, r).decision for a, r in requests]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(answer, range(8)))
+    assert all(r == expected for r in results)
+    assert {ALLOWED, EXPLICITLY_DENIED, IMPLICITLY_DENIED} <= set(expected)

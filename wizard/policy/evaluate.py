@@ -355,8 +355,8 @@ class Evaluator:
     """Evaluate requests against fixed identity policies and an optional boundary.
 
     ``identity_policies`` items may be CompiledPolicy objects, parsed documents, or
-    ``(name, document)`` pairs.  Not thread-safe for concurrent first use of a key
-    (the caches are plain dicts), but results are immutable.
+    ``(name, document)`` pairs. One evaluator may serve several threads: its caches are
+    memos whose racing writers store equal values, and results are immutable.
     """
 
     def __init__(
@@ -391,6 +391,8 @@ class Evaluator:
             else:
                 for svc in e.stmt.services:
                     self._by_service.setdefault(svc, []).append(e)
+        # Memos of pure functions of their keys. Safe to share between threads: a dict's get,
+        # set and clear are each atomic, so a race at worst computes an entry twice.
         self._service_cache: dict[str, tuple[_Entry, ...]] = {}
         self._cache: dict[tuple[str, str], _Candidates] = {}
         self._cache_size = cache_size
