@@ -1148,6 +1148,23 @@ class Linter:
         )
         return None
 
+    def _either(
+        self, raw: Mapping[str, Any], key: str, negated: str, ptr: str, file: str
+    ) -> tuple[list[tuple[str, str]] | None, bool]:
+        """The strings under exactly one of ``key`` and ``negated`` (Action / NotAction), and
+        whether it was ``negated``; None, after a finding, for both, neither or a bad value."""
+        has_key, has_negated = key in raw, negated in raw
+        if has_key == has_negated:
+            what = (
+                f'both "{key}" and "{negated}"; keep one'
+                if has_key
+                else f'no "{key}" (or "{negated}")'
+            )
+            self.add("invalid-grammar", f"statement has {what}", file, ptr)
+            return None, False
+        used = key if has_key else negated
+        return self._strings(raw[used], f"{ptr}/{used}", used, file), has_negated
+
     def _parse_statement(self, doc: _Document, index: int, raw: Any, ptr: str) -> _Statement | None:
         g = "invalid-grammar"
         file = doc.file
@@ -1195,41 +1212,23 @@ class Linter:
             st.usable = False
         st.allow = effect == "Allow"
         # Action / NotAction
-        has_a, has_na = "Action" in raw, "NotAction" in raw
-        if has_a and has_na:
-            self.add(g, 'statement has both "Action" and "NotAction"; keep one', file, ptr)
-            st.usable = False
-        elif not (has_a or has_na):
-            self.add(g, 'statement has no "Action" (or "NotAction")', file, ptr)
+        actions, st.not_action = self._either(raw, "Action", "NotAction", ptr, file)
+        if actions is None:
             st.usable = False
         else:
-            key = "Action" if has_a else "NotAction"
-            st.not_action = not has_a
-            actions = self._strings(raw[key], f"{ptr}/{key}", key, file)
-            if actions is None:
-                st.usable = False
-            else:
-                st.actions = actions
+            st.actions = actions
         # Resource / NotResource
-        has_r, has_nr = "Resource" in raw, "NotResource" in raw
         if doc.type == "trust":
-            if has_r or has_nr:
+            has_r = "Resource" in raw
+            if has_r or "NotResource" in raw:
                 self.add(
                     g,
                     "a trust policy names no Resource: the role itself is the resource",
                     file,
                     ptr + ("/Resource" if has_r else "/NotResource"),
                 )
-        elif has_r and has_nr:
-            self.add(g, 'statement has both "Resource" and "NotResource"; keep one', file, ptr)
-            st.usable = False
-        elif not (has_r or has_nr):
-            self.add(g, 'statement has no "Resource" (or "NotResource")', file, ptr)
-            st.usable = False
         else:
-            key = "Resource" if has_r else "NotResource"
-            st.not_resource = not has_r
-            resources = self._strings(raw[key], f"{ptr}/{key}", key, file)
+            resources, st.not_resource = self._either(raw, "Resource", "NotResource", ptr, file)
             if resources is None:
                 st.usable = False
             else:
