@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wizard.errors import UserError
+from wizard.errors import UserError, read_errors
 
 EPILOG = """\
 exit status: 0 Allowed, 1 denied (ImplicitlyDenied or ExplicitlyDenied), 2 bad input.
@@ -278,14 +278,8 @@ def _run_requests(args: argparse.Namespace) -> int:
     if source == "-":
         handle = sys.stdin.buffer
     else:
-        try:
+        with read_errors(source, "requests file"):
             handle = open(source, "rb")  # noqa: SIM115 - closed below
-        except FileNotFoundError:
-            raise UserError("no such file", where=source) from None
-        except IsADirectoryError:
-            raise UserError("is a directory, not a file", where=source) from None
-        except OSError as exc:
-            raise UserError(f"cannot read: {exc.strerror}", where=source) from None
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     evaluate = evaluator.evaluate
     # The tail of an output line per Evaluation; cached results are shared objects, so most

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from wizard.errors import UserError
+from wizard.errors import UserError, read_errors
 
 __all__ = [
     "ERROR",
@@ -285,14 +285,8 @@ def load_policy_source(path: str | Path, type: str | None = None) -> PolicySourc
         raw = sys.stdin.buffer.read()
         file = "<stdin>"
     else:
-        try:
+        with read_errors(file, "policy file"):
             raw = Path(path).read_bytes()
-        except FileNotFoundError:
-            raise UserError("no such file", where=file) from None
-        except IsADirectoryError:
-            raise UserError("is a folder, not a policy file", where=file) from None
-        except OSError as exc:
-            raise UserError(f"cannot read: {exc.strerror}", where=file) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
