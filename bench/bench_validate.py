@@ -28,6 +28,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from installed import compile_package
+
 sys.path.insert(0, str(Path(__file__).resolve().parent / "corpus"))
 
 from generate import generate  # noqa: E402
@@ -74,6 +76,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--passes", type=int, default=3, help="fresh and repeat runs per tool")
     args = parser.parse_args()
+    compile_package()  # our bytecode, as the peers' (pip-installed) have theirs
     if importlib.util.find_spec("parliament") is None:
         sys.exit("bench: parliament is not installed; run: pip install -e '.[bench]'")
 
