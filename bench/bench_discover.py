@@ -3,7 +3,8 @@
     .venv/bin/python bench/bench_discover.py [--tables 10000] [--rounds 5]
 
 1. A moto server runs in a child process (so client and server do not share a GIL) holding
-   N tables, created in moto's backend directly (the API path costs ~6 ms a table). The same
+   N tables, created in moto's backend directly (the API path costs ~6 ms a table; both helpers
+   come from ``tests/moto_helpers.py``, which the tests share and which needs no pytest). The same
    listing is then timed side by side, alternating, for several rounds:
    - ours: ``Discoverer(aws).list("dynamodb-table")``, a fresh Discoverer each round (no cache);
    - bare: a boto3 ``list_tables`` paginator loop collecting the names.
@@ -17,46 +18,34 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
-ACCOUNT = "123456789012"
-REGION = "us-east-1"
+
+def _moto_helpers():
+    """The tests' moto helpers (``tests/moto_helpers.py``, no pytest needed), loaded by path."""
+    path = Path(__file__).resolve().parent.parent / "tests" / "moto_helpers.py"
+    spec = importlib.util.spec_from_file_location("moto_helpers", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+moto_helpers = _moto_helpers()
+REGION = moto_helpers.REGION
 
 
 def serve(tables: int) -> None:
     """Child process: a moto server holding ``tables`` tables; prints its URL, runs until stdin closes."""
-    import logging
-
-    from moto.dynamodb.models import dynamodb_backends
-    from moto.server import ThreadedMotoServer
-
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    backend = dynamodb_backends[ACCOUNT][REGION]
-    key = [{"AttributeName": "pk", "KeyType": "HASH"}]
-    attrs = [{"AttributeName": "pk", "AttributeType": "S"}]
-    for i in range(tables):
-        backend.create_table(
-            f"bench-table-{i:05d}",
-            schema=key,
-            throughput=None,
-            attr=attrs,
-            global_indexes=None,
-            indexes=None,
-            streams=None,
-            billing_mode="PAY_PER_REQUEST",
-            sse_specification=None,
-            tags=[],
-            deletion_protection_enabled=None,
-            warm_throughput=None,
-        )
-    host, port = server.get_host_and_port()
-    print(f"http://{host}:{port}", flush=True)
+    server, url = moto_helpers.start_moto_server()
+    moto_helpers.bulk_tables(tables, "bench-table-{:05d}")
+    print(url, flush=True)
     sys.stdin.read()
     server.stop()
 

@@ -1,5 +1,6 @@
-"""Shared moto fixtures: one real moto server over HTTP per test session, and an AWS environment
-pointing at it (loaded from ``tests/conftest.py`` through ``pytest_plugins``).
+"""Shared moto fixtures: one real moto server over HTTP per test session, an AWS environment
+pointing at it, and fake credentials for ``mock_aws`` (loaded from ``tests/conftest.py`` through
+``pytest_plugins``). The helpers without pytest are in ``tests/moto_helpers.py``.
 
 The server runs in the test process, so it shares moto's in-memory state with ``mock_aws``
 (which resets that state when it starts and stops): create what an end-to-end test needs inside
@@ -8,13 +9,12 @@ the test, under names no other test uses.
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Iterator
 
 import pytest
+from moto_helpers import REGION, start_moto_server
 
-REGION = "us-east-1"
 FAKE_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
@@ -28,13 +28,8 @@ CLEARED_ENV = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_S
 @pytest.fixture(scope="session")
 def moto_server() -> Iterator[str]:
     """The endpoint URL (``http://127.0.0.1:PORT``) of a moto server started once per session."""
-    from moto.server import ThreadedMotoServer
-
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
+    server, url = start_moto_server()
+    yield url
     server.stop()
 
 
@@ -49,11 +44,21 @@ def server_env(endpoint: str, base: dict[str, str] | None = None) -> dict[str, s
 
 
 @pytest.fixture
-def aws_env(moto_server: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    """This process's AWS settings pointed at the moto server; returns its endpoint URL."""
-    for name in CLEARED_ENV:
+def mock_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fake credentials for in-process ``mock_aws`` tests: no profile, config file or endpoint."""
+    for name in (
+        *CLEARED_ENV,
+        "AWS_ENDPOINT_URL",
+        "AWS_CONFIG_FILE",
+        "AWS_SHARED_CREDENTIALS_FILE",
+    ):
         monkeypatch.delenv(name, raising=False)
     for name, value in FAKE_ENV.items():
         monkeypatch.setenv(name, value)
+
+
+@pytest.fixture
+def aws_env(moto_server: str, mock_env: None, monkeypatch: pytest.MonkeyPatch) -> str:
+    """This process's AWS settings pointed at the moto server; returns its endpoint URL."""
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server)
     return moto_server

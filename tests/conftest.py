@@ -49,5 +49,29 @@ def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
     return run
 
 
-# Shared moto fixtures (moto_server, aws_env): tests/aws_fixtures.py
+@pytest.fixture
+def orders_bundle(tmp_path: Path, run_cli: Callable[..., CliResult]) -> Path:
+    """``role-wizard build`` of a small spec (a table read, a queue consumed, the envelope
+    boundary, account and region given) as ``tmp_path/bundle.json``."""
+    spec = tmp_path / "role.yaml"
+    spec.write_text(
+        textwrap.dedent(
+            """\
+            function: orders-api
+            account: "123456789012"
+            region: us-east-1
+            resources:
+              - {kind: dynamodb-table, name: Orders, access: read}
+              - {kind: sqs-queue, name: orders-events, access: consume}
+            """
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "bundle.json"
+    result = run_cli("build", spec, "--out", out)
+    assert result.code == 0, result.err
+    return out
+
+
+# Shared moto fixtures (moto_server, aws_env, mock_env): tests/aws_fixtures.py
 pytest_plugins = ["aws_fixtures"]

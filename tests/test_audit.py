@@ -44,6 +44,10 @@ REGION = "us-east-1"
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/orders-api-role"
 JOB = "0123456789abcdef0123456789abcdef0123"  # IAM job ids are 36 characters
 NOW = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+
+# fake credentials, no profile, config file or endpoint (tests/aws_fixtures.py)
+pytestmark = pytest.mark.usefixtures("mock_env")
+
 SPEC = """\
 function: orders-api
 role: {description: orders, tags: {team: payments}}
@@ -52,15 +56,6 @@ resources:
   - {kind: s3-prefix, bucket: uploads, prefix: incoming/, access: read}
   - {kind: sqs-queue, name: orders-events, access: consume}
 """
-
-
-@pytest.fixture(autouse=True)
-def _fake_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    for key in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_CONFIG_FILE"):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
 
 
 def compose_text(text: str):

@@ -8,26 +8,13 @@ boundaries for IAM entities", "AWS: Denies access to AWS based on the requested 
 from __future__ import annotations
 
 import json
-import textwrap
-from pathlib import Path
-from typing import Any
 
-import pytest
+from cli_helpers import doc, one_line_error, write
 
 from wizard.cli.evaluate import _context
 
 ACCOUNT = "123456789012"
 TABLE = f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/Orders"
-
-
-def write(tmp_path: Path, name: str, data: Any) -> Path:
-    path = tmp_path / name
-    path.write_text(json.dumps(data) if not isinstance(data, str) else data, encoding="utf-8")
-    return path
-
-
-def doc(*statements: dict[str, Any]) -> dict[str, Any]:
-    return {"Version": "2012-10-17", "Statement": list(statements)}
 
 
 # IAM User Guide, "Policy evaluation logic": an explicit deny overrides any allow.
@@ -61,29 +48,6 @@ TAG_KEYS = doc(
         "Condition": {"ForAnyValue:StringEquals": {"aws:TagKeys": ["cost-center"]}},
     }
 )
-
-
-@pytest.fixture
-def bundle(tmp_path: Path, run_cli) -> Path:
-    spec = tmp_path / "role.yaml"
-    spec.write_text(
-        textwrap.dedent(
-            f"""\
-            function: orders-api
-            account: "{ACCOUNT}"
-            region: us-east-1
-            boundary: envelope
-            resources:
-              - {{kind: dynamodb-table, name: Orders, access: read}}
-              - {{kind: sqs-queue, name: orders-events, access: consume}}
-            """
-        ),
-        encoding="utf-8",
-    )
-    out = tmp_path / "bundle.json"
-    result = run_cli("build", spec, "--out", out)
-    assert result.code == 0, result.err
-    return out
 
 
 # --------------------------------------------------------------------------- decisions
@@ -205,26 +169,28 @@ def test_context_without_equals_sign_is_a_one_line_error(tmp_path, run_cli):
 # --------------------------------------------------------------------------- bundles
 
 
-def test_bundle_identity_policies_allow_what_the_spec_asked_for(bundle, run_cli):
-    r = run_cli("can", "dynamodb:GetItem", TABLE, "--policy", bundle)
+def test_bundle_identity_policies_allow_what_the_spec_asked_for(orders_bundle, run_cli):
+    r = run_cli("can", "dynamodb:GetItem", TABLE, "--policy", orders_bundle)
     assert r.code == 0
     assert "and the permissions boundary" in r.out
 
 
-def test_bundle_boundary_applies(bundle, run_cli):
-    r = run_cli("can", "iam:PassRole", f"arn:aws:iam::{ACCOUNT}:role/admin", "--policy", bundle)
+def test_bundle_boundary_applies(orders_bundle, run_cli):
+    r = run_cli(
+        "can", "iam:PassRole", f"arn:aws:iam::{ACCOUNT}:role/admin", "--policy", orders_bundle
+    )
     assert (r.code, r.out.splitlines()[0]) == (1, "ExplicitlyDenied")
     assert "explicitly denied by the permissions boundary" in r.out
 
 
-def test_bundle_does_not_grant_what_the_spec_did_not_ask_for(bundle, run_cli):
-    r = run_cli("can", "dynamodb:PutItem", TABLE, "--policy", bundle)
+def test_bundle_does_not_grant_what_the_spec_did_not_ask_for(orders_bundle, run_cli):
+    r = run_cli("can", "dynamodb:PutItem", TABLE, "--policy", orders_bundle)
     assert (r.code, r.out.splitlines()[0]) == (1, "ImplicitlyDenied")
 
 
-def test_explicit_boundary_overrides_the_bundles(bundle, tmp_path, run_cli):
+def test_explicit_boundary_overrides_the_bundles(orders_bundle, tmp_path, run_cli):
     b = write(tmp_path, "b.json", BOUNDARY)  # allows no dynamodb
-    r = run_cli("can", "dynamodb:GetItem", TABLE, "--policy", bundle, "--boundary", b)
+    r = run_cli("can", "dynamodb:GetItem", TABLE, "--policy", orders_bundle, "--boundary", b)
     assert r.code == 1
     assert "the permissions boundary does not allow it" in r.out
 
@@ -232,14 +198,14 @@ def test_explicit_boundary_overrides_the_bundles(bundle, tmp_path, run_cli):
 # --------------------------------------------------------------------------- --requests
 
 
-def test_requests_gives_one_json_line_per_request_in_order(bundle, tmp_path, run_cli):
+def test_requests_gives_one_json_line_per_request_in_order(orders_bundle, tmp_path, run_cli):
     lines = [
         {"action": "dynamodb:GetItem", "resource": TABLE},
         {"action": "dynamodb:DeleteTable", "resource": TABLE},
         {"action": "iam:CreateUser", "resource": "*", "context": {"aws:RequestedRegion": "x"}},
     ]
     req = write(tmp_path, "r.jsonl", "\n".join(json.dumps(x) for x in lines) + "\n")
-    r = run_cli("can", "--requests", req, "--policy", bundle)
+    r = run_cli("can", "--requests", req, "--policy", orders_bundle)
     assert r.code == 0, r.err
     out = [json.loads(line) for line in r.out.splitlines()]
     assert [o["decision"] for o in out] == ["Allowed", "ImplicitlyDenied", "ExplicitlyDenied"]
@@ -311,10 +277,6 @@ def test_requests_with_action_argument_is_a_usage_error(tmp_path, run_cli):
 
 
 # --------------------------------------------------------------------------- bad input
-
-
-def one_line_error(r) -> bool:
-    return r.code == 2 and r.out == "" and r.err.count("\n") == 1 and "Traceback" not in r.err
 
 
 def test_missing_policy_file_is_one_line(tmp_path, run_cli):

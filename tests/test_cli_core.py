@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import sys
 
 import pytest
 import yaml
+from cli_helpers import run_wizard
 
 ACC = "123456789012"
 LONG_NAME = "r" * 65
@@ -139,9 +139,7 @@ def test_directory_is_refused(run_cli, tmp_path):
 
 def test_bad_spec_through_the_console_script_prints_no_traceback(spec_file):
     path = spec_file("function: f\nresources:\n  - {kind: nope}\n")
-    proc = subprocess.run(
-        [sys.executable, "-m", "wizard", "build", str(path)], capture_output=True, text=True
-    )
+    proc = run_wizard("build", path)
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert proc.stderr.startswith(f"role-wizard: {path}:3: resources[0].kind: unknown kind")
@@ -272,3 +270,48 @@ def test_catalog_actions_unknown_resource_type_lists_the_types(run_cli):
     result = run_cli("catalog", "actions", "sqs", "--resource-type", "table")
     assert result.code == 2
     assert result.err == "role-wizard: sqs has no resource type 'table' (types: queue)\n"
+
+
+# --------------------------------------------------------------------------- the command registry
+
+
+def test_a_command_module_may_configure_the_top_level_parser(monkeypatch):
+    import types
+
+    import wizard.cli
+    from wizard.cli import build_parser
+
+    seen = []
+    fake = types.ModuleType("fake_commands")
+
+    def register(sub):
+        sub.add_parser("fake").set_defaults(handler="fake-command")
+
+    def configure(parser):  # after every module's register(), its own among the first
+        seen.append((parser.prog, parser.parse_args(["plain"]).command))
+        parser.set_defaults(fake_flag=True)
+
+    fake.register, fake.configure = register, configure
+    monkeypatch.setitem(sys.modules, "fake_commands", fake)
+    modules = ("fake_commands", *wizard.cli.OPTIONAL_COMMAND_MODULES)
+    monkeypatch.setattr(wizard.cli, "OPTIONAL_COMMAND_MODULES", modules)
+    parser = build_parser()
+    assert seen == [("role-wizard", "plain")]
+    assert parser.parse_args([]).fake_flag is True
+    assert parser.parse_args(["init"]).fake_flag is True
+    assert parser.parse_args(["fake"]).handler == "fake-command"
+
+
+def test_no_command_opens_the_wizard_through_the_ui_modules_configure(monkeypatch):
+    import argparse
+
+    import wizard.cli.ui as ui
+    from wizard.cli import main
+
+    parser = argparse.ArgumentParser()
+    ui.configure(parser)
+    assert parser.parse_args([]).handler is ui.cmd_wizard
+    opened = []
+    monkeypatch.setattr(ui, "cmd_wizard", lambda args: opened.append(args.demo) or 0)
+    assert main([]) == 0 and main(["--demo"]) == 0
+    assert opened == [False, True]

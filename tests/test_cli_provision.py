@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 import os
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,8 +16,9 @@ from pathlib import Path
 import boto3
 import pytest
 import yaml
+from aws_fixtures import server_env
+from cli_helpers import run_wizard
 from moto import mock_aws
-from moto.server import ThreadedMotoServer
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -36,21 +35,7 @@ def spec_text(function: str = "orders-api") -> str:
 
 
 @pytest.fixture
-def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for key in (
-        "AWS_PROFILE",
-        "AWS_ENDPOINT_URL",
-        "AWS_CONFIG_FILE",
-        "AWS_SHARED_CREDENTIALS_FILE",
-    ):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-
-
-@pytest.fixture
-def mocked(aws_env: None) -> Iterator[None]:
+def mocked(mock_env: None) -> Iterator[None]:
     with mock_aws():
         yield
 
@@ -161,45 +146,19 @@ def test_audit_sarif_is_a_sarif_log(mocked, spec_file, run_cli) -> None:
 # --------------------------------------------------------------------------- end to end
 
 
-@pytest.fixture(scope="module")
-def moto_server() -> Iterator[str]:
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
 @pytest.fixture
 def http_env(moto_server: str, tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    """The session's moto server (tests/aws_fixtures.py), with no AWS setting of this machine."""
+    env = server_env(moto_server, {k: v for k, v in os.environ.items() if not k.startswith("AWS_")})
     env.update(
-        AWS_ENDPOINT_URL=moto_server,
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",
-        AWS_REGION=REGION,
-        # make_session reads the region through boto3, which ignores AWS_REGION (botocore 1.43)
-        AWS_DEFAULT_REGION=REGION,
         AWS_CONFIG_FILE=str(tmp_path / "none"),
         AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"),
     )
     return env
 
 
-def role_wizard(env: dict[str, str], *args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "wizard", *map(str, args)],
-        env=env,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-    )
-
-
 def test_e2e_plan_shows_the_role_to_create(http_env, spec_file) -> None:
-    result = role_wizard(http_env, "plan", spec_file(spec_text("e2e-plan")))
+    result = run_wizard("plan", spec_file(spec_text("e2e-plan")), env=http_env)
     assert result.returncode == 0, result.stderr
     assert "  + create role e2e-plan-role" in result.stdout
     assert "Plan: 3 to add, 0 to change, 0 to remove." in result.stdout
@@ -207,10 +166,10 @@ def test_e2e_plan_shows_the_role_to_create(http_env, spec_file) -> None:
 
 def test_e2e_apply_then_apply_again_says_no_changes(http_env, spec_file) -> None:
     path = spec_file(spec_text("e2e-apply"))
-    first = role_wizard(http_env, "apply", path, "--yes")
+    first = run_wizard("apply", path, "--yes", env=http_env)
     assert first.returncode == 0, first.stderr
     assert "Apply complete: 3 added" in first.stdout
-    second = role_wizard(http_env, "apply", path, "--yes")
+    second = run_wizard("apply", path, "--yes", env=http_env)
     assert second.returncode == 0, second.stderr
     assert second.stdout == "No changes. Role e2e-apply-role matches the spec.\n"
 
@@ -218,12 +177,11 @@ def test_e2e_apply_then_apply_again_says_no_changes(http_env, spec_file) -> None
 def test_e2e_audit_notes_missing_apis_and_writes_a_spec_build_accepts(
     http_env, spec_file, tmp_path
 ) -> None:
-    assert (
-        role_wizard(http_env, "apply", spec_file(spec_text("e2e-audit")), "--yes").returncode == 0
-    )
+    applied = run_wizard("apply", spec_file(spec_text("e2e-audit")), "--yes", env=http_env)
+    assert applied.returncode == 0, applied.stderr
     written = tmp_path / "tight.yaml"
-    audit = role_wizard(
-        http_env, "audit", "e2e-audit-role", "--format", "json", "--write-spec", written
+    audit = run_wizard(
+        "audit", "e2e-audit-role", "--format", "json", "--write-spec", written, env=http_env
     )
     assert audit.returncode == 0, audit.stderr
     report = json.loads(audit.stdout)
@@ -235,6 +193,6 @@ def test_e2e_audit_notes_missing_apis_and_writes_a_spec_build_accepts(
     assert yaml.safe_load(written.read_text())["resources"] == [
         {"kind": "dynamodb-table", "access": "read", "name": "Orders"}
     ]
-    build = role_wizard(http_env, "build", written)
+    build = run_wizard("build", written, env=http_env)
     assert build.returncode == 0, build.stderr
     assert json.loads(build.stdout)["RoleName"] == "e2e-audit-role"

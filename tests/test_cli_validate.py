@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from cli_helpers import write
 
 FIXTURES = Path(__file__).parent / "fixtures" / "policies"
 TIGHT = FIXTURES / "tight-identity.json"
@@ -13,16 +14,11 @@ OVER = FIXTURES / "over-privileged.json"
 BUNDLE = FIXTURES / "bundle.json"
 
 
-def write(tmp_path: Path, document: object, name: str = "policy.json") -> Path:
-    path = tmp_path / name
-    path.write_text(json.dumps(document), encoding="utf-8")
-    return path
-
-
 def wildcard_only(tmp_path: Path) -> Path:
     """A policy whose only finding is a warning (resource-wildcard)."""
     return write(
         tmp_path,
+        "policy.json",
         {
             "Version": "2012-10-17",
             "Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"}],
@@ -141,7 +137,7 @@ def test_json_for_a_clean_file_is_an_empty_list(run_cli):
 def test_json_bundle_pointer_goes_from_the_bundle_root(run_cli, tmp_path):
     data = json.loads(BUNDLE.read_text())
     data["Policies"][0]["PolicyDocument"]["Statement"][2]["Resource"] = "*"
-    found = json.loads(run_cli("validate", write(tmp_path, data), "-f", "json").out)
+    found = json.loads(run_cli("validate", write(tmp_path, "policy.json", data), "-f", "json").out)
     assert [f["location"] for f in found if f["code"] == "resource-wildcard"] == [
         "/Policies/0/PolicyDocument/Statement/2/Resource"
     ]
@@ -185,13 +181,13 @@ def test_sarif_result_has_level_message_file_and_pointer(sarif):
 def test_sarif_info_findings_are_notes(run_cli, tmp_path):
     data = json.loads(BUNDLE.read_text())
     data["PermissionsBoundary"] = {"Arn": "arn:aws:iam::123456789012:policy/Ceiling"}
-    out = json.loads(run_cli("validate", write(tmp_path, data), "-f", "sarif").out)
+    out = json.loads(run_cli("validate", write(tmp_path, "policy.json", data), "-f", "sarif").out)
     assert [r["level"] for r in out["runs"][0]["results"]] == ["note"]
 
 
 def test_sarif_relative_path_stays_a_relative_uri(run_cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    write(tmp_path, {"Version": "2012-10-17"}, "my policy.json")
+    write(tmp_path, "my policy.json", {"Version": "2012-10-17"})
     out = json.loads(run_cli("validate", "my policy.json", "-f", "sarif").out)
     [result] = out["runs"][0]["results"]
     assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == (

@@ -13,6 +13,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+from cli_helpers import run_wizard
+
 from wizard.catalog.kinds import catalog
 
 ACCOUNT = "123456789012"
@@ -45,13 +47,8 @@ def hostile_env(tmp_path: Path) -> dict[str, str]:
 
 
 def wizard(*argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "wizard", *argv],
-        capture_output=True,
-        text=True,
-        env=env or clean_env(),
-        timeout=60,
-    )
+    """``role-wizard ARGV`` in a new process with none of this machine's AWS settings."""
+    return run_wizard(*argv, env=env or clean_env(), timeout=60)
 
 
 def python(code: str, env: dict[str, str] | None = None) -> str:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import textwrap
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from cli_helpers import doc, one_line_error, write
 
 from wizard.catalog.kinds import catalogs_dir
 from wizard.catalog.reference import reference
@@ -32,10 +31,6 @@ ACCOUNT = "123456789012"
 MANAGED_DIR = catalogs_dir() / "managed"
 
 
-def doc(*statements: dict[str, Any]) -> dict[str, Any]:
-    return {"Version": "2012-10-17", "Statement": list(statements)}
-
-
 def allow(action: Any, resource: Any = "*", **extra: Any) -> dict[str, Any]:
     return {"Effect": "Allow", "Action": action, "Resource": resource, **extra}
 
@@ -50,12 +45,6 @@ def added(old: dict, new: dict) -> set[str]:
 
 def removed(old: dict, new: dict) -> set[str]:
     return diff_policies([old], [new]).removed_actions()
-
-
-def write(tmp_path: Path, name: str, data: Any) -> Path:
-    path = tmp_path / name
-    path.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
-    return path
 
 
 # --------------------------------------------------------------------------- containment
@@ -388,26 +377,6 @@ def test_basic_execution_role_grants_log_writes_on_every_log_group() -> None:
 # --------------------------------------------------------------------------- the command
 
 
-@pytest.fixture
-def bundle(tmp_path: Path, run_cli) -> Path:
-    spec = tmp_path / "role.yaml"
-    spec.write_text(
-        textwrap.dedent(
-            f"""\
-            function: orders-api
-            account: "{ACCOUNT}"
-            region: us-east-1
-            resources:
-              - {{kind: dynamodb-table, name: Orders, access: read}}
-            """
-        ),
-        encoding="utf-8",
-    )
-    out = tmp_path / "bundle.json"
-    assert run_cli("build", spec, "--out", out).code == 0
-    return out
-
-
 def test_cli_identical_files_exit_0(tmp_path, run_cli):
     p = write(tmp_path, "p.json", doc(allow("s3:GetObject", "arn:aws:s3:::b/*")))
     r = run_cli("diff", p, p)
@@ -431,8 +400,8 @@ def test_cli_only_removed_access_exits_0(tmp_path, run_cli):
     assert "- s3 Write: PutObject on *" in r.out.splitlines()
 
 
-def test_cli_managed_policy_by_name_against_a_bundle(bundle, run_cli):
-    r = run_cli("diff", bundle, "AWSLambdaBasicExecutionRole", "--format", "json")
+def test_cli_managed_policy_by_name_against_a_bundle(orders_bundle, run_cli):
+    r = run_cli("diff", orders_bundle, "AWSLambdaBasicExecutionRole", "--format", "json")
     assert r.code == 1
     out = json.loads(r.out)
     assert out["added"] == [
@@ -449,33 +418,33 @@ def test_cli_managed_policy_by_name_against_a_bundle(bundle, run_cli):
     }
 
 
-def test_cli_bundle_covers_its_own_inline_policies(bundle, tmp_path, run_cli):
-    policies = json.loads(bundle.read_text())["Policies"]
+def test_cli_bundle_covers_its_own_inline_policies(orders_bundle, tmp_path, run_cli):
+    policies = json.loads(orders_bundle.read_text())["Policies"]
     p = write(tmp_path, "p.json", policies[0]["PolicyDocument"])
-    assert run_cli("diff", bundle, p).code == 0
+    assert run_cli("diff", orders_bundle, p).code == 0
 
 
 def test_cli_unknown_name_is_one_line_exit_2(run_cli):
     r = run_cli("diff", "AWSLambdaBasicExecutionRole", "NoSuchPolicy")
-    assert r.code == 2 and r.err.count("\n") == 1
+    assert one_line_error(r)
     assert "neither a file nor a shipped AWS managed policy" in r.err
 
 
 def test_cli_missing_file_is_one_line_exit_2(tmp_path, run_cli):
     r = run_cli("diff", tmp_path / "old.json", "AWSLambdaBasicExecutionRole")
-    assert r.code == 2 and r.err.count("\n") == 1 and "no such file" in r.err
+    assert one_line_error(r) and "no such file" in r.err
 
 
 def test_cli_invalid_json_is_one_line_exit_2(tmp_path, run_cli):
     p = write(tmp_path, "bad.json", "{")
     r = run_cli("diff", p, "AWSLambdaBasicExecutionRole")
-    assert r.code == 2 and r.err.count("\n") == 1 and "not valid JSON" in r.err
+    assert one_line_error(r) and "not valid JSON" in r.err
 
 
 def test_cli_policy_grammar_error_is_one_line_exit_2(tmp_path, run_cli):
     p = write(tmp_path, "bad.json", doc({"Effect": "Allow", "Resource": "*"}))
     r = run_cli("diff", p, "AWSLambdaBasicExecutionRole")
-    assert r.code == 2 and r.err.count("\n") == 1 and "Action" in r.err
+    assert one_line_error(r) and "Action" in r.err
 
 
 def test_diff_and_can_modules_import_no_ui_or_aws_sdk():

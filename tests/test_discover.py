@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 import threading
 import zipfile
 from collections import Counter
@@ -22,16 +20,17 @@ import boto3
 import pytest
 from aws_fixtures import server_env
 from botocore.stub import Stubber
+from cli_helpers import run_wizard
 from moto import mock_aws
+from moto_helpers import ACCOUNT, KEY_ATTRIBUTES, KEY_SCHEMA, REGION, bulk_tables
 
 from wizard.aws.discover import Discovered, Discoverer, DiscoveryError
 from wizard.aws.session import AwsSession
 from wizard.catalog.kinds import catalog
 
-ACCOUNT = "123456789012"
-REGION = "us-east-1"
-KEY = [{"AttributeName": "pk", "KeyType": "HASH"}]
-ATTRS = [{"AttributeName": "pk", "AttributeType": "S"}]
+# fake credentials, no profile, config file or endpoint (tests/aws_fixtures.py)
+pytestmark = pytest.mark.usefixtures("mock_env")
+
 TRUST = json.dumps(
     {
         "Version": "2012-10-17",
@@ -44,15 +43,6 @@ TRUST = json.dumps(
         ],
     }
 )
-
-
-@pytest.fixture(autouse=True)
-def _fake_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    for key in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL", "AWS_CONFIG_FILE"):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
 
 
 @pytest.fixture
@@ -79,32 +69,10 @@ def make_tables(aws: AwsSession, count: int, *, stream_on: frozenset[str] = froz
             extra["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"}
         ddb.create_table(
             TableName=name,
-            KeySchema=KEY,
-            AttributeDefinitions=ATTRS,
+            KeySchema=KEY_SCHEMA,
+            AttributeDefinitions=KEY_ATTRIBUTES,
             BillingMode="PAY_PER_REQUEST",
             **extra,
-        )
-
-
-def bulk_tables(count: int) -> None:
-    """``count`` tables made in moto's backend directly (the API path costs ~6 ms a table)."""
-    from moto.dynamodb.models import dynamodb_backends
-
-    backend = dynamodb_backends[ACCOUNT][REGION]
-    for i in range(count):
-        backend.create_table(
-            f"table-{i:04d}",
-            schema=KEY,
-            throughput=None,
-            attr=ATTRS,
-            global_indexes=None,
-            indexes=None,
-            streams=None,
-            billing_mode="PAY_PER_REQUEST",
-            sse_specification=None,
-            tags=[],
-            deletion_protection_enabled=None,
-            warm_throughput=None,
         )
 
 
@@ -171,6 +139,81 @@ def test_threads_listing_the_same_kind_share_one_set_of_calls(aws: AwsSession) -
         thread.join()
     assert results == [250] * 6
     assert calls["ListTables"] == 3
+
+
+def test_invalidate_drops_the_cached_listing_so_the_next_read_lists_afresh(
+    aws: AwsSession,
+) -> None:
+    make_tables(aws, 2)
+    discoverer = Discoverer(aws)
+    assert len(discoverer.list("dynamodb-table")) == 2
+    aws.client("dynamodb").create_table(
+        TableName="table-0002",
+        KeySchema=KEY_SCHEMA,
+        AttributeDefinitions=KEY_ATTRIBUTES,
+        BillingMode="PAY_PER_REQUEST",
+    )
+    calls = count_calls(aws, "dynamodb", "ListTables")
+    assert len(discoverer.list("dynamodb-table")) == 2  # cached
+    assert discoverer.invalidate("dynamodb-table") is True
+    assert [d.name for d in discoverer.list("dynamodb-table")][-1] == "table-0002"
+    assert calls["ListTables"] == 1
+    assert discoverer.invalidate("sqs-queue") is False  # nothing cached: nothing to drop
+
+
+def test_invalidate_drops_only_the_listing_it_names(aws: AwsSession) -> None:
+    for name in ("orders-a", "payments-a"):
+        aws.client("sqs").create_queue(QueueName=name)
+    discoverer = Discoverer(aws)
+    discoverer.list("sqs-queue")
+    discoverer.list("sqs-queue", prefix="orders-")
+    calls = count_calls(aws, "sqs", "ListQueues")
+    assert discoverer.invalidate("sqs-queue", prefix="orders-") is True
+    discoverer.list("sqs-queue")
+    assert calls["ListQueues"] == 0
+    discoverer.list("sqs-queue", prefix="orders-")
+    assert calls["ListQueues"] == 1
+
+
+def test_invalidating_tables_refreshes_their_stream_arns(aws: AwsSession) -> None:
+    make_tables(aws, 1)
+    discoverer = Discoverer(aws)
+    assert discoverer.list("dynamodb-table")[0].detail == {}
+    assert discoverer.table_stream_arn("table-0000") is None
+    spec = {"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"}
+    aws.client("dynamodb").update_table(TableName="table-0000", StreamSpecification=spec)
+    discoverer.invalidate("dynamodb-table")
+    (table,) = discoverer.list("dynamodb-table")
+    assert table.detail["stream_arn"].startswith(
+        f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/table-0000/stream/"
+    )
+    assert discoverer.table_stream_arn("table-0000") == table.detail["stream_arn"]
+
+
+def test_invalidating_keys_refreshes_their_aliases(aws: AwsSession) -> None:
+    kms = aws.client("kms")
+    key_id = kms.create_key(Description="orders")["KeyMetadata"]["KeyId"]
+    discoverer = Discoverer(aws)
+    assert discoverer.list("kms-key")[0].detail == {}
+    kms.create_alias(AliasName="alias/orders-data", TargetKeyId=key_id)
+    discoverer.invalidate("kms-key")
+    assert discoverer.list("kms-key")[0].detail == {"alias": "alias/orders-data"}
+
+
+def test_a_dropped_listing_that_fails_later_leaves_its_successor_cached(aws: AwsSession) -> None:
+    bulk_tables(150)
+    discoverer = Discoverer(aws)
+    stale = discoverer.pages("dynamodb-table")
+    next(stale)  # a reader half-way through the old listing
+    discoverer.invalidate("dynamodb-table")
+    assert len(discoverer.list("dynamodb-table")) == 150
+    stubber = access_denied(aws, "dynamodb", "list_tables")
+    with pytest.raises(DiscoveryError):
+        next(stale)
+    stubber.deactivate()
+    calls = count_calls(aws, "dynamodb", "ListTables")
+    assert len(discoverer.list("dynamodb-table")) == 150
+    assert calls["ListTables"] == 0
 
 
 def test_sqs_pages_follow_the_next_token(aws: AwsSession) -> None:
@@ -277,8 +320,8 @@ MAKERS: dict[str, Callable[[AwsSession], tuple[str, str]]] = {
         "Orders",
         aws.client("dynamodb").create_table(
             TableName="Orders",
-            KeySchema=KEY,
-            AttributeDefinitions=ATTRS,
+            KeySchema=KEY_SCHEMA,
+            AttributeDefinitions=KEY_ATTRIBUTES,
             BillingMode="PAY_PER_REQUEST",
         )["TableDescription"]["TableArn"],
     ),
@@ -499,19 +542,6 @@ def test_cli_usage_problems_are_one_line_and_exit_2(
 
 
 # -- the command line (subprocess, over HTTP) ---------------------------------------------------
-
-
-def run_wizard(
-    *argv: str, env: dict[str, str], cwd: Path | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "wizard", *argv],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=60,
-    )
 
 
 def test_cli_json_lists_the_servers_queues(moto_server: str) -> None:

@@ -351,6 +351,78 @@ def test_s3_picks_a_bucket_then_drills_into_its_prefixes(tmp_path):
     ]
 
 
+def test_a_listed_prefix_holding_a_policy_variable_is_refused_and_asked_again(tmp_path):
+    bucket = Found("s3-prefix", "uploads", "arn:aws:s3:::uploads")
+    disc = FakeDiscoverer(
+        {
+            "s3-prefix": [bucket],
+            ("s3-prefix", "uploads", None): [
+                Found("s3-prefix", "${aws:username}/", ""),
+                Found("s3-prefix", "incoming/", ""),
+            ],
+        }
+    )
+    keys = (
+        start()
+        + ADD
+        + "s3-prefix\r"
+        + ENTER  # the bucket
+        + DOWN
+        + ENTER  # open ${aws:username}/: nothing below it, so it is the choice
+        + DOWN * 2
+        + ENTER  # asked again: open incoming/
+        + ENTER  # read
+        + NO_MORE
+        + FINISH
+    )
+    result, echo = drive(
+        keys, tmp_path, discoverer=disc, export_format="json", export_path=tmp_path / "r.json"
+    )
+    assert "prefix '${aws:username}/' contains '${'" in echo
+    assert resources(result.spec_path) == [
+        {"kind": "s3-prefix", "bucket": "uploads", "prefix": "incoming/"}
+    ]
+
+
+def test_a_listed_bucket_a_spec_refuses_is_said_and_typed_instead(tmp_path):
+    disc = FakeDiscoverer({"s3-prefix": [Found("s3-prefix", "Legacy_Bucket", "")]})
+    keys = (
+        start()
+        + ADD
+        + "s3-prefix\r"
+        + ENTER  # Legacy_Bucket: no valid bucket name today
+        + "uploads\r"  # typed instead
+        + "\r"  # no prefix: the whole bucket
+        + ENTER  # read
+        + NO_MORE
+        + FINISH
+    )
+    result, echo = drive(
+        keys, tmp_path, discoverer=disc, export_format="json", export_path=tmp_path / "r.json"
+    )
+    assert "bucket 'Legacy_Bucket' is not a valid bucket name" in echo
+    assert resources(result.spec_path) == [{"kind": "s3-prefix", "bucket": "uploads"}]
+
+
+def test_a_typed_prefix_holding_a_policy_variable_is_refused(tmp_path):
+    keys = (
+        start()
+        + ADD
+        + "s3-prefix\r"
+        + "uploads\r"  # no discoverer: the bucket is typed
+        + "${aws:userid}/\r"  # refused by the prompt's check
+        + CTRL_U
+        + "incoming/\r"
+        + ENTER  # read
+        + NO_MORE
+        + FINISH
+    )
+    result, _ = drive(keys, tmp_path, export_format="json", export_path=tmp_path / "r.json")
+    assert resources(result.spec_path) == [
+        {"kind": "s3-prefix", "bucket": "uploads", "prefix": "incoming/"}
+    ]
+
+
 def test_a_failed_listing_says_so_and_falls_back_to_typing(tmp_path):
     class DiscoveryError(Exception):
         message = "ListKeys: AccessDeniedException: not allowed"

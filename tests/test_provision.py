@@ -37,6 +37,9 @@ ROLE = "orders-api-role"
 DEPLOYER = "orders-api-deployer"
 STAND_INS = ("StandInA", "StandInB", "StandInC")
 
+# fake credentials, no profile, config file or endpoint (tests/aws_fixtures.py)
+pytestmark = pytest.mark.usefixtures("mock_env")
+
 
 # drift made outside the tool: a trust policy without the SourceAccount condition
 LOOSE_TRUST = json.dumps(
@@ -87,15 +90,6 @@ resources:
   - {{kind: dynamodb-table, name: Orders, access: read-write}}
   - {{kind: s3-prefix, bucket: uploads, prefix: incoming/, access: read}}
 """
-
-
-@pytest.fixture(autouse=True)
-def _fake_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    for key in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_CONFIG_FILE"):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
 
 
 def new_session() -> AwsSession:

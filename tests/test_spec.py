@@ -124,3 +124,61 @@ def test_yaml_aliases_are_plain_values(spec_file):
 def test_non_text_key_is_refused():
     with pytest.raises(UserError, match="a key must be text"):
         load_spec_text("function: fn\n? [a, b]\n: 1\n", "role.yaml")
+
+
+# --------------------------------------------------------------------------- policy variables
+
+# IAM reads ``${...}`` in a resource or condition value as a policy variable: a name holding one
+# would grant whatever the variable expands to, not the name written.
+INJECTIONS = [
+    (
+        'resources:\n  - kind: s3-prefix\n    bucket: bkt\n    prefix: "in/${aws:PrincipalTag/team}/"\n',
+        5,
+        "resources[0].prefix: prefix 'in/${aws:PrincipalTag/team}/' contains '${'",
+    ),
+    (
+        'resources:\n  - {kind: s3-prefix, arn: "arn:aws:s3:::bkt/${aws:username}/*"}\n',
+        3,
+        "resources[0].arn: 'arn:aws:s3:::bkt/${aws:username}/*' contains '${'",
+    ),
+    (
+        'resources:\n  - {kind: dynamodb-table, name: "a${aws:username}"}\n',
+        3,
+        "resources[0].name: name 'a${aws:username}' contains '${'",
+    ),
+    (
+        'role:\n  path: "/${aws:username}/"\n',
+        3,
+        "role.path: role path '/${aws:username}/' contains '${'",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "message"), INJECTIONS, ids=["prefix", "s3-arn", "table-name", "role-path"]
+)
+def test_a_name_holding_a_policy_variable_is_refused_at_its_line(spec_file, body, line, message):
+    path = spec_file("function: fn\n" + body)
+    with pytest.raises(UserError) as caught:
+        load_spec(path)
+    assert caught.value.where == f"{path}:{line}"
+    assert caught.value.detail.startswith(message)
+    assert caught.value.detail.endswith(
+        "which a policy would read as an IAM policy variable, widening the grant"
+    )
+
+
+def test_a_policy_variable_in_a_prefix_is_one_line_and_exit_2(spec_file, run_cli):
+    path = spec_file(
+        'function: fn\nresources:\n  - {kind: s3-prefix, bucket: bkt, prefix: "${aws:userid}/"}\n'
+    )
+    result = run_cli("build", path)
+    assert (result.code, result.out, result.err.count("\n")) == (2, "", 1)
+    assert result.err.startswith(f"role-wizard: {path}:3: resources[0].prefix: ")
+    # a $ or a brace alone is no policy variable: such a key is granted by name
+    path.write_text(
+        'function: fn\nresources:\n  - {kind: s3-prefix, bucket: bkt, prefix: "cost$/{q}/"}\n'
+    )
+    result = run_cli("build", path, "--account", ACC, "--region", "us-east-1")
+    assert result.code == 0, result.err
+    assert "arn:aws:s3:::bkt/cost$/{q}/*" in result.out

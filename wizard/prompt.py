@@ -30,6 +30,8 @@ from wizard.spec import (
     ResourceEntry,
     RoleOptions,
     RoleSpec,
+    field_problem,
+    policy_variable_problem,
     resolve_resources,
 )
 
@@ -470,9 +472,7 @@ class PlainWizard:
                 return f"enter the {fspec.help} or an ARN"
             if value.startswith("arn:"):  # the check `build` makes, with its message
                 return entry_error(spec, ResourceEntry(kind=kind_name, arn=value), self.cat) or True
-            if not fspec.check(value):
-                return f"{value!r} is not a valid {fspec.help}"
-            return True
+            return field_problem(fspec, value) or True
 
         value = self.text(f"{kind.title}: {fspec.help} or ARN:", validate=validate)
         if value.startswith("arn:"):
@@ -495,6 +495,8 @@ class PlainWizard:
             value = value.strip()
             if not value:
                 return True if not fspec.required else f"enter the {label}"
+            if problem := policy_variable_problem(value):
+                return problem
             return True if fspec.check(value) else f"{value!r} is not a valid {label}"
 
         optional = "" if fspec.required else " (optional)"
@@ -511,11 +513,23 @@ class PlainWizard:
             bucket = self.select(
                 f"Bucket ({len(found)} found, type to filter):", choices, search=True
             )
+        if bucket != BY_HAND:  # a listed bucket can be one a spec refuses (a legacy name)
+            problem = entry_error(
+                self.spec_, ResourceEntry(kind="s3-prefix", bucket=bucket), self.cat
+            )
+            if problem is not None:
+                self.say(problem)
+                bucket = BY_HAND
         if bucket == BY_HAND:
             return [self.ask_manual("s3-prefix", kind)]
-        prefix = self.choose_prefix(kind, bucket)
-        fields = {"bucket": bucket, **({"prefix": prefix} if prefix else {})}
-        return [ResourceEntry(kind="s3-prefix", **fields)]
+        while True:
+            prefix = self.choose_prefix(kind, bucket)
+            fields = {"bucket": bucket, **({"prefix": prefix} if prefix else {})}
+            entry = ResourceEntry(kind="s3-prefix", **fields)
+            problem = entry_error(self.spec_, entry, self.cat)
+            if problem is None:  # a listed prefix can hold what a spec refuses (``${``)
+                return [entry]
+            self.say(problem)
 
     def list_prefixes(self, bucket: str, prefix: str) -> list[str]:
         """The prefixes one level below ``prefix`` in ``bucket``; [] when they cannot be listed."""

@@ -16,7 +16,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from wizard.catalog.kinds import Catalog, Kind, catalog, catalogs_dir, render
+from wizard.catalog.kinds import Catalog, FieldSpec, Kind, catalog, catalogs_dir, render
 from wizard.errors import UserError
 
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
@@ -33,6 +33,22 @@ ARN_RE = re.compile(r"^arn:(aws|aws-cn|aws-us-gov):([a-z0-9-]+):([a-z0-9-]*):(\d
 # Open values in composed policies: CloudFormation's pseudo parameters (Fn::Sub syntax).
 OPEN_ACCOUNT = "${AWS::AccountId}"
 OPEN_REGION = "${AWS::Region}"
+
+# IAM reads ``${...}`` in a policy's resources and condition values as a policy variable
+# (``${aws:username}``, ``${aws:PrincipalTag/team}``), so a name that goes into an ARN must not
+# contain ``${``: ``prefix: "${aws:PrincipalTag/x}/"`` would grant keys other than the one named.
+POLICY_VARIABLE = "${"
+
+
+def policy_variable_problem(value: str) -> str | None:
+    """Why ``value`` cannot be put into a policy's ARN as it is, or None."""
+    if POLICY_VARIABLE in value:
+        return (
+            f"{value!r} contains '${{', which a policy would read as an IAM policy variable, "
+            "widening the grant"
+        )
+    return None
+
 
 BoundaryChoice = str  # envelope | strict | none | a policy ARN
 
@@ -65,6 +81,9 @@ class RoleOptions(_Model):
             raise ValueError(
                 f"role path {value!r} must start and end with / (at most 512 characters)"
             )
+        problem = policy_variable_problem(value)  # the path is part of the role's ARN (PassRole)
+        if problem:
+            raise ValueError(f"role path {problem}")
         return value
 
     @field_validator("tags", mode="before")
@@ -286,6 +305,8 @@ def _resolve(
         values["Account"] = spec.account
     fields = dict(given)
     if entry.arn is not None:
+        if problem := policy_variable_problem(entry.arn):
+            raise _fail(ctx, (*base, "arn"), problem)
         parsed = kind.parse_arn(entry.arn)
         if parsed is None or not ARN_RE.fullmatch(entry.arn):
             forms = " or ".join(_readable_form(f) for f in kind.parse_forms)
@@ -327,8 +348,8 @@ def _resolve(
                     f"{entry.kind} needs {name!r} ({fspec.help}) or a full 'arn'",
                 )
             value = fspec.default or ""
-        if value and not fspec.check(value):
-            raise _fail(ctx, (*base, name), f"{name} {value!r} is not a valid {fspec.help}")
+        if problem := field_problem(fspec, value):
+            raise _fail(ctx, (*base, name), f"{name} {problem}")
         fields[name] = value
     values.setdefault("Region", OPEN_REGION)
     values.setdefault("Account", OPEN_ACCOUNT)
@@ -342,6 +363,16 @@ def _resolve(
         entry.kind, fields
     )
     return ResolvedResource(i, entry.kind, kind, access, values, flags)
+
+
+def field_problem(fspec: FieldSpec, value: str) -> str | None:
+    """Why ``value`` cannot be a resource field with spec ``fspec`` (``"'x' is not a valid
+    table name"``), or None; the one check ``build``, the wizard and plain mode make."""
+    if problem := policy_variable_problem(value):
+        return problem
+    if value and not fspec.check(value):
+        return f"{value!r} is not a valid {fspec.help}"
+    return None
 
 
 def _readable_form(form: str) -> str:

@@ -2,9 +2,10 @@
 
 Each kind's list operation comes from ``catalogs/kinds.yaml`` (its ``discovery`` hint). Pages
 stream: :meth:`Discoverer.pages` yields each API page as soon as it arrives, so a screen can show
-the first page while the rest is fetched; the pages are kept for the run, and two threads asking
-for the same listing share one set of API calls. :meth:`Discoverer.list_many` lists kinds in
-parallel and reports an error (AccessDenied on ``kms:ListKeys``, say) for that kind only.
+the first page while the rest is fetched; the pages are kept for the run (until
+:meth:`Discoverer.invalidate` drops them), and two threads asking for the same listing share one
+set of API calls. :meth:`Discoverer.list_many` lists kinds in parallel and reports an error
+(AccessDenied on ``kms:ListKeys``, say) for that kind only.
 """
 
 from __future__ import annotations
@@ -142,7 +143,7 @@ class Discoverer:
         ``prefix`` keeps names that start with it. For ``s3-prefix``, no ``bucket`` lists the
         buckets; a ``bucket`` lists the prefixes one level below ``prefix`` in that bucket.
         """
-        listing = self._listing(kind, bucket, prefix or None)
+        listing = self._listing(kind, bucket or None, prefix or None)
         index = 0
         while (page := listing.page(index)) is not None:
             yield page
@@ -175,6 +176,26 @@ class Discoverer:
                     out[kind] = exc
         return out
 
+    def invalidate(self, kind: str, bucket: str | None = None, prefix: str | None = None) -> bool:
+        """Drop the cached listing that ``pages(kind, bucket=..., prefix=...)`` would read, so
+        the next read lists afresh (a "rediscover"); readers already iterating it keep theirs.
+
+        Data derived from a kind's listing goes with it: the table -> stream map and the
+        described stream ARNs (``dynamodb-table``, ``dynamodb-stream``), the key aliases
+        (``kms-key``). Returns whether a listing was cached.
+        """
+        key: _Key = (kind, bucket or None, prefix or None)
+        with self._lock:
+            dropped = self._listings.pop(key, None) is not None
+            if kind == "dynamodb-table":  # its stream ARNs come from the stream listing
+                self._listings.pop(("dynamodb-stream", None, None), None)
+            if kind in ("dynamodb-table", "dynamodb-stream"):
+                self._streams = None
+                self._table_streams.clear()
+            if kind == "kms-key":
+                self._aliases = None
+        return dropped
+
     def table_stream_arn(self, table: str) -> str | None:
         """A table's latest stream ARN from ``describe_table`` (for when a listing lacked it)."""
         if table not in self._table_streams:
@@ -203,8 +224,9 @@ class Discoverer:
             if listing is None:
 
                 def forget(key: _Key = key) -> None:
-                    with self._lock:
-                        self._listings.pop(key, None)
+                    with self._lock:  # not a newer listing that replaced this one
+                        if self._listings.get(key) is listing:
+                            del self._listings[key]
 
                 listing = _Listing(self._fetch(kind, spec, bucket, prefix), forget)
                 self._listings[key] = listing

@@ -1,7 +1,10 @@
 """The ``role-wizard`` command line.
 
-Each command group lives in its own module with a ``register(subparsers)`` function; modules
-import the domain lazily inside their handlers so that ``build`` and ``validate`` start fast.
+Each command group lives in its own module with a ``register(subparsers)`` function, and may
+define ``configure(parser)`` to set top-level defaults on the ``role-wizard`` parser itself (the
+``handler`` run when no command is given, say); ``configure`` runs after every module has
+registered its commands. Modules import the domain lazily inside their handlers so that
+``build`` and ``validate`` start fast.
 Every error a user can cause ends as one line on stderr and exit status 2.
 """
 
@@ -70,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="work on the built-in demo sandbox (no AWS account needed)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    modules = []
     for name in COMMAND_MODULES + OPTIONAL_COMMAND_MODULES:
         try:
             module = importlib.import_module(name)
@@ -78,8 +82,13 @@ def build_parser() -> argparse.ArgumentParser:
                 continue
             raise
         module.register(sub)
+        modules.append(module)
     for subparser in sub.choices.values():
         add_demo_flag(subparser)
+    for module in modules:
+        configure = getattr(module, "configure", None)
+        if configure is not None:
+            configure(parser)
     return parser
 
 
@@ -100,12 +109,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
     try:
-        if handler is None:
-            default = getattr(parser, "default_handler", None)
-            if default is None:
-                parser.print_help()
-                return 0
-            return int(default(args) or 0)
+        if handler is None:  # no command, and no module configured a default one
+            parser.print_help()
+            return 0
         return int(handler(args) or 0)
     except UserError as exc:
         print(f"role-wizard: {exc}", file=sys.stderr)

@@ -13,10 +13,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("wizard", help="the interactive wizard (also what no command runs)")
     _session_flags(p)
     p.set_defaults(handler=cmd_wizard)
-    # No command -> the wizard. register() sees only the subparsers action; its container (the
-    # top-level parser's positionals group) shares the parser's defaults, so this sets the
-    # parser's default handler; a chosen command's own handler overrides it.
-    sub.container.set_defaults(handler=cmd_wizard)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """No command -> the wizard (``role-wizard``, ``role-wizard --demo``); a chosen command's
+    own handler overrides this top-level default."""
+    parser.set_defaults(handler=cmd_wizard)
 
 
 def _session_flags(p: argparse.ArgumentParser) -> None:
