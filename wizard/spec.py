@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from wizard.catalog.kinds import Catalog, FieldSpec, Kind, catalog, catalogs_dir, render
-from wizard.errors import UserError
+from wizard.errors import UserError, read_errors
 
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
 ACCOUNT_RE = re.compile(r"^\d{12}$")
@@ -563,14 +563,8 @@ def load_spec_text(text: str, source: str = "<spec>") -> tuple[RoleSpec, SpecCon
 def load_spec(path: str | Path) -> tuple[RoleSpec, SpecContext]:
     """Read, parse and check a spec file; every problem is a UserError naming FILE:LINE."""
     source = str(path)
-    try:
+    with read_errors(source, "spec file"):
         raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise UserError("no such file", where=source) from None
-    except IsADirectoryError:
-        raise UserError("is a folder, not a spec file", where=source) from None
-    except OSError as exc:
-        raise UserError(f"cannot read: {exc.strerror}", where=source) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
