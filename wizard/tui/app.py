@@ -7,8 +7,9 @@ sandbox are imported inside thread workers only, so the first frame comes fast.
 
 from __future__ import annotations
 
+import gc
 import importlib
-import secrets
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -40,6 +41,7 @@ EXPORT_TITLE = {
     "cloudformation-json": "CloudFormation JSON",
 }
 DEFAULT_FUNCTION = "my-function"
+_gc_frozen = False  # gc.freeze() once a process, by the first run()
 
 
 def _step_screen(index: int) -> Screen:
@@ -106,7 +108,8 @@ class WizardApp(App[None]):
         self.demo = demo
         self.edit_path = Path(edit_path) if edit_path else None
         self.drafts: Any = drafts
-        self.draft_id = time.strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(3)
+        # os.urandom is what secrets.token_hex uses; secrets would import hashlib and OpenSSL
+        self.draft_id = time.strftime("%Y%m%d-%H%M%S") + "-" + os.urandom(3).hex()
         self.draft_saved = False
         self.offer_resume = offer_resume
         self.output_dir = Path(output_dir) if output_dir else Path.cwd()
@@ -125,6 +128,17 @@ class WizardApp(App[None]):
         self.discovered: dict[tuple[str, str, str], dict[str, Any]] = {}
         self.step = 0
         self.session_worker: Any = None
+
+    def run(self, *args: Any, **kwargs: Any) -> None:
+        """Run the app (``role-wizard`` and ``role-wizard edit``)."""
+        global _gc_frozen
+        if not _gc_frozen:
+            # What is loaded by now (Textual, the step-1 screen, an edited spec) lives as long as
+            # the process: keep it out of the collector's full passes, so the one the first
+            # frame's allocations set off does not walk ~50,000 objects (15-25 ms).
+            gc.freeze()
+            _gc_frozen = True
+        return super().run(*args, **kwargs)
 
     # ------------------------------------------------------------------ the spec
 
@@ -239,8 +253,17 @@ class WizardApp(App[None]):
 
     # ------------------------------------------------------------------ start and steps
 
+    def get_default_screen(self) -> Screen:
+        # Step 1 is the app's first screen itself, not pushed over an empty default one: the
+        # first frame lays out and paints one screen, once, and Textual's Ready (posted on the
+        # first layout) marks step 1 on screen.
+        screen = _step_screen(0)
+        # switch_screen() takes a result callback off the screen it replaces and gives the new
+        # top screen an empty one; a default screen has none, so give it that empty one here.
+        screen._push_result_callback(screen, None)
+        return screen
+
     def on_mount(self) -> None:
-        self.push_screen(_step_screen(0))
         # The first frame needs only step 1; the domain and the AWS session (boto3, or the
         # moto sandbox) load in this worker once the frame is on screen (on_ready).
         self.session_worker = self.detect_session()

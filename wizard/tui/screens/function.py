@@ -52,8 +52,18 @@ def role_name_checks(name: str) -> list[tuple[bool, str]]:
 class FunctionScreen(StepScreen):
     STEP = "function"
     INDEX = 0
+    AUTO_FOCUS = "#function"  # focus goes to the first input at once, not via the form's scroll
+    _role_checks_shown: tuple[str, str] | None = None  # (name, function) the checks show
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._errors_shown: dict[str, str] = {}  # field -> the error line under it
 
     def compose_body(self) -> ComposeResult:
+        # The inputs start with the spec's values (the defaults while it loads), so the first
+        # frame needs no second pass to fill them, and the focused one has its text selected.
+        value = self._spec_value
+        function = value("function")
         yield Static(
             "Which function is this role for? Account and region come from your AWS session; "
             "leave them empty to let CloudFormation fill them.",
@@ -61,22 +71,43 @@ class FunctionScreen(StepScreen):
         )
         with VerticalScroll(id="function-form"), Grid(classes="form"):
             yield Label("Function name", classes="field-label")
-            yield Input(id="function", placeholder="orders-api", compact=True)
+            yield Input(function, id="function", placeholder="orders-api", compact=True)
             yield Static("", id="function-error", classes="field-error")
             yield Label("Account", classes="field-label")
-            yield Input(id="account", placeholder="12 digits (open)", compact=True, max_length=12)
+            yield Input(
+                value("account"),
+                id="account",
+                placeholder="12 digits (open)",
+                compact=True,
+                max_length=12,
+            )
             yield Static("", id="account-error", classes="field-error")
             yield Label("Region", classes="field-label")
-            yield Input(id="region", placeholder="us-east-1 (open)", compact=True)
+            yield Input(value("region"), id="region", placeholder="us-east-1 (open)", compact=True)
             yield Static("", id="region-error", classes="field-error")
             yield Label("Role name", classes="field-label")
-            yield Input(id="role-name", compact=True, max_length=80)
-            yield Static("", id="role-name-checks", classes="field-checks")
+            role_name = value("role-name")
+            yield Input(
+                role_name,
+                id="role-name",
+                placeholder=f"{function}-role",
+                compact=True,
+                max_length=80,
+            )
+            yield Static(
+                self._role_checks(role_name, function),
+                id="role-name-checks",
+                classes="field-checks",
+            )
             yield Label("Description", classes="field-label")
-            yield Input(id="description", placeholder="(optional)", compact=True)
+            yield Input(
+                value("description"), id="description", placeholder="(optional)", compact=True
+            )
             yield Static("", id="description-error", classes="field-error")
             yield Label("Tags", classes="field-label")
-            yield Input(id="tags", placeholder="team=payments, env=dev", compact=True)
+            yield Input(
+                value("tags"), id="tags", placeholder="team=payments, env=dev", compact=True
+            )
             yield Static("", id="tags-error", classes="field-error")
 
     def on_mount(self) -> None:
@@ -133,7 +164,8 @@ class FunctionScreen(StepScreen):
         event.input.set_class(error is not None, "-invalid")
         if field == "role-name":
             self._show_role_checks(event.value, error)
-        else:
+        elif self._errors_shown.get(field, "") != (error or ""):  # unchanged: no repaint
+            self._errors_shown[field] = error or ""
             self.query_one(f"#{field}-error", Static).update(error or "")
 
     def push_inputs(self) -> None:
@@ -146,8 +178,6 @@ class FunctionScreen(StepScreen):
 
     def _apply(self, field: str, value: str) -> str | None:
         """Set the spec's field from an input; a message when the value is not valid."""
-        from pydantic import ValidationError
-
         app = self.app
         spec = app.spec  # type: ignore[attr-defined]
         if spec is None:
@@ -155,6 +185,8 @@ class FunctionScreen(StepScreen):
         value = value.strip() if field != "description" else value
         if self._spec_value(field) == value and field != "tags":
             return None
+        from pydantic import ValidationError  # loaded with the spec by now
+
         try:
             if field == "function":
                 spec.function = value
@@ -181,18 +213,21 @@ class FunctionScreen(StepScreen):
         return None
 
     def _show_role_checks(self, value: str, error: str | None = None) -> None:
-        name = value.strip()
-        widget = self.query_one("#role-name-checks", Static)
-        if not name:
-            default = f"{self._spec_value('function')}-role"[:64]
-            widget.update(
-                Content.from_markup("[dim]empty: the role is named $name[/]", name=default)
-            )
+        key = (value.strip(), self._spec_value("function"))
+        if key == self._role_checks_shown:  # unchanged: no repaint
             return
+        self.query_one("#role-name-checks", Static).update(self._role_checks(*key))
+
+    def _role_checks(self, value: str, function: str) -> Content:
+        name = value.strip()
+        self._role_checks_shown = (name, function)
+        if not name:
+            default = f"{function}-role"[:64]
+            return Content.from_markup("[dim]empty: the role is named $name[/]", name=default)
         parts = []
         for ok, text in role_name_checks(name):
             mark = "[$success]✓[/]" if ok else "[$error]✗[/]"
             parts.append(Content.from_markup(f"{mark} $text   ", text=text))
         note = "unique in the account, ignoring case (checked when you apply)"
         parts.append(Content.from_markup("[dim]• $note[/]", note=note))
-        widget.update(Content("").join(parts))
+        return Content("").join(parts)

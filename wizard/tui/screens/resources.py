@@ -273,9 +273,11 @@ class ResourcesScreen(StepScreen):
     def action_rediscover(self) -> None:
         self.app.discovered.pop(self.key, None)  # type: ignore[attr-defined]
         disc = getattr(self.app, "_discoverer", None)
-        if disc is not None and hasattr(disc, "_listings"):
+        # The next listing reads afresh; an injected discoverer without a cache may not have it.
+        invalidate = getattr(disc, "invalidate", None)
+        if invalidate is not None:
             kind, bucket, prefix = self.key
-            disc._listings.pop((kind, bucket or None, prefix or None), None)
+            invalidate(kind, bucket or None, prefix or None)
         self.show_key(self.key)
 
     def action_focus_filter(self) -> None:

@@ -37,11 +37,17 @@ class StatusLine(Static):
     StatusLine.-ok { color: $success; }
     """
 
+    _shown: tuple[object, ...] | None = None  # what the line shows now
+
     def on_mount(self) -> None:
         self.refresh_status()
 
     def refresh_status(self) -> None:
         content, ok = status_content(self.app)
+        shown = (content.plain, tuple(content.spans), ok)
+        if shown == self._shown:  # unchanged (screens refresh on resume and on every change)
+            return
+        self._shown = shown
         self.set_class(not ok, "-error")
         self.set_class(ok, "-ok")
         self.update(content)
