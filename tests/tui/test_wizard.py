@@ -278,7 +278,7 @@ def test_what_is_typed_while_the_catalog_loads_reaches_the_spec(make_app, monkey
     monkeypatch.setattr(WizardApp, "on_ready", lambda self: None)
 
     async def run() -> None:
-        app = make_app(discoverer=FakeDiscoverer({"dynamodb-table": [[table("Orders")]]}))
+        app = make_app(discoverer=FakeDiscoverer({"dynamodb-table": [table("Orders")]}))
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             assert app.spec is None, "the domain loaded before the test could type"
@@ -289,5 +289,31 @@ def test_what_is_typed_while_the_catalog_loads_reaches_the_spec(make_app, monkey
             await pilot.pause()
             assert app.spec is not None
             assert app.spec.function == "typed-early"
+
+    asyncio.run(run())
+
+
+def test_back_to_step_one_keeps_what_was_typed_and_next_goes_on(make_app):
+    """Step 1 starts as the app's default screen; leaving it and coming back shows the spec's
+    values on a step-1 screen, and the steps still go forward from there."""
+    from textual.widgets import Input
+
+    async def run() -> None:
+        app = make_app(discoverer=FakeDiscoverer({"dynamodb-table": [table("Orders")]}))
+        async with app.run_test(size=SIZE) as pilot:
+            await app.session_worker.wait()
+            await pilot.pause()
+            app.screen.query_one("#function", Input).value = "billing-api"
+            await pilot.pause()
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+            assert app.screen.STEP == "resources"
+            await pilot.press("ctrl+b")
+            await pilot.pause()
+            assert app.screen.STEP == "function"
+            assert app.screen.query_one("#function", Input).value == "billing-api"
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+            assert app.screen.STEP == "resources" and app.spec.function == "billing-api"
 
     asyncio.run(run())
