@@ -51,8 +51,11 @@ async def type_into(pilot, selector: str, text: str) -> None:
 
 
 def test_walk_from_the_first_screen_to_exported_files(make_app, tmp_path: Path):
-    # The demo sandbox is one per process and other tests in an xdist worker touch it; the walk
-    # asserts on the sandbox's seeded data, so it runs in a fresh interpreter of its own.
+    # The demo sandbox is one per process and shares moto's in-memory state with the process's
+    # other users: a test that runs ``mock_aws`` in the same xdist worker resets every moto
+    # backend when it starts and stops, wiping what the sandbox seeded while the sandbox still
+    # counts it as seeded. The walk asserts on the seeded data, so it runs in a fresh
+    # interpreter of its own.
     if os.environ.get("ROLE_WIZARD_WALK_INNER") != "1":
         inner = subprocess.run(
             [
