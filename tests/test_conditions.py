@@ -155,6 +155,18 @@ def test_numeric_with_non_numeric_request_value_does_not_match() -> None:
     assert not holds({"NumericLessThan": {"s3:max-keys": "10"}}, {"s3:max-keys": "ten"})
 
 
+@pytest.mark.parametrize("text", ["1_000", "inf", "-Infinity", "nan", "0x10", "1e400", "", "10 10"])
+def test_numeric_values_are_decimal_numbers_not_python_literals(text: str) -> None:
+    # Python's float() takes these; an IAM number is a decimal number.
+    assert not holds({"NumericGreaterThan": {"s3:max-keys": "-1"}}, {"s3:max-keys": text})
+    assert not holds({"NumericLessThan": {"s3:max-keys": text}}, {"s3:max-keys": "5"})
+
+
+@pytest.mark.parametrize("text", ["10", "10.0", "+10", " 10", "1e1", "10."])
+def test_numeric_values_in_decimal_notation(text: str) -> None:
+    assert holds({"NumericEquals": {"s3:max-keys": "10"}}, {"s3:max-keys": text})
+
+
 def test_numeric_if_exists_holds_when_key_missing() -> None:
     assert holds({"NumericLessThanIfExists": {"s3:max-keys": "10"}}, {})
     assert not holds({"NumericLessThan": {"s3:max-keys": "10"}}, {})
@@ -194,6 +206,36 @@ def test_date_policy_value_in_epoch_seconds() -> None:
     cond = {"DateGreaterThan": {"aws:CurrentTime": "1593475200"}}
     assert holds(cond, {"aws:CurrentTime": "2020-06-30T00:00:01Z"})
     assert not holds(cond, {"aws:CurrentTime": "2020-06-29T00:00:00Z"})
+
+
+@pytest.mark.parametrize(
+    ("value", "instant"),
+    [
+        ("2020-01-01", "2020-01-01T00:00:00Z"),
+        ("2020-06", "2020-06-01T00:00:00Z"),
+        ("2020-06-30T10:20+02:00", "2020-06-30T08:20:00Z"),
+        ("2020-06-30T10:20:30.25Z", "2020-06-30T10:20:30.250Z"),
+        ("2020-06-30t10:20:30z", "2020-06-30T10:20:30Z"),
+    ],
+)
+def test_date_values_in_every_w3c_iso8601_format(value: str, instant: str) -> None:
+    # "Condition operators", Date: values are in "one of the W3C implementations of the ISO
+    # 8601 date formats" (YYYY, YYYY-MM, YYYY-MM-DD, then hh:mm, hh:mm:ss or hh:mm:ss.s with
+    # a time zone); RFC 3339 also lets t and z be lower case.
+    assert holds({"DateEquals": {"aws:CurrentTime": value}}, {"aws:CurrentTime": instant})
+
+
+@pytest.mark.parametrize("value", ["20200630T000000Z", "2020-182", "2020-W27", "June 30, 2020"])
+def test_date_formats_outside_the_w3c_profile_are_not_dates(value: str) -> None:
+    cond = {"DateGreaterThan": {"aws:CurrentTime": "2000-01-01T00:00:00Z"}}
+    assert not holds(cond, {"aws:CurrentTime": value})
+    assert holds(cond, {"aws:CurrentTime": "2020-06-30T00:00:00Z"})
+
+
+def test_date_value_of_digits_only_is_epoch_seconds_not_a_year() -> None:
+    cond = {"DateLessThan": {"aws:CurrentTime": "2020"}}  # 1970-01-01T00:33:40Z
+    assert holds(cond, {"aws:CurrentTime": "1970-01-01T00:30:00Z"})
+    assert not holds(cond, {"aws:CurrentTime": "2019-12-31T00:00:00Z"})
 
 
 def test_date_request_value_in_epoch_seconds() -> None:
@@ -299,6 +341,46 @@ def test_arn_like_does_not_match_a_non_arn() -> None:
     assert not holds({"ArnLike": {"aws:SourceArn": "arn:aws:s3:::*"}}, {"aws:SourceArn": "bucket"})
 
 
+@pytest.mark.parametrize("value", ["*", "arn:*", "arn:aws:lambda:*", "arn:aws:lambda:us-east-1:*"])
+def test_arn_value_with_fewer_than_six_parts_matches_no_arn(value: str) -> None:
+    # "Condition operators", ARN: "Each of the six colon-delimited components of the ARN is
+    # checked separately", so a value with fewer parts cannot line up with an ARN; the
+    # negated operators then hold.  (StringLike is the operator for a plain wildcard.)
+    arn = {"aws:SourceArn": "arn:aws:lambda:us-east-1:111122223333:function:fn"}
+    assert not holds({"ArnLike": {"aws:SourceArn": value}}, arn)
+    assert not holds({"ArnEquals": {"aws:SourceArn": value}}, arn)
+    assert holds({"ArnNotLike": {"aws:SourceArn": value}}, arn)
+    assert holds({"StringLike": {"aws:SourceArn": value}}, arn)
+
+
+def test_arn_value_with_fewer_than_six_parts_is_reported() -> None:
+    doc = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "*",
+                "Resource": "*",
+                "Condition": {
+                    "ArnLike": {"aws:SourceArn": ["arn:aws:sqs:*", "${aws:PrincipalTag/arn}"]}
+                },
+            }
+        ],
+    }
+    warnings = Evaluator([doc]).warnings
+    assert len(warnings) == 1 and "'arn:aws:sqs:*'" in warnings[0]
+    assert "PrincipalTag" not in warnings[0]
+    # a variable may hold a whole ARN
+    arn = "arn:aws:sqs:us-east-1:1:q"
+    ctx = {"aws:SourceArn": arn, "aws:PrincipalTag/arn": arn}
+    assert Evaluator([doc]).evaluate("s3:GetObject", "*", ctx).allowed
+
+
+def test_arn_value_with_six_parts_and_a_star_in_the_last_one_matches() -> None:
+    cond = {"ArnLike": {"aws:SourceArn": "arn:aws:lambda:*:*:*"}}
+    assert holds(cond, {"aws:SourceArn": "arn:aws:lambda:us-east-1:111122223333:function:fn:1"})
+
+
 # --------------------------------------------------------------------------- null
 
 
@@ -388,8 +470,20 @@ def test_for_any_value_negated_needs_one_value_outside_the_policy_set() -> None:
     assert not holds(cond, {"aws:TagKeys": ["env", "team"]})
 
 
-def test_for_any_value_if_exists_holds_for_missing_key() -> None:
-    assert holds({"ForAnyValue:StringLikeIfExists": {"aws:TagKeys": "env*"}}, {})
+def test_for_any_value_if_exists_is_false_for_missing_or_empty_key() -> None:
+    # "Set operators for multivalued context keys": ForAnyValue returns false when the key
+    # is not in the request (or resolves to an empty data set); the set-operator rule wins
+    # over ...IfExists (an AWS re:Post answer confirms IAM denies a ForAnyValue:
+    # StringEqualsIfExists Allow when aws:TagKeys is absent).  ForAllValues stays true.
+    assert not holds({"ForAnyValue:StringLikeIfExists": {"aws:TagKeys": "env*"}}, {})
+    assert not holds(
+        {"ForAnyValue:StringLikeIfExists": {"aws:TagKeys": "env*"}}, {"aws:TagKeys": []}
+    )
+    assert not holds({"ForAnyValue:StringNotEqualsIfExists": {"aws:TagKeys": "env"}}, {})
+    assert holds(
+        {"ForAnyValue:StringLikeIfExists": {"aws:TagKeys": "env*"}}, {"aws:TagKeys": ["envx"]}
+    )
+    assert holds({"ForAllValues:StringLikeIfExists": {"aws:TagKeys": "env*"}}, {})
 
 
 def test_set_prefix_works_with_numeric_and_ip_families() -> None:
@@ -499,6 +593,14 @@ def test_negated_operator_with_unresolvable_variable_does_not_hold() -> None:
     cond = {"StringNotEquals": {"aws:PrincipalTag/team": "${aws:username}"}}
     assert not holds(cond, {"aws:PrincipalTag/team": "red"})
     assert holds(cond, {"aws:PrincipalTag/team": "red", "aws:username": "bob"})
+
+
+def test_multivalued_key_is_not_a_variable_even_with_one_value() -> None:
+    # "Single-valued vs. multivalued context keys": "you can't use a multivalued context key
+    # as a policy variable".  A key given as a list is multivalued, one value or several.
+    cond = {"StringEquals": {"aws:username": "${aws:CalledVia}"}}
+    assert not holds(cond, {"aws:username": "x", "aws:CalledVia": ["x"]})
+    assert holds(cond, {"aws:username": "x", "aws:CalledVia": "x"})
 
 
 def test_variable_default_value_used_when_key_missing() -> None:

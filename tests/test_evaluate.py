@@ -170,6 +170,20 @@ def test_compiled_policies_can_be_shared_between_evaluators() -> None:
     assert not Evaluator([policy], boundary).evaluate("s3:GetObject", BUCKET_OBJ).allowed
 
 
+def test_get_caller_identity_needs_no_permission() -> None:
+    # STS API Reference, GetCallerIdentity: "No permissions are required to perform this
+    # operation. If an administrator attaches a policy to your identity that explicitly denies
+    # access to the sts:GetCallerIdentity action, you can still perform this operation."
+    deny_all = doc(stmt("Deny"))
+    for action in ("sts:GetCallerIdentity", "STS:getcalleridentity"):
+        result = Evaluator([deny_all], doc(stmt("Deny"))).evaluate(action, "*")
+        assert result.decision == ALLOWED
+        assert result.statements == ()
+        assert "needs no permission" in result.reason
+    assert Evaluator([]).evaluate("sts:GetCallerIdentity", "*").allowed
+    assert not Evaluator([]).evaluate("sts:GetSessionToken", "*").allowed
+
+
 # --------------------------------------------------------------------------- actions
 
 
@@ -411,6 +425,32 @@ def test_not_resource_with_variable() -> None:
     assert decide("s3:GetObject", "arn:aws:s3:::home/bob/x", allow, deny, context=ctx) == ALLOWED
     result = decide("s3:GetObject", "arn:aws:s3:::home/ann/x", allow, deny, context=ctx)
     assert result == EXPLICITLY_DENIED
+
+
+def test_not_resource_with_unresolvable_variable_does_not_apply() -> None:
+    # "Policy variables": "If AWS cannot resolve a variable this might cause the entire
+    # statement to be invalid" -- so a NotResource entry that cannot be resolved must not make
+    # its statement apply to every resource.
+    allow = stmt(action="s3:*")
+    deny = stmt("Deny", action="s3:*", not_resource=HOME)
+    assert decide("s3:GetObject", "arn:aws:s3:::other/x", allow, deny, context={}) == ALLOWED
+    grant = stmt(action="s3:*", not_resource=[HOME, "arn:aws:s3:::secret/*"])
+    assert decide("s3:GetObject", "arn:aws:s3:::other/x", grant, context={}) == IMPLICITLY_DENIED
+    # resolvable: the statement applies to what the entries do not name
+    ctx = {"aws:username": "bob"}
+    assert decide("s3:GetObject", "arn:aws:s3:::other/x", grant, context=ctx) == ALLOWED
+    assert (
+        decide("s3:GetObject", "arn:aws:s3:::home/bob/x", grant, context=ctx) == IMPLICITLY_DENIED
+    )
+
+
+def test_one_valued_list_is_a_multivalued_key_and_not_a_variable() -> None:
+    # "Single-valued vs. multivalued context keys": "you can't use a multivalued context key
+    # as a policy variable" -- a key given as a list is multivalued, whatever its length.
+    s = stmt(resource="arn:aws:s3:::b/${aws:CalledVia}")
+    obj = "arn:aws:s3:::b/a"
+    assert decide("s3:GetObject", obj, s, context={"aws:CalledVia": ["a"]}) == IMPLICITLY_DENIED
+    assert decide("s3:GetObject", obj, s, context={"aws:CalledVia": "a"}) == ALLOWED
 
 
 # --------------------------------------------------------------------------- conditions in context

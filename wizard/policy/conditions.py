@@ -11,7 +11,11 @@ Written from AWS's documented semantics (IAM User Guide: "Condition operators",
 * a key absent from the request makes any other operator false, except
   ``...IfExists`` (true), ``ForAllValues:`` (true) and ``Null``;
 * ``ForAllValues:`` needs every request value to satisfy the operator,
-  ``ForAnyValue:`` at least one (and is false for an absent key);
+  ``ForAnyValue:`` at least one (and is false for an absent key, ``...IfExists`` or
+  not: "Set operators for multivalued context keys" says so of ForAnyValue, and a
+  ``ForAnyValue:StringEqualsIfExists`` on a key the request lacks denies in IAM);
+* ARN operators compare the six colon-delimited parts of the ARN one by one, so a
+  policy value with fewer parts matches nothing;
 * policy variables (``${aws:username}``, ``${key, 'default'}``, ``${*}``) are
   resolved in string, Bool and ARN operators only; a variable that cannot be
   resolved makes that one policy value match nothing, and makes a negated
@@ -41,6 +45,7 @@ Chunks = tuple[tuple[str, bool], ...]
 
 __all__ = [
     "ConditionTest",
+    "MultiValue",
     "compile_conditions",
     "normalise_context",
     "normalise_value",
@@ -67,8 +72,17 @@ def normalise_value(value: Any) -> str | None:
     return None
 
 
+class MultiValue(tuple):
+    """The values of a key given as a list: a multivalued key, even with one value."""
+
+    __slots__ = ()
+
+
 def normalise_context(context: Mapping[str, Any] | None) -> dict[str, tuple[str, ...]]:
-    """``{key: str | list[str]}`` -> ``{lower-cased key: tuple[str, ...]}`` (None/[] dropped)."""
+    """``{key: str | list[str]}`` -> ``{lower-cased key: tuple[str, ...]}`` (None/[] dropped).
+
+    A list becomes a :class:`MultiValue`, a scalar a plain 1-tuple.
+    """
     out: dict[str, tuple[str, ...]] = {}
     if not context:
         return out
@@ -76,7 +90,7 @@ def normalise_context(context: Mapping[str, Any] | None) -> dict[str, tuple[str,
         if raw is None:
             continue
         if isinstance(raw, list | tuple | set | frozenset):
-            values = tuple(normalise_value(v) for v in raw)
+            values: tuple[str | None, ...] = MultiValue(normalise_value(v) for v in raw)
         else:
             values = (normalise_value(raw),)
         if any(v is None for v in values):
@@ -197,7 +211,9 @@ def resolve_template(template: Template, ctx: Context) -> Chunks | None:
     """Substitute variables from the request context; None if one cannot be resolved.
 
     Substituted values and ``${*}``/``${?}``/``${$}`` are literal text (never wildcards).
-    A multivalued context key cannot be used as a variable.
+    A multivalued context key (one given as a list, even of one value) cannot be used as a
+    variable ("Single-valued vs. multivalued context keys": "you can't use a multivalued
+    context key as a policy variable").
     """
     out: list[tuple[str, bool]] = []
     for part in template:
@@ -208,7 +224,7 @@ def resolve_template(template: Template, ctx: Context) -> Chunks | None:
             out.append((part[1], False))
         elif kind == _VAR:
             values = ctx.get(part[1])
-            if values is not None and len(values) == 1:
+            if values is not None and len(values) == 1 and type(values) is tuple:
                 out.append((values[0], False))
             elif part[2] is not None:
                 out.append((part[2], False))
@@ -226,29 +242,59 @@ def _joined(chunks: Chunks) -> str:
 # --------------------------------------------------------------------------- families
 
 
+# Decimal numbers, with an exponent if need be (a JSON number such as 1e-07 is kept as
+# that text); not Python's extras ("1_000", "inf", "nan", "0x10").
+_NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
 def _parse_number(text: str) -> float | None:
-    try:
-        value = float(text)
-    except ValueError:
+    text = text.strip()
+    if not _NUMBER_RE.fullmatch(text):
         return None
-    return None if math.isnan(value) else value
+    value = float(text)
+    return None if math.isinf(value) else value
 
 
 _EPOCH_RE = re.compile(r"[+-]?\d+(\.\d+)?")
+# The W3C profile of ISO 8601 ("Condition operators": dates are "one of the W3C
+# implementations of the ISO 8601 date formats"): YYYY, YYYY-MM, YYYY-MM-DD, then
+# Thh:mm, Thh:mm:ss or Thh:mm:ss.s with a zone (Z or +hh:mm).  Also taken: a space or a
+# lower-case t/z (RFC 3339 allows both), +hhmm, and no zone (UTC).
+_W3C_DATE_RE = re.compile(
+    r"(\d{4})(?:-(\d{2})(?:-(\d{2})"
+    r"(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?([Zz]|[+-]\d{2}:?\d{2})?)?)?)?"
+)
 
 
 def parse_date(text: str) -> float | None:
-    """ISO 8601 (``2020-01-01``, ``2020-01-01T00:00:00Z``) or epoch seconds -> epoch seconds."""
+    """A W3C ISO 8601 date (``2020``, ``2020-01-01``, ``2020-01-01T00:00:00Z`` ...) or epoch
+    seconds -> epoch seconds; None if it is neither."""
     text = text.strip()
     if _EPOCH_RE.fullmatch(text):
         return float(text)
+    m = _W3C_DATE_RE.fullmatch(text)
+    if m is None:
+        return None
+    year, month, day, hour, minute, second, fraction, zone = m.groups()
     try:
-        parsed = datetime.fromisoformat(text)
+        moment = datetime(
+            int(year),
+            int(month or 1),
+            int(day or 1),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
+            int((fraction or "0")[:6].ljust(6, "0")),
+            tzinfo=UTC,
+        )
     except ValueError:
         return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.timestamp()
+    offset = 0
+    if zone and zone not in "Zz":
+        digits = zone[1:].replace(":", "")
+        offset = (int(digits[:2]) * 60 + int(digits[2:])) * 60
+        offset = -offset if zone[0] == "-" else offset
+    return moment.timestamp() - offset
 
 
 def _parse_binary(text: str) -> bytes:
@@ -306,10 +352,17 @@ def _prep_like(values: tuple[Chunks, ...]) -> re.Pattern[str] | None:
     return compile_alternation(tuple(glob_regex(c) for c in values))
 
 
+def _arn_colons(chunks: Chunks) -> int:
+    return sum(text.count(":") for text, _ in chunks)
+
+
 def _prep_arn(values: tuple[Chunks, ...]) -> re.Pattern[str] | None:
-    if not values:
+    # ArnLike & co. check each of the six colon-delimited parts of the ARN separately: a
+    # policy value with fewer parts ("*", "arn:aws:s3:*") matches no ARN.
+    usable = tuple(arn_regex(c) for c in values if _arn_colons(c) >= 5)
+    if not usable:
         return None
-    return compile_alternation(tuple(arn_regex(c) for c in values))
+    return compile_alternation(usable)
 
 
 def _match_rx(rx: re.Pattern[str] | None, v: str) -> bool:
@@ -419,7 +472,14 @@ _register(
 )
 _register(
     [("ArnEquals", False), ("ArnLike", False), ("ArnNotEquals", True), ("ArnNotLike", True)],
-    _Family("Arn", _prep_arn, _match_rx, variables=True),
+    _Family(
+        "Arn",
+        _prep_arn,
+        _match_rx,
+        variables=True,
+        # for the warning only: a variable may bring the missing parts
+        parse_policy=lambda text: text if text.count(":") >= 5 or "${" in text else None,
+    ),
 )
 
 # --------------------------------------------------------------------------- tests
@@ -468,10 +528,12 @@ class _KeyTest(ConditionTest):
     def __call__(self, ctx: Context) -> bool:
         values = ctx.get(self.key)
         if values is None:
-            if self.if_exists or self.set_op == _ALL:
-                return True
+            # ForAnyValue is false for an absent (or empty) key even with ...IfExists: the
+            # set-operator rule is the more specific one (and what IAM does).
             if self.set_op == _ANY:
                 return False
+            if self.if_exists or self.set_op == _ALL:
+                return True
             return self.negated
         if self.templates is None:
             prepared = self.static

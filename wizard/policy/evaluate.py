@@ -2,6 +2,8 @@
 
 Follows AWS's documented evaluation logic for a single account:
 
+0. ``sts:GetCallerIdentity`` needs no permission and is always Allowed (STS API
+   Reference: it succeeds even when a policy explicitly denies it);
 1. an explicit ``Deny`` in any identity policy or in the boundary -> ExplicitlyDenied;
 2. otherwise Allowed only if some identity policy allows the request and, when a
    permissions boundary is set, the boundary allows it too;
@@ -51,6 +53,16 @@ IMPLICITLY_DENIED = "ImplicitlyDenied"
 EXPLICITLY_DENIED = "ExplicitlyDenied"
 
 VARIABLES_VERSION = "2012-10-17"
+
+# Actions AWS authorizes without looking at any policy (lower-cased) -> the reason given.
+# STS API Reference, GetCallerIdentity: "No permissions are required to perform this
+# operation. If an administrator attaches a policy to your identity that explicitly denies
+# access to the sts:GetCallerIdentity action, you can still perform this operation."
+NO_PERMISSION_NEEDED = {
+    "sts:getcalleridentity": (
+        "sts:GetCallerIdentity needs no permission: AWS allows it even when a policy denies it"
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,9 +257,12 @@ class CompiledStatement:
         if not hit:
             for template in self.resource_templates:
                 chunks = resolve_template(template, ctx)
-                if chunks is not None and (
-                    compile_alternation((arn_regex(chunks),)).fullmatch(resource) is not None
-                ):
+                if chunks is None:
+                    if self.not_resource:
+                        # A variable that cannot be resolved invalidates the statement
+                        # ("Policy variables"): it must not apply to every other resource.
+                        return False
+                elif compile_alternation((arn_regex(chunks),)).fullmatch(resource) is not None:
                     hit = True
                     break
         return hit != self.not_resource
@@ -415,6 +430,9 @@ class Evaluator:
 
     def _candidates(self, action: str, resource: str) -> _Candidates:
         c = _Candidates()
+        if action.lower() in NO_PERMISSION_NEEDED:
+            c.fixed = Evaluation(ALLOWED, (), NO_PERMISSION_NEEDED[action.lower()])
+            return c
         warnings: list[str] = []
         for e in self._for_service(action.split(":", 1)[0].lower()):
             s = e.stmt
