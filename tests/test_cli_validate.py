@@ -298,3 +298,54 @@ def test_several_files_are_reported_in_the_order_given(run_cli):
     found = json.loads(run_cli("validate", FIXTURES / "list.json", OVER, "-f", "json").out)
     files = [f["file"] for f in found]
     assert files[0].endswith("list.json") and files[-1] == str(OVER)
+
+
+# --------------------------------------------------------------------------- grammar IAM rejects
+
+
+def test_a_malformed_arn_is_an_error_at_its_pointer(run_cli, tmp_path):
+    path = write(
+        tmp_path,
+        "policy.json",
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": "iam:GetRole",
+                    "Resource": "arn:aws:iam:us-east-1:123456789012:role/app",
+                }
+            ],
+        },
+    )
+    result = run_cli("validate", path, "-f", "json")
+    assert result.code == 1
+    [finding] = json.loads(result.out)
+    assert (finding["code"], finding["severity"], finding["location"]) == (
+        "invalid-grammar",
+        "error",
+        "/Statement/0/Resource",
+    )
+    assert "no Region" in finding["message"]
+
+
+def test_an_identity_policy_with_a_stray_principal_is_detected_as_identity(run_cli, tmp_path):
+    path = write(
+        tmp_path,
+        "policy.json",
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": "123456789012"},
+                    "Action": "sqs:SendMessage",
+                    "Resource": "arn:aws:sqs:us-east-1:123456789012:orders",
+                }
+            ],
+        },
+    )
+    found = json.loads(run_cli("validate", path, "-f", "json").out)
+    assert [(f["code"], f["location"]) for f in found] == [
+        ("invalid-grammar", "/Statement/0/Principal")
+    ]

@@ -16,7 +16,7 @@ from wizard.catalog.kinds import catalog
 from wizard.catalog.reference import reference
 from wizard.errors import UserError
 from wizard.policy.compose import compose
-from wizard.policy.documents import load_policy_source, parse_policy_source
+from wizard.policy.documents import json_pointer, load_policy_source, parse_policy_source
 from wizard.policy.lint import (
     CODES,
     data_read_actions,
@@ -1041,6 +1041,228 @@ def test_patterns_with_wildcards_on_both_sides_intersect():
 )
 def test_is_broad(resource, broad):
     assert is_broad(resource) is broad
+
+
+# --------------------------------------------------------------------------- found by the cross-check
+# (bench/crosscheck.py: parliament and IAM Access Analyzer's documented policy checks)
+
+BUCKET = "arn:aws:s3:::uploads"
+
+
+def test_bucket_action_on_an_object_arn_is_resource_mismatch():
+    # a bucket name holds no "/": arn:aws:s3:::uploads/* names objects only
+    assert "resource-mismatch" in codes(doc(allow("s3:ListBucket", BUCKET + "/*")))
+    assert "resource-mismatch" not in codes(doc(allow("s3:ListBucket", BUCKET)))
+
+
+def test_item_action_on_an_index_arn_is_resource_mismatch():
+    index = TABLE + "/index/*"
+    assert "resource-mismatch" in codes(doc(allow("dynamodb:GetItem", [TABLE, index])))
+    assert "resource-mismatch" not in codes(doc(allow("dynamodb:Query", [TABLE, index])))
+
+
+@pytest.mark.parametrize("qualifier", ["", ":prod", ":3", ":$LATEST", ":*"])
+def test_qualified_function_arns_fit_invoke(qualifier):
+    arn = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:orders{qualifier}"
+    assert codes(doc(allow("lambda:InvokeFunction", arn))) == set()
+
+
+@pytest.mark.parametrize(
+    ("action", "arn"),
+    [  # the reference joins two ARN shapes of these types into one ", "-separated string
+        ("lex:RecognizeText", f"arn:aws:lex:us-east-1:{ACCOUNT}:bot-alias/BOTID1234/TSTALIASID"),
+        ("apigateway:PATCH", "arn:aws:apigateway:us-east-1::/apis/a1b2c3/stages/prod"),
+        ("apigateway:DELETE", "arn:aws:apigateway:us-east-1::/restapis/a1b2c3/authorizers/x1"),
+    ],
+)
+def test_each_of_the_alternative_arn_formats_of_a_type_fits(action, arn):
+    assert "resource-mismatch" not in codes(doc(allow(action, arn)))
+
+
+def test_a_service_key_pattern_counts_only_for_actions_that_have_the_key():
+    key = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/1234abcd"
+    context = {"StringEquals": {"kms:EncryptionContext:app": "orders"}}
+    assert codes(doc(allow("kms:Decrypt", key, Condition=context))) == set()
+    assert "unknown-condition-key" in codes(doc(allow("kms:DescribeKey", key, Condition=context)))
+
+
+def test_a_tag_key_written_tag_key_in_the_reference_takes_any_tag():
+    secret = f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:db-AbCdEf"
+    tagged = {"StringEquals": {"secretsmanager:ResourceTag/app": "orders"}}
+    assert codes(doc(allow("secretsmanager:GetSecretValue", secret, Condition=tagged))) == set()
+
+
+@pytest.mark.parametrize(
+    "action",
+    ["cloudwatch:PutMetricData", "cloudwatch:GetMetricData", "cloudformation:DescribeStacks"],
+)
+def test_star_for_an_action_whose_one_resource_type_is_optional_is_fine(action):
+    assert "resource-wildcard" not in codes(doc(allow(action, "*")))
+
+
+def test_star_for_an_action_with_alternative_optional_types_is_still_a_wildcard():
+    assert "resource-wildcard" in codes(doc(allow("s3:GetObject", "*")))
+
+
+def test_not_action_allow_on_star_is_also_resource_wildcard():
+    document = doc({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"})
+    assert at(document, "resource-wildcard") == ["/Statement/0/Resource"]
+    assert "resource-wildcard" not in codes(
+        doc({"Effect": "Deny", "NotAction": "iam:*", "Resource": "*"})
+    )
+
+
+@pytest.mark.parametrize(
+    ("arn", "says"),
+    [
+        ("my-bucket/*", 'not "*" or an ARN'),
+        ("Arn:aws:s3:::b/*", "lower case"),
+        ("arn:aws:s3:*", "6 fields"),
+        ("arn:amazon:sqs:us-east-1:123456789012:q", "partition"),
+        ("arn:aws:SQS:us-east-1:123456789012:q", "lower case"),
+        ("arn:aws:sqs:useast1:123456789012:q", "not a Region"),
+        ("arn:aws:sqs:us-east-1:12345:q", "not an account ID"),
+        (f"arn:aws:iam:us-east-1:{ACCOUNT}:role/app", "no Region"),
+        (f"arn:aws:lambda::{ACCOUNT}:function:f", "name a Region"),
+        ("arn:aws:s3:::b/${aws:username/*", "closing brace"),
+        ("arn:aws:s3:::b/${}/*", "empty policy variable"),
+        ("arn:aws:s3:::b/${aws: username}/*", "space"),
+        ("arn:aws:s3:::b/${aws:username, anonymous}/*", "single quotes"),
+    ],
+)
+def test_malformed_resource_arns_are_invalid_grammar_at_the_resource(arn, says):
+    found = [f for f in findings(doc(allow("s3:GetObject", arn))) if f.code == "invalid-grammar"]
+    assert [f.pointer for f in found] == ["/Statement/0/Resource"]
+    assert says in found[0].message
+
+
+def test_malformed_arns_are_found_under_not_action_and_not_resource_too():
+    document = doc({"Effect": "Deny", "NotAction": "s3:GetObject", "NotResource": "arn:aws:S3:::b"})
+    assert at(document, "invalid-grammar") == ["/Statement/0/NotResource"]
+
+
+@pytest.mark.parametrize(
+    "arn",
+    [
+        "arn:aws:s3:::b/home/${aws:username}/*",
+        "arn:aws:s3:::b/${aws:username, 'anonymous'}/*",
+        "arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:orders",
+        "arn:*:sqs:*:*:orders",
+        "arn:aws-us-gov:sqs:us-gov-west-1:123456789012:q",
+        "arn:aws-cn:sqs:cn-north-1:123456789012:q",
+        "arn:aws:iam::aws:policy/ReadOnlyAccess",
+        "arn:aws:ssm:us-east-1::document/AWS-RunShellScript",
+    ],
+)
+def test_well_formed_arns_with_wildcards_variables_and_partitions_are_fine(arn):
+    assert "invalid-grammar" not in codes(doc(allow("*", arn)))
+
+
+def test_policy_variables_under_version_2008_are_invalid_grammar():
+    document = doc(allow("s3:GetObject", "arn:aws:s3:::b/${aws:username}/*"), Version="2008-10-17")
+    assert at(document, "invalid-grammar") == ["/Statement/0/Resource"]
+    assert "invalid-grammar" not in codes(doc(allow("s3:GetObject", "arn:aws:s3:::b/x/*")))
+
+
+def _condition_findings(condition):
+    return [f for f in findings(doc(allow("dynamodb:GetItem", Condition=condition)))]
+
+
+@pytest.mark.parametrize(
+    ("condition", "severity"),
+    [
+        ({"Bool": {"aws:SecureTransport": ["true", "false"]}}, "error"),
+        ({"NumericLessThan": {"aws:MultiFactorAuthAge": "${aws:username}"}}, "error"),
+        ({"DateGreaterThan": {"aws:CurrentTime": "${aws:CurrentTime}"}}, "error"),
+        ({"StringEquals": {"aws:PrincipalTag/team": "${aws:username"}}, "error"),
+        ({"NumericLessThan": {"aws:MultiFactorAuthAge": "an hour"}}, "warning"),
+        ({"DateGreaterThan": {"aws:CurrentTime": "yesterday"}}, "warning"),
+        ({"IpAddress": {"aws:SourceIp": "10.0.0.300/8"}}, "warning"),
+    ],
+)
+def test_condition_values_iam_rejects_or_never_match_are_invalid_grammar(condition, severity):
+    [f] = [f for f in _condition_findings(condition) if f.code == "invalid-grammar"]
+    assert f.severity == severity
+    op, keys = next(iter(condition.items()))
+    assert f.pointer == "/Statement/0" + json_pointer("Condition", op, next(iter(keys)))
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        {"Bool": {"aws:SecureTransport": "true"}},
+        {"NumericLessThanEquals": {"aws:MultiFactorAuthAge": 3600}},
+        {"DateGreaterThan": {"aws:CurrentTime": "2030-01-01"}},
+        {"DateLessThan": {"aws:CurrentTime": "2030-01-31T12:00:00Z"}},
+        {"DateLessThan": {"aws:EpochTime": "1893456000"}},
+        {"IpAddress": {"aws:SourceIp": ["203.0.113.0/24", "2001:db8::/32", "198.51.100.7"]}},
+        {"StringLike": {"aws:userid": "AROA*:${aws:username}"}},
+        {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::${aws:PrincipalAccount}:role/app-*"}},
+    ],
+)
+def test_well_typed_condition_values_are_fine(condition):
+    assert "invalid-grammar" not in {f.code for f in _condition_findings(condition)}
+
+
+def test_a_condition_key_twice_in_different_case_is_invalid_grammar():
+    condition = {"StringEquals": {"aws:RequestedRegion": "us-east-1", "aws:requestedregion": "x"}}
+    found = [f for f in _condition_findings(condition) if f.code == "invalid-grammar"]
+    assert [f.pointer for f in found] == ["/Statement/0/Condition/StringEquals/aws:requestedregion"]
+
+
+@pytest.mark.parametrize(
+    ("principal", "says"),
+    [
+        ({"AWS": f"arn:aws:iam::{ACCOUNT}:role/*"}, "wildcard"),
+        ({"AWS": "arn:aws:iam::*:root"}, "wildcard"),
+        ({"AWS": "alice"}, "not an AWS principal"),
+        ({"Service": "*.amazonaws.com"}, "wildcard"),
+        ({"Service": "lambda"}, "service principal"),
+        ({"Federated": "github"}, "federated principal"),
+        (
+            {"CanonicalUser": "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"},
+            "S3",
+        ),
+    ],
+)
+def test_principals_iam_rejects_in_a_trust_policy_are_invalid_grammar(principal, says):
+    found = [f for f in findings(trust(principal), "trust") if f.code == "invalid-grammar"]
+    assert len(found) == 1 and says in found[0].message
+    assert found[0].pointer.startswith("/Statement/0/Principal/")
+
+
+@pytest.mark.parametrize(
+    "principal",
+    [
+        {"AWS": ACCOUNT},
+        {"AWS": [f"arn:aws:iam::{ACCOUNT}:root", f"arn:aws:iam::{ACCOUNT}:role/ci/deployer"]},
+        {"AWS": f"arn:aws:sts::{ACCOUNT}:assumed-role/admin/alice"},
+        {"AWS": "AROA1234567890EXAMPLE"},
+        {"Federated": f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com"},
+        {"Federated": "cognito-identity.amazonaws.com"},
+        {"Service": ["lambda.amazonaws.com", "states.us-east-1.amazonaws.com"]},
+    ],
+)
+def test_well_formed_principals_are_fine(principal):
+    condition = {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    assert "invalid-grammar" not in codes(trust(principal, condition), "trust")
+
+
+def test_an_identity_policy_with_a_stray_principal_is_read_as_identity():
+    document = doc(
+        allow("dynamodb:GetItem", Principal={"AWS": ACCOUNT}),
+        allow("lambda:UpdateFunctionCode", "arn:aws:lambda:us-east-1:123456789012:function:*"),
+    )
+    found = lint_text(json.dumps(document))
+    assert [f.pointer for f in found if f.code == "invalid-grammar"] == ["/Statement/0/Principal"]
+    assert "privilege-escalation" in {f.code for f in found}
+
+
+def test_a_trust_policy_with_a_stray_resource_is_read_as_trust():
+    document = trust({"Service": "lambda.amazonaws.com"})
+    document["Statement"][0]["Resource"] = "*"
+    found = lint_text(json.dumps(document))
+    assert [f.pointer for f in found if f.code == "invalid-grammar"] == ["/Statement/0/Resource"]
 
 
 # --------------------------------------------------------------------------- bad input, speed

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -205,24 +206,41 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
+class _Decoders(threading.local):
+    """This thread's JSON decoders (building one per call costs more than a small policy's
+    parse): one for plain parsing, one that records the JSON floats it meets."""
+
+    def __init__(self) -> None:
+        self.floats: list[str] = []
+        self.plain = json.JSONDecoder(
+            object_pairs_hook=_object_pairs, parse_constant=_reject_constant
+        )
+        self.recording = json.JSONDecoder(
+            object_pairs_hook=_object_pairs,
+            parse_constant=_reject_constant,
+            parse_float=self._float,
+        )
+
+    def _float(self, number: str) -> float:
+        self.floats.append(number)
+        return float(number)
+
+
+_DECODERS = _Decoders()
+
+
 def parse_json(text: str, file: str, floats: list[str] | None = None) -> tuple[Any, Finding | None]:
     """Parse JSON text; a problem becomes an ``invalid-json`` finding (never an exception).
     ``floats``, when given, collects the text of every JSON float met."""
-
-    def parse_float(number: str) -> float:
-        floats.append(number)  # type: ignore[union-attr]
-        return float(number)
-
+    decoders = _DECODERS
     try:
-        return (
-            json.loads(
-                text,
-                object_pairs_hook=_object_pairs,
-                parse_constant=_reject_constant,
-                parse_float=float if floats is None else parse_float,
-            ),
-            None,
-        )
+        if floats is None:
+            return decoders.plain.decode(text), None
+        decoders.floats = floats
+        try:
+            return decoders.recording.decode(text), None
+        finally:
+            decoders.floats = []
     except json.JSONDecodeError as exc:
         return None, Finding(
             "invalid-json",
@@ -241,15 +259,41 @@ def parse_json(text: str, file: str, floats: list[str] | None = None) -> tuple[A
 
 
 def detect_type(document: Any) -> str:
-    """``trust`` when a statement names a Principal, else ``identity``."""
-    if isinstance(document, _MAPPING):
-        statements = document.get("Statement")
-        items = [statements] if isinstance(statements, _MAPPING) else statements
-        if isinstance(items, list):
-            for st in items:
-                if isinstance(st, _MAPPING) and ("Principal" in st or "NotPrincipal" in st):
-                    return "trust"
-    return "identity"
+    """``trust`` when statements name a Principal and read more like a trust policy's than an
+    identity policy's, else ``identity``. A trust statement names a Principal and no Resource,
+    an identity statement a Resource and no Principal; one with both (or neither) counts for
+    trust when all its actions are sts actions. So a stray Principal in an identity policy (a
+    mistake to report) does not make it read as a trust policy, nor a stray Resource the other
+    way round."""
+    if not isinstance(document, _MAPPING):
+        return "identity"
+    statements = document.get("Statement")
+    items = [statements] if isinstance(statements, _MAPPING) else statements
+    if not isinstance(items, list):
+        return "identity"
+    if not any(
+        isinstance(st, _MAPPING) and ("Principal" in st or "NotPrincipal" in st) for st in items
+    ):
+        return "identity"
+    trust = identity = 0
+    for st in items:
+        if not isinstance(st, _MAPPING):
+            continue
+        principal = "Principal" in st or "NotPrincipal" in st
+        resource = "Resource" in st or "NotResource" in st
+        if principal != resource:
+            trust += principal
+            identity += resource
+        elif _sts_only(st.get("Action", st.get("NotAction"))):
+            trust += 1
+        else:
+            identity += 1
+    return "trust" if trust > identity else "identity"
+
+
+def _sts_only(actions: Any) -> bool:
+    items = actions if isinstance(actions, list) else [actions]
+    return bool(items) and all(isinstance(a, str) and a.lower().startswith("sts:") for a in items)
 
 
 def parse_policy_source(text: str, file: str = "<policy>", type: str | None = None) -> PolicySource:
@@ -269,7 +313,9 @@ def parse_policy_source(text: str, file: str = "<policy>", type: str | None = No
     part = PolicyPart(type or detect_type(data), data)
     source = PolicySource(file, "document", parts=[part], data=data)
     if not floats:  # a float may re-serialise longer ("1e5" -> "100000.0")
-        source.size_bound = len(text) - sum(text.count(c) for c in " \t\n\r")
+        source.size_bound = (
+            len(text) - text.count(" ") - text.count("\n") - text.count("\t") - text.count("\r")
+        )
     return source
 
 

@@ -33,7 +33,7 @@ import yaml
 from wizard.catalog.reference import (
     Action,
     Reference,
-    arn_format_regex,
+    ResourceType,
     reference,
     wildcard_regex,
 )
@@ -277,16 +277,75 @@ def _action_keys(full_name: str) -> _KeySet:
         keys.update(rt.condition_keys)
     for ar in action.resource_types:
         keys.update(ar.condition_keys)
-    return _keyset(keys, _condition_patterns().get(action.service, ()))
+    # A service's key patterns (kms:EncryptionContext:.+?, secretsmanager:ResourceTag/.+?) count
+    # only for actions that have such a key: kms:DescribeKey takes no encryption context.
+    patterns = [
+        p
+        for p in _condition_patterns().get(action.service, ())
+        if any(re.fullmatch(p, k, re.IGNORECASE | re.DOTALL) for k in keys)
+    ]
+    return _keyset(keys, patterns)
 
 
 # --------------------------------------------------------------------------- wildcard geometry
 
 # Tokens: a one-character str is a literal; these ints are wildcards. "SEG" ones stay inside one
-# ARN segment (no ':'), "ANY" ones match any character.
-STAR_ANY, STAR_SEG, ONE_ANY, ONE_SEG = 0, 1, 2, 3
-_STARS = (STAR_ANY, STAR_SEG)
+# ARN segment (no ':'), "NAME" ones inside one name (no '/'), "ANY" ones match any character.
+STAR_ANY, STAR_SEG, ONE_ANY, ONE_SEG, STAR_NAME, ONE_NAME = 0, 1, 2, 3, 4, 5
+_STARS = (STAR_ANY, STAR_SEG, STAR_NAME)
 _VAR_RE = re.compile(r"\$\{[^}]*\}")
+
+# Placeholders of the reference's ARN formats whose names can never hold a '/' (S3 bucket
+# names, DynamoDB table and index names, SQS queue and SNS topic names, Lambda function names,
+# KMS key ids): without this, "${BucketName}" would take "bucket/key" and s3:ListBucket would
+# seem to fit an object ARN. Every other placeholder may hold any text ('/' in S3 object keys,
+# log group names, role paths, parameter paths, secret names; ':' in qualified function names).
+_NAME_PLACEHOLDERS = frozenset(
+    (
+        "${BucketName}",
+        "${TableName}",
+        "${IndexName}",
+        "${QueueName}",
+        "${TopicName}",
+        "${FunctionName}",
+        "${KeyId}",
+    )
+)
+
+
+def _placeholder_regex(name: str) -> str:
+    if name in ("${Partition}", "${Region}", "${Account}"):
+        return "[^:]*"
+    return "[^/]+" if name in _NAME_PLACEHOLDERS else ".+"
+
+
+@functools.lru_cache(maxsize=8192)
+def format_regex(arn_format: str) -> re.Pattern[str]:
+    """A regex for the concrete ARNs of a reference ARN format (or of its resource part)."""
+    out: list[str] = []
+    pos = 0
+    for m in _VAR_RE.finditer(arn_format):
+        out.append(re.escape(arn_format[pos : m.start()]))
+        out.append(_placeholder_regex(m.group(0)))
+        pos = m.end()
+    out.append(re.escape(arn_format[pos:]))
+    return re.compile("^" + "".join(out) + "$", re.DOTALL)
+
+
+_TYPE_FORMATS: dict[int, tuple[str, ...]] = {}  # id(ResourceType) -> its ARN formats
+
+
+def type_formats(rt: ResourceType) -> tuple[str, ...]:
+    """A resource type's ARN formats. The reference joins a few alternatives into one string
+    ("arn:...:/apis/${ApiId}/stages/${StageName}, arn:...:/restapis/${RestApiId}/stages/...",
+    in API Gateway, Lex and Greengrass): they are split here."""
+    found = _TYPE_FORMATS.get(id(rt))
+    if found is None:
+        found = tuple(
+            part.strip() for fmt in rt.arn_formats for part in fmt.split(", ") if part.strip()
+        )
+        _TYPE_FORMATS[id(rt)] = found
+    return found
 
 
 def _pattern_tokens(pattern: str) -> tuple[Any, ...]:
@@ -327,6 +386,8 @@ def _format_tokens(arn_format: str) -> tuple[Any, ...]:
         out.extend(arn_format[pos : m.start()])
         if m.group(0) in ("${Partition}", "${Region}", "${Account}"):
             out.append(STAR_SEG)
+        elif m.group(0) in _NAME_PLACEHOLDERS:
+            out.extend((ONE_NAME, STAR_NAME))
         else:
             out.extend((ONE_ANY, STAR_ANY))
         pos = m.end()
@@ -340,9 +401,17 @@ def _meet(a: Any, b: Any) -> bool:
     if a_lit and b_lit:
         return a == b
     if a_lit:
-        return a != ":" or b in (STAR_ANY, ONE_ANY)
+        return _literal_meets(a, b)
     if b_lit:
-        return b != ":" or a in (STAR_ANY, ONE_ANY)
+        return _literal_meets(b, a)
+    return True  # two wildcards: some character ("x") matches both
+
+
+def _literal_meets(char: str, wild: int) -> bool:
+    if char == ":":
+        return wild not in (STAR_SEG, ONE_SEG)
+    if char == "/":
+        return wild not in (STAR_NAME, ONE_NAME)
     return True
 
 
@@ -470,6 +539,36 @@ class _FormatShape(NamedTuple):
     tail: str  # its literal text after the last placeholder
     lead_then_text: bool  # the first placeholder takes any text (so ``lead`` + star decides)
     literal: bool  # the resource part has no placeholder
+    prefix: re.Pattern[str] | None  # texts a value can start with, when a name holds no '/'
+
+
+def _prefix_regex(resource: str) -> re.Pattern[str]:
+    """A regex for the texts that begin some concrete value of a format's resource part (its
+    prefixes), exact up to the first placeholder that takes any text, anything after it. A
+    pattern's literal text before its first wildcard must be one: ``table/x/index/`` cannot
+    begin ``table/${TableName}``, whose names hold no '/'."""
+    pieces: list[tuple[str, str]] = []  # ("lit", escaped char) or (quantifier, class)
+    pos = 0
+    for m in _VAR_RE.finditer(resource):
+        pieces.extend(("lit", re.escape(c)) for c in resource[pos : m.start()])
+        rx = _placeholder_regex(m.group(0))
+        pieces.append((rx[-1], rx[:-1]))
+        pos = m.end()
+        if rx == ".+":
+            break  # any text from here on
+    else:
+        pieces.extend(("lit", re.escape(c)) for c in resource[pos:])
+    out = ".*" if pieces and pieces[-1] == ("+", ".") else ""
+    if out:
+        pieces.pop()
+    for kind, text in reversed(pieces):
+        if kind == "lit":
+            out = f"(?:{text}{out})?"
+        elif kind == "+":
+            out = f"(?:{text}+{out}|{text}*)"
+        else:
+            out = f"(?:{text}*{out})"
+    return re.compile(out, re.DOTALL)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -494,18 +593,25 @@ def _format_shape(arn_format: str) -> _FormatShape | None:
     holders = list(_VAR_RE.finditer(resource))
     if not holders:
         return _FormatShape(
-            tuple(head), head_rx, re.compile(re.escape(resource)), resource, resource, False, True
+            tuple(head),
+            head_rx,
+            re.compile(re.escape(resource)),
+            resource,
+            resource,
+            False,
+            True,
+            None,
         )
-    regex = arn_format_regex(resource).pattern
     first, last = holders[0], holders[-1]
     return _FormatShape(
         tuple(head),
         head_rx,
-        re.compile(regex, re.DOTALL),
+        format_regex(resource),
         resource[: first.start()],
         resource[last.end() :],
-        first.group(0) not in _STANDARD_SEGMENTS,
+        first.group(0) not in _STANDARD_SEGMENTS and first.group(0) not in _NAME_PLACEHOLDERS,
         False,
+        _prefix_regex(resource) if any(h.group(0) in _NAME_PLACEHOLDERS for h in holders) else None,
     )
 
 
@@ -544,6 +650,9 @@ def _fits_quickly(pattern: str, shape: _FormatShape) -> bool | None:
     first = wild.start()
     lead = rest[:first]
     if not (lead.startswith(shape.lead) or shape.lead.startswith(lead)):
+        return False
+    names = shape.prefix  # a '/' where a name is: no value starts so
+    if names is not None and "/" in lead[len(shape.lead) :] and not names.fullmatch(lead):
         return False
     last = max(rest.rfind("*"), rest.rfind("?"))
     tail = rest[last + 1 :]
@@ -605,6 +714,20 @@ def _segment_intersect(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
     return tokens_intersect(a, b)
 
 
+def _scopable(action: Action) -> bool:
+    """Whether naming resources can scope the action, so that Resource "*" grants more than it
+    needs. An action whose one resource type is optional also works on no resource at all
+    (cloudwatch:PutMetricData, cloudformation:DescribeStacks): it needs "*" for that."""
+    types = action.resource_types
+    return bool(types) and (len(types) > 1 or types[0].required)
+
+
+@functools.lru_cache(maxsize=16384)
+def _pattern_scopable(pattern: str) -> bool:
+    """Whether some action an Action entry names is :func:`_scopable`."""
+    return any(map(_scopable, analyse_action(pattern)[0] or ()))
+
+
 def _is_concrete(pattern: str) -> bool:
     return "*" not in pattern and "?" not in pattern and "${" not in pattern
 
@@ -621,9 +744,9 @@ def fitting_types(service: str, pattern: str) -> frozenset[str]:
     out = set()
     for key, rt in svc.resource_types.items():
         if concrete:
-            if rt.matches_arn(pattern):
+            if any(format_regex(fmt).match(pattern) for fmt in type_formats(rt)):
                 out.add(key)
-        elif any(pattern_fits_format(pattern, fmt) for fmt in rt.arn_formats):
+        elif any(pattern_fits_format(pattern, fmt) for fmt in type_formats(rt)):
             out.add(key)
     return frozenset(out)
 
@@ -652,8 +775,8 @@ def _fit_of(action: Action) -> _Fit:
         svc = reference().service(action.service)
         types = [svc.resource_type(ar.name) for ar in action.resource_types] if svc else []
         types = [t for t in types if t is not None]
-        formats = tuple(f for t in types for f in t.arn_formats)
-        patterns = [rx.pattern for t in types for rx in t.arn_patterns]
+        formats = tuple(f for t in types for f in type_formats(t))
+        patterns = [format_regex(f).pattern for f in formats]
         regex = re.compile("|".join(f"(?:{p})" for p in patterns), re.DOTALL) if patterns else None
         key = _FIT_KEYS.setdefault((action.service, formats), len(_FIT_KEYS))
         found = _Fit(action.service, frozenset(t.name.lower() for t in types), formats, regex, key)
@@ -724,6 +847,220 @@ def is_broad(resource: str) -> bool:
     return bool(_BARE_WILDCARD.match(rest)) and "*" in rest
 
 
+# --------------------------------------------------------------------------- ARN grammar
+
+# What IAM Access Analyzer's policy checks reject in a Resource element (Invalid ARN prefix,
+# Missing ARN field, Invalid partition, Invalid ARN service case, Invalid ARN Region, Invalid ARN
+# account, ARN Region/account not allowed, Missing ARN Region), and policy variables' own
+# grammar (Missing brace in variable, Empty variable, Unsupported space in variable, Missing
+# quote in variable, Variable unsupported in version).
+PARTITIONS = frozenset(
+    ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc")
+)
+_REGION_RE = re.compile(r"^[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}$")
+_ACCOUNT_RE = re.compile(r"^(?:\d{12}|aws)$")
+_OLD_VERSION_VARIABLE = (
+    'policy variables need "Version": "2012-10-17"; under 2008-10-17 ${...} is literal text'
+)
+
+
+def _open(segment: str) -> bool:
+    """Whether an ARN segment holds a wildcard or a variable (so its text is not checked)."""
+    return "*" in segment or "?" in segment or "$" in segment
+
+
+_REGIONS_SEEN: set[str] = set()  # Regions that matched _REGION_RE
+_SHAPES: dict[tuple[str, str, str], str | None] = {}
+
+
+def _arn_problem(res: str) -> str | None:
+    """What makes a Resource entry something other than "*" or a well-formed ARN; None if
+    nothing. Wildcards and variables are allowed in every segment.
+
+    The usual ARN (a known partition, a lower-case service, a Region or none or "*", an
+    account ID or none or "*", no variable) is decided by string operations and a dict; the
+    rest goes the long way round (:func:`_arn_problem_slowly`, cached)."""
+    if res == "*":
+        return None
+    parts = res.split(":", 5)
+    if len(parts) == 6 and parts[0] == "arn" and parts[1] in PARTITIONS and "$" not in res:
+        _, _, service, region, account, _ = parts
+        if not service.islower() or "*" in service or "?" in service:
+            return _arn_problem_slowly(res)
+        if region == "*":
+            r_state = "open"
+        elif not region:
+            r_state = ""
+        elif region in _REGIONS_SEEN:
+            r_state = "set"
+        else:
+            return _arn_problem_slowly(res)
+        if account == "*":
+            a_state = "open"
+        elif not account:
+            a_state = ""
+        elif account == "aws" or (len(account) == 12 and account.isdigit()):
+            a_state = "set"
+        else:
+            return _arn_problem_slowly(res)
+        key = (service, r_state, a_state)
+        try:
+            return _SHAPES[key]
+        except KeyError:
+            found = _SHAPES[key] = _shape_problem(service, r_state, a_state)
+            return found
+    return _arn_problem_slowly(res)
+
+
+@functools.lru_cache(maxsize=65536)
+def _arn_problem_slowly(res: str) -> str | None:
+    if res.startswith("${"):
+        return None
+    if not res.startswith("arn:"):
+        if res[:4].lower() == "arn:":
+            return 'an ARN starts with "arn:" in lower case'
+        return 'not "*" or an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE)'
+    bare = _VAR_RE.sub("$", res) if "${" in res else res  # ${aws:username} holds a colon
+    parts = bare.split(":", 5)
+    if len(parts) < 6:
+        return (
+            f"an ARN has 6 fields (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE), this one "
+            f"{len(parts)}"
+        )
+    _, partition, service, region, account, _resource = parts
+    if not _open(partition) and partition not in PARTITIONS:
+        return f"unknown partition {partition!r} (aws, aws-cn, aws-us-gov ...)"
+    if not service:
+        return "the ARN names no service"
+    if not _open(service) and service != service.lower():
+        return f"the service {service!r} is written in lower case in ARNs"
+    if region and not _open(region):
+        if not _REGION_RE.match(region):
+            return f"{region!r} is not a Region (us-east-1, eu-west-1 ...)"
+        _REGIONS_SEEN.add(region)
+    if account and not _open(account) and not _ACCOUNT_RE.match(account):
+        return f"{account!r} is not an account ID (12 digits)"
+    if _open(service):
+        return None
+    return _shape_problem(
+        service,
+        "open" if _open(region) else ("set" if region else ""),
+        "open" if _open(account) else ("set" if account else ""),
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _shape_problem(service: str, region: str, account: str) -> str | None:
+    """Whether a service's ARNs take a Region and an account ID as this one has them ("set",
+    "" for none, "open" for a wildcard or variable)."""
+    shape = _service_arn_shape(service)
+    if shape is None:
+        return None
+    regional, global_, accountless = shape
+    if global_ and region == "set":
+        return f"{service} ARNs have no Region: leave that field empty"
+    if regional and not region:
+        return f"{service} ARNs name a Region: the Region field is empty"
+    if accountless and account == "set":
+        return f"{service} ARNs have no account ID: leave that field empty"
+    return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _service_arn_shape(service: str) -> tuple[bool, bool, bool] | None:
+    """For a service's own ARNs (the reference's formats that start arn:...:SERVICE:): whether
+    every one names a Region, whether none does, whether none names an account. None when the
+    reference knows no such format."""
+    svc = reference().service(service)
+    if svc is None:
+        return None
+    regions, accounts = set(), set()
+    for rt in svc.resource_types.values():
+        for fmt in type_formats(rt):
+            parts = fmt.split(":", 5)
+            if len(parts) == 6 and parts[2] == service:
+                regions.add(parts[3])
+                accounts.add(parts[4])
+    if not regions:
+        return None
+    return ("" not in regions, regions == {""}, accounts == {""})
+
+
+def _variable_problem(text: str) -> str | None:
+    """What is wrong with the policy variables (``${...}``) of a resource or condition value."""
+    pos = text.find("${")
+    while pos != -1:
+        end = text.find("}", pos + 2)
+        if end == -1:
+            return "a policy variable has no closing brace: ${name}"
+        body = text[pos + 2 : end]
+        name, comma, default = body.partition(",")
+        if not name.strip():
+            return "an empty policy variable ${}"
+        if name != name.strip() or " " in name:
+            return f"a space in the policy variable ${{{body}}}"
+        if comma:
+            value = default.strip()
+            if len(value) < 2 or value[0] != "'" or value[-1] != "'":
+                return f"a policy variable's default is in single quotes: ${{{name}, 'default'}}"
+        pos = text.find("${", end + 1)
+    return None
+
+
+# --------------------------------------------------------------------------- principals
+
+_ACCOUNT_PRINCIPAL = re.compile(r"^\d{12}$")
+_IAM_PRINCIPAL = re.compile(
+    r"^arn:aws[a-z-]*:(?:iam::(?:\d{12}|aws):(?:root|user/.+|role/.+)"
+    r"|sts::\d{12}:(?:assumed-role/.+|federated-user/.+))$"
+)
+_UNIQUE_ID = re.compile(r"^A[A-Z0-9]{15,127}$")  # AIDA... (user), AROA... (role)
+_SERVICE_PRINCIPAL = re.compile(r"^[a-z0-9][a-z0-9.-]*\.[a-z0-9-]+(?:\.[a-z0-9-]+)*$")
+_FEDERATED_PRINCIPAL = re.compile(
+    r"^arn:aws[a-z-]*:iam::\d{12}:(?:saml-provider|oidc-provider)/.+$"
+    r"|^[a-z0-9][a-z0-9.-]*\.[a-z]+$"  # web identity providers: accounts.google.com ...
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def _principal_problem(kind: str, value: str) -> str | None:
+    """What IAM rejects in one principal of a role trust policy (Access Analyzer: Unsupported
+    wildcard in principal, Invalid principal format, Federated principal not supported)."""
+    if "$" in value:
+        return None  # a template's substitution (${AWS::AccountId}): not judged here
+    if kind == "AWS":
+        if value == "*":
+            return None
+        if "*" in value or "?" in value:
+            return (
+                f'{value!r}: a principal cannot hold a wildcard (only "*" alone, anyone); '
+                "name the account or the role"
+            )
+        if (
+            _ACCOUNT_PRINCIPAL.match(value)
+            or _IAM_PRINCIPAL.match(value)
+            or _UNIQUE_ID.match(value)
+        ):
+            return None
+        return (
+            f"{value!r} is not an AWS principal: an account ID (123456789012) or the ARN of an "
+            "account root, user or role (arn:aws:iam::123456789012:role/name)"
+        )
+    if "*" in value or "?" in value:
+        return f"{value!r}: a {kind} principal cannot hold a wildcard"
+    if kind == "Service" and not _SERVICE_PRINCIPAL.match(value):
+        return f"{value!r} is not a service principal such as lambda.amazonaws.com"
+    if kind == "Federated" and not _FEDERATED_PRINCIPAL.match(value):
+        return (
+            f"{value!r} is not a federated principal: the ARN of a SAML or OIDC provider "
+            "(arn:aws:iam::123456789012:oidc-provider/...) or a web identity provider such as "
+            "cognito-identity.amazonaws.com"
+        )
+    if kind == "CanonicalUser":
+        return "CanonicalUser principals are for S3 bucket policies, not a role's trust policy"
+    return None
+
+
 # --------------------------------------------------------------------------- conditions
 
 _BASE_OPERATORS = {
@@ -781,6 +1118,74 @@ def split_operator(op: str) -> tuple[str | None, str, bool] | None:
     if base == "null" and (set_op or if_exists):
         return None
     return set_op, base, if_exists
+
+
+_STRING_OPERATORS = frozenset(
+    (
+        "stringequals",
+        "stringnotequals",
+        "stringequalsignorecase",
+        "stringnotequalsignorecase",
+        "stringlike",
+        "stringnotlike",
+        "arnequals",
+        "arnlike",
+        "arnnotequals",
+        "arnnotlike",
+    )
+)
+_NUMBER_RE = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
+_DATE_RE = re.compile(
+    r"^\d{4}(?:-\d{2}(?:-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+    r"(?:Z|[+-]\d{2}:?\d{2})?)?)?)?$|^\d+$"
+)
+
+
+def _is_ip_range(text: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        return False
+    return True
+
+
+def _values_problem(base: str, values: list[str], version: Any) -> tuple[str, str] | None:
+    """What is wrong with a condition's values for its operator: (message, severity). Errors
+    are what Access Analyzer's policy checks call errors (a Bool with several values, a policy
+    variable outside String/Arn operators, a malformed variable); values that cannot be of the
+    operator's type are its general warnings (the condition never matches)."""
+    if base in ("bool", "null") and any(v.lower() not in ("true", "false") for v in values):
+        return f"takes true or false, not {_short(values)}", ERROR
+    if base == "bool" and len(values) > 1:
+        return "takes a single true or false, not a list", ERROR
+    for value in values:
+        if "$" in value:
+            if "${" in value and base not in _STRING_OPERATORS:
+                return (
+                    f"policy variables work only with String and Arn operators, not in {value!r}",
+                    ERROR,
+                )
+            problem = _variable_problem(value)
+            if problem is None and "${" in value and version == "2008-10-17":
+                problem = _OLD_VERSION_VARIABLE
+            if problem is not None:
+                return f"{value!r}: {problem}", ERROR
+    if base.startswith("numeric"):
+        bad = [v for v in values if not _NUMBER_RE.match(v)]
+        what = "numbers"
+    elif base.startswith("date"):
+        bad = [v for v in values if not _DATE_RE.match(v)]
+        what = "dates (ISO 8601, such as 2030-01-31T00:00:00Z, or epoch seconds)"
+    elif base in ("ipaddress", "notipaddress"):
+        bad = [v for v in values if not _is_ip_range(v)]
+        what = "IP addresses or CIDR ranges (203.0.113.0/24)"
+    else:
+        return None
+    if bad:
+        return f"takes {what}, not {_short(bad)}: the condition never matches", WARNING
+    return None
 
 
 # --------------------------------------------------------------------------- parsed model
@@ -890,9 +1295,10 @@ def _alternation(patterns: tuple[str, ...]) -> re.Pattern[str]:
 
 
 class _Document:
-    __slots__ = ("type", "role", "name", "file", "base", "raw", "statements", "usable")
+    __slots__ = ("type", "role", "name", "file", "base", "raw", "statements", "usable", "version")
 
     def __init__(self, type: str, role: str, name: str | None, file: str, base: str, raw: Any):
+        self.version = raw.get("Version") if isinstance(raw, _MAPPING) else None
         self.type = type
         self.role = role
         self.name = name
@@ -1264,7 +1670,7 @@ class Linter:
             else:
                 st.usable = False
         if "Condition" in raw:
-            self._parse_conditions(st, raw["Condition"], ptr + "/Condition", file)
+            self._parse_conditions(st, raw["Condition"], ptr + "/Condition", file, doc.version)
         return st
 
     def _principal_ok(self, value: Any, ptr: str, file: str) -> bool:
@@ -1289,11 +1695,21 @@ class Linter:
                     ptr + json_pointer(key),
                 )
                 ok = False
-            elif self._strings(item, ptr + json_pointer(key), f"Principal.{key}", file) is None:
-                ok = False
+            else:
+                values = self._strings(item, ptr + json_pointer(key), f"Principal.{key}", file)
+                if values is None:
+                    ok = False
+                    continue
+                for text, vptr in values:
+                    problem = _principal_problem(key, text)
+                    if problem is not None:
+                        self.add(g, problem, file, vptr)
+                        ok = False
         return ok
 
-    def _parse_conditions(self, st: _Statement, block: Any, ptr: str, file: str) -> None:
+    def _parse_conditions(
+        self, st: _Statement, block: Any, ptr: str, file: str, version: Any = None
+    ) -> None:
         g = "invalid-grammar"
         if not isinstance(block, _MAPPING):
             self.add(g, f'"Condition" must be an object, not {_kind_of(block)}', file, ptr)
@@ -1322,8 +1738,20 @@ class Linter:
                 )
                 st.usable = False
                 continue
+            seen: dict[str, str] | None = None
+            if len(keys) > 1 and len({str(k).lower() for k in keys}) < len(keys):
+                seen = {}  # key names ignore case: two that differ only in case clash
             for key, raw_values in keys.items():
                 key_ptr = op_ptr + json_pointer(key)
+                other = key if seen is None else seen.setdefault(str(key).lower(), str(key))
+                if other != key:
+                    self.add(
+                        g,
+                        f"the condition key {key!r} appears twice in {op!r} (also as {other!r}); "
+                        "key names ignore case, so IAM rejects the policy",
+                        file,
+                        key_ptr,
+                    )
                 values = raw_values if isinstance(raw_values, list) else [raw_values]
                 if isinstance(raw_values, list) and not raw_values:
                     self.add(g, f"condition key {key!r} has an empty list of values", file, key_ptr)
@@ -1345,15 +1773,12 @@ class Linter:
                         st.usable = False
                         break
                 else:
-                    if base in ("bool", "null") and any(
-                        s.lower() not in ("true", "false") for s in strs
+                    if base is not None and (
+                        base not in _STRING_OPERATORS or any("$" in s for s in strs)
                     ):
-                        self.add(
-                            g,
-                            f"{op} takes true or false, not {_short(strs)}",
-                            file,
-                            key_ptr,
-                        )
+                        problem = _values_problem(base, strs, version)
+                        if problem is not None:
+                            self.add(g, f"{op}: {problem[0]}", file, key_ptr, problem[1])
                     st.conditions.append((str(op), base, str(key), strs, key_ptr))
 
     # -- semantic checks of one document ---------------------------------------------------
@@ -1366,10 +1791,22 @@ class Linter:
                 continue
             actions = self._check_actions(doc, st, grants)
             self._check_condition_keys(doc, st, actions)
+            if st.usable and actions is not None and not st.not_action and not st.not_resource:
+                self._check_resources(doc, st, actions, grants)  # (the ARNs' grammar too)
+            else:
+                self._check_arns(doc, st)
             if not st.usable:
                 continue
-            if actions is not None and not st.not_action and not st.not_resource:
-                self._check_resources(doc, st, actions, grants)
+            if grants and st.allow and st.not_action and not st.not_resource:
+                star = next((p for r, p in st.resources if r == "*"), None)
+                if star is not None:
+                    self.add(
+                        "resource-wildcard",
+                        'Resource "*" with NotAction: every other action of every service, on '
+                        "every resource; list the actions and name the resources' ARNs",
+                        doc.file,
+                        star,
+                    )
             if grants and st.allow:
                 self._check_passrole(doc, st)
                 self._check_exfiltration(doc, st)
@@ -1414,17 +1851,8 @@ class Linter:
         for res, ptr in st.resources:
             if res == "*":
                 star_ptr = ptr
-            elif not (res.startswith("arn:") or res.startswith("${")) or (
-                res.count(":") < 5 and _is_concrete(res)
-            ):
-                self.add(
-                    "invalid-grammar",
-                    f'{res!r} is not "*" or an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE)',
-                    file,
-                    ptr,
-                )
-            else:
-                arns.append((res, ptr))
+            elif (_arn_problem(res) is None and "$" not in res) or self._arn_ok(doc, res, ptr):
+                arns.append((res, ptr))  # (a broken one gets its invalid-grammar finding)
         any_action = False
         known: list[tuple[str, str, tuple[Action, ...]]] = []
         for entry in actions:
@@ -1491,11 +1919,7 @@ class Linter:
             if any_action:
                 scoped = ["every action"]
             else:
-                scoped = [
-                    pattern
-                    for pattern, _, acts in known
-                    if any(a.supports_resource_level for a in acts)
-                ]
+                scoped = [pattern for pattern, _, _ in known if _pattern_scopable(pattern)]
             if scoped:
                 self.add(
                     "resource-wildcard",
@@ -1504,6 +1928,24 @@ class Linter:
                     file,
                     star_ptr,
                 )
+
+    def _check_arns(self, doc: _Document, st: _Statement) -> None:
+        """The grammar of each Resource / NotResource entry, whatever the statement's actions."""
+        for res, ptr in st.resources:
+            self._arn_ok(doc, res, ptr)
+
+    def _arn_ok(self, doc: _Document, res: str, ptr: str) -> bool:
+        """Whether a Resource entry (not "*") is a well-formed ARN; an invalid-grammar finding
+        when not."""
+        problem = _arn_problem(res)
+        if problem is None and "$" in res:
+            problem = _variable_problem(res)
+            if problem is None and "${" in res and doc.version == "2008-10-17":
+                problem = _OLD_VERSION_VARIABLE
+        if problem is None:
+            return True
+        self.add("invalid-grammar", f"{res!r}: {problem}", doc.file, ptr)
+        return False
 
     def _mismatch_message(self, pattern: str, acts: tuple[Action, ...]) -> str:
         if all(not a.resource_types for a in acts):
@@ -1514,7 +1956,7 @@ class Linter:
         formats = []
         for a in acts[:3]:
             for rt in self.ref.resource_types_for(a):
-                formats.extend(rt.arn_formats)
+                formats.extend(type_formats(rt))
         formats = list(dict.fromkeys(formats))
         return (
             f"{pattern} cannot apply to any resource of this statement (it takes "
