@@ -509,3 +509,10 @@ def test_cli_ctrl_c_exits_130_with_one_line(tmp_path, run_cli, monkeypatch):
     assert result.code == 130
     assert result.err.count("\n") == 1
     assert result.err.startswith("role-wizard: interrupted; saved what you typed as a draft: ")
+
+
+def test_boundary_choices_fit_an_80_column_terminal():
+    from wizard.prompt import BOUNDARIES
+
+    # questionary draws a choice as " » TITLE" and cuts it at the terminal's edge
+    assert all(len(f" » {title}") < 80 for title in BOUNDARIES.values())

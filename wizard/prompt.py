@@ -41,8 +41,8 @@ EXPORT_FORMATS = {
     "cloudformation-json": ("CloudFormation template (JSON)", "role.cfn.json"),
 }
 BOUNDARIES = {
-    "envelope": "envelope: the services and access levels the function uses, in its account "
-    "and region; privilege escalation denied",
+    # choice lines fit an 80-column terminal (questionary cuts them there)
+    "envelope": "envelope: its services and access levels, account and region; no escalation",
     "strict": "strict: exactly the identity policy",
     "none": "none: no permissions boundary",
 }

@@ -102,6 +102,8 @@ class WizardApp(App[None]):
     ) -> None:
         super().__init__()
         self.cursor_blink = cursor_blink  # off for deterministic snapshots
+        if edit_path:
+            self.sub_title = f"editing {edit_path}"
         # The spec, the drafts and the composer load in a worker right after the first frame;
         # until then ``spec`` may be None (step 1 shows the defaults).
         self.spec: Any = spec
@@ -128,6 +130,7 @@ class WizardApp(App[None]):
         self.discovered: dict[tuple[str, str, str], dict[str, Any]] = {}
         self.step = 0
         self.session_worker: Any = None
+        self.resumable: tuple[Any, int] | None = None  # (draft, drafts) offered by the palette
 
     def run(self, *args: Any, **kwargs: Any) -> None:
         """Run the app (``role-wizard`` and ``role-wizard edit``)."""
@@ -232,8 +235,8 @@ class WizardApp(App[None]):
     def on_session_detected(self, message: SessionDetected) -> None:
         if self.spec is None:  # pragma: no cover - DomainLoaded is posted first
             return
-        where = "the demo sandbox" if self.demo else "your AWS session"
-        self.session_state = f"account {message.account}, {message.region} (from {where})"
+        where = "demo sandbox" if self.demo else "AWS session"
+        self.session_state = f"account {message.account} {message.region} ({where})"
         changed = False
         if self.edit_path is not None:  # an edited spec keeps its open values
             self.spec_changed(autosave=False)
@@ -277,25 +280,44 @@ class WizardApp(App[None]):
 
         if self.drafts is None:
             self.drafts = DraftStore()
+        from wizard.tui.screens.function import FunctionScreen
+
+        # the user is already at work: the resume offer must not take the keys they type next
+        busy = not isinstance(self.screen, FunctionScreen) or self.screen.typed()
         if self.spec is None:
             self.spec = RoleSpec(function=DEFAULT_FUNCTION)
-            from wizard.tui.screens.function import FunctionScreen
-
             if isinstance(self.screen, FunctionScreen):
                 self.screen.push_inputs()
         self.spec_changed(autosave=False)
         if self.offer_resume:
-            self._offer_resume()
+            self._offer_resume(ask=not busy)
 
-    def _offer_resume(self) -> None:
+    def _offer_resume(self, *, ask: bool = True) -> None:
+        """Offer the newest draft of this spec: a question when the user is not typing yet,
+        else a notice and a "Resume draft" command in the palette."""
         drafts = self.drafts.list()
         source = str(self.edit_path) if self.edit_path else None
-        drafts = [d for d in drafts if d.source == source]
+        # not this session's own draft (what was typed before the offer is autosaved already)
+        drafts = [d for d in drafts if d.source == source and d.id != self.draft_id]
+        if self.edit_path is not None:
+            # a draft that says what the file says (it was saved) has nothing to resume
+            drafts = [d for d in drafts if not self._draft_matches_spec(d.id)]
         if not drafts:
             return
-        from wizard.tui.screens.resume import ResumeModal
-
         draft = drafts[0]
+        if not ask:
+            self.resumable = (draft, len(drafts))
+            self.notify(
+                f"{draft.label}: ctrl+p, then “Resume draft”, opens it",
+                title="A draft is kept",
+                timeout=10,
+            )
+            return
+
+        self._ask_resume(draft, len(drafts))
+
+    def _ask_resume(self, draft: Any, count: int) -> None:
+        from wizard.tui.screens.resume import ResumeModal
 
         def resumed(answer: bool | None) -> None:
             if not answer:
@@ -305,12 +327,27 @@ class WizardApp(App[None]):
             except UserError as exc:
                 self.notify(str(exc), title="Draft not resumed", severity="error")
                 return
+            self.resumable = None
             self.draft_id = draft.id
             self.draft_saved = True
             self.replace_spec(spec)
             self.notify(f"resumed {draft.label}", title="Draft")
 
-        self.push_screen(ResumeModal(draft, len(drafts)), resumed)
+        self.push_screen(ResumeModal(draft, count), resumed)
+
+    def action_resume_draft(self) -> None:
+        if self.resumable is not None:
+            self._ask_resume(*self.resumable)
+
+    def _draft_matches_spec(self, draft_id: str) -> bool:
+        """Whether the draft holds the spec as it is now; such a draft is discarded."""
+        try:
+            same = self.drafts.load(draft_id).dump() == self.spec.dump()
+        except UserError:
+            return False
+        if same:
+            self.drafts.discard(draft_id)
+        return same
 
     def goto_step(self, index: int) -> None:
         if self.spec is None:
@@ -319,6 +356,13 @@ class WizardApp(App[None]):
         index = max(0, min(len(STEPS) - 1, index))
         if index == self.step and self.screen_stack and self.is_step_screen(self.screen):
             return
+        if self.screen_stack and self.is_step_screen(self.screen):
+            problem = self.screen.leave_problem()  # type: ignore[attr-defined]
+            if problem is not None:
+                message, widget = problem
+                widget.focus()
+                self.notify(message, title="Before you go on", severity="warning")
+                return
         self.step = index
         name = STEP_NAMES[index]
         if not self.is_screen_installed(name):
@@ -420,5 +464,9 @@ class WizardApp(App[None]):
                 f"Export {title}",
                 f"Write the role as {title} to {self.output_dir}",
                 lambda fmt=fmt: self.action_export(fmt),
+            )
+        if self.resumable is not None:
+            yield SystemCommand(
+                "Resume draft", f"Resume {self.resumable[0].label}", self.action_resume_draft
             )
         yield SystemCommand("Help", "Keys and how the wizard works", self.action_help)

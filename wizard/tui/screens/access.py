@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 from wizard.catalog.kinds import catalog
 from wizard.errors import UserError
 from wizard.spec import ResolvedResource, ResourceEntry, resolve_resources
-from wizard.tui.screens.base import StepScreen
+from wizard.tui.screens.base import NARROW_BREAKPOINTS, StepScreen
 from wizard.tui.screens.resources import resource_label
 
 
@@ -25,6 +25,7 @@ def custom_arn(resolved: ResolvedResource) -> str:
 
 
 class AccessScreen(StepScreen):
+    HORIZONTAL_BREAKPOINTS = NARROW_BREAKPOINTS
     STEP = "access"
     INDEX = 2
     BINDINGS = [
@@ -33,7 +34,7 @@ class AccessScreen(StepScreen):
             "custom",
             "Custom actions",
             id="custom-actions",
-            tooltip="Pick exactly the actions for the highlighted resource",
+            tooltip="Add exact actions from the IAM reference to the highlighted resource",
         ),
     ]
 
@@ -128,6 +129,10 @@ class AccessScreen(StepScreen):
         for grant in resource_grants(resolved):
             cond = "  (with a condition)" if grant.condition else ""
             lines.append(f"{grant.sid}: {grant.action} on {grant.resource}{cond}")
+        arn = custom_arn(resolved)
+        for entry in spec.resources:  # exact actions added with c, on this resource
+            if entry.kind == "custom" and (entry.resources or []) == [arn]:
+                lines.extend(f"custom: {action} on {arn}" for action in entry.actions or [])
         return Content("\n".join(dict.fromkeys(lines)))
 
     @on(OptionList.OptionSelected, "#profiles")
@@ -144,6 +149,7 @@ class AccessScreen(StepScreen):
 
     @on(Button.Pressed, "#custom")
     def action_custom(self) -> None:
+        from wizard.policy.compose import resource_grants
         from wizard.tui.screens.actions_modal import ActionPickerModal
 
         index = self._index()
@@ -189,6 +195,7 @@ class AccessScreen(StepScreen):
                 kind.service,
                 kind.resource_type,
                 chosen,
+                frozenset(grant.action for grant in resource_grants(resolved)),
             ),
             picked,
         )

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList
+from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wizard.catalog.reference import ACCESS_LEVELS, Action, reference
@@ -29,11 +29,17 @@ def actions_for(service: str, resource_type: str | None) -> list[Action]:
     return sorted(found, key=lambda a: a.name)
 
 
+class ActionList(OptionList):
+    """The actions; enter or space toggles the highlighted one (as in step 2's list)."""
+
+    BINDINGS = [Binding("space", "select", "Toggle", show=False)]
+
+
 class ActionPickerModal(ModalScreen[list[str] | None]):
     """Pick actions; enter toggles, ctrl+s (or Done) returns them, escape cancels."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="actions-cancel", tooltip="Keep the profile"),
+        Binding("escape", "cancel", "Cancel", id="actions-cancel", tooltip="Change nothing"),
         Binding(
             "ctrl+s",
             "done",
@@ -45,23 +51,31 @@ class ActionPickerModal(ModalScreen[list[str] | None]):
     ]
 
     def __init__(
-        self, title: str, service: str, resource_type: str | None, chosen: list[str]
+        self,
+        title: str,
+        service: str,
+        resource_type: str | None,
+        chosen: list[str],
+        granted: frozenset[str] = frozenset(),
     ) -> None:
         super().__init__()
         self.title_text = title
         self.actions = actions_for(service, resource_type)
         self.chosen = set(chosen)
+        self.granted = granted  # what the access profile grants already, marked in the list
         self.query_text = ""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="actions-dialog", classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
-            yield Input(id="actions-search", placeholder="search actions and descriptions…")
-            yield OptionList(id="actions-list")
-            yield Label("", id="actions-count")
+            yield Input(
+                id="actions-search", placeholder="search actions and descriptions…", compact=True
+            )
+            yield ActionList(id="actions-list")
+            yield Static("", id="actions-count")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Use these", id="actions-done", variant="primary")
-                yield Button("Cancel", id="actions-cancel")
+                yield Button("Use these", id="actions-done", variant="primary", compact=True)
+                yield Button("Cancel", id="actions-cancel", compact=True)
 
     def on_mount(self) -> None:
         self.rebuild()
@@ -84,10 +98,13 @@ class ActionPickerModal(ModalScreen[list[str] | None]):
             )
             for a in group:
                 mark = "[$success]✔[/]" if a.full_name in self.chosen else "[dim]·[/]"
+                profile = (
+                    " [$text-success](in the profile)[/]" if a.full_name in self.granted else ""
+                )
                 options.append(
                     Option(
                         Content.from_markup(
-                            f"{mark} $name [dim]$desc[/]", name=a.name, desc=a.description
+                            f"{mark} $name{profile} [dim]$desc[/]", name=a.name, desc=a.description
                         ),
                         id=a.full_name,
                     )
@@ -95,10 +112,14 @@ class ActionPickerModal(ModalScreen[list[str] | None]):
         olist = self.query_one("#actions-list", OptionList)
         highlighted = olist.highlighted
         olist.set_options(options)
-        if highlighted is not None and options:
-            olist.highlighted = min(highlighted, len(options) - 1)
-        self.query_one("#actions-count", Label).update(
-            f"{len(self.chosen)} selected · enter toggles · ctrl+s uses them · escape cancels"
+        # an action is always highlighted (never a group's title), so enter has one to toggle
+        enabled = [i for i, option in enumerate(options) if not option.disabled]
+        if enabled:
+            at = min(highlighted or 0, len(options) - 1)
+            olist.highlighted = next((i for i in enabled if i >= at), enabled[-1])
+        self.query_one("#actions-count", Static).update(
+            f"{len(self.chosen)} selected (granted besides the profile) · enter or space "
+            "toggles · ctrl+s uses them · escape cancels"
         )
 
     @on(Input.Changed, "#actions-search")

@@ -6,11 +6,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Button, Footer, Header
 
 from wizard.tui.messages import SpecChanged
 from wizard.tui.widgets.status_line import StatusLine
 from wizard.tui.widgets.step_bar import StepBar
+
+# Screen.-narrow below 100 columns, for steps whose side panes wizard.tcss narrows there (set
+# per screen, not on the app: a class set on the first screen restyles it before its first frame)
+NARROW_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
 
 class StepScreen(Screen):
@@ -63,3 +68,8 @@ class StepScreen(Screen):
 
     def refresh_from_spec(self) -> None:
         """Show the app's spec; called on resume and after every change."""
+
+    def leave_problem(self) -> tuple[str, Widget] | None:
+        """Why the user should not leave this step yet: something typed that did not reach the
+        spec (invalid, or not added), with the widget that holds it; None when nothing is."""
+        return None

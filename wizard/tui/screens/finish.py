@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from textual import on, work
@@ -15,6 +16,7 @@ from wizard.errors import UserError
 from wizard.tui.messages import ProvisionFinished, ProvisionProgressed
 from wizard.tui.screens.base import StepScreen
 
+LOG_LINES = 2000  # the result keeps this many lines
 FORMAT_BUTTONS = (
     ("export-json", "json", "JSON"),
     ("export-cfn", "cloudformation", "CFN YAML"),
@@ -78,10 +80,24 @@ class FinishScreen(StepScreen):
         )
 
     def log_line(self, text: str, style: str = "") -> None:
-        self.lines.append(
-            Content.from_markup(f"[{style}]$t[/]", t=text) if style else Content(text)
-        )
-        self.query_one("#result", Static).update(Content("\n").join(self.lines[-60:]))
+        self.log_lines([text], style)
+
+    def log_lines(self, texts: list[str], style: str = "") -> None:
+        """Add lines to the result and scroll to the newest (a plan runs to a hundred lines)."""
+        for text in texts:
+            self.lines.append(
+                Content.from_markup(f"[{style}]$t[/]", t=text) if style else Content(text)
+            )
+        del self.lines[:-LOG_LINES]
+        self.query_one("#result", Static).update(Content("\n").join(self.lines))
+        scroll = self.query_one("#result-scroll", VerticalScroll)
+        self.call_after_refresh(scroll.scroll_end, animate=False)  # once the lines are laid out
+
+    @on(Input.Changed, "#out-dir")
+    def _out_dir_changed(self, event: Input.Changed) -> None:
+        # the command palette's exports write where the buttons here do
+        if event.value.strip():
+            self.app.output_dir = Path(event.value.strip())  # type: ignore[attr-defined]
 
     @on(Button.Pressed, "#save")
     def _save(self) -> None:
@@ -180,10 +196,16 @@ class FinishScreen(StepScreen):
         bar = self.query_one("#progress", ProgressBar)
         bar.update(total=1, progress=1 if message.ok else 0)
         style = "" if message.ok else "$error"
-        for line in message.text.rstrip("\n").splitlines():
-            self.log_line(line, style)
+        self.log_lines(message.text.rstrip("\n").splitlines(), style)
         if message.what == "apply":
             self.plan = None
             if message.ok:
                 self.notify(message.text, title="Applied")
+            else:  # apply takes a fresh plan here
+                self.log_line("Plan again, then Apply…, to go on from there.", "$text-muted")
+        elif message.ok and self.plan is not None and self.plan.changes:
+            self.log_line("Apply… makes these changes.", "$text-muted")
+        if not message.ok:  # the result may be scrolled away: say it where it is seen
+            last = message.text.strip().splitlines()[-1:] or [""]
+            self.notify(last[0], title=f"{message.what.capitalize()} failed", severity="error")
         self.query_one("#apply", Button).disabled = self.plan is None

@@ -8,6 +8,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import Grid, VerticalScroll
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
 from wizard.tui.screens.base import StepScreen
@@ -63,6 +64,7 @@ class FunctionScreen(StepScreen):
         # The inputs start with the spec's values (the defaults while it loads), so the first
         # frame needs no second pass to fill them, and the focused one has its text selected.
         value = self._spec_value
+        self._built_with = {field: value(field) for field in FIELDS}
         function = value("function")
         yield Static(
             "Which function is this role for? Account and region come from your AWS session; "
@@ -71,20 +73,32 @@ class FunctionScreen(StepScreen):
         )
         with VerticalScroll(id="function-form"), Grid(classes="form"):
             yield Label("Function name", classes="field-label")
-            yield Input(function, id="function", placeholder="orders-api", compact=True)
-            yield Static("", id="function-error", classes="field-error")
+            yield Input(
+                function, id="function", placeholder="orders-api", compact=True, validate_on=()
+            )
+            yield Static(classes="field-gap")
+            yield Static("", id="function-error", classes="field-error -quiet")
             yield Label("Account", classes="field-label")
             yield Input(
                 value("account"),
                 id="account",
                 placeholder="12 digits (open)",
                 compact=True,
+                validate_on=(),
                 max_length=12,
             )
-            yield Static("", id="account-error", classes="field-error")
+            yield Static(classes="field-gap")
+            yield Static("", id="account-error", classes="field-error -quiet")
             yield Label("Region", classes="field-label")
-            yield Input(value("region"), id="region", placeholder="us-east-1 (open)", compact=True)
-            yield Static("", id="region-error", classes="field-error")
+            yield Input(
+                value("region"),
+                id="region",
+                placeholder="us-east-1 (open)",
+                compact=True,
+                validate_on=(),
+            )
+            yield Static(classes="field-gap")
+            yield Static("", id="region-error", classes="field-error -quiet")
             yield Label("Role name", classes="field-label")
             role_name = value("role-name")
             yield Input(
@@ -92,8 +106,10 @@ class FunctionScreen(StepScreen):
                 id="role-name",
                 placeholder=f"{function}-role",
                 compact=True,
+                validate_on=(),
                 max_length=80,
             )
+            yield Static(classes="field-gap")
             yield Static(
                 self._role_checks(role_name, function),
                 id="role-name-checks",
@@ -101,14 +117,24 @@ class FunctionScreen(StepScreen):
             )
             yield Label("Description", classes="field-label")
             yield Input(
-                value("description"), id="description", placeholder="(optional)", compact=True
+                value("description"),
+                id="description",
+                placeholder="(optional)",
+                compact=True,
+                validate_on=(),
             )
-            yield Static("", id="description-error", classes="field-error")
+            yield Static(classes="field-gap")
+            yield Static("", id="description-error", classes="field-error -quiet")
             yield Label("Tags", classes="field-label")
             yield Input(
-                value("tags"), id="tags", placeholder="team=payments, env=dev", compact=True
+                value("tags"),
+                id="tags",
+                placeholder="team=payments, env=dev",
+                compact=True,
+                validate_on=(),
             )
-            yield Static("", id="tags-error", classes="field-error")
+            yield Static(classes="field-gap")
+            yield Static("", id="tags-error", classes="field-error -quiet")
 
     def on_mount(self) -> None:
         self.refresh_from_spec()
@@ -135,8 +161,9 @@ class FunctionScreen(StepScreen):
         for field in FIELDS:
             widget = self.query_one(f"#{field}", Input)
             value = self._spec_value(field)
-            # Keep what the user is typing (it may be invalid for now); fill the others.
-            if widget.value != value and not (widget.has_focus and widget.has_class("-invalid")):
+            # Keep what the user typed while it is invalid (it is theirs to fix, and leaving the
+            # step waits for it); fill the others.
+            if widget.value != value and not widget.has_class("-invalid"):
                 if field == "tags" and self._tags_equal(widget.value):
                     continue
                 with widget.prevent(Input.Changed):
@@ -144,6 +171,17 @@ class FunctionScreen(StepScreen):
         function = self._spec_value("function")
         self.query_one("#role-name", Input).placeholder = f"{function}-role"
         self._show_role_checks(self.query_one("#role-name", Input).value)
+
+    def leave_problem(self) -> tuple[str, Widget] | None:
+        for field in FIELDS:
+            widget = self.query_one(f"#{field}", Input)
+            if widget.has_class("-invalid"):
+                error = self._errors_shown.get(field) or "not a valid IAM role name"
+                if field == "role-name":
+                    error = f"role name {widget.value.strip()!r}: {error}"
+                fix = "Fix it" if field == "function" else "Fix it or clear it"
+                return f"{error.rstrip('.')}. {fix} to go on.", widget
+        return None
 
     def _tags_equal(self, text: str) -> bool:
         if self.app.spec is None:  # type: ignore[attr-defined]
@@ -166,7 +204,16 @@ class FunctionScreen(StepScreen):
             self._show_role_checks(event.value, error)
         elif self._errors_shown.get(field, "") != (error or ""):  # unchanged: no repaint
             self._errors_shown[field] = error or ""
-            self.query_one(f"#{field}-error", Static).update(error or "")
+            message = self.query_one(f"#{field}-error", Static)
+            message.update(error or "")
+            message.set_class(not error, "-quiet")
+
+    def typed(self) -> bool:
+        """Whether the user has changed any field since the screen was built."""
+        return any(
+            self.query_one(f"#{field}", Input).value != value
+            for field, value in self._built_with.items()
+        )
 
     def push_inputs(self) -> None:
         """Write into the spec what was typed while the catalog was loading: nothing is lost."""

@@ -8,25 +8,37 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+INTRO = (
+    "The wizard builds one role spec, step by step; the role is recomposed after every change "
+    "and autosaved as a draft (run role-wizard again to resume it)."
+)
 HELP = """\
-The wizard builds one role spec, step by step; the role is recomposed after every change and
-autosaved as a draft (run role-wizard again to resume it).
-
-  1 Function    the function, account and region, role name (checked live), tags
-  2 Resources   pick a kind, then its discovered resources: type to filter, enter or space
-                selects, → opens an S3 bucket or prefix, ← goes up; or paste an ARN
-  3 Access      the access profile of each resource; c picks exact actions instead
-  4 Boundary    envelope, strict, none or an existing ARN; logs, tracing, VPC, deployer;
-                AWS managed policies with what each grants beyond yours
-  5 Review      the policies as JSON, findings, sizes, and "ask the role"
-  6 Finish      save the spec, export JSON / CloudFormation, plan and apply
+  1 Function    the function, account and region, role name
+                (checked live), description, tags
+  2 Resources   pick a kind, then its discovered resources: type
+                to filter (ctrl+f), enter or space selects, → opens
+                an S3 bucket or prefix, ← goes up, ctrl+r lists
+                again; or paste an ARN; delete removes a chosen one
+  3 Access      each resource's access profile; c adds exact
+                actions from the IAM reference besides it
+  4 Options     the boundary: envelope, strict, none or an existing
+                ARN; logs, tracing, VPC, deployer; AWS managed
+                policies, each with what it grants beyond yours
+  5 Review      the policies as JSON, findings, sizes, and "ask the
+                role" (→ completes an action or ARN the role names)
+  6 Finish      save the spec, export JSON / CloudFormation, plan
+                and apply
 
 Keys
-  ctrl+n / ctrl+b   next / back          tab / shift+tab   move between fields
-  ctrl+s            save the spec        ctrl+p            command palette
-  f1 or ?           this help            ctrl+q            quit (the draft is kept)
-The mouse works too: click the steps at the top, buttons, lists and checkboxes.
-"""
+  ctrl+n / ctrl+b   next / back step (a field left invalid is
+                    pointed out first)
+  tab / shift+tab   next / previous field
+  ctrl+s            save the spec
+  ctrl+p            command palette: steps, save, export, help
+  f1 or ?           this help
+  ctrl+q            quit (the draft is kept)
+
+The mouse works too: the steps at the top, buttons, lists, boxes."""
 
 
 class HelpModal(ModalScreen[None]):
@@ -38,6 +50,7 @@ class HelpModal(ModalScreen[None]):
         with Vertical(classes="dialog", id="help-dialog"):
             yield Label("role-wizard help", classes="dialog-title")
             with VerticalScroll():
+                yield Static(INTRO, markup=False, classes="help-intro")
                 yield Static(HELP, markup=False)
             yield Label("escape closes", classes="dim")
 

@@ -7,22 +7,35 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, SelectionList, Static
 
 from wizard.spec import POLICY_ARN_RE
 from wizard.tui.screens.base import StepScreen
 
+# (key, the radio button's label, what it means: shown under the choices when chosen)
 BOUNDARIES = (
-    ("envelope", "envelope: only what catalog kinds grant"),
-    ("strict", "strict: the identity policy itself"),
-    ("none", "none: no permissions boundary"),
-    ("arn", "an existing boundary policy (ARN below)"),
+    (
+        "envelope",
+        "envelope: catalog kinds",
+        "The catalog's actions of the services and access levels the function uses, in this "
+        "account and region; privilege escalation denied.",
+    ),
+    ("strict", "strict: identity policy", "Exactly what the identity policy grants."),
+    ("none", "none: no boundary", "No permissions boundary."),
+    ("arn", "existing policy (ARN)", ""),
 )
+# (key, the checkbox's label, its tooltip)
 OPTIONS = (
-    ("logs", "Write to the function's own log group"),
-    ("tracing", "Send traces to X-Ray"),
-    ("vpc", "The function runs in a VPC"),
-    ("deployer", "Deployer policy (PassRole of this role only)"),
+    ("logs", "Logs: its own log group", "Write to /aws/lambda/<function> only"),
+    ("tracing", "X-Ray traces", "Send traces to X-Ray (xray:PutTraceSegments on *)"),
+    ("vpc", "Runs in a VPC", "The network-interface permissions a VPC-attached function needs"),
+    (
+        "deployer",
+        "Deployer policy (PassRole)",
+        "Also emit a policy for the CI role that deploys this function: iam:PassRole of this "
+        "role only",
+    ),
 )
 
 
@@ -50,19 +63,20 @@ class OptionsScreen(StepScreen):
             with VerticalScroll(id="options-left", classes="pane"):
                 yield Label("Permissions boundary", classes="pane-title")
                 with RadioSet(id="boundary"):
-                    for key, text in BOUNDARIES:
+                    for key, text, _meaning in BOUNDARIES:
                         yield RadioButton(
                             text, id=f"boundary-{key}" if key != "arn" else "boundary-arn-choice"
                         )
                 yield Input(
                     id="boundary-arn",
-                    placeholder="arn:aws:iam::123456789012:policy/NAME",
+                    placeholder="arn:aws:iam::ACCOUNT:policy/NAME",
                     compact=True,
+                    validate_on=(),
                 )
                 yield Static("", id="boundary-check")
                 yield Label("Options", classes="pane-title")
-                for key, text in OPTIONS:
-                    yield Checkbox(text, id=f"opt-{key}", compact=True)
+                for key, text, tip in OPTIONS:
+                    yield Checkbox(text, id=f"opt-{key}", compact=True, tooltip=tip)
             with Vertical(id="options-right", classes="pane"):
                 yield Label("AWS managed policies", classes="pane-title")
                 yield SelectionList[str](id="managed")
@@ -92,14 +106,17 @@ class OptionsScreen(StepScreen):
         key = spec.boundary if spec.boundary in ("envelope", "strict", "none") else "arn"
         button_id = "boundary-arn-choice" if key == "arn" else f"boundary-{key}"
         button = self.query_one(f"#{button_id}", RadioButton)
-        if not button.value:
+        # "existing policy" chosen, its ARN not valid yet: the spec keeps the last boundary and
+        # the choice stays (leaving the step waits for the ARN)
+        pending = key != "arn" and self.query_one("#boundary-arn-choice", RadioButton).value
+        if not button.value and not pending:
             with self.prevent(RadioSet.Changed):
                 button.value = True
         arn_input = self.query_one("#boundary-arn", Input)
         if key == "arn" and arn_input.value != spec.boundary:
             with arn_input.prevent(Input.Changed):
                 arn_input.value = spec.boundary
-        for opt, _text in OPTIONS:
+        for opt, _text, _tip in OPTIONS:
             box = self.query_one(f"#opt-{opt}", Checkbox)
             if box.value != getattr(spec, opt):
                 with box.prevent(Checkbox.Changed):
@@ -112,6 +129,7 @@ class OptionsScreen(StepScreen):
                 known = {o.value for o in managed.options}  # type: ignore[attr-defined]
                 for name in wanted & known:  # an ARN not in the shipped list has no row
                     managed.select(name)
+        self._show_boundary_note()
         self._show_diff()
 
     @on(RadioSet.Changed, "#boundary")
@@ -122,6 +140,7 @@ class OptionsScreen(StepScreen):
             self._set_arn(self.query_one("#boundary-arn", Input).value)
             return
         self._set_boundary(key)
+        self._show_boundary_note()
 
     @on(Input.Changed, "#boundary-arn")
     def _arn_changed(self, event: Input.Changed) -> None:
@@ -132,20 +151,43 @@ class OptionsScreen(StepScreen):
         self._set_arn(event.value)
 
     def _set_arn(self, text: str) -> None:
-        check = self.query_one("#boundary-check", Static)
         value = text.strip()
+        if POLICY_ARN_RE.fullmatch(value):
+            self._set_boundary(value)
+        self._show_boundary_note()
+
+    def _show_boundary_note(self) -> None:
+        """Under the choices: what the chosen boundary means, or the typed ARN's check."""
+        check = self.query_one("#boundary-check", Static)
+        if not self.query_one("#boundary-arn-choice", RadioButton).value:
+            chosen = self.app.spec.boundary  # type: ignore[attr-defined]
+            meaning = next((m for key, _t, m in BOUNDARIES if key == chosen), "")
+            check.update(Content.from_markup("[dim]$m[/]", m=meaning))
+            return
+        value = self.query_one("#boundary-arn", Input).value.strip()
         if not value:
             check.update(Content.from_markup("[dim]paste the ARN of an existing policy[/]"))
-            return
-        if not POLICY_ARN_RE.fullmatch(value):
+        elif not POLICY_ARN_RE.fullmatch(value):
             check.update(
                 Content.from_markup(
                     "[$error]✗ not a policy ARN (arn:aws:iam::123456789012:policy/NAME)[/]"
                 )
             )
-            return
-        check.update(Content.from_markup("[$success]✓ the role will use this boundary[/]"))
-        self._set_boundary(value)
+        else:
+            check.update(Content.from_markup("[$success]✓ the role will use this boundary[/]"))
+
+    def leave_problem(self) -> tuple[str, Widget] | None:
+        if not self.query_one("#boundary-arn-choice", RadioButton).value:
+            return None
+        arn_input = self.query_one("#boundary-arn", Input)
+        if arn_input.value.strip() == self.app.spec.boundary:  # type: ignore[attr-defined]
+            return None
+        what = "is not a policy ARN" if arn_input.value.strip() else "is empty"
+        return (
+            f"The existing boundary's ARN {what}: paste the policy's ARN "
+            "(arn:aws:iam::123456789012:policy/NAME) or choose another boundary to go on.",
+            arn_input,
+        )
 
     def _set_boundary(self, value: str) -> None:
         spec = self.app.spec  # type: ignore[attr-defined]
@@ -157,7 +199,7 @@ class OptionsScreen(StepScreen):
     def _option_changed(self, event: Checkbox.Changed) -> None:
         opt = (event.checkbox.id or "").removeprefix("opt-")
         spec = self.app.spec  # type: ignore[attr-defined]
-        if opt in dict(OPTIONS) and getattr(spec, opt) != event.value:
+        if opt in {o[0] for o in OPTIONS} and getattr(spec, opt) != event.value:
             setattr(spec, opt, event.value)
             self.app.spec_changed()  # type: ignore[attr-defined]
 

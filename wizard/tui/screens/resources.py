@@ -3,6 +3,7 @@ S3 drill-down), and ARNs entered by hand with inline validation."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from textual import on, work
@@ -10,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, get_current_worker
@@ -18,7 +20,7 @@ from wizard.catalog.kinds import Kind, catalog
 from wizard.errors import UserError
 from wizard.spec import ResourceEntry, resolve_resources
 from wizard.tui.messages import DiscoveryFailed, ResourcesDiscovered
-from wizard.tui.screens.base import StepScreen
+from wizard.tui.screens.base import NARROW_BREAKPOINTS, StepScreen
 from wizard.tui.widgets.resource_list import ResourceList
 
 Key = tuple[str, str, str]  # (kind, bucket, prefix)
@@ -63,14 +65,28 @@ def check_entry(spec: Any, entry: ResourceEntry) -> str | None:
     return None
 
 
+def arn_examples(spec: Any, kind: Kind) -> str:
+    """The kind's ARN forms as a person would type them: the spec's partition, region and
+    account filled in, the names in capitals (``arn:aws:sqs:us-east-1:123456789012:NAME``)."""
+    known = {
+        "Partition": getattr(spec, "partition", None) or "aws",
+        "Region": getattr(spec, "region", None) or "REGION",
+        "Account": getattr(spec, "account", None) or "ACCOUNT",
+    }
+
+    def fill(match: re.Match[str]) -> str:
+        return known.get(match.group(1)) or match.group(1).upper()
+
+    return " or ".join(re.sub(r"\$\{(\w+)\}", fill, form) for form in kind.parse_forms)
+
+
 def check_arn(spec: Any, kind_name: str, kind: Kind, arn: str) -> tuple[ResourceEntry | None, str]:
     """Validate a hand-typed ARN for ``kind``: (the entry, "") or (None, why not)."""
     arn = arn.strip()
     if not arn:
         return None, ""
     if kind.parse_arn(arn) is None:
-        forms = " or ".join(kind.parse_forms)
-        return None, f"not an ARN of a {kind.title}: expected {forms}"
+        return None, f"not an ARN of a {kind.title}: expected {arn_examples(spec, kind)}"
     entry = ResourceEntry(kind=kind_name, arn=arn)
     problem = check_entry(spec, entry)
     if problem:
@@ -79,6 +95,7 @@ def check_arn(spec: Any, kind_name: str, kind: Kind, arn: str) -> tuple[Resource
 
 
 class ResourcesScreen(StepScreen):
+    HORIZONTAL_BREAKPOINTS = NARROW_BREAKPOINTS
     STEP = "resources"
     INDEX = 1
     BINDINGS = [
@@ -111,7 +128,12 @@ class ResourcesScreen(StepScreen):
                 yield Input(id="filter", placeholder="filter as you type…", compact=True)
                 yield ResourceList(id="found")
                 yield Static("", id="found-state")
-                yield Input(id="arn", placeholder="or paste an ARN and press enter", compact=True)
+                yield Input(
+                    id="arn",
+                    placeholder="or paste an ARN",
+                    compact=True,
+                    validate_on=(),  # the screen sets -invalid
+                )
                 yield Static("", id="arn-check")
             with Vertical(id="chosen-pane", classes="pane"):
                 yield Label("Chosen", id="chosen-title", classes="pane-title")
@@ -150,17 +172,21 @@ class ResourcesScreen(StepScreen):
     # ---------------------------------------------------------------- discovery
 
     def show_key(self, key: Key) -> None:
-        """Show one listing (a kind, or an S3 level), discovering it if not known yet."""
+        """Show one listing (a kind, or an S3 level), discovering it if not known yet. The
+        filter is for the listing at hand: another listing starts unfiltered."""
+        if key != self.key:
+            filter_input = self.query_one("#filter", Input)
+            if filter_input.value:
+                with filter_input.prevent(Input.Changed):
+                    filter_input.value = ""
         self.key = key
         kind_name, bucket, prefix = key
         kind = catalog().kinds[kind_name]
-        crumbs = kind.title if not bucket else f"{kind.title} › {bucket}/{prefix}"
+        crumbs = kind.title if not bucket else f"s3://{bucket}/{prefix}"
         self.query_one("#found-title", Label).update(crumbs)
-        self.query_one(
-            "#arn", Input
-        ).placeholder = f"or paste an ARN ({kind.parse_forms[0] if kind.parse_forms else 'arn:…'})"
         self._check_arn(self.query_one("#arn", Input).value)
         found = self.query_one("#found", ResourceList)
+        found.set_drillable(kind_name == "s3-prefix")
         known = self.app.discovered.get(key)  # type: ignore[attr-defined]
         # a listing left half-done (its worker was cancelled by a newer one) starts again;
         # the discoverer keeps the pages it already fetched
@@ -339,6 +365,16 @@ class ResourcesScreen(StepScreen):
             self.show_key((kind, bucket, parent))
         else:
             self.show_key((kind, "", ""))
+        # the cursor goes back to the bucket or prefix just left
+        found = self.query_one("#found", ResourceList)
+        for position, i in enumerate(found.shown):
+            detail = getattr(found.items[i], "detail", {}) or {}
+            if (detail.get("bucket") or found.items[i].name, detail.get("prefix", "")) == (
+                bucket,
+                prefix,
+            ):
+                found.highlighted = position
+                break
 
     # ---------------------------------------------------------------- by hand
 
@@ -356,8 +392,24 @@ class ResourcesScreen(StepScreen):
             widget.update(Content.from_markup("[$success]✓ enter adds it[/]"))
         elif problem:
             widget.update(Content.from_markup("[$error]✗ $problem[/]", problem=problem))
-        else:
-            widget.update("")
+        else:  # the form to type (the placeholder is too narrow to hold it)
+            widget.update(
+                Content.from_markup("[dim]$forms[/]", forms=arn_examples(self.app.spec, self.kind))  # type: ignore[attr-defined]
+            )
+
+    def leave_problem(self) -> tuple[str, Widget] | None:
+        arn_input = self.query_one("#arn", Input)
+        if not arn_input.value.strip():
+            return None
+        entry, problem = check_arn(self.app.spec, self.key[0], self.kind, arn_input.value)  # type: ignore[attr-defined]
+        if entry is not None and entry_key(entry) in self._chosen_keys:
+            return None
+        if entry is not None:
+            return (
+                "The ARN you typed is not added yet: press enter to add it, or clear it.",
+                arn_input,
+            )
+        return f"The ARN you typed is not valid ({problem}): fix it or clear it.", arn_input
 
     @on(Input.Submitted, "#arn")
     def _arn_submitted(self, event: Input.Submitted) -> None:

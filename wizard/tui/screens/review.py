@@ -11,6 +11,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.highlight import highlight
+from textual.suggester import SuggestFromList
+from textual.widget import Widget
 from textual.widgets import Input, Label, Static, TabbedContent, TabPane
 
 from wizard.tui.screens.base import StepScreen
@@ -18,18 +20,47 @@ from wizard.tui.screens.base import StepScreen
 METER_WIDTH = 20
 
 
-def meter(used: int, limit: int) -> Content:
+def meter(used: int, limit: int, width: int = METER_WIDTH) -> Content:
     """``[██████······] 1,234/10,240`` coloured by how full it is."""
     share = used / limit if limit else 0
-    filled = min(METER_WIDTH, round(share * METER_WIDTH))
+    filled = min(width, round(share * width))
     colour = "$success" if share < 0.75 else "$warning" if share <= 1 else "$error"
     return Content.from_markup(
         f"[{colour}]$bar[/][dim]$rest[/] $used/$limit",
         bar="█" * filled,
-        rest="·" * (METER_WIDTH - filled),
+        rest="·" * (width - filled),
         used=f"{used:,}",
         limit=f"{limit:,}",
     )
+
+
+def size_table(rows: list[tuple[str, int, int]], width: int | None = None) -> Content:
+    """One line a policy: its name, a meter as wide as ``width`` leaves room for, the figures."""
+    if not rows:
+        return Content("")
+    name_width = max(len(name) for name, _u, _l in rows)
+    figures = max(len(f"{used:,}/{limit:,}") for _n, used, limit in rows)
+    bar = METER_WIDTH
+    if width is not None:
+        bar = max(4, min(METER_WIDTH, width - name_width - 2 - figures))
+    return Content("\n").join(
+        Content(f"{name:<{name_width}} ") + meter(used, limit, bar) for name, used, limit in rows
+    )
+
+
+class SizeTable(Widget):
+    """The size meters, drawn to the width they get (a narrow side pane would wrap them)."""
+
+    DEFAULT_CSS = "SizeTable { height: auto; }"
+
+    rows: list[tuple[str, int, int]] = []
+
+    def show(self, rows: list[tuple[str, int, int]]) -> None:
+        self.rows = rows
+        self.refresh(layout=True)
+
+    def render(self) -> Content:
+        return size_table(self.rows, self.size.width or None)
 
 
 def size_rows(bundle: Any) -> list[tuple[str, int, int]]:
@@ -63,11 +94,21 @@ def findings_of(bundle: Any) -> tuple[list[Any] | None, str]:
         return None, f"the validator failed: {exc}"
 
 
+def known(action: str) -> bool:
+    """Whether the IAM reference knows ``service:Action`` (True when it cannot tell)."""
+    try:
+        from wizard.catalog.reference import reference
+    except ImportError:
+        return True
+    return reference().action(action) is not None
+
+
 def ask(bundle: Any, action: str, resource: str) -> Content:
     """The evaluator's decision for one request, with the deciding statements."""
     from wizard.errors import UserError
     from wizard.policy.evaluate import Evaluator
 
+    asked_every = not resource.strip()
     action, resource = action.strip(), resource.strip() or "*"
     if not action:
         return Content.from_markup("[dim]type an action such as dynamodb:GetItem[/]")
@@ -107,6 +148,19 @@ def ask(bundle: Any, action: str, resource: str) -> Content:
         if doc is not None:
             statement = doc.get("Statement", [])[ref.statement]
             parts.append(highlight(json.dumps(statement, indent=2), language="json"))
+    if not result.allowed and "*" not in action and "?" not in action and not known(action):
+        parts.append(
+            Content.from_markup(
+                "[$warning]$a is not an action the IAM reference knows[/]", a=action
+            )
+        )
+    if asked_every and not result.allowed:
+        parts.append(
+            Content.from_markup(
+                "[dim]no resource given, so this asked about every resource (*): "
+                "type an ARN to ask about one (→ completes the role's own)[/]"
+            )
+        )
     if bundle.boundary_arn and result.allowed:
         parts.append(
             Content.from_markup(
@@ -114,6 +168,22 @@ def ask(bundle: Any, action: str, resource: str) -> Content:
             )
         )
     return Content("\n").join(parts)
+
+
+def ask_suggestions(bundle: Any) -> tuple[list[str], list[str]]:
+    """The actions and resource ARNs the identity policies name, to complete what is typed
+    (an ARN's trailing wildcard dropped, so the rest can be typed)."""
+    actions: dict[str, None] = {}
+    resources: dict[str, None] = {}
+    for policy in bundle.policies:
+        for statement in policy.document.get("Statement", []):
+            for key, found in (("Action", actions), ("Resource", resources)):
+                values = statement.get(key, [])
+                for value in [values] if isinstance(values, str) else values:
+                    value = value.rstrip("*") if key == "Resource" else value
+                    if value and "*" not in value:
+                        found[value] = None
+    return sorted(actions), sorted(resources)
 
 
 class ReviewScreen(StepScreen):
@@ -133,7 +203,7 @@ class ReviewScreen(StepScreen):
                         yield Static("", id=f"json-{key}", classes="json")
             with Vertical(id="review-side", classes="pane"):
                 yield Label("Size against IAM quotas", classes="pane-title")
-                yield Static("", id="sizes")
+                yield SizeTable(id="sizes")
                 yield Label("Findings", classes="pane-title")
                 with VerticalScroll(id="findings-scroll"):
                     yield Static("", id="findings")
@@ -156,7 +226,7 @@ class ReviewScreen(StepScreen):
             )
             for key in ("identity", "boundary", "trust", "deployer"):
                 self.query_one(f"#json-{key}", Static).update(error)
-            self.query_one("#sizes", Static).update("")
+            self.query_one("#sizes", SizeTable).show([])
             self.query_one("#findings", Static).update("")
             self.query_one("#answer", Static).update("")
             return
@@ -178,12 +248,13 @@ class ReviewScreen(StepScreen):
                 widget.update(Content.from_markup("[dim](none)[/]"))
             else:
                 widget.update(highlight(json.dumps(doc, indent=2), language="json"))
-        rows = size_rows(bundle)
-        width = max(len(r[0]) for r in rows)
-        self.query_one("#sizes", Static).update(
-            Content("\n").join(
-                Content(f"{name:<{width}} ") + meter(used, limit) for name, used, limit in rows
-            )
+        self.query_one("#sizes", SizeTable).show(size_rows(bundle))
+        actions, resources = ask_suggestions(bundle)
+        self.query_one("#ask-action", Input).suggester = SuggestFromList(
+            actions, case_sensitive=False
+        )
+        self.query_one("#ask-resource", Input).suggester = SuggestFromList(
+            resources, case_sensitive=False
         )
         findings, why = findings_of(bundle)
         widget = self.query_one("#findings", Static)

@@ -67,6 +67,17 @@ class ResourceList(OptionList):
         self.shown: list[int] = []
         self.total_matches = 0
         self.is_selected: Callable[[Any], bool] = lambda item: False
+        self.drillable = False  # S3: → opens a bucket or prefix (and the footer says so)
+
+    def set_drillable(self, drillable: bool) -> None:
+        if drillable != self.drillable:
+            self.drillable = drillable
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "drill":
+            return self.drillable
+        return super().check_action(action, parameters)
 
     def set_items(self, items: list[Any]) -> None:
         self.items = list(items)

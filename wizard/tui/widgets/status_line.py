@@ -23,7 +23,7 @@ def status_content(app: object) -> tuple[Content, bool]:
     return (
         Content.assemble(
             ("✓ ", "bold"),
-            f"role {bundle.role_name}: {statements} {noun}, "
+            f"{bundle.role_name}: {statements} {noun}, "
             f"{size:,}/{INLINE_AGGREGATE_LIMIT:,} characters · {app.session_state}",  # type: ignore[attr-defined]
         ),
         True,
@@ -32,7 +32,9 @@ def status_content(app: object) -> tuple[Content, bool]:
 
 class StatusLine(Static):
     DEFAULT_CSS = """
-    StatusLine { height: 1; padding: 0 1; background: $boost; }
+    StatusLine {
+        height: 1; padding: 0 1; background: $boost; text-wrap: nowrap; text-overflow: ellipsis;
+    }
     StatusLine.-error { color: $error; }
     StatusLine.-ok { color: $success; }
     """
