@@ -761,6 +761,7 @@ class _Fit(NamedTuple):
     formats: tuple[str, ...]
     regex: re.Pattern[str] | None
     key: int
+    shapes: tuple[tuple[str, _FormatShape | None], ...]  # each format, cut for _fits_quickly
 
 
 _FITS: dict[int, _Fit] = {}  # id(Action) -> _Fit (the reference keeps every Action it made)
@@ -779,7 +780,14 @@ def _fit_of(action: Action) -> _Fit:
         patterns = [format_regex(f).pattern for f in formats]
         regex = re.compile("|".join(f"(?:{p})" for p in patterns), re.DOTALL) if patterns else None
         key = _FIT_KEYS.setdefault((action.service, formats), len(_FIT_KEYS))
-        found = _Fit(action.service, frozenset(t.name.lower() for t in types), formats, regex, key)
+        found = _Fit(
+            action.service,
+            frozenset(t.name.lower() for t in types),
+            formats,
+            regex,
+            key,
+            tuple((f, _format_shape(f)) for f in formats),
+        )
         _FITS[id(action)] = found
     return found
 
@@ -808,7 +816,12 @@ def _fits(fit: _Fit, pattern: str, many: bool) -> bool:
         elif _is_concrete(pattern):
             found = fit.regex.match(pattern) is not None
         else:
-            found = any(pattern_fits_format(pattern, fmt) for fmt in fit.formats)
+            found = False
+            for fmt, shape in fit.shapes:  # pattern_fits_format, without its cache for once
+                quick = None if shape is None else _fits_quickly(pattern, shape)
+                if quick if quick is not None else pattern_fits_format(pattern, fmt):
+                    found = True
+                    break
         if len(_FIT_MEMO) >= _FIT_MEMO_MAX:
             _FIT_MEMO.clear()
         _FIT_MEMO[memo] = found
