@@ -151,3 +151,16 @@ def test_demo_has_a_tool_made_role_and_an_over_privileged_legacy_role() -> None:
     report = json.loads(out)
     assert report["managed"] is True
     assert "dynamodb:*" in report["wide"]
+
+
+def test_demo_apply_attaches_the_aws_managed_policies_a_spec_names(tmp_path: Path) -> None:
+    """A workshop picking AWSLambdaBasicExecutionRole in the wizard can apply it on the demo:
+    the sandbox knows AWS's managed policies, as a real account does."""
+    spec = tmp_path / "role.yaml"
+    spec.write_text(
+        "function: workshop-fn\nmanaged_policies: [AWSLambdaBasicExecutionRole]\n",
+        encoding="utf-8",
+    )
+    done = wizard("apply", str(spec), "--demo", "--yes")
+    assert done.returncode == 0, done.stderr
+    assert "AWSLambdaBasicExecutionRole" in done.stdout + done.stderr

@@ -77,7 +77,13 @@ _endpoint: str | None = None
 
 
 def _make_server() -> Any:
+    from moto.core.config import default_user_config
     from moto.server import ThreadedMotoServer
+
+    # A real account has AWS's managed policies (AWSLambdaBasicExecutionRole, ...): the wizard
+    # attaches them by ARN. moto leaves them out unless asked; loading them costs ~60 ms, paid
+    # when IAM is first used.
+    default_user_config["iam"]["load_aws_managed_policies"] = True
     from werkzeug.serving import make_server
 
     class _QuickStopServer(ThreadedMotoServer):
