@@ -315,3 +315,21 @@ def test_no_command_opens_the_wizard_through_the_ui_modules_configure(monkeypatc
     monkeypatch.setattr(ui, "cmd_wizard", lambda args: opened.append(args.demo) or 0)
     assert main([]) == 0 and main(["--demo"]) == 0
     assert opened == [False, True]
+
+
+def test_no_command_opens_the_wizard_without_building_every_commands_parser(monkeypatch):
+    """`role-wizard [--demo]` goes straight to the wizard (its first frame comes sooner);
+    anything else still parses the whole command line."""
+    import wizard.cli as cli
+    import wizard.cli.ui as ui
+
+    def refuse():
+        raise AssertionError("built the full parser")
+
+    opened = []
+    monkeypatch.setattr(ui, "cmd_wizard", lambda args: opened.append(args.demo) or 0)
+    monkeypatch.setattr(cli, "build_parser", refuse)
+    assert cli.main([]) == 0 and cli.main(["--demo", "--demo"]) == 0
+    assert opened == [False, True]
+    with pytest.raises(AssertionError, match="full parser"):
+        cli.main(["--demo", "wizard"])
