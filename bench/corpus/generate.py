@@ -66,12 +66,10 @@ class _Gen:
             ],
             k=self.rng.randint(1, 4),
         )
-        return {
-            "Sid": "Table",
-            "Effect": "Allow",
-            "Action": sorted(actions),
-            "Resource": [arn, arn + "/index/*"],
-        }
+        # the indexes only where an action can use them (Query): an ARN no action of the
+        # statement fits is a resource-mismatch, which a tight statement does not have
+        resources = [arn, arn + "/index/*"] if "dynamodb:Query" in actions else arn
+        return {"Sid": "Table", "Effect": "Allow", "Action": sorted(actions), "Resource": resources}
 
     def bucket(self) -> dict:
         bucket, prefix = self.name(), self.rng.choice(WORDS)
