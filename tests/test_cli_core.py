@@ -333,3 +333,24 @@ def test_no_command_opens_the_wizard_without_building_every_commands_parser(monk
     assert opened == [False, True]
     with pytest.raises(AssertionError, match="full parser"):
         cli.main(["--demo", "wizard"])
+
+
+def test_profile_and_region_before_or_without_a_command(monkeypatch):
+    """`role-wizard --profile P --region R` opens the wizard with them (as the README shows);
+    before a command they reach it, and the command's own flags win."""
+    import wizard.cli as cli
+    import wizard.cli.discover as discover
+    import wizard.cli.ui as ui
+
+    seen = []
+
+    def record(args):
+        seen.append((getattr(args, "profile", None), getattr(args, "region", None)))
+        return 0
+
+    monkeypatch.setattr(ui, "cmd_wizard", record)
+    monkeypatch.setattr(discover, "cmd_discover", record)
+    assert cli.main(["--profile", "dev", "--region", "eu-west-1"]) == 0
+    assert cli.main(["--demo", "--region", "eu-west-1"]) == 0
+    assert cli.main(["--profile", "dev", "discover", "sqs-queue", "--region", "us-east-2"]) == 0
+    assert seen == [("dev", "eu-west-1"), (None, "eu-west-1"), ("dev", "us-east-2")]

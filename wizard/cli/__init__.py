@@ -72,6 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="work on the built-in demo sandbox (no AWS account needed)",
     )
+    # Before or without a command (`role-wizard --profile P` opens the wizard with it); a
+    # command's own --profile/--region, when given, win.
+    parser.add_argument("--profile", dest="top_profile", help="AWS profile (named config profile)")
+    parser.add_argument("--region", dest="top_region", help="AWS region")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     modules = []
     for name in COMMAND_MODULES + OPTIONAL_COMMAND_MODULES:
@@ -114,6 +118,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(cmd_wizard, argparse.Namespace(command=None, demo=bool(words)))
     parser = build_parser()
     args = parser.parse_args(words)
+    for name in ("profile", "region"):
+        given = getattr(args, f"top_{name}", None)
+        if given is not None and getattr(args, name, None) is None:
+            setattr(args, name, given)
     handler = getattr(args, "handler", None)
     if handler is None:  # no command, and no module configured a default one
         parser.print_help()
