@@ -74,8 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     # Before or without a command (`role-wizard --profile P` opens the wizard with it); a
     # command's own --profile/--region, when given, win.
-    parser.add_argument("--profile", dest="top_profile", help="AWS profile (named config profile)")
-    parser.add_argument("--region", dest="top_region", help="AWS region")
+    parser.add_argument(
+        "--profile",
+        dest="top_profile",
+        metavar="PROFILE",
+        help="AWS profile (named config profile)",
+    )
+    parser.add_argument("--region", dest="top_region", metavar="REGION", help="AWS region")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     modules = []
     for name in COMMAND_MODULES + OPTIONAL_COMMAND_MODULES:
