@@ -72,69 +72,24 @@ class FunctionScreen(StepScreen):
             classes="intro",
         )
         with VerticalScroll(id="function-form"), Grid(classes="form"):
-            yield Label("Function name", classes="field-label")
-            yield Input(
-                function, id="function", placeholder="orders-api", compact=True, validate_on=()
-            )
-            yield Static(classes="field-gap")
-            yield Static("", id="function-error", classes="field-error -quiet")
-            yield Label("Account", classes="field-label")
-            yield Input(
-                value("account"),
-                id="account",
-                placeholder="12 digits (open)",
-                compact=True,
-                validate_on=(),
-                max_length=12,
-            )
-            yield Static(classes="field-gap")
-            yield Static("", id="account-error", classes="field-error -quiet")
-            yield Label("Region", classes="field-label")
-            yield Input(
-                value("region"),
-                id="region",
-                placeholder="us-east-1 (open)",
-                compact=True,
-                validate_on=(),
-            )
-            yield Static(classes="field-gap")
-            yield Static("", id="region-error", classes="field-error -quiet")
-            yield Label("Role name", classes="field-label")
+            yield from _field("Function name", function, "function", "orders-api")
+            yield from _field("Account", value("account"), "account", "12 digits (open)", 12)
+            yield from _field("Region", value("region"), "region", "us-east-1 (open)")
             role_name = value("role-name")
-            yield Input(
+            yield from _field(
+                "Role name",
                 role_name,
-                id="role-name",
-                placeholder=f"{function}-role",
-                compact=True,
-                validate_on=(),
-                max_length=80,
+                "role-name",
+                f"{function}-role",
+                80,
+                under=Static(
+                    self._role_checks(role_name, function),
+                    id="role-name-checks",
+                    classes="field-checks",
+                ),
             )
-            yield Static(classes="field-gap")
-            yield Static(
-                self._role_checks(role_name, function),
-                id="role-name-checks",
-                classes="field-checks",
-            )
-            yield Label("Description", classes="field-label")
-            yield Input(
-                value("description"),
-                id="description",
-                placeholder="(optional)",
-                compact=True,
-                validate_on=(),
-            )
-            yield Static(classes="field-gap")
-            yield Static("", id="description-error", classes="field-error -quiet")
-            yield Label("Tags", classes="field-label")
-            yield Input(
-                value("tags"),
-                id="tags",
-                placeholder="team=payments, env=dev",
-                compact=True,
-                validate_on=(),
-            )
-            yield Static(classes="field-gap")
-            yield Static("", id="tags-error", classes="field-error -quiet")
+            yield from _field("Description", value("description"), "description", "(optional)")
+            yield from _field("Tags", value("tags"), "tags", "team=payments, env=dev")
 
     def on_mount(self) -> None:
         self.refresh_from_spec()
@@ -278,3 +233,27 @@ class FunctionScreen(StepScreen):
         note = "unique in the account, ignoring case (checked when you apply)"
         parts.append(Content.from_markup("[dim]• $note[/]", note=note))
         return Content("").join(parts)
+
+
+def _field(
+    label: str,
+    value: str,
+    field: str,
+    placeholder: str,
+    max_length: int = 0,
+    *,
+    under: Static | None = None,
+) -> ComposeResult:
+    """One row of the form -- label, input -- and the row under it: an empty cell, then the
+    field's message line (or ``under``, the role name's checks)."""
+    yield Label(label, classes="field-label")
+    yield Input(
+        value,
+        id=field,
+        placeholder=placeholder,
+        compact=True,
+        validate_on=(),
+        max_length=max_length,
+    )
+    yield Static(classes="field-gap")
+    yield under or Static("", id=f"{field}-error", classes="field-error -quiet")
