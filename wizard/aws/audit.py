@@ -865,13 +865,12 @@ def render_audit(report: AuditReport) -> str:
     return "\n".join(lines) + "\n"
 
 
-SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVELS = {"error": "error", "warning": "warning", "info": "note", "note": "note"}
 
 
 def sarif(report: AuditReport) -> dict[str, Any]:
     """The findings, managed-policy excess and unused services as a SARIF 2.1.0 log."""
-    from wizard import __version__
+    from wizard.sarif import sarif_log
 
     r = report.role
     results: list[dict[str, Any]] = []
@@ -912,22 +911,6 @@ def sarif(report: AuditReport) -> dict[str, Any]:
             f"{u.namespace} not used in the last {report.lookback_days} days",
             r.arn,
         )
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "role-wizard",
-                        "version": __version__,
-                        "rules": [
-                            {"id": k, "shortDescription": {"text": v[:200]}}
-                            for k, v in rules.items()
-                        ],
-                    }
-                },
-                "results": results,
-            }
-        ],
-    }
+    return sarif_log(
+        [{"id": k, "shortDescription": {"text": v[:200]}} for k, v in rules.items()], results
+    )

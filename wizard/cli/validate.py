@@ -12,7 +12,6 @@ from typing import Any
 
 FORMATS = ("text", "json", "sarif")
 FAIL_ON = ("error", "warning", "never")
-SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -147,8 +146,8 @@ def _rule_name(code: str) -> str:
 
 def sarif_log(findings: list) -> dict[str, Any]:
     """SARIF 2.1.0: one run, a rule per finding code, a result per finding."""
-    from wizard import __version__
     from wizard.policy.lint import CODES
+    from wizard.sarif import sarif_log
 
     codes = list(CODES)
     rules = [
@@ -186,20 +185,4 @@ def sarif_log(findings: list) -> dict[str, Any]:
         if f.code in CODES:
             result["ruleIndex"] = codes.index(f.code)
         results.append(result)
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "role-wizard",
-                        "version": __version__,
-                        "rules": rules,
-                    }
-                },
-                "columnKind": "unicodeCodePoints",
-                "results": results,
-            }
-        ],
-    }
+    return sarif_log(rules, results, columnKind="unicodeCodePoints")
