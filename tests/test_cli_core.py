@@ -100,6 +100,8 @@ BAD_SPECS: list[tuple[str, str | bytes | None, tuple[str, ...], str]] = [
      r"role\.yaml:2: --region eu-west-1 contradicts the spec's region us-east-1"),
     ("bad-account-flag", "function: f\n", ("--account", "12"),
      r"--account '12' must be 12 digits"),
+    ("bad-region-flag", "function: f\n", ("--region", "Mars"),
+     r"--region 'Mars' is not an AWS region name such as us-east-1"),
 ]  # fmt: skip
 
 

@@ -50,24 +50,21 @@ def load_and_compose(path: str, account: str | None = None, region: str | None =
     from wizard.spec import ACCOUNT_RE, REGION_RE, load_spec
 
     spec, ctx = load_spec(path)
-    if account is not None:
-        if not ACCOUNT_RE.fullmatch(account):
-            raise UserError(f"--account {account!r} must be 12 digits")
-        if spec.account and spec.account != account:
+    for field, value, pattern, shape in (
+        ("account", account, ACCOUNT_RE, "must be 12 digits"),
+        ("region", region, REGION_RE, "is not an AWS region name such as us-east-1"),
+    ):
+        if value is None:
+            continue
+        if not pattern.fullmatch(value):
+            raise UserError(f"--{field} {value!r} {shape}")
+        given = getattr(spec, field)
+        if given and given != value:
             raise UserError(
-                f"--account {account} contradicts the spec's account {spec.account}",
-                where=ctx.where(("account",)),
+                f"--{field} {value} contradicts the spec's {field} {given}",
+                where=ctx.where((field,)),
             )
-        spec.account = account
-    if region is not None:
-        if not REGION_RE.fullmatch(region):
-            raise UserError(f"--region {region!r} is not an AWS region name such as us-east-1")
-        if spec.region and spec.region != region:
-            raise UserError(
-                f"--region {region} contradicts the spec's region {spec.region}",
-                where=ctx.where(("region",)),
-            )
-        spec.region = region
+        setattr(spec, field, value)
     return spec, compose(spec, ctx)
 
 
