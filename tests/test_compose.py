@@ -13,7 +13,7 @@ import pytest
 from wizard.catalog.kinds import catalog
 from wizard.catalog.reference import reference, wildcard_regex
 from wizard.errors import UserError
-from wizard.export import to_cloudformation_json, to_cloudformation_yaml, to_json
+from wizard.export.cloudformation import to_cloudformation_json, to_cloudformation_yaml, to_json
 from wizard.policy.compose import Grant, compose, group_statements, identity_grants
 from wizard.policy.quotas import INLINE_AGGREGATE_LIMIT, MANAGED_LIMIT, policy_size
 from wizard.spec import RoleSpec, load_spec_text, resolve_resources

@@ -20,8 +20,10 @@ from wizard import atomic
 from wizard.atomic import write_text_atomic
 from wizard.catalog.kinds import catalog
 from wizard.errors import UserError
-from wizard.export import cloudformation_template, export, to_json
+from wizard.export import export
+from wizard.export.cloudformation import cloudformation_template, to_json
 from wizard.policy.compose import compose
+from wizard.policy.gate import approve
 from wizard.spec import RoleSpec, load_spec
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -57,7 +59,7 @@ def bundle_of(**fields):
 )
 def test_golden_output_is_unchanged(name, fmt):
     spec, ctx = load_spec(GOLDEN / f"{name}.yaml")
-    text = export(compose(spec, ctx), fmt)
+    text = export(approve(compose(spec, ctx)), fmt)
     expected = GOLDEN / f"{name}{SUFFIX[fmt]}"
     if os.environ.get("UPDATE_GOLDEN") == "1":
         expected.write_text(text, encoding="utf-8")
@@ -199,7 +201,7 @@ def test_cloudformation_export_of_every_kind_and_profile_passes_cfn_lint(tmp_pat
         bundle = compose(RoleSpec.model_validate(data))
         for fmt, suffix in (("cloudformation", ".yaml"), ("cloudformation-json", ".json")):
             path = tmp_path / f"{name}{suffix}"
-            path.write_text(export(bundle, fmt), encoding="utf-8")
+            path.write_text(export(approve(bundle), fmt), encoding="utf-8")
             files.append(str(path))
     proc = subprocess.run(
         [*CFN_LINT, *files],

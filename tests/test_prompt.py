@@ -167,9 +167,9 @@ def test_review_lists_the_validators_findings(tmp_path, monkeypatch):
 
     seen = []
 
-    def lint_bundle(bundle):
+    def lint_bundle(bundle, **_where):
         seen.append(bundle.role_name)
-        return [Finding("data-exfiltration", "warning", "reads and sends", "/Statement/1")]
+        return [Finding("data-exfiltration", "info", "reads and sends", "/Statement/1")]
 
     validator = types.ModuleType("wizard.policy.lint")
     validator.lint_bundle = lint_bundle
@@ -180,8 +180,8 @@ def test_review_lists_the_validators_findings(tmp_path, monkeypatch):
         export_format="cloudformation",
         export_path=tmp_path / "t.yaml",
     )
-    assert seen == ["orders-api-role"]
-    assert "warning data-exfiltration at /Statement/1: reads and sends" in echo
+    assert seen[0] == "orders-api-role"
+    assert "info data-exfiltration at /Statement/1: reads and sends" in echo
 
 
 # --------------------------------------------------------------------------- validation

@@ -26,6 +26,7 @@ from questionary import Choice
 
 from wizard.catalog.kinds import Catalog, Kind, catalog
 from wizard.errors import UserError
+from wizard.export import FORMATS
 from wizard.spec import (
     ResourceEntry,
     RoleOptions,
@@ -35,11 +36,6 @@ from wizard.spec import (
     resolve_resources,
 )
 
-EXPORT_FORMATS = {
-    "json": ("JSON bundle", "role.json"),
-    "cloudformation": ("CloudFormation template (YAML)", "role.cfn.yaml"),
-    "cloudformation-json": ("CloudFormation template (JSON)", "role.cfn.json"),
-}
 BOUNDARIES = {
     # choice lines fit an 80-column terminal (questionary cuts them there)
     "envelope": "envelope: its services and access levels, account and region; no escalation",
@@ -712,7 +708,7 @@ class PlainWizard:
         while True:
             if fmt is None:
                 choices = [Choice("no export", value="")]
-                choices += [Choice(f"{t} ({k})", value=k) for k, (t, _) in EXPORT_FORMATS.items()]
+                choices += [Choice(f"{f.title} ({k})", value=k) for k, f in FORMATS.items()]
                 fmt = self.select("Export the role?", choices) or None
                 if fmt is None:
                     return None, None
@@ -722,9 +718,9 @@ class PlainWizard:
                 self.say(f"cannot export {fmt}: {exc}")
                 fmt = out = None
                 continue
-            out = out or self.ask_path(f"Write the {fmt} export to:", EXPORT_FORMATS[fmt][1])
+            out = out or self.ask_path(f"Write the {fmt} export to:", FORMATS[fmt].filename("role"))
             while not self.write(out, text):
-                out = self.ask_path(f"Write the {fmt} export to:", EXPORT_FORMATS[fmt][1])
+                out = self.ask_path(f"Write the {fmt} export to:", FORMATS[fmt].filename("role"))
             self.say(f"wrote {fmt} for role {bundle.role_name} to {out}")
             return fmt, out
 

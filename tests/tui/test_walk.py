@@ -14,6 +14,7 @@ from textual import events
 
 from wizard.export import export
 from wizard.policy.compose import compose
+from wizard.policy.gate import approve
 from wizard.spec import load_spec
 
 SIZE = (110, 36)
@@ -207,9 +208,13 @@ async def walk(make_app, tmp_path: Path) -> None:
     ]
     bundle = compose(spec)
     out = tmp_path / "out"
-    assert (out / "orders-api-exec.json").read_text() == export(bundle, "json")
-    assert (out / "orders-api-exec.cfn.yaml").read_text() == export(bundle, "cloudformation")
-    assert (out / "orders-api-exec.cfn.json").read_text() == export(bundle, "cloudformation-json")
+    assert (out / "orders-api-exec.json").read_text() == export(approve(bundle), "json")
+    assert (out / "orders-api-exec.cfn.yaml").read_text() == export(
+        approve(bundle), "cloudformation"
+    )
+    assert (out / "orders-api-exec.cfn.json").read_text() == export(
+        approve(bundle), "cloudformation-json"
+    )
     exported = json.loads((out / "orders-api-exec.json").read_text())
     actions = {
         a

@@ -32,6 +32,7 @@ import botocore.parsers
 from wizard.aws.session import AwsSession, aws_error_message
 from wizard.bundle import Document, NamedPolicy, RoleBundle
 from wizard.errors import UserError
+from wizard.policy.gate import Approved, approved
 
 MANAGED_TAG = "lambda-role-wizard:managed"
 MANAGED_VALUE = "true"
@@ -292,12 +293,17 @@ def customer_policies(
 
 def make_plan(
     aws: AwsSession,
-    bundle: RoleBundle,
+    bundle: RoleBundle | Approved,
     *,
     adopt: bool = False,
     deployer_policy_name: str | None = None,
 ) -> Plan:
-    """Read the account and list the changes that make it match ``bundle``."""
+    """Read the account and list the changes that make it match ``bundle``.
+
+    The role must pass the gate first (:class:`~wizard.policy.gate.Refused` otherwise): a
+    plan exists only for a role that may be applied, and :func:`execute` applies only plans.
+    """
+    bundle = approved(bundle).bundle
     iam = aws.client("iam")
     account = aws.account
     partition = aws.partition
@@ -553,7 +559,7 @@ def execute(
 
 def apply(
     aws: AwsSession,
-    bundle: RoleBundle,
+    bundle: RoleBundle | Approved,
     *,
     adopt: bool = False,
     deployer_policy_name: str | None = None,

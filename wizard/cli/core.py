@@ -9,15 +9,15 @@ import sys
 from pathlib import Path
 
 from wizard.errors import UserError
+from wizard.export import FORMATS as EXPORT_FORMATS
 
-FORMATS = ("json", "cloudformation", "cloudformation-json")
 LEVELS = ("List", "Read", "Write", "Tagging", "Permissions management")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("build", help="compose the role from a spec and export it")
     p.add_argument("spec", help="role spec (YAML)")
-    p.add_argument("--format", "-f", choices=FORMATS, default="json")
+    p.add_argument("--format", "-f", choices=EXPORT_FORMATS, default="json")
     p.add_argument("--out", "-o", help="write to FILE (atomically) instead of standard output")
     p.add_argument("--account", help="account id where the spec leaves it open")
     p.add_argument("--region", help="region where the spec leaves it open")
@@ -80,33 +80,14 @@ def write_output(text: str, out: str | None) -> None:
         raise UserError(f"cannot write: {exc.strerror}", where=out) from None
 
 
-def refuse_findings(bundle, source: str) -> None:
-    """Everything the tool writes passes its own validator: a spec whose bundle draws an error
-    or a warning (a risky `custom` entry, say) is refused with the first finding."""
-    from wizard.policy.lint import lint_bundle
-
-    bad = [f for f in lint_bundle(bundle, file=source) if f.severity in ("error", "warning")]
-    if bad:
-        first = bad[0]
-        more = (
-            f" (and {len(bad) - 1} more; run `role-wizard validate` on the JSON export)"
-            if len(bad) > 1
-            else ""
-        )
-        raise UserError(
-            f"the composed role fails validation: {first.code} at {first.to_dict()['location']}: "
-            f"{first.message}{more}",
-            where=source,
-        )
-
-
 def cmd_build(args: argparse.Namespace) -> int:
     from wizard.export import export
+    from wizard.policy.gate import approve
 
     _spec, bundle = load_and_compose(args.spec, args.account, args.region)
-    refuse_findings(bundle, args.spec)
+    approved = approve(bundle, source=args.spec)
     try:
-        text = export(bundle, args.format)
+        text = export(approved, args.format)
     except UserError as exc:
         raise UserError(exc.detail, where=exc.where or args.spec) from None
     write_output(text, args.out)

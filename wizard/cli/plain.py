@@ -7,8 +7,7 @@ import sys
 from typing import Any
 
 from wizard.errors import UserError
-
-FORMATS = ("json", "cloudformation", "cloudformation-json")
+from wizard.export import FORMATS
 
 
 def register(sub: argparse._SubParsersAction) -> None:

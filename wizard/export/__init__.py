@@ -1,150 +1,96 @@
-"""Bundle -> text: JSON, CloudFormation YAML and CloudFormation JSON."""
+"""Bundle -> text: the export formats, in one table.
+
+:data:`FORMATS` is the only list of formats: its names, titles and file suffixes are what the
+CLI's ``--format`` choices, the wizard's finish step and plain mode offer. :func:`export`
+renders a bundle only once it passed the gate (:func:`wizard.policy.gate.approved`), so
+nothing is written that the validator refuses. Importing this module is cheap (the CLI builds its parser from the table); each
+format's renderer is imported when it is first used.
+"""
 
 from __future__ import annotations
 
-import json
-import re
-from typing import Any
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-import yaml
-
-from wizard.bundle import RoleBundle
 from wizard.errors import UserError
 
-FORMATS = ("json", "cloudformation", "cloudformation-json")
-_OPEN = re.compile(r"\$\{AWS::(AccountId|Region|Partition)\}")
+if TYPE_CHECKING:
+    from wizard.bundle import RoleBundle
+    from wizard.policy.gate import Approved
 
 
-def _open_values(data: Any) -> set[str]:
-    text = json.dumps(data)
-    return set(_OPEN.findall(text))
+@dataclass(frozen=True)
+class ExportFormat:
+    """One export format: ``name`` (``--format``), a ``title`` for menus and a ``short`` one for
+    buttons, the ``suffix`` of its file after the role's name, and its renderer
+    (``module:function``, bundle -> text)."""
+
+    name: str
+    title: str
+    short: str
+    suffix: str
+    renderer: str
+
+    def filename(self, role_name: str) -> str:
+        return f"{role_name}{self.suffix}"
+
+    def render(self, bundle: RoleBundle) -> str:
+        module, _, function = self.renderer.partition(":")
+        return getattr(importlib.import_module(module), function)(bundle)
 
 
-def to_json(bundle: RoleBundle) -> str:
-    """The JSON bundle. It needs a concrete account and region."""
-    data = bundle.to_dict()
-    missing = _open_values(data)
-    if missing:
-        names = " and ".join(
-            sorted(
-                {"AccountId": "account", "Region": "region", "Partition": "partition"}[m]
-                for m in missing
-            )
-        )
-        raise UserError(
-            f"JSON export needs a concrete {names}: set them in the spec or pass "
-            "--account/--region (CloudFormation export leaves them to the stack)"
-        )
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-
-
-def _sub(value: Any) -> Any:
-    """Wrap strings that hold ``${AWS::...}`` in Fn::Sub, escaping other ``${`` as ``${!``."""
-    if isinstance(value, str):
-        if _OPEN.search(value):
-            escaped = re.sub(r"\$\{(?!AWS::(?:AccountId|Region|Partition)\})", "${!", value)
-            return {"Fn::Sub": escaped}
-        return value
-    if isinstance(value, list):
-        return [_sub(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _sub(v) for k, v in value.items()}
-    return value
-
-
-def _logical_id(name: str) -> str:
-    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", name) if part)
-
-
-def cloudformation_template(bundle: RoleBundle) -> dict[str, Any]:
-    """An ``AWS::IAM::Role``, its boundary and deployer policies, and Outputs for their ARNs."""
-    resources: dict[str, Any] = {}
-    outputs: dict[str, Any] = {}
-    role: dict[str, Any] = {
-        "RoleName": bundle.role_name,
-        "Path": bundle.path,
-    }
-    if bundle.description:
-        role["Description"] = bundle.description
-    role["AssumeRolePolicyDocument"] = _sub(bundle.assume_role_policy)
-    if bundle.policies:
-        role["Policies"] = [_sub(p.to_dict()) for p in bundle.policies]
-    if bundle.managed_policy_arns:
-        role["ManagedPolicyArns"] = list(bundle.managed_policy_arns)
-    if bundle.boundary is not None:
-        resources["PermissionsBoundaryPolicy"] = {
-            "Type": "AWS::IAM::ManagedPolicy",
-            "Properties": {
-                "ManagedPolicyName": bundle.boundary.name,
-                "Description": f"Permissions boundary of {bundle.role_name}",
-                "PolicyDocument": _sub(bundle.boundary.document),
-            },
-        }
-        role["PermissionsBoundary"] = {"Ref": "PermissionsBoundaryPolicy"}
-        outputs["PermissionsBoundaryArn"] = {
-            "Description": "ARN of the permissions boundary policy",
-            "Value": {"Ref": "PermissionsBoundaryPolicy"},
-        }
-    elif bundle.boundary_arn:
-        role["PermissionsBoundary"] = bundle.boundary_arn
-    if bundle.tags:
-        role["Tags"] = [{"Key": k, "Value": v} for k, v in bundle.tags.items()]
-    resources["ExecutionRole"] = {"Type": "AWS::IAM::Role", "Properties": role}
-    if bundle.boundary is not None:
-        resources = {"ExecutionRole": resources.pop("ExecutionRole"), **resources}
-    outputs = {
-        "RoleArn": {
-            "Description": "ARN of the Lambda execution role",
-            "Value": {"Fn::GetAtt": ["ExecutionRole", "Arn"]},
-        },
-        **outputs,
-    }
-    if bundle.deployer is not None:
-        resources["DeployerPolicy"] = {
-            "Type": "AWS::IAM::ManagedPolicy",
-            "Properties": {
-                "ManagedPolicyName": bundle.deployer.name,
-                "Description": f"Lets a deployer pass {bundle.role_name} to Lambda and update its function",
-                "PolicyDocument": _sub(bundle.deployer.document),
-            },
-        }
-        outputs["DeployerPolicyArn"] = {
-            "Description": "ARN of the deployer policy (attach it to the CI role)",
-            "Value": {"Ref": "DeployerPolicy"},
-        }
-    return {
-        "AWSTemplateFormatVersion": "2010-09-09",
-        "Description": f"Least-privilege execution role {bundle.role_name} (lambda-role-wizard)",
-        "Resources": resources,
-        "Outputs": outputs,
-    }
-
-
-class _Dumper(yaml.SafeDumper):
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-
-def to_cloudformation_yaml(bundle: RoleBundle) -> str:
-    return yaml.dump(
-        cloudformation_template(bundle),
-        Dumper=_Dumper,
-        sort_keys=False,
-        default_flow_style=False,
-        allow_unicode=True,
-        width=1000,
+_CFN = "wizard.export.cloudformation"
+FORMATS: dict[str, ExportFormat] = {
+    f.name: f
+    for f in (
+        ExportFormat("json", "JSON bundle", "JSON", ".json", f"{_CFN}:to_json"),
+        ExportFormat(
+            "cloudformation",
+            "CloudFormation template (YAML)",
+            "CFN YAML",
+            ".cfn.yaml",
+            f"{_CFN}:to_cloudformation_yaml",
+        ),
+        ExportFormat(
+            "cloudformation-json",
+            "CloudFormation template (JSON)",
+            "CFN JSON",
+            ".cfn.json",
+            f"{_CFN}:to_cloudformation_json",
+        ),
     )
+}
 
 
-def to_cloudformation_json(bundle: RoleBundle) -> str:
-    return json.dumps(cloudformation_template(bundle), indent=2, ensure_ascii=False) + "\n"
+def export_format(name: str) -> ExportFormat:
+    """The format called ``name``; UserError naming the formats otherwise."""
+    try:
+        return FORMATS[name]
+    except KeyError:
+        raise UserError(f"unknown format {name!r} (formats: {', '.join(FORMATS)})") from None
 
 
-def export(bundle: RoleBundle, fmt: str) -> str:
-    if fmt == "json":
-        return to_json(bundle)
-    if fmt == "cloudformation":
-        return to_cloudformation_yaml(bundle)
-    if fmt == "cloudformation-json":
-        return to_cloudformation_json(bundle)
-    raise UserError(f"unknown format {fmt!r} (formats: {', '.join(FORMATS)})")
+def export(bundle: RoleBundle | Approved, fmt: str) -> str:
+    """The text of ``bundle`` in format ``fmt``; :class:`~wizard.policy.gate.Refused` when the
+    validator rejects the role (a bundle already :class:`Approved` is not checked again)."""
+    from wizard.policy.gate import approved
+
+    form = export_format(fmt)
+    return form.render(approved(bundle).bundle)
+
+
+def export_file(bundle: RoleBundle | Approved, fmt: str, folder: str | Path) -> Path:
+    """Write the export atomically to ``FOLDER/<role><suffix>``; the path written."""
+    from wizard.atomic import write_text_atomic
+    from wizard.policy.gate import approved
+
+    ok = approved(bundle)
+    text = export(ok, fmt)
+    target = Path(folder) / export_format(fmt).filename(ok.bundle.role_name)
+    try:
+        write_text_atomic(target, text)
+    except OSError as exc:
+        raise UserError(f"cannot write: {exc.strerror}", where=str(target)) from None
+    return target

@@ -34,12 +34,6 @@ STEPS: tuple[tuple[str, str, str, str], ...] = (
     ("finish", "Finish", "finish", "FinishScreen"),
 )
 STEP_NAMES = tuple(s[0] for s in STEPS)
-EXPORT_SUFFIX = {"json": ".json", "cloudformation": ".cfn.yaml", "cloudformation-json": ".cfn.json"}
-EXPORT_TITLE = {
-    "json": "JSON",
-    "cloudformation": "CloudFormation YAML",
-    "cloudformation-json": "CloudFormation JSON",
-}
 DEFAULT_FUNCTION = "my-function"
 _gc_frozen = False  # gc.freeze() once a process, by the first run()
 
@@ -409,22 +403,15 @@ class WizardApp(App[None]):
         return target
 
     def export_files(self, folder: str | Path, formats: Iterable[str]) -> list[Path]:
-        """Export the bundle in each format to FOLDER/ROLE.<suffix>; raises UserError."""
-        from wizard.atomic import write_text_atomic
-        from wizard.export import export
+        """Export the role in each format to FOLDER/ROLE.<suffix>; raises UserError (a
+        :class:`~wizard.policy.gate.Refused` when the validator rejects the role)."""
+        from wizard.export import export_file
+        from wizard.policy.gate import approve
 
         if self.bundle is None:
             raise UserError(self.compose_error or "the role does not compose")
-        written = []
-        for fmt in formats:
-            text = export(self.bundle, fmt)
-            target = Path(folder) / f"{self.bundle.role_name}{EXPORT_SUFFIX[fmt]}"
-            try:
-                write_text_atomic(target, text)
-            except OSError as exc:
-                raise UserError(f"cannot write: {exc.strerror}", where=str(target)) from None
-            written.append(target)
-        return written
+        ok = approve(self.bundle)
+        return [export_file(ok, fmt, folder) for fmt in formats]
 
     def action_save_spec(self) -> None:
         if self.spec is None:
@@ -441,14 +428,18 @@ class WizardApp(App[None]):
             finish.log_line(f"saved the spec to {target}")  # type: ignore[attr-defined]
 
     def action_export(self, fmt: str) -> None:
+        from wizard.export import FORMATS
+
         try:
             written = self.export_files(self.output_dir, [fmt])
         except UserError as exc:
             self.notify(str(exc), title="Not exported", severity="error")
             return
-        self.notify(f"wrote {written[0]}", title=f"Exported {EXPORT_TITLE[fmt]}")
+        self.notify(f"wrote {written[0]}", title=f"Exported {FORMATS[fmt].title}")
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from wizard.export import FORMATS
+
         yield from super().get_system_commands(screen)
         for i, (_name, title, _m, _c) in enumerate(STEPS):
             yield SystemCommand(
@@ -459,10 +450,10 @@ class WizardApp(App[None]):
         yield SystemCommand(
             "Save spec", "Save the role spec as YAML (atomically)", self.action_save_spec
         )
-        for fmt, title in EXPORT_TITLE.items():
+        for fmt, form in FORMATS.items():
             yield SystemCommand(
-                f"Export {title}",
-                f"Write the role as {title} to {self.output_dir}",
+                f"Export {form.title}",
+                f"Write the role as {form.title} to {self.output_dir}",
                 lambda fmt=fmt: self.action_export(fmt),
             )
         if self.resumable is not None:

@@ -13,15 +13,18 @@ from textual.widgets import Button, Input, Label, ProgressBar, Static
 from textual.worker import Worker
 
 from wizard.errors import UserError
+from wizard.export import FORMATS
 from wizard.tui.messages import ProvisionFinished, ProvisionProgressed
 from wizard.tui.screens.base import StepScreen
 
 LOG_LINES = 2000  # the result keeps this many lines
-FORMAT_BUTTONS = (
-    ("export-json", "json", "JSON"),
-    ("export-cfn", "cloudformation", "CFN YAML"),
-    ("export-cfn-json", "cloudformation-json", "CFN JSON"),
-)
+
+
+def _button_id(fmt: str) -> str:
+    return "export-" + fmt.replace("cloudformation", "cfn")
+
+
+FORMAT_BUTTONS = tuple((_button_id(f.name), f.name, f.short) for f in FORMATS.values())
 
 
 class FinishScreen(StepScreen):
@@ -46,7 +49,7 @@ class FinishScreen(StepScreen):
                 with Horizontal(classes="row"):
                     for button_id, _fmt, title in FORMAT_BUTTONS:
                         yield Button(title, id=button_id, compact=True)
-                yield Button("Export all three", id="export-all", compact=True)
+                yield Button(f"Export all {len(FORMATS)}", id="export-all", compact=True)
                 yield Label("Create it in the account", classes="pane-title")
                 with Horizontal(classes="row"):
                     yield Button("Plan", id="plan", compact=True)
@@ -71,7 +74,7 @@ class FinishScreen(StepScreen):
             self.log_line("the spec changed since the plan: plan again before applying")
         self.query_one("#apply", Button).disabled = self.plan is None
         ok = self.app.bundle is not None  # type: ignore[attr-defined]
-        for button_id in ("export-json", "export-cfn", "export-cfn-json", "export-all", "plan"):
+        for button_id in (*(b for b, _f, _t in FORMAT_BUTTONS), "export-all", "plan"):
             self.query_one(f"#{button_id}", Button).disabled = not ok
 
     def spec_path(self) -> str:

@@ -1,0 +1,139 @@
+"""The JSON bundle and CloudFormation templates (YAML and JSON) of a role bundle."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import yaml
+
+from wizard.bundle import RoleBundle
+from wizard.errors import UserError
+
+_OPEN = re.compile(r"\$\{AWS::(AccountId|Region|Partition)\}")
+
+
+def _open_values(data: Any) -> set[str]:
+    text = json.dumps(data)
+    return set(_OPEN.findall(text))
+
+
+def to_json(bundle: RoleBundle) -> str:
+    """The JSON bundle. It needs a concrete account and region."""
+    data = bundle.to_dict()
+    missing = _open_values(data)
+    if missing:
+        names = " and ".join(
+            sorted(
+                {"AccountId": "account", "Region": "region", "Partition": "partition"}[m]
+                for m in missing
+            )
+        )
+        raise UserError(
+            f"JSON export needs a concrete {names}: set them in the spec or pass "
+            "--account/--region (CloudFormation export leaves them to the stack)"
+        )
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _sub(value: Any) -> Any:
+    """Wrap strings that hold ``${AWS::...}`` in Fn::Sub, escaping other ``${`` as ``${!``."""
+    if isinstance(value, str):
+        if _OPEN.search(value):
+            escaped = re.sub(r"\$\{(?!AWS::(?:AccountId|Region|Partition)\})", "${!", value)
+            return {"Fn::Sub": escaped}
+        return value
+    if isinstance(value, list):
+        return [_sub(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _sub(v) for k, v in value.items()}
+    return value
+
+
+def _logical_id(name: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", name) if part)
+
+
+def cloudformation_template(bundle: RoleBundle) -> dict[str, Any]:
+    """An ``AWS::IAM::Role``, its boundary and deployer policies, and Outputs for their ARNs."""
+    resources: dict[str, Any] = {}
+    outputs: dict[str, Any] = {}
+    role: dict[str, Any] = {
+        "RoleName": bundle.role_name,
+        "Path": bundle.path,
+    }
+    if bundle.description:
+        role["Description"] = bundle.description
+    role["AssumeRolePolicyDocument"] = _sub(bundle.assume_role_policy)
+    if bundle.policies:
+        role["Policies"] = [_sub(p.to_dict()) for p in bundle.policies]
+    if bundle.managed_policy_arns:
+        role["ManagedPolicyArns"] = list(bundle.managed_policy_arns)
+    if bundle.boundary is not None:
+        resources["PermissionsBoundaryPolicy"] = {
+            "Type": "AWS::IAM::ManagedPolicy",
+            "Properties": {
+                "ManagedPolicyName": bundle.boundary.name,
+                "Description": f"Permissions boundary of {bundle.role_name}",
+                "PolicyDocument": _sub(bundle.boundary.document),
+            },
+        }
+        role["PermissionsBoundary"] = {"Ref": "PermissionsBoundaryPolicy"}
+        outputs["PermissionsBoundaryArn"] = {
+            "Description": "ARN of the permissions boundary policy",
+            "Value": {"Ref": "PermissionsBoundaryPolicy"},
+        }
+    elif bundle.boundary_arn:
+        role["PermissionsBoundary"] = bundle.boundary_arn
+    if bundle.tags:
+        role["Tags"] = [{"Key": k, "Value": v} for k, v in bundle.tags.items()]
+    resources["ExecutionRole"] = {"Type": "AWS::IAM::Role", "Properties": role}
+    if bundle.boundary is not None:
+        resources = {"ExecutionRole": resources.pop("ExecutionRole"), **resources}
+    outputs = {
+        "RoleArn": {
+            "Description": "ARN of the Lambda execution role",
+            "Value": {"Fn::GetAtt": ["ExecutionRole", "Arn"]},
+        },
+        **outputs,
+    }
+    if bundle.deployer is not None:
+        resources["DeployerPolicy"] = {
+            "Type": "AWS::IAM::ManagedPolicy",
+            "Properties": {
+                "ManagedPolicyName": bundle.deployer.name,
+                "Description": f"Lets a deployer pass {bundle.role_name} to Lambda and update its function",
+                "PolicyDocument": _sub(bundle.deployer.document),
+            },
+        }
+        outputs["DeployerPolicyArn"] = {
+            "Description": "ARN of the deployer policy (attach it to the CI role)",
+            "Value": {"Ref": "DeployerPolicy"},
+        }
+    return {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Description": f"Least-privilege execution role {bundle.role_name} (lambda-role-wizard)",
+        "Resources": resources,
+        "Outputs": outputs,
+    }
+
+
+class _Dumper(yaml.SafeDumper):
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def to_cloudformation_yaml(bundle: RoleBundle) -> str:
+    return yaml.dump(
+        cloudformation_template(bundle),
+        Dumper=_Dumper,
+        sort_keys=False,
+        default_flow_style=False,
+        allow_unicode=True,
+        width=1000,
+    )
+
+
+def to_cloudformation_json(bundle: RoleBundle) -> str:
+    return json.dumps(cloudformation_template(bundle), indent=2, ensure_ascii=False) + "\n"
