@@ -49,7 +49,7 @@ class FinishScreen(StepScreen):
                 with Horizontal(classes="row"):
                     for button_id, _fmt, title in FORMAT_BUTTONS:
                         yield Button(title, id=button_id, compact=True)
-                yield Button(f"Export all {len(FORMATS)}", id="export-all", compact=True)
+                yield Button("Export all", id="export-all", compact=True)
                 yield Label("Create it in the account", classes="pane-title")
                 with Horizontal(classes="row"):
                     yield Button("Plan", id="plan", compact=True)
