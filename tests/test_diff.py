@@ -9,7 +9,7 @@ import pytest
 import yaml
 from cli_helpers import doc, one_line_error, write
 
-from wizard.catalog.kinds import catalogs_dir
+from wizard.catalog.data import catalog_file
 from wizard.catalog.reference import reference
 from wizard.errors import UserError
 from wizard.policy.diff import (
@@ -28,7 +28,7 @@ from wizard.policy.managed import (
 )
 
 ACCOUNT = "123456789012"
-MANAGED_DIR = catalogs_dir() / "managed"
+MANAGED_DIR = catalog_file("managed")
 
 
 def allow(action: Any, resource: Any = "*", **extra: Any) -> dict[str, Any]:

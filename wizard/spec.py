@@ -16,8 +16,9 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from wizard.catalog.kinds import Catalog, FieldSpec, Kind, catalog, catalogs_dir, render
+from wizard.catalog.kinds import Catalog, FieldSpec, Kind, catalog, render
 from wizard.errors import UserError, read_errors
+from wizard.policy.managed import managed_policy_index
 
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
 ACCOUNT_RE = re.compile(r"^\d{12}$")
@@ -577,12 +578,6 @@ def load_spec(path: str | Path) -> tuple[RoleSpec, SpecContext]:
 
 
 # --------------------------------------------------------------------------- managed policies
-
-
-def managed_policy_index() -> dict[str, str]:
-    """AWS managed policy name -> its path, for the policies this tool knows."""
-    with open(catalogs_dir() / "managed" / "index.yaml", encoding="utf-8") as handle:
-        return dict(yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
 
 
 def managed_policy_arn(name_or_arn: str, partition: str = "aws") -> str:

@@ -4,26 +4,13 @@ from __future__ import annotations
 
 import functools
 import re
-import sys
-from pathlib import Path
-from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from wizard.catalog.data import catalog_yaml
 from wizard.errors import UserError
 
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-
-
-def catalogs_dir() -> Path:
-    """The folder holding the curated data: the checkout's ``catalogs/``, or the installed copy."""
-    here = Path(__file__).resolve().parent
-    installed = Path(sys.prefix) / "share" / "lambda-role-wizard" / "catalogs"
-    for candidate in (here.parent.parent / "catalogs", installed):
-        if (candidate / "kinds.yaml").is_file():
-            return candidate
-    raise UserError("the catalogs folder (kinds.yaml) is missing from this installation")
 
 
 class _Model(BaseModel):
@@ -141,18 +128,7 @@ def render(template: str, values: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
 
 
-# libyaml's loader when PyYAML was built with it: the same data, parsed ~10x faster (the
-# catalog is read on every command, so this is most of `build`'s start-up).
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def load_catalog_file(path: Path) -> Catalog:
-    with open(path, encoding="utf-8") as handle:
-        raw: Any = yaml.load(handle, Loader=_SafeLoader)  # noqa: S506 - a safe loader
-    return Catalog.model_validate(raw)
-
-
 @functools.lru_cache(maxsize=1)
 def catalog() -> Catalog:
-    """The process-wide curated catalog."""
-    return load_catalog_file(catalogs_dir() / "kinds.yaml")
+    """The process-wide curated catalog (``kinds.yaml``, package data)."""
+    return Catalog.model_validate(catalog_yaml("kinds.yaml"))

@@ -22,14 +22,11 @@ import contextlib
 import difflib
 import functools
 import re
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, NamedTuple
 
-import yaml
-
+from wizard.catalog.data import catalog_yaml
 from wizard.catalog.reference import (
     Action,
     Reference,
@@ -123,22 +120,10 @@ MAX_ACTION = 128
 # --------------------------------------------------------------------------- data tables
 
 
-@functools.lru_cache(maxsize=8)
 def _catalog_file(name: str) -> Any:
-    """A data file of ``catalogs/`` (found as ``wizard.catalog.kinds.catalogs_dir`` does, without
-    importing the catalog's models: ``validate`` starts faster)."""
-    here = Path(__file__).resolve().parent.parent.parent / "catalogs"
-    installed = Path(sys.prefix) / "share" / "lambda-role-wizard" / "catalogs"
-    for folder in (here, installed):
-        if (folder / name).is_file():
-            with open(folder / name, encoding="utf-8") as handle:
-                return yaml.load(handle, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
-    from wizard.errors import UserError
-
-    raise UserError(f"the catalogs folder ({name}) is missing from this installation")
-
-
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    """A data file of ``catalogs/`` (package data; the accessor imports no catalog models, so
+    ``validate`` starts fast)."""
+    return catalog_yaml(name)
 
 
 @dataclass(frozen=True)

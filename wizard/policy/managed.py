@@ -12,10 +12,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 from wizard.bundle import NamedPolicy
-from wizard.catalog.kinds import catalogs_dir
+from wizard.catalog.data import catalog_source, catalog_text, catalog_yaml
 from wizard.errors import UserError
 
 __all__ = [
@@ -24,6 +22,7 @@ __all__ = [
     "managed_policy_record",
     "managed_policy_names",
     "managed_policy_by_arn",
+    "managed_policy_index",
 ]
 
 
@@ -41,17 +40,20 @@ class ManagedPolicy:
         return NamedPolicy(self.name, self.document)
 
 
+_INDEX = "managed/index.yaml"
+
+
 @functools.lru_cache(maxsize=1)
 def _index() -> dict[str, str]:
-    path = catalogs_dir() / "managed" / "index.yaml"
-    try:
-        with open(path, encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
-    except OSError as exc:
-        raise UserError(f"cannot read: {exc.strerror}", where=str(path)) from None
+    data = catalog_yaml(_INDEX)
     if not isinstance(data, dict):
-        raise UserError("expected a mapping of policy name to path", where=str(path))
+        raise UserError("expected a mapping of policy name to path", where=catalog_source(_INDEX))
     return {str(k): str(v) for k, v in data.items()}
+
+
+def managed_policy_index() -> dict[str, str]:
+    """AWS managed policy name -> its IAM path, for the policies shipped with the tool."""
+    return dict(_index())
 
 
 def managed_policy_names() -> list[str]:
@@ -75,15 +77,13 @@ def managed_policy_record(name: str) -> ManagedPolicy:
         raise UserError(
             f"unknown AWS managed policy {name!r} (shipped: {', '.join(managed_policy_names())})"
         )
-    path = catalogs_dir() / "managed" / f"{canonical}.json"
+    path = f"managed/{canonical}.json"
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UserError(f"cannot read: {exc.strerror}", where=str(path)) from None
+        raw = json.loads(catalog_text(path))
     except ValueError as exc:
-        raise UserError(f"not valid JSON: {exc}", where=str(path)) from None
+        raise UserError(f"not valid JSON: {exc}", where=catalog_source(path)) from None
     if not isinstance(raw, dict) or not isinstance(raw.get("Document"), dict):
-        raise UserError('expected an object with a "Document"', where=str(path))
+        raise UserError('expected an object with a "Document"', where=catalog_source(path))
     return ManagedPolicy(
         name=str(raw.get("PolicyName", canonical)),
         arn=str(raw.get("Arn", "")),
