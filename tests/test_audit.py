@@ -22,21 +22,18 @@ from wizard.aws.audit import (
     AuditReport,
     RoleSnapshot,
     audit_role,
-    cloudtrail_actions,
+    cloudtrail_calls,
     last_accessed,
     managed_excess,
-    recognise_arn,
     sarif,
-    smallest_profile,
-    tightened_spec,
-    tightened_spec_yaml,
+    tighten_report,
 )
 from wizard.aws.provision import apply
 from wizard.aws.session import AwsSession
 from wizard.bundle import NamedPolicy
-from wizard.catalog.kinds import catalog
 from wizard.errors import UserError
 from wizard.policy.compose import compose
+from wizard.policy.tighten import spec_text
 from wizard.spec import load_spec_text
 
 ACCOUNT = "123456789012"
@@ -297,9 +294,9 @@ def test_cloudtrail_keeps_only_the_roles_events() -> None:
         },
     )
     with stub:
-        found, note = cloudtrail_actions(ct, snapshot([]), NOW - dt.timedelta(days=1), NOW)
+        found, note = cloudtrail_calls(ct, snapshot([]), NOW - dt.timedelta(days=1), NOW)
     assert note is None
-    assert list(found) == ["sns:Publish"]
+    assert [c.action for c in found] == ["sns:Publish"]
 
 
 def test_cloudtrail_reads_a_bounded_number_of_pages() -> None:
@@ -307,7 +304,7 @@ def test_cloudtrail_reads_a_bounded_number_of_pages() -> None:
     for _ in range(2):
         stub.add_response("lookup_events", {"Events": [], "NextToken": "more"})
     with stub:
-        _found, note = cloudtrail_actions(ct, snapshot([]), NOW, NOW, max_pages=2)
+        _found, note = cloudtrail_calls(ct, snapshot([]), NOW, NOW, max_pages=2)
     stub.assert_no_pending_responses()
     assert note is not None and "100 most recent events only" in note
 
@@ -315,73 +312,11 @@ def test_cloudtrail_reads_a_bounded_number_of_pages() -> None:
 # --------------------------------------------------------------------------- tightened spec
 
 
-def test_a_table_arn_and_its_index_arn_are_the_same_table() -> None:
-    cat = catalog()
-    table = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/Orders"
-    assert recognise_arn(table, cat)[0:1] == ("dynamodb-table",)
-    kind, fields = recognise_arn(table + "/index/*", cat)
-    assert (kind, fields["name"]) == ("dynamodb-table", "Orders")
-
-
-def test_a_stream_arn_is_a_stream_not_a_table() -> None:
-    arn = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/Orders/stream/2024-01-01T00:00:00.000"
-    assert recognise_arn(arn, catalog())[0] == "dynamodb-stream"
-
-
-def test_the_smallest_covering_profile_is_chosen() -> None:
-    kind = catalog().kinds["dynamodb-table"]
-    assert smallest_profile(kind, {"dynamodb:GetItem"}) == "read"
-    assert smallest_profile(kind, {"dynamodb:GetItem", "dynamodb:PutItem"}) == "read-write"
-    assert smallest_profile(kind, {"dynamodb:DeleteTable"}) is None
-
-
 def test_a_wizard_made_role_round_trips_to_the_same_identity_policy(aws: AwsSession) -> None:
     bundle = compose_text(SPEC)
     apply(aws, bundle)
     report = audit_role(aws, "orders-api-role", now=NOW)
-    spec, _notes = tightened_spec(report)
-    assert compose(spec).policies == bundle.policies
-
-
-def test_basic_execution_role_becomes_logs_true_and_xray_on_star_becomes_tracing() -> None:
-    basic = AttachedPolicy(
-        "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
-        "AWSLambdaBasicExecutionRole",
-        True,
-        doc(allow(["logs:CreateLogStream", "logs:PutLogEvents"], "*")),
-    )
-    own = doc(allow(["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "*"))
-    spec, _notes = tightened_spec(AuditReport(snapshot([own], [basic]), 90))
-    assert (spec.logs, spec.tracing, spec.managed_policies) == (True, True, [])
-
-
-def test_unrecognised_arns_become_custom_entries_and_star_grants_are_left_out() -> None:
-    own = doc(
-        allow("ses:SendEmail", f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/example.com"),
-        allow("s3:GetObject", "*"),
-    )
-    spec, notes = tightened_spec(AuditReport(snapshot([own]), 90))
-    custom = [r for r in spec.resources if r.kind == "custom"]
-    assert [(c.actions, c.resources) for c in custom] == [
-        (["ses:SendEmail"], [f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/example.com"])
-    ]
-    assert any("s3:GetObject on every resource left out" in n for n in notes)
-
-
-def test_a_prefix_scoped_list_stays_with_its_prefix() -> None:
-    own = doc(
-        allow("s3:GetObject", "arn:aws:s3:::uploads/incoming/*"),
-        allow(
-            "s3:ListBucket",
-            "arn:aws:s3:::uploads",
-            Condition={"StringLike": {"s3:prefix": "incoming/*"}},
-        ),
-    )
-    spec, _notes = tightened_spec(AuditReport(snapshot([own]), 90))
-    assert [r.field_values() for r in spec.resources] == [
-        {"bucket": "uploads", "prefix": "incoming/"}
-    ]
-    assert spec.resources[0].access == "read"
+    assert compose(tighten_report(report).spec).policies == bundle.policies
 
 
 def test_the_written_spec_loads_and_builds(aws: AwsSession, tmp_path) -> None:
@@ -393,7 +328,8 @@ def test_the_written_spec_loads_and_builds(aws: AwsSession, tmp_path) -> None:
             doc(allow("ses:SendEmail", f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/example.com"))
         ),
     )
-    text = tightened_spec_yaml(audit_role(aws, "orders-api-role", now=NOW))
+    report = audit_role(aws, "orders-api-role", now=NOW)
+    text = spec_text(tighten_report(report), "orders-api-role", "written.yaml")
     assert text.startswith("# Role spec written by `role-wizard audit orders-api-role`.")
     assert yaml.safe_load(text)["function"] == "orders-api"
     spec, ctx = load_spec_text(text, "written.yaml")
