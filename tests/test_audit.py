@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import textwrap
 from collections.abc import Iterator
 
@@ -350,3 +351,110 @@ def test_sarif_log_has_a_result_per_excess_group() -> None:
     results = log["runs"][0]["results"]
     assert [r["ruleId"] for r in results] == ["AUDIT001"]
     assert "sqs:ListQueues" in results[0]["message"]["text"]
+
+
+# --------------------------------------------------------------------------- end to end
+
+RISKY = (
+    "s3:PutAccountPublicAccessBlock",
+    "kms:CreateKey",
+    "dynamodb:InjectError",
+    "lambda:CreateEventSourceMapping",
+)
+
+
+def test_demo_legacy_role_tightens_to_a_spec_that_builds_clean(tmp_path) -> None:
+    from cli_helpers import run_wizard
+
+    written = tmp_path / "legacy.yaml"
+    audit = run_wizard("--demo", "audit", "legacy-orders-role", "--write-spec", written)
+    assert audit.returncode == 0, audit.stderr
+    assert "Tightened spec drops" in audit.stdout
+    text = written.read_text()
+    spec = yaml.safe_load(text)
+    assert spec["function"] == "orders-api" and spec.get("logs", True) is True
+    body = yaml.safe_dump(spec)
+    assert not any(action in body for action in RISKY)
+    assert "#   dropped s3:* on * (" in text  # s3:PutAccountPublicAccessBlock among them
+    assert "#   dropped iam:PassRole on *: no recorded use; only granted on *" in text
+    build = run_wizard("build", written, "--format", "cloudformation")
+    assert build.returncode == 0 and build.stderr == "", build.stderr
+    assert "/aws/lambda/orders-api:*" in build.stdout  # the function keeps its logging
+    assert "/aws/lambda/report-builder:*" in build.stdout  # and so does the other one
+
+
+@pytest.fixture
+def over_http(moto_server: str, tmp_path) -> tuple[dict[str, str], object]:
+    """(environment, IAM client): the session's moto server, with no AWS setting of this
+    machine, for ``role-wizard`` processes and for making their roles."""
+    from aws_fixtures import server_env
+
+    env = server_env(moto_server, {k: v for k, v in os.environ.items() if not k.startswith("AWS_")})
+    env.update(AWS_CONFIG_FILE=str(tmp_path / "none"), AWS_SHARED_CREDENTIALS_FILE="/dev/null")
+    iam = boto3.client(
+        "iam",
+        endpoint_url=moto_server,
+        region_name=REGION,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    return env, iam
+
+
+def test_e2e_audit_over_http_keeps_named_resources_and_drops_star(over_http, tmp_path) -> None:
+    from cli_helpers import run_wizard
+
+    env, iam = over_http
+    trust = doc(
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "lambda.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+        }
+    )
+    name = "tighten-e2e-role"
+    iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))
+    table = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/Invoices"
+    reads = ["dynamodb:BatchGetItem", "dynamodb:DescribeTable", "dynamodb:GetItem"]
+    reads += ["dynamodb:Query", "dynamodb:Scan"]
+    policy = doc(
+        allow(reads, [table, table + "/index/*"]),
+        allow("ses:SendEmail", f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/example.com"),
+        allow(["kms:*", "lambda:CreateEventSourceMapping"], "*"),
+    )
+    iam.put_role_policy(RoleName=name, PolicyName="p", PolicyDocument=json.dumps(policy))
+    written = tmp_path / "tight.yaml"
+    audit = run_wizard("audit", name, "--format", "json", "--write-spec", written, env=env)
+    assert audit.returncode == 0, audit.stderr
+    report = json.loads(audit.stdout)
+    dropped = {a for d in report["tightened_spec"]["dropped"] for a in d["actions"]}
+    assert {"kms:CreateKey", "lambda:CreateEventSourceMapping"} <= dropped
+    spec = yaml.safe_load(written.read_text())
+    assert spec["resources"] == [
+        {"kind": "dynamodb-table", "access": "read", "name": "Invoices"},
+        {
+            "kind": "custom",
+            "actions": ["ses:SendEmail"],
+            "resources": [f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/example.com"],
+        },
+    ]
+    build = run_wizard("build", written, env=env)
+    assert build.returncode == 0 and build.stderr == "", build.stderr
+
+
+def test_e2e_a_spec_that_fails_the_gate_is_not_written(over_http, tmp_path) -> None:
+    from cli_helpers import run_wizard
+
+    env, iam = over_http
+    name = "tighten-refused-role"
+    iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(doc()))
+    passrole = doc(allow("iam:PassRole", f"arn:aws:iam::{ACCOUNT}:role/admin"))
+    iam.put_role_policy(RoleName=name, PolicyName="p", PolicyDocument=json.dumps(passrole))
+    written = tmp_path / "refused.yaml"
+    audit = run_wizard("audit", name, "--write-spec", written, env=env)
+    assert audit.returncode == 2
+    assert audit.stderr.startswith(
+        f"role-wizard: {written}: the tightened spec does not pass the gate, nothing written"
+    )
+    assert "iam:PassRole" in audit.stderr
+    assert not written.exists()
