@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import textwrap
 from collections.abc import Iterator
 
@@ -22,21 +23,18 @@ from wizard.aws.audit import (
     AuditReport,
     RoleSnapshot,
     audit_role,
-    cloudtrail_actions,
+    cloudtrail_calls,
     last_accessed,
     managed_excess,
-    recognise_arn,
     sarif,
-    smallest_profile,
-    tightened_spec,
-    tightened_spec_yaml,
+    tighten_report,
 )
 from wizard.aws.provision import apply
 from wizard.aws.session import AwsSession
 from wizard.bundle import NamedPolicy
-from wizard.catalog.kinds import catalog
 from wizard.errors import UserError
 from wizard.policy.compose import compose
+from wizard.policy.tighten import spec_text
 from wizard.spec import load_spec_text
 
 ACCOUNT = "123456789012"
@@ -297,9 +295,9 @@ def test_cloudtrail_keeps_only_the_roles_events() -> None:
         },
     )
     with stub:
-        found, note = cloudtrail_actions(ct, snapshot([]), NOW - dt.timedelta(days=1), NOW)
+        found, note = cloudtrail_calls(ct, snapshot([]), NOW - dt.timedelta(days=1), NOW)
     assert note is None
-    assert list(found) == ["sns:Publish"]
+    assert [c.action for c in found] == ["sns:Publish"]
 
 
 def test_cloudtrail_reads_a_bounded_number_of_pages() -> None:
@@ -307,7 +305,7 @@ def test_cloudtrail_reads_a_bounded_number_of_pages() -> None:
     for _ in range(2):
         stub.add_response("lookup_events", {"Events": [], "NextToken": "more"})
     with stub:
-        _found, note = cloudtrail_actions(ct, snapshot([]), NOW, NOW, max_pages=2)
+        _found, note = cloudtrail_calls(ct, snapshot([]), NOW, NOW, max_pages=2)
     stub.assert_no_pending_responses()
     assert note is not None and "100 most recent events only" in note
 
@@ -315,73 +313,11 @@ def test_cloudtrail_reads_a_bounded_number_of_pages() -> None:
 # --------------------------------------------------------------------------- tightened spec
 
 
-def test_a_table_arn_and_its_index_arn_are_the_same_table() -> None:
-    cat = catalog()
-    table = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/Orders"
-    assert recognise_arn(table, cat)[0:1] == ("dynamodb-table",)
-    kind, fields = recognise_arn(table + "/index/*", cat)
-    assert (kind, fields["name"]) == ("dynamodb-table", "Orders")
-
-
-def test_a_stream_arn_is_a_stream_not_a_table() -> None:
-    arn = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/Orders/stream/2024-01-01T00:00:00.000"
-    assert recognise_arn(arn, catalog())[0] == "dynamodb-stream"
-
-
-def test_the_smallest_covering_profile_is_chosen() -> None:
-    kind = catalog().kinds["dynamodb-table"]
-    assert smallest_profile(kind, {"dynamodb:GetItem"}) == "read"
-    assert smallest_profile(kind, {"dynamodb:GetItem", "dynamodb:PutItem"}) == "read-write"
-    assert smallest_profile(kind, {"dynamodb:DeleteTable"}) is None
-
-
 def test_a_wizard_made_role_round_trips_to_the_same_identity_policy(aws: AwsSession) -> None:
     bundle = compose_text(SPEC)
     apply(aws, bundle)
     report = audit_role(aws, "orders-api-role", now=NOW)
-    spec, _notes = tightened_spec(report)
-    assert compose(spec).policies == bundle.policies
-
-
-def test_basic_execution_role_becomes_logs_true_and_xray_on_star_becomes_tracing() -> None:
-    basic = AttachedPolicy(
-        "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
-        "AWSLambdaBasicExecutionRole",
-        True,
-        doc(allow(["logs:CreateLogStream", "logs:PutLogEvents"], "*")),
-    )
-    own = doc(allow(["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "*"))
-    spec, _notes = tightened_spec(AuditReport(snapshot([own], [basic]), 90))
-    assert (spec.logs, spec.tracing, spec.managed_policies) == (True, True, [])
-
-
-def test_unrecognised_arns_become_custom_entries_and_star_grants_are_left_out() -> None:
-    own = doc(
-        allow("ses:SendEmail", f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/example.com"),
-        allow("s3:GetObject", "*"),
-    )
-    spec, notes = tightened_spec(AuditReport(snapshot([own]), 90))
-    custom = [r for r in spec.resources if r.kind == "custom"]
-    assert [(c.actions, c.resources) for c in custom] == [
-        (["ses:SendEmail"], [f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/example.com"])
-    ]
-    assert any("s3:GetObject on every resource left out" in n for n in notes)
-
-
-def test_a_prefix_scoped_list_stays_with_its_prefix() -> None:
-    own = doc(
-        allow("s3:GetObject", "arn:aws:s3:::uploads/incoming/*"),
-        allow(
-            "s3:ListBucket",
-            "arn:aws:s3:::uploads",
-            Condition={"StringLike": {"s3:prefix": "incoming/*"}},
-        ),
-    )
-    spec, _notes = tightened_spec(AuditReport(snapshot([own]), 90))
-    assert [r.field_values() for r in spec.resources] == [
-        {"bucket": "uploads", "prefix": "incoming/"}
-    ]
-    assert spec.resources[0].access == "read"
+    assert compose(tighten_report(report).spec).policies == bundle.policies
 
 
 def test_the_written_spec_loads_and_builds(aws: AwsSession, tmp_path) -> None:
@@ -393,7 +329,8 @@ def test_the_written_spec_loads_and_builds(aws: AwsSession, tmp_path) -> None:
             doc(allow("ses:SendEmail", f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/example.com"))
         ),
     )
-    text = tightened_spec_yaml(audit_role(aws, "orders-api-role", now=NOW))
+    report = audit_role(aws, "orders-api-role", now=NOW)
+    text = spec_text(tighten_report(report), "orders-api-role", "written.yaml")
     assert text.startswith("# Role spec written by `role-wizard audit orders-api-role`.")
     assert yaml.safe_load(text)["function"] == "orders-api"
     spec, ctx = load_spec_text(text, "written.yaml")
@@ -414,3 +351,110 @@ def test_sarif_log_has_a_result_per_excess_group() -> None:
     results = log["runs"][0]["results"]
     assert [r["ruleId"] for r in results] == ["AUDIT001"]
     assert "sqs:ListQueues" in results[0]["message"]["text"]
+
+
+# --------------------------------------------------------------------------- end to end
+
+RISKY = (
+    "s3:PutAccountPublicAccessBlock",
+    "kms:CreateKey",
+    "dynamodb:InjectError",
+    "lambda:CreateEventSourceMapping",
+)
+
+
+def test_demo_legacy_role_tightens_to_a_spec_that_builds_clean(tmp_path) -> None:
+    from cli_helpers import run_wizard
+
+    written = tmp_path / "legacy.yaml"
+    audit = run_wizard("--demo", "audit", "legacy-orders-role", "--write-spec", written)
+    assert audit.returncode == 0, audit.stderr
+    assert "Tightened spec drops" in audit.stdout
+    text = written.read_text()
+    spec = yaml.safe_load(text)
+    assert spec["function"] == "orders-api" and spec.get("logs", True) is True
+    body = yaml.safe_dump(spec)
+    assert not any(action in body for action in RISKY)
+    assert "#   dropped s3:* on * (" in text  # s3:PutAccountPublicAccessBlock among them
+    assert "#   dropped iam:PassRole on *: no recorded use; only granted on *" in text
+    build = run_wizard("build", written, "--format", "cloudformation")
+    assert build.returncode == 0 and build.stderr == "", build.stderr
+    assert "/aws/lambda/orders-api:*" in build.stdout  # the function keeps its logging
+    assert "/aws/lambda/report-builder:*" in build.stdout  # and so does the other one
+
+
+@pytest.fixture
+def over_http(moto_server: str, tmp_path) -> tuple[dict[str, str], object]:
+    """(environment, IAM client): the session's moto server, with no AWS setting of this
+    machine, for ``role-wizard`` processes and for making their roles."""
+    from aws_fixtures import server_env
+
+    env = server_env(moto_server, {k: v for k, v in os.environ.items() if not k.startswith("AWS_")})
+    env.update(AWS_CONFIG_FILE=str(tmp_path / "none"), AWS_SHARED_CREDENTIALS_FILE="/dev/null")
+    iam = boto3.client(
+        "iam",
+        endpoint_url=moto_server,
+        region_name=REGION,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    return env, iam
+
+
+def test_e2e_audit_over_http_keeps_named_resources_and_drops_star(over_http, tmp_path) -> None:
+    from cli_helpers import run_wizard
+
+    env, iam = over_http
+    trust = doc(
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "lambda.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+        }
+    )
+    name = "tighten-e2e-role"
+    iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))
+    table = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/Invoices"
+    reads = ["dynamodb:BatchGetItem", "dynamodb:DescribeTable", "dynamodb:GetItem"]
+    reads += ["dynamodb:Query", "dynamodb:Scan"]
+    policy = doc(
+        allow(reads, [table, table + "/index/*"]),
+        allow("ses:SendEmail", f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/example.com"),
+        allow(["kms:*", "lambda:CreateEventSourceMapping"], "*"),
+    )
+    iam.put_role_policy(RoleName=name, PolicyName="p", PolicyDocument=json.dumps(policy))
+    written = tmp_path / "tight.yaml"
+    audit = run_wizard("audit", name, "--format", "json", "--write-spec", written, env=env)
+    assert audit.returncode == 0, audit.stderr
+    report = json.loads(audit.stdout)
+    dropped = {a for d in report["tightened_spec"]["dropped"] for a in d["actions"]}
+    assert {"kms:CreateKey", "lambda:CreateEventSourceMapping"} <= dropped
+    spec = yaml.safe_load(written.read_text())
+    assert spec["resources"] == [
+        {"kind": "dynamodb-table", "access": "read", "name": "Invoices"},
+        {
+            "kind": "custom",
+            "actions": ["ses:SendEmail"],
+            "resources": [f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/example.com"],
+        },
+    ]
+    build = run_wizard("build", written, env=env)
+    assert build.returncode == 0 and build.stderr == "", build.stderr
+
+
+def test_e2e_a_spec_that_fails_the_gate_is_not_written(over_http, tmp_path) -> None:
+    from cli_helpers import run_wizard
+
+    env, iam = over_http
+    name = "tighten-refused-role"
+    iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(doc()))
+    passrole = doc(allow("iam:PassRole", f"arn:aws:iam::{ACCOUNT}:role/admin"))
+    iam.put_role_policy(RoleName=name, PolicyName="p", PolicyDocument=json.dumps(passrole))
+    written = tmp_path / "refused.yaml"
+    audit = run_wizard("audit", name, "--write-spec", written, env=env)
+    assert audit.returncode == 2
+    assert audit.stderr.startswith(
+        f"role-wizard: {written}: the tightened spec does not pass the gate, nothing written"
+    )
+    assert "iam:PassRole" in audit.stderr
+    assert not written.exists()

@@ -5,14 +5,14 @@ boundary); runs the validator over the whole role; lists what the attached AWS m
 grant beyond the role's own statements (by service and access level); asks IAM's
 service-last-accessed report and CloudTrail ``lookup_events`` what was used in the lookback
 window. An API the account (or a mock) does not offer becomes a note, never a failure.
-:func:`tightened_spec` turns the role back into a :class:`RoleSpec`.
+:func:`tighten_report` hands what was read to the domain (:mod:`wizard.policy.tighten`), which
+turns it into a spec holding only what the evidence supports. This module only reads and
+orchestrates.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -20,13 +20,28 @@ from typing import Any
 
 import botocore.exceptions
 import botocore.parsers
-import yaml
 from botocore.config import Config
 
-from wizard.aws.provision import AWS_ERRORS, MANAGED_TAG, AwsFailure, _document, one_line
+from wizard.aws.provision import AWS_ERRORS, AwsFailure, _document, one_line
 from wizard.aws.session import AwsSession
 from wizard.bundle import Document, NamedPolicy, RoleBundle
+from wizard.catalog.reference import reference
 from wizard.errors import UserError
+from wizard.policy import lint
+from wizard.policy.managed import managed_policy_by_arn
+from wizard.policy.tighten import (
+    AttachedPolicy,
+    Call,
+    RoleSnapshot,
+    ServiceActivity,
+    Tightened,
+    Usage,
+    allow_statements,
+    calls_from_records,
+    lookup_records,
+    strings,
+    tighten,
+)
 
 # The insight APIs are optional: two attempts, so a mock that lacks them costs little.
 INSIGHT_CONFIG = Config(
@@ -34,50 +49,9 @@ INSIGHT_CONFIG = Config(
 )
 LAST_ACCESSED_WAIT = 30.0  # seconds to wait for IAM's last-accessed job
 CLOUDTRAIL_PAGES = 10  # at most this many pages of 50 events
-FEATURE_POLICIES = {  # AWS managed policies a spec option replaces, scoped to the function
-    "AWSLambdaBasicExecutionRole": ("logs",),
-    "AWSLambdaVPCAccessExecutionRole": ("logs", "vpc"),
-    "AWSXRayDaemonWriteAccess": ("tracing",),
-}
 
 
 # --------------------------------------------------------------------------- model
-
-
-@dataclass
-class AttachedPolicy:
-    arn: str
-    name: str
-    aws_managed: bool
-    document: Document | None  # None when neither the account nor the shipped copy has it
-    source: str = "account"  # account | shipped copy
-
-
-@dataclass
-class RoleSnapshot:
-    name: str
-    arn: str
-    account: str
-    partition: str
-    path: str
-    description: str | None
-    trust: Document
-    inline: list[NamedPolicy]
-    attached: list[AttachedPolicy]
-    boundary_arn: str | None
-    boundary: Document | None
-    tags: dict[str, str]
-    last_used: dt.datetime | None = None
-
-    def own_documents(self) -> list[NamedPolicy]:
-        """The role's own statements: inline policies and attached customer-managed ones."""
-        out = list(self.inline)
-        out.extend(
-            NamedPolicy(p.name, p.document)
-            for p in self.attached
-            if not p.aws_managed and p.document is not None
-        )
-        return out
 
 
 @dataclass
@@ -104,18 +78,42 @@ class ServiceUse:
     name: str
     last_accessed: dt.datetime | None
     unused_actions: list[str] = field(default_factory=list)  # tracked actions not used
+    tracked: dict[str, dt.datetime | None] | None = None  # every tracked action's last use
 
 
 @dataclass
 class AuditReport:
     role: RoleSnapshot
     lookback_days: int
+    cutoff: dt.datetime | None = None
     findings: list[Finding] = field(default_factory=list)
     excess: list[Excess] = field(default_factory=list)
     unused_services: list[ServiceUse] = field(default_factory=list)
     used_services: list[ServiceUse] = field(default_factory=list)
-    cloudtrail_actions: dict[str, str] = field(default_factory=dict)  # action -> last time
+    calls: list[Call] | None = None  # the role's recorded calls; None: CloudTrail unavailable
+    last_accessed_read: bool = False  # IAM's last-accessed report was read
+    tightened: Tightened | None = None
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def cloudtrail_actions(self) -> dict[str, str]:
+        """Action -> the last time a recorded call made it."""
+        out: dict[str, str] = {}
+        for call in self.calls or []:
+            if call.when >= out.get(call.action, ""):
+                out[call.action] = call.when
+        return out
+
+    def usage(self) -> Usage:
+        """What was read, as the domain's evidence for :func:`wizard.policy.tighten.tighten`."""
+        services = None
+        if self.last_accessed_read:
+            services = [
+                ServiceActivity(u.namespace, u.last_accessed, u.tracked)
+                for u in (*self.used_services, *self.unused_services)
+            ]
+        cutoff = self.cutoff or dt.datetime.now(dt.UTC) - dt.timedelta(days=self.lookback_days)
+        return Usage(self.lookback_days, cutoff, services, self.calls)
 
     def to_dict(self) -> dict[str, Any]:
         r = self.role
@@ -138,6 +136,7 @@ class AuditReport:
             "unused_services": [_use_dict(u) for u in self.unused_services],
             "used_services": [_use_dict(u) for u in self.used_services],
             "cloudtrail_actions": self.cloudtrail_actions,
+            "tightened_spec": self.tightened.to_dict() if self.tightened else None,
             "notes": self.notes,
         }
 
@@ -168,10 +167,6 @@ def _policy_document(iam: Any, arn: str) -> Document:
 
 
 def _shipped(arn: str) -> Document | None:
-    try:
-        from wizard.policy.managed import managed_policy_by_arn
-    except ImportError:  # pragma: no cover - shipped with the package
-        return None
     try:
         found = managed_policy_by_arn(arn)
     except UserError:
@@ -227,6 +222,7 @@ def read_role(aws: AwsSession, role_name: str, notes: list[str] | None = None) -
             if boundary is None:
                 notes.append(f"cannot read the permissions boundary ({one_line(exc)})")
     last_used = (role.get("RoleLastUsed") or {}).get("LastUsedDate")
+    functions = functions_using(aws, role["Arn"], notes)
     return RoleSnapshot(
         name=role["RoleName"],
         arn=role["Arn"],
@@ -241,7 +237,21 @@ def read_role(aws: AwsSession, role_name: str, notes: list[str] | None = None) -
         boundary=boundary,
         tags={t["Key"]: t["Value"] for t in role.get("Tags") or []},
         last_used=last_used,
+        functions=functions,
+        region=aws.region,
     )
+
+
+def functions_using(aws: AwsSession, role_arn: str, notes: list[str]) -> list[str]:
+    """The names of the region's Lambda functions whose execution role is ``role_arn``."""
+    try:
+        names = []
+        for page in aws.client("lambda").get_paginator("list_functions").paginate():
+            names.extend(f["FunctionName"] for f in page["Functions"] if f.get("Role") == role_arn)
+    except AWS_ERRORS as exc:
+        notes.append(f"cannot list the functions that use the role ({one_line(exc)})")
+        return []
+    return sorted(names)
 
 
 # --------------------------------------------------------------------------- lint
@@ -264,11 +274,6 @@ def role_bundle(role: RoleSnapshot) -> RoleBundle:
 
 def lint_role(role: RoleSnapshot, notes: list[str]) -> list[Finding]:
     try:
-        from wizard.policy import lint  # the validator (another module; may be absent)
-    except ImportError:
-        notes.append("the validator (wizard.policy.lint) is not available in this build")
-        return []
-    try:
         raw = lint.lint_bundle(role_bundle(role), file=f"role/{role.name}")
     except UserError as exc:
         notes.append(f"the validator could not read the role: {exc}")
@@ -287,38 +292,19 @@ def lint_role(role: RoleSnapshot, notes: list[str]) -> list[Finding]:
 # --------------------------------------------------------------------------- managed excess
 
 
-def _strings(value: Any) -> list[str]:
-    if value is None:
-        return []
-    return [value] if isinstance(value, str) else [str(v) for v in value]
-
-
-def _allow_statements(doc: Document | None) -> Iterable[dict[str, Any]]:
-    if not doc:
-        return []
-    statements = doc.get("Statement", [])
-    if isinstance(statements, dict):
-        statements = [statements]
-    return [s for s in statements if isinstance(s, dict) and s.get("Effect") == "Allow"]
-
-
 def granted_actions(docs: Iterable[Document | None]) -> set[str]:
     """Every known action the documents' Allow statements name (wildcards expanded)."""
-    from wizard.catalog.reference import reference
-
     ref = reference()
     out: set[str] = set()
     for doc in docs:
-        for st in _allow_statements(doc):
-            for pattern in _strings(st.get("Action")):
+        for st in allow_statements(doc):
+            for pattern in strings(st.get("Action")):
                 out.update(a.full_name for a in ref.expand(pattern))
     return out
 
 
 def managed_excess(role: RoleSnapshot) -> list[Excess]:
     """Per attached AWS managed policy: actions it grants that no own statement grants."""
-    from wizard.catalog.reference import reference
-
     ref = reference()
     needed = {a.lower() for a in granted_actions(p.document for p in role.own_documents())}
     out: list[Excess] = []
@@ -405,27 +391,31 @@ def last_accessed(
             for a in svc.get("TrackedActionsLastAccessed", [])
             if not a.get("LastAccessedTime") or a["LastAccessedTime"] < cutoff
         ]
-        use = ServiceUse(svc["ServiceNamespace"], svc.get("ServiceName", ""), when, stale)
+        tracked = None
+        if "TrackedActionsLastAccessed" in svc:
+            tracked = {
+                f"{svc['ServiceNamespace']}:{a['ActionName']}": a.get("LastAccessedTime")
+                for a in svc["TrackedActionsLastAccessed"]
+            }
+        use = ServiceUse(svc["ServiceNamespace"], svc.get("ServiceName", ""), when, stale, tracked)
         (used if when and when >= cutoff else unused).append(use)
     return used, unused, None
 
 
-def cloudtrail_actions(
+def cloudtrail_calls(
     ct: Any,
     role: RoleSnapshot,
     start: dt.datetime,
     end: dt.datetime,
     *,
     max_pages: int = CLOUDTRAIL_PAGES,
-) -> tuple[dict[str, str], str | None]:
-    """Actions the role's sessions called in the window (management events only).
-
-    ``lookup_events`` filters on one attribute and a role session's user name is the session
-    name, not the role's, so events are matched here on the session issuer's ARN.
-    """
+) -> tuple[list[Call] | None, str | None]:
+    """(calls, note): the role's successful calls that ``lookup_events`` recorded in the
+    window (management events only), or None when the API is unavailable. Which events are
+    the role's, and what each needed, is the domain's (:func:`calls_from_records`); CloudTrail
+    log files in the trail's bucket would feed the same function."""
     api = "CloudTrail lookup_events"
-    session_prefix = f"arn:{role.partition}:sts::{role.account}:assumed-role/{role.name}/"
-    found: dict[str, str] = {}
+    events: list[dict[str, Any]] = []
     token = None
     pages = 0
     try:
@@ -435,45 +425,16 @@ def cloudtrail_actions(
                 kwargs["NextToken"] = token
             page = ct.lookup_events(**kwargs)
             pages += 1
-            for event in page.get("Events", []):
-                detail = _event_detail(event)
-                identity = detail.get("userIdentity") or {}
-                issuer = ((identity.get("sessionContext") or {}).get("sessionIssuer") or {}).get(
-                    "arn"
-                )
-                if issuer != role.arn and not str(identity.get("arn", "")).startswith(
-                    session_prefix
-                ):
-                    continue
-                source = str(detail.get("eventSource") or event.get("EventSource") or "")
-                name = str(detail.get("eventName") or event.get("EventName") or "")
-                if not source or not name:
-                    continue
-                action = f"{source.split('.')[0]}:{name}"
-                when = event.get("EventTime")
-                stamp = when.isoformat() if isinstance(when, dt.datetime) else str(when or "")
-                if stamp > found.get(action, ""):
-                    found[action] = stamp
+            events.extend(page.get("Events", []))
             token = page.get("NextToken")
             if not token:
-                return found, None
+                return calls_from_records(lookup_records(events), role), None
     except (*AWS_ERRORS, NotImplementedError) as exc:
-        return {}, _unavailable(api, exc)
+        return None, _unavailable(api, exc)
     return (
-        found,
+        calls_from_records(lookup_records(events), role),
         f"{api}: read the {max_pages * 50} most recent events only; older ones were not examined",
     )
-
-
-def _event_detail(event: dict[str, Any]) -> dict[str, Any]:
-    raw = event.get("CloudTrailEvent")
-    if not raw:
-        return {}
-    try:
-        detail = json.loads(raw)
-    except ValueError:
-        return {}
-    return detail if isinstance(detail, dict) else {}
 
 
 # --------------------------------------------------------------------------- the audit
@@ -494,23 +455,24 @@ def audit_role(
     (tests hand in stubbed ones)."""
     notes: list[str] = []
     role = read_role(aws, role_name, notes)
-    report = AuditReport(role, lookback_days, notes=notes)
-    report.findings = lint_role(role, notes)
-    report.excess = managed_excess(role)
     end = now or dt.datetime.now(dt.UTC)
     start = end - dt.timedelta(days=lookback_days)
+    report = AuditReport(role, lookback_days, start, notes=notes)
+    report.findings = lint_role(role, notes)
+    report.excess = managed_excess(role)
     iam_insights = iam_insights or insight_client(aws, "iam")
     used, unused, note = last_accessed(
         iam_insights, role.arn, start, max_wait=max_wait, sleep=sleep
     )
     report.used_services, report.unused_services = used, unused
+    report.last_accessed_read = note is None
     if note:
         notes.append(note)
     cloudtrail = cloudtrail or insight_client(aws, "cloudtrail")
-    report.cloudtrail_actions, note = cloudtrail_actions(cloudtrail, role, start, end)
+    report.calls, note = cloudtrail_calls(cloudtrail, role, start, end)
     if note:
         notes.append(note)
-    if note is None or report.cloudtrail_actions:
+    if report.calls is not None:
         notes.append(
             "CloudTrail lookup_events holds management events only: data events (S3 objects, "
             "DynamoDB items, Lambda invokes) do not show there"
@@ -521,300 +483,10 @@ def audit_role(
 # --------------------------------------------------------------------------- tightened spec
 
 
-@dataclass
-class _Target:
-    kind: str
-    fields: tuple[tuple[str, str], ...]
-    actions: set[str] = field(default_factory=set)
-
-
-def _kind_forms(kind: Any) -> list[str]:
-    """The ARN forms a kind's statements use: its own forms and ``${arn}/index/*``-like ones."""
-    forms = list(kind.parse_forms)
-    if kind.arn:
-        for profile in kind.profiles.values():
-            for template in profile.statements:
-                for res in template.resources:
-                    if res.startswith("${arn}") and res != "${arn}":
-                        forms.append(kind.arn + res[len("${arn}") :])
-    return list(dict.fromkeys(forms))
-
-
-def recognise_arn(arn: str, cat: Any) -> tuple[str, dict[str, str]] | None:
-    """(kind, fields) for a resource ARN a catalog kind describes, the most specific match."""
-    from wizard.catalog.kinds import _form_regex
-
-    best: tuple[int, str, dict[str, str]] | None = None
-    for name, kind in cat.kinds.items():
-        if not kind.arn:
-            continue
-        for form in _kind_forms(kind):
-            m = _form_regex(form).fullmatch(arn)
-            if not m:
-                continue
-            parsed = {k: v for k, v in m.groupdict().items() if v is not None}
-            fields = {
-                k: v for k, v in parsed.items() if k not in ("Partition", "Region", "Account")
-            }
-            if name == "ssm-parameter" and "param" in fields:
-                fields["name"] = "/" + fields.pop("param")
-            fields = {k: v for k, v in fields.items() if k in kind.fields}
-            if not all(kind.fields[k].check(v) for k, v in fields.items() if v):
-                continue
-            if any(f.required and not fields.get(k) for k, f in kind.fields.items()):
-                continue
-            score = len(parsed)
-            if best is None or score > best[0]:
-                best = (
-                    score,
-                    name,
-                    {**fields, **{k: parsed[k] for k in ("Region", "Account") if k in parsed}},
-                )
-    if best is None:
-        return None
-    return best[1], best[2]
-
-
-def _profile_actions(profile: Any) -> set[str]:
-    return {a.lower() for t in profile.statements for a in t.actions}
-
-
-def smallest_profile(kind: Any, actions: set[str]) -> str | None:
-    """The catalog profile with the fewest actions that covers ``actions``, or None."""
-    wanted = {a.lower() for a in actions}
-    fits = [
-        (len(_profile_actions(p)), name)
-        for name, p in kind.profiles.items()
-        if wanted <= _profile_actions(p)
-    ]
-    return min(fits)[1] if fits else None
-
-
-def _function_name(role_name: str) -> str:
-    base = role_name[: -len("-role")] if role_name.endswith("-role") else role_name
-    base = re.sub(r"[^A-Za-z0-9_-]", "-", base)[:64].strip("-")
-    return base or "function"
-
-
-def tightened_spec(report: AuditReport) -> tuple[Any, list[str]]:
-    """(RoleSpec, notes): the role as a spec, in catalog form.
-
-    Resources are recognised from the statements' ARNs (``Kind.parse_arn`` and the forms the
-    kind's templates use); each gets the smallest access profile covering its actions; what the
-    catalog does not describe becomes a ``custom`` entry with explicit actions and resources.
-    AWS managed policies that a spec option replaces (basic execution, VPC, X-Ray) become that
-    option; statements granting resource-level actions on ``*`` are left out (listed in the notes).
-    """
-    from wizard.catalog.kinds import catalog
-    from wizard.catalog.reference import reference
-    from wizard.spec import ARN_RE, ResourceEntry, RoleOptions, RoleSpec
-
-    cat = catalog()
-    ref = reference()
-    role = report.role
-    notes: list[str] = []
-    function = _function_name(role.name)
-    features = {"logs": False, "tracing": False, "vpc": False}
-    managed: list[str] = []
-    for policy in role.attached:
-        if policy.aws_managed and policy.name in FEATURE_POLICIES:
-            for feature in FEATURE_POLICIES[policy.name]:
-                features[feature] = True
-            notes.append(
-                f"{policy.name} replaced by {', '.join(FEATURE_POLICIES[policy.name])}: true (scoped to the function)"
-            )
-        elif policy.aws_managed:
-            managed.append(policy.arn)
-            notes.append(
-                f"{policy.name} kept: the audit cannot tell which of its resources the function uses"
-            )
-        else:
-            notes.append(f"customer-managed {policy.name}: its statements are written as resources")
-    feature_actions = {
-        name: {a.lower() for t in cat.features[name].statements for a in t.actions}
-        for name in ("tracing", "vpc")
-        if name in cat.features
-    }
-    targets: dict[tuple[str, tuple[tuple[str, str], ...]], _Target] = {}
-    custom: dict[frozenset[str], set[str]] = {}
-    regions: set[str] = set()
-    log_actions = {
-        a.lower() for t in cat.kinds["log-group"].profiles["write"].statements for a in t.actions
-    }
-
-    for named in role.own_documents():
-        for i, st in enumerate(_allow_statements(named.document)):
-            label = f"{named.name} statement {st.get('Sid') or i}"
-            if "NotAction" in st or "NotResource" in st:
-                notes.append(f"{label}: NotAction/NotResource left out; write what it should allow")
-                continue
-            condition = st.get("Condition") or {}
-            prefixes = _s3_prefixes(condition)
-            if condition and not prefixes:
-                notes.append(f"{label}: its Condition is not carried into the spec; review it")
-            actions = []
-            for pattern in _strings(st.get("Action")):
-                found = [a.full_name for a in ref.expand(pattern)]
-                if not found:
-                    notes.append(f"{label}: unknown action {pattern} left out")
-                actions.extend(found)
-            for resource in _strings(st.get("Resource")):
-                if resource == "*":
-                    _star(actions, features, feature_actions, custom, notes, label, ref)
-                    continue
-                hit = recognise_arn(resource, cat)
-                if hit is None:
-                    m = ARN_RE.fullmatch(resource)
-                    service = m.group(2) if m else ""
-                    mine = {a for a in actions if a.split(":")[0] == service}
-                    if mine:
-                        custom.setdefault(frozenset([resource]), set()).update(mine)
-                    continue
-                kind_name, fields = hit
-                kind = cat.kinds[kind_name]
-                mine = {a for a in actions if a.split(":")[0] == kind.service}
-                if not mine:
-                    continue
-                if fields.get("Region"):
-                    regions.add(fields["Region"])
-                fields = {k: v for k, v in fields.items() if k in kind.fields}
-                if kind_name == "s3-prefix" and not fields.get("prefix") and prefixes:
-                    for prefix in prefixes:
-                        key = (kind_name, tuple(sorted({**fields, "prefix": prefix}.items())))
-                        targets.setdefault(key, _Target(kind_name, key[1])).actions.update(mine)
-                    continue
-                if (
-                    kind_name == "log-group"
-                    and fields.get("name") == f"/aws/lambda/{function}"
-                    and {a.lower() for a in mine} <= log_actions
-                ):
-                    features["logs"] = True
-                    continue
-                key = (kind_name, tuple(sorted(fields.items())))
-                targets.setdefault(key, _Target(kind_name, key[1])).actions.update(mine)
-
-    # A bucket-level grant with no prefix whose only action is listing, next to prefix entries
-    # of the same bucket: the prefix entries' profiles list their prefix already.
-    for key, target in list(targets.items()):
-        fields = dict(target.fields)
-        if target.kind == "s3-prefix" and not fields.get("prefix"):
-            siblings = [
-                t
-                for k, t in targets.items()
-                if k != key
-                and t.kind == "s3-prefix"
-                and dict(t.fields).get("bucket") == fields.get("bucket")
-            ]
-            if siblings and {a.lower() for a in target.actions} <= {"s3:listbucket"}:
-                del targets[key]
-
-    resources: list[ResourceEntry] = []
-    for target in targets.values():
-        kind = cat.kinds[target.kind]
-        profile = smallest_profile(kind, target.actions)
-        if profile is None:
-            arn = _render_arn(kind, dict(target.fields), role)
-            custom.setdefault(frozenset([arn]), set()).update(target.actions)
-            notes.append(
-                f"{target.kind} {dict(target.fields)}: no catalog profile covers "
-                f"{', '.join(sorted(target.actions))}; written as a custom entry"
-            )
-            continue
-        resources.append(ResourceEntry(kind=target.kind, access=profile, **dict(target.fields)))
-    merged: dict[frozenset[str], set[str]] = {}
-    for res, acts in custom.items():
-        merged.setdefault(frozenset(acts), set()).update(res)
-    for acts, res in merged.items():
-        resources.append(ResourceEntry(kind="custom", actions=sorted(acts), resources=sorted(res)))
-    boundary = "envelope"
-    if role.boundary_arn and not role.boundary_arn.endswith(f":policy/{role.name}-boundary"):
-        boundary = role.boundary_arn
-    elif not role.boundary_arn:
-        notes.append("the role has no permissions boundary; the spec adds the envelope boundary")
-    tags = {
-        k: v for k, v in role.tags.items() if k != MANAGED_TAG and not k.lower().startswith("aws:")
-    }
-    options = RoleOptions(
-        name=None if role.name == f"{function}-role" else role.name,
-        path=role.path,
-        description=role.description,
-        tags=tags,
-    )
-    spec = RoleSpec(
-        function=function,
-        account=role.account,
-        region=next(iter(regions)) if len(regions) == 1 and "*" not in regions else None,
-        partition=role.partition,
-        role=options,
-        boundary=boundary,
-        logs=features["logs"],
-        tracing=features["tracing"],
-        vpc=features["vpc"],
-        managed_policies=managed,
-        resources=resources,
-    )
-    return spec, notes
-
-
-def _s3_prefixes(condition: dict[str, Any]) -> list[str]:
-    """Prefixes of an ``s3:prefix`` StringLike/StringEquals condition (``incoming/*``)."""
-    out = []
-    if set(condition) - {"StringLike", "StringEquals"}:
-        return []
-    for block in condition.values():
-        if not isinstance(block, dict) or set(k.lower() for k in block) != {"s3:prefix"}:
-            return []
-        for value in _strings(next(iter(block.values()))):
-            out.append(value[:-1] if value.endswith("*") else value)
-    return [p for p in out if p and "*" not in p and "?" not in p]
-
-
-def _star(
-    actions: list[str],
-    features: dict[str, bool],
-    feature_actions: dict[str, set[str]],
-    custom: dict[frozenset[str], set[str]],
-    notes: list[str],
-    label: str,
-    ref: Any,
-) -> None:
-    rest = []
-    for action in actions:
-        low = action.lower()
-        feature = next((f for f, acts in feature_actions.items() if low in acts), None)
-        if feature:
-            features[feature] = True
-            continue
-        rest.append(action)
-    needs_star = [a for a in rest if not (ref.action(a) and ref.action(a).supports_resource_level)]
-    if needs_star:
-        custom.setdefault(frozenset(["*"]), set()).update(needs_star)
-    scoped = sorted(set(rest) - set(needs_star))
-    if scoped:
-        shown = ", ".join(scoped[:5]) + (f" and {len(scoped) - 5} more" if len(scoped) > 5 else "")
-        notes.append(
-            f"{label}: {shown} on every resource left out; add the resources the function uses"
-        )
-
-
-def _render_arn(kind: Any, fields: dict[str, str], role: RoleSnapshot) -> str:
-    from wizard.catalog.kinds import render
-
-    values = {"Partition": role.partition, "Account": role.account, "Region": "*", **fields}
-    return render(kind.arn or "", values)
-
-
-def tightened_spec_yaml(report: AuditReport) -> str:
-    """The tightened spec as YAML, with the audit's notes as a comment header."""
-    spec, notes = tightened_spec(report)
-    header = [
-        f"# Role spec written by `role-wizard audit {report.role.name}`.",
-        "# Review it, then: role-wizard plan THIS_FILE",
-    ]
-    header.extend(f"# - {note}" for note in notes)
-    body = yaml.safe_dump(spec.dump(), sort_keys=False, default_flow_style=False, width=100)
-    report.notes.extend(f"spec: {n}" for n in notes)
-    return "\n".join(header) + "\n" + body
+def tighten_report(report: AuditReport) -> Tightened:
+    """The domain's tightened spec for what the audit read (kept on the report for output)."""
+    report.tightened = tighten(report.role, report.usage())
+    return report.tightened
 
 
 # --------------------------------------------------------------------------- rendering
@@ -858,6 +530,16 @@ def render_audit(report: AuditReport) -> str:
         lines.append("Called in the window (CloudTrail):")
         for action, when in sorted(report.cloudtrail_actions.items()):
             lines.append(f"  {action} (last: {when})")
+    if report.tightened is not None:
+        t = report.tightened
+        lines.append("")
+        lines.append("Tightened spec keeps:")
+        lines.extend(f"  {k}" for k in t.kept or ["nothing the evidence supports"])
+        if t.dropped:
+            n = len(t.dropped_actions())
+            lines.append(f"Tightened spec drops {n} action{'s' * (n != 1)}:")
+            lines.extend(f"  {d.to_text()}" for d in t.dropped)
+        lines.extend(f"  note: {n}" for n in t.notes)
     if report.notes:
         lines.append("")
         lines.append("Notes:")

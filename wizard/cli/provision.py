@@ -173,25 +173,34 @@ def cmd_apply(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from wizard.aws.audit import audit_role, render_audit, sarif, tightened_spec_yaml
+    from wizard.aws.audit import audit_role, render_audit, sarif, tighten_report
+    from wizard.policy.tighten import spec_text
 
     if args.lookback_days < 1:
         raise UserError(f"--lookback-days {args.lookback_days} must be at least 1")
     aws = _session(args)
     report = audit_role(aws, args.role, lookback_days=args.lookback_days)
+    tightened = tighten_report(report)
+    refused: UserError | None = None
     if args.write_spec:
         from wizard.atomic import write_text_atomic
 
-        text = tightened_spec_yaml(report)
         try:
-            write_text_atomic(args.write_spec, text)
-        except OSError as exc:
-            raise UserError(f"cannot write: {exc.strerror}", where=args.write_spec) from None
-        report.notes.append(f"wrote a tightened spec to {args.write_spec}")
+            text = spec_text(tightened, report.role.name, args.write_spec)
+        except UserError as exc:
+            refused = exc  # nothing is written; the report still shows why
+        else:
+            try:
+                write_text_atomic(args.write_spec, text)
+            except OSError as exc:
+                raise UserError(f"cannot write: {exc.strerror}", where=args.write_spec) from None
+            report.notes.append(f"wrote a tightened spec to {args.write_spec}")
     if args.format == "json":
         print(json.dumps(report.to_dict(), indent=2, default=str))
     elif args.format == "sarif":
         print(json.dumps(sarif(report), indent=2))
     else:
         sys.stdout.write(render_audit(report))
+    if refused is not None:
+        raise refused
     return 0

@@ -1,0 +1,443 @@
+"""wizard.policy.tighten: an existing role -> a spec holding only what the evidence supports.
+
+Pure domain: hand-made roles, last-accessed records and CloudTrail records; no AWS.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wizard.bundle import NamedPolicy
+from wizard.catalog.kinds import catalog
+from wizard.errors import UserError
+from wizard.policy.compose import compose
+from wizard.policy.diff import diff_policies
+from wizard.policy.tighten import (
+    AttachedPolicy,
+    Call,
+    RoleSnapshot,
+    ServiceActivity,
+    Usage,
+    call_from_event,
+    calls_from_records,
+    event_action,
+    lookup_records,
+    recognise_arn,
+    smallest_profile,
+    spec_text,
+    tighten,
+)
+from wizard.spec import load_spec_text
+
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+ROLE = "orders-api-role"
+ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/{ROLE}"
+NOW = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+CUTOFF = NOW - dt.timedelta(days=90)
+TABLE = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/Orders"
+LAMBDA_TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "lambda.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+        }
+    ],
+}
+# Actions the audit of an over-wide role must never carry over without evidence.
+RISKY = (
+    "s3:PutAccountPublicAccessBlock",
+    "kms:CreateKey",
+    "dynamodb:InjectError",
+    "lambda:CreateEventSourceMapping",
+    "iam:PassRole",
+)
+
+
+def doc(*statements: dict) -> dict:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def allow(action, resource, **extra) -> dict:
+    return {"Effect": "Allow", "Action": action, "Resource": resource, **extra}
+
+
+def role(*statements: dict, trust=LAMBDA_TRUST, attached=(), functions=()) -> RoleSnapshot:
+    return RoleSnapshot(
+        name=ROLE,
+        arn=ROLE_ARN,
+        account=ACCOUNT,
+        partition="aws",
+        path="/",
+        description=None,
+        trust=trust,
+        inline=[NamedPolicy("p", doc(*statements))] if statements else [],
+        attached=list(attached),
+        boundary_arn=None,
+        boundary=None,
+        tags={},
+        functions=list(functions),
+        region=REGION,
+    )
+
+
+def usage(services=None, calls=None) -> Usage:
+    return Usage(90, CUTOFF, services, calls)
+
+
+def call(action: str, *resources: str) -> Call:
+    return Call(action, resources, NOW.isoformat())
+
+
+def granted(t) -> set[tuple[str, str]]:
+    """(action, resource) pairs the tightened spec's identity policy grants."""
+    out = set()
+    for policy in compose(t.spec).policies:
+        for s in policy.document["Statement"]:
+            acts = [s["Action"]] if isinstance(s["Action"], str) else s["Action"]
+            res = [s["Resource"]] if isinstance(s["Resource"], str) else s["Resource"]
+            out.update((a, r) for a in acts for r in res)
+    return out
+
+
+def entries(t) -> list[dict]:
+    return t.spec.dump().get("resources", [])
+
+
+# --------------------------------------------------------------------------- the rules
+
+
+def test_an_action_used_on_a_named_table_maps_to_the_kind() -> None:
+    t = tighten(
+        role(allow("dynamodb:*", "*")),
+        usage(calls=[call("dynamodb:GetItem", TABLE), call("dynamodb:PutItem", TABLE)]),
+    )
+    assert entries(t) == [{"kind": "dynamodb-table", "access": "read-write", "name": "Orders"}]
+    assert t.spec.region == REGION
+
+
+def test_an_unused_action_is_dropped_with_its_reason() -> None:
+    t = tighten(role(allow(["sqs:SendMessage", "s3:PutAccountPublicAccessBlock"], "*")), usage())
+    assert entries(t) == []
+    reasons = {a: d.reason for d in t.dropped for a in d.actions}
+    assert reasons == {
+        "sqs:SendMessage": "no recorded use; only granted on *",
+        "s3:PutAccountPublicAccessBlock": "no recorded use; only granted on *",
+    }
+
+
+def test_a_used_action_with_no_resource_level_permission_keeps_star() -> None:
+    t = tighten(
+        role(allow(["sqs:ListQueues", "kms:CreateKey"], "*")),
+        usage(calls=[call("sqs:ListQueues")]),
+    )
+    assert entries(t) == [{"kind": "custom", "actions": ["sqs:ListQueues"], "resources": ["*"]}]
+    assert [a for d in t.dropped for a in d.actions] == ["kms:CreateKey"]
+
+
+def test_a_used_action_on_a_resource_of_no_kind_stays_custom_on_exactly_that_arn() -> None:
+    identity = f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/example.com"
+    t = tighten(role(allow("ses:*", "*")), usage(calls=[call("ses:SendEmail", identity)]))
+    assert entries(t) == [{"kind": "custom", "actions": ["ses:SendEmail"], "resources": [identity]}]
+
+
+def test_a_resource_level_action_used_with_no_recorded_resource_is_not_kept_on_star() -> None:
+    tracked = ServiceActivity("s3", NOW, {"s3:GetObject": NOW, "s3:PutObject": None})
+    t = tighten(role(allow("s3:GetObject", "*"), allow("s3:PutObject", "*")), usage([tracked]))
+    assert entries(t) == []
+    reasons = {a: d.reason for d in t.dropped for a in d.actions}
+    assert reasons["s3:GetObject"] == "used, but no recorded resource; only granted on *"
+    assert reasons["s3:PutObject"] == "no recorded use; only granted on *"
+
+
+def test_a_named_resource_is_evidence_of_intent() -> None:
+    reads = ["dynamodb:BatchGetItem", "dynamodb:DescribeTable", "dynamodb:GetItem"]
+    reads += ["dynamodb:Query", "dynamodb:Scan"]
+    t = tighten(role(allow(reads, [TABLE, TABLE + "/index/*"])), usage())
+    assert entries(t) == [{"kind": "dynamodb-table", "access": "read", "name": "Orders"}]
+
+
+def test_last_accessed_data_overrules_intent() -> None:
+    never = ServiceActivity("dynamodb", NOW - dt.timedelta(days=200))
+    t = tighten(role(allow("dynamodb:GetItem", TABLE)), usage([never]))
+    assert entries(t) == []
+    assert t.dropped[0].reason == "dynamodb not used in the last 90 days (IAM last-accessed data)"
+    tracked = ServiceActivity("dynamodb", NOW, {"dynamodb:GetItem": None, "dynamodb:Query": NOW})
+    t = tighten(role(allow(["dynamodb:GetItem", "dynamodb:Query"], TABLE)), usage([tracked]))
+    assert [d.actions for d in t.dropped] == [("dynamodb:GetItem",)]
+
+
+def test_a_wildcard_on_a_named_table_keeps_only_the_catalog_profiles_actions() -> None:
+    t = tighten(role(allow("dynamodb:*", [TABLE, TABLE + "/index/*"])), usage())
+    assert entries(t) == [{"kind": "dynamodb-table", "access": "read-write", "name": "Orders"}]
+    dropped = t.dropped_actions()
+    assert {"dynamodb:DeleteTable", "dynamodb:UpdateTable"} <= dropped
+
+
+def test_a_profile_wider_than_the_role_grants_becomes_custom() -> None:
+    t = tighten(role(allow(["dynamodb:GetItem", "dynamodb:PutItem"], TABLE)), usage())
+    assert entries(t) == [
+        {
+            "kind": "custom",
+            "actions": ["dynamodb:GetItem", "dynamodb:PutItem"],
+            "resources": [TABLE],
+        }
+    ]
+    assert any("would grant more than the role does today" in n for n in t.notes)
+
+
+def test_objects_read_under_a_folder_map_to_an_s3_prefix() -> None:
+    t = tighten(
+        role(allow(["s3:GetObject", "s3:ListBucket"], "*")),
+        usage(
+            calls=[
+                call("s3:GetObject", "arn:aws:s3:::uploads/incoming/a.csv"),
+                call("s3:GetObject", "arn:aws:s3:::uploads/incoming/b.csv"),
+            ]
+        ),
+    )
+    assert entries(t) == [
+        {"kind": "s3-prefix", "access": "read", "bucket": "uploads", "prefix": "incoming/"}
+    ]
+
+
+def test_denied_calls_are_no_evidence() -> None:
+    record = _record("DeleteTable", "dynamodb.amazonaws.com", {"tableName": "Orders"})
+    assert call_from_event({**record, "errorCode": "AccessDenied"}) is None
+    assert call_from_event(record) == Call("dynamodb:DeleteTable", (TABLE,), "")
+
+
+def test_another_roles_events_are_not_this_roles_use() -> None:
+    mine = _record("Publish", "sns.amazonaws.com", {"topicArn": "arn:aws:sns:x"})
+    other = _record("Publish", "sns.amazonaws.com", {}, issuer=f"arn:aws:iam::{ACCOUNT}:role/x")
+    events = [{"CloudTrailEvent": json.dumps(r)} for r in (mine, other)]
+    calls = calls_from_records(lookup_records(events), role())
+    assert [(c.action, c.resources) for c in calls] == [("sns:Publish", ("arn:aws:sns:x",))]
+
+
+@pytest.mark.parametrize(
+    ("source", "name", "action"),
+    [
+        ("dynamodb.amazonaws.com", "GetItem", "dynamodb:GetItem"),
+        ("lambda.amazonaws.com", "UpdateFunctionCode20150331v2", "lambda:UpdateFunctionCode"),
+        ("lambda.amazonaws.com", "Invoke", "lambda:InvokeFunction"),
+        ("s3.amazonaws.com", "ListObjectsV2", "s3:ListBucket"),
+        ("monitoring.amazonaws.com", "PutMetricData", "cloudwatch:PutMetricData"),
+    ],
+)
+def test_event_names_map_to_iam_actions(source: str, name: str, action: str) -> None:
+    assert event_action(source, name) == action
+
+
+def test_request_parameters_name_resources_through_the_catalog() -> None:
+    queue = "https://sqs.us-east-1.amazonaws.com/123456789012/orders-events"
+    got = call_from_event(_record("SendMessage", "sqs.amazonaws.com", {"queueUrl": queue}))
+    assert got.resources == (f"arn:aws:sqs:{REGION}:{ACCOUNT}:orders-events",)
+    got = call_from_event(
+        _record("GetObject", "s3.amazonaws.com", {"bucketName": "b", "key": "in/x"})
+    )
+    assert got.resources == ("arn:aws:s3:::b/in/x",)
+
+
+# --------------------------------------------------------------------------- logs, features
+
+
+def test_logging_is_kept_for_a_lambda_role_and_left_off_otherwise() -> None:
+    basic = allow(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], "*")
+    t = tighten(role(basic), usage())
+    assert t.spec.logs is True
+    assert t.dropped == []  # logs: true replaces them: not "dropped"
+    states = {"Version": "2012-10-17", "Statement": []}
+    assert tighten(role(basic, trust=states), usage()).spec.logs is False
+
+
+def test_every_function_using_the_role_keeps_its_logs() -> None:
+    t = tighten(role(functions=["report-builder", "orders-api"]), usage())
+    assert t.spec.function == "orders-api"
+    assert entries(t) == [
+        {"kind": "log-group", "access": "write", "name": "/aws/lambda/report-builder"}
+    ]
+
+
+def test_tracing_needs_a_grant_and_a_recorded_use() -> None:
+    xray = allow(["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "*")
+    assert tighten(role(xray), usage()).spec.tracing is False
+    used = ServiceActivity("xray", NOW)
+    t = tighten(role(xray), usage([used]))
+    assert (t.spec.tracing, entries(t), t.dropped) == (True, [], [])
+
+
+def test_an_aws_managed_policy_counts_as_a_grant_not_as_evidence() -> None:
+    full = AttachedPolicy(
+        "arn:aws:iam::aws:policy/AmazonS3FullAccess",
+        "AmazonS3FullAccess",
+        True,
+        doc(allow("s3:*", "*")),
+    )
+    t = tighten(role(attached=[full]), usage())
+    assert (t.spec.managed_policies, entries(t)) == ([], [])
+    assert "s3:PutAccountPublicAccessBlock" in t.dropped_actions()
+
+
+# --------------------------------------------------------------------------- properties
+
+SERVICES = ("dynamodb", "s3", "sqs", "sns", "kms", "lambda")
+EVENT_ARNS = (
+    TABLE,
+    "arn:aws:s3:::uploads/incoming/a.csv",
+    f"arn:aws:sqs:{REGION}:{ACCOUNT}:orders-events",
+    f"arn:aws:sns:{REGION}:{ACCOUNT}:alerts",
+    f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:other",
+    f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/example.com",
+)
+
+
+def _actions(service: str) -> list[str]:
+    from wizard.catalog.reference import reference
+
+    return sorted(a.full_name for a in reference().expand(f"{service}:*"))
+
+
+@st.composite
+def wide_role_and_calls(draw):
+    services = draw(st.lists(st.sampled_from(SERVICES), min_size=1, max_size=4, unique=True))
+    statements = [allow(f"{s}:*", "*") for s in services]
+    pool = [a for s in services for a in _actions(s)]
+    calls = draw(
+        st.lists(
+            st.builds(
+                call,
+                st.sampled_from(pool),
+                st.sampled_from(EVENT_ARNS) | st.just(None).map(lambda _: "*"),
+            ),
+            max_size=6,
+        )
+    )
+    calls = [Call(c.action, tuple(r for r in c.resources if r != "*"), c.when) for c in calls]
+    return role(*statements), calls
+
+
+@settings(max_examples=40, deadline=None)
+@given(wide_role_and_calls())
+def test_property_the_tightened_spec_never_grants_more_than_the_role(case) -> None:
+    """Whatever the recorded calls, the spec's policy is within the role's (logs aside), never
+    holds an unused action, and passes the one gate (or is refused as a whole)."""
+    snapshot, calls = case
+    t = tighten(snapshot, usage(calls=calls))
+    policies = [p.document for p in compose(t.spec).policies]
+    added = diff_policies([p.document for p in snapshot.inline], policies).added_actions()
+    assert added <= {"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"}
+    called = {c.action.lower() for c in calls}
+    for entry in t.spec.resources:
+        if entry.kind == "custom":
+            assert {a.lower() for a in entry.actions} <= called
+            assert entry.resources == ["*"] or "*" not in entry.resources
+    try:
+        spec_text(t, ROLE, "out.yaml")
+    except UserError as exc:
+        assert "nothing written" in str(exc)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def test_the_written_spec_lists_what_was_dropped_and_builds() -> None:
+    t = tighten(
+        role(allow("dynamodb:*", "*"), allow("s3:PutAccountPublicAccessBlock", "*")),
+        usage(calls=[call("dynamodb:GetItem", TABLE)]),
+    )
+    text = spec_text(t, ROLE, "out.yaml")
+    assert (
+        "#   dropped s3:PutAccountPublicAccessBlock on *: no recorded use; only granted on *"
+        in (text)
+    )
+    assert "#   dropped dynamodb:* on * (79 actions)" in text
+    data = yaml.safe_load(text)
+    assert data["account"] == ACCOUNT  # quoted, so still a string
+    assert not any(a in text.split("\nfunction:")[1] for a in RISKY)
+    spec, ctx = load_spec_text(text, "out.yaml")
+    compose(spec, ctx)
+
+
+def test_a_spec_the_composer_refuses_is_not_written() -> None:
+    # a used, named PassRole is kept; the envelope boundary denies iam:*, so it cannot build
+    t = tighten(role(allow("iam:PassRole", f"arn:aws:iam::{ACCOUNT}:role/admin")), usage())
+    with pytest.raises(UserError, match="out.yaml: the tightened spec does not pass the gate"):
+        spec_text(t, ROLE, "out.yaml")
+
+
+def test_validator_warnings_refuse_the_spec(monkeypatch) -> None:
+    from wizard.policy import lint
+
+    real = lint.lint_bundle
+
+    def with_a_warning(bundle, *, file):
+        found = real(bundle, file=file)
+        return [*found, lint.Finding("size-exceeded", "warning", "too big", file, "")]
+
+    monkeypatch.setattr(lint, "lint_bundle", with_a_warning)
+    t = tighten(role(), usage())
+    with pytest.raises(UserError, match="does not pass the gate.*size-exceeded: too big"):
+        spec_text(t, ROLE, "out.yaml")
+
+
+# --------------------------------------------------------------------------- mapping helpers
+
+
+def test_a_table_arn_and_its_index_arn_are_the_same_table() -> None:
+    cat = catalog()
+    assert recognise_arn(TABLE, cat)[0] == "dynamodb-table"
+    kind, fields = recognise_arn(TABLE + "/index/*", cat)
+    assert (kind, fields["name"]) == ("dynamodb-table", "Orders")
+
+
+def test_a_stream_arn_is_a_stream_not_a_table() -> None:
+    arn = TABLE + "/stream/2024-01-01T00:00:00.000"
+    assert recognise_arn(arn, catalog())[0] == "dynamodb-stream"
+
+
+def test_the_smallest_covering_profile_is_chosen() -> None:
+    kind = catalog().kinds["dynamodb-table"]
+    assert smallest_profile(kind, {"dynamodb:GetItem"}) == "read"
+    assert smallest_profile(kind, {"dynamodb:GetItem", "dynamodb:PutItem"}) == "read-write"
+    assert smallest_profile(kind, {"dynamodb:DeleteTable"}) is None
+
+
+def test_a_prefix_scoped_list_stays_with_its_prefix() -> None:
+    t = tighten(
+        role(
+            allow("s3:GetObject", "arn:aws:s3:::uploads/incoming/*"),
+            allow(
+                "s3:ListBucket",
+                "arn:aws:s3:::uploads",
+                Condition={"StringLike": {"s3:prefix": "incoming/*"}},
+            ),
+        ),
+        usage(),
+    )
+    assert entries(t) == [
+        {"kind": "s3-prefix", "access": "read", "bucket": "uploads", "prefix": "incoming/"}
+    ]
+
+
+def _record(name: str, source: str, params: dict, issuer: str = ROLE_ARN) -> dict:
+    return {
+        "eventName": name,
+        "eventSource": source,
+        "awsRegion": REGION,
+        "recipientAccountId": ACCOUNT,
+        "requestParameters": params,
+        "userIdentity": {
+            "type": "AssumedRole",
+            "sessionContext": {"sessionIssuer": {"arn": issuer}},
+        },
+    }

@@ -1,0 +1,899 @@
+"""Tighten an existing role into a role spec, from the evidence of what it used.
+
+Domain code (no boto3): it takes the role as plain data (:class:`RoleSnapshot`), IAM's
+last-accessed records (:class:`ServiceActivity`) and the calls the role made (:class:`Call`,
+read from CloudTrail event records by :func:`call_from_event` — the record shape both
+``lookup_events``' ``CloudTrailEvent`` and the trail's log files hold), and returns a
+:class:`Tightened`: the spec, what it kept and why, and what it dropped and why.
+
+The rules, one grant (action, resource) of the role's Allow statements at a time:
+
+* A grant on a named resource (an ARN with no wildcard, or one a catalog kind describes, such
+  as ``bucket/prefix/*``) is evidence of intent: kept, unless IAM's last-accessed data shows
+  the action (or its whole service) unused in the window. A wildcard action pattern on a named
+  resource (``dynamodb:*`` on a table) keeps, without action-level evidence, only the actions
+  of the kind's curated profiles.
+* A grant on ``*`` (or on a wildcard ARN no kind describes) is no evidence: an action survives
+  only where it was used — on the ARNs the recorded calls name (which the grant covers), or on
+  ``*`` when the action supports no resource-level permission (IAM reference) and a call or
+  IAM's action-level data records its use. Anything else is dropped.
+* What survives is mapped onto catalog kinds (``Kind.parse_arn`` via :func:`recognise_arn`)
+  with the smallest profile covering the actions — but only when that profile grants nothing
+  the role does not grant today (checked with the policy diff); otherwise, and for ARNs no kind
+  describes, a ``custom`` entry with exactly those actions on exactly those ARNs.
+* ``logs: true`` whenever the trust policy admits ``lambda.amazonaws.com`` (the function keeps
+  its logging); ``tracing``/``vpc`` when the role grants and used their actions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from wizard.bundle import Document, NamedPolicy
+from wizard.errors import UserError
+
+TOOL_TAG_PREFIX = "lambda-role-wizard:"  # the tool's own tags (``...:managed``) are not the spec's
+LAMBDA_PRINCIPAL = "lambda.amazonaws.com"
+
+# CloudTrail ``eventSource`` prefixes that differ from the IAM service prefix (AWS CloudTrail
+# User Guide, "CloudTrail record contents"; IAM Service Authorization Reference).
+EVENT_SOURCE_PREFIX = {"monitoring": "cloudwatch", "email": "ses"}
+# Event names that differ from the IAM action they need (S3 API Reference, each operation's
+# "Permissions" section; Lambda API Reference: ``Invoke`` needs ``lambda:InvokeFunction``).
+EVENT_ACTIONS = {
+    "lambda:Invoke": "lambda:InvokeFunction",
+    "s3:ListObjects": "s3:ListBucket",
+    "s3:ListObjectsV2": "s3:ListBucket",
+    "s3:HeadBucket": "s3:ListBucket",
+    "s3:ListObjectVersions": "s3:ListBucketVersions",
+    "s3:HeadObject": "s3:GetObject",
+    "s3:CreateMultipartUpload": "s3:PutObject",
+    "s3:UploadPart": "s3:PutObject",
+    "s3:CompleteMultipartUpload": "s3:PutObject",
+    "s3:CopyObject": "s3:PutObject",
+    "s3:DeleteObjects": "s3:DeleteObject",
+}
+# Lambda's CloudTrail event names carry the API version (``UpdateFunctionCode20150331v2``).
+_API_VERSION = re.compile(r"20\d{6}(v\d+)?$")
+# Request parameters naming a resource by name, and the catalog kind (and field) they fill.
+# The parameter names are the services' API request members as CloudTrail records them.
+NAME_PARAMETERS = {
+    ("dynamodb", "tableName"): ("dynamodb-table", "name"),
+    ("logs", "logGroupName"): ("log-group", "name"),
+    ("kinesis", "streamName"): ("kinesis-stream", "name"),
+    ("lambda", "functionName"): ("lambda-function", "name"),
+    ("events", "eventBusName"): ("eventbridge-bus", "name"),
+    ("secretsmanager", "secretId"): ("secretsmanager-secret", "name"),
+    ("ssm", "name"): ("ssm-parameter", "name"),
+    ("kms", "keyId"): ("kms-key", "id"),
+}
+_SQS_URL = re.compile(r"^https://[^/]+/(\d{12})/([A-Za-z0-9_.-]+)$")
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+@dataclass
+class AttachedPolicy:
+    arn: str
+    name: str
+    aws_managed: bool
+    document: Document | None  # None when neither the account nor the shipped copy has it
+    source: str = "account"  # account | shipped copy | unreadable
+
+
+@dataclass
+class RoleSnapshot:
+    """Everything IAM holds about a role, as plain data."""
+
+    name: str
+    arn: str
+    account: str
+    partition: str
+    path: str
+    description: str | None
+    trust: Document
+    inline: list[NamedPolicy]
+    attached: list[AttachedPolicy]
+    boundary_arn: str | None
+    boundary: Document | None
+    tags: dict[str, str]
+    last_used: dt.datetime | None = None
+    functions: list[str] = field(default_factory=list)  # Lambda functions that use the role
+    region: str | None = None  # the region the functions were looked for in
+
+    def own_documents(self) -> list[NamedPolicy]:
+        """The role's own statements: inline policies and attached customer-managed ones."""
+        out = list(self.inline)
+        out.extend(
+            NamedPolicy(p.name, p.document)
+            for p in self.attached
+            if not p.aws_managed and p.document is not None
+        )
+        return out
+
+    def granting_documents(self) -> list[NamedPolicy]:
+        """Every readable identity policy the role has: own ones and attached AWS managed ones."""
+        out = self.own_documents()
+        out.extend(
+            NamedPolicy(p.name, p.document)
+            for p in self.attached
+            if p.aws_managed and p.document is not None
+        )
+        return out
+
+
+@dataclass(frozen=True)
+class ServiceActivity:
+    """One service of IAM's last-accessed report: when the role last used it, and (for the
+    services IAM tracks per action) each tracked action's last use (None: never)."""
+
+    namespace: str
+    last_accessed: dt.datetime | None
+    actions: dict[str, dt.datetime | None] | None = None  # "s3:GetObject" -> last use
+
+
+@dataclass(frozen=True)
+class Call:
+    """One recorded call by the role: the IAM action it needed and the resources it named."""
+
+    action: str
+    resources: tuple[str, ...] = ()
+    when: str = ""
+    source: str = "CloudTrail"
+
+
+@dataclass
+class Usage:
+    """What is known of the role's use in the window. ``None`` means the source was not
+    available (no evidence either way), an empty list that it recorded nothing."""
+
+    window_days: int
+    cutoff: dt.datetime
+    services: list[ServiceActivity] | None = None
+    calls: list[Call] | None = None
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """Actions of one granted pattern on one resource that the spec no longer grants."""
+
+    pattern: str
+    resource: str
+    policy: str
+    reason: str
+    actions: tuple[str, ...]
+
+    def to_text(self) -> str:
+        shown = self.actions[0] if len(self.actions) == 1 else self.pattern
+        count = f" ({len(self.actions)} actions)" if len(self.actions) > 1 else ""
+        where = f" on {self.resource}" if self.resource else ""
+        return f"dropped {shown}{where}{count}: {self.reason}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "pattern": self.pattern,
+            "resource": self.resource,
+            "policy": self.policy,
+            "reason": self.reason,
+            "actions": list(self.actions),
+        }
+
+
+@dataclass
+class Tightened:
+    spec: Any  # RoleSpec
+    kept: list[str] = field(default_factory=list)  # one line per spec entry: what and why
+    dropped: list[Dropped] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def dropped_actions(self) -> set[str]:
+        return {a for d in self.dropped for a in d.actions}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "spec": self.spec.dump(),
+            "kept": self.kept,
+            "dropped": [d.to_dict() for d in self.dropped],
+            "notes": self.notes,
+        }
+
+
+# --------------------------------------------------------------------------- events
+
+
+def event_action(source: str, name: str) -> str:
+    """The IAM action a CloudTrail event (``eventSource``, ``eventName``) needed."""
+    prefix = source.split(".", 1)[0]
+    prefix = EVENT_SOURCE_PREFIX.get(prefix, prefix)
+    if prefix == "lambda":
+        name = _API_VERSION.sub("", name)
+    action = f"{prefix}:{name}"
+    return EVENT_ACTIONS.get(action, action)
+
+
+def _render_kind_arn(kind_name: str, field_name: str, value: str, where: dict[str, str]) -> str:
+    from wizard.catalog.kinds import catalog, render
+
+    kind = catalog().kinds[kind_name]
+    values = {**where, field_name: value}
+    if kind_name == "ssm-parameter":
+        values["param"] = value.lstrip("/")
+    return render(kind.parse_forms[0], values)  # a secret's form without its random suffix
+
+
+def _parameter_arns(service: str, params: dict[str, Any], where: dict[str, str]) -> list[str]:
+    out = [v for v in params.values() if isinstance(v, str) and v.startswith("arn:")]
+    for (svc, param), (kind_name, field_name) in NAME_PARAMETERS.items():
+        value = params.get(param)
+        if svc == service and isinstance(value, str) and value and not value.startswith("arn:"):
+            if kind_name == "kms-key" and value.startswith("alias/"):
+                continue  # an alias names no key
+            out.append(_render_kind_arn(kind_name, field_name, value, where))
+    if service == "s3" and isinstance(params.get("bucketName"), str):
+        bucket, key = params["bucketName"], params.get("key")
+        partition = where["Partition"]
+        out.append(
+            f"arn:{partition}:s3:::{bucket}/{key}" if key else f"arn:{partition}:s3:::{bucket}"
+        )
+    if service == "sqs" and isinstance(params.get("queueUrl"), str):
+        m = _SQS_URL.match(params["queueUrl"])
+        if m:
+            out.append(f"arn:{where['Partition']}:sqs:{where['Region']}:{m.group(1)}:{m.group(2)}")
+    return out
+
+
+def call_from_event(
+    record: dict[str, Any], lookup_resources: Sequence[dict[str, Any]] = (), partition: str = "aws"
+) -> Call | None:
+    """The call a CloudTrail event record describes, or None for a failed or denied call (an
+    event with an ``errorCode``: the role could not do it, so it is no evidence of need)."""
+    if record.get("errorCode"):
+        return None
+    source, name = str(record.get("eventSource") or ""), str(record.get("eventName") or "")
+    if not source or not name:
+        return None
+    action = event_action(source, name)
+    service = action.split(":", 1)[0]
+    identity = record.get("userIdentity") or {}
+    where = {
+        "Partition": partition,
+        "Region": str(record.get("awsRegion") or ""),
+        "Account": str(record.get("recipientAccountId") or identity.get("accountId") or ""),
+    }
+    arns: list[str] = []
+    for res in record.get("resources") or []:
+        if isinstance(res, dict) and isinstance(res.get("ARN"), str):
+            arns.append(res["ARN"])
+    for res in lookup_resources:
+        value = res.get("ResourceName")
+        if isinstance(value, str) and value.startswith("arn:"):
+            arns.append(value)
+    params = record.get("requestParameters")
+    if isinstance(params, dict):
+        arns.extend(_parameter_arns(service, params, where))
+    when = str(record.get("eventTime") or "")
+    return Call(action, tuple(dict.fromkeys(arns)), when)
+
+
+def made_by(record: dict[str, Any], role: RoleSnapshot) -> bool:
+    """Whether a CloudTrail record is a call by one of the role's sessions. (A role session's
+    user name is the session name, not the role's: match the session issuer's ARN.)"""
+    identity = record.get("userIdentity") or {}
+    issuer = ((identity.get("sessionContext") or {}).get("sessionIssuer") or {}).get("arn")
+    prefix = f"arn:{role.partition}:sts::{role.account}:assumed-role/{role.name}/"
+    return issuer == role.arn or str(identity.get("arn", "")).startswith(prefix)
+
+
+def calls_from_records(
+    records: Iterable[tuple[dict[str, Any], Sequence[dict[str, Any]]]], role: RoleSnapshot
+) -> list[Call]:
+    """The role's successful calls among CloudTrail records (each with ``lookup_events``'
+    ``Resources``, or ``()`` for a log file's record)."""
+    out = []
+    for record, resources in records:
+        if isinstance(record, dict) and made_by(record, role):
+            call = call_from_event(record, resources, role.partition)
+            if call is not None:
+                out.append(call)
+    return out
+
+
+def lookup_records(
+    events: Iterable[dict[str, Any]],
+) -> Iterable[tuple[dict[str, Any], Sequence[dict[str, Any]]]]:
+    """``lookup_events``' events as (record, resources): the ``CloudTrailEvent`` JSON parsed."""
+    for event in events:
+        try:
+            record = json.loads(event.get("CloudTrailEvent") or "{}")
+        except ValueError:
+            continue
+        if isinstance(record, dict):
+            if "eventTime" not in record and event.get("EventTime") is not None:
+                when = event["EventTime"]
+                record["eventTime"] = when.isoformat() if hasattr(when, "isoformat") else when
+            yield record, event.get("Resources") or ()
+
+
+# --------------------------------------------------------------------------- reading policies
+
+
+def strings(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else [str(v) for v in value]
+
+
+def allow_statements(doc: Document | None) -> list[dict[str, Any]]:
+    if not doc:
+        return []
+    statements = doc.get("Statement", [])
+    if isinstance(statements, dict):
+        statements = [statements]
+    return [s for s in statements if isinstance(s, dict) and s.get("Effect") == "Allow"]
+
+
+def s3_prefixes(condition: dict[str, Any]) -> list[str]:
+    """Prefixes of an ``s3:prefix`` StringLike/StringEquals condition (``incoming/*``)."""
+    out = []
+    if set(condition) - {"StringLike", "StringEquals"}:
+        return []
+    for block in condition.values():
+        if not isinstance(block, dict) or {k.lower() for k in block} != {"s3:prefix"}:
+            return []
+        for value in strings(next(iter(block.values()))):
+            out.append(value[:-1] if value.endswith("*") else value)
+    return [p for p in out if p and "*" not in p and "?" not in p]
+
+
+def _kind_forms(kind: Any) -> list[str]:
+    """The ARN forms a kind's statements use: its own forms and ``${arn}/index/*``-like ones."""
+    forms = list(kind.parse_forms)
+    if kind.arn:
+        for profile in kind.profiles.values():
+            for template in profile.statements:
+                for res in template.resources:
+                    if res.startswith("${arn}") and res != "${arn}":
+                        forms.append(kind.arn + res[len("${arn}") :])
+    return list(dict.fromkeys(forms))
+
+
+def recognise_arn(arn: str, cat: Any) -> tuple[str, dict[str, str]] | None:
+    """(kind, fields) for a resource ARN a catalog kind describes, the most specific match.
+    The fields include the ARN's ``Region`` and ``Account`` when it has them."""
+    from wizard.catalog.kinds import _form_regex
+
+    best: tuple[int, str, dict[str, str]] | None = None
+    for name, kind in cat.kinds.items():
+        if not kind.arn:
+            continue
+        for form in _kind_forms(kind):
+            m = _form_regex(form).fullmatch(arn)
+            if not m:
+                continue
+            parsed = {k: v for k, v in m.groupdict().items() if v is not None}
+            fields = {
+                k: v for k, v in parsed.items() if k not in ("Partition", "Region", "Account")
+            }
+            if name == "ssm-parameter" and "param" in fields:
+                fields["name"] = "/" + fields.pop("param")
+            fields = {k: v for k, v in fields.items() if k in kind.fields}
+            if not all(kind.fields[k].check(v) for k, v in fields.items() if v):
+                continue
+            if any(f.required and not fields.get(k) for k, f in kind.fields.items()):
+                continue
+            score = len(parsed)
+            if best is None or score > best[0]:
+                best = (
+                    score,
+                    name,
+                    {**fields, **{k: parsed[k] for k in ("Region", "Account") if k in parsed}},
+                )
+    if best is None:
+        return None
+    return best[1], best[2]
+
+
+def _profile_actions(profile: Any) -> set[str]:
+    return {a.lower() for t in profile.statements for a in t.actions}
+
+
+def smallest_profile(kind: Any, actions: set[str]) -> str | None:
+    """The catalog profile with the fewest actions that covers ``actions``, or None."""
+    wanted = {a.lower() for a in actions}
+    fits = [
+        (len(_profile_actions(p)), name)
+        for name, p in kind.profiles.items()
+        if wanted <= _profile_actions(p)
+    ]
+    return min(fits)[1] if fits else None
+
+
+def function_name(role_name: str, functions: Sequence[str] = ()) -> str:
+    """The spec's function: the one function using the role (the one named like the role
+    when several do), else a name made from the role's."""
+    if functions:
+        base = role_name[: -len("-role")] if role_name.endswith("-role") else role_name
+        return base if base in functions else sorted(functions)[0]
+    base = role_name[: -len("-role")] if role_name.endswith("-role") else role_name
+    base = re.sub(r"[^A-Za-z0-9_-]", "-", base)[:64].strip("-")
+    return base or "function"
+
+
+def trusts_lambda(trust: Document) -> bool:
+    """Whether the trust policy lets Lambda assume the role (a Lambda execution role)."""
+    for st in allow_statements(trust):
+        principal = st.get("Principal")
+        services = principal.get("Service") if isinstance(principal, dict) else None
+        if any(s.lower() == LAMBDA_PRINCIPAL for s in strings(services)):
+            return True
+    return False
+
+
+def _wild(text: str) -> bool:
+    return "*" in text or "?" in text
+
+
+# --------------------------------------------------------------------------- the evidence
+
+
+class _Evidence:
+    def __init__(self, usage: Usage) -> None:
+        self.usage = usage
+        self.services = {s.namespace.lower(): s for s in usage.services or []}
+        self.calls: dict[str, list[Call]] = {}
+        for call in usage.calls or []:
+            self.calls.setdefault(call.action.lower(), []).append(call)
+
+    def _recent(self, when: dt.datetime | None) -> bool:
+        return when is not None and when >= self.usage.cutoff
+
+    def action_used(self, action: str) -> bool | None:
+        """IAM's action-level verdict: True used in the window, False not, None not tracked."""
+        svc = self.services.get(action.split(":", 1)[0].lower())
+        if svc is None or svc.actions is None:
+            return None
+        tracked = {k.lower(): v for k, v in svc.actions.items()}
+        if action.lower() not in tracked:
+            return None
+        return self._recent(tracked[action.lower()])
+
+    def service_used(self, service: str) -> bool | None:
+        svc = self.services.get(service.lower())
+        return None if svc is None else self._recent(svc.last_accessed)
+
+    def unused_reason(self, action: str) -> str | None:
+        """Why last-accessed data says ``action`` is not needed, or None."""
+        days = self.usage.window_days
+        if self.calls.get(action.lower()):
+            return None
+        if self.action_used(action) is False:
+            return f"not used in the last {days} days (IAM action last-accessed data)"
+        service = action.split(":", 1)[0]
+        if self.action_used(action) is None and self.service_used(service) is False:
+            return f"{service} not used in the last {days} days (IAM last-accessed data)"
+        return None
+
+    def used_by(self, action: str) -> str | None:
+        """What records a use of ``action`` in the window, or None."""
+        if self.calls.get(action.lower()):
+            return "recorded calls (CloudTrail)"
+        if self.action_used(action):
+            return "IAM action last-accessed data"
+        return None
+
+
+# --------------------------------------------------------------------------- tightening
+
+
+@dataclass(frozen=True)
+class _Grant:
+    policy: str
+    pattern: str
+    resource: str
+
+
+@dataclass
+class _Target:
+    kind: str
+    fields: tuple[tuple[str, str], ...]
+    arns: set[str] = field(default_factory=set)  # the ARNs it came from
+    actions: set[str] = field(default_factory=set)
+    why: set[str] = field(default_factory=set)
+
+
+def _object_prefix(arn: str) -> str | None:
+    """``arn:aws:s3:::b/dir/key`` (an object a call named) -> ``arn:aws:s3:::b/dir/*``."""
+    m = re.fullmatch(r"(arn:[^:]+:s3:::[^/]+)/(.+)", arn)
+    if not m or _wild(m.group(2)) or "/" not in m.group(2):
+        return None
+    return f"{m.group(1)}/{m.group(2).rsplit('/', 1)[0]}/*"
+
+
+class _Tightener:
+    def __init__(self, role: RoleSnapshot, usage: Usage) -> None:
+        from wizard.catalog.kinds import catalog
+        from wizard.catalog.reference import reference
+
+        self.role = role
+        self.usage = usage
+        self.cat = catalog()
+        self.ref = reference()
+        self.evidence = _Evidence(usage)
+        self.function = function_name(role.name, role.functions)
+        self.keep: dict[tuple[str, str], str] = {}  # (action, resource) -> why
+        self.drop: dict[tuple[_Grant, str], list[str]] = {}  # (grant, reason) -> actions
+        self.notes: list[str] = []
+        self.statement_prefixes: dict[str, list[str]] = {}  # grant resource -> s3 prefixes
+
+    def _drop(self, grant: _Grant, reason: str, action: str) -> None:
+        self.drop.setdefault((grant, reason), []).append(action)
+
+    def _named(self, resource: str) -> bool:
+        return not _wild(resource) or recognise_arn(resource, self.cat) is not None
+
+    def _profile_actions_of(self, resource: str) -> set[str]:
+        hit = recognise_arn(resource, self.cat)
+        if hit is None:
+            return set()
+        return {a for p in self.cat.kinds[hit[0]].profiles.values() for a in _profile_actions(p)}
+
+    def read_grants(self) -> None:
+        for policy in self.role.attached:
+            if policy.document is None:
+                self.notes.append(f"{policy.name}: its document could not be read; left out")
+        for named in self.role.granting_documents():
+            for i, st in enumerate(allow_statements(named.document)):
+                label = f"{named.name} statement {st.get('Sid') or i}"
+                if "NotAction" in st or "NotResource" in st:
+                    grant = _Grant(named.name, label, "NotAction/NotResource")
+                    self._drop(grant, "cannot be shown to be needed; write what it allows", label)
+                    continue
+                condition = st.get("Condition") or {}
+                prefixes = s3_prefixes(condition) if condition else []
+                actions = strings(st.get("Action"))
+                if condition and not prefixes:
+                    for pattern in actions:
+                        grant = _Grant(named.name, pattern, ", ".join(strings(st.get("Resource"))))
+                        reason = f"{label}'s Condition cannot be written in a spec"
+                        self._drop(grant, reason, pattern)
+                    continue
+                for pattern in actions:
+                    expanded = [a.full_name for a in self.ref.expand(pattern)]
+                    for resource in strings(st.get("Resource")):
+                        grant = _Grant(named.name, pattern, resource)
+                        if not expanded:
+                            self._drop(grant, "no such action in the IAM reference", pattern)
+                        if prefixes:
+                            self.statement_prefixes.setdefault(resource, []).extend(prefixes)
+                        for action in expanded:
+                            self.judge(grant, action, _wild(pattern))
+
+    def judge(self, grant: _Grant, action: str, wildcard: bool) -> None:
+        found = self.ref.action(action)
+        resource = grant.resource
+        if resource != "*" and self._named(resource):
+            # a named resource: only actions that can apply to it are grants at all
+            if found is None or not self.ref.arn_fits(found, resource):
+                return
+            if reason := self.evidence.unused_reason(action):
+                self._drop(grant, reason, action)
+                return
+            used = self.evidence.used_by(action)
+            if used:
+                self.keep.setdefault((action, resource), f"used ({used})")
+            elif wildcard and action.lower() not in self._profile_actions_of(resource):
+                self._drop(
+                    grant,
+                    "a wildcard on a named resource keeps only the catalog profiles' actions "
+                    "without a recorded use",
+                    action,
+                )
+            else:
+                self.keep.setdefault((action, resource), "named by the role's policy")
+            return
+        # a grant on * or on a wildcard ARN: only recorded use supports it
+        calls = self.evidence.calls.get(action.lower(), [])
+        from wizard.policy.diff import resource_contains
+
+        if found is not None and not found.supports_resource_level:
+            if resource == "*" and (used := self.evidence.used_by(action)):
+                self.keep.setdefault((action, "*"), f"used ({used}); no resource-level permission")
+            elif resource == "*":
+                self._drop(grant, "no recorded use; only granted on *", action)
+            return
+        on = set()
+        for call in calls:
+            for arn in call.resources:
+                arn = _object_prefix(arn) or arn
+                fits = found is not None and self.ref.arn_fits(found, arn.rstrip("*") or arn)
+                if fits and resource_contains(resource, arn):
+                    on.add(arn)
+        for arn in sorted(on):
+            self.keep.setdefault((action, arn), "used on it (CloudTrail)")
+        if on:
+            return
+        if self.evidence.used_by(action):
+            self._drop(grant, f"used, but no recorded resource; only granted on {resource}", action)
+        else:
+            self._drop(grant, f"no recorded use; only granted on {resource}", action)
+
+
+def _feature_actions(cat: Any) -> dict[str, set[str]]:
+    return {
+        name: {a.lower() for t in profile.statements for a in t.actions}
+        for name, profile in cat.features.items()
+    }
+
+
+def tighten(role: RoleSnapshot, usage: Usage) -> Tightened:
+    """The role as a spec holding only what the evidence supports (see the module's rules)."""
+    from wizard.spec import ResourceEntry, RoleOptions, RoleSpec
+
+    t = _Tightener(role, usage)
+    t.read_grants()
+    cat = t.cat
+    kept_lines: list[str] = []
+    features = {"logs": trusts_lambda(role.trust), "tracing": False, "vpc": False}
+    if features["logs"]:
+        kept_lines.append(
+            f"logs: true: the function keeps its logging (its own log group /aws/lambda/{t.function})"
+        )
+    else:
+        t.notes.append("the trust policy does not admit lambda.amazonaws.com: logs left off")
+    log_actions = {
+        a.lower()
+        for tpl in cat.kinds["log-group"].profiles["write"].statements
+        for a in tpl.actions
+    }
+    own_log_groups = [f":log-group:/aws/lambda/{f}" for f in {t.function, *role.functions}]
+    absorbed: set[str] = set()  # actions a feature now grants
+
+    # features: granted, and used (a call, IAM's action data, or the service's last use)
+    for name, actions in _feature_actions(cat).items():
+        granted = {a for (a, _r) in t.keep} | {a for acts in t.drop.values() for a in acts}
+        mine = sorted(a for a in granted if a.lower() in actions)
+        evidence = [
+            a for a in mine if t.evidence.used_by(a) or t.evidence.service_used(a.split(":", 1)[0])
+        ]
+        if evidence:
+            features[name] = True
+            absorbed.update(a.lower() for a in mine)
+            kept_lines.append(f"{name}: true: {', '.join(evidence)} granted and used")
+    if features["logs"]:
+        for (action, resource), _why in list(t.keep.items()):
+            if action.lower() in log_actions and (
+                resource == "*" or any(g in resource for g in own_log_groups)
+            ):
+                absorbed.add(action.lower())
+        for (grant, _reason), actions in t.drop.items():
+            if grant.resource == "*" or any(g in grant.resource for g in own_log_groups):
+                absorbed.update(a.lower() for a in actions if a.lower() in log_actions)
+
+    targets: dict[tuple[str, tuple[tuple[str, str], ...]], _Target] = {}
+    custom: dict[str, set[str]] = {}  # resource -> actions
+    custom_why: dict[str, set[str]] = {}
+    kept_actions: set[str] = set()
+    for (action, resource), why in sorted(t.keep.items()):
+        if action.lower() in absorbed:
+            continue
+        if resource == "*":
+            custom.setdefault("*", set()).add(action)
+            custom_why.setdefault("*", set()).add(why)
+            kept_actions.add(action.lower())
+            continue
+        m = re.match(r"arn:[^:]*:[^:]*:[^:]*:(\d{12}|aws)?:", resource)
+        account = m.group(1) if m else None
+        if account and account not in (role.account, "aws"):
+            grant = _Grant("", action, resource)
+            t._drop(grant, f"in another account ({account}); a spec holds one account's", action)
+            continue
+        kept_actions.add(action.lower())
+        hit = recognise_arn(resource, cat)
+        if hit is None:
+            custom.setdefault(resource, set()).add(action)
+            custom_why.setdefault(resource, set()).add(why)
+            continue
+        kind_name, fields = hit
+        prefixes = t.statement_prefixes.get(resource, [])
+        if kind_name == "s3-prefix" and not fields.get("prefix") and prefixes:
+            for prefix in prefixes:
+                key = (kind_name, tuple(sorted({**fields, "prefix": prefix}.items())))
+                tgt = targets.setdefault(key, _Target(kind_name, key[1]))
+                tgt.actions.add(action)
+                tgt.arns.add(resource)
+                tgt.why.add(why)
+            continue
+        key = (kind_name, tuple(sorted(fields.items())))
+        tgt = targets.setdefault(key, _Target(kind_name, key[1]))
+        tgt.actions.add(action)
+        tgt.arns.add(resource)
+        tgt.why.add(why)
+
+    # A bucket-level list-only grant next to prefix entries of the same bucket: the prefix
+    # entries' profiles list their own prefix already.
+    for key, target in list(targets.items()):
+        fields = dict(target.fields)
+        if target.kind != "s3-prefix" or fields.get("prefix"):
+            continue
+        siblings = [
+            x
+            for k, x in targets.items()
+            if k != key
+            and x.kind == "s3-prefix"
+            and dict(x.fields).get("bucket") == fields["bucket"]
+        ]
+        if siblings and {a.lower() for a in target.actions} <= {"s3:listbucket"}:
+            del targets[key]
+
+    regions = {
+        dict(x.fields).get("Region") for x in targets.values() if dict(x.fields).get("Region")
+    }
+    if not regions and role.region:
+        regions = {role.region}
+    region = next(iter(regions)) if len(regions) == 1 and "*" not in regions else None
+    role_docs = [p.document for p in role.granting_documents()]
+    resources: list[ResourceEntry] = []
+    if features["logs"]:
+        for other in sorted(set(role.functions) - {t.function}):
+            group = f"/aws/lambda/{other}"
+            resources.append(ResourceEntry(kind="log-group", name=group, access="write"))
+            kept_lines.append(
+                f"log-group {group} write: the logs of {other}, which uses this role too"
+            )
+    for target in targets.values():
+        kind = cat.kinds[target.kind]
+        fields = {k: v for k, v in target.fields if k in kind.fields}
+        where = dict(target.fields)
+        entry_fields: dict[str, str] = dict(fields)
+        if region is None and where.get("Region") and kind.arn:
+            entry_fields = {"arn": _render_arn(kind, where, role)}
+        profile = smallest_profile(kind, target.actions)
+        entry = None
+        if profile is not None:
+            entry = ResourceEntry(kind=target.kind, access=profile, **entry_fields)
+            if not _within(entry, role, region, role_docs):
+                t.notes.append(
+                    f"{target.kind} {fields}: the {profile} profile would grant more than the "
+                    "role does today; written as a custom entry"
+                )
+                entry = None
+        if entry is None:
+            for arn in target.arns:
+                custom.setdefault(arn, set()).update(target.actions)
+                custom_why.setdefault(arn, set()).update(target.why)
+            continue
+        resources.append(entry)
+        shown = ", ".join(f"{k}={v}" for k, v in fields.items() if v)
+        kept_lines.append(
+            f"{target.kind} {shown} {profile}: {', '.join(sorted(target.actions))} "
+            f"({'; '.join(sorted(target.why))})"
+        )
+    merged: dict[frozenset[str], set[str]] = {}
+    for res, acts in custom.items():
+        merged.setdefault(frozenset(acts), set()).add(res)
+    for acts, res in sorted(merged.items(), key=lambda kv: sorted(kv[1])):
+        resources.append(ResourceEntry(kind="custom", actions=sorted(acts), resources=sorted(res)))
+        why = sorted({w for r in res for w in custom_why.get(r, ())})
+        kept_lines.append(
+            f"custom {', '.join(sorted(acts))} on {', '.join(sorted(res))} ({'; '.join(why)})"
+        )
+
+    boundary = "envelope"
+    if role.boundary_arn and not role.boundary_arn.endswith(f":policy/{role.name}-boundary"):
+        boundary = role.boundary_arn
+    elif not role.boundary_arn:
+        t.notes.append("the role has no permissions boundary; the spec adds the envelope boundary")
+    tags = {
+        k: v
+        for k, v in role.tags.items()
+        if not k.startswith(TOOL_TAG_PREFIX) and not k.lower().startswith("aws:")
+    }
+    options = RoleOptions(
+        name=None if role.name == f"{t.function}-role" else role.name,
+        path=role.path,
+        description=role.description,
+        tags=tags,
+    )
+    spec = RoleSpec(
+        function=t.function,
+        account=role.account,
+        region=region,
+        partition=role.partition,
+        role=options,
+        boundary=boundary,
+        logs=features["logs"],
+        tracing=features["tracing"],
+        vpc=features["vpc"],
+        resources=resources,
+    )
+    dropped = []
+    for (grant, reason), actions in t.drop.items():
+        gone = sorted({a for a in actions if a.lower() not in kept_actions | absorbed})
+        if gone:
+            dropped.append(
+                Dropped(grant.pattern, grant.resource, grant.policy, reason, tuple(gone))
+            )
+    dropped.sort(key=lambda d: (d.policy, d.pattern, d.resource, d.reason))
+    return Tightened(spec, kept_lines, dropped, t.notes)
+
+
+def _render_arn(kind: Any, fields: dict[str, str], role: RoleSnapshot) -> str:
+    from wizard.catalog.kinds import render
+
+    values = {"Partition": role.partition, "Account": role.account, "Region": "*", **fields}
+    if kind.arn and "${param}" in kind.arn:
+        values["param"] = fields.get("name", "").lstrip("/")
+    return render(kind.arn or "", values)
+
+
+def _within(entry: Any, role: RoleSnapshot, region: str | None, role_docs: list[Document]) -> bool:
+    """Whether ``entry``'s statements grant nothing the role's policies do not (policy diff)."""
+    from wizard.policy.compose import compose
+    from wizard.policy.diff import diff_policies
+    from wizard.spec import RoleSpec
+
+    probe = RoleSpec(
+        function="probe",
+        account=role.account,
+        region=region or "us-east-1",
+        partition=role.partition,
+        boundary="none",
+        logs=False,
+        deployer=False,
+        resources=[entry],
+    )
+    try:
+        bundle = compose(probe)
+        return not diff_policies(role_docs, [p.document for p in bundle.policies]).adds_access
+    except UserError:
+        return False
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def gate_findings(bundle: Any, source: str) -> list[Any]:
+    """The one gate's refusals for a bundle the audit would write: validator errors and
+    warnings. (Until ``wizard.policy.gate`` lands; the merge switches this one call.)"""
+    from wizard.policy.lint import lint_bundle
+
+    return [f for f in lint_bundle(bundle, file=source) if f.severity in ("error", "warning")]
+
+
+def spec_text(tightened: Tightened, role_name: str, source: str) -> str:
+    """The tightened spec's YAML, with what was kept and dropped as comments; refused (a
+    UserError naming the findings) when its bundle does not pass the gate."""
+    from wizard.drafts import spec_yaml
+    from wizard.policy.compose import compose
+
+    spec = tightened.spec
+    refused = "the tightened spec does not pass the gate, nothing written"
+    try:
+        bundle = compose(spec)
+    except UserError as exc:
+        raise UserError(f"{refused}: {exc.detail}", where=source) from None
+    bad = gate_findings(bundle, source)
+    if bad:
+        shown = "; ".join(f"{f.code}: {f.message}" for f in bad[:3])
+        more = f" (and {len(bad) - 3} more)" if len(bad) > 3 else ""
+        raise UserError(f"{refused}: {shown}{more}", where=source)
+    header = [
+        f"# Role spec written by `role-wizard audit {role_name}`.",
+        "# Review it, then: role-wizard plan THIS_FILE",
+        "# Kept:",
+        *(f"#   {line}" for line in tightened.kept or ["nothing the evidence supports"]),
+    ]
+    if tightened.dropped:
+        header.append("# Dropped (the spec no longer grants these):")
+        header.extend(f"#   {d.to_text()}" for d in tightened.dropped)
+    header.extend(f"# Note: {n}" for n in tightened.notes)
+    return "\n".join(header) + "\n" + spec_yaml(spec)
