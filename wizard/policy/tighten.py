@@ -862,11 +862,10 @@ def _within(entry: Any, role: RoleSnapshot, region: str | None, role_docs: list[
 
 
 def gate_findings(bundle: Any, source: str) -> list[Any]:
-    """The one gate's refusals for a bundle the audit would write: validator errors and
-    warnings. (Until ``wizard.policy.gate`` lands; the merge switches this one call.)"""
-    from wizard.policy.lint import lint_bundle
+    """The one gate's refusals (:mod:`wizard.policy.gate`) for a bundle the audit would write."""
+    from wizard.policy.gate import blocking, review
 
-    return [f for f in lint_bundle(bundle, file=source) if f.severity in ("error", "warning")]
+    return blocking(review(bundle, source=source))
 
 
 def spec_text(tightened: Tightened, role_name: str, source: str) -> str:
