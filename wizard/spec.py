@@ -328,7 +328,7 @@ def fill_location(
     flag = source.startswith("-")
     updates: dict[str, str] = {}
     for name, value in (("account", account), ("region", region), ("partition", partition)):
-        if value is None:
+        if value is None or (name == "region" and region_is_default and spec.region):
             continue
         check, shape = shapes[name]
         if not check(value):
@@ -339,8 +339,6 @@ def fill_location(
         if name == "partition" and name not in spec.model_fields_set:
             given = None  # the default, not the spec's choice
         if given and given != value:
-            if name == "region" and region_is_default:
-                continue
             raise UserError(
                 f"{said} contradicts the spec's {name} {given}",
                 where=ctx.where((name,)) if ctx else None,
