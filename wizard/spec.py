@@ -105,7 +105,7 @@ class RoleOptions(_Model):
             raise ValueError(f"role name {value!r} is {len(value)} characters; IAM allows 64")
         if value is not None and not ROLE_NAME_RE.fullmatch(value):
             raise ValueError(
-                f"role name {value!r} must be 1-64 characters of letters, digits and +=,.@_-"
+                f"role name {value!r} must be 1-64 characters of ASCII letters, digits and +=,.@_-"
             )
         return value
 
