@@ -871,7 +871,6 @@ def gate_findings(bundle: Any, source: str) -> list[Any]:
 def spec_text(tightened: Tightened, role_name: str, source: str) -> str:
     """The tightened spec's YAML, with what was kept and dropped as comments; refused (a
     UserError naming the findings) when its bundle does not pass the gate."""
-    from wizard.drafts import spec_yaml
     from wizard.policy.compose import compose
 
     spec = tightened.spec
@@ -895,4 +894,4 @@ def spec_text(tightened: Tightened, role_name: str, source: str) -> str:
         header.append("# Dropped (the spec no longer grants these):")
         header.extend(f"#   {d.to_text()}" for d in tightened.dropped)
     header.extend(f"# Note: {n}" for n in tightened.notes)
-    return "\n".join(header) + "\n" + spec_yaml(spec)
+    return "\n".join(header) + "\n" + spec.to_yaml()
