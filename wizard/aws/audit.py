@@ -23,7 +23,14 @@ import botocore.parsers
 import yaml
 from botocore.config import Config
 
-from wizard.aws.provision import AWS_ERRORS, MANAGED_TAG, AwsFailure, _document, one_line
+from wizard.aws.provision import (
+    AWS_ERRORS,
+    MANAGED_TAG,
+    AwsFailure,
+    _document,
+    _is_owned,
+    one_line,
+)
 from wizard.aws.session import AwsSession
 from wizard.bundle import Document, NamedPolicy, RoleBundle
 from wizard.errors import UserError
@@ -242,6 +249,58 @@ def read_role(aws: AwsSession, role_name: str, notes: list[str] | None = None) -
         tags={t["Key"]: t["Value"] for t in role.get("Tags") or []},
         last_used=last_used,
     )
+
+
+@dataclass(frozen=True)
+class LambdaRole:
+    """A role Lambda may assume, as ``audit`` with no role lists it."""
+
+    name: str
+    managed: bool  # tagged by role-wizard's apply
+    description: str | None
+
+
+def trusts_lambda(trust: Document | None) -> bool:
+    """Whether a trust policy allows ``lambda.amazonaws.com`` to call ``sts:AssumeRole``
+    (IAM's ``*``/``?`` wildcards in the action, matched case-insensitively)."""
+    from fnmatch import fnmatchcase  # actions hold no "[": * and ? are IAM's wildcards
+
+    for statement in _allow_statements(trust):
+        principal = statement.get("Principal")
+        services = _strings(principal.get("Service")) if isinstance(principal, dict) else []
+        actions = [a.lower() for a in _strings(statement.get("Action"))]
+        if "lambda.amazonaws.com" in services and any(
+            fnmatchcase("sts:assumerole", a) for a in actions
+        ):
+            return True
+    return False
+
+
+def lambda_roles(aws: AwsSession) -> list[LambdaRole]:
+    """The account's roles whose trust policy lets Lambda assume them, by name."""
+    iam = aws.client("iam")
+    found = []
+    try:
+        for page in iam.get_paginator("list_roles").paginate():
+            for role in page["Roles"]:
+                if not trusts_lambda(_document(role.get("AssumeRolePolicyDocument") or {})):
+                    continue
+                owned = _is_owned(iam.list_role_tags(RoleName=role["RoleName"])["Tags"])
+                found.append(LambdaRole(role["RoleName"], owned, role.get("Description")))
+    except AWS_ERRORS as exc:
+        raise AwsFailure(f"cannot list roles: {one_line(exc)}") from None
+    return sorted(found, key=lambda r: r.name)
+
+
+def render_lambda_roles(roles: list[LambdaRole], account: str) -> str:
+    if not roles:
+        return f"No role in account {account} lets Lambda assume it.\n"
+    width = max(len(r.name) for r in roles)
+    lines = [f"Roles Lambda can assume in account {account} (role-wizard audit ROLE_NAME):"]
+    for role in roles:
+        about = "made by role-wizard" if role.managed else (role.description or "")
+        lines.append(f"  {role.name:{width}}  {about}".rstrip())
+    return "\n".join(lines) + "\n"
 
 
 # --------------------------------------------------------------------------- lint
