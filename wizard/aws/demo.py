@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import http.client
 import io
 import json
 import os
@@ -185,7 +186,8 @@ def _call(info: ServerInfo, name: str, *, post: bool = False, timeout: float = 1
     try:
         with _OPENER.open(request, timeout=timeout) as response:
             return json.loads(response.read())
-    except (OSError, ValueError):  # refused, timed out, another program's port, not JSON
+    except (OSError, ValueError, http.client.HTTPException):  # refused, timed out, cut off,
+        # another program's port, not JSON
         return None
 
 

@@ -178,6 +178,7 @@ def serve(state_dir: Path, idle: float) -> None:
         DomainDispatcherApplication(create_backend_app), token, endpoint=lambda: bound[0]
     )
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    server.daemon_threads = False  # server_close() lets each request finish its response
     bound.append(f"http://127.0.0.1:{server.server_port}")
     demo.write_state(state_dir, demo.ServerInfo(os.getpid(), server.server_port, token))
     threading.Thread(target=_watch_idle, args=(app, state_dir, idle), daemon=True).start()
@@ -188,6 +189,7 @@ def serve(state_dir: Path, idle: float) -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
     server.serve_forever(poll_interval=0.05)
+    server.server_close()
 
 
 def main(argv: list[str] | None = None) -> None:
