@@ -431,9 +431,21 @@ def demo_session(region: str | None = None, state_dir: Path | None = None) -> Aw
 
 
 def seeding_clients(endpoint: str, region: str) -> Callable[[str], Any]:
-    """Clients for the server's own seeding requests (made with :data:`SEED_CREDENTIALS`)."""
-    session = _sandbox_boto3(region, SEED_CREDENTIALS)
-    return lambda service: session.client(service, endpoint_url=endpoint, config=DEMO_CONFIG)
+    """Clients for the server's own seeding requests (made with :data:`SEED_CREDENTIALS`),
+    one session per region and one client per service, as a command's session keeps them."""
+    with _sessions_lock:
+        if region not in _seeding_sessions:
+            _seeding_sessions[region] = AwsSession(
+                session=_sandbox_boto3(region, SEED_CREDENTIALS),
+                region=region,
+                demo=True,
+                endpoint_url=endpoint,
+                config=DEMO_CONFIG,
+            )
+        return _seeding_sessions[region].client
+
+
+_seeding_sessions: dict[str, AwsSession] = {}
 
 
 # -- the seed data --------------------------------------------------------------------------

@@ -11,14 +11,16 @@ In front of moto sits a small WSGI layer that
 - seeds a service the first time a request for it arrives (the service and region are read
   from the request's SigV4 credential scope), so only the services looked at are seeded, and
   seeding is decided once, here, whatever process asked;
-- runs moto's requests one at a time, so commands running at once never interleave inside
-  moto's backends;
+- runs the requests for one service one at a time, so commands running at once never
+  interleave inside a moto backend (different services run side by side: IAM's first request,
+  which loads AWS's managed policies, does not hold up the others);
 - answers ``/_role_wizard/{status,reset,shutdown}`` for the ``demo`` commands (with the token).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import fcntl
 import json
 import logging
@@ -49,7 +51,7 @@ class SandboxApp:
         self.started = time.time()
         self.last_request = time.monotonic()
         self.stopping = threading.Event()
-        self._moto_lock = threading.Lock()
+        self._service_locks: dict[str, threading.Lock] = {}  # signing name -> its lock
         self._seeded: set[tuple[str, str]] = set()  # (seed group, region or "global")
         self._seed_locks: dict[tuple[str, str], threading.RLock] = {}
         self._locks_lock = threading.Lock()
@@ -60,13 +62,18 @@ class SandboxApp:
             return self._control(path[len(demo.CONTROL_PATH) :], environ, start_response)
         self.last_request = time.monotonic()
         scope = _SCOPE_RE.search(environ.get("HTTP_AUTHORIZATION", ""))
+        service = scope.group(3) if scope else ""
         if scope and scope.group(1) != demo.SEED_CREDENTIALS["aws_access_key_id"]:
-            group = demo.SEED_GROUP_OF_SIGNING_NAME.get(scope.group(3), scope.group(3))
+            group = demo.SEED_GROUP_OF_SIGNING_NAME.get(service, service)
             if group in demo.SEEDERS:
                 self.ensure_seeded(group, scope.group(2))
-        with self._moto_lock:
+        with self._service_lock(service):
             # moto builds its whole response inside the call; the body is a list.
             return list(self.moto_app(environ, start_response))
+
+    def _service_lock(self, service: str) -> threading.Lock:
+        with self._locks_lock:
+            return self._service_locks.setdefault(service, threading.Lock())
 
     # -- seeding ------------------------------------------------------------------------------
 
@@ -103,7 +110,11 @@ class SandboxApp:
         if name == "reset":
             from moto.moto_api._internal.models import moto_api_backend
 
-            with self._moto_lock:
+            with contextlib.ExitStack() as stack:  # no request runs while moto resets
+                with self._locks_lock:
+                    locks = list(self._service_locks.values())
+                for lock in locks:
+                    stack.enter_context(lock)
                 moto_api_backend.reset()
                 self._seeded.clear()
                 self.last_request = time.monotonic()
