@@ -12,7 +12,11 @@
    the first page reaches the caller (``next(Discoverer.pages(...))``) next to the whole list.
 2. ``--demo`` start-up: wall time of a fresh ``role-wizard discover KIND --demo`` process for
    one kind, against ``discover all --demo`` (every service seeded) and a process that only
-   imports the CLI, so the lazy seeding shows.
+   imports the CLI, so the lazy seeding shows. Every demo command shares one sandbox server
+   (``wizard/aws/demo.py``): "cold" runs get a new, empty ``XDG_STATE_HOME`` each (the command
+   starts the server and seeds what it asks for), "warm" runs reuse one whose server is running
+   and seeded (what every command after the first in a session pays). The servers are stopped
+   at the end.
 """
 
 from __future__ import annotations
@@ -104,41 +108,56 @@ def bench_listing(endpoint: str, tables: int, rounds: int) -> None:
 
 
 def bench_demo(rounds: int) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    import tempfile
+
+    base = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     wizard = [sys.executable, "-m", "wizard"]
     cases = {
-        "import only (role-wizard --help)": [*wizard, "--help"],
-        "discover dynamodb-table --demo": [*wizard, "discover", "dynamodb-table", "--demo"],
-        "discover sqs-queue --demo": [*wizard, "discover", "sqs-queue", "--demo"],
-        "discover all --demo (every service)": [*wizard, "discover", "all", "--demo"],
-    }
+        "import only (role-wizard --help)": ([*wizard, "--help"], "warm"),
+        "discover dynamodb-table --demo, cold": (
+            [*wizard, "discover", "dynamodb-table", "--demo"], "cold"),
+        "discover dynamodb-table --demo, warm": (
+            [*wizard, "discover", "dynamodb-table", "--demo"], "warm"),
+        "discover sqs-queue --demo, cold": ([*wizard, "discover", "sqs-queue", "--demo"], "cold"),
+        "discover all --demo, cold (every service)": (
+            [*wizard, "discover", "all", "--demo"], "cold"),
+    }  # fmt: skip
+    # Bytecode compiled first, as `pip install` does (see bench/installed.py), for whichever
+    # `wizard` package these processes import (PYTHONPATH may name another checkout).
+    compile_code = "import compileall, os, wizard; compileall.compile_dir(os.path.dirname(wizard.__file__), quiet=1)"
+    subprocess.run([sys.executable, "-c", compile_code], env=base, check=True)
     print(f"\n== --demo start-up: wall time of a fresh process, median of {rounds}")
-    for label, argv in cases.items():
-        walls = []
-        for _ in range(rounds):
-            start = time.perf_counter()
-            subprocess.run(argv, env=env, check=True, capture_output=True)
-            walls.append(time.perf_counter() - start)
-        print(f"  {label:38} {statistics.median(walls):.2f} s  (min {min(walls):.2f})")
-    code = (
-        "import time; t0 = time.perf_counter()\n"
-        "from wizard.aws.demo import demo_session\n"
-        "from wizard.aws.discover import Discoverer\n"
-        "t1 = time.perf_counter(); aws = demo_session(); t2 = time.perf_counter()\n"
-        "first = next(Discoverer(aws).pages('dynamodb-table')); t3 = time.perf_counter()\n"
-        "print(f'{t1 - t0:.3f} {t2 - t1:.3f} {t3 - t2:.3f} {len(first)}')\n"
-    )
-    parts = []
-    for _ in range(rounds):
-        out = subprocess.run(
-            [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
-        ).stdout.split()
-        parts.append([float(x) for x in out[:3]])
-    imp, start, first = (statistics.median(p[i] for p in parts) for i in range(3))
-    print(
-        f"  in-process breakdown: imports {imp:.2f} s, sandbox start {start * 1000:.0f} ms, "
-        f"first dynamodb page (seeding DynamoDB included) {first:.2f} s"
-    )
+    with tempfile.TemporaryDirectory() as tmp:
+        homes = []
+
+        def stop(state_home: Path) -> None:
+            demo_dir = state_home / "lambda-role-wizard" / "demo"
+            if (demo_dir / "server.json").exists():  # (the code before the shared sandbox: none)
+                from wizard.aws.demo import stop_sandbox
+
+                stop_sandbox(demo_dir)
+
+        def home(name: str) -> dict[str, str]:
+            homes.append(Path(tmp) / name)
+            return {**base, "XDG_STATE_HOME": str(homes[-1])}
+
+        warm = home("warm")
+        subprocess.run([*wizard, "discover", "dynamodb-table", "--demo"], env=warm, check=True,
+                       capture_output=True)  # fmt: skip
+        try:
+            for label, (argv, state) in cases.items():
+                walls = []
+                for i in range(rounds):
+                    env = warm if state == "warm" else home(f"{label}-{i}".replace(" ", "_"))
+                    start = time.perf_counter()
+                    subprocess.run(argv, env=env, check=True, capture_output=True)
+                    walls.append(time.perf_counter() - start)
+                    if state == "cold":  # not left running to load the next rounds
+                        stop(homes.pop())
+                print(f"  {label:44} {statistics.median(walls):.2f} s  (min {min(walls):.2f})")
+        finally:
+            for state_home in homes:
+                stop(state_home)
 
 
 def main() -> None:
@@ -147,9 +166,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--skip-demo", action="store_true")
+    parser.add_argument("--demo-only", action="store_true", help="only the --demo start-up")
     args = parser.parse_args()
     if args.serve:
         serve(args.tables)
+        return
+    if args.demo_only:
+        bench_demo(args.rounds)
         return
     child = subprocess.Popen(
         [sys.executable, __file__, "--serve", "--tables", str(args.tables)],

@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+
+@pytest.fixture(autouse=True)
+def demo_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Every test's own ``XDG_STATE_HOME`` (drafts, the demo sandbox's state file): no test
+    shares a demo sandbox with another or with this machine's. A sandbox server the test
+    started (here or in a subprocess) is stopped afterwards."""
+    state = tmp_path / "state"
+    monkeypatch.setenv("XDG_STATE_HOME", str(state))
+    yield state
+    demo_dir = state / "lambda-role-wizard" / "demo"
+    if demo_dir.exists():
+        if "wizard.aws.demo" not in sys.modules and not (demo_dir / "server.json").exists():
+            return  # nothing started, nothing held: no need to import boto3
+        from wizard.aws.demo import stop_sandbox
+
+        stop_sandbox(demo_dir)
 
 
 @pytest.fixture

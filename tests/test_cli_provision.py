@@ -199,3 +199,34 @@ def test_e2e_audit_notes_missing_apis_and_writes_a_spec_build_accepts(
     build = run_wizard("build", written, env=http_env)
     assert build.returncode == 0, build.stderr
     assert json.loads(build.stdout)["RoleName"] == "e2e-audit-role"
+
+
+# --------------------------------------------------------------------------- audit with no role
+
+
+def _role(name: str, service: str, action: object = "sts:AssumeRole") -> None:
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": service}, "Action": action}],
+    }
+    boto3.client("iam").create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))
+
+
+def test_audit_with_no_role_lists_the_roles_lambda_can_assume(mocked, spec_file, run_cli) -> None:
+    run_cli("apply", spec_file(spec_text()), "--yes")
+    _role("ecs-task-role", "ecs-tasks.amazonaws.com")
+    _role("wildcard-fn-role", "lambda.amazonaws.com", ["sts:Assume*"])
+    _role("tag-only-role", "lambda.amazonaws.com", "sts:TagSession")
+    result = run_cli("audit", "--format", "json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out) == [
+        {"name": "orders-api-role", "made_by_role_wizard": True, "description": None},
+        {"name": "wildcard-fn-role", "made_by_role_wizard": False, "description": None},
+    ]
+    text = run_cli("audit")
+    assert text.code == 0 and "orders-api-role" in text.out and "made by role-wizard" in text.out
+
+
+def test_audit_with_no_role_refuses_write_spec(mocked, run_cli) -> None:
+    result = run_cli("audit", "--write-spec", "out.yaml")
+    assert result.code == 2 and "--write-spec needs a ROLE_NAME" in result.err

@@ -1,18 +1,26 @@
-"""The demo sandbox (``--demo``): seeded, lazy, and sealed off from the user's AWS settings.
+"""The demo sandbox (``--demo``): seeded, lazy, sealed off from the user's AWS settings, and
+shared by every demo command until ``demo reset``.
 
-Each test runs in a fresh interpreter: the sandbox is once per process, seeds moto's
-process-wide state and edits the process's AWS environment variables.
+Each test has its own sandbox (``XDG_STATE_HOME`` in tmp_path, see the ``demo_state`` fixture in
+conftest.py, which also stops the server afterwards); commands run as separate processes, as a
+user runs them.
 """
 
 from __future__ import annotations
 
+import http.server
 import json
 import os
+import select
+import signal
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
+from unittest.mock import ANY
 
+import pytest
 from cli_helpers import run_wizard
 
 from wizard.catalog.kinds import catalog
@@ -164,3 +172,212 @@ def test_demo_apply_attaches_the_aws_managed_policies_a_spec_names(tmp_path: Pat
     done = wizard("apply", str(spec), "--demo", "--yes")
     assert done.returncode == 0, done.stderr
     assert "AWSLambdaBasicExecutionRole" in done.stdout + done.stderr
+
+
+# --------------------------------------------------------------------------- one shared sandbox
+
+ROLE_SPEC = (
+    "function: {name}\nresources:\n  - {{kind: dynamodb-table, name: Orders, access: read}}\n"
+)
+
+
+def role_spec(tmp_path: Path, name: str) -> Path:
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(ROLE_SPEC.format(name=name), encoding="utf-8")
+    return path
+
+
+def server_file(state: Path) -> Path:
+    return state / "lambda-role-wizard" / "demo" / "server.json"
+
+
+def server_pid(state: Path) -> int:
+    return int(json.loads(server_file(state).read_text())["pid"])
+
+
+def sandbox_servers(state: Path) -> list[int]:
+    """The pids of the sandbox servers running for ``state`` (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"wizard.aws.demo_server" in cmdline and str(state).encode() in b"\0".join(cmdline):
+            found.append(int(entry.name))
+    return found
+
+
+def wait_for_exit(pid: int, timeout: float = 30) -> bool:
+    """Whether ``pid`` exited within ``timeout`` (waits on a pidfd: an event, not a poll)."""
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    try:
+        ready, _, _ = select.select([fd], [], [], timeout)
+        return bool(ready)
+    finally:
+        os.close(fd)
+
+
+def lambda_role_names(env: dict[str, str] | None = None) -> set[str]:
+    done = wizard("--demo", "audit", "--format", "json", env=env)
+    assert done.returncode == 0, done.stderr
+    return {r["name"] for r in json.loads(done.stdout)}
+
+
+def test_what_apply_made_is_there_for_plan_and_audit_until_demo_reset(tmp_path: Path) -> None:
+    spec = role_spec(tmp_path, "workshop-fn")
+    done = wizard("--demo", "apply", str(spec), "--yes")
+    assert done.returncode == 0, done.stderr
+    done = wizard("--demo", "plan", str(spec), "--detailed-exitcode")
+    assert done.returncode == 0, done.stdout + done.stderr  # no changes
+    assert "No changes" in done.stdout
+    done = wizard("--demo", "audit", "workshop-fn-role", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["inline_policies"] == {"workshop-fn-access": ANY}
+    assert "workshop-fn-role" in lambda_role_names()
+
+    done = wizard("demo", "reset")
+    assert done.returncode == 0, done.stderr
+    done = wizard("--demo", "plan", str(spec))
+    assert done.returncode == 0, done.stderr
+    assert "workshop-fn-role" in done.stdout and "does not exist yet" in done.stdout
+    # the seed data comes back after a reset
+    assert {"legacy-orders-role", "orders-worker-role"} <= lambda_role_names()
+
+
+def test_audit_with_no_role_lists_the_roles_to_audit() -> None:
+    done = wizard("--demo", "audit")
+    assert done.returncode == 0, done.stderr
+    assert "legacy-orders-role" in done.stdout and "orders-worker-role" in done.stdout
+    # a role Lambda cannot assume is not one to audit for a function
+    assert "order-fulfilment-states-role" not in done.stdout
+
+
+def test_two_demo_commands_started_together_share_one_sandbox(
+    tmp_path: Path, demo_state: Path
+) -> None:
+    specs = [role_spec(tmp_path, name) for name in ("first-fn", "second-fn")]
+    starts = [
+        subprocess.Popen(
+            [sys.executable, "-m", "wizard", "--demo", "apply", str(spec), "--yes"],
+            env=clean_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for spec in specs
+    ]
+    for started in starts:
+        out, err = started.communicate(timeout=120)
+        assert started.returncode == 0, out + err
+    assert len(sandbox_servers(demo_state)) == 1
+    assert {"first-fn-role", "second-fn-role"} <= lambda_role_names()
+
+
+def test_a_killed_server_is_replaced_by_a_fresh_sandbox(tmp_path: Path, demo_state: Path) -> None:
+    done = wizard("--demo", "apply", str(role_spec(tmp_path, "gone-fn")), "--yes")
+    assert done.returncode == 0, done.stderr
+    killed = server_pid(demo_state)
+    os.kill(killed, signal.SIGKILL)
+    assert wait_for_exit(killed)
+    names = lambda_role_names()
+    assert "legacy-orders-role" in names and "gone-fn-role" not in names
+    assert server_pid(demo_state) != killed
+
+
+class _NotASandbox(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802 - the handler's name
+        self.send_error(404)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize("stale", ["not json", "another-programs-port", "wrong-token"])
+def test_a_stale_state_file_is_replaced(demo_state: Path, stale: str) -> None:
+    path = server_file(demo_state)
+    path.parent.mkdir(parents=True)
+    other = demo_state.parent / "other"
+    web = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _NotASandbox)
+    threading.Thread(target=web.serve_forever, daemon=True).start()
+    try:
+        if stale == "not json":
+            path.write_text("{half a file")
+        elif stale == "another-programs-port":  # the port was reused by another program
+            path.write_text(json.dumps({"pid": 1, "port": web.server_port, "token": "x"}))
+        else:  # a live sandbox of another state directory, with another token
+            done = wizard(
+                "--demo", "discover", "sns-topic", env=clean_env(XDG_STATE_HOME=str(other))
+            )
+            assert done.returncode == 0, done.stderr
+            info = json.loads(server_file(other).read_text())
+            path.write_text(json.dumps({**info, "token": "not-its-token"}))
+        assert "legacy-orders-role" in lambda_role_names()
+        assert server_pid(demo_state) in sandbox_servers(demo_state)
+    finally:
+        web.shutdown()
+        if server_file(other).exists():
+            from wizard.aws.demo import stop_sandbox
+
+            stop_sandbox(other / "lambda-role-wizard" / "demo")
+
+
+def test_the_server_stops_when_idle_and_no_demo_command_runs(demo_state: Path) -> None:
+    env = clean_env(ROLE_WIZARD_DEMO_IDLE="0.5")
+    assert wizard("--demo", "discover", "sns-topic", env=env).returncode == 0
+    pid = server_pid(demo_state)
+    assert wait_for_exit(pid)
+    assert not server_file(demo_state).exists()
+    done = wizard("demo", "status", "--format", "json", env=env)
+    assert json.loads(done.stdout)["running"] is False
+
+
+def test_the_server_keeps_running_while_a_demo_command_runs(
+    demo_state: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This test process is a demo command: while its session lives, idleness stops nothing."""
+    monkeypatch.setenv("ROLE_WIZARD_DEMO_IDLE", "0.2")
+    from wizard.aws import demo
+
+    aws = demo.demo_session()
+    pid = server_pid(demo_state)
+    # The server has been idle for far longer than 0.2 s and checked every 0.05 s ...
+    running = demo.sandbox_status().running
+    while running and running["idle_seconds"] < 1.0:
+        running = demo.sandbox_status().running
+    assert running is not None and running["pid"] == pid
+    aws.client("sns").list_topics()  # ... and still answers
+    demo._detach(aws.state_dir)  # the command ends: now idleness stops it
+    assert wait_for_exit(pid)
+
+
+def test_the_server_has_none_of_the_users_aws_settings(tmp_path: Path, demo_state: Path) -> None:
+    assert wizard("--demo", "discover", "sns-topic", env=hostile_env(tmp_path)).returncode == 0
+    environ = Path(f"/proc/{server_pid(demo_state)}/environ").read_bytes().split(b"\0")
+    assert b"AWS_ACCESS_KEY_ID=testing" in environ
+    assert not [
+        v
+        for v in environ
+        if v.startswith((b"AWS_PROFILE=", b"AWS_ENDPOINT_URL", b"AWS_CONFIG_FILE="))
+    ]
+
+
+def test_demo_status_says_where_the_state_lives_and_what_it_holds(
+    tmp_path: Path, demo_state: Path
+) -> None:
+    done = wizard("demo", "status")
+    assert done.returncode == 0 and "Not running" in done.stdout
+    assert str(demo_state / "lambda-role-wizard" / "demo") in done.stdout
+    assert wizard("--demo", "apply", str(role_spec(tmp_path, "status-fn")), "--yes").returncode == 0
+    done = wizard("demo", "status", "--format", "json")
+    status = json.loads(done.stdout)
+    assert status["running"] is True and ["iam", "global"] in status["seeded"]
+    assert {"name": "status-fn-role", "made_by_role_wizard": True} in status["lambda_roles"]
+    assert wizard("demo", "stop").returncode == 0
+    assert sandbox_servers(demo_state) == []

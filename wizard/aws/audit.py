@@ -22,7 +22,7 @@ import botocore.exceptions
 import botocore.parsers
 from botocore.config import Config
 
-from wizard.aws.provision import AWS_ERRORS, AwsFailure, _document, one_line
+from wizard.aws.provision import AWS_ERRORS, AwsFailure, _document, _is_owned, one_line
 from wizard.aws.session import AwsSession
 from wizard.bundle import Document, NamedPolicy, RoleBundle
 from wizard.catalog.reference import reference
@@ -41,6 +41,7 @@ from wizard.policy.tighten import (
     lookup_records,
     strings,
     tighten,
+    trusts_lambda,
 )
 
 # The insight APIs are optional: two attempts, so a mock that lacks them costs little.
@@ -252,6 +253,42 @@ def functions_using(aws: AwsSession, role_arn: str, notes: list[str]) -> list[st
         notes.append(f"cannot list the functions that use the role ({one_line(exc)})")
         return []
     return sorted(names)
+
+
+@dataclass(frozen=True)
+class LambdaRole:
+    """A role Lambda may assume, as ``audit`` with no role lists it."""
+
+    name: str
+    managed: bool  # tagged by role-wizard's apply
+    description: str | None
+
+
+def lambda_roles(aws: AwsSession) -> list[LambdaRole]:
+    """The account's roles whose trust policy lets Lambda assume them, by name."""
+    iam = aws.client("iam")
+    found = []
+    try:
+        for page in iam.get_paginator("list_roles").paginate():
+            for role in page["Roles"]:
+                if not trusts_lambda(_document(role.get("AssumeRolePolicyDocument") or {})):
+                    continue
+                owned = _is_owned(iam.list_role_tags(RoleName=role["RoleName"])["Tags"])
+                found.append(LambdaRole(role["RoleName"], owned, role.get("Description")))
+    except AWS_ERRORS as exc:
+        raise AwsFailure(f"cannot list roles: {one_line(exc)}") from None
+    return sorted(found, key=lambda r: r.name)
+
+
+def render_lambda_roles(roles: list[LambdaRole], account: str) -> str:
+    if not roles:
+        return f"No role in account {account} lets Lambda assume it.\n"
+    width = max(len(r.name) for r in roles)
+    lines = [f"Roles Lambda can assume in account {account} (role-wizard audit ROLE_NAME):"]
+    for role in roles:
+        about = "made by role-wizard" if role.managed else (role.description or "")
+        lines.append(f"  {role.name:{width}}  {about}".rstrip())
+    return "\n".join(lines) + "\n"
 
 
 # --------------------------------------------------------------------------- lint

@@ -1,31 +1,52 @@
-"""The demo sandbox: an in-process moto server seeded with a realistic little account.
+"""The demo sandbox: one local moto server, seeded with a realistic little account, that every
+``--demo`` command and the wizard share until ``role-wizard demo reset`` empties it.
 
-``--demo`` starts a moto ``ThreadedMotoServer`` on 127.0.0.1 (a free port, once per process,
-stopped at exit) and hands out a :class:`DemoSession` pointed at it with fixed fake credentials.
-The boto3 session is built so that nothing of the user's AWS setup leaks in: no profile, no
-config or credentials file, no ``AWS_*`` environment variable, no proxy and an explicit
-endpoint, so demo mode never reaches a real AWS endpoint. moto itself makes plain boto3
-sessions and clients inside the server, which read ``AWS_PROFILE`` (failing on a profile this
-machine lacks) and resolve credentials down to the EC2 metadata service; starting the sandbox
-therefore removes the variables in :data:`SCRUBBED_ENV` from this process's environment and
-sets :data:`SANDBOX_ENV` (fake credentials, no metadata service): demo mode never uses the real
-ones, and any stray client in the process gets the fake ones.
+**One server, found through a state file.** The first ``--demo`` command starts
+:mod:`wizard.aws.demo_server` as a detached process bound to 127.0.0.1 on a free port; it writes
+``server.json`` (pid, port, a random token) under ``$XDG_STATE_HOME/lambda-role-wizard/demo/``.
+Later commands read that file and check the server answers with the token; a stale file (a
+killed server, a reused port) or a hung server is replaced by a fresh server, and the state
+that server held is gone. Starting and finding the server happen under an exclusive ``fcntl``
+lock on ``demo/lock``, so two commands starting at once get one server. moto's backends cannot
+be pickled (SQS, KMS, SSM and Lambda hold locks, keys and closures), so the state lives in the
+server process, not in a file.
 
-Seeding is lazy: the first client for a service seeds that service's resources (Lambda and Step
-Functions seed the IAM roles they need first), so start-up pays only for what the user looks at.
+**It stops when asked or when idle.** ``role-wizard demo stop`` stops it; it stops itself after
+:data:`DEFAULT_IDLE` seconds (``ROLE_WIZARD_DEMO_IDLE``) without a request while no demo command
+runs: each command holds a shared lock on ``demo/clients.lock`` for its lifetime, so a wizard
+left open keeps the sandbox. ``role-wizard demo reset`` empties it in place.
+
+**Sealed off.** The boto3 session is built so that nothing of the user's AWS setup leaks in: no
+profile, no config or credentials file, no ``AWS_*`` environment variable, no proxy and an
+explicit endpoint, so demo mode never reaches a real AWS endpoint. The server runs with no
+``AWS_*``/``MOTO_*`` variable of the user's, fake credentials and no metadata service (moto
+makes plain boto3 sessions inside it).
+
+**Lazy seeding.** The server seeds a service's resources when the first request for it
+arrives (Lambda and Step Functions seed the IAM roles they need first), so start-up pays only
+for what the user looks at.
 """
 
 from __future__ import annotations
 
-import atexit
+import contextlib
+import fcntl
+import http.client
 import io
 import json
-import logging
 import os
+import select
+import signal
+import subprocess
+import sys
 import threading
+import time
+import urllib.error
+import urllib.request
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -34,11 +55,14 @@ from botocore.config import Config
 from botocore.configprovider import BOTOCORE_DEFAUT_SESSION_VARIABLES
 
 from wizard.aws.session import RETRY_CONFIG, AwsSession
+from wizard.errors import UserError
 
 DEMO_ACCOUNT = "123456789012"  # moto's default account
 DEMO_REGION = "us-east-1"
 DEMO_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
-# Variables that would steer moto's own in-process boto3 sessions (or its account id).
+# The server's own seeding requests: it does not seed again on seeing these.
+SEED_CREDENTIALS = {"aws_access_key_id": "demo-seeding", "aws_secret_access_key": "testing"}
+# Variables that would steer moto's own boto3 sessions in the server (or its account id).
 SCRUBBED_ENV = (
     "AWS_PROFILE",
     "AWS_DEFAULT_PROFILE",
@@ -69,64 +93,266 @@ LAMBDA_TRUST = {
     ],
 }
 
-# -- the server -----------------------------------------------------------------------------
+# -- where the sandbox lives ----------------------------------------------------------------
 
-_server_lock = threading.Lock()
-_server: Any = None
-_endpoint: str | None = None
-
-
-def _make_server() -> Any:
-    from moto.core.config import default_user_config
-    from moto.server import ThreadedMotoServer
-
-    # A real account has AWS's managed policies (AWSLambdaBasicExecutionRole, ...): the wizard
-    # attaches them by ARN. moto leaves them out unless asked; loading them costs ~60 ms, paid
-    # when IAM is first used.
-    default_user_config["iam"]["load_aws_managed_policies"] = True
-    from werkzeug.serving import make_server
-
-    class _QuickStopServer(ThreadedMotoServer):
-        """moto's threaded server with a short poll interval, so stopping it takes ~50 ms."""
-
-        def _server_entry(self) -> None:
-            from moto.server import DomainDispatcherApplication, create_backend_app
-
-            app = DomainDispatcherApplication(create_backend_app)
-            self._server = make_server(self._ip_address, self._port, app, True)
-            self._server_ready_event.set()
-            self._server.serve_forever(poll_interval=0.05)
-
-    return _QuickStopServer(ip_address="127.0.0.1", port=0, verbose=False)
+STATE_FILE = "server.json"
+LOCK_FILE = "lock"
+CLIENTS_LOCK = "clients.lock"
+LOG_FILE = "server.log"
+CONTROL_PATH = "/_role_wizard/"
+IDLE_ENV = "ROLE_WIZARD_DEMO_IDLE"
+DEFAULT_IDLE = 2 * 3600  # seconds: a workshop's length
+START_TIMEOUT = 60.0  # seconds for a new server to listen, on a busy machine
+STOP_TIMEOUT = 10.0
 
 
-def sandbox_endpoint() -> str:
-    """The sandbox's URL, starting the server the first time."""
-    global _server, _endpoint
-    with _server_lock:
-        if _endpoint is None:
-            for name in SCRUBBED_ENV:
-                os.environ.pop(name, None)
-            os.environ.update(SANDBOX_ENV)
-            # A server-side error reaches the client as HTTP 500 (one line); no tracebacks.
-            logging.getLogger("werkzeug").setLevel(logging.CRITICAL)
-            server = _make_server()
-            server.start()
-            host, port = server.get_host_and_port()
-            _server, _endpoint = server, f"http://{host}:{port}"
-            atexit.register(stop_sandbox)
-        return _endpoint
+class SandboxFailure(UserError):
+    """The sandbox's server did not start: exit status 1, like a failed AWS call."""
+
+    exit_code = 1
 
 
-def stop_sandbox() -> None:
-    """Stop the server (at exit). A later :func:`demo_session` starts a new server on the same
-    data: moto keeps its state per process, so what was seeded stays seeded."""
-    global _server, _endpoint
-    with _server_lock:
-        server, _server, _endpoint = _server, None, None
-        _sessions.clear()
-    if server is not None:
-        server.stop()
+def demo_dir() -> Path:
+    """``$XDG_STATE_HOME/lambda-role-wizard/demo`` (default ``~/.local/state/...``)."""
+    from wizard.drafts import state_home
+
+    return state_home() / "lambda-role-wizard" / "demo"
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    """What ``server.json`` says: which process serves the sandbox, where, and its token."""
+
+    pid: int
+    port: int
+    token: str
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+def read_state(state_dir: Path) -> ServerInfo | None:
+    """The state file's server, or None (no file, or not one this tool wrote)."""
+    try:
+        data = json.loads((state_dir / STATE_FILE).read_text(encoding="utf-8"))
+        return ServerInfo(int(data["pid"]), int(data["port"]), str(data["token"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def write_state(state_dir: Path, info: ServerInfo) -> None:
+    from wizard.atomic import write_text_atomic
+
+    data = {"pid": info.pid, "port": info.port, "token": info.token}
+    write_text_atomic(state_dir / STATE_FILE, json.dumps(data) + "\n")
+
+
+@contextlib.contextmanager
+def state_lock(state_dir: Path) -> Iterator[None]:
+    """The exclusive lock under which a server is found, started, reset or stopped."""
+    state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with open(state_dir / LOCK_FILE, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def _idle_seconds() -> float:
+    raw = os.environ.get(IDLE_ENV, "")
+    if not raw:
+        return DEFAULT_IDLE
+    try:
+        idle = float(raw)
+    except ValueError:
+        idle = -1.0
+    if not idle > 0:
+        raise UserError(f"{IDLE_ENV}={raw!r} must be a number of seconds above 0")
+    return idle
+
+
+# -- talking to the server ------------------------------------------------------------------
+
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never a proxy
+
+
+def _call(info: ServerInfo, name: str, *, post: bool = False, timeout: float = 10.0) -> Any:
+    """A control request to the server; None when it does not answer as this sandbox."""
+    request = urllib.request.Request(
+        info.endpoint + CONTROL_PATH + name,
+        data=b"" if post else None,
+        headers={"X-Role-Wizard-Token": info.token},
+        method="POST" if post else "GET",
+    )
+    try:
+        with _OPENER.open(request, timeout=timeout) as response:
+            return json.loads(response.read())
+    except (OSError, ValueError, http.client.HTTPException):  # refused, timed out, cut off,
+        # another program's port, not JSON
+        return None
+
+
+_started: list[subprocess.Popen[bytes]] = []  # kept, so they are reaped, not warned about
+
+
+def _start(state_dir: Path) -> ServerInfo:
+    """Start a server for ``state_dir`` and wait until it listens (the caller holds the lock)."""
+    import wizard
+
+    idle = _idle_seconds()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MOTO_"))}
+    env.update(SANDBOX_ENV)
+    # The server imports this very package, wherever it was imported from.
+    package_root = str(Path(wizard.__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
+    log_path = state_dir / LOG_FILE
+    with open(log_path, "wb") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "wizard.aws.demo_server", "--state-dir", str(state_dir),
+             "--idle", str(idle)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            env=env,
+            cwd=state_dir,
+            start_new_session=True,  # not stopped by the terminal's Ctrl-C to this command
+        )  # fmt: skip
+    _started.append(server)
+    assert server.stdout is not None
+    with server.stdout:
+        ready, _, _ = select.select([server.stdout], [], [], START_TIMEOUT)
+        line = server.stdout.readline() if ready else b""
+    info = read_state(state_dir)
+    if line.strip() != b"ready" or info is None or info.pid != server.pid:
+        server.kill()
+        server.wait()
+        lines = log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+        why = lines[-1] if lines else "it did not say why"
+        raise SandboxFailure(f"the demo sandbox did not start: {why} (log: {log_path})")
+    return info
+
+
+def _is_sandbox_server(pid: int, state_dir: Path) -> bool:
+    """Whether ``pid`` is a sandbox server for ``state_dir`` (never signal a reused pid)."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return b"wizard.aws.demo_server" in cmdline and str(state_dir).encode() in cmdline
+
+
+def _wait_gone(pid: int, timeout: float) -> bool:
+    """Wait (on a pidfd where there is one) for ``pid`` to exit; reap it if it is ours."""
+    for child in _started:
+        if child.pid == pid:
+            try:
+                child.wait(timeout)
+            except subprocess.TimeoutExpired:
+                return False
+            _started.remove(child)
+            return True
+    try:
+        pidfd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    except (AttributeError, OSError):  # no pidfd here: poll
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return True
+            time.sleep(0.05)
+        return False
+    with contextlib.closing(os.fdopen(pidfd)):
+        ready, _, _ = select.select([pidfd], [], [], timeout)
+    return bool(ready)
+
+
+def _end(info: ServerInfo, state_dir: Path, *, ask: bool) -> None:
+    """Stop the server ``info`` names (asking it first when ``ask``), kill it if it hangs,
+    and remove the state file. The caller holds the lock."""
+    if ask and _call(info, "shutdown", post=True) is not None:
+        _wait_gone(info.pid, STOP_TIMEOUT)
+    if _is_sandbox_server(info.pid, state_dir):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(info.pid, signal.SIGKILL)
+        _wait_gone(info.pid, STOP_TIMEOUT)
+    (state_dir / STATE_FILE).unlink(missing_ok=True)
+
+
+_attached: dict[Path, int] = {}  # state dir -> the fd holding our shared lock on clients.lock
+
+
+def _attach(state_dir: Path) -> None:
+    """Hold a shared lock on ``clients.lock`` while this process lives: the server does not
+    stop for idleness while a demo command (or the wizard) runs."""
+    if state_dir not in _attached:
+        fd = os.open(state_dir / CLIENTS_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        _attached[state_dir] = fd
+
+
+def _detach(state_dir: Path) -> None:
+    fd = _attached.pop(state_dir, None)
+    if fd is not None:
+        os.close(fd)
+    for key in [key for key in _sessions if key[0] == state_dir]:
+        del _sessions[key]
+
+
+def sandbox_endpoint(state_dir: Path | None = None) -> str:
+    """The sandbox's URL: the running server's, or a new server's."""
+    state_dir = state_dir or demo_dir()
+    with state_lock(state_dir):
+        info = read_state(state_dir)
+        if info is None or _call(info, "status") is None:
+            if info is not None:  # stale: killed, hung, or its port reused
+                _end(info, state_dir, ask=False)
+            info = _start(state_dir)
+        _attach(state_dir)
+    return info.endpoint
+
+
+@dataclass(frozen=True)
+class SandboxStatus:
+    """``demo status``: where the state lives and, when a server runs, what it is."""
+
+    state_dir: Path
+    running: dict[str, Any] | None  # the server's status: pid, endpoint, started, seeded, ...
+
+
+def sandbox_status(state_dir: Path | None = None) -> SandboxStatus:
+    """The sandbox's status; never starts a server."""
+    state_dir = state_dir or demo_dir()
+    info = read_state(state_dir)
+    return SandboxStatus(state_dir, _call(info, "status") if info else None)
+
+
+def reset_sandbox(state_dir: Path | None = None) -> bool:
+    """Empty the running sandbox in place (the seed data comes back as services are used);
+    False when no server was running (nothing to empty)."""
+    state_dir = state_dir or demo_dir()
+    with state_lock(state_dir):
+        info = read_state(state_dir)
+        if info is None:
+            return False
+        if _call(info, "reset", post=True) is None:
+            _end(info, state_dir, ask=False)
+            return False
+        return True
+
+
+def stop_sandbox(state_dir: Path | None = None) -> bool:
+    """Stop the server (what it held is gone); False when none was running."""
+    state_dir = state_dir or demo_dir()
+    with state_lock(state_dir):
+        _detach(state_dir)
+        info = read_state(state_dir)
+        if info is None:
+            return False
+        running = _call(info, "status") is not None
+        _end(info, state_dir, ask=running)
+        return running
 
 
 # -- the session ----------------------------------------------------------------------------
@@ -154,61 +380,72 @@ DEMO_CONFIG = RETRY_CONFIG.merge(
     )
 )
 
-_sessions: dict[str, DemoSession] = {}
-_seeded: set[tuple[str, str]] = set()  # (seed group, region)
-_seed_locks: dict[tuple[str, str], threading.RLock] = {}
+
+def _sandbox_boto3(region: str, credentials: dict[str, str]) -> boto3.Session:
+    return boto3.Session(
+        botocore_session=_isolated_botocore_session(), region_name=region, **credentials
+    )
+
+
+_sessions: dict[tuple[Path, str, str], DemoSession] = {}  # (state dir, region, endpoint)
+_sessions_lock = threading.Lock()  # the wizard asks from worker threads
 
 
 @dataclass
 class DemoSession(AwsSession):
-    """An :class:`AwsSession` on the sandbox; a service's first client seeds its resources."""
+    """An :class:`AwsSession` on the sandbox (the server seeds a service on first use)."""
 
-    def client(self, service: str) -> Any:
-        client = super().client(service)
-        for group in _SEED_GROUPS.get(service, ()):
-            self._ensure_seeded(group)
-        return client
+    state_dir: Path | None = None
 
     @property
     def account(self) -> str:  # type: ignore[override]
         return DEMO_ACCOUNT
 
     def seeded_services(self) -> set[str]:
-        """The seed groups (services) already seeded in this session's region."""
-        return {group for group, region in _seeded if region in (self.region, "global")}
-
-    def _ensure_seeded(self, group: str) -> None:
-        key = (group, "global" if group in _GLOBAL_GROUPS else self.region)
-        if key in _seeded:
-            return
-        with _server_lock:
-            lock = _seed_locks.setdefault(key, threading.RLock())
-        with lock:
-            if key in _seeded:
-                return
-            try:
-                for needed in _SEED_NEEDS.get(group, ()):
-                    self._ensure_seeded(needed)
-                _SEEDERS[group](self, lambda service: AwsSession.client(self, service))
-            finally:
-                _seeded.add(key)  # seeded once: a failure shows once, not as duplicates later
+        """The seed groups (services) already seeded for this session's region."""
+        running = sandbox_status(self.state_dir).running or {}
+        return {
+            group
+            for group, region in running.get("seeded", ())
+            if region in (self.region, "global")
+        }
 
 
-def demo_session(region: str | None = None) -> AwsSession:
+def demo_session(region: str | None = None, state_dir: Path | None = None) -> AwsSession:
     """The demo sandbox's session for ``region`` (default us-east-1), account 123456789012."""
     chosen = region or DEMO_REGION
-    endpoint = sandbox_endpoint()
-    with _server_lock:
-        if chosen not in _sessions:
-            session = boto3.Session(
-                botocore_session=_isolated_botocore_session(),
-                region_name=chosen,
-                **DEMO_CREDENTIALS,
+    state_dir = state_dir or demo_dir()
+    with _sessions_lock:
+        endpoint = sandbox_endpoint(state_dir)
+        key = (state_dir, chosen, endpoint)
+        if key not in _sessions:
+            _sessions[key] = DemoSession(
+                session=_sandbox_boto3(chosen, DEMO_CREDENTIALS),
+                region=chosen,
+                demo=True,
+                endpoint_url=endpoint,
+                config=DEMO_CONFIG,
+                state_dir=state_dir,
             )
-            _sessions[chosen] = DemoSession(
-                session=session, region=chosen, demo=True, endpoint_url=endpoint, config=DEMO_CONFIG
+        return _sessions[key]
+
+
+def seeding_clients(endpoint: str, region: str) -> Callable[[str], Any]:
+    """Clients for the server's own seeding requests (made with :data:`SEED_CREDENTIALS`),
+    one session per region and one client per service, as a command's session keeps them."""
+    with _sessions_lock:
+        if region not in _seeding_sessions:
+            _seeding_sessions[region] = AwsSession(
+                session=_sandbox_boto3(region, SEED_CREDENTIALS),
+                region=region,
+                demo=True,
+                endpoint_url=endpoint,
+                config=DEMO_CONFIG,
             )
-        return _sessions[chosen]
+        return _seeding_sessions[region].client
+
+
+_seeding_sessions: dict[str, AwsSession] = {}
 
 
 # -- the seed data --------------------------------------------------------------------------
@@ -216,7 +453,7 @@ def demo_session(region: str | None = None) -> AwsSession:
 Clients = Callable[[str], Any]
 
 
-def _seed_iam(aws: DemoSession, client: Clients) -> None:
+def _seed_iam(region: str, client: Clients) -> None:
     from wizard.aws.provision import MANAGED_TAG, MANAGED_VALUE  # the tag apply puts on its roles
 
     iam = client("iam")
@@ -243,7 +480,7 @@ def _seed_iam(aws: DemoSession, client: Clients) -> None:
                             "sqs:GetQueueAttributes",
                             "sqs:ReceiveMessage",
                         ],
-                        "Resource": f"arn:aws:sqs:{aws.region}:{DEMO_ACCOUNT}:orders-events",
+                        "Resource": f"arn:aws:sqs:{region}:{DEMO_ACCOUNT}:orders-events",
                     }
                 ],
             }
@@ -300,7 +537,7 @@ def _seed_iam(aws: DemoSession, client: Clients) -> None:
     )
 
 
-def _seed_dynamodb(aws: DemoSession, client: Clients) -> None:
+def _seed_dynamodb(region: str, client: Clients) -> None:
     ddb = client("dynamodb")
     tables = {
         "Orders": "NEW_AND_OLD_IMAGES",
@@ -347,20 +584,20 @@ DEMO_OBJECTS = {
 }
 
 
-def _seed_s3(aws: DemoSession, client: Clients) -> None:
+def _seed_s3(region: str, client: Clients) -> None:
     s3 = client("s3")
     for bucket, keys in DEMO_OBJECTS.items():
-        if aws.region == "us-east-1":
+        if region == "us-east-1":
             s3.create_bucket(Bucket=bucket)
         else:
             s3.create_bucket(
-                Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": aws.region}
+                Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region}
             )
         for key in keys:
             s3.put_object(Bucket=bucket, Key=key, Body=b"demo\n")
 
 
-def _seed_logs(aws: DemoSession, client: Clients) -> None:
+def _seed_logs(region: str, client: Clients) -> None:
     logs = client("logs")
     for name in (
         "/aws/lambda/orders-api",
@@ -372,7 +609,7 @@ def _seed_logs(aws: DemoSession, client: Clients) -> None:
         logs.create_log_group(logGroupName=name)
 
 
-def _seed_sqs(aws: DemoSession, client: Clients) -> None:
+def _seed_sqs(region: str, client: Clients) -> None:
     sqs = client("sqs")
     sqs.create_queue(QueueName="orders-events-dlq")
     sqs.create_queue(QueueName="orders-events")
@@ -383,13 +620,13 @@ def _seed_sqs(aws: DemoSession, client: Clients) -> None:
     )
 
 
-def _seed_sns(aws: DemoSession, client: Clients) -> None:
+def _seed_sns(region: str, client: Clients) -> None:
     sns = client("sns")
     for name in ("order-placed", "order-shipped", "ops-alerts"):
         sns.create_topic(Name=name)
 
 
-def _seed_kms(aws: DemoSession, client: Clients) -> None:
+def _seed_kms(region: str, client: Clients) -> None:
     kms = client("kms")
     for alias, description in (
         ("alias/orders-data", "Orders table and uploads"),
@@ -399,13 +636,13 @@ def _seed_kms(aws: DemoSession, client: Clients) -> None:
         kms.create_alias(AliasName=alias, TargetKeyId=key_id)
 
 
-def _seed_secretsmanager(aws: DemoSession, client: Clients) -> None:
+def _seed_secretsmanager(region: str, client: Clients) -> None:
     secrets = client("secretsmanager")
     secrets.create_secret(Name="orders/db", SecretString='{"user": "orders", "password": "demo"}')
     secrets.create_secret(Name="payments/stripe-api-key", SecretString="sk_test_demo")
 
 
-def _seed_ssm(aws: DemoSession, client: Clients) -> None:
+def _seed_ssm(region: str, client: Clients) -> None:
     ssm = client("ssm")
     for name, value in (
         ("/orders/prod/db-url", "postgres://orders.prod.internal/orders"),
@@ -416,15 +653,15 @@ def _seed_ssm(aws: DemoSession, client: Clients) -> None:
         ssm.put_parameter(Name=name, Value=value, Type="String")
 
 
-def _seed_kinesis(aws: DemoSession, client: Clients) -> None:
+def _seed_kinesis(region: str, client: Clients) -> None:
     client("kinesis").create_stream(StreamName="clickstream", ShardCount=1)
 
 
-def _seed_events(aws: DemoSession, client: Clients) -> None:
+def _seed_events(region: str, client: Clients) -> None:
     client("events").create_event_bus(Name="orders-bus")
 
 
-def _seed_stepfunctions(aws: DemoSession, client: Clients) -> None:
+def _seed_stepfunctions(region: str, client: Clients) -> None:
     definition = {
         "StartAt": "Reserve",
         "States": {
@@ -446,7 +683,7 @@ def _tiny_zip() -> bytes:
     return buffer.getvalue()
 
 
-def _seed_lambda(aws: DemoSession, client: Clients) -> None:
+def _seed_lambda(region: str, client: Clients) -> None:
     functions = client("lambda")
     code = _tiny_zip()
     for name, role in (
@@ -463,7 +700,7 @@ def _seed_lambda(aws: DemoSession, client: Clients) -> None:
         )
 
 
-_SEEDERS: dict[str, Callable[[DemoSession, Clients], None]] = {
+SEEDERS: dict[str, Callable[[str, Clients], None]] = {
     "iam": _seed_iam,
     "dynamodb": _seed_dynamodb,
     "s3": _seed_s3,
@@ -478,8 +715,8 @@ _SEEDERS: dict[str, Callable[[DemoSession, Clients], None]] = {
     "stepfunctions": _seed_stepfunctions,
     "lambda": _seed_lambda,
 }
-# boto3 service name -> the seed groups its first client triggers.
-_SEED_GROUPS: dict[str, tuple[str, ...]] = {name: (name,) for name in _SEEDERS}
-_SEED_GROUPS["dynamodbstreams"] = ("dynamodb",)
-_SEED_NEEDS: dict[str, tuple[str, ...]] = {"lambda": ("iam",), "stepfunctions": ("iam",)}
-_GLOBAL_GROUPS = frozenset({"iam", "s3"})
+# A request's SigV4 signing name -> its seed group, where they differ (DynamoDB Streams signs as
+# "dynamodb", so it seeds the tables whose streams it lists).
+SEED_GROUP_OF_SIGNING_NAME = {"states": "stepfunctions"}
+SEED_NEEDS: dict[str, tuple[str, ...]] = {"lambda": ("iam",), "stepfunctions": ("iam",)}
+GLOBAL_GROUPS = frozenset({"iam", "s3"})

@@ -58,6 +58,12 @@ class Action:
         return f"{self.service}:{self.name}"
 
     @property
+    def access_levels(self) -> tuple[str, ...]:
+        """The access levels, one each: the reference joins some, as in "Permissions
+        management, Write" or "Tagging, Write"."""
+        return tuple(part.strip() for part in self.access_level.split(",") if part.strip())
+
+    @property
     def supports_resource_level(self) -> bool:
         """False when the action only works with ``Resource: "*"``."""
         return bool(self.resource_types)

@@ -27,6 +27,7 @@ OPTIONAL_COMMAND_MODULES = (
     "wizard.cli.diff",  # diff
     "wizard.cli.discover",  # discover
     "wizard.cli.provision",  # plan, apply, audit
+    "wizard.cli.demo",  # demo status, reset, stop
     "wizard.cli.ui",  # the Textual wizard (default command), edit
     "wizard.cli.plain",  # plain (questionary prompts)
 )

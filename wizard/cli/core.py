@@ -14,6 +14,13 @@ from wizard.export import FORMATS as EXPORT_FORMATS
 LEVELS = ("List", "Read", "Write", "Tagging", "Permissions management")
 
 
+def access_level(text: str) -> str:
+    """``--level``: an access level in any case, with ``-`` or ``_`` for the space
+    (``write``, ``permissions-management``); anything else is left for argparse to refuse."""
+    wanted = " ".join(text.replace("-", " ").replace("_", " ").split()).casefold()
+    return next((level for level in LEVELS if level.casefold() == wanted), text)
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("build", help="compose the role from a spec and export it")
     p.add_argument("spec", help="role spec (YAML)")
@@ -35,7 +42,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     k.set_defaults(handler=cmd_catalog_kinds)
     a = csub.add_parser("actions", help="a service's actions from the AWS IAM reference")
     a.add_argument("service", help="service prefix, such as dynamodb")
-    a.add_argument("--level", choices=LEVELS, help="only this access level")
+    a.add_argument(
+        "--level",
+        type=access_level,
+        choices=LEVELS,
+        metavar="LEVEL",
+        help="only this access level: List, Read, Write, Tagging or Permissions management "
+        "(any case; permissions-management too)",
+    )
     a.add_argument("--resource-type", help="only actions on this resource type (e.g. table)")
     a.add_argument("--format", choices=("text", "json"), default="text")
     a.set_defaults(handler=cmd_catalog_actions)
@@ -170,7 +184,7 @@ def cmd_catalog_actions(args: argparse.Namespace) -> int:
             )
     rows = []
     for action in sorted(svc.actions.values(), key=lambda a: a.name):
-        if args.level and action.access_level != args.level:
+        if args.level and args.level not in action.access_levels:
             continue
         types = [r.name for r in action.resource_types]
         if rtype and rtype.name not in types:

@@ -1,9 +1,8 @@
 """Account commands: plan, apply, audit.
 
-Exit status: 0 success (``plan`` with ``--detailed-exitcode``: 0 no changes, 3 changes
-pending); 1 an AWS call failed (refused, throttled beyond the retries, unreachable); 2 bad input
-(a bad spec, a role role-wizard did not create without ``--adopt``, no terminal to ask on
-without ``--yes``).
+Each command's exit statuses are in its ``--help`` epilog (:data:`PLAN_EXIT`, :data:`APPLY_EXIT`,
+:data:`AUDIT_EXIT`); 1 is always an AWS call that failed (refused, throttled beyond the retries,
+unreachable) and 2 bad input.
 """
 
 from __future__ import annotations
@@ -16,9 +15,20 @@ from typing import Any
 from wizard.errors import UserError
 
 PLAN_CHANGES_EXIT = 3
-EXIT_STATUS = (
-    "exit status: 0 done; 1 an AWS call failed (run apply again to finish); 2 bad input "
-    "or a refusal (a role role-wizard did not create, no --yes without a terminal)"
+PLAN_EXIT = (
+    "exit status: 0 the plan was made (changes or none); 1 an AWS call failed; 2 bad input (a "
+    f"bad spec, a spec for another account); with --detailed-exitcode, {PLAN_CHANGES_EXIT} "
+    "changes pending and 0 none"
+)
+APPLY_EXIT = (
+    "exit status: 0 done (or nothing to do, or cancelled at the question); 1 an AWS call failed "
+    "(run apply again to finish); 2 bad input or a refusal (a role role-wizard did not create, "
+    "no --yes without a terminal)"
+)
+AUDIT_EXIT = (
+    "exit status: 0 the role was read and reported, whatever it grants (with no ROLE_NAME: "
+    "the roles were listed); 1 an AWS call failed; 2 bad input (no such role, --write-spec "
+    "without a role, a file that cannot be written)"
 )
 
 
@@ -31,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "plan",
         help="show what apply would change in the account",
-        epilog=EXIT_STATUS + f"; with --detailed-exitcode, {PLAN_CHANGES_EXIT} changes pending",
+        epilog=PLAN_EXIT,
     )
     p.add_argument("spec", help="role spec (YAML)")
     p.add_argument("--format", "-f", choices=("text", "json"), default="text")
@@ -45,7 +55,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     _aws_options(p)
     p.set_defaults(handler=cmd_plan)
 
-    p = sub.add_parser("apply", help="create or update the role in the account", epilog=EXIT_STATUS)
+    p = sub.add_parser("apply", help="create or update the role in the account", epilog=APPLY_EXIT)
     p.add_argument("spec", help="role spec (YAML)")
     p.add_argument("--yes", "-y", action="store_true", help="apply without asking")
     p.add_argument(
@@ -62,9 +72,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_apply)
 
     p = sub.add_parser(
-        "audit", help="review an existing role and suggest a tighter spec", epilog=EXIT_STATUS
+        "audit", help="review an existing role and suggest a tighter spec", epilog=AUDIT_EXIT
     )
-    p.add_argument("role", metavar="ROLE_NAME", help="the role's name")
+    p.add_argument(
+        "role",
+        metavar="ROLE_NAME",
+        nargs="?",
+        help="the role's name (none: list the roles Lambda can assume, to choose from)",
+    )
     p.add_argument("--format", "-f", choices=("text", "json", "sarif"), default="text")
     p.add_argument("--write-spec", metavar="FILE", help="write a tightened role spec (YAML)")
     p.add_argument(
@@ -175,6 +190,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
     if args.lookback_days < 1:
         raise UserError(f"--lookback-days {args.lookback_days} must be at least 1")
+    if args.role is None:
+        return _list_lambda_roles(args)
     aws = _session(args)
     report = audit_role(aws, args.role, lookback_days=args.lookback_days)
     tightened = tighten_report(report)
@@ -200,4 +217,25 @@ def cmd_audit(args: argparse.Namespace) -> int:
         sys.stdout.write(render_audit(report))
     if refused is not None:
         raise refused
+    return 0
+
+
+def _list_lambda_roles(args: argparse.Namespace) -> int:
+    """``audit`` with no role: the roles Lambda can assume, to pick one from."""
+    from wizard.aws.audit import lambda_roles, render_lambda_roles
+
+    if args.write_spec:
+        raise UserError("--write-spec needs a ROLE_NAME to audit")
+    if args.format == "sarif":
+        raise UserError("--format sarif needs a ROLE_NAME to audit")
+    aws = _session(args)
+    roles = lambda_roles(aws)
+    if args.format == "json":
+        rows = [
+            {"name": r.name, "made_by_role_wizard": r.managed, "description": r.description}
+            for r in roles
+        ]
+        print(json.dumps(rows, indent=2))
+    else:
+        sys.stdout.write(render_lambda_roles(roles, aws.account))
     return 0
