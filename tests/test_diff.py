@@ -12,19 +12,19 @@ from cli_helpers import doc, one_line_error, write
 from wizard.catalog.kinds import catalogs_dir
 from wizard.catalog.reference import reference
 from wizard.errors import UserError
-from wizard.policy.diff import (
-    diff_policies,
-    glob_contains,
-    globs_intersect,
-    resource_contains,
-    resources_intersect,
-)
+from wizard.policy.diff import diff_policies
 from wizard.policy.evaluate import CompiledPolicy
 from wizard.policy.managed import (
     managed_policy,
     managed_policy_by_arn,
     managed_policy_names,
     managed_policy_record,
+)
+from wizard.policy.patterns import (
+    glob_contains,
+    globs_intersect,
+    resource_contains,
+    resources_intersect,
 )
 
 ACCOUNT = "123456789012"

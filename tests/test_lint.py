@@ -1009,7 +1009,7 @@ def _pattern_near(draw, fmt: str) -> str:
 @given(data=st.data())
 def test_quick_resource_fitting_agrees_with_the_automata(data):
     """The string-operation fast path decides only what the exact automaton agrees with."""
-    from wizard.policy.lint import _fits_exactly, _fits_quickly, _format_shape
+    from wizard.policy.patterns import _fits_exactly, _fits_quickly, _format_shape
 
     fmt = data.draw(st.sampled_from(_FORMATS))
     source = fmt if data.draw(st.booleans()) else data.draw(st.sampled_from(_FORMATS))

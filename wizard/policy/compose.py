@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from wizard.bundle import Document, NamedPolicy, RoleBundle
 from wizard.catalog.kinds import Catalog, StatementTemplate, catalog, render
-from wizard.catalog.reference import Reference, reference, wildcard_regex
+from wizard.catalog.reference import Reference, reference
 from wizard.errors import UserError
+from wizard.policy.patterns import wildcard_regex
 from wizard.policy.quotas import (
     INLINE_AGGREGATE_LIMIT,
     MANAGED_LIMIT,

