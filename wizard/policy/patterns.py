@@ -394,6 +394,8 @@ def pattern_fits_format(pattern: str, arn_format: str) -> bool:
     Most pairs are decided by string operations and one regex match (:func:`_fits_quickly`);
     the rest by intersecting the two as wildcard automata (:func:`_fits_exactly`).
     """
+    if service_wildcard(pattern):
+        return False
     shape = _format_shape(arn_format)
     if shape is not None:
         quick = _fits_quickly(pattern, shape)

@@ -81,13 +81,43 @@ def analyse_action(
                 f" (did you mean {service}:{hint}?)" if hint else ""
             )
         return (), "unknown-action", msg, None
-    wide = None
-    if set(name) <= {"*"}:
-        wide = (
-            f"{pattern!r} allows every {service} action ({len(acts)}); list the actions the "
-            "function needs"
+    return acts, None, None, _whole_service(pattern, service, name, acts)
+
+
+def _whole_service(pattern: str, service: str, name: str, acts: tuple[Action, ...]) -> str | None:
+    """The action-wildcard message when a pattern's expansion over the IAM reference is every
+    action of its service (``s3:*``, ``s3:?*``, ``s3:*?``, ``s3:*******``), or holds every
+    Permissions management action of it: the same grant as ``service:*`` for what matters."""
+    if not _WILD & set(name):
+        return None
+    svc = reference().service(service)
+    every = svc.actions.values() if svc else ()
+    if len(acts) >= len(every):
+        same = "" if set(name) <= {"*"} else f", as {service}:* does"
+        return (
+            f"{pattern!r} allows every {service} action ({len(acts)}){same}; list the actions "
+            "the function needs"
         )
-    return acts, None, None, wide
+    managing = _permissions_management(service)
+    if managing and managing <= {a.name.lower() for a in acts}:
+        return (
+            f"{pattern!r} allows every Permissions management action of {service} "
+            f"({_short(sorted(a.name for a in every if a.name.lower() in managing), 3)}): "
+            "whoever holds the role decides who else may use the service's resources; list "
+            "the actions the function needs"
+        )
+    return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _permissions_management(service: str) -> frozenset[str]:
+    """Lower-case names of a service's Permissions management actions (IAM reference)."""
+    svc = reference().service(service)
+    if svc is None:
+        return frozenset()
+    return frozenset(
+        k for k, a in svc.actions.items() if "Permissions management" in a.access_level
+    )
 
 
 # --------------------------------------------------------------------------- the linter
@@ -115,7 +145,11 @@ def check_actions(
             continue
         if wide_message and wide and not st.not_action:
             linter.add(
-                "action-wildcard", wide_message, file, ptr, ERROR if pattern == "*" else None
+                "action-wildcard",
+                wide_message,
+                file,
+                ptr,
+                ERROR if ":" not in pattern or not _WILD & set(pattern.partition(":")[0]) else None,
             )
         out.append((pattern, ptr, acts))
     return out

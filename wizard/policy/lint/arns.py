@@ -110,6 +110,13 @@ def _arn_problem_slowly(res: str) -> str | None:
         return f"unknown partition {partition!r} (aws, aws-cn, aws-us-gov ...)"
     if not service:
         return "the ARN names no service"
+    if "*" in service or "?" in service:
+        # IAM User Guide, "Policy elements: Resource" (Using wildcards in resource ARNs):
+        # "You can't use a wildcard in the service segment that identifies the AWS product."
+        return (
+            f"the service segment {service!r} holds a wildcard, which IAM does not allow: "
+            "name the service (arn:aws:s3:::..., arn:aws:dynamodb:...)"
+        )
     if not _open(service) and service != service.lower():
         return f"the service {service!r} is written in lower case in ARNs"
     if region and not _open(region):

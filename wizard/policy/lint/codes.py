@@ -37,5 +37,13 @@ CODES: dict[str, tuple[str, str]] = {
         WARNING,
         "A service principal may assume the role without aws:SourceAccount or aws:SourceArn.",
     ),
+    "risky-resource-policy": (
+        WARNING,
+        "An action that rewrites who may use a resource (its policy, ACL or grants).",
+    ),
+    "risky-code-execution": (WARNING, "An action that runs code under another identity."),
+    "risky-audit-off": (WARNING, "An action that turns off or erases logging and audit trails."),
+    "risky-account-setting": (WARNING, "An action that changes an account-wide setting."),
+    "risky-delete": (WARNING, "An action that deletes a whole resource or its protection."),
     "not-checked": (INFO, "A policy referenced by ARN whose document is not available."),
 }

@@ -23,6 +23,7 @@ from wizard.policy.lint.exfiltration import check_exfiltration
 from wizard.policy.lint.model import _MAPPING, Linter, _Document
 from wizard.policy.lint.passrole import check_passrole
 from wizard.policy.lint.resources import check_arns, check_resources
+from wizard.policy.lint.risky import check_risky
 from wizard.policy.lint.trust import check_statement as check_trust_statement
 from wizard.policy.quotas import INLINE_AGGREGATE_LIMIT, MANAGED_LIMIT, TRUST_LIMIT, policy_size
 
@@ -54,6 +55,7 @@ def check_document(linter: Linter, doc: _Document) -> None:
         if grants and st.allow:
             check_passrole(linter, doc, st)
             check_exfiltration(linter, doc, st)
+            check_risky(linter, doc, st)
 
 
 def check_role(
@@ -177,6 +179,7 @@ def lint_source(source: PolicySource, boundary: PolicySource | None = None) -> l
         if part.type == "identity":
             check_role(linter, [doc], bdoc)
         return linter.findings
+    linter.role_name = source.role_name
     inline: list[_Document] = []
     own_boundary: _Document | None = None
     for part in source.parts:
@@ -255,3 +258,46 @@ def fails(findings: Iterable[Finding], fail_on: str) -> bool:
         return False
     threshold = SEVERITY_RANK[fail_on]
     return any(SEVERITY_RANK[f.severity] >= threshold for f in findings)
+
+
+# What IAM itself refuses, and so what ``can`` and ``diff`` refuse to answer for: the grammar
+# (statement shapes, empty lists, repeated keys, Principal in an identity policy, ARNs with a
+# wildcard service ...) and unknown condition operators. A missing Version is not among them:
+# IAM accepts the document (as 2008-10-17), and the evaluator follows that version's rules.
+REFUSED_CODES = frozenset(("invalid-json", "invalid-grammar", "invalid-condition-operator"))
+_NO_VERSION = 'no "Version"'
+
+
+def grammar_errors(source: PolicySource) -> list[Finding]:
+    """The errors IAM would reject ``source``'s policies for (grammar, ARN grammar, condition
+    operators), in file order, without the semantic checks."""
+    linter = Linter()
+    linter.findings.extend(source.findings)
+    for part in source.parts:
+        try:
+            doc = grammar.parse(
+                linter,
+                part.document,
+                part.type,
+                file=source.file,
+                base=part.pointer,
+                role=part.role,
+                name=part.name,
+            )
+        except RecursionError:
+            linter.add(
+                "invalid-grammar",
+                "the document is nested too deeply to be a policy",
+                source.file,
+                part.pointer,
+            )
+            continue
+        for st in doc.statements:
+            check_arns(linter, doc, st)
+    return [
+        f
+        for f in linter.findings
+        if f.severity == "error"
+        and f.code in REFUSED_CODES
+        and not f.message.startswith(_NO_VERSION)
+    ]

@@ -36,6 +36,7 @@ class Requirement:
     action: str
     unscoped: bool = False
     passed_to: str | None = None
+    not_self: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,12 @@ def escalation_paths() -> tuple[EscalationPath, ...]:
             p["id"],
             p["description"],
             tuple(
-                Requirement(r["action"], bool(r.get("unscoped")), r.get("passed_to"))
+                Requirement(
+                    r["action"],
+                    bool(r.get("unscoped")),
+                    r.get("passed_to"),
+                    bool(r.get("not_self")),
+                )
                 for r in p["requires"]
             ),
         )
@@ -93,3 +99,39 @@ def _unassociated() -> dict[str, tuple[str, ...]]:
 
 
 # --------------------------------------------------------------------------- reference caches
+
+
+@dataclass(frozen=True)
+class RiskClass:
+    """One class of ``catalogs/risky-actions.yaml``: its finding code, what its actions let
+    the role do, and the actions (lower-case ``service:action`` -> as written)."""
+
+    name: str
+    code: str
+    what: str
+    actions: dict[str, str]
+
+
+@functools.lru_cache(maxsize=1)
+def risk_classes() -> tuple[RiskClass, ...]:
+    """The classes of high-risk actions of ``catalogs/risky-actions.yaml``."""
+    data = _catalog_file("risky-actions.yaml")
+    return tuple(
+        RiskClass(
+            name,
+            body["code"],
+            body["what"],
+            {e["action"].lower(): e["action"] for e in body["actions"]},
+        )
+        for name, body in data["classes"].items()
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def risky_by_service() -> dict[str, tuple[tuple[str, RiskClass], ...]]:
+    """Service prefix -> its risky actions (as written) with their class."""
+    out: dict[str, list[tuple[str, RiskClass]]] = {}
+    for cls in risk_classes():
+        for lower, written in cls.actions.items():
+            out.setdefault(lower.partition(":")[0], []).append((written, cls))
+    return {svc: tuple(items) for svc, items in out.items()}

@@ -79,6 +79,8 @@ def _holds(
             continue
         targets = [("*", st.ptr + "/NotResource")] if st.not_resource else st.resources
         for res, ptr in targets:
+            if req.not_self and not st.not_resource and _only_role(res, linter.role_name):
+                continue  # passing the role itself hands over nothing new
             if req.unscoped and not is_broad(res):
                 continue
             if gate is not None and gate.ok and not gate.permits(req.action, res, req.unscoped):
@@ -101,3 +103,18 @@ def _passed_to_allows(st: _Statement, service: str) -> bool:
         elif not hit:
             return False
     return True
+
+
+def _only_role(resource: str, role_name: str | None) -> bool:
+    """Whether a Resource entry can name no role but ``role_name`` (any account: a role can be
+    passed within its own account only): ``arn:P:iam::ACCOUNT:role/PATH/NAME`` with no
+    wildcard or variable in its resource part."""
+    if not role_name:
+        return False
+    parts = resource.split(":", 5)
+    if len(parts) < 6 or parts[0] != "arn" or parts[2] != "iam":
+        return False
+    rest = parts[5]
+    if "*" in rest or "?" in rest or "$" in rest or not rest.startswith("role/"):
+        return False
+    return rest.rsplit("/", 1)[1] == role_name

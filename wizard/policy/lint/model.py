@@ -153,6 +153,7 @@ class Linter:
     def __init__(self, ref: Reference | None = None) -> None:
         self.ref = ref or reference()
         self.findings: list[Finding] = []
+        self.role_name: str | None = None  # the role a bundle's policies belong to
 
     # -- helpers
     def add(

@@ -24,6 +24,7 @@ from wizard.policy.patterns import (
     _FormatShape,
     format_regex,
     pattern_fits_format,
+    service_wildcard,
 )
 
 
@@ -113,6 +114,8 @@ def action_fits(action: Action, pattern: str, *, many: bool = False) -> bool:
     """
     if pattern == "*" or len(pattern) > MAX_PATTERN:
         return True
+    if service_wildcard(pattern):
+        return False
     return _fits(_FITS.get(id(action)) or _fit_of(action), pattern, many)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from wizard.policy.lint.actions import check_actions
 from wizard.policy.lint.conditions import check_condition_keys
-from wizard.policy.lint.grammar import _NEGATED
 from wizard.policy.lint.model import _MAPPING, Linter, _Document, _short, _Statement
 
 
@@ -35,34 +34,18 @@ def check_statement(linter: Linter, doc: _Document, st: _Statement) -> None:
         svc = principal.get("Service")
         services = svc if isinstance(svc, list) else ([svc] if svc else [])
     if anyone:
-        restricting = {
-            "aws:principalarn",
-            "aws:principalaccount",
-            "aws:principalorgid",
-            "aws:principalorgpaths",
-            "aws:sourceaccount",
-            "aws:sourcearn",
-            "aws:sourceorgid",
-            "aws:sourceorgpaths",
-            "aws:sourceip",
-            "aws:sourcevpc",
-            "aws:sourcevpce",
-            "aws:userid",
-            "sts:externalid",
-        }
-        positive = {
-            key.lower()
-            for op, base, key, _, _ in st.conditions
-            if base is not None and base not in _NEGATED and base != "null"
-        }
-        if not positive & restricting:
-            linter.add(
-                "trust-principal-wildcard",
-                'Principal "*" lets any AWS account assume the role; name the principals, '
-                "or restrict them with aws:PrincipalOrgID / aws:PrincipalAccount",
-                file,
-                st.principal_ptr,
-            )
+        # Whatever the condition: a Lambda execution role's trust names lambda.amazonaws.com
+        # and nothing wider. A condition (aws:SourceAccount, aws:PrincipalOrgID ...) narrows a
+        # wildcard principal only as far as its keys are present and right in every request;
+        # the role's trust must not depend on that.
+        linter.add(
+            "trust-principal-wildcard",
+            'a wildcard principal ("*") lets any AWS principal of any account assume the role, '
+            "whatever the condition; name the principal (a Lambda function's role trusts "
+            '{"Service": "lambda.amazonaws.com"})',
+            file,
+            st.principal_ptr,
+        )
     if services and not keys & {
         "aws:sourceaccount",
         "aws:sourcearn",
