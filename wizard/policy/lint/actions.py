@@ -130,7 +130,7 @@ def check_actions(
     out: list[tuple[str, str, tuple[Action, ...] | None]] = []
     file = doc.file
     wide = grants and st.allow
-    if wide and st.not_action:
+    if wide and st.not_action and st.actions:
         linter.add(
             "action-wildcard",
             f'"NotAction" with Allow grants every action of every service except '
