@@ -4,31 +4,43 @@
 
 from __future__ import annotations
 
-from wizard.policy.lint.data import RiskClass, risky_by_service
+import functools
+
+from wizard.policy.lint.data import risky_by_service
 from wizard.policy.lint.model import Linter, _Document, _short, _Statement
 from wizard.policy.patterns import action_matcher, is_wild
 
 
 def risky_grants(patterns: tuple[str, ...]) -> dict[str, list[str]]:
-    """Risky actions an Action list grants, by finding code. Only the risky actions of the
-    services the patterns name are tried (all of them for a pattern with a wildcard service)."""
-    table = risky_by_service()
+    """Risky actions an Action list grants, by finding code."""
     found: dict[str, list[str]] = {}
     for pattern in patterns:
-        service, sep, _ = pattern.partition(":")
-        if is_wild(service) or not sep:
-            candidates: tuple[tuple[str, RiskClass], ...] = tuple(
-                item for items in table.values() for item in items
-            )
-        else:
-            candidates = table.get(service.lower(), ())
-        if not candidates:
-            continue
-        matches = action_matcher((pattern,))
-        for action, cls in candidates:
-            if matches(action) and action not in found.setdefault(cls.code, []):
-                found[cls.code].append(action)
-    return {code: acts for code, acts in found.items() if acts}
+        for action, code in _risky_for(pattern):
+            acts = found.setdefault(code, [])
+            if action not in acts:
+                acts.append(action)
+    return found
+
+
+@functools.lru_cache(maxsize=16384)
+def _risky_for(pattern: str) -> tuple[tuple[str, str], ...]:
+    """(risky action, finding code) an Action entry covers. Only the risky actions of the
+    service it names are tried (all of them for a pattern with a wildcard service)."""
+    table = risky_by_service()
+    service, sep, _ = pattern.partition(":")
+    if is_wild(service) or not sep:
+        candidates = [item for items in table.values() for item in items]
+    else:
+        candidates = list(table.get(service.lower(), ()))
+    if not candidates:
+        return ()
+    matches = action_matcher((pattern,))
+    return tuple((action, cls.code) for action, cls in candidates if matches(action))
+
+
+@functools.lru_cache(maxsize=1)
+def _what() -> dict[str, str]:
+    return {cls.code: cls.what for items in risky_by_service().values() for _, cls in items}
 
 
 def check_risky(linter: Linter, doc: _Document, st: _Statement) -> None:
@@ -39,7 +51,7 @@ def check_risky(linter: Linter, doc: _Document, st: _Statement) -> None:
     hits = risky_grants(st.patterns)
     if not hits:
         return
-    what = {cls.code: cls.what for items in risky_by_service().values() for _, cls in items}
+    what = _what()
     resources = "NotResource" if st.not_resource else _short([r for r, _ in st.resources], 2)
     for code, actions in hits.items():
         ptr = next((p for a, p in st.actions if any(map(action_matcher((a,)), actions))), st.ptr)
