@@ -490,6 +490,8 @@ def _pattern_quirk(case: Case, field: str, pattern: str) -> str | None:
         return "resource-arn-with-fewer-parts"
     if field == "NotResource" and _unresolvable(case, pattern):
         return "not-resource-unresolvable-variable"
+    if pattern.count(":") >= 5 and any(c in pattern.split(":", 3)[2] for c in "*?"):
+        return "service-segment-wildcard"
     head = ":".join(pattern.split(":", 5)[:5])
     if head != head.lower():
         return "arn-prefix-case"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from cli_helpers import doc, one_line_error, write
 
 from wizard.cli.evaluate import _context
@@ -319,3 +320,44 @@ def test_missing_resource_argument_is_one_line(tmp_path, run_cli):
     p = write(tmp_path, "s3.json", ALLOW_S3)
     r = run_cli("can", "s3:GetObject", "--policy", p)
     assert one_line_error(r) and "RESOURCE" in r.err
+
+
+# --------------------------------------------------------------------------- what IAM rejects
+
+REJECTED = {
+    "empty-notaction": '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":[],'
+    '"Resource":"*"}]}',
+    "empty-notresource": '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*",'
+    '"NotResource":[]}]}',
+    "effect-twice": '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Effect":"Allow",'
+    '"Action":"s3:GetObject","Resource":"*"}]}',
+    "statement-twice": '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*",'
+    '"Resource":"*"}],"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}',
+    "principal-in-identity": '{"Version":"2012-10-17","Statement":[{"Effect":"Allow",'
+    '"Principal":"*","Action":"s3:GetObject","Resource":"*"}]}',
+    "unknown-operator-in-deny": '{"Version":"2012-10-17","Statement":[{"Effect":"Allow",'
+    '"Action":"s3:*","Resource":"*"},{"Effect":"Deny","Action":"s3:GetObject","Resource":"*",'
+    '"Condition":{"StringEqualz":{"aws:username":"x"}}}]}',
+    "service-wildcard-arn": '{"Version":"2012-10-17","Statement":[{"Effect":"Allow",'
+    '"Action":"s3:GetObject","Resource":"arn:aws:*:us-east-1:123456789012:*"}]}',
+    "empty-action-list": '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":[],'
+    '"Resource":"*"}]}',
+}
+
+
+@pytest.mark.parametrize("name", sorted(REJECTED))
+def test_can_refuses_a_policy_iam_rejects_with_the_validators_message(tmp_path, run_cli, name):
+    p = write(tmp_path, "p.json", REJECTED[name])
+    r = run_cli("can", "s3:GetObject", "arn:aws:s3:::b/k", "--policy", p)
+    assert one_line_error(r), r
+    v = run_cli("validate", p, "--format", "json")
+    errors = [f["message"] for f in json.loads(v.out) if f["severity"] == "error"]
+    assert any(m in r.err for m in errors), (r.err, errors)
+
+
+@pytest.mark.parametrize("name", sorted(REJECTED))
+def test_can_refuses_it_as_a_boundary_too(tmp_path, run_cli, name):
+    ok = write(tmp_path, "ok.json", doc({"Effect": "Allow", "Action": "s3:*", "Resource": "*"}))
+    b = write(tmp_path, "b.json", REJECTED[name])
+    r = run_cli("can", "s3:GetObject", "arn:aws:s3:::b/k", "--policy", ok, "--boundary", b)
+    assert one_line_error(r), r

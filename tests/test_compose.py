@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 
 from wizard.catalog.kinds import catalog
-from wizard.catalog.reference import reference, wildcard_regex
+from wizard.catalog.reference import reference
 from wizard.errors import UserError
 from wizard.export.cloudformation import to_cloudformation_json, to_cloudformation_yaml, to_json
 from wizard.policy.compose import Grant, compose, group_statements, identity_grants
+from wizard.policy.patterns import wildcard_regex
 from wizard.policy.quotas import INLINE_AGGREGATE_LIMIT, MANAGED_LIMIT, policy_size
 from wizard.spec import RoleSpec, load_spec_text, resolve_resources
 

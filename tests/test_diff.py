@@ -12,19 +12,19 @@ from cli_helpers import doc, one_line_error, write
 from wizard.catalog.data import catalog_file
 from wizard.catalog.reference import reference
 from wizard.errors import UserError
-from wizard.policy.diff import (
-    diff_policies,
-    glob_contains,
-    globs_intersect,
-    resource_contains,
-    resources_intersect,
-)
+from wizard.policy.diff import diff_policies
 from wizard.policy.evaluate import CompiledPolicy
 from wizard.policy.managed import (
     managed_policy,
     managed_policy_by_arn,
     managed_policy_names,
     managed_policy_record,
+)
+from wizard.policy.patterns import (
+    glob_contains,
+    globs_intersect,
+    resource_contains,
+    resources_intersect,
 )
 
 ACCOUNT = "123456789012"
@@ -461,3 +461,29 @@ def test_diff_and_can_modules_import_no_ui_or_aws_sdk():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":[],"Resource":"*"}]}',
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","NotResource":[]}]}',
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Effect":"Deny","Action":"s3:*",'
+        '"Resource":"*"}]}',
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*",'
+        '"Resource":"*"}]}',
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*",'
+        '"Condition":{"StringEqualz":{"aws:username":"x"}}}]}',
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*",'
+        '"Resource":"arn:aws:s3*:::b/*"}]}',
+    ],
+)
+@pytest.mark.parametrize("side", ["old", "new"])
+def test_diff_refuses_a_policy_iam_rejects(tmp_path, run_cli, text, side):
+    bad = write(tmp_path, "bad.json", text)
+    ok = write(
+        tmp_path, "ok.json", doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})
+    )
+    r = run_cli("diff", *((bad, ok) if side == "old" else (ok, bad)))
+    assert one_line_error(r), r
+    assert "bad.json" in r.err

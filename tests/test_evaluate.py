@@ -600,8 +600,8 @@ def test_named_and_prefix_resources_match_as_their_regex_does(case):
     """Plain ARNs (set membership) and ``prefix*`` ARNs (startswith) decide as the ARN regex."""
     import re
 
-    from wizard.policy.conditions import arn_regex
     from wizard.policy.evaluate import CompiledStatement
+    from wizard.policy.patterns import arn_regex
 
     pattern, resource = case
     raw = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": pattern}
@@ -618,8 +618,8 @@ def test_named_and_prefix_resources_match_as_their_regex_does(case):
 def test_named_actions_match_case_insensitively_as_their_regex_does(pattern, action):
     import re
 
-    from wizard.policy.conditions import glob_regex
     from wizard.policy.evaluate import CompiledStatement
+    from wizard.policy.patterns import glob_regex
 
     raw = {"Effect": "Allow", "Action": pattern, "Resource": "*"}
     stmt = CompiledStatement(raw, 0, variables=True, label="p", base=())

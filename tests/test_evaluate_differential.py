@@ -582,6 +582,14 @@ CASES: list[tuple[str, str, str, list[dict[str, Any]], dict[str, Any] | None, di
         {},
     ),
     (
+        "service-segment-wildcard",
+        "dynamodb:GetItem",
+        TABLE,
+        [_doc(_allow("*", f"arn:aws:*:us-east-1:{ACCOUNT}:table/T"))],
+        None,
+        {},
+    ),
+    (
         "resource-arn-with-fewer-parts",
         "sqs:SendMessage",
         QUEUE,
@@ -698,6 +706,11 @@ KNOWN_DIFFERENCES = {
         "IAM User Guide, 'Policy elements: Resource': * and ? work in every ARN segment and "
         "* spans '/' in the resource part; iam-simulate does not let them match the "
         "resource type ('?able/T' vs 'table/T')"
+    ),
+    "service-segment-wildcard": (
+        "IAM User Guide, 'Policy elements: Resource' (Using wildcards in resource ARNs): "
+        "'You can't use a wildcard in the service segment that identifies the AWS product', "
+        "so such a pattern names nothing (validate rejects it); iam-simulate matches it"
     ),
     "resource-arn-with-fewer-parts": (
         "IAM User Guide, 'Policy elements: Resource': a Resource is an ARN or '*' (IAM "

@@ -348,7 +348,7 @@ class _Gen:
         def logs_group() -> Statement:
             return s(
                 self.some(
-                    ["logs:CreateLogGroup", "logs:FilterLogEvents", "logs:PutRetentionPolicy"]
+                    ["logs:CreateLogGroup", "logs:FilterLogEvents", "logs:DescribeLogStreams"]
                 ),
                 self.arn("logs", f"log-group:/aws/lambda/{self.name()}"),
             )
@@ -374,15 +374,6 @@ class _Gen:
 
         def ssm_describe() -> Statement:
             return s("ssm:DescribeParameters", "*")
-
-        def ssm_command() -> Statement:
-            return s(
-                "ssm:SendCommand",
-                [
-                    f"arn:aws:ssm:{r}::document/AWS-RunShellScript",
-                    self.arn("ec2", f"instance/i-{self.hexid()}"),
-                ],
-            )
 
         def secret() -> Statement:
             stage = rng.random() < 0.25  # secretsmanager:VersionStage: GetSecretValue's key only

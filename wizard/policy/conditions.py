@@ -1,4 +1,4 @@
-"""IAM condition operators, policy variables and wildcard translation.
+"""IAM condition operators and policy variables (wildcards: :mod:`wizard.policy.patterns`).
 
 Written from AWS's documented semantics (IAM User Guide: "Condition operators",
 "Policy variables", "Single-valued vs. multivalued context keys"):
@@ -38,10 +38,9 @@ from functools import lru_cache
 from typing import Any
 
 from wizard.errors import UserError
+from wizard.policy.patterns import Chunks, arn_regex, compile_alternation, glob_regex
 
 Context = Mapping[str, tuple[str, ...]]
-# A resolved pattern: pieces of text, each flagged whether * and ? in it are wildcards.
-Chunks = tuple[tuple[str, bool], ...]
 
 __all__ = [
     "ConditionTest",
@@ -51,8 +50,6 @@ __all__ = [
     "normalise_value",
     "parse_template",
     "resolve_template",
-    "glob_regex",
-    "arn_regex",
     "json_pointer",
 ]
 
@@ -106,60 +103,6 @@ def normalise_context(context: Mapping[str, Any] | None) -> dict[str, tuple[str,
 def json_pointer(*parts: object) -> str:
     """RFC 6901 pointer from path parts (``/`` and ``~`` in keys are escaped)."""
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
-
-
-# --------------------------------------------------------------------------- wildcards
-
-
-def _glob_char(c: str, *, segment_bound: bool) -> str:
-    if c == "*":
-        return "[^:]*" if segment_bound else ".*"
-    if c == "?":
-        return "[^:]" if segment_bound else "."
-    return re.escape(c)
-
-
-def glob_regex(chunks: Chunks) -> str:
-    """Regex source for a wildcard pattern: ``*`` any run, ``?`` one character."""
-    out = []
-    for text, wild in chunks:
-        esc = re.escape(text)
-        if wild:
-            esc = esc.replace(r"\*", ".*").replace(r"\?", ".")
-        out.append(esc)
-    return "".join(out)
-
-
-def arn_regex(chunks: Chunks) -> str:
-    """Regex source for an ARN pattern, matched segment by segment.
-
-    The first five colons split the ARN into partition/service/region/account parts
-    and the resource part.  Wildcards in the first five parts stay inside their part;
-    in the resource part they match anything (``:`` and ``/`` included).  A pattern
-    with fewer than five colons (``*`` itself, for one) is a plain wildcard pattern.
-    """
-    if sum(text.count(":") for text, _ in chunks) < 5:
-        return glob_regex(chunks)
-    colons = 0
-    out = []
-    for text, wild in chunks:
-        for c in text:
-            if c == ":":
-                colons += 1
-                out.append(":")
-            elif wild and c in "*?":
-                out.append(_glob_char(c, segment_bound=colons < 5))
-            else:
-                out.append(re.escape(c))
-    return "".join(out)
-
-
-@lru_cache(maxsize=8192)
-def compile_alternation(sources: tuple[str, ...], ignore_case: bool = False) -> re.Pattern[str]:
-    flags = re.DOTALL | (re.IGNORECASE if ignore_case else 0)
-    if len(sources) == 1:
-        return re.compile(sources[0], flags)
-    return re.compile("(?:" + "|".join(sources) + ")", flags)
 
 
 # --------------------------------------------------------------------------- variables
@@ -359,7 +302,7 @@ def _arn_colons(chunks: Chunks) -> int:
 def _prep_arn(values: tuple[Chunks, ...]) -> re.Pattern[str] | None:
     # ArnLike & co. check each of the six colon-delimited parts of the ARN separately: a
     # policy value with fewer parts ("*", "arn:aws:s3:*") matches no ARN.
-    usable = tuple(arn_regex(c) for c in values if _arn_colons(c) >= 5)
+    usable = tuple(arn_regex(c, condition=True) for c in values if _arn_colons(c) >= 5)
     if not usable:
         return None
     return compile_alternation(usable)

@@ -31,172 +31,31 @@ from __future__ import annotations
 
 import json
 import re
-from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from wizard.bundle import NamedPolicy
 from wizard.catalog.reference import ACCESS_LEVELS, reference
 from wizard.errors import UserError
-from wizard.policy.conditions import arn_regex, compile_alternation, glob_regex, json_pointer
+from wizard.policy.conditions import json_pointer
+from wizard.policy.patterns import (
+    ActionMatcher,
+    action_matcher,
+    is_wild,
+    resource_contains,
+    resources_intersect,
+)
 
 __all__ = [
     "AccessChange",
     "DiffResult",
     "diff_policies",
-    "resource_contains",
-    "resources_intersect",
-    "glob_contains",
-    "globs_intersect",
 ]
 
 UNKNOWN_LEVEL = "Unknown"
 _LEVEL_ORDER = {level: i for i, level in enumerate((*ACCESS_LEVELS, UNKNOWN_LEVEL))}
 _VAR_RE = re.compile(r"\$\{[^}]*\}")
-
-# --------------------------------------------------------------------------- glob patterns
-#
-# A pattern is a small NFA: state i means "p[:i] consumed".  ``*`` loops on any character,
-# ``?`` consumes any one character, anything else itself.  Languages are compared over the
-# pattern's own literal characters plus one symbol (None) standing for every other character.
-
-
-def _closure(p: str, states: Iterable[int]) -> frozenset[int]:
-    out: set[int] = set()
-    stack = list(states)
-    while stack:
-        i = stack.pop()
-        if i in out:
-            continue
-        out.add(i)
-        if i < len(p) and p[i] == "*":
-            stack.append(i + 1)
-    return frozenset(out)
-
-
-def _step(p: str, states: frozenset[int], c: str | None) -> frozenset[int]:
-    nxt = []
-    for i in states:
-        if i < len(p):
-            ch = p[i]
-            if ch == "*":
-                nxt.append(i)
-            elif ch == "?" or ch == c:
-                nxt.append(i + 1)
-    return _closure(p, nxt)
-
-
-def _alphabet(a: str, b: str) -> tuple[str | None, ...]:
-    return (*sorted(set(a + b) - {"*", "?"}), None)
-
-
-def _wild(p: str) -> bool:
-    return "*" in p or "?" in p
-
-
-@lru_cache(maxsize=1024)
-def _glob_rx(p: str) -> re.Pattern[str]:
-    return re.compile(glob_regex(((p, True),)), re.DOTALL)
-
-
-@lru_cache(maxsize=65536)
-def glob_contains(outer: str, inner: str) -> bool:
-    """Whether every string ``inner`` matches is matched by ``outer`` (``*`` and ``?`` globs)."""
-    if outer == inner or outer == "*":
-        return True
-    if not _wild(inner):
-        return _glob_rx(outer).fullmatch(inner) is not None
-    if not _wild(outer):
-        return False
-    sigma = _alphabet(outer, inner)
-    start = (_closure(inner, (0,)), _closure(outer, (0,)))
-    seen = {start}
-    queue = deque([start])
-    end_in, end_out = len(inner), len(outer)
-    while queue:
-        si, so = queue.popleft()
-        if end_in in si and end_out not in so:
-            return False  # a string inner matches and outer does not
-        for c in sigma:
-            ni = _step(inner, si, c)
-            if not ni:
-                continue
-            nxt = (ni, _step(outer, so, c))
-            if nxt not in seen:
-                seen.add(nxt)
-                queue.append(nxt)
-    return True
-
-
-@lru_cache(maxsize=65536)
-def globs_intersect(a: str, b: str) -> bool:
-    """Whether some string matches both glob patterns."""
-    if a == b or a == "*" or b == "*":
-        return True
-    if not _wild(a):
-        return _glob_rx(b).fullmatch(a) is not None
-    if not _wild(b):
-        return _glob_rx(a).fullmatch(b) is not None
-    sigma = _alphabet(a, b)
-    start = (_closure(a, (0,)), _closure(b, (0,)))
-    seen = {start}
-    queue = deque([start])
-    while queue:
-        sa, sb = queue.popleft()
-        if len(a) in sa and len(b) in sb:
-            return True
-        for c in sigma:
-            na = _step(a, sa, c)
-            if not na:
-                continue
-            nb = _step(b, sb, c)
-            if not nb:
-                continue
-            if (na, nb) not in seen:
-                seen.add((na, nb))
-                queue.append((na, nb))
-    return False
-
-
-def _arn_parts(p: str) -> list[str] | None:
-    """Partition, service, region, account and resource of an ARN pattern (5+ colons)."""
-    return p.split(":", 5) if p.count(":") >= 5 else None
-
-
-@lru_cache(maxsize=65536)
-def resource_contains(outer: str, inner: str) -> bool:
-    """Whether the Resource pattern ``outer`` matches every ARN ``inner`` matches.
-
-    Uses IAM's ARN matching: in an ARN pattern, wildcards in the partition, service, region
-    and account segments stay inside their segment; in the resource part they match anything.
-    """
-    if outer == inner or outer == "*":
-        return True
-    if not _wild(inner):
-        rx = compile_alternation((arn_regex(((outer, True),)),))
-        return rx.fullmatch(inner) is not None
-    po, pi = _arn_parts(outer), _arn_parts(inner)
-    if po is None:  # plain glob: inner's ARN language is within its plain-glob language
-        return glob_contains(outer, inner)
-    if pi is None:  # a wildcard in a colon-poor pattern yields strings with < 5 colons
-        return False
-    return all(glob_contains(o, i) for o, i in zip(po, pi, strict=True))
-
-
-@lru_cache(maxsize=65536)
-def resources_intersect(a: str, b: str) -> bool:
-    """Whether some ARN matches both Resource patterns (may say True when unsure)."""
-    pa, pb = _arn_parts(a), _arn_parts(b)
-    if pa is not None and pb is not None:
-        return all(globs_intersect(x, y) for x, y in zip(pa, pb, strict=True))
-    if not _wild(a) and pb is not None:
-        return resource_contains(b, a)
-    if not _wild(b) and pa is not None:
-        return resource_contains(a, b)
-    return globs_intersect(a, b)
-
 
 # --------------------------------------------------------------------------- statements
 
@@ -217,7 +76,8 @@ class _Region:
 @dataclass(frozen=True)
 class _Statement:
     allow: bool
-    action_rx: re.Pattern[str]
+    patterns: tuple[str, ...]  # the Action (or NotAction) entries
+    matcher: ActionMatcher
     not_action: bool
     services: frozenset[str] | None  # None: can apply to any service
     literals: tuple[str, ...]  # wildcard-free Action entries
@@ -226,7 +86,7 @@ class _Statement:
     condition: str | None  # canonical JSON of the Condition block
 
     def applies(self, action: str) -> bool:
-        return (self.action_rx.fullmatch(action) is not None) != self.not_action
+        return self.matcher(action) != self.not_action
 
 
 def _strings(value: Any) -> list[str]:
@@ -248,18 +108,18 @@ def _statement(raw: Mapping[str, Any]) -> _Statement:
     services: set[str] | None = set()
     for p in patterns:
         prefix = p.split(":", 1)[0]
-        if _wild(prefix):
+        if is_wild(prefix):
             services = None
         elif services is not None:
             services.add(prefix.lower())
-    rx = compile_alternation(tuple(glob_regex(((p, True),)) for p in patterns) or ("(?!)",), True)
     condition = raw.get("Condition")
     return _Statement(
         allow=raw["Effect"] == "Allow",
-        action_rx=rx,
+        patterns=tuple(patterns),
+        matcher=action_matcher(tuple(patterns)),
         not_action=not_action,
         services=None if not_action or services is None else frozenset(services),
-        literals=tuple(p for p in patterns if not _wild(p) and not not_action),
+        literals=tuple(p for p in patterns if not is_wild(p) and not not_action),
         regions=_regions(raw, widen=False),
         grant_regions=_regions(raw, widen=True),
         condition=None if condition is None else json.dumps(condition, sort_keys=True),
@@ -350,10 +210,10 @@ class _Side:
 
     def __init__(self, statements: Sequence[_Statement]) -> None:
         self.statements = tuple(statements)
-        groups: dict[tuple[str, bool], list[int]] = {}
-        first: dict[tuple[str, bool], _Statement] = {}
+        groups: dict[tuple[tuple[str, ...], bool], list[int]] = {}
+        first: dict[tuple[tuple[str, ...], bool], _Statement] = {}
         for i, s in enumerate(self.statements):
-            key = (s.action_rx.pattern, s.not_action)
+            key = (s.patterns, s.not_action)
             groups.setdefault(key, []).append(i)
             first.setdefault(key, s)
         self._groups = [(first[k], tuple(v)) for k, v in groups.items()]

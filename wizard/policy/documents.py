@@ -29,6 +29,7 @@ __all__ = [
     "detect_type",
     "json_pointer",
     "load_policy_source",
+    "load_valid_policy_source",
     "parse_policy_source",
 ]
 
@@ -171,11 +172,25 @@ class PolicySource:
         """Raise a one-line UserError for the first load problem; else return self."""
         for f in self.findings:
             if f.severity == ERROR:
-                where = self.file + (f":{f.line}" if f.line else "")
-                if f.pointer:
-                    where += f" at {f.pointer}"
-                raise UserError(f.message, where=where)
+                _refuse(f)
         return self
+
+    def require_valid(self) -> PolicySource:
+        """Raise a one-line UserError, with the validator's message, for the first thing IAM
+        would reject in these policies (grammar, ARN grammar, condition operators: what
+        ``can`` and ``diff`` must not answer for); else return self."""
+        from wizard.policy.lint.core import grammar_errors
+
+        for f in grammar_errors(self):
+            _refuse(f)
+        return self
+
+
+def _refuse(f: Finding) -> None:
+    where = f.file + (f":{f.line}" if f.line else "")
+    if f.pointer:
+        where += f" at {f.pointer}"
+    raise UserError(f.message, where=where)
 
 
 # --------------------------------------------------------------------------- parsing
@@ -433,3 +448,12 @@ def _named_part(item: Any, pointer: str, type: str, role: str, bad: Any) -> Poli
         if key not in ("PolicyName", "PolicyDocument"):
             bad(pointer + json_pointer(key), f"unknown field {key!r}", WARNING)
     return PolicyPart(type, item["PolicyDocument"], pointer + "/PolicyDocument", name, role)
+
+
+# --------------------------------------------------------------------------- refusing what IAM rejects
+
+
+def load_valid_policy_source(path: str | Path, type: str | None = None) -> PolicySource:
+    """:func:`load_policy_source`, refusing (UserError) a file IAM would reject: how ``can``
+    and ``diff`` read policies, so they never answer for a policy that cannot exist."""
+    return load_policy_source(path, type).require_valid()

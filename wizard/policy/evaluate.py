@@ -26,15 +26,13 @@ from typing import Any
 from wizard.errors import UserError
 from wizard.policy.conditions import (
     Template,
-    arn_regex,
-    compile_alternation,
     compile_conditions,
-    glob_regex,
     json_pointer,
     normalise_context,
     parse_template,
     resolve_template,
 )
+from wizard.policy.patterns import ActionMatcher, arn_regex, compile_alternation
 
 __all__ = [
     "ALLOWED",
@@ -136,8 +134,7 @@ class CompiledStatement:
         "effect",
         "allow",
         "services",
-        "action_names",
-        "action_rx",
+        "actions",
         "not_action",
         "resource_names",
         "resource_prefixes",
@@ -183,13 +180,7 @@ class CompiledStatement:
         self.services = None if self.not_action or services is None else frozenset(services)
         # Plain names by set membership, wildcards by one regex: a huge policy of named
         # actions and ARNs then compiles next to nothing.
-        wild = [p for p in patterns if "*" in p or "?" in p]
-        self.action_names = frozenset(p.lower() for p in patterns if "*" not in p and "?" not in p)
-        self.action_rx = (
-            compile_alternation(tuple(glob_regex(((p, True),)) for p in wild), True)
-            if wild
-            else None
-        )
+        self.actions = ActionMatcher(patterns)
 
         # Resource / NotResource: case-sensitive, ARN segment-aware wildcards.
         key = self._exactly_one(raw, "Resource", "NotResource", label, base)
@@ -240,10 +231,7 @@ class CompiledStatement:
         return not self.conditions and not self.resource_templates
 
     def action_applies(self, action: str) -> bool:
-        hit = action.lower() in self.action_names or (
-            self.action_rx is not None and self.action_rx.fullmatch(action) is not None
-        )
-        return hit != self.not_action
+        return self.actions(action) != self.not_action
 
     def _static_resource_hit(self, resource: str) -> bool:
         return (

@@ -431,14 +431,14 @@ def function_name(role_name: str, functions: Sequence[str] = ()) -> str:
 def trusts_lambda(trust: Document | None) -> bool:
     """Whether the trust policy lets ``lambda.amazonaws.com`` call ``sts:AssumeRole`` (IAM's
     ``*``/``?`` wildcards in the action, matched case-insensitively): a Lambda execution role."""
-    from fnmatch import fnmatchcase  # actions hold no "[": * and ? are IAM's wildcards
+    from wizard.policy.patterns import wildcard_regex
 
     for st in allow_statements(trust):
         principal = st.get("Principal")
         services = principal.get("Service") if isinstance(principal, dict) else None
         actions = [a.lower() for a in strings(st.get("Action"))]
         if any(s.lower() == LAMBDA_PRINCIPAL for s in strings(services)) and any(
-            fnmatchcase("sts:assumerole", a) for a in actions
+            wildcard_regex(a, ignore_case=True).fullmatch("sts:AssumeRole") for a in actions
         ):
             return True
     return False

@@ -1,0 +1,75 @@
+"""The one wildcard engine (wizard/policy/patterns.py): its intersection and containment agree
+with brute force over short strings, and its regexes with IAM's documented matching."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wizard.policy.patterns import (
+    arn_regex,
+    glob_contains,
+    globs_intersect,
+    resource_contains,
+    resources_intersect,
+    service_wildcard,
+)
+
+ALPHABET = "ab:/"
+STRINGS = ["".join(p) for n in range(7) for p in itertools.product(ALPHABET, repeat=n)]
+globs = st.text("ab:/*?", max_size=4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(a=globs, b=globs)
+def test_glob_intersection_and_containment_agree_with_brute_force(a, b):
+    ra = {
+        s for s in STRINGS if re.fullmatch(re.escape(a).replace(r"\*", ".*").replace(r"\?", "."), s)
+    }
+    rb = {
+        s for s in STRINGS if re.fullmatch(re.escape(b).replace(r"\*", ".*").replace(r"\?", "."), s)
+    }
+    assert globs_intersect(a, b) == bool(ra & rb)
+    if glob_contains(a, b):
+        assert rb <= ra  # never claims containment falsely
+    else:
+        assert not rb <= ra or len(b) > 4  # short patterns: a witness is short too
+
+
+arns = st.builds(
+    lambda p, s, r: f"arn:{p}:{s}:{r}:1:{r}",
+    st.sampled_from(["aws", "a*", "?ws"]),
+    st.sampled_from(["s3", "sqs", "s*", "?3"]),
+    st.text("ab*?/", max_size=3),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(a=arns, b=arns)
+def test_resource_intersection_and_containment_follow_the_segment_rules(a, b):
+    concrete = [
+        f"arn:{p}:{s}:{r}:1:{x}"
+        for p in ("aws", "awx")
+        for s in ("s3", "sqs", "x3")
+        for r in ("", "a", "b", "ab", "a/b", "ba")
+        for x in ("", "a", "b", "ab", "a/b", "ba", "a:b")
+    ]
+    ma = {c for c in concrete if re.fullmatch(arn_regex(((a, True),)), c, re.DOTALL)}
+    mb = {c for c in concrete if re.fullmatch(arn_regex(((b, True),)), c, re.DOTALL)}
+    if ma & mb:
+        assert resources_intersect(a, b)
+    if resource_contains(a, b):
+        assert mb <= ma
+    if service_wildcard(a):
+        assert not ma and not resources_intersect(a, b)
+
+
+def test_a_wildcard_service_segment_matches_nothing_in_a_resource_but_does_in_a_condition():
+    arn = "arn:aws:s3:::b/k"
+    assert not re.fullmatch(arn_regex((("arn:aws:*:::b/*", True),)), arn)
+    assert re.fullmatch(arn_regex((("arn:aws:*:::b/*", True),), condition=True), arn)
+    assert not resources_intersect("arn:aws:s*:::b/*", arn)
+    assert not resource_contains("arn:aws:s*:::b/*", arn)

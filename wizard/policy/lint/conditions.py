@@ -1,0 +1,173 @@
+"""Condition keys: keys that are neither global nor defined for the statement's actions
+(``unknown-condition-key``)."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from wizard.catalog.reference import Action, reference
+from wizard.policy.lint.data import _catalog_file, _condition_patterns, _unassociated
+from wizard.policy.lint.model import _WILD, Linter, _Document, _short, _Statement
+
+
+def _template_regex(keys: Iterable[str]) -> re.Pattern[str] | None:
+    """One regex for condition keys with ``${Name}`` / ``<name>`` parts (any text there)."""
+    sources = []
+    for key in keys:
+        if "${" in key or "<" in key:
+            rx = re.escape(key.lower())
+            rx = re.sub(r"\\\$\\\{[^}]*\\\}", ".+", rx)
+            rx = re.sub(r"<[^>]*>", ".+", rx)
+            sources.append(rx)
+    if not sources:
+        return None
+    return re.compile("^(?:" + "|".join(sources) + ")$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class _KeySet:
+    exact: frozenset[str]
+    templated: re.Pattern[str] | None
+
+    def __contains__(self, key: object) -> bool:
+        k = str(key).lower()
+        return k in self.exact or (self.templated is not None and bool(self.templated.match(k)))
+
+
+def _keyset(keys: Iterable[str], extra_patterns: Iterable[str] = ()) -> _KeySet:
+    keys = list(keys)
+    rx = _template_regex(keys)
+    extra = list(extra_patterns)
+    if extra:
+        sources = ([rx.pattern[4:-2]] if rx else []) + [p.lower() for p in extra]
+        rx = re.compile("^(?:" + "|".join(sources) + ")$", re.DOTALL)
+    return _KeySet(frozenset(k.lower() for k in keys), rx)
+
+
+@functools.lru_cache(maxsize=1)
+def _global_keys() -> tuple[_KeySet, frozenset[str]]:
+    data = _catalog_file("global-condition-keys.yaml")
+    keys = list(data["keys"]) + list(data.get("cross_service_keys") or {})
+    claims = frozenset(c.lower() for c in data.get("identity_provider_claims") or ())
+    return _keyset(keys), claims
+
+
+@functools.lru_cache(maxsize=4096)
+def _service_keys(service: str) -> _KeySet | None:
+    svc = reference().service(service)
+    if svc is None:
+        return None
+    keys = set(svc.condition_keys.values())
+    for action in svc.actions.values():
+        keys.update(action.condition_keys)
+    for rt in svc.resource_types.values():
+        keys.update(rt.condition_keys)
+    return _keyset(keys, _condition_patterns().get(service, ()))
+
+
+@functools.lru_cache(maxsize=65536)
+def _action_keys(full_name: str) -> _KeySet:
+    ref = reference()
+    action = ref.action(full_name)
+    if action is None:
+        return _KeySet(frozenset(), None)
+    keys = set(action.condition_keys)
+    for rt in ref.resource_types_for(action):
+        keys.update(rt.condition_keys)
+    for ar in action.resource_types:
+        keys.update(ar.condition_keys)
+    # A service's key patterns (kms:EncryptionContext:.+?, secretsmanager:ResourceTag/.+?) count
+    # only for actions that have such a key: kms:DescribeKey takes no encryption context.
+    patterns = [
+        p
+        for p in _condition_patterns().get(action.service, ())
+        if any(re.fullmatch(p, k, re.IGNORECASE | re.DOTALL) for k in keys)
+    ]
+    return _keyset(keys, patterns)
+
+
+def check_condition_keys(
+    linter: Linter,
+    doc: _Document,
+    st: _Statement,
+    actions: list[tuple[str, str, tuple[Action, ...] | None]] | None,
+) -> None:
+    if not st.conditions:
+        return
+    global_keys, claims = _global_keys()
+    any_mode = st.not_action or actions is None or any(a is None for _, _, a in actions)
+    concrete: list[Action] = []
+    explicit = True
+    if actions and not any_mode:
+        for pattern, _, acts in actions:
+            concrete.extend(acts or ())
+            if _WILD & set(pattern):
+                explicit = False
+    for op, _base, key, _values, ptr in st.conditions:
+        if key in global_keys:
+            continue
+        prefix, sep, _ = key.lower().partition(":")
+        if not sep:
+            linter.add(
+                "unknown-condition-key",
+                f"{key!r} is not a condition key (keys look like aws:SourceAccount)",
+                doc.file,
+                ptr,
+            )
+            continue
+        if doc.type == "trust" and _idp_key(linter, prefix, key, claims):
+            continue
+        if any_mode or not concrete:
+            svc_keys = _prefix_keys(linter, prefix)
+            if svc_keys is None or key not in svc_keys:
+                linter.add(
+                    "unknown-condition-key",
+                    f"unknown condition key {key!r}: neither global nor a key of "
+                    f"{prefix!r}; the condition never holds",
+                    doc.file,
+                    ptr,
+                )
+            continue
+        holders = [a for a in concrete if key in _action_keys(a.full_name)]
+        if holders and (len(holders) == len(concrete) or not explicit):
+            continue
+        if holders:
+            missing = [a.full_name for a in concrete if a not in holders]
+            linter.add(
+                "unknown-condition-key",
+                f"{key!r} is not available for {_short(missing)}: with {op} those "
+                "actions never match; move them to a statement of their own",
+                doc.file,
+                ptr,
+            )
+            continue
+        svc_keys = _prefix_keys(linter, prefix)
+        names = _short(sorted({a.full_name for a in concrete}))
+        if svc_keys is not None and key in svc_keys:
+            msg = f"{key!r} is a condition key of other {prefix} actions, not of {names}"
+        else:
+            msg = f"unknown condition key {key!r}: neither global nor a key of {names}"
+        linter.add("unknown-condition-key", msg + "; the condition never holds", doc.file, ptr)
+
+
+def _prefix_keys(linter: Linter, prefix: str) -> _KeySet | None:
+    keys = _service_keys(prefix)
+    if keys is not None:
+        return keys
+    services = _unassociated().get(prefix)
+    if services:
+        return _keyset(
+            [k for s in services for k in (_service_keys(s) or _KeySet(frozenset(), None)).exact]
+        )
+    return None
+
+
+def _idp_key(linter: Linter, prefix: str, key: str, claims: frozenset[str]) -> bool:
+    """Keys of web-identity and SAML providers (``token.actions.githubusercontent.com:sub``)."""
+    claim = key.lower().rsplit(":", 1)[-1]
+    if prefix in _unassociated() or "." in prefix or "/" in prefix or prefix == "saml":
+        return True
+    return claim in claims and prefix not in linter.ref.service_names

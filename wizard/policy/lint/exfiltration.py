@@ -1,0 +1,35 @@
+"""Data-read actions on every resource of a service (``data-exfiltration``)."""
+
+from __future__ import annotations
+
+from wizard.policy.lint.data import data_read_actions
+from wizard.policy.lint.model import Linter, _Document, _granted_in_order, _short, _Statement
+from wizard.policy.lint.resources import action_fits, is_broad
+
+
+def check_exfiltration(linter: Linter, doc: _Document, st: _Statement) -> None:
+    if st.not_resource:
+        broad = [("NotResource", st.ptr + "/NotResource")]
+    else:
+        broad = [(r, p) for r, p in st.resources if is_broad(r)]
+    if not broad:
+        return
+    hits = _granted_in_order(st.patterns, st.not_action, data_read_actions())
+    if not hits:
+        return
+    for res, ptr in broad:
+        reach = [
+            name
+            for name in hits
+            if res in ("*", "NotResource")
+            or ((action := linter.ref.action(name)) is not None and action_fits(action, res))
+        ]
+        if reach:
+            linter.add(
+                "data-exfiltration",
+                f"{_short(reach)} on {res!r} can read every such resource in reach; name "
+                "the tables, buckets, keys, secrets or parameters the function uses",
+                doc.file,
+                ptr,
+            )
+            return

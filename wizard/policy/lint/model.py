@@ -1,0 +1,162 @@
+"""The linter's parsed model of a policy (documents and statements) and the finding collector
+every check family writes to."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from wizard.catalog.reference import Reference, reference
+from wizard.policy.documents import Finding
+from wizard.policy.lint.codes import CODES
+from wizard.policy.patterns import action_matcher
+
+# isinstance() tries dict (what JSON parsing makes) before the slower abstract Mapping check
+_MAPPING = (dict, Mapping)
+_WILD = frozenset("*?")
+MAX_ACTION = 128
+
+
+class _Statement:
+    __slots__ = (
+        "index",
+        "ptr",
+        "raw",
+        "sid",
+        "allow",
+        "actions",
+        "not_action",
+        "resources",
+        "not_resource",
+        "principal",
+        "principal_ptr",
+        "conditions",
+        "usable",
+        "_patterns",
+    )
+
+    def __init__(self, index: int, ptr: str, raw: Mapping[str, Any]) -> None:
+        self.index = index
+        self.ptr = ptr
+        self.raw = raw
+        self.sid: str | None = None
+        self.allow = False
+        self.actions: list[tuple[str, str]] = []
+        self.not_action = False
+        self.resources: list[tuple[str, str]] = []
+        self.not_resource = False
+        self.principal: Any = None
+        self.principal_ptr = ""
+        # (operator, base operator or None, key, values, pointer of the key)
+        self.conditions: list[tuple[str, str | None, str, list[str], str]] = []
+        self.usable = True
+        self._patterns: tuple[str, ...] | None = None
+
+    @property
+    def patterns(self) -> tuple[str, ...]:
+        if self._patterns is None:
+            self._patterns = tuple(p for p, _ in self.actions if len(p) <= MAX_ACTION)
+        return self._patterns
+
+    def grants(self, action: str) -> bool:
+        """Whether this statement's Action/NotAction covers ``action`` (``service:Name``)."""
+        return _covers(self.patterns, self.not_action, action)
+
+    def condition_keys(self) -> set[str]:
+        return {key.lower() for _, _, key, _, _ in self.conditions}
+
+    @property
+    def label(self) -> str:
+        return f"statement {self.sid!r}" if self.sid else f"statement {self.index}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _covered(patterns: tuple[str, ...], negated: bool, actions: frozenset[str]) -> frozenset[str]:
+    """Which of ``actions`` an Action (or NotAction) list covers."""
+    return frozenset(a for a in actions if _covers(patterns, negated, a))
+
+
+@functools.lru_cache(maxsize=4096)
+def _granted_in_order(
+    patterns: tuple[str, ...], negated: bool, actions: tuple[str, ...]
+) -> tuple[str, ...]:
+    """Those of ``actions`` an Action (or NotAction) list covers, in their order."""
+    matches = action_matcher(patterns)
+    return tuple(a for a in actions if matches(a) != negated)
+
+
+@functools.lru_cache(maxsize=65536)
+def _covers(patterns: tuple[str, ...], negated: bool, action: str) -> bool:
+    return action_matcher(patterns)(action) != negated
+
+
+class _Document:
+    __slots__ = ("type", "role", "name", "file", "base", "raw", "statements", "usable", "version")
+
+    def __init__(self, type: str, role: str, name: str | None, file: str, base: str, raw: Any):
+        self.version = raw.get("Version") if isinstance(raw, _MAPPING) else None
+        self.type = type
+        self.role = role
+        self.name = name
+        self.file = file
+        self.base = base
+        self.raw = raw
+        self.statements: list[_Statement] = []
+        self.usable = False
+
+    @property
+    def label(self) -> str:
+        if self.role == "inline":
+            return f"inline policy {self.name!r}" if self.name else "inline policy"
+        if self.role in ("boundary", "trust", "deployer"):
+            return {"boundary": "permissions boundary", "trust": "trust policy"}.get(
+                self.role, "deployer policy"
+            )
+        return f"{self.type} policy"
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, _MAPPING):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a boolean"
+    if value is None:
+        return "null"
+    return "a number"
+
+
+@functools.lru_cache(maxsize=4096)
+def _hint(word: str, candidates: tuple[str, ...]) -> str | None:
+    """The closest candidate to a misspelt ``word`` (compared among similar lengths only)."""
+    lowered = word.lower()
+    near = [c for c in candidates if abs(len(c) - len(word)) <= 2]
+    found = difflib.get_close_matches(lowered, [c.lower() for c in near], n=1)
+    if not found:
+        return None
+    return next(c for c in near if c.lower() == found[0])
+
+
+def _short(values: Sequence[str], limit: int = 4) -> str:
+    shown = ", ".join(values[:limit])
+    return shown + (f" and {len(values) - limit} more" if len(values) > limit else "")
+
+
+class Linter:
+    """Collects findings; one instance per lint run (the reference caches are global)."""
+
+    def __init__(self, ref: Reference | None = None) -> None:
+        self.ref = ref or reference()
+        self.findings: list[Finding] = []
+        self.role_name: str | None = None  # the role a bundle's policies belong to
+
+    # -- helpers
+    def add(
+        self, code: str, message: str, file: str, pointer: str, severity: str | None = None
+    ) -> None:
+        self.findings.append(Finding(code, severity or CODES[code][0], message, file, pointer))

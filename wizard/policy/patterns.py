@@ -1,0 +1,706 @@
+"""The one IAM wildcard engine: every ``*``/``?`` pattern of a policy is matched here.
+
+Three views of the same patterns, used by the linter, the evaluator, the diff, the condition
+operators and the IAM reference:
+
+* **matching concrete text** -- a pattern as a regex (:func:`wildcard_regex` for action names
+  and plain globs, :func:`arn_regex` for Resource ARNs matched segment by segment,
+  :class:`ActionMatcher` for an Action list);
+* **intersection** -- whether two patterns (:func:`patterns_intersect`), or a pattern and a
+  reference ARN format (:func:`pattern_fits_format`), share a concrete ARN: both become token
+  sequences and one drives a subset simulation of the other (:func:`tokens_intersect`);
+* **containment** -- whether one pattern matches everything another does
+  (:func:`resource_contains`, :func:`glob_contains`): a product of the two token automata.
+
+IAM's matching (IAM User Guide, "IAM JSON policy elements: Resource", "Using wildcards in
+resource ARNs"): ``*`` matches any run of characters, ``?`` one character; in an ARN (a pattern
+with at least five colons) a wildcard in the partition, service, region or account segment stays
+inside that segment, and in the resource part matches anything. "You can't use a wildcard in
+the service segment that identifies the AWS product": a pattern with one there matches no ARN
+(:func:`service_wildcard`). Action names match case-insensitively, ARNs case-sensitively.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import deque
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+__all__ = [
+    "ActionMatcher",
+    "action_matcher",
+    "arn_regex",
+    "compile_alternation",
+    "format_regex",
+    "glob_contains",
+    "glob_regex",
+    "globs_intersect",
+    "pattern_fits_format",
+    "patterns_intersect",
+    "resource_contains",
+    "resources_intersect",
+    "service_wildcard",
+    "tokens_intersect",
+    "wildcard_regex",
+]
+
+# Longer patterns are not matched geometrically (a policy is at most 10,240 characters, so
+# such a pattern is already a size-exceeded finding): wildcard matching is quadratic.
+MAX_PATTERN = 2048
+NOTHING = "(?!)"
+
+# A resolved pattern: pieces of text, each flagged whether * and ? in it are wildcards.
+Chunks = tuple[tuple[str, bool], ...]
+
+
+def is_wild(pattern: str) -> bool:
+    return "*" in pattern or "?" in pattern
+
+
+# --------------------------------------------------------------------------- as regexes
+
+
+@functools.lru_cache(maxsize=4096)
+def wildcard_regex(pattern: str, *, ignore_case: bool = False) -> re.Pattern[str]:
+    """An anchored regex for an IAM wildcard pattern (``*`` any run, ``?`` one character)."""
+    return re.compile(
+        "^" + glob_regex(((pattern, True),)) + "$",
+        (re.IGNORECASE if ignore_case else 0) | re.DOTALL,
+    )
+
+
+def glob_regex(chunks: Chunks) -> str:
+    """Regex source for a wildcard pattern: ``*`` any run, ``?`` one character."""
+    out = []
+    for text, wild in chunks:
+        esc = re.escape(text)
+        if wild:
+            esc = esc.replace(r"\*", ".*").replace(r"\?", ".")
+        out.append(esc)
+    return "".join(out)
+
+
+def _service_segment_wild(chunks: Chunks) -> bool:
+    colons = 0
+    for text, wild in chunks:
+        for c in text:
+            if c == ":":
+                colons += 1
+                if colons >= 3:
+                    return False
+            elif wild and colons == 2 and c in "*?":
+                return True
+    return False
+
+
+def service_wildcard(pattern: str) -> bool:
+    """Whether an ARN pattern holds a wildcard in its service segment (``arn:aws:*:...``,
+    ``arn:aws:s3*:...``), which IAM does not allow: such a pattern matches no ARN."""
+    return pattern.count(":") >= 5 and _service_segment_wild(((pattern, True),))
+
+
+def arn_regex(chunks: Chunks, *, condition: bool = False) -> str:
+    """Regex source for an ARN pattern, matched segment by segment.
+
+    The first five colons split the ARN into partition/service/region/account parts
+    and the resource part.  Wildcards in the first five parts stay inside their part;
+    in the resource part they match anything (``:`` and ``/`` included). In a Resource
+    element a wildcard in the service part matches nothing; ``condition``: the pattern is an
+    ArnLike value, whose six parts may each hold wildcards (IAM User Guide, "Condition
+    operators", ARN condition operators).  A pattern with fewer than five colons (``*`` itself, for one)
+    is a plain wildcard pattern.
+    """
+    if sum(text.count(":") for text, _ in chunks) < 5:
+        return glob_regex(chunks)
+    if not condition and _service_segment_wild(chunks):
+        return NOTHING
+    colons = 0
+    out = []
+    for text, wild in chunks:
+        for c in text:
+            if c == ":":
+                colons += 1
+                out.append(":")
+            elif wild and c == "*":
+                out.append("[^:]*" if colons < 5 else ".*")
+            elif wild and c == "?":
+                out.append("[^:]" if colons < 5 else ".")
+            else:
+                out.append(re.escape(c))
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=8192)
+def compile_alternation(sources: tuple[str, ...], ignore_case: bool = False) -> re.Pattern[str]:
+    """One regex for several regex sources (use ``fullmatch``)."""
+    flags = re.DOTALL | (re.IGNORECASE if ignore_case else 0)
+    if not sources:
+        return re.compile(NOTHING)
+    if len(sources) == 1:
+        return re.compile(sources[0], flags)
+    return re.compile("(?:" + "|".join(sources) + ")", flags)
+
+
+class ActionMatcher:
+    """Whether an Action list names an action: plain names by set membership (most lists
+    have no wildcard, and need no regex), wildcards by one case-insensitive regex."""
+
+    __slots__ = ("names", "rx")
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        wild = tuple(p for p in patterns if is_wild(p))
+        self.names = frozenset(p.lower() for p in patterns if not is_wild(p))
+        self.rx = (
+            compile_alternation(tuple(glob_regex(((p, True),)) for p in wild), True)
+            if wild
+            else None
+        )
+
+    def __call__(self, action: str) -> bool:
+        return action.lower() in self.names or (
+            self.rx is not None and self.rx.fullmatch(action) is not None
+        )
+
+
+@functools.lru_cache(maxsize=8192)
+def action_matcher(patterns: tuple[str, ...]) -> ActionMatcher:
+    return ActionMatcher(patterns)
+
+
+# --------------------------------------------------------------------------- as tokens
+
+# Tokens: a one-character str is a literal; these ints are wildcards. "SEG" ones stay inside one
+# ARN segment (no ':'), "NAME" ones inside one name (no '/'), "ANY" ones match any character.
+STAR_ANY, STAR_SEG, ONE_ANY, ONE_SEG, STAR_NAME, ONE_NAME = 0, 1, 2, 3, 4, 5
+_STARS = (STAR_ANY, STAR_SEG, STAR_NAME)
+_VAR_RE = re.compile(r"\$\{[^}]*\}")
+
+# Placeholders of the reference's ARN formats whose names can never hold a '/' (S3 bucket
+# names, DynamoDB table and index names, SQS queue and SNS topic names, Lambda function names,
+# KMS key ids): without this, "${BucketName}" would take "bucket/key" and s3:ListBucket would
+# seem to fit an object ARN. Every other placeholder may hold any text ('/' in S3 object keys,
+# log group names, role paths, parameter paths, secret names; ':' in qualified function names).
+_NAME_PLACEHOLDERS = frozenset(
+    (
+        "${BucketName}",
+        "${TableName}",
+        "${IndexName}",
+        "${QueueName}",
+        "${TopicName}",
+        "${FunctionName}",
+        "${KeyId}",
+    )
+)
+
+
+def _placeholder_regex(name: str) -> str:
+    if name in ("${Partition}", "${Region}", "${Account}"):
+        return "[^:]*"
+    return "[^/]+" if name in _NAME_PLACEHOLDERS else ".+"
+
+
+@functools.lru_cache(maxsize=8192)
+def format_regex(arn_format: str) -> re.Pattern[str]:
+    """A regex for the concrete ARNs of a reference ARN format (or of its resource part)."""
+    out: list[str] = []
+    pos = 0
+    for m in _VAR_RE.finditer(arn_format):
+        out.append(re.escape(arn_format[pos : m.start()]))
+        out.append(_placeholder_regex(m.group(0)))
+        pos = m.end()
+    out.append(re.escape(arn_format[pos:]))
+    return re.compile("^" + "".join(out) + "$", re.DOTALL)
+
+
+_TYPE_FORMATS: dict[int, tuple[str, ...]] = {}  # id(ResourceType) -> its ARN formats
+
+
+@functools.lru_cache(maxsize=65536)
+def _pattern_tokens(pattern: str, variables: bool = True) -> tuple[Any, ...]:
+    """Tokens of a policy's resource pattern: ``*``/``?`` (and ``${var}`` with ``variables``,
+    else literal text) are wildcards; in the first five ARN segments they do not cross ``:``
+    (as IAM matches ARNs segment by segment)."""
+    segmented = pattern.count(":") >= 5
+    out: list[Any] = []
+    colons = 0
+    pos = 0
+    n = len(pattern)
+    while pos < n:
+        c = pattern[pos]
+        seg = segmented and colons < 5
+        if variables and c == "$" and pattern.startswith("${", pos):
+            m = _VAR_RE.match(pattern, pos)
+            if m:
+                out.append(STAR_SEG if seg else STAR_ANY)
+                pos = m.end()
+                continue
+        if c == "*":
+            out.append(STAR_SEG if seg else STAR_ANY)
+        elif c == "?":
+            out.append(ONE_SEG if seg else ONE_ANY)
+        else:
+            if c == ":":
+                colons += 1
+            out.append(c)
+        pos += 1
+    return tuple(out)
+
+
+def _format_tokens(arn_format: str) -> tuple[Any, ...]:
+    """Tokens of a reference ARN format: ``${Partition}``/``${Region}``/``${Account}`` are one
+    segment (maybe empty); any other ``${Name}`` is one or more characters of any kind."""
+    out: list[Any] = []
+    pos = 0
+    for m in _VAR_RE.finditer(arn_format):
+        out.extend(arn_format[pos : m.start()])
+        if m.group(0) in ("${Partition}", "${Region}", "${Account}"):
+            out.append(STAR_SEG)
+        elif m.group(0) in _NAME_PLACEHOLDERS:
+            out.extend((ONE_NAME, STAR_NAME))
+        else:
+            out.extend((ONE_ANY, STAR_ANY))
+        pos = m.end()
+    out.extend(arn_format[pos:])
+    return tuple(out)
+
+
+def _meet(a: Any, b: Any) -> bool:
+    """Whether one character can match both tokens (neither is a star-skip here)."""
+    a_lit, b_lit = isinstance(a, str), isinstance(b, str)
+    if a_lit and b_lit:
+        return a == b
+    if a_lit:
+        return _literal_meets(a, b)
+    if b_lit:
+        return _literal_meets(b, a)
+    return True  # two wildcards: some character ("x") matches both
+
+
+def _literal_meets(char: str, wild: int) -> bool:
+    if char == ":":
+        return wild not in (STAR_SEG, ONE_SEG)
+    if char == "/":
+        return wild not in (STAR_NAME, ONE_NAME)
+    return True
+
+
+@functools.lru_cache(maxsize=16384)
+def _automaton(b: tuple[Any, ...]) -> tuple[tuple[bool, ...], tuple[frozenset[int], ...]]:
+    """For each position of ``b``: whether it is a star, and the positions reachable from it
+    by letting stars match nothing (itself included)."""
+    n = len(b)
+    star = tuple(not isinstance(t, str) and t in _STARS for t in b) + (False,)
+    closure: list[frozenset[int]] = [frozenset()] * (n + 1)
+    closure[n] = frozenset((n,))
+    for j in range(n - 1, -1, -1):
+        closure[j] = closure[j + 1] | {j} if star[j] else frozenset((j,))
+    return star, tuple(closure)
+
+
+def tokens_intersect(a: Sequence[Any], b: Sequence[Any]) -> bool:
+    """Whether some string matches both wildcard token sequences.
+
+    ``a`` drives a subset simulation of ``b`` as an automaton: a literal or ``?`` of ``a``
+    steps every live state of ``b`` by one character; a star of ``a`` lets ``b`` run forward
+    over everything that star could match. Linear in ``len(a)`` times the live states.
+    """
+    b = tuple(b)
+    n = len(b)
+    star, closure = _automaton(b)
+    states: frozenset[int] | set[int] = closure[0]
+    for tok in a:
+        if not states:
+            return False
+        if isinstance(tok, str):
+            if len(states) == 1:  # the common case: one live state
+                (j,) = states
+                if j < n and b[j] == tok:
+                    states = closure[j + 1]
+                    continue
+            nxt: set[int] = set()
+            for j in states:
+                if j < n:
+                    t = b[j]
+                    if t == tok or (not isinstance(t, str) and _meet(tok, t)):
+                        nxt |= closure[j] if star[j] else closure[j + 1]
+            states = nxt
+        elif tok in _STARS:
+            # every position of b reachable by consuming characters the star can match
+            seen = set(states)
+            todo = list(states)
+            while todo:
+                j = todo.pop()
+                if j >= n or not (star[j] or _meet(tok, b[j])):
+                    continue
+                for k in closure[j + 1]:
+                    if k not in seen:
+                        seen.add(k)
+                        todo.append(k)
+            states = seen
+        else:  # one character of a class
+            nxt = set()
+            for j in states:
+                if j < n and _meet(tok, b[j]):
+                    nxt |= closure[j] if star[j] else closure[j + 1]
+            states = nxt
+    return n in states
+
+
+@functools.lru_cache(maxsize=65536)
+def patterns_intersect(a: str, b: str) -> bool:
+    """Whether two policy resource patterns can match a common ARN."""
+    if service_wildcard(a) or service_wildcard(b):
+        return False
+    if a == "*" or b == "*" or len(a) > MAX_PATTERN or len(b) > MAX_PATTERN:
+        return True
+    return tokens_intersect(_pattern_tokens(a), _pattern_tokens(b))
+
+
+@functools.lru_cache(maxsize=65536)
+def _arn_segments(
+    text: str, reference_format: bool, variables: bool = True
+) -> tuple[tuple[Any, ...], ...] | None:
+    """Tokens of an ARN pattern (or reference format) cut at its first five literal colons:
+    partition..account segments and the resource part; None when it has fewer colons."""
+    tokens = _format_tokens(text) if reference_format else _pattern_tokens(text, variables)
+    parts: list[tuple[Any, ...]] = []
+    start = 0
+    for i, tok in enumerate(tokens):
+        if tok == ":" and len(parts) < 5:
+            parts.append(tokens[start:i])
+            start = i + 1
+    if len(parts) < 5:
+        return None
+    parts.append(tokens[start:])
+    return tuple(parts)
+
+
+def _literal_prefix_clash(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
+    """True when the literal text before the first wildcard of each side already differs."""
+    for x, y in zip(a, b, strict=False):
+        if not isinstance(x, str) or not isinstance(y, str):
+            return False
+        if x != y:
+            return True
+    return False
+
+
+@functools.lru_cache(maxsize=65536)
+def pattern_fits_format(pattern: str, arn_format: str) -> bool:
+    """Whether a policy's resource pattern and a reference ARN format share a concrete ARN.
+
+    Most pairs are decided by string operations and one regex match (:func:`_fits_quickly`);
+    the rest by intersecting the two as wildcard automata (:func:`_fits_exactly`).
+    """
+    if service_wildcard(pattern):
+        return False
+    shape = _format_shape(arn_format)
+    if shape is not None:
+        quick = _fits_quickly(pattern, shape)
+        if quick is not None:
+            return quick
+    return _fits_exactly(pattern, arn_format)
+
+
+_STANDARD_SEGMENTS = frozenset(("${Partition}", "${Region}", "${Account}"))
+_WILD_RE = re.compile(r"[*?]")
+
+
+class _FormatShape(NamedTuple):
+    head: tuple[str | None, ...]  # the first five segments: literal text, or None for any
+    head_rx: re.Pattern[str]  # a pattern's first five segments, wildcard-free, that fit them
+    resource: re.Pattern[str]  # the resource part's concrete values
+    lead: str  # its literal text before the first placeholder
+    tail: str  # its literal text after the last placeholder
+    lead_then_text: bool  # the first placeholder takes any text (so ``lead`` + star decides)
+    literal: bool  # the resource part has no placeholder
+    prefix: re.Pattern[str] | None  # texts a value can start with, when a name holds no '/'
+
+
+def _prefix_regex(resource: str) -> re.Pattern[str]:
+    """A regex for the texts that begin some concrete value of a format's resource part (its
+    prefixes), exact up to the first placeholder that takes any text, anything after it. A
+    pattern's literal text before its first wildcard must be one: ``table/x/index/`` cannot
+    begin ``table/${TableName}``, whose names hold no '/'."""
+    pieces: list[tuple[str, str]] = []  # ("lit", escaped char) or (quantifier, class)
+    pos = 0
+    for m in _VAR_RE.finditer(resource):
+        pieces.extend(("lit", re.escape(c)) for c in resource[pos : m.start()])
+        rx = _placeholder_regex(m.group(0))
+        pieces.append((rx[-1], rx[:-1]))
+        pos = m.end()
+        if rx == ".+":
+            break  # any text from here on
+    else:
+        pieces.extend(("lit", re.escape(c)) for c in resource[pos:])
+    out = ".*" if pieces and pieces[-1] == ("+", ".") else ""
+    if out:
+        pieces.pop()
+    for kind, text in reversed(pieces):
+        if kind == "lit":
+            out = f"(?:{text}{out})?"
+        elif kind == "+":
+            out = f"(?:{text}+{out}|{text}*)"
+        else:
+            out = f"(?:{text}*{out})"
+    return re.compile(out, re.DOTALL)
+
+
+@functools.lru_cache(maxsize=8192)
+def _format_shape(arn_format: str) -> _FormatShape | None:
+    """A reference ARN format cut for :func:`_fits_quickly`; None when its first five
+    segments are not each plain text or one partition/region/account placeholder."""
+    parts = arn_format.split(":", 5)
+    if len(parts) < 6:
+        return None
+    head: list[str | None] = []
+    for part in parts[:5]:
+        if part in _STANDARD_SEGMENTS:
+            head.append(None)
+        elif "$" in part or "*" in part or "?" in part:
+            return None
+        else:
+            head.append(part)
+    head_rx = re.compile(
+        "".join(("[^:*?]*" if part is None else re.escape(part)) + ":" for part in head)
+    )
+    resource = parts[5]
+    holders = list(_VAR_RE.finditer(resource))
+    if not holders:
+        return _FormatShape(
+            tuple(head),
+            head_rx,
+            re.compile(re.escape(resource)),
+            resource,
+            resource,
+            False,
+            True,
+            None,
+        )
+    first, last = holders[0], holders[-1]
+    return _FormatShape(
+        tuple(head),
+        head_rx,
+        format_regex(resource),
+        resource[: first.start()],
+        resource[last.end() :],
+        first.group(0) not in _STANDARD_SEGMENTS and first.group(0) not in _NAME_PLACEHOLDERS,
+        False,
+        _prefix_regex(resource) if any(h.group(0) in _NAME_PLACEHOLDERS for h in holders) else None,
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _segment_glob(glob: str) -> re.Pattern[str]:
+    """A pattern's ARN segment (no ``:``) as a regex: its wildcards stay in the segment."""
+    return re.compile(re.escape(glob).replace(r"\*", "[^:]*").replace(r"\?", "[^:]"))
+
+
+def _fits_quickly(pattern: str, shape: _FormatShape) -> bool | None:
+    """The common cases by string operations: None when they do not decide.
+
+    A True comes from a witness (a concrete ARN the pattern matches that the format's regex
+    accepts); a False from a segment or a literal prefix/suffix neither side can reconcile.
+    """
+    if "$" in pattern:
+        return None
+    head = shape.head_rx.match(pattern)
+    if head is not None:  # the usual: five wildcard-free segments that fit the format's
+        rest = pattern[head.end() :]
+    else:
+        parts = pattern.split(":", 5)
+        if len(parts) < 6:
+            return None
+        for mine, theirs in zip(parts, shape.head, strict=False):
+            if theirs is None or mine == theirs:
+                continue  # a colon-free glob always meets a segment placeholder
+            if "*" not in mine and "?" not in mine:
+                return False
+            if not _segment_glob(mine).fullmatch(theirs):
+                return False
+        rest = parts[5]
+    wild = _WILD_RE.search(rest)
+    if wild is None:  # concrete resource part
+        return shape.resource.fullmatch(rest) is not None
+    first = wild.start()
+    lead = rest[:first]
+    if not (lead.startswith(shape.lead) or shape.lead.startswith(lead)):
+        return False
+    names = shape.prefix  # a '/' where a name is: no value starts so
+    if names is not None and "/" in lead[len(shape.lead) :] and not names.fullmatch(lead):
+        return False
+    last = max(rest.rfind("*"), rest.rfind("?"))
+    tail = rest[last + 1 :]
+    if not (tail.endswith(shape.tail) or shape.tail.endswith(tail)):
+        return False
+    if shape.literal:
+        return _segment_free_glob(rest).fullmatch(shape.lead) is not None
+    if last == first and rest[first] == "*" and not tail and shape.lead_then_text:
+        return True  # ``lead*`` against ``lead${Name}...``: the star extends any prefix
+    for fill in ("x", "", "x/x"):
+        if shape.resource.fullmatch(rest.replace("*", fill).replace("?", "x")):
+            return True
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _segment_free_glob(glob: str) -> re.Pattern[str]:
+    """A pattern's resource part as a regex: its wildcards take any text, colons too."""
+    return re.compile(re.escape(glob).replace(r"\*", ".*").replace(r"\?", "."), re.DOTALL)
+
+
+def _fits_exactly(pattern: str, arn_format: str) -> bool:
+    """:func:`pattern_fits_format` by automata. Wildcards in the first five ARN segments stay
+    inside their segment on both sides, so the segments are compared one by one (cheap)
+    before the resource parts."""
+    mine = _arn_segments(pattern, False)
+    theirs = _arn_segments(arn_format, True)
+    if mine is None or theirs is None:
+        return tokens_intersect(_pattern_tokens(pattern), _format_tokens(arn_format))
+    for a, b in zip(mine, theirs, strict=True):
+        if _literal_prefix_clash(a, b):
+            return False
+    if not all(_segment_intersect(a, b) for a, b in zip(mine[:5], theirs[:5], strict=True)):
+        return False
+    quick = _prefix_glob_fits(mine[5], theirs[5])
+    return quick if quick is not None else tokens_intersect(mine[5], theirs[5])
+
+
+def _prefix_glob_fits(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool | None:
+    """The common case quickly: ``a`` is literal text and one final star (``table/x/*``);
+    ``b`` is literal text up to its first placeholder, which takes any text. None: not that."""
+    if not a or a[-1] != STAR_ANY or not all(isinstance(t, str) for t in a[:-1]):
+        return None
+    lead = []
+    for t in b:
+        if not isinstance(t, str):
+            if t != ONE_ANY:
+                return None
+            break
+        lead.append(t)
+    else:  # b is all literal: a's text must start it
+        return "".join(b).startswith("".join(a[:-1]))
+    text, prefix = "".join(a[:-1]), "".join(lead)
+    return text.startswith(prefix) if len(text) >= len(prefix) else prefix.startswith(text)
+
+
+@functools.lru_cache(maxsize=16384)
+def _segment_intersect(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
+    return tokens_intersect(a, b)
+
+
+# --------------------------------------------------------------------------- containment
+
+
+def _accepts(wild: int, char: str | None) -> bool:
+    """Whether a wildcard token takes ``char`` (None: a character no pattern names)."""
+    return char is None or _literal_meets(char, wild)
+
+
+def _step(
+    b: tuple[Any, ...],
+    star: tuple[bool, ...],
+    closure: tuple[frozenset[int], ...],
+    states: frozenset[int],
+    char: str | None,
+) -> frozenset[int]:
+    nxt: set[int] = set()
+    n = len(b)
+    for j in states:
+        if j < n:
+            t = b[j]
+            if t == char if isinstance(t, str) else _accepts(t, char):
+                nxt |= closure[j] if star[j] else closure[j + 1]
+    return frozenset(nxt)
+
+
+def tokens_contain(outer: tuple[Any, ...], inner: tuple[Any, ...]) -> bool:
+    """Whether every string ``inner`` matches is matched by ``outer``.
+
+    The product of the two automata, run over the patterns' own literal characters, ``:`` and
+    ``/`` (which some wildcards do not take) and one symbol (None) for every other character.
+    """
+    star_i, clo_i = _automaton(inner)
+    star_o, clo_o = _automaton(outer)
+    end_i, end_o = len(inner), len(outer)
+    sigma: list[str | None] = sorted(
+        {t for t in (*outer, *inner) if isinstance(t, str)} | {":", "/"}
+    )
+    sigma.append(None)
+    start = (clo_i[0], clo_o[0])
+    seen = {start}
+    queue = deque([start])
+    while queue:
+        si, so = queue.popleft()
+        if end_i in si and end_o not in so:
+            return False  # a string inner matches and outer does not
+        for c in sigma:
+            ni = _step(inner, star_i, clo_i, si, c)
+            if not ni:
+                continue
+            nxt = (ni, _step(outer, star_o, clo_o, so, c))
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+    return True
+
+
+def _glob_tokens(p: str) -> tuple[Any, ...]:
+    return tuple(STAR_ANY if c == "*" else ONE_ANY if c == "?" else c for c in p)
+
+
+@functools.lru_cache(maxsize=1024)
+def _glob_rx(p: str) -> re.Pattern[str]:
+    return re.compile(glob_regex(((p, True),)), re.DOTALL)
+
+
+@functools.lru_cache(maxsize=65536)
+def glob_contains(outer: str, inner: str) -> bool:
+    """Whether every string ``inner`` matches is matched by ``outer`` (plain ``*``/``?`` globs)."""
+    if outer == inner or outer == "*":
+        return True
+    if not is_wild(inner):
+        return _glob_rx(outer).fullmatch(inner) is not None
+    if not is_wild(outer):
+        return False
+    return tokens_contain(_glob_tokens(outer), _glob_tokens(inner))
+
+
+@functools.lru_cache(maxsize=65536)
+def globs_intersect(a: str, b: str) -> bool:
+    """Whether some string matches both plain glob patterns."""
+    if a == b or a == "*" or b == "*":
+        return True
+    if not is_wild(a):
+        return _glob_rx(b).fullmatch(a) is not None
+    if not is_wild(b):
+        return _glob_rx(a).fullmatch(b) is not None
+    return tokens_intersect(_glob_tokens(a), _glob_tokens(b))
+
+
+@functools.lru_cache(maxsize=65536)
+def resource_contains(outer: str, inner: str) -> bool:
+    """Whether the Resource pattern ``outer`` matches every ARN ``inner`` matches (IAM's ARN
+    matching; policy variables are literal text here)."""
+    if outer == inner or outer == "*" or service_wildcard(inner):
+        return True  # (a pattern with a wildcard service matches nothing)
+    if service_wildcard(outer):
+        return False
+    if not is_wild(inner):
+        return compile_alternation((arn_regex(((outer, True),)),)).fullmatch(inner) is not None
+    po, pi = _arn_segments(outer, False, False), _arn_segments(inner, False, False)
+    if po is not None and pi is not None:  # segment by segment: no wildcard crosses a colon
+        return all(tokens_contain(o, i) for o, i in zip(po, pi, strict=True))
+    return tokens_contain(_pattern_tokens(outer, False), _pattern_tokens(inner, False))
+
+
+@functools.lru_cache(maxsize=65536)
+def resources_intersect(a: str, b: str) -> bool:
+    """Whether some ARN matches both Resource patterns (policy variables are literal text)."""
+    if service_wildcard(a) or service_wildcard(b):
+        return False
+    if a == b or a == "*" or b == "*":
+        return True
+    return tokens_intersect(_pattern_tokens(a, False), _pattern_tokens(b, False))
