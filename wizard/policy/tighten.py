@@ -444,6 +444,17 @@ def trusts_lambda(trust: Document | None) -> bool:
     return False
 
 
+def _arn_fits(ref: Any, action: Any, arn: str) -> bool:
+    """Whether some resource type of ``action`` (IAM reference) can describe ``arn``."""
+    from wizard.policy.patterns import format_regex
+
+    return any(
+        format_regex(fmt).match(arn)
+        for rt in ref.resource_types_for(action)
+        for fmt in rt.arn_formats
+    )
+
+
 def _wild(text: str) -> bool:
     return "*" in text or "?" in text
 
@@ -588,7 +599,7 @@ class _Tightener:
         resource = grant.resource
         if resource != "*" and self._named(resource):
             # a named resource: only actions that can apply to it are grants at all
-            if found is None or not self.ref.arn_fits(found, resource):
+            if found is None or not _arn_fits(self.ref, found, resource):
                 return
             if reason := self.evidence.unused_reason(action):
                 self._drop(grant, reason, action)
@@ -608,7 +619,7 @@ class _Tightener:
             return
         # a grant on * or on a wildcard ARN: only recorded use supports it
         calls = self.evidence.calls.get(action.lower(), [])
-        from wizard.policy.diff import resource_contains
+        from wizard.policy.patterns import resource_contains
 
         if found is not None and not found.supports_resource_level:
             if resource == "*" and (used := self.evidence.used_by(action)):
@@ -620,7 +631,7 @@ class _Tightener:
         for call in calls:
             for arn in call.resources:
                 arn = _object_prefix(arn) or arn
-                fits = found is not None and self.ref.arn_fits(found, arn.rstrip("*") or arn)
+                fits = found is not None and _arn_fits(self.ref, found, arn.rstrip("*") or arn)
                 if fits and resource_contains(resource, arn):
                     on.add(arn)
         for arn in sorted(on):
