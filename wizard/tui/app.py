@@ -20,6 +20,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
 from wizard.errors import UserError
 from wizard.tui.messages import DomainLoaded, SessionDetected, SessionFailed, SpecChanged
@@ -205,7 +206,11 @@ class WizardApp(App[None]):
     @work(thread=True, exclusive=True, group="session", exit_on_error=False)
     def detect_session(self) -> None:
         """Load the domain (spec, drafts, composer), then ask AWS for the account and region."""
-        self._first_frame.wait(timeout=2)  # imports would hold the GIL while it renders
+        # Imports would hold the GIL while the first frame renders: wait for it (on_ready), or
+        # for the app to close before it (on_unmount). No time limit: a test holds this back.
+        self._first_frame.wait()
+        if get_current_worker().is_cancelled:
+            return
         import wizard.drafts
         import wizard.export
         import wizard.policy.compose
@@ -267,6 +272,9 @@ class WizardApp(App[None]):
 
     def on_ready(self) -> None:
         self._first_frame.set()
+
+    def on_unmount(self) -> None:
+        self._first_frame.set()  # an app closed before its first frame: the worker ends
 
     def on_domain_loaded(self, message: DomainLoaded) -> None:
         from wizard.drafts import DraftStore
