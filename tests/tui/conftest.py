@@ -72,7 +72,22 @@ def make_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., A
             kwargs["discoverer_factory"] = lambda session: discoverer
         else:
             kwargs.setdefault("demo", True)
-        return WizardApp(**kwargs)
+
+        class Recorded(WizardApp):
+            """Keeps every notification in ``notices`` (title, message, severity): the app's
+            own list drops each after its timeout, which a loaded machine can outlast."""
+
+            notices: list[tuple[str, str, str]]
+
+            def notify(
+                self, message: str, *, title: str = "", severity: Any = "information", **rest: Any
+            ) -> None:
+                self.notices.append((title, message, str(severity)))
+                super().notify(message, title=title, severity=severity, **rest)
+
+        app = Recorded(**kwargs)
+        app.notices = []
+        return app
 
     return factory
 

@@ -534,8 +534,7 @@ def test_a_failed_apply_is_said_in_a_notification(make_app):
             failure = "apply stopped at change 3 of 3 (attach managed policy X): NoSuchEntity"
             app.screen.post_message(ProvisionFinished("apply", failure, False))
             await pilot.pause()
-            shown = [(n.title, n.message, n.severity) for n in app._notifications]
-            assert ("Apply failed", failure, "error") in shown
+            assert ("Apply failed", failure, "error") in app.notices
 
     asyncio.run(run())
 
@@ -621,7 +620,7 @@ def test_typing_at_start_is_not_taken_by_the_resume_offer(make_app, monkeypatch)
             await pilot.pause()
             assert type(app.screen).__name__ == "FunctionScreen"
             assert app.spec.function == "orders-api"
-            offers = [n.message for n in app._notifications if "Resume draft" in n.message]
+            offers = [message for _t, message, _s in app.notices if "Resume draft" in message]
             assert offers and offers[0].startswith("old-fn: ")  # not this session's own draft
             app.action_resume_draft()  # the palette's "Resume draft"
             await pilot.pause()

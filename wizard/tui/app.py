@@ -24,6 +24,7 @@ from textual.worker import get_current_worker
 
 from wizard.errors import UserError
 from wizard.tui.messages import DomainLoaded, SessionDetected, SessionFailed, SpecChanged
+from wizard.tui.state import GateReview
 
 # (screen name, title, module under wizard.tui.screens, class)
 STEPS: tuple[tuple[str, str, str, str], ...] = (
@@ -122,6 +123,7 @@ class WizardApp(App[None]):
         self.session_state = "detecting account and region…"
         self.bundle: Any = None
         self.compose_error: str | None = None
+        self._gate_review: tuple[Any, GateReview] | None = None  # (bundle, its review)
         self.discovered: dict[tuple[str, str, str], dict[str, Any]] = {}
         self.step = 0
         self.session_worker: Any = None
@@ -150,6 +152,23 @@ class WizardApp(App[None]):
         except UserError as exc:
             self.bundle = None
             self.compose_error = str(exc)
+
+    def gate_review(self) -> GateReview:
+        """The gate's review of the current bundle (linted once a bundle, when asked): every
+        finding, and the errors and warnings that refuse writing or applying the role. The
+        doors themselves (export, plan, apply) ask the gate again; this is what screens show."""
+        if self.bundle is None:
+            return GateReview()
+        if self._gate_review is None or self._gate_review[0] is not self.bundle:
+            from wizard.policy.gate import blocking, review
+
+            try:
+                findings = review(self.bundle)
+                result = GateReview(findings, blocking(findings))
+            except Exception as exc:  # noqa: BLE001 - shown in place; the doors still refuse
+                result = GateReview(error=f"the validator failed: {exc}")
+            self._gate_review = (self.bundle, result)
+        return self._gate_review[1]
 
     def spec_changed(self, *, autosave: bool = True) -> None:
         """Screens call this after every edit of ``self.spec``."""
@@ -214,6 +233,8 @@ class WizardApp(App[None]):
         import wizard.drafts
         import wizard.export
         import wizard.policy.compose
+        import wizard.policy.gate
+        import wizard.policy.lint
         import wizard.spec  # noqa: F401
 
         self.post_message(DomainLoaded())

@@ -16,6 +16,8 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Static, TabbedContent, TabPane
 
 from wizard.tui.screens.base import StepScreen
+from wizard.tui.state import GateReview
+from wizard.tui.widgets.gate_banner import GateBanner
 
 METER_WIDTH = 20
 
@@ -80,18 +82,6 @@ def size_rows(bundle: Any) -> list[tuple[str, int, int]]:
     if bundle.deployer is not None:
         rows.append(("deployer", policy_size(bundle.deployer.document), MANAGED_LIMIT))
     return rows
-
-
-def findings_of(bundle: Any) -> tuple[list[Any] | None, str]:
-    """The linter's findings, or (None, why not)."""
-    try:
-        from wizard.policy.lint import lint_bundle
-    except ImportError:
-        return None, "the validator is not available in this build"
-    try:
-        return list(lint_bundle(bundle)), ""
-    except Exception as exc:  # noqa: BLE001 - shown in place
-        return None, f"the validator failed: {exc}"
 
 
 def known(action: str) -> bool:
@@ -191,6 +181,7 @@ class ReviewScreen(StepScreen):
     INDEX = 4
 
     def compose_body(self) -> ComposeResult:
+        yield GateBanner(id="gate")
         with Horizontal(id="review-panes"):
             with TabbedContent(id="policies"):
                 for key, title in (
@@ -227,6 +218,7 @@ class ReviewScreen(StepScreen):
             for key in ("identity", "boundary", "trust", "deployer"):
                 self.query_one(f"#json-{key}", Static).update(error)
             self.query_one("#sizes", SizeTable).show([])
+            self.query_one("#gate", GateBanner).show(GateReview())
             self.query_one("#findings", Static).update("")
             self.query_one("#answer", Static).update("")
             return
@@ -256,10 +248,12 @@ class ReviewScreen(StepScreen):
         self.query_one("#ask-resource", Input).suggester = SuggestFromList(
             resources, case_sensitive=False
         )
-        findings, why = findings_of(bundle)
+        gate = app.gate_review()  # type: ignore[attr-defined]
+        self.query_one("#gate", GateBanner).show(gate)
+        findings = gate.findings
         widget = self.query_one("#findings", Static)
-        if findings is None:
-            widget.update(Content.from_markup("[dim]$why[/]", why=why))
+        if gate.error:
+            widget.update(Content.from_markup("[$error]$why[/]", why=gate.error))
         elif not findings:
             widget.update(Content.from_markup("[$success]✓ no findings[/]"))
         else:
