@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -24,25 +24,20 @@ from textual.worker import get_current_worker
 
 from wizard.errors import UserError
 from wizard.tui.messages import DomainLoaded, SessionDetected, SessionFailed, SpecChanged
-from wizard.tui.state import GateReview
+from wizard.tui.screens.base import StepScreen
+from wizard.tui.state import DEFAULT_FUNCTION, STEP_NAMES, STEPS, GateReview, Key
 
-# (screen name, title, module under wizard.tui.screens, class)
-STEPS: tuple[tuple[str, str, str, str], ...] = (
-    ("function", "Function", "function", "FunctionScreen"),
-    ("resources", "Resources", "resources", "ResourcesScreen"),
-    ("access", "Access", "access", "AccessScreen"),
-    ("options", "Boundary & options", "options", "OptionsScreen"),
-    ("review", "Review", "review", "ReviewScreen"),
-    ("finish", "Finish", "finish", "FinishScreen"),
-)
-STEP_NAMES = tuple(s[0] for s in STEPS)
-DEFAULT_FUNCTION = "my-function"
+if TYPE_CHECKING:
+    from wizard.bundle import RoleBundle
+    from wizard.drafts import DraftStore
+    from wizard.spec import RoleSpec
+
 _gc_frozen = False  # gc.freeze() once a process, by the first run()
 
 
-def _step_screen(index: int) -> Screen:
-    _name, _title, module, cls = STEPS[index]
-    return getattr(importlib.import_module(f"wizard.tui.screens.{module}"), cls)()
+def _step_screen(index: int) -> StepScreen:
+    step = STEPS[index]
+    return getattr(importlib.import_module(f"wizard.tui.screens.{step.module}"), step.cls)()
 
 
 class WizardApp(App[None]):
@@ -83,11 +78,11 @@ class WizardApp(App[None]):
 
     def __init__(
         self,
-        spec: Any = None,
+        spec: RoleSpec | None = None,
         *,
         demo: bool = False,
         edit_path: str | Path | None = None,
-        drafts: Any = None,
+        drafts: DraftStore | None = None,
         session_factory: Callable[[], Any] | None = None,
         discoverer_factory: Callable[[Any], Any] | None = None,
         offer_resume: bool = True,
@@ -102,10 +97,10 @@ class WizardApp(App[None]):
             self.sub_title = f"editing {edit_path}"
         # The spec, the drafts and the composer load in a worker right after the first frame;
         # until then ``spec`` may be None (step 1 shows the defaults).
-        self.spec: Any = spec
+        self.spec: RoleSpec | None = spec
         self.demo = demo
         self.edit_path = Path(edit_path) if edit_path else None
-        self.drafts: Any = drafts
+        self.drafts: DraftStore | None = drafts
         # os.urandom is what secrets.token_hex uses; secrets would import hashlib and OpenSSL
         self.draft_id = time.strftime("%Y%m%d-%H%M%S") + "-" + os.urandom(3).hex()
         self.draft_saved = False
@@ -121,10 +116,10 @@ class WizardApp(App[None]):
         self._aws_lock = threading.Lock()
         self._first_frame = threading.Event()
         self.session_state = "detecting account and region…"
-        self.bundle: Any = None
+        self.bundle: RoleBundle | None = None
         self.compose_error: str | None = None
-        self._gate_review: tuple[Any, GateReview] | None = None  # (bundle, its review)
-        self.discovered: dict[tuple[str, str, str], dict[str, Any]] = {}
+        self._gate_review: tuple[RoleBundle, GateReview] | None = None  # (bundle, its review)
+        self.discovered: dict[Key, dict[str, Any]] = {}
         self.step = 0
         self.session_worker: Any = None
         self.resumable: tuple[Any, int] | None = None  # (draft, drafts) offered by the palette
@@ -222,6 +217,15 @@ class WizardApp(App[None]):
                     self._discoverer = Discoverer(session)
             return self._discoverer
 
+    def invalidate_listing(self, key: Key) -> None:
+        """Forget a listing, here and in the discoverer's cache (an injected discoverer may
+        keep none), so the next one reads afresh."""
+        self.discovered.pop(key, None)
+        invalidate = getattr(self._discoverer, "invalidate", None)
+        if invalidate is not None:
+            kind, bucket, prefix = key
+            invalidate(kind, bucket or None, prefix or None)
+
     @work(thread=True, exclusive=True, group="session", exit_on_error=False)
     def detect_session(self) -> None:
         """Load the domain (spec, drafts, composer), then ask AWS for the account and region."""
@@ -243,9 +247,6 @@ class WizardApp(App[None]):
             account, region = str(session.account), str(session.region)
         except UserError as exc:
             self.post_message(SessionFailed(exc.detail))
-            return
-        except ImportError:
-            self.post_message(SessionFailed("the demo sandbox is not available in this build"))
             return
         except Exception as exc:  # noqa: BLE001 - any SDK failure is shown, never raised
             self.post_message(SessionFailed(f"{type(exc).__name__}: {exc}"))
@@ -377,10 +378,10 @@ class WizardApp(App[None]):
             self.notify("one moment: loading the catalog…", timeout=2)
             return
         index = max(0, min(len(STEPS) - 1, index))
-        if index == self.step and self.screen_stack and self.is_step_screen(self.screen):
+        if index == self.step and self.screen_stack and isinstance(self.screen, StepScreen):
             return
-        if self.screen_stack and self.is_step_screen(self.screen):
-            problem = self.screen.leave_problem()  # type: ignore[attr-defined]
+        if self.screen_stack and isinstance(self.screen, StepScreen):
+            problem = self.screen.leave_problem()
             if problem is not None:
                 message, widget = problem
                 widget.focus()
@@ -392,20 +393,16 @@ class WizardApp(App[None]):
             self.install_screen(_step_screen(index), name)
         self.switch_screen(name)
 
-    @staticmethod
-    def is_step_screen(screen: Screen) -> bool:
-        return getattr(screen, "STEP", None) is not None
-
     def action_next_step(self) -> None:
-        if self.is_step_screen(self.screen):
+        if isinstance(self.screen, StepScreen):
             self.goto_step(self.step + 1)
 
     def action_previous_step(self) -> None:
-        if self.is_step_screen(self.screen):
+        if isinstance(self.screen, StepScreen):
             self.goto_step(self.step - 1)
 
     def action_goto(self, index: int) -> None:
-        if self.is_step_screen(self.screen):
+        if isinstance(self.screen, StepScreen):
             self.goto_step(index)
 
     def action_help(self) -> None:
@@ -445,16 +442,15 @@ class WizardApp(App[None]):
     def action_save_spec(self) -> None:
         if self.spec is None:
             return
-        finish = self.screen if getattr(self.screen, "STEP", None) == "finish" else None
-        path = finish.spec_path() if finish is not None else None  # type: ignore[attr-defined]
+        step = self.screen if isinstance(self.screen, StepScreen) else None
         try:
-            target = self.save_spec(path)
+            target = self.save_spec(step.spec_path() if step is not None else None)
         except UserError as exc:
             self.notify(str(exc), title="Not saved", severity="error")
             return
         self.notify(f"saved the spec to {target}", title="Saved")
-        if finish is not None:
-            finish.log_line(f"saved the spec to {target}")  # type: ignore[attr-defined]
+        if step is not None:
+            step.log_line(f"saved the spec to {target}")
 
     def action_export(self, fmt: str) -> None:
         from wizard.export import FORMATS
@@ -470,10 +466,10 @@ class WizardApp(App[None]):
         from wizard.export import FORMATS
 
         yield from super().get_system_commands(screen)
-        for i, (_name, title, _m, _c) in enumerate(STEPS):
+        for i, step in enumerate(STEPS):
             yield SystemCommand(
-                f"Step {i + 1}: {title}",
-                f"Go to the {title} step",
+                f"Step {i + 1}: {step.title}",
+                f"Go to the {step.title} step",
                 lambda i=i: self.action_goto(i),
             )
         yield SystemCommand(

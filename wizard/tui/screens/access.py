@@ -58,13 +58,13 @@ class AccessScreen(StepScreen):
 
     def _index(self) -> int | None:
         index = self.query_one("#access-resources", OptionList).highlighted
-        spec = self.app.spec  # type: ignore[attr-defined]
+        spec = self.spec
         if index is None or not (0 <= index < len(spec.resources)):
             return None
         return index
 
     def refresh_from_spec(self) -> None:
-        spec = self.app.spec  # type: ignore[attr-defined]
+        spec = self.spec
         olist = self.query_one("#access-resources", OptionList)
         highlighted = olist.highlighted
         if spec.resources:
@@ -83,7 +83,7 @@ class AccessScreen(StepScreen):
         self._show_profiles()
 
     def _show_profiles(self) -> None:
-        spec = self.app.spec  # type: ignore[attr-defined]
+        spec = self.spec
         index = self._index()
         profiles = self.query_one("#profiles", OptionList)
         statements = self.query_one("#statements", Static)
@@ -114,7 +114,7 @@ class AccessScreen(StepScreen):
     def _statements_text(self, index: int) -> Content:
         from wizard.policy.compose import resource_grants
 
-        spec = self.app.spec  # type: ignore[attr-defined]
+        spec = self.spec
         try:
             trial = spec.model_copy(update={"resources": [spec.resources[index]]})
             resolved = resolve_resources(trial)[0]
@@ -140,12 +140,12 @@ class AccessScreen(StepScreen):
         index = self._index()
         if index is None or event.option.id is None:
             return
-        spec = self.app.spec  # type: ignore[attr-defined]
+        spec = self.spec
         entry = spec.resources[index]
         if entry.kind == "custom":
             return
         entry.access = event.option.id
-        self.app.spec_changed()  # type: ignore[attr-defined]
+        self.wizard.spec_changed()
 
     @on(Button.Pressed, "#custom")
     def action_custom(self) -> None:
@@ -155,7 +155,7 @@ class AccessScreen(StepScreen):
         index = self._index()
         if index is None:
             return
-        spec = self.app.spec  # type: ignore[attr-defined]
+        spec = self.spec
         entry = spec.resources[index]
         if entry.kind == "custom":
             self.notify("this is already a custom entry; remove it in step 2 to change it")
@@ -187,7 +187,7 @@ class AccessScreen(StepScreen):
             if actions:
                 kept.append(ResourceEntry(kind="custom", actions=actions, resources=[arn]))
             spec.resources = kept
-            self.app.spec_changed()  # type: ignore[attr-defined]
+            self.wizard.spec_changed()
 
         self.app.push_screen(
             ActionPickerModal(

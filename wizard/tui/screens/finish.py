@@ -65,20 +65,20 @@ class FinishScreen(StepScreen):
                     yield Static("", id="result")
 
     def on_mount(self) -> None:
-        app = self.app
-        self.query_one("#spec-path", Input).value = str(app.default_spec_path())  # type: ignore[attr-defined]
-        self.query_one("#out-dir", Input).value = str(app.output_dir)  # type: ignore[attr-defined]
+        app = self.wizard
+        self.query_one("#spec-path", Input).value = str(app.default_spec_path())
+        self.query_one("#out-dir", Input).value = str(app.output_dir)
         self.query_one("#apply", Button).disabled = True
         self.query_one("#save", Button).focus()
 
     def refresh_from_spec(self) -> None:
-        stale = self.plan is not None and self.plan_spec != self.app.spec.dump()  # type: ignore[attr-defined]
+        stale = self.plan is not None and self.plan_spec != self.spec.dump()
         if stale:
             self.plan = None
             self.log_line("the spec changed since the plan: plan again before applying")
-        gate = self.app.gate_review()  # type: ignore[attr-defined]
+        gate = self.wizard.gate_review()
         self.query_one("#gate", GateBanner).show(gate)
-        ok = self.app.bundle is not None and not gate.refused  # type: ignore[attr-defined]
+        ok = self.wizard.bundle is not None and not gate.refused
         for button_id in (*(b for b, _f, _t in FORMAT_BUTTONS), "export-all", "plan"):
             self.query_one(f"#{button_id}", Button).disabled = not ok
         self.query_one("#apply", Button).disabled = not ok or self.plan is None
@@ -101,7 +101,7 @@ class FinishScreen(StepScreen):
 
     def spec_path(self) -> str:
         return self.query_one("#spec-path", Input).value.strip() or str(
-            self.app.default_spec_path()  # type: ignore[attr-defined]
+            self.wizard.default_spec_path()
         )
 
     def log_line(self, text: str, style: str = "") -> None:
@@ -122,11 +122,11 @@ class FinishScreen(StepScreen):
     def _out_dir_changed(self, event: Input.Changed) -> None:
         # the command palette's exports write where the buttons here do
         if event.value.strip():
-            self.app.output_dir = Path(event.value.strip())  # type: ignore[attr-defined]
+            self.wizard.output_dir = Path(event.value.strip())
 
     @on(Button.Pressed, "#save")
     def _save(self) -> None:
-        self.app.action_save_spec()  # type: ignore[attr-defined]
+        self.wizard.action_save_spec()
 
     @on(Button.Pressed)
     def _export(self, event: Button.Pressed) -> None:
@@ -136,7 +136,7 @@ class FinishScreen(StepScreen):
             return
         folder = self.query_one("#out-dir", Input).value.strip() or "."
         try:
-            written = self.app.export_files(folder, formats[event.button.id])  # type: ignore[attr-defined]
+            written = self.wizard.export_files(folder, formats[event.button.id])
         except UserError as exc:
             self.log_line(f"✗ {exc}", "$error")
             self.notify(str(exc), title="Not exported", severity="error")
@@ -150,7 +150,7 @@ class FinishScreen(StepScreen):
     @on(Button.Pressed, "#plan")
     def _plan(self) -> None:
         # the plan is of the role as it is now, whatever changes while the account is read
-        self.worker = self.provision(False, self.app.bundle, self.app.spec.dump())  # type: ignore[attr-defined]
+        self.worker = self.provision(False, self.wizard.bundle, self.spec.dump())
 
     @on(Button.Pressed, "#apply")
     def _apply(self) -> None:
@@ -172,16 +172,11 @@ class FinishScreen(StepScreen):
 
     @work(thread=True, exclusive=True, group="provision", exit_on_error=False)
     def provision(self, apply: bool, bundle: Any, spec_dump: dict | None) -> None:
-        try:
-            from wizard.aws.provision import execute, make_plan, render_plan
-        except ImportError:
-            self.post_message(
-                ProvisionFinished("plan", "plan and apply are not available in this build", False)
-            )
-            return
+        from wizard.aws.provision import execute, make_plan, render_plan
+
         what = "apply" if apply else "plan"
         try:
-            aws = self.app.aws_session()  # type: ignore[attr-defined]
+            aws = self.wizard.aws_session()
             if apply:
                 plan = self.plan
                 total = len(plan.changes)
@@ -199,7 +194,7 @@ class FinishScreen(StepScreen):
             else:
                 self.post_message(ProvisionProgressed("reading the account…", 0, 0))
                 if bundle is None:
-                    raise UserError(self.app.compose_error or "the role does not compose")  # type: ignore[attr-defined]
+                    raise UserError(self.wizard.compose_error or "the role does not compose")
                 plan = make_plan(aws, bundle)  # the gate refuses a role the validator rejects
                 self.plan = plan
                 self.plan_spec = spec_dump

@@ -3,6 +3,8 @@ grants beyond the tailored policy)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -12,6 +14,9 @@ from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Selec
 
 from wizard.spec import POLICY_ARN_RE
 from wizard.tui.screens.base import StepScreen
+
+if TYPE_CHECKING:
+    from wizard.bundle import RoleBundle
 
 # (key, the radio button's label, what it means: shown under the choices when chosen)
 BOUNDARIES = (
@@ -39,12 +44,12 @@ OPTIONS = (
 )
 
 
-def managed_beyond(bundle: object, name: str) -> str:
+def managed_beyond(bundle: RoleBundle | None, name: str) -> str:
     """What the managed policy ``name`` grants beyond the bundle's tailored policy."""
     from wizard.policy.diff import diff_policies
     from wizard.policy.managed import managed_policy
 
-    tailored = list(bundle.policies) if bundle is not None else []  # type: ignore[attr-defined]
+    tailored = list(bundle.policies) if bundle is not None else []
     managed = managed_policy(name)
     result = diff_policies(tailored, [*tailored, managed])
     if not result.adds_access:
@@ -85,15 +90,9 @@ class OptionsScreen(StepScreen):
                     yield Static("", id="managed-diff")
 
     def on_mount(self) -> None:
-        try:
-            from wizard.policy.managed import managed_policy_names
+        from wizard.policy.managed import managed_policy_names
 
-            names = managed_policy_names()
-        except ImportError:
-            names = []
-            self.query_one("#managed-diff", Static).update(
-                "AWS managed policies are not available in this build"
-            )
+        names = managed_policy_names()
         managed = self.query_one("#managed", SelectionList)
         managed.add_options([(n, n) for n in names])
         if names:
@@ -102,7 +101,7 @@ class OptionsScreen(StepScreen):
         self.query_one("#boundary", RadioSet).focus()
 
     def refresh_from_spec(self) -> None:
-        spec = self.app.spec  # type: ignore[attr-defined]
+        spec = self.spec
         key = spec.boundary if spec.boundary in ("envelope", "strict", "none") else "arn"
         button_id = "boundary-arn-choice" if key == "arn" else f"boundary-{key}"
         button = self.query_one(f"#{button_id}", RadioButton)
@@ -160,7 +159,7 @@ class OptionsScreen(StepScreen):
         """Under the choices: what the chosen boundary means, or the typed ARN's check."""
         check = self.query_one("#boundary-check", Static)
         if not self.query_one("#boundary-arn-choice", RadioButton).value:
-            chosen = self.app.spec.boundary  # type: ignore[attr-defined]
+            chosen = self.spec.boundary
             meaning = next((m for key, _t, m in BOUNDARIES if key == chosen), "")
             check.update(Content.from_markup("[dim]$m[/]", m=meaning))
             return
@@ -180,7 +179,7 @@ class OptionsScreen(StepScreen):
         if not self.query_one("#boundary-arn-choice", RadioButton).value:
             return None
         arn_input = self.query_one("#boundary-arn", Input)
-        if arn_input.value.strip() == self.app.spec.boundary:  # type: ignore[attr-defined]
+        if arn_input.value.strip() == self.spec.boundary:
             return None
         what = "is not a policy ARN" if arn_input.value.strip() else "is empty"
         return (
@@ -190,28 +189,28 @@ class OptionsScreen(StepScreen):
         )
 
     def _set_boundary(self, value: str) -> None:
-        spec = self.app.spec  # type: ignore[attr-defined]
+        spec = self.spec
         if spec.boundary != value:
             spec.boundary = value
-            self.app.spec_changed()  # type: ignore[attr-defined]
+            self.wizard.spec_changed()
 
     @on(Checkbox.Changed)
     def _option_changed(self, event: Checkbox.Changed) -> None:
         opt = (event.checkbox.id or "").removeprefix("opt-")
-        spec = self.app.spec  # type: ignore[attr-defined]
+        spec = self.spec
         if opt in {o[0] for o in OPTIONS} and getattr(spec, opt) != event.value:
             setattr(spec, opt, event.value)
-            self.app.spec_changed()  # type: ignore[attr-defined]
+            self.wizard.spec_changed()
 
     @on(SelectionList.SelectedChanged, "#managed")
     def _managed_changed(self, event: SelectionList.SelectedChanged) -> None:
-        spec = self.app.spec  # type: ignore[attr-defined]
+        spec = self.spec
         names = list(event.selection_list.selected)
         order = [o.value for o in event.selection_list.options]  # type: ignore[attr-defined]
         names.sort(key=order.index)
         if names != spec.managed_policies:
             spec.managed_policies = names
-            self.app.spec_changed()  # type: ignore[attr-defined]
+            self.wizard.spec_changed()
 
     @on(SelectionList.SelectionHighlighted, "#managed")
     def _managed_highlighted(self) -> None:
@@ -228,9 +227,7 @@ class OptionsScreen(StepScreen):
             return
         name = str(managed.get_option_at_index(index).value)
         try:
-            text = managed_beyond(self.app.bundle, name)  # type: ignore[attr-defined]
-        except ImportError:
-            text = "the policy diff is not available in this build"
+            text = managed_beyond(self.wizard.bundle, name)
         except Exception as exc:  # noqa: BLE001 - shown in place
             text = f"cannot compare: {exc}"
         widget.update(Content(text))

@@ -21,9 +21,8 @@ from wizard.errors import UserError
 from wizard.spec import ResourceEntry, resolve_resources
 from wizard.tui.messages import DiscoveryFailed, ResourcesDiscovered
 from wizard.tui.screens.base import NARROW_BREAKPOINTS, StepScreen
+from wizard.tui.state import Key
 from wizard.tui.widgets.resource_list import ResourceList
-
-Key = tuple[str, str, str]  # (kind, bucket, prefix)
 
 
 def item_fields(kind: str, item: Any) -> dict[str, str]:
@@ -153,7 +152,7 @@ class ResourcesScreen(StepScreen):
     # ---------------------------------------------------------------- kinds
 
     def _kind_prompt(self, name: str) -> Content:
-        count = sum(1 for r in self.app.spec.resources if r.kind == name)  # type: ignore[attr-defined]
+        count = sum(1 for r in self.spec.resources if r.kind == name)
         title = catalog().kinds[name].title
         if count:
             return Content.from_markup("$title [$success]($count)[/]", title=title, count=count)
@@ -187,12 +186,12 @@ class ResourcesScreen(StepScreen):
         self._check_arn(self.query_one("#arn", Input).value)
         found = self.query_one("#found", ResourceList)
         found.set_drillable(kind_name == "s3-prefix")
-        known = self.app.discovered.get(key)  # type: ignore[attr-defined]
+        known = self.wizard.discovered.get(key)
         # a listing left half-done (its worker was cancelled by a newer one) starts again;
         # the discoverer keeps the pages it already fetched
         if known is None or known["state"] == "listing":
             self.generation += 1
-            self.app.discovered[key] = {  # type: ignore[attr-defined]
+            self.wizard.discovered[key] = {
                 "items": [],
                 "state": "listing",
                 "error": "",
@@ -210,15 +209,10 @@ class ResourcesScreen(StepScreen):
     def discover(self, key: Key, generation: int = 0) -> None:
         worker = get_current_worker()
         kind, bucket, prefix = key
+        from wizard.aws.discover import DiscoveryError
+
         try:
-            from wizard.aws.discover import DiscoveryError
-        except ImportError:
-            self.post_message(
-                DiscoveryFailed(key, "discovery is not available in this build", generation)
-            )
-            return
-        try:
-            discoverer = self.app.discoverer()  # type: ignore[attr-defined]
+            discoverer = self.wizard.discoverer()
             if not discoverer.supports(kind):
                 self.post_message(DiscoveryFailed(key, "this kind cannot be listed", generation))
                 return
@@ -232,13 +226,11 @@ class ResourcesScreen(StepScreen):
             self.post_message(DiscoveryFailed(key, exc.message, generation))
         except UserError as exc:
             self.post_message(DiscoveryFailed(key, exc.detail, generation))
-        except ImportError:
-            self.post_message(DiscoveryFailed(key, "the demo sandbox is not available", generation))
         except Exception as exc:  # noqa: BLE001 - shown in place, never a traceback
             self.post_message(DiscoveryFailed(key, f"{type(exc).__name__}: {exc}", generation))
 
     def _state_for(self, message: ResourcesDiscovered | DiscoveryFailed) -> dict | None:
-        state = self.app.discovered.get(message.key)  # type: ignore[attr-defined]
+        state = self.wizard.discovered.get(message.key)
         if state is None or state.get("generation") != message.generation:
             return None  # from a listing that was cancelled and started again
         return state
@@ -266,7 +258,7 @@ class ResourcesScreen(StepScreen):
             self._show_state()
 
     def _show_state(self) -> None:
-        state = self.app.discovered.get(self.key) or {"state": "listing", "items": []}  # type: ignore[attr-defined]
+        state = self.wizard.discovered.get(self.key) or {"state": "listing", "items": []}
         found = self.query_one("#found", ResourceList)
         widget = self.query_one("#found-state", Static)
         widget.set_class(state["state"] == "failed", "-error")
@@ -297,13 +289,7 @@ class ResourcesScreen(StepScreen):
             )
 
     def action_rediscover(self) -> None:
-        self.app.discovered.pop(self.key, None)  # type: ignore[attr-defined]
-        disc = getattr(self.app, "_discoverer", None)
-        # The next listing reads afresh; an injected discoverer without a cache may not have it.
-        invalidate = getattr(disc, "invalidate", None)
-        if invalidate is not None:
-            kind, bucket, prefix = self.key
-            invalidate(kind, bucket or None, prefix or None)
+        self.wizard.invalidate_listing(self.key)
         self.show_key(self.key)
 
     def action_focus_filter(self) -> None:
@@ -327,7 +313,7 @@ class ResourcesScreen(StepScreen):
         self.query_one("#found", ResourceList).focus()
 
     def on_resource_list_toggled(self, message: ResourceList.Toggled) -> None:
-        spec = self.app.spec  # type: ignore[attr-defined]
+        spec = self.spec
         kind = self.key[0]
         fields = item_fields(kind, message.item)
         key = fields_key(kind, fields)
@@ -346,7 +332,7 @@ class ResourcesScreen(StepScreen):
                 self.notify(problem, title="Not added", severity="error")
                 return
             spec.resources = [*spec.resources, entry]
-        self.app.spec_changed()  # type: ignore[attr-defined]
+        self.wizard.spec_changed()
 
     def on_resource_list_drilled(self, message: ResourceList.Drilled) -> None:
         if self.key[0] != "s3-prefix":
@@ -384,7 +370,7 @@ class ResourcesScreen(StepScreen):
         self._check_arn(event.value)
 
     def _check_arn(self, text: str) -> None:
-        entry, problem = check_arn(self.app.spec, self.key[0], self.kind, text)  # type: ignore[attr-defined]
+        entry, problem = check_arn(self.spec, self.key[0], self.kind, text)
         widget = self.query_one("#arn-check", Static)
         arn_input = self.query_one("#arn", Input)
         arn_input.set_class(bool(problem), "-invalid")
@@ -394,14 +380,14 @@ class ResourcesScreen(StepScreen):
             widget.update(Content.from_markup("[$error]✗ $problem[/]", problem=problem))
         else:  # the form to type (the placeholder is too narrow to hold it)
             widget.update(
-                Content.from_markup("[dim]$forms[/]", forms=arn_examples(self.app.spec, self.kind))  # type: ignore[attr-defined]
+                Content.from_markup("[dim]$forms[/]", forms=arn_examples(self.spec, self.kind))
             )
 
     def leave_problem(self) -> tuple[str, Widget] | None:
         arn_input = self.query_one("#arn", Input)
         if not arn_input.value.strip():
             return None
-        entry, problem = check_arn(self.app.spec, self.key[0], self.kind, arn_input.value)  # type: ignore[attr-defined]
+        entry, problem = check_arn(self.spec, self.key[0], self.kind, arn_input.value)
         if entry is not None and entry_key(entry) in self._chosen_keys:
             return None
         if entry is not None:
@@ -414,7 +400,7 @@ class ResourcesScreen(StepScreen):
     @on(Input.Submitted, "#arn")
     def _arn_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        spec = self.app.spec  # type: ignore[attr-defined]
+        spec = self.spec
         entry, problem = check_arn(spec, self.key[0], self.kind, event.value)
         if entry is None:
             if problem:
@@ -422,7 +408,7 @@ class ResourcesScreen(StepScreen):
             return
         if entry_key(entry) not in self._chosen_keys:
             spec.resources = [*spec.resources, entry]
-            self.app.spec_changed()  # type: ignore[attr-defined]
+            self.wizard.spec_changed()
         event.input.value = ""
 
     # ---------------------------------------------------------------- chosen
@@ -432,17 +418,17 @@ class ResourcesScreen(StepScreen):
         if event.key in ("delete", "backspace") and chosen.has_focus:
             event.stop()
             index = chosen.highlighted
-            spec = self.app.spec  # type: ignore[attr-defined]
+            spec = self.spec
             if index is not None and 0 <= index < len(spec.resources):
                 spec.resources = [r for i, r in enumerate(spec.resources) if i != index]
-                self.app.spec_changed()  # type: ignore[attr-defined]
+                self.wizard.spec_changed()
 
     @property
     def _chosen_keys(self) -> set[tuple[str, tuple[tuple[str, str], ...]]]:
-        return {entry_key(r) for r in self.app.spec.resources}  # type: ignore[attr-defined]
+        return {entry_key(r) for r in self.spec.resources}
 
     def refresh_from_spec(self) -> None:
-        spec = self.app.spec  # type: ignore[attr-defined]
+        spec = self.spec
         chosen = self.query_one("#chosen", OptionList)
         highlighted = chosen.highlighted
         chosen.set_options(

@@ -85,11 +85,9 @@ def size_rows(bundle: Any) -> list[tuple[str, int, int]]:
 
 
 def known(action: str) -> bool:
-    """Whether the IAM reference knows ``service:Action`` (True when it cannot tell)."""
-    try:
-        from wizard.catalog.reference import reference
-    except ImportError:
-        return True
+    """Whether the IAM reference knows ``service:Action``."""
+    from wizard.catalog.reference import reference
+
     return reference().action(action) is not None
 
 
@@ -97,6 +95,7 @@ def ask(bundle: Any, action: str, resource: str) -> Content:
     """The evaluator's decision for one request, with the deciding statements."""
     from wizard.errors import UserError
     from wizard.policy.evaluate import Evaluator
+    from wizard.policy.managed import managed_policy_by_arn
 
     asked_every = not resource.strip()
     action, resource = action.strip(), resource.strip() or "*"
@@ -105,15 +104,10 @@ def ask(bundle: Any, action: str, resource: str) -> Content:
     if ":" not in action:
         return Content.from_markup("[$error]an action looks like service:Action[/]")
     identity: list[Any] = [(p.name, p.document) for p in bundle.policies]
-    try:
-        from wizard.policy.managed import managed_policy_by_arn
-
-        for arn in bundle.managed_policy_arns:
-            found = managed_policy_by_arn(arn)
-            if found is not None:
-                identity.append((found.name, found.document))
-    except ImportError:
-        pass
+    for arn in bundle.managed_policy_arns:
+        found = managed_policy_by_arn(arn)
+        if found is not None:
+            identity.append((found.name, found.document))
     boundary = bundle.boundary.document if bundle.boundary is not None else None
     try:
         result = Evaluator(identity, boundary).evaluate(action, resource)
@@ -208,12 +202,12 @@ class ReviewScreen(StepScreen):
         self.refresh_from_spec()
 
     def refresh_from_spec(self) -> None:
-        app = self.app
-        bundle = app.bundle  # type: ignore[attr-defined]
+        app = self.wizard
+        bundle = app.bundle
         if bundle is None:
             error = Content.from_markup(
                 "[$error]✗ $e[/]",
-                e=app.compose_error or "",  # type: ignore[attr-defined]
+                e=app.compose_error or "",
             )
             for key in ("identity", "boundary", "trust", "deployer"):
                 self.query_one(f"#json-{key}", Static).update(error)
@@ -248,7 +242,7 @@ class ReviewScreen(StepScreen):
         self.query_one("#ask-resource", Input).suggester = SuggestFromList(
             resources, case_sensitive=False
         )
-        gate = app.gate_review()  # type: ignore[attr-defined]
+        gate = app.gate_review()
         self.query_one("#gate", GateBanner).show(gate)
         findings = gate.findings
         widget = self.query_one("#findings", Static)
@@ -279,7 +273,7 @@ class ReviewScreen(StepScreen):
         self._answer()
 
     def _answer(self) -> None:
-        bundle = self.app.bundle  # type: ignore[attr-defined]
+        bundle = self.wizard.bundle
         if bundle is None:
             return
         action = self.query_one("#ask-action", Input).value
