@@ -31,7 +31,7 @@ BAD_SPECS: list[tuple[str, str | bytes | None, tuple[str, ...], str]] = [
     ("arn-partition-contradicts", "function: f\npartition: aws-cn\nresources:\n  - {kind: sqs-queue, arn: 'arn:aws:sqs:cn-north-1:123456789012:q'}\n", (),
      r"role\.yaml:4: resources\[0\]\.arn: the ARN's partition 'aws' contradicts the spec's partition 'aws-cn'"),
     ("illegal-role-name", "function: f\nrole:\n  name: 'bad name!'\n", (),
-     r"role\.yaml:3: role\.name: role name 'bad name!' must be 1-64 characters of letters, digits and \+=,\.@_-"),
+     r"role\.yaml:3: role\.name: role name 'bad name!' must be 1-64 characters of ASCII letters, digits and \+=,\.@_-"),
     ("too-long-role-name", f"function: f\nrole:\n  name: {LONG_NAME}\n", (),
      r"role\.yaml:3: role\.name: role name 'r{65}' is 65 characters; IAM allows 64"),
     ("bad-role-path", "function: f\nrole: {path: no-slashes}\n", (),

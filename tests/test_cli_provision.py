@@ -114,7 +114,10 @@ def test_a_spec_for_another_account_is_refused(mocked, spec_file, run_cli) -> No
     path = spec_file('account: "999999999999"\n' + spec_text())
     result = run_cli("plan", path)
     assert result.code == 2
-    assert "the spec is for account 999999999999" in result.err
+    assert (
+        "account 123456789012 from the AWS session contradicts the spec's account 999999999999"
+        in result.err
+    )
 
 
 def test_deployer_policy_name_creates_the_deployer_policy(mocked, spec_file, run_cli) -> None:

@@ -28,7 +28,7 @@ def test_domain_modules_and_the_build_command_import_no_ui_or_aws_sdk(tmp_path):
         f"""
         import contextlib, io, json, sys
         import wizard.spec, wizard.catalog.kinds, wizard.catalog.reference
-        import wizard.policy.compose, wizard.export, wizard.cli
+        import wizard.policy.compose, wizard.export, wizard.cli, wizard.entries, wizard.drafts
         from wizard.cli import main
         with contextlib.redirect_stdout(io.StringIO()):
             code = main(["build", {str(spec)!r}, "--format", "cloudformation"])

@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wizard.errors import UserError
-from wizard.spec import RoleSpec, load_spec, load_spec_text, parse_yaml, resolve_resources
+from wizard.spec import (
+    BOUNDARY_CHOICES,
+    ResourceEntry,
+    RoleOptions,
+    RoleSpec,
+    boundary_key,
+    fill_location,
+    load_spec,
+    load_spec_text,
+    needs_quotes,
+    parse_yaml,
+    resolve_resources,
+)
 
 ACC = "123456789012"
 
@@ -182,3 +198,221 @@ def test_a_policy_variable_in_a_prefix_is_one_line_and_exit_2(spec_file, run_cli
     result = run_cli("build", path, "--account", ACC, "--region", "us-east-1")
     assert result.code == 0, result.err
     assert "arn:aws:s3:::bkt/cost$/{q}/*" in result.out
+
+
+# --------------------------------------------------------------------------- to_yaml
+
+# Text a YAML 1.1 or 1.2 reader would take for another type: numbers (leading zeros, octal,
+# hex, binary, exponents, sexagesimal), booleans, nulls, dates, special floats.
+AMBIGUOUS = [
+    "012345678901",
+    "012",
+    "0o17",
+    "0x1F",
+    "0b101",
+    "1_000",
+    "1e3",
+    "1E-3",
+    "1.5",
+    ".5",
+    "-12",
+    "+12",
+    "1:20",
+    "190:20:30",
+    ".inf",
+    "-.Inf",
+    ".NaN",
+    "yes",
+    "No",
+    "ON",
+    "off",
+    "y",
+    "N",
+    "true",
+    "False",
+    "null",
+    "Null",
+    "~",
+    "",
+    "2024-01-01",
+    "2001-12-14t21:59:43.10-05:00",
+    "=",
+    "<<",
+]
+# The YAML 1.2 core schema's implicit types (YAML 1.2.2, section 10.3.2), as a 1.2 reader sees
+# plain scalars: a value written plain must resolve to text there too.
+CORE_12 = [
+    r"null|Null|NULL|~|",
+    r"true|True|TRUE|false|False|FALSE",
+    r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+",
+    r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)",
+]
+
+
+def core_12_type(text: str) -> bool:
+    return any(re.fullmatch(rx, text) for rx in CORE_12)
+
+
+def plain_scalars(text: str):
+    """Every text scalar (PyYAML reads it as text) written without quotes in ``text``."""
+    stack = [yaml.compose(text)]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            if node.style is None and node.tag == "tag:yaml.org,2002:str":
+                yield node.value
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(n for pair in node.value for n in pair)
+        else:
+            stack.extend(node.value)
+
+
+@pytest.mark.parametrize("value", AMBIGUOUS)
+def test_text_a_yaml_reader_would_retype_is_quoted(value):
+    assert needs_quotes(value)
+    spec = RoleSpec(function="fn", role=RoleOptions(tags={value or "k": value}))
+    text = spec.to_yaml()
+    assert value not in set(plain_scalars(text))
+    assert load_spec_text(text)[0] == spec
+
+
+def test_the_account_is_always_a_double_quoted_string():
+    text = RoleSpec(function="fn", account="012345678901").to_yaml()
+    assert 'account: "012345678901"' in text.splitlines()
+    assert yaml.safe_load(text)["account"] == "012345678901"
+
+
+_names = st.one_of(
+    st.sampled_from([a for a in AMBIGUOUS if re.fullmatch(r"[A-Za-z0-9_.-]{3,255}", a)]),
+    st.from_regex(r"\A[A-Za-z0-9_.-]{3,20}\Z"),
+)
+_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
+_tag_keys = st.one_of(st.sampled_from([a for a in AMBIGUOUS if a]), _text).filter(
+    lambda k: 1 <= len(k) <= 128 and not k.lower().startswith("aws:")
+)
+_entries = st.one_of(
+    st.builds(lambda n: ResourceEntry(kind="dynamodb-table", name=n), _names),
+    st.builds(
+        lambda n, a: ResourceEntry(kind="sqs-queue", name=n[:80], access=a),
+        _names.filter(lambda n: re.fullmatch(r"[A-Za-z0-9_-]+", n)),
+        st.sampled_from([None, "send", "consume"]),
+    ),
+    st.builds(
+        lambda p: ResourceEntry(kind="s3-prefix", bucket="uploads", prefix=p),
+        st.sampled_from(["", "012/", "yes/", "1e3", "in coming/", "null"]),
+    ),
+    st.builds(
+        lambda n: ResourceEntry(kind="ssm-parameter", name=n),
+        st.sampled_from(["/012", "yes", "/app/", "1e3"]),
+    ),
+)
+
+
+@given(
+    function=st.from_regex(r"\A[A-Za-z0-9_-]{1,20}\Z"),
+    account=st.one_of(st.none(), st.from_regex(r"\A[0-9]{12}\Z")),
+    region=st.sampled_from([None, "us-east-1", "eu-west-2"]),
+    description=st.one_of(st.none(), _text),
+    tags=st.dictionaries(_tag_keys, _text, max_size=4),
+    boundary=st.sampled_from(
+        ["envelope", "strict", "none", "arn:aws:iam::012345678901:policy/012"]
+    ),
+    flags=st.tuples(st.booleans(), st.booleans(), st.booleans(), st.booleans()),
+    resources=st.lists(_entries, max_size=4),
+)
+@settings(max_examples=150, deadline=None)
+def test_to_yaml_round_trips_every_spec(
+    function, account, region, description, tags, boundary, flags, resources
+):
+    logs, tracing, vpc, deployer = flags
+    spec = RoleSpec(
+        function=function,
+        account=account,
+        region=region,
+        role=RoleOptions(description=description, tags=tags),
+        boundary=boundary,
+        logs=logs,
+        tracing=tracing,
+        vpc=vpc,
+        deployer=deployer,
+        resources=resources,
+    )
+    text = spec.to_yaml()
+    assert load_spec_text(text)[0] == spec
+    assert not any(core_12_type(s) for s in plain_scalars(text))
+
+
+def test_to_yaml_keeps_the_spec_files_key_order():
+    text = RoleSpec(
+        function="fn", account=ACC, region="us-east-1", tracing=True, boundary="strict"
+    ).to_yaml()
+    keys = [line.split(":")[0] for line in text.splitlines()]
+    assert keys == ["function", "account", "region", "boundary", "tracing"]
+
+
+# --------------------------------------------------------------------------- fill_location
+
+
+def test_fill_location_fills_open_values_and_keeps_the_spec():
+    spec = RoleSpec(function="fn")
+    filled = fill_location(
+        spec, account=ACC, region="eu-west-1", partition="aws-cn", source="the AWS session"
+    )
+    assert (filled.account, filled.region, filled.partition) == (ACC, "eu-west-1", "aws-cn")
+    assert (spec.account, spec.region, spec.partition) == (None, None, "aws")
+    same = RoleSpec(function="fn", account=ACC)
+    assert fill_location(same, account=ACC, source="--account") is same
+
+
+@pytest.mark.parametrize(
+    ("given", "kwargs", "message"),
+    [
+        ({"account": ACC}, {"account": "210987654321", "source": "--account"},
+         "--account 210987654321 contradicts the spec's account 123456789012"),
+        ({"region": "us-east-1"}, {"region": "eu-west-1", "source": "--region"},
+         "--region eu-west-1 contradicts the spec's region us-east-1"),
+        ({"account": ACC}, {"account": "210987654321", "source": "the AWS session"},
+         "account 210987654321 from the AWS session contradicts the spec's account 123456789012"),
+        ({"partition": "aws"}, {"partition": "aws-cn", "source": "the AWS session"},
+         "partition aws-cn from the AWS session contradicts the spec's partition aws"),
+        ({}, {"account": "12", "source": "--account"}, "--account '12' must be 12 digits"),
+        ({}, {"region": "Mars", "source": "the AWS session"},
+         "region 'Mars' from the AWS session is not an AWS region name such as us-east-1"),
+        ({}, {"partition": "aws-xx", "source": "--partition"},
+         "--partition 'aws-xx' is not one of aws, aws-cn, aws-us-gov"),
+    ],
+)  # fmt: skip
+def test_fill_location_refuses_a_contradiction_or_a_bad_value(given, kwargs, message):
+    with pytest.raises(UserError) as caught:
+        fill_location(RoleSpec(function="fn", **given), **kwargs)
+    assert caught.value.detail == message
+
+
+def test_a_sessions_region_fills_an_open_region_only():
+    spec = RoleSpec(function="fn", region="us-east-1")
+    kept = fill_location(spec, region="eu-west-1", source="the AWS session", region_is_default=True)
+    assert kept.region == "us-east-1"
+    opened = fill_location(
+        RoleSpec(function="fn"), region="eu-west-1", source="s", region_is_default=True
+    )
+    assert opened.region == "eu-west-1"
+
+
+def test_fill_location_names_the_specs_line():
+    spec, ctx = load_spec_text(f"function: fn\naccount: '{ACC}'\n", "role.yaml")
+    with pytest.raises(UserError) as caught:
+        fill_location(spec, account="210987654321", source="--account", ctx=ctx)
+    assert str(caught.value).startswith("role.yaml:2: ")
+
+
+# --------------------------------------------------------------------------- boundaries
+
+
+def test_boundary_choices_cover_what_the_spec_accepts():
+    keys = [b.key for b in BOUNDARY_CHOICES]
+    assert keys == ["envelope", "strict", "none", "arn"]
+    for key in keys[:-1]:
+        assert RoleSpec(function="fn", boundary=key).boundary == key
+        assert boundary_key(key) == key
+    assert boundary_key("arn:aws:iam::123456789012:policy/b") == "arn"
+    assert all(b.title and b.description.endswith(".") for b in BOUNDARY_CHOICES)

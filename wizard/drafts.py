@@ -13,8 +13,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from wizard.atomic import write_text_atomic
 from wizard.errors import UserError
 from wizard.spec import RoleSpec, SpecContext, parse_yaml, spec_from_data
@@ -35,8 +33,9 @@ def drafts_dir() -> Path:
 
 
 def spec_yaml(spec: RoleSpec) -> str:
-    """The spec as the YAML text of a ``role.yaml``."""
-    return yaml.safe_dump(spec.dump(), sort_keys=False, allow_unicode=True, width=1000)
+    """The spec as the YAML text of a ``role.yaml`` (:meth:`RoleSpec.to_yaml`; kept for the
+    wizard until it calls that itself)."""
+    return spec.to_yaml()
 
 
 @dataclass(frozen=True)
@@ -75,7 +74,7 @@ class DraftStore:
 
     def save(self, draft_id: str, spec: RoleSpec, *, source: str | None = None) -> Path:
         """Write the draft atomically; ``source`` records the file an edit saves back to."""
-        text = spec_yaml(spec)
+        text = spec.to_yaml()
         if source:
             text = f"# lambda-role-wizard draft of {source}\n# source: {source}\n" + text
         target = self.path(draft_id)

@@ -53,6 +53,41 @@ def policy_variable_problem(value: str) -> str | None:
 BoundaryChoice = str  # envelope | strict | none | a policy ARN
 
 
+@dataclass(frozen=True)
+class BoundaryOption:
+    """One way to bound the role: ``key`` (the spec's value; ``arn`` stands for an existing
+    policy's ARN), a short ``title`` for a choice list and a one-sentence ``description``."""
+
+    key: str
+    title: str
+    description: str
+
+
+# The boundary choices and their wording: the wizard's options step and plain mode show these.
+BOUNDARY_CHOICES: tuple[BoundaryOption, ...] = (
+    BoundaryOption(
+        "envelope",
+        "envelope: catalog kinds",
+        "The catalog's actions of the services and access levels the function uses, in this "
+        "account and region; privilege escalation denied.",
+    ),
+    BoundaryOption("strict", "strict: identity policy", "Exactly what the identity policy grants."),
+    BoundaryOption("none", "none: no boundary", "No permissions boundary."),
+    BoundaryOption(
+        "arn",
+        "existing policy (ARN)",
+        "A boundary policy that already exists, by its ARN "
+        "(arn:aws:iam::123456789012:policy/NAME).",
+    ),
+)
+NAMED_BOUNDARIES = ("envelope", "strict", "none")
+
+
+def boundary_key(boundary: str) -> str:
+    """The :data:`BOUNDARY_CHOICES` key a spec's ``boundary`` value stands for."""
+    return boundary if boundary in NAMED_BOUNDARIES else "arn"
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
@@ -70,7 +105,7 @@ class RoleOptions(_Model):
             raise ValueError(f"role name {value!r} is {len(value)} characters; IAM allows 64")
         if value is not None and not ROLE_NAME_RE.fullmatch(value):
             raise ValueError(
-                f"role name {value!r} must be 1-64 characters of letters, digits and +=,.@_-"
+                f"role name {value!r} must be 1-64 characters of ASCII letters, digits and +=,.@_-"
             )
         return value
 
@@ -167,7 +202,7 @@ class RoleSpec(_Model):
     @field_validator("boundary")
     @classmethod
     def _boundary(cls, value: str) -> str:
-        if value in ("envelope", "strict", "none") or POLICY_ARN_RE.fullmatch(value):
+        if value in NAMED_BOUNDARIES or POLICY_ARN_RE.fullmatch(value):
             return value
         raise ValueError(
             f"boundary {value!r} must be envelope, strict, none or a policy ARN "
@@ -182,6 +217,20 @@ class RoleSpec(_Model):
     def role_name(self) -> str:
         return self.role.name or f"{self.function}-role"[:64]
 
+    def to_yaml(self) -> str:
+        """The spec as the YAML text of a ``role.yaml``: the one spec writer (files, drafts,
+        plain mode). Defaults are left out; any text a YAML 1.1 or 1.2 reader would take for
+        another type (``"012345678901"``, ``"yes"``, ``"1e3"``, ``"null"``, dates) is quoted, so
+        ``load_spec_text(spec.to_yaml())`` gives this spec back."""
+        return yaml.dump(
+            self.dump(),
+            Dumper=_SpecDumper,
+            sort_keys=False,
+            allow_unicode=True,
+            default_flow_style=None,
+            width=1000,
+        )
+
     def dump(self) -> dict[str, Any]:
         """The spec as plain data for YAML, with defaults left out."""
         data = self.model_dump(mode="json", exclude_defaults=True)
@@ -192,6 +241,116 @@ class RoleSpec(_Model):
                 for r in self.resources
             ]
         return data
+
+
+# --------------------------------------------------------------------------- writing YAML
+
+# Plain scalars some YAML reader resolves to a type other than text. YAML 1.1 (PyYAML's
+# resolver below, plus y/n and 0b/0x/0o/sexagesimal shapes) and the YAML 1.2 core schema
+# (numbers with leading zeros, 1e3, .inf, true/false/null in any case).
+_OTHER_TYPE_WORDS = frozenset(
+    [
+        "y",
+        "n",
+        "yes",
+        "no",
+        "on",
+        "off",
+        "true",
+        "false",
+        "null",
+        "~",
+        ".inf",
+        "-.inf",
+        "+.inf",
+        ".nan",
+        "=",
+        "<<",
+    ]
+)
+_NUMBER_LIKE = re.compile(r"^[-+]?(\.?[0-9]|\.(inf|nan)$)", re.IGNORECASE)
+_DATE_LIKE = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
+_RESOLVER = yaml.resolver.Resolver()  # PyYAML's YAML 1.1 implicit types
+
+
+def needs_quotes(value: str) -> bool:
+    """Whether ``value`` written plain would be read back by a YAML 1.1 or 1.2 reader as
+    something other than this text (a number, boolean, null or date)."""
+    if not value or value.lower() in _OTHER_TYPE_WORDS:
+        return True
+    if _NUMBER_LIKE.match(value) or _DATE_LIKE.match(value):
+        return True
+    return _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) != "tag:yaml.org,2002:str"
+
+
+class _SpecDumper(yaml.SafeDumper):
+    """Writes a spec's text so that every reader reads it back as text."""
+
+
+_LINE_BREAKS = re.compile("[\n\r\x85\u2028\u2029]")
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    # Line breaks go escaped in double quotes: PyYAML's other styles fold them, and it writes
+    # NEL (U+0085) raw into single quotes, where a reader takes it for a line break.
+    style = '"' if needs_quotes(value) or _LINE_BREAKS.search(value) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_SpecDumper.add_representer(str, _represent_str)
+
+
+# --------------------------------------------------------------------------- filling location
+
+
+def fill_location(
+    spec: RoleSpec,
+    *,
+    account: str | None = None,
+    region: str | None = None,
+    partition: str | None = None,
+    source: str,
+    ctx: SpecContext | None = None,
+    region_is_default: bool = False,
+) -> RoleSpec:
+    """``spec`` with its open account, region and partition filled from ``source`` (a flag
+    such as ``--region``, or ``the AWS session``); a value that contradicts the spec, or is not
+    an account id / region / partition, is refused with a UserError naming ``source`` (and the
+    spec's line, given ``ctx``). The partition counts as open when the spec does not set it.
+
+    ``region_is_default``: a session's region is where its clients point, not a fact about the
+    role (IAM is global), so it fills an open region and never contradicts the spec's."""
+    shapes = {
+        "account": (ACCOUNT_RE.fullmatch, "must be 12 digits"),
+        "region": (REGION_RE.fullmatch, "is not an AWS region name such as us-east-1"),
+        "partition": (PARTITIONS.__contains__, f"is not one of {', '.join(PARTITIONS)}"),
+    }
+    flag = source.startswith("-")
+    updates: dict[str, str] = {}
+    for name, value in (("account", account), ("region", region), ("partition", partition)):
+        if value is None or (name == "region" and region_is_default and spec.region):
+            continue
+        check, shape = shapes[name]
+        if not check(value):
+            said = f"{source} {value!r}" if flag else f"{name} {value!r} from {source}"
+            raise UserError(f"{said} {shape}")
+        said = f"{source} {value}" if flag else f"{name} {value} from {source}"
+        given = getattr(spec, name)
+        if name == "partition" and name not in spec.model_fields_set:
+            given = None  # the default, not the spec's choice
+        if given and given != value:
+            raise UserError(
+                f"{said} contradicts the spec's {name} {given}",
+                where=ctx.where((name,)) if ctx else None,
+            )
+        if given != value:
+            updates[name] = value
+    if not updates:
+        return spec
+    filled = spec.model_copy(deep=True)
+    for name, value in updates.items():
+        setattr(filled, name, value)  # validated assignment: marks the field as set
+    return filled
 
 
 # --------------------------------------------------------------------------- resolution
@@ -399,6 +558,15 @@ def _flags(kind: str, fields: dict[str, str]) -> frozenset[str]:
     return frozenset()
 
 
+def action_shape_problem(action: str) -> str | None:
+    """Why ``action`` cannot be one of a custom entry's actions by its shape alone, or None."""
+    if not re.fullmatch(r"[a-zA-Z0-9-]+:[A-Za-z0-9*?]+", action):
+        return f"{action!r} is not an action such as ses:SendEmail"
+    if action.endswith(":*"):
+        return f"{action!r} grants a whole service; list the actions the function needs"
+    return None
+
+
 def _resolve_custom(
     spec: RoleSpec, i: int, entry: ResourceEntry, kind: Kind, access: str, ctx: SpecContext
 ) -> ResolvedResource:
@@ -410,16 +578,8 @@ def _resolve_custom(
             ctx, (*base, "resources"), "a custom resource needs a non-empty 'resources' list"
         )
     for j, action in enumerate(entry.actions):
-        if not re.fullmatch(r"[a-zA-Z0-9-]+:[A-Za-z0-9*?]+", action):
-            raise _fail(
-                ctx, (*base, "actions", j), f"{action!r} is not an action such as ses:SendEmail"
-            )
-        if action == "*" or action.endswith(":*"):
-            raise _fail(
-                ctx,
-                (*base, "actions", j),
-                f"{action!r} grants a whole service; list the actions the function needs",
-            )
+        if problem := action_shape_problem(action):
+            raise _fail(ctx, (*base, "actions", j), problem)
     for j, res in enumerate(entry.resources):
         if res == "*":
             continue

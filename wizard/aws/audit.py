@@ -20,7 +20,6 @@ from typing import Any
 
 import botocore.exceptions
 import botocore.parsers
-import yaml
 from botocore.config import Config
 
 from wizard.aws.provision import AWS_ERRORS, MANAGED_TAG, AwsFailure, _document, one_line
@@ -812,7 +811,7 @@ def tightened_spec_yaml(report: AuditReport) -> str:
         "# Review it, then: role-wizard plan THIS_FILE",
     ]
     header.extend(f"# - {note}" for note in notes)
-    body = yaml.safe_dump(spec.dump(), sort_keys=False, default_flow_style=False, width=100)
+    body = spec.to_yaml()
     report.notes.extend(f"spec: {n}" for n in notes)
     return "\n".join(header) + "\n" + body
 

@@ -47,24 +47,11 @@ def load_and_compose(path: str, account: str | None = None, region: str | None =
     # model; the core uses none, and the scan is a large part of `build`'s start-up.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     from wizard.policy.compose import compose
-    from wizard.spec import ACCOUNT_RE, REGION_RE, load_spec
+    from wizard.spec import fill_location, load_spec
 
     spec, ctx = load_spec(path)
-    for field, value, pattern, shape in (
-        ("account", account, ACCOUNT_RE, "must be 12 digits"),
-        ("region", region, REGION_RE, "is not an AWS region name such as us-east-1"),
-    ):
-        if value is None:
-            continue
-        if not pattern.fullmatch(value):
-            raise UserError(f"--{field} {value!r} {shape}")
-        given = getattr(spec, field)
-        if given and given != value:
-            raise UserError(
-                f"--{field} {value} contradicts the spec's {field} {given}",
-                where=ctx.where((field,)),
-            )
-        setattr(spec, field, value)
+    spec = fill_location(spec, account=account, source="--account", ctx=ctx)
+    spec = fill_location(spec, region=region, source="--region", ctx=ctx)
     return spec, compose(spec, ctx)
 
 

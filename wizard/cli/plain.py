@@ -30,18 +30,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def detect(args: argparse.Namespace) -> tuple[Any, str | None, str | None, str | None]:
-    """The discoverer, account, region and partition the session gives; Nones offline."""
-    demo = getattr(args, "demo", False)
-    try:
-        from wizard.aws.session import make_session
+    """The discoverer, account, region and partition the session gives; Nones offline.
+    Plain mode fills the spec's open values from them (``fill_location``)."""
+    from wizard.aws.discover import Discoverer
+    from wizard.aws.session import make_session
 
-        session = make_session(profile=args.profile, region=args.region, demo=demo)
-    except ImportError:
-        if demo:
-            raise UserError("the demo sandbox is not part of this installation") from None
-        return None, None, args.region, None
+    try:
+        session = make_session(
+            profile=args.profile, region=args.region, demo=getattr(args, "demo", False)
+        )
     except UserError as exc:
-        if demo:
+        if getattr(args, "demo", False):
             raise
         print(f"no AWS session ({exc}); type names and ARNs by hand", file=sys.stderr)
         return None, None, args.region, None
@@ -54,20 +53,13 @@ def detect(args: argparse.Namespace) -> tuple[Any, str | None, str | None, str |
         partition = session.partition
     except Exception:  # an unknown region: the spec's default partition
         partition = None
-    discoverer = None
-    try:
-        from wizard.aws.discover import Discoverer
-
-        discoverer = Discoverer(session)
-    except ImportError:
-        pass
-    return discoverer, account, session.region, partition
+    return Discoverer(session), account, session.region, partition
 
 
 def cmd_plain(args: argparse.Namespace) -> int:
     if args.export_out and not args.export:
         raise UserError("--export-out needs --export FORMAT")
-    from wizard.prompt import Interrupted, PlainWizard, save_partial
+    from wizard.plain import Interrupted, PlainWizard, save_partial
 
     discoverer, account, region, partition = detect(args)
     wizard = PlainWizard(

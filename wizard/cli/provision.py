@@ -85,24 +85,21 @@ def _session(args: argparse.Namespace) -> Any:
 
 
 def _compose(aws: Any, path: str) -> Any:
-    """Load the spec, fill the account (from STS) and region (from the session), compose."""
+    """Load the spec, fill the account (from STS), partition and open region from the
+    session, compose."""
     from wizard.policy.compose import compose
-    from wizard.spec import load_spec
+    from wizard.spec import fill_location, load_spec
 
     spec, ctx = load_spec(path)
-    if spec.account and spec.account != aws.account:
-        raise UserError(
-            f"the spec is for account {spec.account}, the credentials are for account {aws.account}",
-            where=ctx.where(("account",)),
-        )
-    spec.account = aws.account
-    if spec.region is None:
-        spec.region = aws.region
-    if spec.partition != aws.partition:
-        raise UserError(
-            f"the spec's partition {spec.partition} is not the session's ({aws.partition})",
-            where=ctx.where(("partition",)),
-        )
+    spec = fill_location(
+        spec,
+        account=aws.account,
+        region=aws.region,
+        partition=aws.partition,
+        source="the AWS session",
+        ctx=ctx,
+        region_is_default=True,
+    )
     return compose(spec, ctx)
 
 

@@ -355,19 +355,25 @@ def _fit_identity(spec: RoleSpec, grants: list[Grant]) -> list[Document]:
     return statements
 
 
+def unknown_action_problem(action: str, ref: Reference | None = None) -> str | None:
+    """Why the IAM reference does not know ``action`` (its service, or no action matching
+    it), or None."""
+    ref = ref or reference()
+    service = action.split(":")[0]
+    if not ref.has_service(service):
+        return f"unknown service {service!r}"
+    if not ref.expand(action):
+        return f"unknown action {action!r}"
+    return None
+
+
 def _check_custom(resolved: list[ResolvedResource], ref: Reference, ctx: SpecContext) -> None:
     for item in resolved:
         for j, action in enumerate(item.custom_actions):
-            service = action.split(":")[0]
-            where = ctx.where(("resources", item.index, "actions", j))
-            if not ref.has_service(service):
+            if problem := unknown_action_problem(action, ref):
                 raise UserError(
-                    f"resources[{item.index}].actions[{j}]: unknown service {service!r}",
-                    where=where,
-                )
-            if not ref.expand(action):
-                raise UserError(
-                    f"resources[{item.index}].actions[{j}]: unknown action {action!r}", where=where
+                    f"resources[{item.index}].actions[{j}]: {problem}",
+                    where=ctx.where(("resources", item.index, "actions", j)),
                 )
         for j, resource in enumerate(item.custom_resources):
             if resource == "*" and not all(_needs_star(a, ref) for a in item.custom_actions):

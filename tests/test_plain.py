@@ -14,19 +14,19 @@ import yaml
 from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
+from test_gate import RISKY_SPEC
 
-from wizard.prompt import (
-    Interrupted,
-    PlainResult,
-    PlainWizard,
-    check_role_name,
-    save_partial,
-    spec_text,
-)
-from wizard.spec import RoleSpec, load_spec
+from wizard.plain import Interrupted, PlainResult, PlainWizard, finish, review, save_partial
+from wizard.plain.function import check_role_name
+from wizard.policy.compose import compose
+from wizard.policy.documents import Finding
+from wizard.policy.gate import blocking, describe
+from wizard.policy.gate import review as gate_review
+from wizard.spec import BOUNDARY_CHOICES, RoleSpec, load_spec, load_spec_text
 
 ENTER = "\r"
 DOWN = "\x1b[B"
+UP = "\x1b[A"
 SPACE = " "
 CTRL_C = "\x03"
 CTRL_U = "\x15"  # clear the line typed so far
@@ -133,7 +133,8 @@ def test_review_prints_the_policies_and_their_sizes(tmp_path):
     assert '"sqs:ReceiveMessage"' in echo
     assert "Permissions boundary orders-api-role-boundary (envelope):" in echo
     assert '"Service": "lambda.amazonaws.com"' in echo
-    assert "Sizes (characters IAM counts): inline policies " in echo
+    assert "Sizes (characters IAM counts): inline " in echo
+    assert ", trust " in echo and "/2,048" in echo
 
 
 def test_cli_plain_with_export_flags_matches_build(tmp_path, run_cli, monkeypatch):
@@ -158,18 +159,11 @@ def test_cli_plain_with_export_flags_matches_build(tmp_path, run_cli, monkeypatc
 
 
 def test_review_lists_the_validators_findings(tmp_path, monkeypatch):
-    @dataclass
-    class Finding:
-        code: str
-        severity: str
-        message: str
-        location: str
-
     seen = []
 
     def lint_bundle(bundle, **_where):
         seen.append(bundle.role_name)
-        return [Finding("data-exfiltration", "info", "reads and sends", "/Statement/1")]
+        return [Finding("data-exfiltration", "info", "reads and sends", "<role>", "/Statement/1")]
 
     validator = types.ModuleType("wizard.policy.lint")
     validator.lint_bundle = lint_bundle
@@ -248,14 +242,17 @@ def test_custom_actions_refuse_a_service_wildcard(tmp_path):
 
 
 def test_a_role_the_composer_refuses_cannot_be_saved_until_fixed(tmp_path):
+    get_role = "custom\r" + "iam:GetRole\r" + f"arn:aws:iam::{ACCOUNT}:role/other\r"
     keys = (
-        start()
+        start(role=ENTER + DOWN)  # boundary: strict
         + ADD
-        + "custom\r"
-        + "iam:GetRole\r"
-        + f"arn:aws:iam::{ACCOUNT}:role/other\r"
+        + get_role
         + NO_MORE
-        # the envelope boundary denies iam:*: no "save" in the menu; change the boundary
+        + DOWN * 3
+        + ENTER  # change the boundary
+        + UP
+        + ENTER  # back to envelope, which denies iam:*
+        # the role does not compose: no "save" in the menu; change the boundary again
         + DOWN * 2
         + ENTER
         + DOWN
@@ -265,6 +262,30 @@ def test_a_role_the_composer_refuses_cannot_be_saved_until_fixed(tmp_path):
     result, echo = drive(keys, tmp_path, export_format="json", export_path=tmp_path / "r.json")
     assert "The role cannot be built yet: " in echo and "envelope boundary" in echo
     assert result.spec.boundary == "strict"
+
+
+def test_an_entry_the_role_cannot_take_is_refused_and_empty_adds_nothing(tmp_path):
+    get_role = "custom\r" + "iam:GetRole\r" + f"arn:aws:iam::{ACCOUNT}:role/other\r"
+    keys = (
+        start()
+        + ADD
+        + get_role  # refused: the envelope boundary denies iam:*
+        + CTRL_U
+        + ENTER  # empty: nothing added
+        + NO_MORE
+        + DOWN * 2
+        + ENTER  # change the boundary (no resource to remove)
+        + DOWN
+        + ENTER  # strict
+        + DOWN
+        + ENTER  # add a resource
+        + get_role
+        + FINISH
+    )
+    result, echo = drive(keys, tmp_path, export_format="json", export_path=tmp_path / "r.json")
+    assert "nothing added" in echo
+    assert result.spec.boundary == "strict"
+    assert [e.actions for e in result.spec.resources] == [["iam:GetRole"]]
 
 
 def test_json_export_of_an_open_account_asks_for_another_format(tmp_path, monkeypatch):
@@ -285,9 +306,15 @@ def test_json_export_of_an_open_account_asks_for_another_format(tmp_path, monkey
     assert (tmp_path / "role.cfn.yaml").is_file()
 
 
-def test_spec_text_quotes_an_account_with_a_leading_zero():
-    spec = RoleSpec(function="orders-api", account="012345678901")
-    assert "account: '012345678901'" in spec_text(spec)
+def test_the_saved_spec_quotes_an_account_with_a_leading_zero(tmp_path):
+    result, _ = drive(
+        start(account="012345678901") + NO_MORE + FINISH,
+        tmp_path,
+        export_format="cloudformation",
+        export_path=tmp_path / "t.yaml",
+    )
+    assert 'account: "012345678901"' in result.spec_path.read_text().splitlines()
+    assert load_spec(result.spec_path)[0].account == "012345678901"
 
 
 # --------------------------------------------------------------------------- discovery
@@ -489,8 +516,9 @@ def test_ctrl_c_saves_what_was_typed_as_a_draft(tmp_path, monkeypatch):
     assert saved == {"function": "orders-api", "account": ACCOUNT, "region": REGION}
 
 
-def test_ctrl_c_without_drafts_writes_a_partial_spec(tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "wizard.drafts", None)  # as if drafts were not installed
+def test_ctrl_c_without_a_drafts_folder_writes_a_partial_spec(tmp_path, monkeypatch):
+    (tmp_path / "state").write_text("a file where the drafts folder would go")
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     with pytest.raises(Interrupted) as caught:
         drive("orders-api\r" + ACCOUNT + "\r" + CTRL_C, tmp_path)
     message = save_partial(caught.value.spec, tmp_path / "role.yaml")
@@ -512,7 +540,50 @@ def test_cli_ctrl_c_exits_130_with_one_line(tmp_path, run_cli, monkeypatch):
 
 
 def test_boundary_choices_fit_an_80_column_terminal():
-    from wizard.prompt import BOUNDARIES
-
     # questionary draws a choice as " » TITLE" and cuts it at the terminal's edge
-    assert all(len(f" » {title}") < 80 for title in BOUNDARIES.values())
+    assert all(len(f" » {b.title}") < 80 for b in BOUNDARY_CHOICES)
+
+
+# --------------------------------------------------------------------------- the gate
+
+
+def test_the_gate_refuses_the_risky_spec_writes_nothing_and_keeps_what_was_typed(tmp_path):
+    """tests/test_gate.py's RISKY_SPEC typed into plain mode: the review says the role would be
+    refused, finishing shows each refusing finding, writes no spec and no export, and goes
+    back to the menu with the spec kept."""
+    risky, _ = load_spec_text(RISKY_SPEC)
+    (entry,) = risky.resources
+    keys = (
+        start(function=risky.function, role=ENTER + DOWN * 2)  # boundary: none
+        + ADD
+        + "custom\r"
+        + ",".join(entry.actions)
+        + "\r"
+        + ",".join(entry.resources)
+        + "\r"
+        + NO_MORE
+        + FINISH  # refused
+        + FINISH  # refused again, from the menu it came back to
+    )
+    spec_path, export_path = tmp_path / "role.yaml", tmp_path / "role.json"
+    with pytest.raises(Interrupted) as caught:  # the input ends at the menu
+        drive(keys, tmp_path, spec_path=spec_path, export_format="json", export_path=export_path)
+    assert caught.value.ended
+    typed = caught.value.spec.model_copy(update={"deployer": risky.deployer})
+    assert typed.resources == risky.resources and typed.boundary == "none"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_review_says_when_the_role_would_be_refused(tmp_path):
+    risky, _ = load_spec_text(RISKY_SPEC)
+    echo = io.StringIO()
+    wizard = PlainWizard(echo=echo)
+    wizard.spec = risky
+    assert review.review(wizard) is not None
+    refused = finish.gate(wizard, compose(risky))
+    text = echo.getvalue()
+    assert refused is None
+    assert "The role would be refused: " in text
+    assert "The role is refused: " in text and "Nothing was saved or exported" in text
+    for finding in blocking(gate_review(compose(risky))):
+        assert f"  {finding.severity} {describe(finding)}" in text

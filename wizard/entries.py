@@ -1,0 +1,146 @@
+"""Resource entries: the one check, label, identity and discovered-resource conversion that
+every front (the wizard, plain mode, the CLI) uses for a spec's ``resources`` entries.
+
+Domain code: no textual, questionary or boto3. A discovered resource is taken as the plain
+object :mod:`wizard.aws.discover` yields (``name``, ``arn``, ``detail``) or a dict of the same.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from wizard.catalog.kinds import Kind, catalog
+from wizard.errors import UserError
+from wizard.spec import ResourceEntry, RoleSpec, action_shape_problem, resolve_resources
+
+EntryKey = tuple[str, tuple[tuple[str, str], ...]]
+
+
+def _detail(message: str, index: int) -> str:
+    """A resolver/composer message about ``resources[index]`` without that prefix."""
+    text = re.sub(rf"^resources\[{index}\]\.?", "", message).lstrip(": ")
+    return text or message
+
+
+def check_entry(spec: RoleSpec, entry: ResourceEntry) -> str | None:
+    """Why ``entry`` cannot join ``spec``, or None when it can: the same rules ``build``
+    applies — the kind's field patterns, no ``${`` in names, the ARN parsed by the kind, no
+    contradiction with the spec's account/region/partition, custom actions the IAM reference
+    knows — and the spec must still compose with it (quotas, the envelope's denies)."""
+    from wizard.policy.compose import compose
+
+    try:
+        resolve_resources(spec.model_copy(update={"resources": [entry]}))
+    except UserError as exc:
+        return _detail(exc.detail, 0)
+    index = len(spec.resources)
+    try:
+        compose(spec.model_copy(update={"resources": [*spec.resources, entry]}))
+    except UserError as exc:
+        if exc.detail.startswith(f"resources[{index}]"):
+            return _detail(exc.detail, index)
+        try:  # a problem of the whole role: the entry's only when the spec composes without it
+            compose(spec)
+        except UserError:
+            return None
+        return f"with it the role would not build: {exc.detail}"
+    return None
+
+
+def check_actions(actions: list[str]) -> str | None:
+    """Why a custom entry cannot grant ``actions`` (their shape, a whole service, an action the
+    IAM reference does not know), or None; :func:`check_entry` checks them again with the
+    resources."""
+    from wizard.policy.compose import unknown_action_problem
+
+    if not actions:
+        return "enter at least one action, such as ses:SendEmail"
+    for action in actions:
+        if problem := action_shape_problem(action) or unknown_action_problem(action):
+            return problem
+    return None
+
+
+def primary_field(kind: Kind) -> str | None:
+    """The field a resource of this kind is named by (name, table, bucket, id)."""
+    for name, fspec in kind.fields.items():
+        if fspec.required:
+            return name
+    return next(iter(kind.fields), None)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def entry_label(entry: ResourceEntry) -> str:
+    """The one human label of an entry: ``dynamodb-table Orders``, ``s3-prefix
+    uploads/incoming/``, ``custom: ses:SendEmail on 1 resource``. An entry given by ARN is
+    named by the fields its ARN holds where the kind can read them, else by the ARN."""
+    if entry.kind == "custom":
+        actions = entry.actions or []
+        what = actions[0] if len(actions) == 1 else _plural(len(actions), "action")
+        return f"custom: {what} on {_plural(len(entry.resources or []), 'resource')}"
+    fields = {k: v for k, v in entry.field_values().items() if v}
+    kind = catalog().kinds.get(entry.kind)
+    if entry.arn and kind is not None:
+        parsed = kind.parse_arn(entry.arn) or {}
+        fields = {k: v for k, v in parsed.items() if k in kind.fields and v} | fields
+        if kind.service == "ssm" and "param" in parsed:
+            fields.setdefault("name", "/" + parsed["param"])
+    main = primary_field(kind) if kind is not None else None
+    if main is None or main not in fields:
+        return f"{entry.kind} {entry.arn or ', '.join(f'{k}={v}' for k, v in fields.items())}"
+    name = fields[main]
+    if entry.kind == "s3-prefix" and fields.get("prefix"):
+        name = f"{name}/{fields['prefix']}"
+    return f"{entry.kind} {name}"
+
+
+def entry_key(entry: ResourceEntry) -> EntryKey:
+    """The identity used to de-duplicate entries: the kind and the fields and ARN given
+    (empty fields left out), not the access profile."""
+    values = {k: v for k, v in entry.field_values().items() if v}
+    if entry.arn:
+        values["arn"] = entry.arn
+    if entry.kind == "custom":
+        values["actions"] = ",".join(entry.actions or [])
+        values["resources"] = ",".join(entry.resources or [])
+    return entry.kind, tuple(sorted(values.items()))
+
+
+def _get(item: Any, name: str) -> Any:
+    if isinstance(item, dict):
+        return item.get(name)
+    return getattr(item, name, None)
+
+
+def entry_from_discovered(kind_name: str, item: Any) -> ResourceEntry:
+    """The entry naming a discovered resource, the same way in every front: by the kind's
+    fields where they name it exactly (portable across accounts: a table's name, a bucket and
+    prefix, a key's id, a stream's table and label), else by its ARN (a legacy name the kind's
+    pattern refuses, a stream without its label). UserError when it has neither."""
+    kind = catalog().kinds[kind_name]
+    detail = dict(_get(item, "detail") or {})
+    if isinstance(item, dict):  # a flat dict (``Discovered.to_dict()``) holds its detail
+        detail |= {k: v for k, v in item.items() if k not in ("kind", "name", "arn", "detail")}
+    name = str(_get(item, "name") or "")
+    arn = str(_get(item, "arn") or "")
+    fields: dict[str, str] = {}
+    if kind_name == "s3-prefix":
+        fields = {"bucket": str(detail.get("bucket") or name)}
+        if detail.get("prefix"):
+            fields["prefix"] = str(detail["prefix"])
+    elif kind_name == "dynamodb-stream":
+        if detail.get("label"):  # without its label the fields would name every stream
+            fields = {"table": str(detail.get("table") or name), "label": str(detail["label"])}
+    elif (field := primary_field(kind)) and name:
+        fields = {field: name}
+    if fields and all(v and kind.fields[k].check(v) for k, v in fields.items()):
+        return ResourceEntry(kind=kind_name, **fields)
+    if arn:
+        return ResourceEntry(kind=kind_name, arn=arn)
+    if fields:
+        return ResourceEntry(kind=kind_name, **fields)  # check_entry says what is wrong
+    raise UserError(f"the discovered {kind_name} has neither a name nor an ARN")

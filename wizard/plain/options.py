@@ -1,0 +1,49 @@
+"""Step 4: the permissions boundary (the domain's :data:`BOUNDARY_CHOICES`) and the role's
+options (logs, tracing, VPC, the deployer policy)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
+from questionary import Choice
+
+from wizard.spec import BOUNDARY_CHOICES, RoleSpec, boundary_key
+
+if TYPE_CHECKING:
+    from wizard.plain.app import PlainWizard
+
+
+def check_boundary_arn(value: str) -> bool | str:
+    try:
+        RoleSpec(function="f", boundary=value)
+    except ValidationError as exc:
+        return str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+    return True
+
+
+def ask_boundary(wizard: PlainWizard) -> None:
+    spec = wizard.spec_
+    # a choice line fits an 80-column terminal (questionary cuts it there): the sentence that
+    # says what it means shows under the list for the highlighted choice
+    choices = [Choice(b.title, value=b.key, description=b.description) for b in BOUNDARY_CHOICES]
+    current = boundary_key(spec.boundary)
+    choice = wizard.select("Permissions boundary:", choices, default=current)
+    if choice == "arn":
+        choice = wizard.text(
+            "Boundary policy ARN:",
+            default=spec.boundary if current == "arn" else "",
+            validate=check_boundary_arn,
+            instruction="(arn:aws:iam::123456789012:policy/NAME)",
+        )
+    spec.boundary = choice
+
+
+def ask_options(wizard: PlainWizard) -> None:
+    spec = wizard.spec_
+    spec.logs = wizard.confirm("Write to the function's own log group?", default=spec.logs)
+    spec.tracing = wizard.confirm("Send traces to X-Ray?", default=spec.tracing)
+    spec.vpc = wizard.confirm("Does the function run in a VPC?", default=spec.vpc)
+    spec.deployer = wizard.confirm(
+        "Also write a deployer policy (pass this role to Lambda only)?", default=spec.deployer
+    )

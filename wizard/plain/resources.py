@@ -1,0 +1,243 @@
+"""Step 2: the resources the function touches — picked from what the account holds (a
+checkbox; S3 buckets and their prefixes drilled into) or typed by name or ARN; custom actions
+on explicit resources; removing one. Every entry is checked with :func:`check_entry`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from questionary import Choice
+
+from wizard.catalog.kinds import FieldSpec, Kind
+from wizard.entries import (
+    check_actions,
+    check_entry,
+    entry_from_discovered,
+    entry_label,
+    primary_field,
+)
+from wizard.errors import UserError
+from wizard.plain.prompts import BY_HAND, one_line, split_list
+from wizard.spec import ResourceEntry, field_problem
+
+if TYPE_CHECKING:
+    from wizard.plain.app import PlainWizard
+
+
+def choose(wizard: PlainWizard) -> tuple[str, list[ResourceEntry]] | None:
+    """Ask for a kind, then its resources: (the kind, the entries), or None for none."""
+    choices = [Choice(f"{name}: {k.title}", value=name) for name, k in wizard.cat.kinds.items()]
+    kind_name = wizard.select("Resource kind (type to filter):", choices, search=True)
+    kind = wizard.cat.kinds[kind_name]
+    if kind_name == "custom":
+        custom = ask_custom(wizard)
+        entries = [custom] if custom is not None else []
+    elif kind_name == "s3-prefix":
+        entries = choose_s3(wizard, kind)
+    else:
+        entries = choose_resources(wizard, kind_name, kind)
+    return (kind_name, entries) if entries else None
+
+
+def discovered(wizard: PlainWizard, kind_name: str) -> list[Any]:
+    """The account's resources of a kind; [] (with one line said) when listing fails."""
+    disc = wizard.discoverer
+    if disc is None:
+        return []
+    try:
+        if not disc.supports(kind_name):
+            return []
+        wizard.say(f"listing {kind_name} resources ...")
+        return list(disc.list(kind_name))
+    except Exception as exc:  # any listing error: say it, then type by hand
+        wizard.say(f"could not list {kind_name}: {one_line(exc)}; type the name or ARN")
+        return []
+
+
+def _title(item: Any) -> str:
+    """A discovered resource's line: its name, and its alias where it has one (KMS keys)."""
+    detail = getattr(item, "detail", None)
+    alias = detail.get("alias") if isinstance(detail, dict) else None
+    return f"{item.name} ({alias})" if alias else str(item.name)
+
+
+def choose_resources(wizard: PlainWizard, kind_name: str, kind: Kind) -> list[ResourceEntry]:
+    found = discovered(wizard, kind_name)
+    if found:
+        choices = [
+            Choice(_title(d), value=i, description=str(d.arn or "")) for i, d in enumerate(found)
+        ]
+        picked = wizard.checkbox(
+            f"{kind.title} ({len(found)} found):",
+            choices,
+            instruction="(space selects, type to filter, Enter with none selected to type "
+            "a name or ARN)",
+        )
+        entries = [e for e in (from_discovered(wizard, kind_name, found[i]) for i in picked) if e]
+        if entries or picked:
+            return entries
+    return [ask_manual(wizard, kind_name, kind)]
+
+
+def from_discovered(wizard: PlainWizard, kind_name: str, item: Any) -> ResourceEntry | None:
+    """The entry for a picked resource, or None (said) when the spec cannot take it."""
+    try:
+        entry = entry_from_discovered(kind_name, item)
+    except UserError as exc:
+        problem = exc.detail
+    else:
+        problem = check_entry(wizard.spec_, entry)
+        if problem is None:
+            return entry
+    wizard.say(f"skipped {getattr(item, 'name', '') or getattr(item, 'arn', '')}: {problem}")
+    return None
+
+
+def ask_manual(wizard: PlainWizard, kind_name: str, kind: Kind) -> ResourceEntry:
+    spec = wizard.spec_
+    field = primary_field(kind)
+    assert field is not None
+    fspec = kind.fields[field]
+
+    def validate(value: str) -> bool | str:
+        value = value.strip()
+        if not value:
+            return f"enter the {fspec.help} or an ARN"
+        if value.startswith("arn:"):
+            return check_entry(spec, ResourceEntry(kind=kind_name, arn=value)) or True
+        return field_problem(fspec, value) or True
+
+    value = wizard.text(f"{kind.title}: {fspec.help} or ARN:", validate=validate)
+    if value.startswith("arn:"):
+        return ResourceEntry(kind=kind_name, arn=value)
+    fields = {field: value}
+    for other, ospec in kind.fields.items():
+        if other != field:
+            fields[other] = ask_field(wizard, ospec.help, ospec, default=ospec.default or "")
+    fields = {k: v for k, v in fields.items() if v and v != (kind.fields[k].default or "")}
+    entry = ResourceEntry(kind=kind_name, **fields)
+    problem = check_entry(spec, entry)
+    if problem:  # the patterns passed, so this is rare; say it and ask again
+        wizard.say(problem)
+        return ask_manual(wizard, kind_name, kind)
+    return entry
+
+
+def ask_field(wizard: PlainWizard, label: str, fspec: FieldSpec, *, default: str = "") -> str:
+    def validate(value: str) -> bool | str:
+        value = value.strip()
+        if not value:
+            return True if not fspec.required else f"enter the {label}"
+        return field_problem(fspec, value) or True
+
+    optional = "" if fspec.required else " (optional)"
+    return wizard.text(
+        f"{label[:1].upper()}{label[1:]}{optional}:", default=default, validate=validate
+    )
+
+
+def choose_s3(wizard: PlainWizard, kind: Kind) -> list[ResourceEntry]:
+    found = discovered(wizard, "s3-prefix")
+    bucket = BY_HAND
+    if found:
+        choices = [Choice(str(d.name), value=str(d.name)) for d in found]
+        choices.append(Choice("type a bucket name or ARN", value=BY_HAND))
+        bucket = wizard.select(
+            f"Bucket ({len(found)} found, type to filter):", choices, search=True
+        )
+    if bucket != BY_HAND:  # a listed bucket can be one a spec refuses (a legacy name)
+        problem = check_entry(wizard.spec_, ResourceEntry(kind="s3-prefix", bucket=bucket))
+        if problem is not None:
+            wizard.say(problem)
+            bucket = BY_HAND
+    if bucket == BY_HAND:
+        return [ask_manual(wizard, "s3-prefix", kind)]
+    while True:
+        prefix = choose_prefix(wizard, kind, bucket)
+        fields = {"bucket": bucket, **({"prefix": prefix} if prefix else {})}
+        entry = ResourceEntry(kind="s3-prefix", **fields)
+        problem = check_entry(wizard.spec_, entry)
+        if problem is None:  # a listed prefix can hold what a spec refuses (``${``)
+            return [entry]
+        wizard.say(problem)
+
+
+def list_prefixes(wizard: PlainWizard, bucket: str, prefix: str) -> list[str]:
+    """The prefixes one level below ``prefix`` in ``bucket``; [] when they cannot be listed."""
+    disc = wizard.discoverer
+    if disc is None:
+        return []
+    try:
+        found = disc.list("s3-prefix", bucket=bucket, prefix=prefix or None)
+        return [str(getattr(p, "name", p)) for p in found]
+    except Exception as exc:  # any listing error: say it, then type the prefix
+        wizard.say(f"could not list the prefixes of {bucket}: {one_line(exc)}")
+        return []
+
+
+def choose_prefix(wizard: PlainWizard, kind: Kind, bucket: str) -> str:
+    """Drill down the bucket's prefixes (``Delimiter='/'``), or type one."""
+    current = ""
+    while True:
+        subs = list_prefixes(wizard, bucket, current)
+        if not subs:
+            break
+        whole = f"all of {current}" if current else "the whole bucket"
+        choices = [Choice(whole, value=("use", current))]
+        choices += [Choice(sub, value=("open", sub)) for sub in subs]
+        choices.append(Choice("type a prefix", value=BY_HAND))
+        picked = wizard.select(
+            f"Prefix in {bucket} (type to filter; a prefix opens it):", choices, search=True
+        )
+        if picked == BY_HAND:
+            current = ""
+            break
+        how, current = picked
+        if how == "use":
+            return current
+    if current:
+        return current
+    label = "key prefix such as incoming/, empty for the whole bucket"
+    return ask_field(wizard, label, kind.fields["prefix"])
+
+
+def ask_custom(wizard: PlainWizard) -> ResourceEntry | None:
+    """The custom entry typed, or None when its resources are left empty (a way out when the
+    role cannot take the actions yet: the envelope boundary denies them, say)."""
+    spec = wizard.spec_
+    actions = split_list(
+        wizard.text(
+            "Actions (comma-separated):",
+            validate=lambda value: check_actions(split_list(value)) or True,
+            instruction="(such as ses:SendEmail, ses:SendRawEmail)",
+        )
+    )
+
+    def check_resources(value: str) -> bool | str:
+        resources = split_list(value)
+        if not resources:
+            return True  # cancels
+        entry = ResourceEntry(kind="custom", actions=actions, resources=resources)
+        return check_entry(spec, entry) or True
+
+    resources = split_list(
+        wizard.text(
+            "Resources (comma-separated ARNs):",
+            validate=check_resources,
+            instruction="(* only for actions without resource-level permissions; "
+            "empty adds nothing)",
+        )
+    )
+    if not resources:
+        wizard.say("nothing added")
+        return None
+    return ResourceEntry(kind="custom", actions=actions, resources=resources)
+
+
+def remove_resource(wizard: PlainWizard) -> None:
+    spec = wizard.spec_
+    choices = [Choice(entry_label(e), value=i) for i, e in enumerate(spec.resources)]
+    choices.append(Choice("keep them all", value=-1))
+    picked = wizard.select("Remove which resource?", choices)
+    if picked >= 0:
+        spec.resources = [e for i, e in enumerate(spec.resources) if i != picked]
