@@ -307,3 +307,33 @@ def test_back_to_step_one_keeps_what_was_typed_and_next_goes_on(make_app):
             assert app.screen.STEP == "resources" and app.spec.function == "billing-api"
 
     asyncio.run(run())
+
+
+def test_save_writes_the_account_quoted_and_reads_back_the_same(make_app, tmp_path: Path):
+    path = tmp_path / "role.yaml"
+    spec = RoleSpec(function="f", account="012345678901", region="us-east-1")
+
+    async def run() -> None:
+        app = make_app(spec=spec, edit_path=path, discoverer=FakeDiscoverer({}))
+        async with app.run_test(size=SIZE) as pilot:
+            await settled(pilot)
+            await pilot.press("ctrl+s")
+            await settled(pilot)
+
+    asyncio.run(run())
+    assert 'account: "012345678901"' in path.read_text()  # a YAML 1.2 reader keeps the zero
+    assert load_spec(path)[0] == spec
+
+
+def test_a_session_account_that_contradicts_the_spec_is_said_and_not_used(make_app):
+    spec = RoleSpec(function="f", account="111122223333")  # the session's is 123456789012
+
+    async def run() -> None:
+        app = make_app(spec=spec, discoverer=FakeDiscoverer({}), offer_resume=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await settled(pilot)
+            assert app.spec.account == "111122223333" and app.spec.region is None
+            said = [m for _t, m, _s in app.notices if "contradicts" in m]
+            assert said and "123456789012" in said[0]
+
+    asyncio.run(run())

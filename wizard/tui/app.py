@@ -258,16 +258,24 @@ class WizardApp(App[None]):
             return
         where = "demo sandbox" if self.demo else "AWS session"
         self.session_state = f"account {message.account} {message.region} ({where})"
-        changed = False
         if self.edit_path is not None:  # an edited spec keeps its open values
             self.spec_changed(autosave=False)
             return
-        if self.spec.account is None:
-            self.spec.account = message.account
-            changed = True
-        if self.spec.region is None:
-            self.spec.region = message.region
-            changed = True
+        from wizard.spec import fill_location
+
+        try:
+            filled = fill_location(
+                self.spec,
+                account=message.account,
+                region=message.region,
+                source=f"the {where}",
+                region_is_default=True,
+            )
+        except UserError as exc:  # the spec says otherwise: it stays as it is, and says why
+            self.notify(exc.detail, title="Not using the session's account", severity="warning")
+            filled = self.spec
+        changed = filled is not self.spec
+        self.spec = filled
         self.spec_changed(autosave=self.draft_saved and changed)
 
     def on_session_failed(self, message: SessionFailed) -> None:
@@ -419,11 +427,10 @@ class WizardApp(App[None]):
     def save_spec(self, path: str | Path | None = None) -> Path:
         """Write the spec atomically (to the edited file by default); raises UserError."""
         from wizard.atomic import write_text_atomic
-        from wizard.drafts import spec_yaml
 
         target = Path(path) if path else self.default_spec_path()
         try:
-            write_text_atomic(target, spec_yaml(self.spec))
+            write_text_atomic(target, self.spec.to_yaml())
         except OSError as exc:
             raise UserError(f"cannot write: {exc.strerror}", where=str(target)) from None
         return target

@@ -14,7 +14,7 @@ from wizard.catalog.kinds import catalog
 from wizard.errors import UserError
 from wizard.spec import ResolvedResource, ResourceEntry, resolve_resources
 from wizard.tui.screens.base import NARROW_BREAKPOINTS, StepScreen
-from wizard.tui.screens.resources import resource_label
+from wizard.tui.screens.resources import chosen_label
 
 
 def custom_arn(resolved: ResolvedResource) -> str:
@@ -68,9 +68,7 @@ class AccessScreen(StepScreen):
         olist = self.query_one("#access-resources", OptionList)
         highlighted = olist.highlighted
         if spec.resources:
-            olist.set_options(
-                [Option(Content(resource_label(spec, i))) for i in range(len(spec.resources))]
-            )
+            olist.set_options([Option(Content(chosen_label(entry))) for entry in spec.resources])
             olist.highlighted = min(highlighted or 0, len(spec.resources) - 1)
         else:
             olist.set_options(

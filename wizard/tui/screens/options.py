@@ -12,24 +12,12 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, SelectionList, Static
 
-from wizard.spec import POLICY_ARN_RE
+from wizard.spec import BOUNDARY_CHOICES, POLICY_ARN_RE, boundary_key
 from wizard.tui.screens.base import StepScreen
 
 if TYPE_CHECKING:
     from wizard.bundle import RoleBundle
 
-# (key, the radio button's label, what it means: shown under the choices when chosen)
-BOUNDARIES = (
-    (
-        "envelope",
-        "envelope: catalog kinds",
-        "The catalog's actions of the services and access levels the function uses, in this "
-        "account and region; privilege escalation denied.",
-    ),
-    ("strict", "strict: identity policy", "Exactly what the identity policy grants."),
-    ("none", "none: no boundary", "No permissions boundary."),
-    ("arn", "existing policy (ARN)", ""),
-)
 # (key, the checkbox's label, its tooltip)
 OPTIONS = (
     ("logs", "Logs: its own log group", "Write to /aws/lambda/<function> only"),
@@ -68,9 +56,12 @@ class OptionsScreen(StepScreen):
             with VerticalScroll(id="options-left", classes="pane"):
                 yield Label("Permissions boundary", classes="pane-title")
                 with RadioSet(id="boundary"):
-                    for key, text, _meaning in BOUNDARIES:
+                    for choice in BOUNDARY_CHOICES:
                         yield RadioButton(
-                            text, id=f"boundary-{key}" if key != "arn" else "boundary-arn-choice"
+                            choice.title,
+                            id=f"boundary-{choice.key}"
+                            if choice.key != "arn"
+                            else "boundary-arn-choice",
                         )
                 yield Input(
                     id="boundary-arn",
@@ -102,7 +93,7 @@ class OptionsScreen(StepScreen):
 
     def refresh_from_spec(self) -> None:
         spec = self.spec
-        key = spec.boundary if spec.boundary in ("envelope", "strict", "none") else "arn"
+        key = boundary_key(spec.boundary)
         button_id = "boundary-arn-choice" if key == "arn" else f"boundary-{key}"
         button = self.query_one(f"#{button_id}", RadioButton)
         # "existing policy" chosen, its ARN not valid yet: the spec keeps the last boundary and
@@ -160,7 +151,8 @@ class OptionsScreen(StepScreen):
         check = self.query_one("#boundary-check", Static)
         if not self.query_one("#boundary-arn-choice", RadioButton).value:
             chosen = self.spec.boundary
-            meaning = next((m for key, _t, m in BOUNDARIES if key == chosen), "")
+            key = boundary_key(chosen)
+            meaning = next(c.description for c in BOUNDARY_CHOICES if c.key == key)
             check.update(Content.from_markup("[dim]$m[/]", m=meaning))
             return
         value = self.query_one("#boundary-arn", Input).value.strip()

@@ -17,51 +17,19 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, get_current_worker
 
 from wizard.catalog.kinds import Kind, catalog
+from wizard.entries import (
+    EntryKey,
+    check_entry,
+    entry_from_discovered,
+    entry_key,
+    entry_label,
+)
 from wizard.errors import UserError
-from wizard.spec import ResourceEntry, resolve_resources
+from wizard.spec import ResourceEntry
 from wizard.tui.messages import DiscoveryFailed, ResourcesDiscovered
 from wizard.tui.screens.base import NARROW_BREAKPOINTS, StepScreen
 from wizard.tui.state import Key
 from wizard.tui.widgets.resource_list import ResourceList
-
-
-def item_fields(kind: str, item: Any) -> dict[str, str]:
-    """The spec fields that name a discovered resource (names where the kind has them)."""
-    detail = getattr(item, "detail", {}) or {}
-    if kind == "s3-prefix":
-        fields = {"bucket": detail.get("bucket") or item.name}
-        if detail.get("prefix"):
-            fields["prefix"] = detail["prefix"]
-        return fields
-    if kind == "kms-key":
-        return {"id": item.name}
-    kind_fields = catalog().kinds[kind].fields
-    if set(kind_fields) == {"name"} or (
-        "name" in kind_fields and kind != "dynamodb-stream" and item.name
-    ):
-        return {"name": item.name}
-    return {"arn": item.arn}
-
-
-def entry_key(entry: ResourceEntry) -> tuple[str, tuple[tuple[str, str], ...]]:
-    values = dict(entry.field_values())
-    if entry.arn:
-        values["arn"] = entry.arn
-    return entry.kind, tuple(sorted(values.items()))
-
-
-def fields_key(kind: str, fields: dict[str, str]) -> tuple[str, tuple[tuple[str, str], ...]]:
-    return kind, tuple(sorted(fields.items()))
-
-
-def check_entry(spec: Any, entry: ResourceEntry) -> str | None:
-    """Why ``entry`` cannot join ``spec`` (the composer's message), or None when it can."""
-    trial = spec.model_copy(update={"resources": [entry]})
-    try:
-        resolve_resources(trial)
-    except UserError as exc:
-        return exc.detail.removeprefix("resources[0]: ").removeprefix("resources[0].")
-    return None
 
 
 def arn_examples(spec: Any, kind: Kind) -> str:
@@ -298,8 +266,10 @@ class ResourcesScreen(StepScreen):
     # ---------------------------------------------------------------- selection
 
     def _is_selected(self, item: Any) -> bool:
-        wanted = fields_key(self.key[0], item_fields(self.key[0], item))
-        return wanted in self._chosen_keys
+        try:
+            return entry_key(entry_from_discovered(self.key[0], item)) in self._chosen_keys
+        except UserError:  # neither a name nor an ARN: never chosen
+            return False
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -314,20 +284,18 @@ class ResourcesScreen(StepScreen):
 
     def on_resource_list_toggled(self, message: ResourceList.Toggled) -> None:
         spec = self.spec
-        kind = self.key[0]
-        fields = item_fields(kind, message.item)
-        key = fields_key(kind, fields)
+        try:
+            entry = entry_from_discovered(self.key[0], message.item)
+        except UserError as exc:
+            self.notify(exc.detail, title="Not added", severity="error")
+            return
+        key = entry_key(entry)
         kept = [r for r in spec.resources if entry_key(r) != key]
         if len(kept) != len(spec.resources):
             spec.resources = kept
-            self.notify(f"removed {message.item.name}", timeout=2)
+            self.notify(f"removed {entry_label(entry)}", timeout=2)
         else:
-            entry = ResourceEntry(kind=kind, **fields)
             problem = check_entry(spec, entry)
-            if problem and "arn" not in fields and message.item.arn:
-                alternative = ResourceEntry(kind=kind, arn=message.item.arn)
-                if check_entry(spec, alternative) is None:
-                    entry, problem = alternative, None
             if problem:
                 self.notify(problem, title="Not added", severity="error")
                 return
@@ -424,16 +392,14 @@ class ResourcesScreen(StepScreen):
                 self.wizard.spec_changed()
 
     @property
-    def _chosen_keys(self) -> set[tuple[str, tuple[tuple[str, str], ...]]]:
+    def _chosen_keys(self) -> set[EntryKey]:
         return {entry_key(r) for r in self.spec.resources}
 
     def refresh_from_spec(self) -> None:
         spec = self.spec
         chosen = self.query_one("#chosen", OptionList)
         highlighted = chosen.highlighted
-        chosen.set_options(
-            [Option(Content(resource_label(spec, i))) for i in range(len(spec.resources))]
-        )
+        chosen.set_options([Option(Content(chosen_label(entry))) for entry in spec.resources])
         if spec.resources:
             chosen.highlighted = min(highlighted or 0, len(spec.resources) - 1)
         self.query_one("#chosen-title", Label).update(f"Chosen ({len(spec.resources)})")
@@ -443,14 +409,9 @@ class ResourcesScreen(StepScreen):
         self.query_one("#found", ResourceList).refresh_marks()
 
 
-def resource_label(spec: Any, index: int) -> str:
-    """A short label for the spec's resource ``index`` (its kind and name)."""
-    entry = spec.resources[index]
-    try:
-        trial = spec.model_copy(update={"resources": [entry]})
-        resolved = resolve_resources(trial)[0]
-        label = resolved.label
-    except UserError:
-        label = f"{entry.kind} {entry.arn or entry.field_values()}"
-    access = entry.access or catalog().kinds[entry.kind].default_access
-    return f"{label} · {access}" if entry.kind != "custom" else label
+def chosen_label(entry: ResourceEntry) -> str:
+    """A chosen entry as the lists show it: the domain's label and, but for custom entries,
+    its access profile."""
+    if entry.kind == "custom":
+        return entry_label(entry)
+    return f"{entry_label(entry)} · {entry.access or catalog().kinds[entry.kind].default_access}"

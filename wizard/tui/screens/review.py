@@ -65,25 +65,6 @@ class SizeTable(Widget):
         return size_table(self.rows, self.size.width or None)
 
 
-def size_rows(bundle: Any) -> list[tuple[str, int, int]]:
-    from wizard.policy.quotas import (
-        INLINE_AGGREGATE_LIMIT,
-        MANAGED_LIMIT,
-        TRUST_LIMIT,
-        policy_size,
-    )
-
-    rows = [
-        ("inline", sum(policy_size(p.document) for p in bundle.policies), INLINE_AGGREGATE_LIMIT),
-        ("trust", policy_size(bundle.assume_role_policy), TRUST_LIMIT),
-    ]
-    if bundle.boundary is not None:
-        rows.append(("boundary", policy_size(bundle.boundary.document), MANAGED_LIMIT))
-    if bundle.deployer is not None:
-        rows.append(("deployer", policy_size(bundle.deployer.document), MANAGED_LIMIT))
-    return rows
-
-
 def known(action: str) -> bool:
     """Whether the IAM reference knows ``service:Action``."""
     from wizard.catalog.reference import reference
@@ -234,7 +215,10 @@ class ReviewScreen(StepScreen):
                 widget.update(Content.from_markup("[dim](none)[/]"))
             else:
                 widget.update(highlight(json.dumps(doc, indent=2), language="json"))
-        self.query_one("#sizes", SizeTable).show(size_rows(bundle))
+        from wizard.policy.quotas import policy_sizes
+
+        sizes = [(s.label, s.size, s.quota) for s in policy_sizes(bundle)]
+        self.query_one("#sizes", SizeTable).show(sizes)
         actions, resources = ask_suggestions(bundle)
         self.query_one("#ask-action", Input).suggester = SuggestFromList(
             actions, case_sensitive=False

@@ -11,7 +11,7 @@ from wizard.tui.state import Wizard, wizard_of
 def status_content(app: Wizard) -> tuple[Content, bool]:
     if app.spec is None:
         return Content("loading the catalog…"), True
-    from wizard.policy.quotas import INLINE_AGGREGATE_LIMIT, policy_size
+    from wizard.policy.quotas import policy_sizes
 
     error = app.compose_error
     if error:
@@ -19,14 +19,14 @@ def status_content(app: Wizard) -> tuple[Content, bool]:
     bundle = app.bundle
     if bundle is None:
         return Content("composing…"), True
-    size = sum(policy_size(p.document) for p in bundle.policies)
+    inline = policy_sizes(bundle)[0]  # the inline policies' aggregate comes first
     statements = sum(len(p.document.get("Statement", [])) for p in bundle.policies)
     noun = "statement" if statements == 1 else "statements"
     return (
         Content.assemble(
             ("✓ ", "bold"),
             f"{bundle.role_name}: {statements} {noun}, "
-            f"{size:,}/{INLINE_AGGREGATE_LIMIT:,} characters · {app.session_state}",
+            f"{inline.size:,}/{inline.quota:,} characters · {app.session_state}",
         ),
         True,
     )
