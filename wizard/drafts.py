@@ -32,12 +32,6 @@ def drafts_dir() -> Path:
     return state_home() / "lambda-role-wizard" / "drafts"
 
 
-def spec_yaml(spec: RoleSpec) -> str:
-    """The spec as the YAML text of a ``role.yaml`` (:meth:`RoleSpec.to_yaml`; kept for the
-    wizard until it calls that itself)."""
-    return spec.to_yaml()
-
-
 @dataclass(frozen=True)
 class Draft:
     """One saved draft: its id, file, when it was last saved and what it is for."""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.worker import WorkerCancelled, WorkerState
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,49 @@ def make_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., A
             kwargs["discoverer_factory"] = lambda session: discoverer
         else:
             kwargs.setdefault("demo", True)
-        return WizardApp(**kwargs)
+
+        class Recorded(WizardApp):
+            """Keeps every notification in ``notices`` (title, message, severity): the app's
+            own list drops each after its timeout, which a loaded machine can outlast."""
+
+            notices: list[tuple[str, str, str]]
+
+            def notify(
+                self, message: str, *, title: str = "", severity: Any = "information", **rest: Any
+            ) -> None:
+                self.notices.append((title, message, str(severity)))
+                super().notify(message, title=title, severity=severity, **rest)
+
+        app = Recorded(**kwargs)
+        app.notices = []
+        return app
 
     return factory
+
+
+def _queued(app: Any) -> int:
+    """Messages waiting in the app, its screens and their widgets."""
+    pumps = [app, *(n for s in app.screen_stack for n in s.walk_children(with_self=True))]
+    return sum(p.message_queue_size for p in pumps)
+
+
+async def settled(pilot: Any) -> None:
+    """Wait until the app is quiet: every worker ended and every message handled.
+
+    Workers post what they found as messages, and a handler may post more or start another
+    worker (a newer listing replaces one still running), so the wait repeats until a pass finds
+    nothing running and nothing queued. Each wait is on an event -- a worker's end, the
+    screen's queue reaching a callback put after what was queued -- never on the clock, so a
+    loaded machine only makes it slower. A worker's failure is raised here.
+    """
+    app = pilot.app
+    while True:
+        for worker in list(app.workers):
+            if worker.state == WorkerState.PENDING:  # not started: nothing to wait for yet
+                continue
+            # a cancelled one was replaced by a newer one, which this or the next pass waits for
+            with contextlib.suppress(WorkerCancelled):
+                await worker.wait()
+        await pilot.pause()
+        if not any(w.is_running for w in app.workers) and not _queued(app):
+            return

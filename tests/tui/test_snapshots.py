@@ -6,6 +6,8 @@ import pytest
 
 from wizard.spec import ResourceEntry, RoleSpec
 
+from .conftest import settled
+
 SIZE = (110, 36)
 
 
@@ -25,15 +27,10 @@ def demo_spec() -> RoleSpec:
 def at_step(index: int):
     async def run_before(pilot) -> None:
         app = pilot.app
-        await app.session_worker.wait()
-        await pilot.pause()
+        await settled(pilot)
         if index:
             app.goto_step(index)
-            await pilot.pause()
-        worker = getattr(app.screen, "worker", None)
-        if worker is not None:
-            await worker.wait()
-        await pilot.pause()
+            await settled(pilot)
         for widget in app.screen.query("Input"):
             widget.cursor_blink = False
         await pilot.pause()

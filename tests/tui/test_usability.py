@@ -9,7 +9,7 @@ from textual.widgets import Input
 
 from wizard.spec import ResourceEntry, RoleSpec
 
-from .conftest import FakeDiscoverer, table
+from .conftest import FakeDiscoverer, settled, table
 
 BIG = (120, 40)
 SMALL = (80, 24)
@@ -26,8 +26,7 @@ def demo_spec(**kwargs) -> RoleSpec:
 
 
 async def started(pilot) -> None:
-    await pilot.app.session_worker.wait()
-    await pilot.pause()
+    await settled(pilot)
 
 
 def text_of(screen, selector: str) -> str:
@@ -148,11 +147,7 @@ def at_80x24(make_app, step: int, check) -> None:
         async with app.run_test(size=SMALL) as pilot:
             await started(pilot)
             app.goto_step(step)
-            await pilot.pause()
-            worker = getattr(app.screen, "worker", None)
-            if worker is not None:
-                await worker.wait()
-                await pilot.pause()
+            await settled(pilot)
             check(app.screen)
 
     asyncio.run(run())
@@ -255,17 +250,13 @@ class Buckets(FakeDiscoverer):
 async def to_resources(pilot) -> None:
     await started(pilot)
     pilot.app.goto_step(1)
-    await pilot.pause()
-    await pilot.app.screen.worker.wait()
-    await pilot.pause()
+    await settled(pilot)
 
 
 async def show_kind(pilot, kind: str) -> None:
     screen = pilot.app.screen
     screen.query_one("#kinds").highlighted = screen.kind_names.index(kind)
-    await pilot.pause()
-    await screen.worker.wait()
-    await pilot.pause()
+    await settled(pilot)
 
 
 def test_an_arn_typed_but_not_added_waits_for_enter_before_the_next_step(make_app):
@@ -321,9 +312,7 @@ def test_another_kind_starts_unfiltered_and_up_returns_to_the_bucket_left(make_a
             assert [found.items[i].name for i in found.shown] == ["alpha-bucket", "beta-bucket"]
             found.focus()
             await pilot.press("down", "right")  # open beta-bucket
-            await pilot.pause()
-            await screen.worker.wait()
-            await pilot.pause()
+            await settled(pilot)
             assert screen.key == ("s3-prefix", "beta-bucket", "")
             await pilot.press("left")
             await pilot.pause()
@@ -545,8 +534,7 @@ def test_a_failed_apply_is_said_in_a_notification(make_app):
             failure = "apply stopped at change 3 of 3 (attach managed policy X): NoSuchEntity"
             app.screen.post_message(ProvisionFinished("apply", failure, False))
             await pilot.pause()
-            shown = [(n.title, n.message, n.severity) for n in app._notifications]
-            assert ("Apply failed", failure, "error") in shown
+            assert ("Apply failed", failure, "error") in app.notices
 
     asyncio.run(run())
 
@@ -626,14 +614,13 @@ def test_typing_at_start_is_not_taken_by_the_resume_offer(make_app, monkeypatch)
         async with app.run_test(size=BIG) as pilot:
             await pilot.pause()
             await pilot.press(*"orders")  # the "r" would have resumed the draft
-            app._first_frame.set()
-            await app.session_worker.wait()
-            await pilot.pause()
+            app._first_frame.set()  # the domain loads only now: no clock decides
+            await settled(pilot)
             await pilot.press(*"-api")
             await pilot.pause()
             assert type(app.screen).__name__ == "FunctionScreen"
             assert app.spec.function == "orders-api"
-            offers = [n.message for n in app._notifications if "Resume draft" in n.message]
+            offers = [message for _t, message, _s in app.notices if "Resume draft" in message]
             assert offers and offers[0].startswith("old-fn: ")  # not this session's own draft
             app.action_resume_draft()  # the palette's "Resume draft"
             await pilot.pause()

@@ -17,29 +17,15 @@ from wizard.policy.compose import compose
 from wizard.policy.gate import approve
 from wizard.spec import load_spec
 
+from .conftest import settled
+
 SIZE = (110, 36)
 
 
 async def settle(pilot, app) -> None:
-    """Wait for the session and the current screen's discovery, then for the messages."""
-    await pilot.pause()
-    if app.session_worker is not None:
-        await app.session_worker.wait()
-    worker = getattr(app.screen, "worker", None)
-    if worker is not None:
-        await worker.wait()
-    await pilot.pause()
-
-
-async def settle_until(pilot, app, ready, timeout: float = 30.0) -> None:
-    """Settle until ``ready()`` holds: a kind's listing (and the sandbox's lazy seeding of its
-    service) may still be under way in a worker that replaced the one settle waited for."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    await settle(pilot, app)
-    while not ready() and loop.time() < deadline:
-        await asyncio.sleep(0.1)
-        await settle(pilot, app)
+    """Wait for the session, the current screen's discovery (the sandbox seeds a service
+    lazily, in the listing's worker) and the messages they post."""
+    await settled(pilot)
 
 
 async def type_into(pilot, selector: str, text: str) -> None:
@@ -116,17 +102,13 @@ async def walk(make_app, tmp_path: Path) -> None:
         await type_into(pilot, "#filter", "")
         screen.query_one("#kinds").focus()
         await pilot.press("down", "down")  # S3 bucket or prefix
-        await settle_until(
-            pilot, app, lambda: screen.key == ("s3-prefix", "", "") and bool(found.shown)
-        )
+        await settle(pilot, app)
         assert screen.key == ("s3-prefix", "", "")
         buckets = [found.items[i].name for i in found.shown]
         assert buckets
         found.focus()
         await pilot.press("right")  # open the first bucket
-        await settle_until(
-            pilot, app, lambda: screen.key == ("s3-prefix", buckets[0], "") and bool(found.shown)
-        )
+        await settle(pilot, app)
         assert screen.key == ("s3-prefix", buckets[0], "")
         prefix = found.items[found.shown[0]]
         await pilot.press("space")
@@ -247,18 +229,14 @@ def test_plan_then_apply_creates_the_role_in_the_sandbox(make_app):
             await pilot.pause()
             screen = app.screen
             await pilot.click("#plan")
-            await pilot.pause()
-            await screen.worker.wait()
-            await pilot.pause()
+            await settled(pilot)
             result = str(screen.query_one("#result").render())
             assert "Plan:" in result and "to add" in result
             await pilot.click("#apply")
             await pilot.pause()
             assert type(app.screen).__name__ == "ConfirmModal"
             await pilot.click("#yes")
-            await pilot.pause()
-            await screen.worker.wait()
-            await pilot.pause()
+            await settled(pilot)
             assert "applied" in str(screen.query_one("#result").render())
             role = app.aws_session().client("iam").get_role(RoleName="plan-apply-fn-role")
             assert role["Role"]["RoleName"] == "plan-apply-fn-role"

@@ -12,19 +12,15 @@ from pathlib import Path
 from wizard.drafts import DraftStore, drafts_dir
 from wizard.spec import ResourceEntry, RoleSpec, load_spec
 
-from .conftest import FakeDiscoverer, table
+from .conftest import FakeDiscoverer, settled, table
 
 SIZE = (110, 36)
 
 
 async def to_resources(pilot) -> None:
-    app = pilot.app
-    await app.session_worker.wait()
-    await pilot.pause()
+    await settled(pilot)
     await pilot.press("ctrl+n")
-    await pilot.pause()
-    await app.screen.worker.wait()
-    await pilot.pause()
+    await settled(pilot)
 
 
 def test_ten_thousand_resources_show_200_and_how_many_more(make_app):
@@ -58,9 +54,7 @@ def test_a_kind_whose_listing_fails_shows_its_error_in_place(make_app):
             state = str(app.screen.query_one("#found-state").render())
             assert "listing failed: ListTables: AccessDeniedException" in state
             await pilot.press("down")  # another kind still lists
-            await pilot.pause()
-            await app.screen.worker.wait()
-            await pilot.pause()
+            await settled(pilot)
             assert "none found" in str(app.screen.query_one("#found-state").render())
 
     asyncio.run(run())
@@ -84,9 +78,7 @@ def test_refresh_drops_the_discoverers_cached_listing_and_lists_again(make_app):
             assert [i.name for i in found.items] == ["Orders"]
             disc.items["dynamodb-table"] = [table("Orders"), table("Billing")]
             await pilot.press("ctrl+r")
-            await pilot.pause()
-            await app.screen.worker.wait()
-            await pilot.pause()
+            await settled(pilot)
             assert disc.invalidated == [("dynamodb-table", None, None)]
             assert sorted(i.name for i in found.items) == ["Billing", "Orders"]
 
@@ -107,7 +99,7 @@ def test_every_change_is_autosaved_and_offered_back_on_the_next_start(make_app, 
     async def second() -> RoleSpec:
         app = make_app(discoverer=disc)
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
+            await settled(pilot)
             assert type(app.screen).__name__ == "ResumeModal"
             await pilot.click("#resume")
             await pilot.pause()
@@ -129,8 +121,7 @@ def test_edit_opens_a_spec_and_saves_back_to_it(make_app, tmp_path: Path):
     async def run() -> None:
         app = make_app(spec=spec, edit_path=path, discoverer=FakeDiscoverer({}))
         async with app.run_test(size=SIZE) as pilot:
-            await app.session_worker.wait()
-            await pilot.pause()
+            await settled(pilot)
             await pilot.click("#tags")
             await pilot.press(*"team=ops")
             await pilot.press("ctrl+s")
@@ -166,6 +157,7 @@ def test_help_opens_on_f1_and_closes_on_escape(make_app):
     async def run() -> None:
         app = make_app(discoverer=FakeDiscoverer({}))
         async with app.run_test(size=SIZE) as pilot:
+            await settled(pilot)
             await pilot.press("f1")
             await pilot.pause()
             assert type(app.screen).__name__ == "HelpModal"
@@ -187,7 +179,7 @@ def test_a_spec_that_does_not_compose_shows_why_instead_of_failing(make_app):
     async def run() -> None:
         app = make_app(spec=spec, discoverer=FakeDiscoverer({}), offer_resume=False)
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
+            await settled(pilot)
             assert app.bundle is None and app.compose_error
             app.goto_step(4)
             await pilot.pause()
@@ -284,9 +276,8 @@ def test_what_is_typed_while_the_catalog_loads_reaches_the_spec(make_app, monkey
             assert app.spec is None, "the domain loaded before the test could type"
             app.screen.query_one("#function", Input).value = "typed-early"
             await pilot.pause()
-            app._first_frame.set()
-            await app.session_worker.wait()
-            await pilot.pause()
+            app._first_frame.set()  # the worker goes on only now: no clock decides
+            await settled(pilot)
             assert app.spec is not None
             assert app.spec.function == "typed-early"
 
@@ -301,19 +292,48 @@ def test_back_to_step_one_keeps_what_was_typed_and_next_goes_on(make_app):
     async def run() -> None:
         app = make_app(discoverer=FakeDiscoverer({"dynamodb-table": [table("Orders")]}))
         async with app.run_test(size=SIZE) as pilot:
-            await app.session_worker.wait()
-            await pilot.pause()
+            await settled(pilot)
             app.screen.query_one("#function", Input).value = "billing-api"
             await pilot.pause()
             await pilot.press("ctrl+n")
-            await pilot.pause()
+            await settled(pilot)
             assert app.screen.STEP == "resources"
             await pilot.press("ctrl+b")
-            await pilot.pause()
+            await settled(pilot)
             assert app.screen.STEP == "function"
             assert app.screen.query_one("#function", Input).value == "billing-api"
             await pilot.press("ctrl+n")
             await pilot.pause()
             assert app.screen.STEP == "resources" and app.spec.function == "billing-api"
+
+    asyncio.run(run())
+
+
+def test_save_writes_the_account_quoted_and_reads_back_the_same(make_app, tmp_path: Path):
+    path = tmp_path / "role.yaml"
+    spec = RoleSpec(function="f", account="012345678901", region="us-east-1")
+
+    async def run() -> None:
+        app = make_app(spec=spec, edit_path=path, discoverer=FakeDiscoverer({}))
+        async with app.run_test(size=SIZE) as pilot:
+            await settled(pilot)
+            await pilot.press("ctrl+s")
+            await settled(pilot)
+
+    asyncio.run(run())
+    assert 'account: "012345678901"' in path.read_text()  # a YAML 1.2 reader keeps the zero
+    assert load_spec(path)[0] == spec
+
+
+def test_a_session_account_that_contradicts_the_spec_is_said_and_not_used(make_app):
+    spec = RoleSpec(function="f", account="111122223333")  # the session's is 123456789012
+
+    async def run() -> None:
+        app = make_app(spec=spec, discoverer=FakeDiscoverer({}), offer_resume=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await settled(pilot)
+            assert app.spec.account == "111122223333" and app.spec.region is None
+            said = [m for _t, m, _s in app.notices if "contradicts" in m]
+            assert said and "123456789012" in said[0]
 
     asyncio.run(run())

@@ -14,33 +14,30 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
 from wizard.errors import UserError
 from wizard.tui.messages import DomainLoaded, SessionDetected, SessionFailed, SpecChanged
+from wizard.tui.screens.base import StepScreen
+from wizard.tui.state import DEFAULT_FUNCTION, STEP_NAMES, STEPS, GateReview, Key
 
-# (screen name, title, module under wizard.tui.screens, class)
-STEPS: tuple[tuple[str, str, str, str], ...] = (
-    ("function", "Function", "function", "FunctionScreen"),
-    ("resources", "Resources", "resources", "ResourcesScreen"),
-    ("access", "Access", "access", "AccessScreen"),
-    ("options", "Boundary & options", "options", "OptionsScreen"),
-    ("review", "Review", "review", "ReviewScreen"),
-    ("finish", "Finish", "finish", "FinishScreen"),
-)
-STEP_NAMES = tuple(s[0] for s in STEPS)
-DEFAULT_FUNCTION = "my-function"
+if TYPE_CHECKING:
+    from wizard.bundle import RoleBundle
+    from wizard.drafts import DraftStore
+    from wizard.spec import RoleSpec
+
 _gc_frozen = False  # gc.freeze() once a process, by the first run()
 
 
-def _step_screen(index: int) -> Screen:
-    _name, _title, module, cls = STEPS[index]
-    return getattr(importlib.import_module(f"wizard.tui.screens.{module}"), cls)()
+def _step_screen(index: int) -> StepScreen:
+    step = STEPS[index]
+    return getattr(importlib.import_module(f"wizard.tui.screens.{step.module}"), step.cls)()
 
 
 class WizardApp(App[None]):
@@ -81,11 +78,11 @@ class WizardApp(App[None]):
 
     def __init__(
         self,
-        spec: Any = None,
+        spec: RoleSpec | None = None,
         *,
         demo: bool = False,
         edit_path: str | Path | None = None,
-        drafts: Any = None,
+        drafts: DraftStore | None = None,
         session_factory: Callable[[], Any] | None = None,
         discoverer_factory: Callable[[Any], Any] | None = None,
         offer_resume: bool = True,
@@ -100,10 +97,10 @@ class WizardApp(App[None]):
             self.sub_title = f"editing {edit_path}"
         # The spec, the drafts and the composer load in a worker right after the first frame;
         # until then ``spec`` may be None (step 1 shows the defaults).
-        self.spec: Any = spec
+        self.spec: RoleSpec | None = spec
         self.demo = demo
         self.edit_path = Path(edit_path) if edit_path else None
-        self.drafts: Any = drafts
+        self.drafts: DraftStore | None = drafts
         # os.urandom is what secrets.token_hex uses; secrets would import hashlib and OpenSSL
         self.draft_id = time.strftime("%Y%m%d-%H%M%S") + "-" + os.urandom(3).hex()
         self.draft_saved = False
@@ -119,9 +116,10 @@ class WizardApp(App[None]):
         self._aws_lock = threading.Lock()
         self._first_frame = threading.Event()
         self.session_state = "detecting account and region…"
-        self.bundle: Any = None
+        self.bundle: RoleBundle | None = None
         self.compose_error: str | None = None
-        self.discovered: dict[tuple[str, str, str], dict[str, Any]] = {}
+        self._gate_review: tuple[RoleBundle, GateReview] | None = None  # (bundle, its review)
+        self.discovered: dict[Key, dict[str, Any]] = {}
         self.step = 0
         self.session_worker: Any = None
         self.resumable: tuple[Any, int] | None = None  # (draft, drafts) offered by the palette
@@ -149,6 +147,23 @@ class WizardApp(App[None]):
         except UserError as exc:
             self.bundle = None
             self.compose_error = str(exc)
+
+    def gate_review(self) -> GateReview:
+        """The gate's review of the current bundle (linted once a bundle, when asked): every
+        finding, and the errors and warnings that refuse writing or applying the role. The
+        doors themselves (export, plan, apply) ask the gate again; this is what screens show."""
+        if self.bundle is None:
+            return GateReview()
+        if self._gate_review is None or self._gate_review[0] is not self.bundle:
+            from wizard.policy.gate import blocking, review
+
+            try:
+                findings = review(self.bundle)
+                result = GateReview(findings, blocking(findings))
+            except Exception as exc:  # noqa: BLE001 - shown in place; the doors still refuse
+                result = GateReview(error=f"the validator failed: {exc}")
+            self._gate_review = (self.bundle, result)
+        return self._gate_review[1]
 
     def spec_changed(self, *, autosave: bool = True) -> None:
         """Screens call this after every edit of ``self.spec``."""
@@ -202,13 +217,28 @@ class WizardApp(App[None]):
                     self._discoverer = Discoverer(session)
             return self._discoverer
 
+    def invalidate_listing(self, key: Key) -> None:
+        """Forget a listing, here and in the discoverer's cache (an injected discoverer may
+        keep none), so the next one reads afresh."""
+        self.discovered.pop(key, None)
+        invalidate = getattr(self._discoverer, "invalidate", None)
+        if invalidate is not None:
+            kind, bucket, prefix = key
+            invalidate(kind, bucket or None, prefix or None)
+
     @work(thread=True, exclusive=True, group="session", exit_on_error=False)
     def detect_session(self) -> None:
         """Load the domain (spec, drafts, composer), then ask AWS for the account and region."""
-        self._first_frame.wait(timeout=2)  # imports would hold the GIL while it renders
+        # Imports would hold the GIL while the first frame renders: wait for it (on_ready), or
+        # for the app to close before it (on_unmount). No time limit: a test holds this back.
+        self._first_frame.wait()
+        if get_current_worker().is_cancelled:
+            return
         import wizard.drafts
         import wizard.export
         import wizard.policy.compose
+        import wizard.policy.gate
+        import wizard.policy.lint
         import wizard.spec  # noqa: F401
 
         self.post_message(DomainLoaded())
@@ -217,9 +247,6 @@ class WizardApp(App[None]):
             account, region = str(session.account), str(session.region)
         except UserError as exc:
             self.post_message(SessionFailed(exc.detail))
-            return
-        except ImportError:
-            self.post_message(SessionFailed("the demo sandbox is not available in this build"))
             return
         except Exception as exc:  # noqa: BLE001 - any SDK failure is shown, never raised
             self.post_message(SessionFailed(f"{type(exc).__name__}: {exc}"))
@@ -231,16 +258,24 @@ class WizardApp(App[None]):
             return
         where = "demo sandbox" if self.demo else "AWS session"
         self.session_state = f"account {message.account} {message.region} ({where})"
-        changed = False
         if self.edit_path is not None:  # an edited spec keeps its open values
             self.spec_changed(autosave=False)
             return
-        if self.spec.account is None:
-            self.spec.account = message.account
-            changed = True
-        if self.spec.region is None:
-            self.spec.region = message.region
-            changed = True
+        from wizard.spec import fill_location
+
+        try:
+            filled = fill_location(
+                self.spec,
+                account=message.account,
+                region=message.region,
+                source=f"the {where}",
+                region_is_default=True,
+            )
+        except UserError as exc:  # the spec says otherwise: it stays as it is, and says why
+            self.notify(exc.detail, title="Not using the session's account", severity="warning")
+            filled = self.spec
+        changed = filled is not self.spec
+        self.spec = filled
         self.spec_changed(autosave=self.draft_saved and changed)
 
     def on_session_failed(self, message: SessionFailed) -> None:
@@ -267,6 +302,9 @@ class WizardApp(App[None]):
 
     def on_ready(self) -> None:
         self._first_frame.set()
+
+    def on_unmount(self) -> None:
+        self._first_frame.set()  # an app closed before its first frame: the worker ends
 
     def on_domain_loaded(self, message: DomainLoaded) -> None:
         from wizard.drafts import DraftStore
@@ -348,10 +386,10 @@ class WizardApp(App[None]):
             self.notify("one moment: loading the catalog…", timeout=2)
             return
         index = max(0, min(len(STEPS) - 1, index))
-        if index == self.step and self.screen_stack and self.is_step_screen(self.screen):
+        if index == self.step and self.screen_stack and isinstance(self.screen, StepScreen):
             return
-        if self.screen_stack and self.is_step_screen(self.screen):
-            problem = self.screen.leave_problem()  # type: ignore[attr-defined]
+        if self.screen_stack and isinstance(self.screen, StepScreen):
+            problem = self.screen.leave_problem()
             if problem is not None:
                 message, widget = problem
                 widget.focus()
@@ -363,20 +401,16 @@ class WizardApp(App[None]):
             self.install_screen(_step_screen(index), name)
         self.switch_screen(name)
 
-    @staticmethod
-    def is_step_screen(screen: Screen) -> bool:
-        return getattr(screen, "STEP", None) is not None
-
     def action_next_step(self) -> None:
-        if self.is_step_screen(self.screen):
+        if isinstance(self.screen, StepScreen):
             self.goto_step(self.step + 1)
 
     def action_previous_step(self) -> None:
-        if self.is_step_screen(self.screen):
+        if isinstance(self.screen, StepScreen):
             self.goto_step(self.step - 1)
 
     def action_goto(self, index: int) -> None:
-        if self.is_step_screen(self.screen):
+        if isinstance(self.screen, StepScreen):
             self.goto_step(index)
 
     def action_help(self) -> None:
@@ -393,11 +427,10 @@ class WizardApp(App[None]):
     def save_spec(self, path: str | Path | None = None) -> Path:
         """Write the spec atomically (to the edited file by default); raises UserError."""
         from wizard.atomic import write_text_atomic
-        from wizard.drafts import spec_yaml
 
         target = Path(path) if path else self.default_spec_path()
         try:
-            write_text_atomic(target, spec_yaml(self.spec))
+            write_text_atomic(target, self.spec.to_yaml())
         except OSError as exc:
             raise UserError(f"cannot write: {exc.strerror}", where=str(target)) from None
         return target
@@ -416,16 +449,15 @@ class WizardApp(App[None]):
     def action_save_spec(self) -> None:
         if self.spec is None:
             return
-        finish = self.screen if getattr(self.screen, "STEP", None) == "finish" else None
-        path = finish.spec_path() if finish is not None else None  # type: ignore[attr-defined]
+        step = self.screen if isinstance(self.screen, StepScreen) else None
         try:
-            target = self.save_spec(path)
+            target = self.save_spec(step.spec_path() if step is not None else None)
         except UserError as exc:
             self.notify(str(exc), title="Not saved", severity="error")
             return
         self.notify(f"saved the spec to {target}", title="Saved")
-        if finish is not None:
-            finish.log_line(f"saved the spec to {target}")  # type: ignore[attr-defined]
+        if step is not None:
+            step.log_line(f"saved the spec to {target}")
 
     def action_export(self, fmt: str) -> None:
         from wizard.export import FORMATS
@@ -441,10 +473,10 @@ class WizardApp(App[None]):
         from wizard.export import FORMATS
 
         yield from super().get_system_commands(screen)
-        for i, (_name, title, _m, _c) in enumerate(STEPS):
+        for i, step in enumerate(STEPS):
             yield SystemCommand(
-                f"Step {i + 1}: {title}",
-                f"Go to the {title} step",
+                f"Step {i + 1}: {step.title}",
+                f"Go to the {step.title} step",
                 lambda i=i: self.action_goto(i),
             )
         yield SystemCommand(

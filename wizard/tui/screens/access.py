@@ -14,7 +14,7 @@ from wizard.catalog.kinds import catalog
 from wizard.errors import UserError
 from wizard.spec import ResolvedResource, ResourceEntry, resolve_resources
 from wizard.tui.screens.base import NARROW_BREAKPOINTS, StepScreen
-from wizard.tui.screens.resources import resource_label
+from wizard.tui.screens.resources import chosen_label
 
 
 def custom_arn(resolved: ResolvedResource) -> str:
@@ -58,19 +58,17 @@ class AccessScreen(StepScreen):
 
     def _index(self) -> int | None:
         index = self.query_one("#access-resources", OptionList).highlighted
-        spec = self.app.spec  # type: ignore[attr-defined]
+        spec = self.spec
         if index is None or not (0 <= index < len(spec.resources)):
             return None
         return index
 
     def refresh_from_spec(self) -> None:
-        spec = self.app.spec  # type: ignore[attr-defined]
+        spec = self.spec
         olist = self.query_one("#access-resources", OptionList)
         highlighted = olist.highlighted
         if spec.resources:
-            olist.set_options(
-                [Option(Content(resource_label(spec, i))) for i in range(len(spec.resources))]
-            )
+            olist.set_options([Option(Content(chosen_label(entry))) for entry in spec.resources])
             olist.highlighted = min(highlighted or 0, len(spec.resources) - 1)
         else:
             olist.set_options(
@@ -83,7 +81,7 @@ class AccessScreen(StepScreen):
         self._show_profiles()
 
     def _show_profiles(self) -> None:
-        spec = self.app.spec  # type: ignore[attr-defined]
+        spec = self.spec
         index = self._index()
         profiles = self.query_one("#profiles", OptionList)
         statements = self.query_one("#statements", Static)
@@ -114,7 +112,7 @@ class AccessScreen(StepScreen):
     def _statements_text(self, index: int) -> Content:
         from wizard.policy.compose import resource_grants
 
-        spec = self.app.spec  # type: ignore[attr-defined]
+        spec = self.spec
         try:
             trial = spec.model_copy(update={"resources": [spec.resources[index]]})
             resolved = resolve_resources(trial)[0]
@@ -140,12 +138,12 @@ class AccessScreen(StepScreen):
         index = self._index()
         if index is None or event.option.id is None:
             return
-        spec = self.app.spec  # type: ignore[attr-defined]
+        spec = self.spec
         entry = spec.resources[index]
         if entry.kind == "custom":
             return
         entry.access = event.option.id
-        self.app.spec_changed()  # type: ignore[attr-defined]
+        self.wizard.spec_changed()
 
     @on(Button.Pressed, "#custom")
     def action_custom(self) -> None:
@@ -155,7 +153,7 @@ class AccessScreen(StepScreen):
         index = self._index()
         if index is None:
             return
-        spec = self.app.spec  # type: ignore[attr-defined]
+        spec = self.spec
         entry = spec.resources[index]
         if entry.kind == "custom":
             self.notify("this is already a custom entry; remove it in step 2 to change it")
@@ -187,7 +185,7 @@ class AccessScreen(StepScreen):
             if actions:
                 kept.append(ResourceEntry(kind="custom", actions=actions, resources=[arn]))
             spec.resources = kept
-            self.app.spec_changed()  # type: ignore[attr-defined]
+            self.wizard.spec_changed()
 
         self.app.push_screen(
             ActionPickerModal(

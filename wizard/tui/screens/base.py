@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -10,8 +12,12 @@ from textual.widget import Widget
 from textual.widgets import Button, Footer, Header
 
 from wizard.tui.messages import SpecChanged
+from wizard.tui.state import Wizard, wizard_of
 from wizard.tui.widgets.status_line import StatusLine
 from wizard.tui.widgets.step_bar import StepBar
+
+if TYPE_CHECKING:
+    from wizard.spec import RoleSpec
 
 # Screen.-narrow below 100 columns, for steps whose side panes wizard.tcss narrows there (set
 # per screen, not on the app: a class set on the first screen restyles it before its first frame)
@@ -42,19 +48,27 @@ class StepScreen(Screen):
         yield from ()
 
     @property
-    def wizard(self):  # -> WizardApp (untyped to keep imports light)
-        return self.app
+    def wizard(self) -> Wizard:
+        """The app's state and actions, typed (screens never import the app)."""
+        return wizard_of(self)
+
+    @property
+    def spec(self) -> RoleSpec:
+        """The spec being edited: loaded before any step but the first is shown."""
+        spec = self.wizard.spec
+        assert spec is not None, "steps 2-6 open once the spec has loaded"
+        return spec
 
     @on(Button.Pressed, "#nav-back")
     def _back(self) -> None:
-        self.app.action_previous_step()  # type: ignore[attr-defined]
+        self.wizard.action_previous_step()
 
     @on(Button.Pressed, "#nav-next")
     def _next(self) -> None:
-        self.app.action_next_step()  # type: ignore[attr-defined]
+        self.wizard.action_next_step()
 
     def on_screen_resume(self) -> None:
-        if not getattr(self.app, "cursor_blink", True):
+        if not self.wizard.cursor_blink:
             from textual.widgets import Input
 
             for widget in self.query(Input):
@@ -68,6 +82,13 @@ class StepScreen(Screen):
 
     def refresh_from_spec(self) -> None:
         """Show the app's spec; called on resume and after every change."""
+
+    def spec_path(self) -> str | None:
+        """Where ctrl+s saves the spec, when this step says (finish has a field for it)."""
+        return None
+
+    def log_line(self, text: str, style: str = "") -> None:
+        """Show an outcome in the step's result pane, where it has one (finish)."""
 
     def leave_problem(self) -> tuple[str, Widget] | None:
         """Why the user should not leave this step yet: something typed that did not reach the

@@ -16,6 +16,8 @@ from wizard.errors import UserError
 from wizard.export import FORMATS
 from wizard.tui.messages import ProvisionFinished, ProvisionProgressed
 from wizard.tui.screens.base import StepScreen
+from wizard.tui.state import GateReview
+from wizard.tui.widgets.gate_banner import GateBanner
 
 LOG_LINES = 2000  # the result keeps this many lines
 
@@ -37,8 +39,10 @@ class FinishScreen(StepScreen):
         self.plan_spec: dict | None = None
         self.worker: Worker | None = None
         self.lines: list[Content] = []
+        self._refusal_said: tuple[str, ...] = ()  # the refusing findings the result pane named
 
     def compose_body(self) -> ComposeResult:
+        yield GateBanner(id="gate")
         with Horizontal(id="finish-panes"):
             with VerticalScroll(id="finish-left", classes="pane"):
                 yield Label("Save the role spec (YAML)", classes="pane-title")
@@ -61,25 +65,43 @@ class FinishScreen(StepScreen):
                     yield Static("", id="result")
 
     def on_mount(self) -> None:
-        app = self.app
-        self.query_one("#spec-path", Input).value = str(app.default_spec_path())  # type: ignore[attr-defined]
-        self.query_one("#out-dir", Input).value = str(app.output_dir)  # type: ignore[attr-defined]
+        app = self.wizard
+        self.query_one("#spec-path", Input).value = str(app.default_spec_path())
+        self.query_one("#out-dir", Input).value = str(app.output_dir)
         self.query_one("#apply", Button).disabled = True
         self.query_one("#save", Button).focus()
 
     def refresh_from_spec(self) -> None:
-        stale = self.plan is not None and self.plan_spec != self.app.spec.dump()  # type: ignore[attr-defined]
+        stale = self.plan is not None and self.plan_spec != self.spec.dump()
         if stale:
             self.plan = None
             self.log_line("the spec changed since the plan: plan again before applying")
-        self.query_one("#apply", Button).disabled = self.plan is None
-        ok = self.app.bundle is not None  # type: ignore[attr-defined]
+        gate = self.wizard.gate_review()
+        self.query_one("#gate", GateBanner).show(gate)
+        ok = self.wizard.bundle is not None and not gate.refused
         for button_id in (*(b for b, _f, _t in FORMAT_BUTTONS), "export-all", "plan"):
             self.query_one(f"#{button_id}", Button).disabled = not ok
+        self.query_one("#apply", Button).disabled = not ok or self.plan is None
+        self._say_refusal(gate)
+
+    def _say_refusal(self, gate: GateReview) -> None:
+        """Say once a refusal why nothing can be exported, planned or applied."""
+        said = tuple(f.code for f in gate.refusing) or ((gate.error,) if gate.error else ())
+        if said == self._refusal_said:
+            return
+        self._refusal_said = said
+        if not said:
+            return
+        text = (
+            f"✗ not exported, planned or applied: the validator refuses this role "
+            f"({', '.join(said)}). Fix it on steps 2–4 (the buttons above go there)."
+        )
+        self.log_line(text, "$error")
+        self.notify(text.removeprefix("✗ "), title="Role refused", severity="error")
 
     def spec_path(self) -> str:
         return self.query_one("#spec-path", Input).value.strip() or str(
-            self.app.default_spec_path()  # type: ignore[attr-defined]
+            self.wizard.default_spec_path()
         )
 
     def log_line(self, text: str, style: str = "") -> None:
@@ -100,11 +122,11 @@ class FinishScreen(StepScreen):
     def _out_dir_changed(self, event: Input.Changed) -> None:
         # the command palette's exports write where the buttons here do
         if event.value.strip():
-            self.app.output_dir = Path(event.value.strip())  # type: ignore[attr-defined]
+            self.wizard.output_dir = Path(event.value.strip())
 
     @on(Button.Pressed, "#save")
     def _save(self) -> None:
-        self.app.action_save_spec()  # type: ignore[attr-defined]
+        self.wizard.action_save_spec()
 
     @on(Button.Pressed)
     def _export(self, event: Button.Pressed) -> None:
@@ -114,7 +136,7 @@ class FinishScreen(StepScreen):
             return
         folder = self.query_one("#out-dir", Input).value.strip() or "."
         try:
-            written = self.app.export_files(folder, formats[event.button.id])  # type: ignore[attr-defined]
+            written = self.wizard.export_files(folder, formats[event.button.id])
         except UserError as exc:
             self.log_line(f"✗ {exc}", "$error")
             self.notify(str(exc), title="Not exported", severity="error")
@@ -127,7 +149,8 @@ class FinishScreen(StepScreen):
 
     @on(Button.Pressed, "#plan")
     def _plan(self) -> None:
-        self.worker = self.provision(False)
+        # the plan is of the role as it is now, whatever changes while the account is read
+        self.worker = self.provision(False, self.wizard.bundle, self.spec.dump())
 
     @on(Button.Pressed, "#apply")
     def _apply(self) -> None:
@@ -143,22 +166,17 @@ class FinishScreen(StepScreen):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.worker = self.provision(True)
+                self.worker = self.provision(True, None, None)
 
         self.app.push_screen(ConfirmModal(question, yes="Apply"), confirmed)
 
     @work(thread=True, exclusive=True, group="provision", exit_on_error=False)
-    def provision(self, apply: bool) -> None:
-        try:
-            from wizard.aws.provision import execute, make_plan, render_plan
-        except ImportError:
-            self.post_message(
-                ProvisionFinished("plan", "plan and apply are not available in this build", False)
-            )
-            return
+    def provision(self, apply: bool, bundle: Any, spec_dump: dict | None) -> None:
+        from wizard.aws.provision import execute, make_plan, render_plan
+
         what = "apply" if apply else "plan"
         try:
-            aws = self.app.aws_session()  # type: ignore[attr-defined]
+            aws = self.wizard.aws_session()
             if apply:
                 plan = self.plan
                 total = len(plan.changes)
@@ -175,12 +193,11 @@ class FinishScreen(StepScreen):
                 self.post_message(ProvisionFinished(what, text, True))
             else:
                 self.post_message(ProvisionProgressed("reading the account…", 0, 0))
-                bundle = self.app.bundle  # type: ignore[attr-defined]
                 if bundle is None:
-                    raise UserError(self.app.compose_error or "the role does not compose")  # type: ignore[attr-defined]
-                plan = make_plan(aws, bundle)
+                    raise UserError(self.wizard.compose_error or "the role does not compose")
+                plan = make_plan(aws, bundle)  # the gate refuses a role the validator rejects
                 self.plan = plan
-                self.plan_spec = self.app.spec.dump()  # type: ignore[attr-defined]
+                self.plan_spec = spec_dump
                 self.post_message(ProvisionFinished(what, render_plan(plan), True))
         except UserError as exc:
             self.post_message(ProvisionFinished(what, str(exc), False))
@@ -211,4 +228,4 @@ class FinishScreen(StepScreen):
         if not message.ok:  # the result may be scrolled away: say it where it is seen
             last = message.text.strip().splitlines()[-1:] or [""]
             self.notify(last[0], title=f"{message.what.capitalize()} failed", severity="error")
-        self.query_one("#apply", Button).disabled = self.plan is None
+        self.refresh_from_spec()  # a plan of a spec changed meanwhile is dropped; the buttons

@@ -12,6 +12,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
 from wizard.tui.screens.base import StepScreen
+from wizard.tui.state import DEFAULT_FUNCTION
 
 FIELDS = ("function", "account", "region", "role-name", "description", "tags")
 
@@ -98,10 +99,8 @@ class FunctionScreen(StepScreen):
     # ---------------------------------------------------------------- spec -> inputs
 
     def _spec_value(self, field: str) -> str:
-        spec = self.app.spec  # type: ignore[attr-defined]
+        spec = self.wizard.spec
         if spec is None:  # still loading: the defaults
-            from wizard.tui.app import DEFAULT_FUNCTION
-
             return DEFAULT_FUNCTION if field == "function" else ""
         return {
             "function": spec.function,
@@ -139,10 +138,10 @@ class FunctionScreen(StepScreen):
         return None
 
     def _tags_equal(self, text: str) -> bool:
-        if self.app.spec is None:  # type: ignore[attr-defined]
+        if self.wizard.spec is None:
             return False
         try:
-            return parse_tags(text) == self.app.spec.role.tags  # type: ignore[attr-defined]
+            return parse_tags(text) == self.wizard.spec.role.tags
         except ValueError:
             return False
 
@@ -180,8 +179,8 @@ class FunctionScreen(StepScreen):
 
     def _apply(self, field: str, value: str) -> str | None:
         """Set the spec's field from an input; a message when the value is not valid."""
-        app = self.app
-        spec = app.spec  # type: ignore[attr-defined]
+        app = self.wizard
+        spec = app.spec
         if spec is None:
             return None
         value = value.strip() if field != "description" else value
@@ -211,7 +210,7 @@ class FunctionScreen(StepScreen):
             return pydantic_message(exc)
         except ValueError as exc:
             return str(exc)
-        app.spec_changed()  # type: ignore[attr-defined]
+        app.spec_changed()
         return None
 
     def _show_role_checks(self, value: str, error: str | None = None) -> None:

@@ -3,6 +3,8 @@ grants beyond the tailored policy)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -10,21 +12,12 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, SelectionList, Static
 
-from wizard.spec import POLICY_ARN_RE
+from wizard.spec import BOUNDARY_CHOICES, POLICY_ARN_RE, boundary_key
 from wizard.tui.screens.base import StepScreen
 
-# (key, the radio button's label, what it means: shown under the choices when chosen)
-BOUNDARIES = (
-    (
-        "envelope",
-        "envelope: catalog kinds",
-        "The catalog's actions of the services and access levels the function uses, in this "
-        "account and region; privilege escalation denied.",
-    ),
-    ("strict", "strict: identity policy", "Exactly what the identity policy grants."),
-    ("none", "none: no boundary", "No permissions boundary."),
-    ("arn", "existing policy (ARN)", ""),
-)
+if TYPE_CHECKING:
+    from wizard.bundle import RoleBundle
+
 # (key, the checkbox's label, its tooltip)
 OPTIONS = (
     ("logs", "Logs: its own log group", "Write to /aws/lambda/<function> only"),
@@ -39,12 +32,12 @@ OPTIONS = (
 )
 
 
-def managed_beyond(bundle: object, name: str) -> str:
+def managed_beyond(bundle: RoleBundle | None, name: str) -> str:
     """What the managed policy ``name`` grants beyond the bundle's tailored policy."""
     from wizard.policy.diff import diff_policies
     from wizard.policy.managed import managed_policy
 
-    tailored = list(bundle.policies) if bundle is not None else []  # type: ignore[attr-defined]
+    tailored = list(bundle.policies) if bundle is not None else []
     managed = managed_policy(name)
     result = diff_policies(tailored, [*tailored, managed])
     if not result.adds_access:
@@ -63,9 +56,12 @@ class OptionsScreen(StepScreen):
             with VerticalScroll(id="options-left", classes="pane"):
                 yield Label("Permissions boundary", classes="pane-title")
                 with RadioSet(id="boundary"):
-                    for key, text, _meaning in BOUNDARIES:
+                    for choice in BOUNDARY_CHOICES:
                         yield RadioButton(
-                            text, id=f"boundary-{key}" if key != "arn" else "boundary-arn-choice"
+                            choice.title,
+                            id=f"boundary-{choice.key}"
+                            if choice.key != "arn"
+                            else "boundary-arn-choice",
                         )
                 yield Input(
                     id="boundary-arn",
@@ -85,15 +81,9 @@ class OptionsScreen(StepScreen):
                     yield Static("", id="managed-diff")
 
     def on_mount(self) -> None:
-        try:
-            from wizard.policy.managed import managed_policy_names
+        from wizard.policy.managed import managed_policy_names
 
-            names = managed_policy_names()
-        except ImportError:
-            names = []
-            self.query_one("#managed-diff", Static).update(
-                "AWS managed policies are not available in this build"
-            )
+        names = managed_policy_names()
         managed = self.query_one("#managed", SelectionList)
         managed.add_options([(n, n) for n in names])
         if names:
@@ -102,8 +92,8 @@ class OptionsScreen(StepScreen):
         self.query_one("#boundary", RadioSet).focus()
 
     def refresh_from_spec(self) -> None:
-        spec = self.app.spec  # type: ignore[attr-defined]
-        key = spec.boundary if spec.boundary in ("envelope", "strict", "none") else "arn"
+        spec = self.spec
+        key = boundary_key(spec.boundary)
         button_id = "boundary-arn-choice" if key == "arn" else f"boundary-{key}"
         button = self.query_one(f"#{button_id}", RadioButton)
         # "existing policy" chosen, its ARN not valid yet: the spec keeps the last boundary and
@@ -160,8 +150,9 @@ class OptionsScreen(StepScreen):
         """Under the choices: what the chosen boundary means, or the typed ARN's check."""
         check = self.query_one("#boundary-check", Static)
         if not self.query_one("#boundary-arn-choice", RadioButton).value:
-            chosen = self.app.spec.boundary  # type: ignore[attr-defined]
-            meaning = next((m for key, _t, m in BOUNDARIES if key == chosen), "")
+            chosen = self.spec.boundary
+            key = boundary_key(chosen)
+            meaning = next(c.description for c in BOUNDARY_CHOICES if c.key == key)
             check.update(Content.from_markup("[dim]$m[/]", m=meaning))
             return
         value = self.query_one("#boundary-arn", Input).value.strip()
@@ -180,7 +171,7 @@ class OptionsScreen(StepScreen):
         if not self.query_one("#boundary-arn-choice", RadioButton).value:
             return None
         arn_input = self.query_one("#boundary-arn", Input)
-        if arn_input.value.strip() == self.app.spec.boundary:  # type: ignore[attr-defined]
+        if arn_input.value.strip() == self.spec.boundary:
             return None
         what = "is not a policy ARN" if arn_input.value.strip() else "is empty"
         return (
@@ -190,28 +181,28 @@ class OptionsScreen(StepScreen):
         )
 
     def _set_boundary(self, value: str) -> None:
-        spec = self.app.spec  # type: ignore[attr-defined]
+        spec = self.spec
         if spec.boundary != value:
             spec.boundary = value
-            self.app.spec_changed()  # type: ignore[attr-defined]
+            self.wizard.spec_changed()
 
     @on(Checkbox.Changed)
     def _option_changed(self, event: Checkbox.Changed) -> None:
         opt = (event.checkbox.id or "").removeprefix("opt-")
-        spec = self.app.spec  # type: ignore[attr-defined]
+        spec = self.spec
         if opt in {o[0] for o in OPTIONS} and getattr(spec, opt) != event.value:
             setattr(spec, opt, event.value)
-            self.app.spec_changed()  # type: ignore[attr-defined]
+            self.wizard.spec_changed()
 
     @on(SelectionList.SelectedChanged, "#managed")
     def _managed_changed(self, event: SelectionList.SelectedChanged) -> None:
-        spec = self.app.spec  # type: ignore[attr-defined]
+        spec = self.spec
         names = list(event.selection_list.selected)
         order = [o.value for o in event.selection_list.options]  # type: ignore[attr-defined]
         names.sort(key=order.index)
         if names != spec.managed_policies:
             spec.managed_policies = names
-            self.app.spec_changed()  # type: ignore[attr-defined]
+            self.wizard.spec_changed()
 
     @on(SelectionList.SelectionHighlighted, "#managed")
     def _managed_highlighted(self) -> None:
@@ -228,9 +219,7 @@ class OptionsScreen(StepScreen):
             return
         name = str(managed.get_option_at_index(index).value)
         try:
-            text = managed_beyond(self.app.bundle, name)  # type: ignore[attr-defined]
-        except ImportError:
-            text = "the policy diff is not available in this build"
+            text = managed_beyond(self.wizard.bundle, name)
         except Exception as exc:  # noqa: BLE001 - shown in place
             text = f"cannot compare: {exc}"
         widget.update(Content(text))

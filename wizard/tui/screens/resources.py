@@ -17,52 +17,19 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, get_current_worker
 
 from wizard.catalog.kinds import Kind, catalog
+from wizard.entries import (
+    EntryKey,
+    check_entry,
+    entry_from_discovered,
+    entry_key,
+    entry_label,
+)
 from wizard.errors import UserError
-from wizard.spec import ResourceEntry, resolve_resources
+from wizard.spec import ResourceEntry
 from wizard.tui.messages import DiscoveryFailed, ResourcesDiscovered
 from wizard.tui.screens.base import NARROW_BREAKPOINTS, StepScreen
+from wizard.tui.state import Key
 from wizard.tui.widgets.resource_list import ResourceList
-
-Key = tuple[str, str, str]  # (kind, bucket, prefix)
-
-
-def item_fields(kind: str, item: Any) -> dict[str, str]:
-    """The spec fields that name a discovered resource (names where the kind has them)."""
-    detail = getattr(item, "detail", {}) or {}
-    if kind == "s3-prefix":
-        fields = {"bucket": detail.get("bucket") or item.name}
-        if detail.get("prefix"):
-            fields["prefix"] = detail["prefix"]
-        return fields
-    if kind == "kms-key":
-        return {"id": item.name}
-    kind_fields = catalog().kinds[kind].fields
-    if set(kind_fields) == {"name"} or (
-        "name" in kind_fields and kind != "dynamodb-stream" and item.name
-    ):
-        return {"name": item.name}
-    return {"arn": item.arn}
-
-
-def entry_key(entry: ResourceEntry) -> tuple[str, tuple[tuple[str, str], ...]]:
-    values = dict(entry.field_values())
-    if entry.arn:
-        values["arn"] = entry.arn
-    return entry.kind, tuple(sorted(values.items()))
-
-
-def fields_key(kind: str, fields: dict[str, str]) -> tuple[str, tuple[tuple[str, str], ...]]:
-    return kind, tuple(sorted(fields.items()))
-
-
-def check_entry(spec: Any, entry: ResourceEntry) -> str | None:
-    """Why ``entry`` cannot join ``spec`` (the composer's message), or None when it can."""
-    trial = spec.model_copy(update={"resources": [entry]})
-    try:
-        resolve_resources(trial)
-    except UserError as exc:
-        return exc.detail.removeprefix("resources[0]: ").removeprefix("resources[0].")
-    return None
 
 
 def arn_examples(spec: Any, kind: Kind) -> str:
@@ -153,7 +120,7 @@ class ResourcesScreen(StepScreen):
     # ---------------------------------------------------------------- kinds
 
     def _kind_prompt(self, name: str) -> Content:
-        count = sum(1 for r in self.app.spec.resources if r.kind == name)  # type: ignore[attr-defined]
+        count = sum(1 for r in self.spec.resources if r.kind == name)
         title = catalog().kinds[name].title
         if count:
             return Content.from_markup("$title [$success]($count)[/]", title=title, count=count)
@@ -187,12 +154,12 @@ class ResourcesScreen(StepScreen):
         self._check_arn(self.query_one("#arn", Input).value)
         found = self.query_one("#found", ResourceList)
         found.set_drillable(kind_name == "s3-prefix")
-        known = self.app.discovered.get(key)  # type: ignore[attr-defined]
+        known = self.wizard.discovered.get(key)
         # a listing left half-done (its worker was cancelled by a newer one) starts again;
         # the discoverer keeps the pages it already fetched
         if known is None or known["state"] == "listing":
             self.generation += 1
-            self.app.discovered[key] = {  # type: ignore[attr-defined]
+            self.wizard.discovered[key] = {
                 "items": [],
                 "state": "listing",
                 "error": "",
@@ -210,15 +177,10 @@ class ResourcesScreen(StepScreen):
     def discover(self, key: Key, generation: int = 0) -> None:
         worker = get_current_worker()
         kind, bucket, prefix = key
+        from wizard.aws.discover import DiscoveryError
+
         try:
-            from wizard.aws.discover import DiscoveryError
-        except ImportError:
-            self.post_message(
-                DiscoveryFailed(key, "discovery is not available in this build", generation)
-            )
-            return
-        try:
-            discoverer = self.app.discoverer()  # type: ignore[attr-defined]
+            discoverer = self.wizard.discoverer()
             if not discoverer.supports(kind):
                 self.post_message(DiscoveryFailed(key, "this kind cannot be listed", generation))
                 return
@@ -232,13 +194,11 @@ class ResourcesScreen(StepScreen):
             self.post_message(DiscoveryFailed(key, exc.message, generation))
         except UserError as exc:
             self.post_message(DiscoveryFailed(key, exc.detail, generation))
-        except ImportError:
-            self.post_message(DiscoveryFailed(key, "the demo sandbox is not available", generation))
         except Exception as exc:  # noqa: BLE001 - shown in place, never a traceback
             self.post_message(DiscoveryFailed(key, f"{type(exc).__name__}: {exc}", generation))
 
     def _state_for(self, message: ResourcesDiscovered | DiscoveryFailed) -> dict | None:
-        state = self.app.discovered.get(message.key)  # type: ignore[attr-defined]
+        state = self.wizard.discovered.get(message.key)
         if state is None or state.get("generation") != message.generation:
             return None  # from a listing that was cancelled and started again
         return state
@@ -266,7 +226,7 @@ class ResourcesScreen(StepScreen):
             self._show_state()
 
     def _show_state(self) -> None:
-        state = self.app.discovered.get(self.key) or {"state": "listing", "items": []}  # type: ignore[attr-defined]
+        state = self.wizard.discovered.get(self.key) or {"state": "listing", "items": []}
         found = self.query_one("#found", ResourceList)
         widget = self.query_one("#found-state", Static)
         widget.set_class(state["state"] == "failed", "-error")
@@ -297,13 +257,7 @@ class ResourcesScreen(StepScreen):
             )
 
     def action_rediscover(self) -> None:
-        self.app.discovered.pop(self.key, None)  # type: ignore[attr-defined]
-        disc = getattr(self.app, "_discoverer", None)
-        # The next listing reads afresh; an injected discoverer without a cache may not have it.
-        invalidate = getattr(disc, "invalidate", None)
-        if invalidate is not None:
-            kind, bucket, prefix = self.key
-            invalidate(kind, bucket or None, prefix or None)
+        self.wizard.invalidate_listing(self.key)
         self.show_key(self.key)
 
     def action_focus_filter(self) -> None:
@@ -312,8 +266,10 @@ class ResourcesScreen(StepScreen):
     # ---------------------------------------------------------------- selection
 
     def _is_selected(self, item: Any) -> bool:
-        wanted = fields_key(self.key[0], item_fields(self.key[0], item))
-        return wanted in self._chosen_keys
+        try:
+            return entry_key(entry_from_discovered(self.key[0], item)) in self._chosen_keys
+        except UserError:  # neither a name nor an ARN: never chosen
+            return False
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -327,26 +283,24 @@ class ResourcesScreen(StepScreen):
         self.query_one("#found", ResourceList).focus()
 
     def on_resource_list_toggled(self, message: ResourceList.Toggled) -> None:
-        spec = self.app.spec  # type: ignore[attr-defined]
-        kind = self.key[0]
-        fields = item_fields(kind, message.item)
-        key = fields_key(kind, fields)
+        spec = self.spec
+        try:
+            entry = entry_from_discovered(self.key[0], message.item)
+        except UserError as exc:
+            self.notify(exc.detail, title="Not added", severity="error")
+            return
+        key = entry_key(entry)
         kept = [r for r in spec.resources if entry_key(r) != key]
         if len(kept) != len(spec.resources):
             spec.resources = kept
-            self.notify(f"removed {message.item.name}", timeout=2)
+            self.notify(f"removed {entry_label(entry)}", timeout=2)
         else:
-            entry = ResourceEntry(kind=kind, **fields)
             problem = check_entry(spec, entry)
-            if problem and "arn" not in fields and message.item.arn:
-                alternative = ResourceEntry(kind=kind, arn=message.item.arn)
-                if check_entry(spec, alternative) is None:
-                    entry, problem = alternative, None
             if problem:
                 self.notify(problem, title="Not added", severity="error")
                 return
             spec.resources = [*spec.resources, entry]
-        self.app.spec_changed()  # type: ignore[attr-defined]
+        self.wizard.spec_changed()
 
     def on_resource_list_drilled(self, message: ResourceList.Drilled) -> None:
         if self.key[0] != "s3-prefix":
@@ -384,7 +338,7 @@ class ResourcesScreen(StepScreen):
         self._check_arn(event.value)
 
     def _check_arn(self, text: str) -> None:
-        entry, problem = check_arn(self.app.spec, self.key[0], self.kind, text)  # type: ignore[attr-defined]
+        entry, problem = check_arn(self.spec, self.key[0], self.kind, text)
         widget = self.query_one("#arn-check", Static)
         arn_input = self.query_one("#arn", Input)
         arn_input.set_class(bool(problem), "-invalid")
@@ -394,14 +348,14 @@ class ResourcesScreen(StepScreen):
             widget.update(Content.from_markup("[$error]✗ $problem[/]", problem=problem))
         else:  # the form to type (the placeholder is too narrow to hold it)
             widget.update(
-                Content.from_markup("[dim]$forms[/]", forms=arn_examples(self.app.spec, self.kind))  # type: ignore[attr-defined]
+                Content.from_markup("[dim]$forms[/]", forms=arn_examples(self.spec, self.kind))
             )
 
     def leave_problem(self) -> tuple[str, Widget] | None:
         arn_input = self.query_one("#arn", Input)
         if not arn_input.value.strip():
             return None
-        entry, problem = check_arn(self.app.spec, self.key[0], self.kind, arn_input.value)  # type: ignore[attr-defined]
+        entry, problem = check_arn(self.spec, self.key[0], self.kind, arn_input.value)
         if entry is not None and entry_key(entry) in self._chosen_keys:
             return None
         if entry is not None:
@@ -414,7 +368,7 @@ class ResourcesScreen(StepScreen):
     @on(Input.Submitted, "#arn")
     def _arn_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        spec = self.app.spec  # type: ignore[attr-defined]
+        spec = self.spec
         entry, problem = check_arn(spec, self.key[0], self.kind, event.value)
         if entry is None:
             if problem:
@@ -422,7 +376,7 @@ class ResourcesScreen(StepScreen):
             return
         if entry_key(entry) not in self._chosen_keys:
             spec.resources = [*spec.resources, entry]
-            self.app.spec_changed()  # type: ignore[attr-defined]
+            self.wizard.spec_changed()
         event.input.value = ""
 
     # ---------------------------------------------------------------- chosen
@@ -432,22 +386,20 @@ class ResourcesScreen(StepScreen):
         if event.key in ("delete", "backspace") and chosen.has_focus:
             event.stop()
             index = chosen.highlighted
-            spec = self.app.spec  # type: ignore[attr-defined]
+            spec = self.spec
             if index is not None and 0 <= index < len(spec.resources):
                 spec.resources = [r for i, r in enumerate(spec.resources) if i != index]
-                self.app.spec_changed()  # type: ignore[attr-defined]
+                self.wizard.spec_changed()
 
     @property
-    def _chosen_keys(self) -> set[tuple[str, tuple[tuple[str, str], ...]]]:
-        return {entry_key(r) for r in self.app.spec.resources}  # type: ignore[attr-defined]
+    def _chosen_keys(self) -> set[EntryKey]:
+        return {entry_key(r) for r in self.spec.resources}
 
     def refresh_from_spec(self) -> None:
-        spec = self.app.spec  # type: ignore[attr-defined]
+        spec = self.spec
         chosen = self.query_one("#chosen", OptionList)
         highlighted = chosen.highlighted
-        chosen.set_options(
-            [Option(Content(resource_label(spec, i))) for i in range(len(spec.resources))]
-        )
+        chosen.set_options([Option(Content(chosen_label(entry))) for entry in spec.resources])
         if spec.resources:
             chosen.highlighted = min(highlighted or 0, len(spec.resources) - 1)
         self.query_one("#chosen-title", Label).update(f"Chosen ({len(spec.resources)})")
@@ -457,14 +409,9 @@ class ResourcesScreen(StepScreen):
         self.query_one("#found", ResourceList).refresh_marks()
 
 
-def resource_label(spec: Any, index: int) -> str:
-    """A short label for the spec's resource ``index`` (its kind and name)."""
-    entry = spec.resources[index]
-    try:
-        trial = spec.model_copy(update={"resources": [entry]})
-        resolved = resolve_resources(trial)[0]
-        label = resolved.label
-    except UserError:
-        label = f"{entry.kind} {entry.arn or entry.field_values()}"
-    access = entry.access or catalog().kinds[entry.kind].default_access
-    return f"{label} · {access}" if entry.kind != "custom" else label
+def chosen_label(entry: ResourceEntry) -> str:
+    """A chosen entry as the lists show it: the domain's label and, but for custom entries,
+    its access profile."""
+    if entry.kind == "custom":
+        return entry_label(entry)
+    return f"{entry_label(entry)} · {entry.access or catalog().kinds[entry.kind].default_access}"

@@ -16,6 +16,8 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Static, TabbedContent, TabPane
 
 from wizard.tui.screens.base import StepScreen
+from wizard.tui.state import GateReview
+from wizard.tui.widgets.gate_banner import GateBanner
 
 METER_WIDTH = 20
 
@@ -63,43 +65,10 @@ class SizeTable(Widget):
         return size_table(self.rows, self.size.width or None)
 
 
-def size_rows(bundle: Any) -> list[tuple[str, int, int]]:
-    from wizard.policy.quotas import (
-        INLINE_AGGREGATE_LIMIT,
-        MANAGED_LIMIT,
-        TRUST_LIMIT,
-        policy_size,
-    )
-
-    rows = [
-        ("inline", sum(policy_size(p.document) for p in bundle.policies), INLINE_AGGREGATE_LIMIT),
-        ("trust", policy_size(bundle.assume_role_policy), TRUST_LIMIT),
-    ]
-    if bundle.boundary is not None:
-        rows.append(("boundary", policy_size(bundle.boundary.document), MANAGED_LIMIT))
-    if bundle.deployer is not None:
-        rows.append(("deployer", policy_size(bundle.deployer.document), MANAGED_LIMIT))
-    return rows
-
-
-def findings_of(bundle: Any) -> tuple[list[Any] | None, str]:
-    """The linter's findings, or (None, why not)."""
-    try:
-        from wizard.policy.lint import lint_bundle
-    except ImportError:
-        return None, "the validator is not available in this build"
-    try:
-        return list(lint_bundle(bundle)), ""
-    except Exception as exc:  # noqa: BLE001 - shown in place
-        return None, f"the validator failed: {exc}"
-
-
 def known(action: str) -> bool:
-    """Whether the IAM reference knows ``service:Action`` (True when it cannot tell)."""
-    try:
-        from wizard.catalog.reference import reference
-    except ImportError:
-        return True
+    """Whether the IAM reference knows ``service:Action``."""
+    from wizard.catalog.reference import reference
+
     return reference().action(action) is not None
 
 
@@ -107,6 +76,7 @@ def ask(bundle: Any, action: str, resource: str) -> Content:
     """The evaluator's decision for one request, with the deciding statements."""
     from wizard.errors import UserError
     from wizard.policy.evaluate import Evaluator
+    from wizard.policy.managed import managed_policy_by_arn
 
     asked_every = not resource.strip()
     action, resource = action.strip(), resource.strip() or "*"
@@ -115,15 +85,10 @@ def ask(bundle: Any, action: str, resource: str) -> Content:
     if ":" not in action:
         return Content.from_markup("[$error]an action looks like service:Action[/]")
     identity: list[Any] = [(p.name, p.document) for p in bundle.policies]
-    try:
-        from wizard.policy.managed import managed_policy_by_arn
-
-        for arn in bundle.managed_policy_arns:
-            found = managed_policy_by_arn(arn)
-            if found is not None:
-                identity.append((found.name, found.document))
-    except ImportError:
-        pass
+    for arn in bundle.managed_policy_arns:
+        found = managed_policy_by_arn(arn)
+        if found is not None:
+            identity.append((found.name, found.document))
     boundary = bundle.boundary.document if bundle.boundary is not None else None
     try:
         result = Evaluator(identity, boundary).evaluate(action, resource)
@@ -191,6 +156,7 @@ class ReviewScreen(StepScreen):
     INDEX = 4
 
     def compose_body(self) -> ComposeResult:
+        yield GateBanner(id="gate")
         with Horizontal(id="review-panes"):
             with TabbedContent(id="policies"):
                 for key, title in (
@@ -217,16 +183,17 @@ class ReviewScreen(StepScreen):
         self.refresh_from_spec()
 
     def refresh_from_spec(self) -> None:
-        app = self.app
-        bundle = app.bundle  # type: ignore[attr-defined]
+        app = self.wizard
+        bundle = app.bundle
         if bundle is None:
             error = Content.from_markup(
                 "[$error]✗ $e[/]",
-                e=app.compose_error or "",  # type: ignore[attr-defined]
+                e=app.compose_error or "",
             )
             for key in ("identity", "boundary", "trust", "deployer"):
                 self.query_one(f"#json-{key}", Static).update(error)
             self.query_one("#sizes", SizeTable).show([])
+            self.query_one("#gate", GateBanner).show(GateReview())
             self.query_one("#findings", Static).update("")
             self.query_one("#answer", Static).update("")
             return
@@ -248,7 +215,10 @@ class ReviewScreen(StepScreen):
                 widget.update(Content.from_markup("[dim](none)[/]"))
             else:
                 widget.update(highlight(json.dumps(doc, indent=2), language="json"))
-        self.query_one("#sizes", SizeTable).show(size_rows(bundle))
+        from wizard.policy.quotas import policy_sizes
+
+        sizes = [(s.label, s.size, s.quota) for s in policy_sizes(bundle)]
+        self.query_one("#sizes", SizeTable).show(sizes)
         actions, resources = ask_suggestions(bundle)
         self.query_one("#ask-action", Input).suggester = SuggestFromList(
             actions, case_sensitive=False
@@ -256,10 +226,12 @@ class ReviewScreen(StepScreen):
         self.query_one("#ask-resource", Input).suggester = SuggestFromList(
             resources, case_sensitive=False
         )
-        findings, why = findings_of(bundle)
+        gate = app.gate_review()
+        self.query_one("#gate", GateBanner).show(gate)
+        findings = gate.findings
         widget = self.query_one("#findings", Static)
-        if findings is None:
-            widget.update(Content.from_markup("[dim]$why[/]", why=why))
+        if gate.error:
+            widget.update(Content.from_markup("[$error]$why[/]", why=gate.error))
         elif not findings:
             widget.update(Content.from_markup("[$success]✓ no findings[/]"))
         else:
@@ -285,7 +257,7 @@ class ReviewScreen(StepScreen):
         self._answer()
 
     def _answer(self) -> None:
-        bundle = self.app.bundle  # type: ignore[attr-defined]
+        bundle = self.wizard.bundle
         if bundle is None:
             return
         action = self.query_one("#ask-action", Input).value

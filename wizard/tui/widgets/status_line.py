@@ -5,26 +5,28 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
+from wizard.tui.state import Wizard, wizard_of
 
-def status_content(app: object) -> tuple[Content, bool]:
-    if getattr(app, "spec", None) is None:
+
+def status_content(app: Wizard) -> tuple[Content, bool]:
+    if app.spec is None:
         return Content("loading the catalog…"), True
-    from wizard.policy.quotas import INLINE_AGGREGATE_LIMIT, policy_size
+    from wizard.policy.quotas import policy_sizes
 
-    error = getattr(app, "compose_error", None)
+    error = app.compose_error
     if error:
         return Content.assemble(("✗ ", "bold"), error), False
-    bundle = app.bundle  # type: ignore[attr-defined]
+    bundle = app.bundle
     if bundle is None:
         return Content("composing…"), True
-    size = sum(policy_size(p.document) for p in bundle.policies)
+    inline = policy_sizes(bundle)[0]  # the inline policies' aggregate comes first
     statements = sum(len(p.document.get("Statement", [])) for p in bundle.policies)
     noun = "statement" if statements == 1 else "statements"
     return (
         Content.assemble(
             ("✓ ", "bold"),
             f"{bundle.role_name}: {statements} {noun}, "
-            f"{size:,}/{INLINE_AGGREGATE_LIMIT:,} characters · {app.session_state}",  # type: ignore[attr-defined]
+            f"{inline.size:,}/{inline.quota:,} characters · {app.session_state}",
         ),
         True,
     )
@@ -45,7 +47,7 @@ class StatusLine(Static):
         self.refresh_status()
 
     def refresh_status(self) -> None:
-        content, ok = status_content(self.app)
+        content, ok = status_content(wizard_of(self))
         shown = (content.plain, tuple(content.spans), ok)
         if shown == self._shown:  # unchanged (screens refresh on resume and on every change)
             return

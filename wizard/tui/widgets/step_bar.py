@@ -5,15 +5,15 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widget import Widget
 
+from wizard.tui.state import STEPS
+
 SHORT_TITLES = ("Function", "Resources", "Access", "Options", "Review", "Finish")
 
 
 def step_bar_content(current: int, width: int | None = None) -> Content:
     """The steps with the current one highlighted, in the widest form that fits ``width``:
     full titles, then tighter separators, short titles, and numbers only but the current."""
-    from wizard.tui.app import STEPS
-
-    full = [title for _name, title, _m, _c in STEPS]
+    full = [step.title for step in STEPS]
     numbers = ["" if i != current else SHORT_TITLES[i] for i in range(len(STEPS))]
     forms = ((full, " › "), (full, "›"), (list(SHORT_TITLES), "›"), (numbers, "›"))
     for titles, separator in forms:
