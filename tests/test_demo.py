@@ -92,7 +92,7 @@ def test_demo_works_whatever_the_users_aws_settings_say(tmp_path: Path) -> None:
 def test_demo_session_uses_only_the_sandbox_endpoint_and_fake_credentials(tmp_path: Path) -> None:
     out = python(
         """
-        from wizard.aws.session import make_session
+        from wizard.aws.connect import make_session
         aws = make_session(demo=True)
         creds = aws.session.get_credentials()
         print(aws.client("dynamodb").meta.endpoint_url, aws.endpoint_url)

@@ -513,7 +513,7 @@ def test_cli_exits_1_and_prints_the_other_kinds_when_one_kind_fails(
 ) -> None:
     aws.client("sqs").create_queue(QueueName="orders-events")
     access_denied(aws, "kms", "list_keys")
-    monkeypatch.setattr("wizard.aws.session.make_session", lambda **_: aws)
+    monkeypatch.setattr("wizard.aws.connect.make_session", lambda **_: aws)
     result = run_cli("discover", "all", "--format", "json")
     assert result.code == 1
     assert "orders-events" in {d["name"] for d in json.loads(result.out)}

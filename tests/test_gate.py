@@ -72,8 +72,8 @@ def test_export_refuses_a_bare_risky_bundle_in_every_format(fmt, tmp_path):
 
 
 def test_provisioning_refuses_before_reading_the_account(mock_env):
+    from wizard.aws.connect import make_session
     from wizard.aws.provision import apply, make_plan
-    from wizard.aws.session import make_session
 
     with mock_aws():
         aws = make_session(region="us-east-1")

@@ -22,7 +22,8 @@ import botocore.exceptions
 import botocore.parsers
 from botocore.config import Config
 
-from wizard.aws.provision import AWS_ERRORS, AwsFailure, _document, _is_owned, one_line
+from wizard.aws.ownership import is_owned
+from wizard.aws.provision import AWS_ERRORS, AwsFailure, _document, one_line
 from wizard.aws.session import AwsSession
 from wizard.bundle import Document, NamedPolicy, RoleBundle
 from wizard.catalog.reference import reference
@@ -273,7 +274,7 @@ def lambda_roles(aws: AwsSession) -> list[LambdaRole]:
             for role in page["Roles"]:
                 if not trusts_lambda(_document(role.get("AssumeRolePolicyDocument") or {})):
                     continue
-                owned = _is_owned(iam.list_role_tags(RoleName=role["RoleName"])["Tags"])
+                owned = is_owned(iam.list_role_tags(RoleName=role["RoleName"])["Tags"])
                 found.append(LambdaRole(role["RoleName"], owned, role.get("Description")))
     except AWS_ERRORS as exc:
         raise AwsFailure(f"cannot list roles: {one_line(exc)}") from None

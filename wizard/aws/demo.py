@@ -454,7 +454,7 @@ Clients = Callable[[str], Any]
 
 
 def _seed_iam(region: str, client: Clients) -> None:
-    from wizard.aws.provision import MANAGED_TAG, MANAGED_VALUE  # the tag apply puts on its roles
+    from wizard.aws.ownership import MANAGED_TAG, MANAGED_VALUE  # the tag apply puts on its roles
 
     iam = client("iam")
     trust = json.dumps(LAMBDA_TRUST)

@@ -29,13 +29,12 @@ from typing import Any
 import botocore.exceptions
 import botocore.parsers
 
+from wizard.aws.ownership import MANAGED_TAG, MANAGED_VALUE, is_owned
 from wizard.aws.session import AwsSession, aws_error_message
 from wizard.bundle import Document, NamedPolicy, RoleBundle
 from wizard.errors import UserError
 from wizard.policy.gate import Approved, approved
 
-MANAGED_TAG = "lambda-role-wizard:managed"
-MANAGED_VALUE = "true"
 MAX_POLICY_VERSIONS = 5
 
 ADD_OPS = frozenset({"create", "attach", "tag"})
@@ -263,12 +262,6 @@ def desired_tags(bundle: RoleBundle) -> dict[str, str]:
     return {**bundle.tags, MANAGED_TAG: MANAGED_VALUE}
 
 
-def _is_owned(tags: list[dict[str, str]] | dict[str, str] | None) -> bool:
-    if isinstance(tags, list):
-        tags = {t["Key"]: t["Value"] for t in tags}
-    return (tags or {}).get(MANAGED_TAG) == MANAGED_VALUE
-
-
 def customer_policies(
     bundle: RoleBundle, partition: str, account: str, deployer_policy_name: str | None
 ) -> list[CustomerPolicy]:
@@ -323,7 +316,7 @@ def make_plan(
         role_arn=role_arn,
         account=account,
         exists=state.role is not None,
-        owned=state.role is None or _is_owned(state.tags),
+        owned=state.role is None or is_owned(state.tags),
         adopt=adopt,
     )
 
@@ -336,7 +329,7 @@ def make_plan(
             )
             continue
         meta, document = found
-        if not _is_owned(meta.get("Tags")) and not adopt:
+        if not is_owned(meta.get("Tags")) and not adopt:
             plan.blockers.append(
                 f"policy {cp.policy.name} exists and was not created by role-wizard (no "
                 f"{MANAGED_TAG}={MANAGED_VALUE} tag); pass --adopt to take it over"
@@ -345,7 +338,7 @@ def make_plan(
             plan.changes.append(
                 Change("update", "policy", cp.policy.name, document, cp.policy.document, cp.role)
             )
-        if not _is_owned(meta.get("Tags")) and adopt:
+        if not is_owned(meta.get("Tags")) and adopt:
             plan.changes.append(
                 Change("tag", "policy", cp.policy.name, None, {MANAGED_TAG: MANAGED_VALUE}, cp.role)
             )

@@ -79,14 +79,8 @@ def aws_error_message(exc: BaseException) -> str:
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
-def make_session(
-    *, profile: str | None = None, region: str | None = None, demo: bool = False
-) -> AwsSession:
-    """The run's session. Demo mode starts (or reuses) the in-process sandbox."""
-    if demo:
-        from wizard.aws.demo import demo_session
-
-        return demo_session(region=region)
+def account_session(*, profile: str | None = None, region: str | None = None) -> AwsSession:
+    """A session on the user's AWS account, as the AWS CLI's settings describe it."""
     try:
         session = boto3.Session(profile_name=profile, region_name=region)
     except botocore.exceptions.ProfileNotFound as exc:  # --profile or AWS_PROFILE

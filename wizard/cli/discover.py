@@ -66,8 +66,8 @@ def _kinds(args: argparse.Namespace) -> list[str]:
 
 
 def cmd_discover(args: argparse.Namespace) -> int:
+    from wizard.aws.connect import make_session
     from wizard.aws.discover import Discoverer, DiscoveryError
-    from wizard.aws.session import make_session
 
     kinds = _kinds(args)
     aws = make_session(profile=args.profile, region=args.region, demo=getattr(args, "demo", False))

@@ -32,8 +32,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def detect(args: argparse.Namespace) -> tuple[Any, str | None, str | None, str | None]:
     """The discoverer, account, region and partition the session gives; Nones offline.
     Plain mode fills the spec's open values from them (``fill_location``)."""
+    from wizard.aws.connect import make_session
     from wizard.aws.discover import Discoverer
-    from wizard.aws.session import make_session
 
     try:
         session = make_session(

@@ -94,7 +94,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _session(args: argparse.Namespace) -> Any:
-    from wizard.aws.session import make_session
+    from wizard.aws.connect import make_session
 
     return make_session(profile=args.profile, region=args.region, demo=getattr(args, "demo", False))
 

@@ -193,7 +193,7 @@ class WizardApp(App[None]):
     # ------------------------------------------------------------------ AWS
 
     def _default_session(self) -> Any:
-        from wizard.aws.session import make_session
+        from wizard.aws.connect import make_session
 
         return make_session(profile=self._profile, region=self._region, demo=self.demo)
 
