@@ -189,6 +189,30 @@ def test_build_unknown_format_is_a_usage_error(spec_file, run_cli):
     assert "invalid choice: 'xml'" in result.err
 
 
+@pytest.mark.parametrize("good", [True, False])
+def test_build_runs_with_the_collector_paused_and_turns_it_back_on(spec_file, monkeypatch, good):
+    """`build` is one short pass: the cyclic collector is off while it runs (its start-up's
+    objects live until exit) and on again afterwards, whether it succeeds or refuses."""
+    import gc
+
+    import wizard.cli.core as core
+    from wizard.cli import main
+
+    seen = []
+    real = core.load_and_compose
+
+    def watch(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(core, "load_and_compose", watch)
+    path = spec_file(GOOD if good else "function: f\nresources:\n  - {kind: nope, name: T}\n")
+    assert gc.isenabled()
+    assert main(["build", str(path)]) == (0 if good else 2)
+    assert seen == [False] and gc.isenabled()
+    assert main(["init", str(path.parent / "new.yaml")]) == 0 and gc.isenabled()
+
+
 # --------------------------------------------------------------------------- init
 
 
