@@ -16,7 +16,6 @@ is reported beside the ratio of the medians.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import resource
 import shutil
@@ -28,6 +27,7 @@ import time
 from pathlib import Path
 
 from installed import compile_package
+from results import add_json_option, spread_of, write_json
 
 ROLE_SPEC = """\
 function: orders-api
@@ -52,13 +52,10 @@ list:
 """
 
 
-def tool(name: str) -> str:
-    """The console script from this interpreter's environment, else from PATH."""
+def tool(name: str) -> str | None:
+    """The console script from this interpreter's environment, else from PATH, else None."""
     beside = Path(sys.executable).parent / name
-    found = str(beside) if beside.exists() else shutil.which(name)
-    if not found:
-        sys.exit(f"bench: {name} is not installed; run: pip install -e '.[bench]'")
-    return found
+    return str(beside) if beside.exists() else shutil.which(name)
 
 
 def _children_cpu() -> float:
@@ -88,22 +85,10 @@ def time_interleaved(
     return times
 
 
-def spread(values: list[float]) -> dict[str, float]:
-    """The median, the middle half and the whole range of ``values``."""
-    q1, _, q3 = statistics.quantiles(values, n=4) if len(values) > 1 else (values * 3)
-    return {
-        "median": statistics.median(values),
-        "q1": q1,
-        "q3": q3,
-        "min": min(values),
-        "max": max(values),
-    }
-
-
 def summarise(times: dict[str, list[tuple[float, float]]]) -> dict:
-    """Medians, means and ratios (ours / peer) of wall and CPU time, and the per-run spread."""
-    ours, peer = times[OURS], times[PEER]
-    out: dict = {"runs": len(ours), "commands": {}}
+    """Medians and means of each command's wall and CPU time; with the peer's, the ratios
+    (ours / peer) of the medians and the spread of the per-run ratios."""
+    out: dict = {"runs": len(times[OURS]), "target": TARGET, "commands": {}}
     for name, samples in times.items():
         wall = [w for w, _ in samples]
         cpu = [c for _, c in samples]
@@ -111,16 +96,18 @@ def summarise(times: dict[str, list[tuple[float, float]]]) -> dict:
             "wall_median": statistics.median(wall),
             "wall_mean": statistics.mean(wall),
             "cpu_median": statistics.median(cpu),
-            "wall": spread(wall),
+            "wall": spread_of(wall),
         }
+    if PEER not in times:
+        return out
+    ours, peer = times[OURS], times[PEER]
     for label, col in (("wall", 0), ("cpu", 1)):
         mine = statistics.median(s[col] for s in ours)
         theirs = statistics.median(s[col] for s in peer)
         out[f"ratio_{label}"] = mine / theirs
-        out[f"per_run_ratio_{label}"] = spread(
+        out[f"per_run_ratio_{label}"] = spread_of(
             [o[col] / p[col] for o, p in zip(ours, peer, strict=True)]
         )
-    out["target"] = TARGET
     return out
 
 
@@ -132,30 +119,34 @@ TARGET = 0.5  # ours takes at most half of the peer's time
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21, help="timed runs of each command")
-    parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON to FILE")
+    add_json_option(parser)
     args = parser.parse_args()
     compile_package()  # our bytecode, as the peers' (pip-installed) have theirs
+    ours, sentry = tool("role-wizard"), tool("policy_sentry")
+    if ours is None:
+        sys.exit("bench: role-wizard is not installed; run: pip install -e '.[bench]'")
     with tempfile.TemporaryDirectory(prefix="bench-build-") as folder:
         spec = Path(folder) / "role.yaml"
         spec.write_text(ROLE_SPEC)
         template = Path(folder) / "crud.yml"
         template.write_text(SENTRY_TEMPLATE)
-        commands = {
-            OURS: [tool("role-wizard"), "build", str(spec), "--format", "json"],
-            PEER: [tool("policy_sentry"), "write-policy", "--input-file", str(template)],
-        }
+        commands = {OURS: [ours, "build", str(spec), "--format", "json"]}
+        if sentry is not None:
+            commands[PEER] = [sentry, "write-policy", "--input-file", str(template)]
         load = os.getloadavg()[0]
         result = summarise(time_interleaved(commands, args.runs))
     result["load_average"] = load
-    print(
-        f"{'command':<28} {'median':>8} {'mean':>8} {'CPU median':>11}  ({args.runs} interleaved runs each)"
-    )
+    if sentry is None:
+        result["skipped"] = "policy_sentry is not installed (pip install -e '.[bench]')"
+    print(f"{'command':<28} {'median':>8} {'mean':>8} {'CPU median':>11}  ({args.runs} runs each)")
     for name, row in result["commands"].items():
         print(
             f"{name:<28} {row['wall_median'] * 1000:>6.0f}ms {row['wall_mean'] * 1000:>6.0f}ms "
             f"{row['cpu_median'] * 1000:>9.0f}ms"
         )
-    for label in ("wall", "cpu"):
+    if sentry is None:
+        print(f"note: {result['skipped']}; no ratio")
+    for label in ("wall", "cpu") if sentry else ():
         runs = result[f"per_run_ratio_{label}"]
         print(
             f"ratio of medians ({label}), ours / policy_sentry: {result[f'ratio_{label}']:.2f}  "
@@ -163,8 +154,7 @@ def main() -> int:
             f"all {runs['min']:.2f}-{runs['max']:.2f}"
         )
     print(f"load average (1 min) at the start: {load:.1f}")
-    if args.json:
-        Path(args.json).write_text(json.dumps(result, indent=2), encoding="utf-8")
+    write_json(args.json, result)
     return 0
 
 

@@ -1,6 +1,6 @@
 """Benchmark: ``discover dynamodb-table`` over 10,000 tables, and ``--demo`` start-up.
 
-    .venv/bin/python bench/bench_discover.py [--tables 10000] [--rounds 5]
+    .venv/bin/python bench/bench_discover.py [--tables 10000] [--rounds 5] [--skip-demo] [--json FILE]
 
 1. A moto server runs in a child process (so client and server do not share a GIL) holding
    N tables, created in moto's backend directly (the API path costs ~6 ms a table; both helpers
@@ -26,6 +26,8 @@ import sys
 import time
 from pathlib import Path
 
+from results import add_json_option, write_json
+
 
 def _moto_helpers():
     """The tests' moto helpers (``tests/moto_helpers.py``, no pytest needed), loaded by path."""
@@ -50,7 +52,7 @@ def serve(tables: int) -> None:
     server.stop()
 
 
-def bench_listing(endpoint: str, tables: int, rounds: int) -> None:
+def bench_listing(endpoint: str, tables: int, rounds: int) -> dict:
     import boto3
 
     from wizard.aws.discover import Discoverer
@@ -101,9 +103,19 @@ def bench_listing(endpoint: str, tables: int, rounds: int) -> None:
         f"  first page to caller   median {med['first'] * 1000:.1f} ms "
         f"({100 * med['first'] / med['ours']:.1f}% of the whole list)"
     )
+    return {
+        "tables": tables,
+        "rounds": rounds,
+        "ours_median": med["ours"],
+        "bare_median": med["bare"],
+        "first_page_median": med["first"],
+        "ratio": med["ours"] / med["bare"],
+        "paired_ratio": paired,
+        "target": 1.2,
+    }
 
 
-def bench_demo(rounds: int) -> None:
+def bench_demo(rounds: int) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     wizard = [sys.executable, "-m", "wizard"]
     cases = {
@@ -113,6 +125,7 @@ def bench_demo(rounds: int) -> None:
         "discover all --demo (every service)": [*wizard, "discover", "all", "--demo"],
     }
     print(f"\n== --demo start-up: wall time of a fresh process, median of {rounds}")
+    figures: dict = {"rounds": rounds, "cases": {}}
     for label, argv in cases.items():
         walls = []
         for _ in range(rounds):
@@ -120,6 +133,7 @@ def bench_demo(rounds: int) -> None:
             subprocess.run(argv, env=env, check=True, capture_output=True)
             walls.append(time.perf_counter() - start)
         print(f"  {label:38} {statistics.median(walls):.2f} s  (min {min(walls):.2f})")
+        figures["cases"][label] = statistics.median(walls)
     code = (
         "import time; t0 = time.perf_counter()\n"
         "from wizard.aws.demo import demo_session\n"
@@ -139,6 +153,8 @@ def bench_demo(rounds: int) -> None:
         f"  in-process breakdown: imports {imp:.2f} s, sandbox start {start * 1000:.0f} ms, "
         f"first dynamodb page (seeding DynamoDB included) {first:.2f} s"
     )
+    figures["in_process"] = {"imports": imp, "sandbox_start": start, "first_page": first}
+    return figures
 
 
 def main() -> None:
@@ -147,6 +163,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--skip-demo", action="store_true")
+    add_json_option(parser)
     args = parser.parse_args()
     if args.serve:
         serve(args.tables)
@@ -160,13 +177,14 @@ def main() -> None:
     try:
         assert child.stdout is not None
         endpoint = child.stdout.readline().strip()
-        bench_listing(endpoint, args.tables, args.rounds)
+        figures = {"listing": bench_listing(endpoint, args.tables, args.rounds)}
     finally:
         assert child.stdin is not None
         child.stdin.close()
         child.wait(timeout=30)
     if not args.skip_demo:
-        bench_demo(args.rounds)
+        figures["demo"] = bench_demo(args.rounds)
+    write_json(args.json, figures)
 
 
 if __name__ == "__main__":
