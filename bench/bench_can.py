@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from installed import compile_package
+from results import add_json_option, write_json
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -199,10 +200,16 @@ def package_dir() -> Path | None:
     return base if (base / PACKAGE / "package.json").is_file() else None
 
 
+def peer_version(pkg: Path) -> str:
+    manifest = json.loads((pkg / PACKAGE / "package.json").read_text(encoding="utf-8"))
+    return str(manifest.get("version", "?"))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", "-n", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3, help="runs per tool; the best counts")
+    add_json_option(parser)
     args = parser.parse_args()
     compile_package()  # our bytecode, as the peers' (pip-installed) have theirs
 
@@ -230,14 +237,17 @@ def main() -> int:
         ours = [json.loads(line)["decision"] for line in ours_out.splitlines()]
         assert len(ours) == n, f"role-wizard answered {len(ours)} of {n}"
         rows = [("role-wizard can --requests", ours_s)]
+        figures: dict[str, Any] = {"requests": n, "repeat": args.repeat, "ours_seconds": ours_s}
 
         node = shutil.which("node")
         pkg = package_dir()
         peer: list[str] | None = None
         if node is None:
+            figures["skipped"] = "node is not installed"
             print("note: node is not installed; iam-simulate skipped")
         elif pkg is None:
             where = os.environ.get("IAM_SIMULATE_DIR") or BENCH
+            figures["skipped"] = f"iam-simulate is not installed (npm install --prefix {where})"
             print(
                 f"note: @cloud-copilot/iam-simulate not found in {where}; skipped "
                 f"(npm install --prefix {where} @cloud-copilot/iam-simulate)"
@@ -259,6 +269,8 @@ def main() -> int:
             peer = peer_out.split()
             assert len(peer) == n, f"iam-simulate answered {len(peer)} of {n}"
             rows.append(("iam-simulate (node)", peer_s))
+            figures["peer"] = f"iam-simulate {peer_version(pkg)}"
+            figures["peer_seconds"] = peer_s
 
         print(f"\n{'tool':<28} {'seconds':>8} {'requests/s':>11} {'vs iam-simulate':>16}")
         peer_rate = n / rows[1][1] if len(rows) > 1 else None
@@ -274,6 +286,8 @@ def main() -> int:
                 i for i, (a, b) in enumerate(zip(ours, peer, strict=True)) if a != b != "error"
             ]
             print(f"decisions that differ from iam-simulate: {len(differ)} of {n}")
+            figures["differ"] = len(differ)
+            figures["peer_errors"] = errors
             if errors:
                 print(f"requests iam-simulate rejected as invalid: {errors}")
             for i in differ[:5]:
@@ -281,6 +295,7 @@ def main() -> int:
             if rows[0][1] and peer_rate:
                 target = (n / rows[0][1]) / peer_rate
                 print(f"target >= 5x iam-simulate: {'met' if target >= 5 else 'NOT met'}")
+        write_json(args.json, figures)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -1,6 +1,6 @@
 """Benchmark: ``discover dynamodb-table`` over 10,000 tables, and ``--demo`` start-up.
 
-    .venv/bin/python bench/bench_discover.py [--tables 10000] [--rounds 5]
+    .venv/bin/python bench/bench_discover.py [--tables 10000] [--rounds 5] [--skip-demo] [--json FILE]
 
 1. A moto server runs in a child process (so client and server do not share a GIL) holding
    N tables, created in moto's backend directly (the API path costs ~6 ms a table; both helpers
@@ -30,6 +30,8 @@ import sys
 import time
 from pathlib import Path
 
+from results import add_json_option, write_json
+
 
 def _moto_helpers():
     """The tests' moto helpers (``tests/moto_helpers.py``, no pytest needed), loaded by path."""
@@ -54,7 +56,7 @@ def serve(tables: int) -> None:
     server.stop()
 
 
-def bench_listing(endpoint: str, tables: int, rounds: int) -> None:
+def bench_listing(endpoint: str, tables: int, rounds: int) -> dict:
     import boto3
 
     from wizard.aws.discover import Discoverer
@@ -105,9 +107,19 @@ def bench_listing(endpoint: str, tables: int, rounds: int) -> None:
         f"  first page to caller   median {med['first'] * 1000:.1f} ms "
         f"({100 * med['first'] / med['ours']:.1f}% of the whole list)"
     )
+    return {
+        "tables": tables,
+        "rounds": rounds,
+        "ours_median": med["ours"],
+        "bare_median": med["bare"],
+        "first_page_median": med["first"],
+        "ratio": med["ours"] / med["bare"],
+        "paired_ratio": paired,
+        "target": 1.2,
+    }
 
 
-def bench_demo(rounds: int) -> None:
+def bench_demo(rounds: int) -> dict:
     import tempfile
 
     base = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
@@ -127,6 +139,7 @@ def bench_demo(rounds: int) -> None:
     compile_code = "import compileall, os, wizard; compileall.compile_dir(os.path.dirname(wizard.__file__), quiet=1)"
     subprocess.run([sys.executable, "-c", compile_code], env=base, check=True)
     print(f"\n== --demo start-up: wall time of a fresh process, median of {rounds}")
+    figures: dict = {"rounds": rounds, "cases": {}}
     with tempfile.TemporaryDirectory() as tmp:
         homes = []
 
@@ -155,9 +168,11 @@ def bench_demo(rounds: int) -> None:
                     if state == "cold":  # not left running to load the next rounds
                         stop(homes.pop())
                 print(f"  {label:44} {statistics.median(walls):.2f} s  (min {min(walls):.2f})")
+                figures["cases"][label] = statistics.median(walls)
         finally:
             for state_home in homes:
                 stop(state_home)
+    return figures
 
 
 def main() -> None:
@@ -167,12 +182,13 @@ def main() -> None:
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--skip-demo", action="store_true")
     parser.add_argument("--demo-only", action="store_true", help="only the --demo start-up")
+    add_json_option(parser)
     args = parser.parse_args()
     if args.serve:
         serve(args.tables)
         return
     if args.demo_only:
-        bench_demo(args.rounds)
+        write_json(args.json, {"demo": bench_demo(args.rounds)})
         return
     child = subprocess.Popen(
         [sys.executable, __file__, "--serve", "--tables", str(args.tables)],
@@ -183,13 +199,14 @@ def main() -> None:
     try:
         assert child.stdout is not None
         endpoint = child.stdout.readline().strip()
-        bench_listing(endpoint, args.tables, args.rounds)
+        figures = {"listing": bench_listing(endpoint, args.tables, args.rounds)}
     finally:
         assert child.stdin is not None
         child.stdin.close()
         child.wait(timeout=30)
     if not args.skip_demo:
-        bench_demo(args.rounds)
+        figures["demo"] = bench_demo(args.rounds)
+    write_json(args.json, figures)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 ListView and a Footer; goal at most 1.3x) and filtering 10,000 discovered resources (goal under
 50 ms a keystroke).
 
-    .venv/bin/python bench/bench_tui.py [--runs 15] [--no-cli] [--no-filter]
+    .venv/bin/python bench/bench_tui.py [--runs 15] [--no-cli] [--no-filter] [--json FILE]
 
 Each run is a fresh interpreter. The bare app, ``WizardApp()`` (what ``role-wizard`` runs) and
 the ``role-wizard`` command itself (its argument parsing and command modules included) take
@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from installed import compile_package
+from results import add_json_option, spread_of, write_json
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -165,14 +166,14 @@ def run_child(script: Path, which: str, env: dict[str, str]) -> tuple[float, flo
 
 
 def spread(values: list[float]) -> str:
-    q = statistics.quantiles(values, n=4)
+    s = spread_of(values)
     return (
-        f"median {statistics.median(values):.2f}x, middle half {q[0]:.2f}x-{q[2]:.2f}x, "
-        f"all {min(values):.2f}x-{max(values):.2f}x"
+        f"median {s['median']:.2f}x, middle half {s['q1']:.2f}x-{s['q3']:.2f}x, "
+        f"all {s['min']:.2f}x-{s['max']:.2f}x"
     )
 
 
-def report(times: Times, runs: int) -> None:
+def report(times: Times, runs: int) -> dict:
     print(
         f"time to the first interactive frame, {runs} interleaved runs each (fresh interpreters):"
     )
@@ -206,6 +207,19 @@ def report(times: Times, runs: int) -> None:
         for col, label in enumerate(("first frame, wall", "first frame, CPU", "settled, wall")):
             pairs = [o[col] / b[col] for b, o in zip(times["bare"], times[which], strict=True)]
             print(f"    {which + ', ' + label + ':':25} {spread(pairs)}")
+    columns = ("first_wall", "first_cpu", "settled_wall", "settled_cpu")
+    return {
+        "runs": runs,
+        "target": 1.3,
+        "medians": {which: dict(zip(columns, m, strict=True)) for which, m in medians.items()},
+        "per_run_first_frame_wall": {
+            which: spread_of(
+                [o[0] / b[0] for b, o in zip(times["bare"], times[which], strict=True)]
+            )
+            for which in times
+            if which != "bare"
+        },
+    }
 
 
 @dataclass(frozen=True)
@@ -307,10 +321,12 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--no-cli", action="store_true", help="leave out the role-wizard command")
     parser.add_argument("--no-filter", action="store_true", help="first frame only")
+    add_json_option(parser)
     args = parser.parse_args()
     whiches = ("bare", "ours") if args.no_cli else ("bare", "ours", "cli")
-    report(first_frames(whiches, args.runs), args.runs)
+    figures = {"first_frame": report(first_frames(whiches, args.runs), args.runs)}
     if args.no_filter:
+        write_json(args.json, figures)
         return 0
     handler, frame = asyncio.run(filtering("orders 0999"))
     print("filtering 10,000 discovered resources, per keystroke:")
@@ -327,6 +343,15 @@ def main() -> int:
         f"  the same into a bare Textual Input (Pilot's own share): "
         f"median {statistics.median(bare):.1f} ms, max {max(bare):.1f} ms"
     )
+    figures["filter"] = {
+        "keystrokes": len(handler),
+        "handler_median_ms": statistics.median(handler),
+        "handler_max_ms": max(handler),
+        "frame_median_ms": statistics.median(frame),
+        "bare_input_frame_median_ms": statistics.median(bare),
+        "target_ms": 50,
+    }
+    write_json(args.json, figures)
     return 0
 
 

@@ -15,7 +15,9 @@ It also checks coverage: every problem parliament reports, mapped to our finding
 be among our findings for that policy; and every problem planted by the generator must be found.
 
     pip install -e '.[bench]'
-    python bench/bench_validate.py [--count 1000] [--passes 3]
+    python bench/bench_validate.py [--count 1000] [--passes 3] [--json FILE]
+
+Without parliament installed, ours is timed alone and the comparison is skipped with a note.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from collections import Counter
 from pathlib import Path
 
 from installed import compile_package
+from results import add_json_option, write_json
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "corpus"))
 
@@ -75,10 +78,12 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--passes", type=int, default=3, help="fresh and repeat runs per tool")
+    add_json_option(parser)
     args = parser.parse_args()
     compile_package()  # our bytecode, as the peers' (pip-installed) have theirs
+    skipped = None
     if importlib.util.find_spec("parliament") is None:
-        sys.exit("bench: parliament is not installed; run: pip install -e '.[bench]'")
+        skipped = "parliament is not installed (pip install -e '.[bench]')"
 
     samples = generate(args.count, args.seed)
     texts = [(s.name, s.text) for s in samples]
@@ -86,6 +91,8 @@ def main() -> None:
     print(f"corpus: {len(texts)} policies ({over} over-privileged or broken), seed {args.seed}")
 
     tools = (("role-wizard validate", run_ours), ("parliament 1.6.4", run_parliament))
+    if skipped:
+        tools = tools[:1]
     cold: list[float] = []
     fresh: list[list[float]] = [[], []]
     repeat: list[list[float]] = [[], []]
@@ -103,7 +110,6 @@ def main() -> None:
         for i, (_label, run) in enumerate(tools):
             gc.collect()
             repeat[i].append(run(texts)[0])
-    ours, theirs = found_by
     rows = [(label, cold[i], min(fresh[i]), min(repeat[i])) for i, (label, _) in enumerate(tools)]
 
     def rate(seconds: float) -> str:
@@ -113,8 +119,29 @@ def main() -> None:
     print(f"{'':24}{'cold':>14}{'fresh':>14}{'repeat':>14}")
     for label, cold, fresh, repeat in rows:
         print(f"{label:24}{rate(cold):>14}{rate(fresh):>14}{rate(repeat):>14}")
+    figures: dict = {
+        "count": len(texts),
+        "over_privileged": over,
+        "passes": args.passes,
+        "rates": {
+            label: {"cold": len(texts) / c, "fresh": len(texts) / f, "repeat": len(texts) / r}
+            for label, c, f, r in rows
+        },
+    }
+    planted_missed: Counter[str] = Counter()
+    for sample, mine in zip(samples, found_by[0], strict=True):
+        for code in sample.planted - mine:
+            planted_missed[code] += 1
+    figures["planted_missed"] = sum(planted_missed.values())
+    if skipped:
+        print(f"note: {skipped}; no comparison")
+        print("planted problems we missed:", dict(planted_missed) if planted_missed else "none")
+        write_json(args.json, {**figures, "skipped": skipped})
+        return
     (_, c1, f1, r1), (_, c2, f2, r2) = rows
     print(f"{'speed-up':24}{c2 / c1:>13.1f}x{f2 / f1:>13.1f}x{r2 / r1:>13.1f}x")
+    figures["speedup"] = {"cold": c2 / c1, "fresh": f2 / f1, "repeat": r2 / r1}
+    ours, theirs = found_by
 
     # coverage: parliament's problems, mapped to our codes
     issues: Counter[str] = Counter()
@@ -142,16 +169,14 @@ def main() -> None:
     if unmapped:
         print("not compared (no counterpart code):", dict(unmapped))
 
-    planted_missed: Counter[str] = Counter()
-    for sample, mine in zip(samples, ours, strict=True):
-        for code in sample.planted - mine:
-            planted_missed[code] += 1
     print(
         "planted problems we missed:",
         dict(planted_missed) if planted_missed else "none",
     )
     ours_total = Counter(code for found in ours for code in found)
     print("our findings (policies with each code):", dict(ours_total.most_common()))
+    figures["parliament_missed"] = sum(missed.values())
+    write_json(args.json, figures)
 
 
 if __name__ == "__main__":

@@ -189,6 +189,30 @@ def test_build_unknown_format_is_a_usage_error(spec_file, run_cli):
     assert "invalid choice: 'xml'" in result.err
 
 
+@pytest.mark.parametrize("good", [True, False])
+def test_build_runs_with_the_collector_paused_and_turns_it_back_on(spec_file, monkeypatch, good):
+    """`build` is one short pass: the cyclic collector is off while it runs (its start-up's
+    objects live until exit) and on again afterwards, whether it succeeds or refuses."""
+    import gc
+
+    import wizard.cli.core as core
+    from wizard.cli import main
+
+    seen = []
+    real = core.load_and_compose
+
+    def watch(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(core, "load_and_compose", watch)
+    path = spec_file(GOOD if good else "function: f\nresources:\n  - {kind: nope, name: T}\n")
+    assert gc.isenabled()
+    assert main(["build", str(path)]) == (0 if good else 2)
+    assert seen == [False] and gc.isenabled()
+    assert main(["init", str(path.parent / "new.yaml")]) == 0 and gc.isenabled()
+
+
 # --------------------------------------------------------------------------- init
 
 
@@ -297,13 +321,64 @@ def test_a_command_module_may_configure_the_top_level_parser(monkeypatch):
 
     fake.register, fake.configure = register, configure
     monkeypatch.setitem(sys.modules, "fake_commands", fake)
-    modules = ("fake_commands", *wizard.cli.OPTIONAL_COMMAND_MODULES)
-    monkeypatch.setattr(wizard.cli, "OPTIONAL_COMMAND_MODULES", modules)
+    modules = {"fake_commands": ("fake",), **wizard.cli.COMMAND_MODULES}
+    monkeypatch.setattr(wizard.cli, "COMMAND_MODULES", modules)
     parser = build_parser()
     assert seen == [("role-wizard", "plain")]
     assert parser.parse_args([]).fake_flag is True
     assert parser.parse_args(["init"]).fake_flag is True
     assert parser.parse_args(["fake"]).handler == "fake-command"
+
+
+def test_the_command_table_names_what_each_module_registers():
+    """`COMMAND_MODULES` says which module registers which command, so that one command's run
+    builds only its module's parser: it must match what the modules really register."""
+    import importlib
+
+    import wizard.cli
+
+    for module, commands in wizard.cli.COMMAND_MODULES.items():
+        parser = argparse.ArgumentParser()
+        importlib.import_module(module).register(parser.add_subparsers())
+        registered = tuple(parser._subparsers._group_actions[0].choices)
+        assert registered == commands, module
+    assert tuple(wizard.cli.build_parser()._subparsers._group_actions[0].choices) == tuple(
+        wizard.cli.COMMANDS
+    )
+
+
+@pytest.mark.parametrize(
+    ("words", "command"),
+    [
+        (["build", "role.yaml"], "build"),
+        (["--demo", "apply", "role.yaml", "--yes"], "apply"),
+        (["--profile", "build", "--region=eu-west-1", "discover", "s3-bucket"], "discover"),
+        (["--region", "us-east-1", "--demo", "catalog", "kinds"], "catalog"),
+        (["--help", "build"], None),
+        (["--version"], None),
+        (["--prof", "p", "build"], None),  # an abbreviation: the whole parser decides
+        (["nonsense", "build"], None),
+        (["--profile"], None),
+    ],
+)
+def test_one_commands_run_builds_only_its_modules_parser(words, command):
+    from wizard.cli import _command_word
+
+    assert _command_word(words) == command
+
+
+def test_a_command_parses_the_same_with_its_own_parser_or_the_whole_one():
+    from wizard.cli import _command_word, build_parser
+
+    for words in (
+        ["--demo", "build", "r.yaml", "-f", "cloudformation", "--account", "123456789012"],
+        ["--profile", "p", "apply", "r.yaml", "--yes"],
+        ["can", "s3:GetObject", "--policy", "p.json"],
+        ["--region", "eu-west-1", "discover", "dynamodb-table"],
+    ):
+        whole = vars(build_parser().parse_args(words))
+        own = vars(build_parser(_command_word(words)).parse_args(words))
+        assert own == whole
 
 
 def test_no_command_opens_the_wizard_through_the_ui_modules_configure(monkeypatch):
@@ -327,7 +402,7 @@ def test_no_command_opens_the_wizard_without_building_every_commands_parser(monk
     import wizard.cli as cli
     import wizard.cli.ui as ui
 
-    def refuse():
+    def refuse(command=None):
         raise AssertionError("built the full parser")
 
     opened = []

@@ -1,0 +1,211 @@
+"""``bench/run_all.py``: the README's benchmark table from each benchmark's figures (no timing
+is asserted here; the figures are synthetic but shaped as the scripts write them, and one real
+``bench_build.py`` run checks that shape)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+sys.path.insert(0, str(BENCH))
+
+import run_all  # noqa: E402
+
+SPREAD = {"median": 0.45, "q1": 0.43, "q3": 0.47, "min": 0.40, "max": 0.52}
+FIGURES = {
+    "build": {
+        "runs": 21,
+        "target": 0.5,
+        "commands": {
+            "role-wizard build": {"wall_median": 0.150, "wall_mean": 0.155, "cpu_median": 0.140},
+            "policy_sentry write-policy": {
+                "wall_median": 0.330,
+                "wall_mean": 0.335,
+                "cpu_median": 0.300,
+            },
+        },
+        "ratio_wall": 150 / 330,
+        "ratio_cpu": 140 / 300,
+        "per_run_ratio_wall": SPREAD,
+        "per_run_ratio_cpu": SPREAD,
+        "load_average": 1.5,
+    },
+    "validate": {
+        "count": 1000,
+        "over_privileged": 548,
+        "passes": 3,
+        "rates": {
+            "role-wizard validate": {"cold": 7000.0, "fresh": 11000.0, "repeat": 14000.0},
+            "parliament 1.6.4": {"cold": 800.0, "fresh": 1000.0, "repeat": 950.0},
+        },
+        "planted_missed": 0,
+        "speedup": {"cold": 8.75, "fresh": 11.0, "repeat": 14.7},
+        "parliament_missed": 0,
+    },
+    "can": {
+        "requests": 10000,
+        "repeat": 3,
+        "ours_seconds": 0.25,
+        "peer": "iam-simulate 0.1.173",
+        "peer_seconds": 5.0,
+        "differ": 0,
+        "peer_errors": 0,
+    },
+    "discover": {
+        "listing": {
+            "tables": 10000,
+            "rounds": 5,
+            "ours_median": 0.42,
+            "bare_median": 0.40,
+            "first_page_median": 0.0095,
+            "ratio": 1.05,
+            "paired_ratio": 1.02,
+            "target": 1.2,
+        },
+        "demo": {
+            "rounds": 5,
+            "cases": {
+                "import only (role-wizard --help)": 0.1,
+                "discover dynamodb-table --demo": 1.0,
+                "discover sqs-queue --demo": 1.0,
+                "discover all --demo (every service)": 3.6,
+            },
+            "in_process": {"imports": 0.18, "sandbox_start": 0.14, "first_page": 0.32},
+        },
+    },
+    "tui": {
+        "first_frame": {
+            "runs": 21,
+            "target": 1.3,
+            "medians": {
+                w: {"first_wall": t, "first_cpu": t, "settled_wall": t, "settled_cpu": t}
+                for w, t in (("bare", 0.2), ("ours", 0.236), ("cli", 0.24))
+            },
+            "per_run_first_frame_wall": {"ours": SPREAD, "cli": SPREAD},
+        },
+        "filter": {
+            "keystrokes": 11,
+            "handler_median_ms": 8.8,
+            "handler_max_ms": 17.4,
+            "frame_median_ms": 130.0,
+            "bare_input_frame_median_ms": 85.0,
+            "target_ms": 50,
+        },
+    },
+}
+INFO = {
+    "date": "2030-01-02 03:04 UTC",
+    "cpu": "Some CPU",
+    "cores": 2,
+    "python": "3.11.7",
+    "system": "Linux 6",
+    "load": 1.5,
+}
+
+
+def rows_of(name: str, figures: dict) -> list[run_all.Row]:
+    return run_all.BENCHMARKS[name].rows(figures)
+
+
+def test_every_benchmark_has_figures_here():
+    assert set(FIGURES) == set(run_all.BENCHMARKS)
+
+
+def test_the_table_carries_the_machine_and_a_row_per_comparison():
+    rows = [row for name, figures in FIGURES.items() for row in rows_of(name, figures)]
+    table = run_all.markdown(INFO, rows, "python bench/run_all.py")
+    lines = table.splitlines()
+    assert lines[0] == (
+        "Measured 2030-01-02 03:04 UTC on Some CPU, 2 cores, Python 3.11.7, Linux 6; load "
+        "average 1.5 at the start; produced by `python bench/run_all.py`."
+    )
+    assert lines[2:4] == [
+        "| benchmark | ours | peer | ratio | target |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    body = lines[4:]
+    assert len(body) == 7  # build, validate, can, discover + demo, first frame + filter
+    assert all(line.startswith("| `bench_") and line.count(" | ") == 4 for line in body)
+    assert all("NOT met" not in line for line in body)
+    build = body[0]
+    assert "| 150 ms (CPU 140 ms) | 330 ms (CPU 300 ms) | **0.45x** the time (CPU: 0.47x;" in build
+    assert "middle half 0.43x–0.47x) | ≤ 0.5x — met |" in build
+    assert "**11.0x**" in body[1] and "every parliament finding among ours" in body[1]
+    assert "**20.0x**" in body[2] and "both agreed on all 10,000 decisions" in body[2]
+    assert "**1.05x** of the medians (paired rounds: 1.02x)" in body[3]
+    assert "1.00 s (every service: 3.60 s)" in body[4]
+    assert "236 ms (command: 240 ms)" in body[5] and "**1.18x**" in body[5]
+    assert "median 8.8 ms, max 17.4 ms" in body[6] and "< 50 ms — met" in body[6]
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "value"),
+    [
+        ("build", ("ratio_wall",), 0.51),
+        ("validate", ("speedup", "fresh"), 9.9),
+        ("can", ("peer_seconds",), 1.0),
+        ("discover", ("listing", "ratio"), 1.25),
+        ("tui", ("first_frame", "medians", "ours", "first_wall"), 0.27),
+        ("tui", ("filter", "handler_max_ms"), 50.0),
+    ],
+)
+def test_a_missed_target_says_so(name, path, value):
+    figures = copy.deepcopy(FIGURES[name])
+    inner = figures
+    for key in path[:-1]:
+        inner = inner[key]
+    inner[path[-1]] = value
+    assert any("NOT met" in row[4] for row in rows_of(name, figures))
+
+
+def test_a_peer_that_is_not_installed_is_named_with_the_reason():
+    figures = copy.deepcopy(FIGURES["build"])
+    del figures["commands"]["policy_sentry write-policy"]
+    figures["skipped"] = "policy_sentry is not installed (pip install -e '.[bench]')"
+    (row,) = rows_of("build", figures)
+    assert row[2] == "skipped: policy_sentry is not installed (pip install -e '.[bench]')"
+    assert row[3] == ""
+    figures = {k: v for k, v in FIGURES["can"].items() if not k.startswith("peer")}
+    (row,) = rows_of("can", {**figures, "skipped": "node is not installed"})
+    assert row[2] == "skipped: node is not installed"
+
+
+def test_a_failing_benchmark_leaves_a_row_and_exit_status_1(tmp_path, monkeypatch, capsys):
+    script = tmp_path / "bench_broken.py"
+    script.write_text("import sys\nsys.exit('bench: it broke')\n")
+    broken = run_all.Benchmark(str(script), (), (), run_all.build_rows)
+    monkeypatch.setattr(run_all, "BENCHMARKS", {"broken": broken})
+    out = tmp_path / "RESULTS.md"
+    assert run_all.main(["--quick", "--out", str(out)]) == 1
+    table = capsys.readouterr().out
+    assert table == out.read_text(encoding="utf-8")
+    assert "failed (exit 1): bench: it broke |" in table.splitlines()[-1]
+    assert "produced by `python bench/run_all.py --quick`" in table
+
+
+def test_only_names_known_benchmarks():
+    assert run_all.parse_only("build, tui") == ["build", "tui"]
+    with pytest.raises(Exception, match="unknown benchmark nope"):
+        run_all.parse_only("build,nope")
+
+
+def test_bench_build_writes_the_figures_the_table_reads(tmp_path):
+    """One real run (each command timed once): the JSON's shape is what build_rows reads, with
+    the peer's figures or the reason it was skipped."""
+    out = tmp_path / "build.json"
+    subprocess.run(
+        [sys.executable, str(BENCH / "bench_build.py"), "--runs", "1", "--json", str(out)],
+        check=True,
+        capture_output=True,
+    )
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    (row,) = rows_of("build", figures)
+    assert row[0].startswith("`bench_build.py`")
+    assert row[1].endswith(" ms)")
+    assert ("the time" in row[3]) != ("skipped" in figures)
