@@ -77,7 +77,7 @@ def write_output(text: str, out: str | None) -> None:
     try:
         write_text_atomic(out, text)
     except OSError as exc:
-        raise UserError(f"cannot write: {exc.strerror}", where=out) from None
+        raise UserError(f"cannot write: {exc.strerror or exc}", where=out) from None
 
 
 def refuse_findings(bundle, source: str) -> None:
@@ -142,15 +142,15 @@ resources:                      # what the function touches; `role-wizard catalo
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from wizard.atomic import write_text_atomic
+    from wizard.atomic import TargetExists, write_text_atomic
 
     path = Path(args.path)
-    if path.exists() and not args.force:
-        raise UserError("already exists; pass --force to overwrite it", where=str(path))
     try:
-        write_text_atomic(path, EXAMPLE_SPEC)
+        write_text_atomic(path, EXAMPLE_SPEC, replace=args.force)
+    except TargetExists:
+        raise UserError("already exists; pass --force to overwrite it", where=str(path)) from None
     except OSError as exc:
-        raise UserError(f"cannot write: {exc.strerror}", where=str(path)) from None
+        raise UserError(f"cannot write: {exc.strerror or exc}", where=str(path)) from None
     print(f"wrote an example spec to {path}; build it with: role-wizard build {path}")
     return 0
 
