@@ -677,6 +677,7 @@ def load_spec_text(text: str, source: str = "<spec>") -> tuple[RoleSpec, SpecCon
     spec = spec_from_data(data, ctx)
     resolve_resources(spec, ctx)  # every resource is checked at load time
     check_managed_policies(spec, ctx)
+    check_boundary_arn(spec, ctx)
     return spec, ctx
 
 
@@ -725,6 +726,98 @@ def check_managed_policies(spec: RoleSpec, ctx: SpecContext) -> list[str]:
             where=ctx.where(("managed_policies",)),
         )
     return arns
+
+
+# --------------------------------------------------------------------------- boundary ARN
+
+
+def check_boundary_arn(spec: RoleSpec, ctx: SpecContext) -> None:
+    """A boundary given by ARN must be one IAM can attach to this role: a managed policy in the
+    spec's partition, and in the role's own account or AWS's (``aws``). IAM attaches only
+    managed policies of the role's account or AWS managed policies as a permissions boundary
+    (IAM User Guide, "Permissions boundaries for IAM entities"). Whether the policy bounds
+    anything is checked when composing (``wizard.policy.compose.check_boundary``)."""
+    m = POLICY_ARN_RE.fullmatch(spec.boundary)
+    if m is None:
+        return
+    partition, account = spec.boundary.split(":")[1], spec.boundary.split(":")[4]
+    where = ctx.where(("boundary",))
+    if partition != spec.partition:
+        raise UserError(
+            f"boundary: the ARN's partition {partition!r} contradicts the spec's partition "
+            f"{spec.partition!r}",
+            where=where,
+        )
+    if account != "aws" and spec.account and account != spec.account:
+        raise UserError(
+            f"boundary: the policy is in account {account}, not the role's account "
+            f"{spec.account}; IAM attaches only this account's or AWS managed policies",
+            where=where,
+        )
+
+
+# --------------------------------------------------------------------------- warnings
+
+
+@dataclass(frozen=True)
+class SpecWarning:
+    """Something the spec allows that is likely not meant; the spec still builds.
+
+    ``loc`` is the path of the value in the spec (``("resources", 2, "prefix")``)."""
+
+    loc: tuple[Any, ...]
+    message: str
+
+    def text(self, ctx: SpecContext | None = None) -> str:
+        """``FILE:LINE: resources[2].prefix: message`` (without a file: ``resources[2]...``)."""
+        head = f"{dotted(self.loc)}: {self.message}"
+        return f"{ctx.where(self.loc)}: {head}" if ctx else head
+
+
+def spec_warnings(spec: RoleSpec, cat: Catalog | None = None) -> list[SpecWarning]:
+    """What in a valid spec is likely not meant: the one list ``build`` prints on stderr and
+    the wizard shows beside the entry. Entries that do not resolve are left to the errors."""
+    out: list[SpecWarning] = []
+    cat = cat or catalog()
+    for i, entry in enumerate(spec.resources):
+        try:
+            resolved = _resolve(spec, i, entry, SpecContext(), cat)
+        except UserError:
+            continue
+        out.extend(entry_warnings(resolved, entry))
+    return out
+
+
+def entry_warnings(resolved: ResolvedResource, entry: ResourceEntry) -> list[SpecWarning]:
+    """The warnings of one resolved resource entry (see :func:`spec_warnings`)."""
+    base = ("resources", resolved.index)
+    out = []
+    prefix = resolved.values.get("prefix", "")
+    if resolved.kind_name == "s3-prefix" and prefix and not prefix.endswith("/"):
+        field = "arn" if entry.arn is not None else "prefix"
+        out.append(
+            SpecWarning(
+                (*base, field),
+                f"the prefix {prefix!r} has no trailing '/': it also grants {prefix}-other/..., "
+                f"{prefix}2/... and every other key that starts with {prefix!r}; write "
+                f"{prefix + '/'!r} to mean that folder only",
+            )
+        )
+    name = resolved.values.get("name", "")
+    if resolved.kind_name == "secretsmanager-secret" and entry.arn is None:
+        suffix = SECRET_SUFFIX_RE.search(name)
+        if suffix:
+            out.append(
+                SpecWarning(
+                    (*base, "name"),
+                    f"the name ends in {suffix.group()!r}, like the six random characters "
+                    f"Secrets Manager adds to a secret's ARN: it is granted as "
+                    f"{name + SECRET_WILDCARD!r}, which matches a secret named {name!r} only; "
+                    "if those characters are the suffix, give the name without them or the "
+                    "secret's full ARN",
+                )
+            )
+    return out
 
 
 def iter_kind_names(cat: Catalog | None = None) -> Iterator[str]:

@@ -65,7 +65,7 @@ def load_and_compose(path: str, account: str | None = None, region: str | None =
                 where=ctx.where((field,)),
             )
         setattr(spec, field, value)
-    return spec, compose(spec, ctx)
+    return spec, ctx, compose(spec, ctx)
 
 
 def write_output(text: str, out: str | None) -> None:
@@ -102,9 +102,12 @@ def refuse_findings(bundle, source: str) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from wizard.export import export
+    from wizard.spec import spec_warnings
 
-    _spec, bundle = load_and_compose(args.spec, args.account, args.region)
+    spec, ctx, bundle = load_and_compose(args.spec, args.account, args.region)
     refuse_findings(bundle, args.spec)
+    for warning in spec_warnings(spec):  # likely not meant, but the role is sound: say so
+        print(f"role-wizard: warning: {warning.text(ctx)}", file=sys.stderr)
     try:
         text = export(bundle, args.format)
     except UserError as exc:
