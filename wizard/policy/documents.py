@@ -502,6 +502,7 @@ def template_bundle(template: Any, file: str) -> tuple[dict[str, Any], list[str]
     bundle: dict[str, Any] = {
         "RoleName": props.get("RoleName", role_id),
         "Path": props.get("Path", "/"),
+        **({"Description": props["Description"]} if "Description" in props else {}),
         "AssumeRolePolicyDocument": props.get("AssumeRolePolicyDocument"),
         "Policies": policies,
         "ManagedPolicyArns": arns,
