@@ -428,15 +428,16 @@ def check_boundary(spec: RoleSpec, ctx: SpecContext) -> None:
     """A boundary ARN must be attachable to the role (see ``spec.check_boundary_arn``) and
     must bound something: an AWS managed policy shipped in ``catalogs/managed`` that allows
     ``*`` on ``*`` (AdministratorAccess) is refused."""
-    from wizard.policy.managed import managed_policy_by_arn
+    from wizard.policy.managed import shipped_document_by_arn
 
     check_boundary_arn(spec, ctx)
     if spec.boundary in ("envelope", "strict", "none"):
         return
-    managed = managed_policy_by_arn(spec.boundary)
-    if managed is not None and bounds_nothing(managed.document):
+    document = shipped_document_by_arn(spec.boundary)
+    if document is not None and bounds_nothing(document):
+        name = spec.boundary.rsplit("/", 1)[-1]
         raise UserError(
-            f"boundary: {managed.name} allows every action on every resource, so as a "
+            f"boundary: {name} allows every action on every resource, so as a "
             "permissions boundary it bounds nothing; choose envelope, strict or a policy "
             "that limits the role",
             where=ctx.where(("boundary",)),

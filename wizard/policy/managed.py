@@ -24,6 +24,7 @@ __all__ = [
     "managed_policy_record",
     "managed_policy_names",
     "managed_policy_by_arn",
+    "shipped_document_by_arn",
 ]
 
 
@@ -109,3 +110,25 @@ def managed_policy_by_arn(arn: str) -> NamedPolicy | None:
     if canonical is None or f"/{rest}" != f"{_index()[canonical]}{canonical}":
         return None
     return managed_policy(canonical)
+
+
+def shipped_document_by_arn(arn: str) -> dict[str, Any] | None:
+    """The document of any AWS managed policy shipped in ``catalogs/managed/`` with this exact
+    ARN -- the indexed ones and those kept only to be recognised (AdministratorAccess) -- or
+    None when none is shipped."""
+    name = arn.rsplit("/", 1)[-1]
+    if not arn.startswith("arn:") or not name.replace("-", "").replace("_", "").isalnum():
+        return None
+    path = catalogs_dir() / "managed" / f"{name}.json"
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    partition = arn.split(":")[1]
+    if (
+        not isinstance(raw, dict)
+        or str(raw.get("Arn", "")).replace(":aws:", f":{partition}:", 1) != arn
+    ):
+        return None
+    document = raw.get("Document")
+    return document if isinstance(document, dict) else None
