@@ -419,8 +419,8 @@ class WizardApp(App[None]):
         for fmt in formats:
             text = export(self.bundle, fmt)
             target = Path(folder) / f"{self.bundle.role_name}{EXPORT_SUFFIX[fmt]}"
-            try:
-                write_text_atomic(target, text)
+            try:  # the export folder is asked for by name: making it is what was asked
+                write_text_atomic(target, text, create_folder=True)
             except OSError as exc:
                 raise UserError(f"cannot write: {exc.strerror}", where=str(target)) from None
             written.append(target)
