@@ -60,15 +60,15 @@ BAD_SPECS: list[tuple[str, str | bytes | None, tuple[str, ...], str]] = [
     ("bad-resource-name", "function: f\nresources:\n  - {kind: s3-prefix, bucket: Bad_Bucket}\n", (),
      r"role\.yaml:3: resources\[0\]\.bucket: bucket 'Bad_Bucket' is not a valid bucket name"),
     ("ssm-root-path", "function: f\nresources:\n  - {kind: ssm-parameter, name: /}\n", (),
-     r"role\.yaml:3: resources\[0\]\.name: name '/' is not a valid parameter name, or a path ending in / for every parameter below it \(not / alone\)"),
+     r"role\.yaml:3: resources\[0\]\.name: name '/' is not a valid parameter name, or a path ending in / for every parameter below it \(not / alone, no \. or \.\. segment\)"),
     ("ssm-empty-segment", "function: f\nresources:\n  - {kind: ssm-parameter, name: /app//x}\n", (),
      r"role\.yaml:3: resources\[0\]\.name: name '/app//x' is not a valid parameter name"),
     ("missing-function", "account: '123456789012'\n", (),
      r"role\.yaml:1: function: 'function' is required"),
     ("yaml-syntax-error", "function: f\nresources: [\n", (),
-     r"role\.yaml:3: YAML error: expected the node content, but found '<stream end>'"),
+     r"role\.yaml:3: YAML error: (expected the node content, but found '<stream end>'|did not find expected node content)"),
     ("yaml-bad-indent", "function: f\n  region: us-east-1\n", (),
-     r"role\.yaml:2: YAML error: mapping values are not allowed here"),
+     r"role\.yaml:2: YAML error: mapping values are not allowed (here|in this context)"),
     ("duplicate-key", "function: f\nregion: us-east-1\nfunction: g\n", (),
      r"role\.yaml:3: function: duplicate key 'function'"),
     ("empty-file", "", (),
@@ -176,6 +176,7 @@ def test_build_account_and_region_flags_fill_an_open_spec(spec_file, run_cli):
 
 
 def test_build_out_writes_the_file_and_says_so(spec_file, run_cli, tmp_path):
+    (tmp_path / "out").mkdir()
     out = tmp_path / "out" / "role.cfn.yaml"
     result = run_cli("build", spec_file(GOOD), "--format", "cloudformation", "--out", out)
     assert result.code == 0 and result.out == ""

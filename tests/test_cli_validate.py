@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from cli_helpers import write
+from cli_helpers import one_line_error, write
 
 FIXTURES = Path(__file__).parent / "fixtures" / "policies"
 TIGHT = FIXTURES / "tight-identity.json"
@@ -60,23 +60,40 @@ def test_missing_file_is_one_line_on_stderr_and_exit_2(run_cli):
     assert result.err.count("\n") == 1 and "missing.json: no such file" in result.err
 
 
-def test_invalid_json_is_a_finding_and_exit_1(run_cli):
+def test_invalid_json_is_unusable_input_one_line_and_exit_2(run_cli):
     result = run_cli("validate", FIXTURES / "broken.json")
-    assert result.code == 1 and "invalid-json" in result.out and "Traceback" not in result.err
+    assert one_line_error(result)
+    assert "broken.json:3: not valid JSON" in result.err
 
 
-def test_non_utf8_file_is_a_finding_not_a_traceback(run_cli, tmp_path):
-    path = tmp_path / "bin.json"
-    path.write_bytes(b"\xff\xfe{}")
-    result = run_cli("validate", path)
-    assert result.code == 1 and "not UTF-8" in result.out
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "the file is empty"),
+        (b"   \n", "the file is empty"),
+        (b"\xff\xfe{}", "not UTF-8"),
+        (b'{"Version": "2012-10-17"\x00}', "NUL byte"),
+        (b"[" * 10_000 + b"]" * 10_000, "not usable JSON: nested too deeply"),
+        (b'{"a":' * 100 + b"1" + b"}" * 100, "nested more than 64 levels"),
+        (b"just some words", "not valid JSON"),
+        (b"Statement:\n  - Effect: Allow\n", "YAML, not JSON"),
+    ],
+    ids=["empty", "blank", "binary", "nul", "deep-recursion", "deep", "words", "yaml-policy"],
+)
+@pytest.mark.parametrize("fail_on", ["error", "never"])
+def test_unusable_input_is_exit_2_whatever_fail_on(run_cli, tmp_path, content, message, fail_on):
+    path = tmp_path / "p.json"
+    path.write_bytes(content)
+    result = run_cli("validate", path, "--fail-on", fail_on)
+    assert one_line_error(result), result
+    assert message in result.err
 
 
-def test_deeply_nested_file_is_a_finding_not_a_traceback(run_cli, tmp_path):
-    path = tmp_path / "deep.json"
-    path.write_text("[" * 10_000 + "]" * 10_000)
-    result = run_cli("validate", path)
-    assert result.code == 1 and "invalid-json" in result.out
+def test_an_unreadable_file_is_exit_2(run_cli, tmp_path):
+    folder = tmp_path / "d.json"
+    folder.mkdir()
+    result = run_cli("validate", folder, "--fail-on", "never")
+    assert one_line_error(result) and "is a folder" in result.err
 
 
 def test_unknown_format_is_a_usage_error(run_cli):

@@ -92,7 +92,7 @@ def test_resources_with_identical_action_sets_share_one_statement():
     )
     statements = identity(compose(spec))["Statement"]
     assert len(statements) == 1
-    assert statements[0]["Action"] == "sqs:SendMessage"
+    assert statements[0]["Action"] == ["sqs:GetQueueUrl", "sqs:SendMessage"]
     assert statements[0]["Resource"] == [
         f"arn:aws:sqs:{REGION}:{ACCOUNT}:a",
         f"arn:aws:sqs:{REGION}:{ACCOUNT}:b",

@@ -96,15 +96,20 @@ def test_boundary_with_account_wide_resources_has_no_findings():
 
 
 def test_broken_json_is_an_invalid_json_finding_with_its_line():
-    [f] = lint_source(load_policy_source(FIXTURES / "broken.json"))
+    [f] = lint_text((FIXTURES / "broken.json").read_text())
     assert (f.code, f.severity, f.line) == ("invalid-json", "error", 3)
 
 
-def test_non_utf8_bytes_are_an_invalid_json_finding(tmp_path):
+def test_a_broken_json_file_is_unusable_input_naming_its_line():
+    with pytest.raises(UserError, match=r"broken\.json:3: not valid JSON"):
+        load_policy_source(FIXTURES / "broken.json")
+
+
+def test_non_utf8_bytes_are_unusable_input(tmp_path):
     path = tmp_path / "latin1.json"
     path.write_bytes(b'{"Version": "2012-10-17", "Sid": "caf\xe9"}')
-    [f] = lint_source(load_policy_source(path))
-    assert f.code == "invalid-json" and "UTF-8" in f.message
+    with pytest.raises(UserError, match="not UTF-8"):
+        load_policy_source(path)
 
 
 def test_ten_thousand_nested_lists_are_an_invalid_json_finding():

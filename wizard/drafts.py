@@ -73,7 +73,7 @@ class DraftStore:
             text = f"# lambda-role-wizard draft of {source}\n# source: {source}\n" + text
         target = self.path(draft_id)
         try:
-            write_text_atomic(target, text)
+            write_text_atomic(target, text, create_folder=True)
         except OSError as exc:
             raise UserError(f"cannot save the draft: {exc.strerror}", where=str(target)) from None
         return target

@@ -8,19 +8,32 @@ Loading keeps the YAML line of every value, so a bad spec is refused with
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from wizard.catalog.kinds import Catalog, FieldSpec, Kind, catalog, render
-from wizard.errors import UserError, read_errors
+from wizard.errors import UserError
+from wizard.limits import MAX_SPEC_BYTES, LimitedLoader, compose_yaml, read_text
 from wizard.policy.managed import managed_policy_index
 
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
+# Text only: YAML's other scalars (``!!binary``, numbers, dates, booleans) are refused, not
+# turned into text (``0123`` is the number 83 in YAML 1.1; a list would become "['list']").
+Text = Annotated[str, Strict()]
 ACCOUNT_RE = re.compile(r"^\d{12}$")
 REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 FUNCTION_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -39,6 +52,40 @@ OPEN_REGION = "${AWS::Region}"
 # (``${aws:username}``, ``${aws:PrincipalTag/team}``), so a name that goes into an ARN must not
 # contain ``${``: ``prefix: "${aws:PrincipalTag/x}/"`` would grant keys other than the one named.
 POLICY_VARIABLE = "${"
+
+
+# Control characters (C0, DEL, C1): a NUL or a newline in a name, a prefix, a description or a
+# tag is never meant and breaks every line the value is printed on.
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def control_problem(value: str) -> str | None:
+    """Why ``value`` cannot be spec text because of a control character, or None."""
+    m = _CONTROL_RE.search(value)
+    if m:
+        return f"{value!r} contains the control character {m.group()!r}"
+    return None
+
+
+# Role description. IAM (botocore's iam model, roleDescriptionType; CreateRole in the IAM API
+# Reference): at most 1,000 of [\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]. We also refuse
+# the tab, line feed and carriage return IAM allows, so a description stays one line.
+DESCRIPTION_RE = re.compile(r"^[\u0020-\u007e\u00a1-\u00ff]{0,1000}$")
+# Tags. IAM (botocore's iam model, tagKeyType and tagValueType; "Tagging IAM resources" in the
+# IAM User Guide): keys 1-128 and values 0-256 of [\p{L}\p{Z}\p{N}_.:/=+\-@]. Of \p{Z} we take
+# the space separators (Zs) only: IAM's line and paragraph separators (Zl, Zp) break lines.
+TAG_PUNCTUATION = frozenset("_.:/=+-@")
+
+
+def tag_text_problem(value: str) -> str | None:
+    """Why ``value`` is not IAM tag text (letters, digits, spaces and ``_.:/=+-@``), or None."""
+    for char in value:
+        if char in TAG_PUNCTUATION or unicodedata.category(char)[0] in "LN":
+            continue
+        if unicodedata.category(char) == "Zs":
+            continue
+        return f"{value!r} contains {char!r}; IAM tags take letters, digits, spaces and _ . : / = + - @"
+    return None
 
 
 def policy_variable_problem(value: str) -> str | None:
@@ -94,10 +141,25 @@ class _Model(BaseModel):
 
 
 class RoleOptions(_Model):
-    name: str | None = None
-    path: str = "/"
-    description: str | None = Field(default=None, max_length=1000)
-    tags: dict[str, str] = Field(default_factory=dict)
+    name: Text | None = None
+    path: Text = "/"
+    description: Text | None = None
+    tags: dict[Text, Text] = Field(default_factory=dict)
+
+    @field_validator("description")
+    @classmethod
+    def _description(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        if problem := control_problem(value):
+            raise ValueError(f"description {problem}")
+        if not DESCRIPTION_RE.fullmatch(value):
+            bad = next((c for c in value if not DESCRIPTION_RE.fullmatch(c)), "")
+            raise ValueError(
+                f"description must be at most 1,000 characters of printable ASCII and Latin-1 "
+                f"(IAM's rule){f'; {bad!r} is not one' if bad else ''}"
+            )
+        return value
 
     @field_validator("name")
     @classmethod
@@ -131,13 +193,21 @@ class RoleOptions(_Model):
             raise ValueError(f"a role takes at most 50 tags, not {len(value)}")
         out = {}
         for key, val in value.items():
-            key, val = str(key), "" if val is None else str(val)
+            if not isinstance(key, str):
+                raise ValueError(f"tag key {key!r} must be text (quote it)")
+            if val is None:
+                val = ""
+            if not isinstance(val, str):
+                raise ValueError(f"tag {key!r}: the value {val!r} must be text (quote it)")
             if not 1 <= len(key) <= 128 or key.lower().startswith("aws:"):
                 raise ValueError(
                     f"tag key {key!r} must be 1-128 characters and not start with aws:"
                 )
             if len(val) > 256:
                 raise ValueError(f"tag {key!r}: the value is longer than 256 characters")
+            for text, what in ((key, "tag key"), (val, f"tag {key!r}: the value")):
+                if problem := tag_text_problem(text):
+                    raise ValueError(f"{what} {problem}")
             out[key] = val
         return out
 
@@ -147,11 +217,26 @@ class ResourceEntry(BaseModel):
 
     model_config = ConfigDict(extra="allow", validate_assignment=True)
 
-    kind: str
-    access: str | None = None
-    arn: str | None = None
-    actions: list[str] | None = None
-    resources: list[str] | None = None
+    kind: Text
+    access: Text | None = None
+    arn: Text | None = None
+    actions: list[Text] | None = None
+    resources: list[Text] | None = None
+
+    @model_validator(mode="after")
+    def _text_fields(self) -> ResourceEntry:
+        for key, value in (self.model_extra or {}).items():
+            if value is not None and not isinstance(value, str):
+                raise ValueError(f"{key}: {value!r} must be text (quote it)")
+        for key in ("kind", "access", "arn"):
+            value = getattr(self, key)
+            if value is not None and (problem := control_problem(value)):
+                raise ValueError(f"{key}: {problem}")
+        for key in ("actions", "resources"):
+            for value in getattr(self, key) or ():
+                if problem := control_problem(value):
+                    raise ValueError(f"{key}: {problem}")
+        return self
 
     def field_values(self) -> dict[str, str]:
         """The kind-specific fields given (``name``, ``bucket``, ``prefix`` ...)."""
@@ -160,17 +245,17 @@ class ResourceEntry(BaseModel):
 
 
 class RoleSpec(_Model):
-    function: str
+    function: Text
     account: str | None = None
-    region: str | None = None
+    region: Text | None = None
     partition: Literal["aws", "aws-cn", "aws-us-gov"] = "aws"
     role: RoleOptions = Field(default_factory=RoleOptions)
-    boundary: BoundaryChoice = "envelope"
-    logs: bool = True
-    tracing: bool = False
-    vpc: bool = False
-    deployer: bool = True
-    managed_policies: list[str] = Field(default_factory=list)
+    boundary: Annotated[BoundaryChoice, Strict()] = "envelope"
+    logs: Annotated[bool, Strict()] = True
+    tracing: Annotated[bool, Strict()] = False
+    vpc: Annotated[bool, Strict()] = False
+    deployer: Annotated[bool, Strict()] = True
+    managed_policies: list[Text] = Field(default_factory=list)
     resources: list[ResourceEntry] = Field(default_factory=list)
 
     @field_validator("function")
@@ -467,7 +552,7 @@ def _resolve(
     if entry.arn is not None:
         if problem := policy_variable_problem(entry.arn):
             raise _fail(ctx, (*base, "arn"), problem)
-        parsed = kind.parse_arn(entry.arn)
+        parsed = kind.parse_arn(_without_secret_wildcard(entry.kind, entry.arn))
         if parsed is None or not ARN_RE.fullmatch(entry.arn):
             forms = " or ".join(_readable_form(f) for f in kind.parse_forms)
             raise _fail(
@@ -489,6 +574,13 @@ def _resolve(
                 raise _fail(ctx, (*base, "arn"), f"the ARN {entry.arn!r} has no {label}")
             if theirs:
                 values[key] = theirs
+        if parsed.get("Account") == "aws":
+            raise _fail(
+                ctx,
+                (*base, "arn"),
+                "the account 'aws' belongs to AWS managed policies only, not to a "
+                f"{kind.title}; give the 12-digit account that owns it",
+            )
         derived = _underive(entry.kind, parsed)
         for name, value in derived.items():
             if name in fields and fields[name] != value:
@@ -515,9 +607,11 @@ def _resolve(
     values.setdefault("Account", OPEN_ACCOUNT)
     values.update(fields)
     values.update(_derive(entry.kind, fields))
-    if entry.arn is not None and entry.kind != "s3-prefix":
+    if entry.kind == "secretsmanager-secret" and entry.arn is not None:
+        values["arn"] = secret_arn_pattern(entry.arn)
+    elif entry.arn is not None and entry.kind not in ("s3-prefix", "ssm-parameter"):
         values["arn"] = entry.arn
-    else:
+    else:  # rendered from the fields: an SSM path ARN ending in / gives parameter/app, not app/
         values["arn"] = render(kind.arn or "", values)
     flags = frozenset(k for k, v in values.items() if k in kind.fields and v) | _flags(
         entry.kind, fields
@@ -528,11 +622,34 @@ def _resolve(
 def field_problem(fspec: FieldSpec, value: str) -> str | None:
     """Why ``value`` cannot be a resource field with spec ``fspec`` (``"'x' is not a valid
     table name"``), or None; the one check ``build``, the wizard and plain mode make."""
-    if problem := policy_variable_problem(value):
+    if problem := policy_variable_problem(value) or control_problem(value):
         return problem
     if value and not fspec.check(value):
         return f"{value!r} is not a valid {fspec.help}"
     return None
+
+
+# Secrets Manager adds "-" and six random characters to a secret's name in its ARN, and a
+# policy names a secret by name with "-??????" for them (Secrets Manager User Guide, "Resource:
+# secret ARNs" under "Permissions policy examples" and "Troubleshooting: partial ARNs").
+SECRET_SUFFIX_RE = re.compile(r"-[A-Za-z0-9]{6}$")
+SECRET_WILDCARD = "-??????"
+
+
+def _without_secret_wildcard(kind: str, arn: str) -> str:
+    if kind == "secretsmanager-secret" and arn.endswith(SECRET_WILDCARD):
+        return arn[: -len(SECRET_WILDCARD)]
+    return arn
+
+
+def secret_arn_pattern(arn: str) -> str:
+    """The resource pattern for a secret given by ARN: a complete ARN (one that ends in the
+    random suffix, or in ``-??????``) exactly; a partial ARN (the name alone, as the console's
+    and CloudFormation's ``Ref`` never give but people type) with ``-??????`` appended, so the
+    real secret ``orders/db-AbCdEf`` matches and ``orders/db-other-AbCdEf`` does not."""
+    if SECRET_SUFFIX_RE.search(arn) or arn.endswith(SECRET_WILDCARD):
+        return arn
+    return arn + SECRET_WILDCARD
 
 
 def _readable_form(form: str) -> str:
@@ -604,6 +721,13 @@ def _resolve_custom(
                 (*base, "resources", j),
                 f"the ARN's region {region!r} contradicts the spec's region {spec.region!r}",
             )
+        if account == "aws" and not (_svc == "iam" and m.group(5).startswith("policy/")):
+            raise _fail(
+                ctx,
+                (*base, "resources", j),
+                "the account 'aws' belongs to AWS managed policies (arn:aws:iam::aws:policy/...) "
+                "only; give the 12-digit account that owns the resource",
+            )
         if spec.account and account and account not in (spec.account, "aws"):
             raise _fail(
                 ctx,
@@ -625,12 +749,8 @@ def _resolve_custom(
 # --------------------------------------------------------------------------- YAML
 
 
-class _LineLoader(yaml.SafeLoader):
-    pass
-
-
 def _walk(
-    node: yaml.Node, loader: yaml.SafeLoader, path: tuple[Any, ...], lines: dict, source: str
+    node: yaml.Node, loader: LimitedLoader, path: tuple[Any, ...], lines: dict, source: str
 ) -> Any:
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
@@ -658,10 +778,10 @@ def _walk(
 
 
 def parse_yaml(text: str, source: str = "<spec>") -> tuple[Any, dict[tuple[Any, ...], int]]:
-    """Parse YAML text into plain data and a map from each value's path to its line."""
-    loader = _LineLoader(text)
+    """Parse YAML text into plain data and a map from each value's path to its line. The
+    input limits (depth, alias expansion) hold: see :mod:`wizard.limits`."""
+    node, loader = compose_yaml(text, source)
     try:
-        node = loader.get_single_node()
         if node is None:
             return None, {}
         lines: dict[tuple[Any, ...], int] = {}
@@ -672,7 +792,7 @@ def parse_yaml(text: str, source: str = "<spec>") -> tuple[Any, dict[tuple[Any, 
         problem = exc.problem or exc.context or "invalid YAML"
         raise UserError(f"YAML error: {problem}", where=f"{source}{line}") from None
     except yaml.YAMLError as exc:
-        raise UserError(f"YAML error: {exc}".splitlines()[0], where=source) from None
+        raise UserError(f"YAML error: {exc}", where=source) from None
     finally:
         loader.dispose()
 
@@ -718,22 +838,14 @@ def load_spec_text(text: str, source: str = "<spec>") -> tuple[RoleSpec, SpecCon
     spec = spec_from_data(data, ctx)
     resolve_resources(spec, ctx)  # every resource is checked at load time
     check_managed_policies(spec, ctx)
+    check_boundary_arn(spec, ctx)
     return spec, ctx
 
 
 def load_spec(path: str | Path) -> tuple[RoleSpec, SpecContext]:
-    """Read, parse and check a spec file; every problem is a UserError naming FILE:LINE."""
-    source = str(path)
-    with read_errors(source, "spec file"):
-        raw = Path(path).read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise UserError(
-            f"not UTF-8 text (byte {exc.start}: {raw[exc.start]:#04x}); save the file as UTF-8",
-            where=f"{source}:{line}",
-        ) from None
+    """Read, parse and check a spec file; every problem is a UserError naming FILE:LINE.
+    At most :data:`~wizard.limits.MAX_SPEC_BYTES` are read (``-`` reads standard input)."""
+    text, source = read_text(str(path), "spec file", MAX_SPEC_BYTES)
     return load_spec_text(text, source)
 
 
@@ -769,6 +881,98 @@ def check_managed_policies(spec: RoleSpec, ctx: SpecContext) -> list[str]:
             where=ctx.where(("managed_policies",)),
         )
     return arns
+
+
+# --------------------------------------------------------------------------- boundary ARN
+
+
+def check_boundary_arn(spec: RoleSpec, ctx: SpecContext) -> None:
+    """A boundary given by ARN must be one IAM can attach to this role: a managed policy in the
+    spec's partition, and in the role's own account or AWS's (``aws``). IAM attaches only
+    managed policies of the role's account or AWS managed policies as a permissions boundary
+    (IAM User Guide, "Permissions boundaries for IAM entities"). Whether the policy bounds
+    anything is checked when composing (``wizard.policy.compose.check_boundary``)."""
+    m = POLICY_ARN_RE.fullmatch(spec.boundary)
+    if m is None:
+        return
+    partition, account = spec.boundary.split(":")[1], spec.boundary.split(":")[4]
+    where = ctx.where(("boundary",))
+    if partition != spec.partition:
+        raise UserError(
+            f"boundary: the ARN's partition {partition!r} contradicts the spec's partition "
+            f"{spec.partition!r}",
+            where=where,
+        )
+    if account != "aws" and spec.account and account != spec.account:
+        raise UserError(
+            f"boundary: the policy is in account {account}, not the role's account "
+            f"{spec.account}; IAM attaches only this account's or AWS managed policies",
+            where=where,
+        )
+
+
+# --------------------------------------------------------------------------- warnings
+
+
+@dataclass(frozen=True)
+class SpecWarning:
+    """Something the spec allows that is likely not meant; the spec still builds.
+
+    ``loc`` is the path of the value in the spec (``("resources", 2, "prefix")``)."""
+
+    loc: tuple[Any, ...]
+    message: str
+
+    def text(self, ctx: SpecContext | None = None) -> str:
+        """``FILE:LINE: resources[2].prefix: message`` (without a file: ``resources[2]...``)."""
+        head = f"{dotted(self.loc)}: {self.message}"
+        return f"{ctx.where(self.loc)}: {head}" if ctx else head
+
+
+def spec_warnings(spec: RoleSpec, cat: Catalog | None = None) -> list[SpecWarning]:
+    """What in a valid spec is likely not meant: the one list ``build`` prints on stderr and
+    the wizard shows beside the entry. Entries that do not resolve are left to the errors."""
+    out: list[SpecWarning] = []
+    cat = cat or catalog()
+    for i, entry in enumerate(spec.resources):
+        try:
+            resolved = _resolve(spec, i, entry, SpecContext(), cat)
+        except UserError:
+            continue
+        out.extend(entry_warnings(resolved, entry))
+    return out
+
+
+def entry_warnings(resolved: ResolvedResource, entry: ResourceEntry) -> list[SpecWarning]:
+    """The warnings of one resolved resource entry (see :func:`spec_warnings`)."""
+    base = ("resources", resolved.index)
+    out = []
+    prefix = resolved.values.get("prefix", "")
+    if resolved.kind_name == "s3-prefix" and prefix and not prefix.endswith("/"):
+        field = "arn" if entry.arn is not None else "prefix"
+        out.append(
+            SpecWarning(
+                (*base, field),
+                f"the prefix {prefix!r} has no trailing '/': it also grants {prefix}-other/..., "
+                f"{prefix}2/... and every other key that starts with {prefix!r}; write "
+                f"{prefix + '/'!r} to mean that folder only",
+            )
+        )
+    name = resolved.values.get("name", "")
+    if resolved.kind_name == "secretsmanager-secret" and entry.arn is None:
+        suffix = SECRET_SUFFIX_RE.search(name)
+        if suffix:
+            out.append(
+                SpecWarning(
+                    (*base, "name"),
+                    f"the name ends in {suffix.group()!r}, like the six random characters "
+                    f"Secrets Manager adds to a secret's ARN: it is granted as "
+                    f"{name + SECRET_WILDCARD!r}, which matches a secret named {name!r} only; "
+                    "if those characters are the suffix, give the name without them or the "
+                    "secret's full ARN",
+                )
+            )
+    return out
 
 
 def iter_kind_names(cat: Catalog | None = None) -> Iterator[str]:

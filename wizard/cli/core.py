@@ -66,7 +66,7 @@ def load_and_compose(path: str, account: str | None = None, region: str | None =
     spec, ctx = load_spec(path)
     spec = fill_location(spec, account=account, source="--account", ctx=ctx)
     spec = fill_location(spec, region=region, source="--region", ctx=ctx)
-    return spec, compose(spec, ctx)
+    return spec, ctx, compose(spec, ctx)
 
 
 def write_output(text: str, out: str | None) -> None:
@@ -78,15 +78,18 @@ def write_output(text: str, out: str | None) -> None:
     try:
         write_text_atomic(out, text)
     except OSError as exc:
-        raise UserError(f"cannot write: {exc.strerror}", where=out) from None
+        raise UserError(f"cannot write: {exc.strerror or exc}", where=out) from None
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     from wizard.export import export
     from wizard.policy.gate import approve
+    from wizard.spec import spec_warnings
 
-    _spec, bundle = load_and_compose(args.spec, args.account, args.region)
+    spec, ctx, bundle = load_and_compose(args.spec, args.account, args.region)
     approved = approve(bundle, source=args.spec)
+    for warning in spec_warnings(spec):  # likely not meant, but the role is sound: say so
+        print(f"role-wizard: warning: {warning.text(ctx)}", file=sys.stderr)
     try:
         text = export(approved, args.format)
     except UserError as exc:
@@ -124,15 +127,15 @@ resources:                      # what the function touches; `role-wizard catalo
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from wizard.atomic import write_text_atomic
+    from wizard.atomic import TargetExists, write_text_atomic
 
     path = Path(args.path)
-    if path.exists() and not args.force:
-        raise UserError("already exists; pass --force to overwrite it", where=str(path))
     try:
-        write_text_atomic(path, EXAMPLE_SPEC)
+        write_text_atomic(path, EXAMPLE_SPEC, replace=args.force)
+    except TargetExists:
+        raise UserError("already exists; pass --force to overwrite it", where=str(path)) from None
     except OSError as exc:
-        raise UserError(f"cannot write: {exc.strerror}", where=str(path)) from None
+        raise UserError(f"cannot write: {exc.strerror or exc}", where=str(path)) from None
     print(f"wrote an example spec to {path}; build it with: role-wizard build {path}")
     return 0
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wizard.errors import UserError, read_errors
+
+if TYPE_CHECKING:
+    from wizard.policy.documents import PolicySet
 
 EPILOG = """\
 exit status: 0 Allowed, 1 denied (ImplicitlyDenied or ExplicitlyDenied), 2 bad input.
@@ -76,57 +77,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 # --------------------------------------------------------------------------- loading
 
 
-@dataclass
-class PolicySet:
-    """What one or more --policy files contribute: identity policies and maybe a boundary."""
-
-    identity: list[Any] = field(default_factory=list)  # NamedPolicy items
-    boundaries: list[Any] = field(default_factory=list)  # NamedPolicy items
-    notes: list[str] = field(default_factory=list)  # things the user should know
-
-
 def _load(path: str) -> PolicySet:
-    """Read a policy document or a ``build`` bundle (``-`` reads standard input).
+    """The policy set of a --policy/--boundary file (and diff's OLD/NEW files): the domain's
+    one reader, shared with ``validate``."""
+    from wizard.policy.documents import load_policy_set
 
-    The one place --policy/--boundary files (and diff's OLD/NEW files) are read; it uses the
-    linter's loader, so ``validate``, ``can`` and ``diff`` read files the same way.  A bundle
-    gives its inline policies, the shipped AWS managed policies it attaches and its boundary
-    (its trust and deployer policies are not the role's permissions).
-    """
-    from wizard.bundle import NamedPolicy
-    from wizard.policy.documents import load_valid_policy_source
-
-    src = load_valid_policy_source(path)
-    out = PolicySet()
-    if src.is_bundle:
-        from wizard.policy.managed import managed_policy_by_arn
-
-        for i, part in enumerate(src.parts):
-            if part.role == "inline":
-                out.identity.append(NamedPolicy(part.name or f"#{i}", part.document))
-            elif part.role == "boundary":
-                out.boundaries.append(NamedPolicy("boundary", part.document))
-        for arn in src.managed_policy_arns:
-            managed = managed_policy_by_arn(arn)
-            if managed is None:
-                out.notes.append(f"{src.file}: managed policy {arn} is not shipped; left out")
-            else:
-                out.identity.append(managed)
-        if src.boundary_arn:
-            out.notes.append(
-                f"{src.file}: the boundary {src.boundary_arn} is referenced by ARN; left out"
-            )
-        return out
-    data = src.parts[0].document if src.parts else None
-    if isinstance(data, list):
-        raise UserError("a policy document must be a JSON object, not a list", where=src.file)
-    if not isinstance(data, dict):
-        kind = "null" if data is None else type(data).__name__
-        raise UserError(f"a policy document must be a JSON object, not {kind}", where=src.file)
-    if "Statement" not in data:
-        raise UserError('neither a policy document (no "Statement") nor a bundle', where=src.file)
-    out.identity.append(NamedPolicy(Path(src.file).name, data))
-    return out
+    return load_policy_set(path)
 
 
 def _boundary(path: str) -> Any:

@@ -65,6 +65,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
             findings.extend(lint_source(boundary))
         if not boundary.usable:
             boundary = None
+    for source in sources + ([boundary] if boundary is not None else []):
+        for note in source.notes:
+            print(f"note: {note}", file=sys.stderr)
     for source in sources:
         findings.extend(lint_source(source, boundary))
     order = {s.file: i for i, s in enumerate(sources)}

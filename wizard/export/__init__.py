@@ -81,8 +81,11 @@ def export(bundle: RoleBundle | Approved, fmt: str) -> str:
     return form.render(approved(bundle).bundle)
 
 
-def export_file(bundle: RoleBundle | Approved, fmt: str, folder: str | Path) -> Path:
-    """Write the export atomically to ``FOLDER/<role><suffix>``; the path written."""
+def export_file(
+    bundle: RoleBundle | Approved, fmt: str, folder: str | Path, *, create_folder: bool = False
+) -> Path:
+    """Write the export atomically to ``FOLDER/<role><suffix>`` (making FOLDER only when
+    ``create_folder``); the path written."""
     from wizard.atomic import write_text_atomic
     from wizard.policy.gate import approved
 
@@ -90,7 +93,7 @@ def export_file(bundle: RoleBundle | Approved, fmt: str, folder: str | Path) -> 
     text = export(ok, fmt)
     target = Path(folder) / export_format(fmt).filename(ok.bundle.role_name)
     try:
-        write_text_atomic(target, text)
+        write_text_atomic(target, text, create_folder=create_folder)
     except OSError as exc:
-        raise UserError(f"cannot write: {exc.strerror}", where=str(target)) from None
+        raise UserError(f"cannot write: {exc.strerror or exc}", where=str(target)) from None
     return target

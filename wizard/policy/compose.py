@@ -29,6 +29,7 @@ from wizard.spec import (
     ResolvedResource,
     RoleSpec,
     SpecContext,
+    check_boundary_arn,
     check_managed_policies,
     resolve_resources,
 )
@@ -259,6 +260,10 @@ def _is_risky(action: str) -> bool:
     return any(action.lower() in cls.actions for cls in risk_classes())
 
 
+def _service(action: str) -> str:
+    return action.split(":", 1)[0].lower()
+
+
 def catalog_actions(cat: Catalog) -> set[str]:
     """Every action a catalog profile or feature can grant: the envelope's vocabulary."""
     out: set[str] = set()
@@ -313,6 +318,7 @@ def envelope_boundary(
             target = actions.setdefault(action.service, set())
             (target if action.supports_resource_level else star).add(action.full_name)
     statements: list[Document] = []
+    covered: dict[str, list[re.Pattern[str]]] = {}  # service -> its statement's resources
     for service in sorted(actions):
         if not actions[service]:
             continue
@@ -326,8 +332,19 @@ def envelope_boundary(
             resources = [_service_wide_arn(service, actions[service], values, ref)]
         if not resources:
             continue
+        covered[service] = [wildcard_regex(r) for r in resources]
         sid = "Allow" + re.sub(r"[^A-Za-z0-9]", "", service.title()) + "InAccount"
         statements.append(_statement(sid, actions[service], resources, ""))
+    # A resource named by ARN in another account or region than the role's (possible when the
+    # spec leaves them to the CloudFormation stack) lies outside every service-wide statement:
+    # the envelope allows exactly the identity's grants on it, never the wider level set.
+    elsewhere = [
+        Grant("AllowNamedResourcesElsewhere", g.action, g.resource, "")
+        for g in grants
+        if g.resource != "*"
+        and not any(rx.match(g.resource) for rx in covered.get(_service(g.action), ()))
+    ]
+    statements.extend(group_statements(elsewhere))
     if star:
         statements.append(_statement("AllowActionsWithoutResourceTypes", star, ["*"], ""))
     taken = {st["Sid"] for st in statements}
@@ -422,6 +439,42 @@ def _check_envelope(grants: list[Grant], spec: RoleSpec, ctx: SpecContext, cat: 
                 )
 
 
+def bounds_nothing(document: Document) -> bool:
+    """Whether a policy allows every action on every resource with no condition (AWS's
+    AdministratorAccess): as a permissions boundary it bounds nothing."""
+    statements = document.get("Statement")
+    items = statements if isinstance(statements, list) else [statements]
+    for st in items:
+        if not isinstance(st, dict) or st.get("Effect") != "Allow" or "Condition" in st:
+            continue
+        actions, resources = st.get("Action"), st.get("Resource")
+        actions = actions if isinstance(actions, list) else [actions]
+        resources = resources if isinstance(resources, list) else [resources]
+        if "*" in actions and "*" in resources:
+            return True
+    return False
+
+
+def check_boundary(spec: RoleSpec, ctx: SpecContext) -> None:
+    """A boundary ARN must be attachable to the role (see ``spec.check_boundary_arn``) and
+    must bound something: an AWS managed policy shipped in ``catalogs/managed`` that allows
+    ``*`` on ``*`` (AdministratorAccess) is refused."""
+    from wizard.policy.managed import shipped_document_by_arn
+
+    check_boundary_arn(spec, ctx)
+    if spec.boundary in ("envelope", "strict", "none"):
+        return
+    document = shipped_document_by_arn(spec.boundary)
+    if document is not None and bounds_nothing(document):
+        name = spec.boundary.rsplit("/", 1)[-1]
+        raise UserError(
+            f"boundary: {name} allows every action on every resource, so as a "
+            "permissions boundary it bounds nothing; choose envelope, strict or a policy "
+            "that limits the role",
+            where=ctx.where(("boundary",)),
+        )
+
+
 def compose(spec: RoleSpec, ctx: SpecContext | None = None) -> RoleBundle:
     """Spec -> bundle: trust policy, identity policy, boundary and deployer policy."""
     ctx = ctx or SpecContext()
@@ -430,6 +483,7 @@ def compose(spec: RoleSpec, ctx: SpecContext | None = None) -> RoleBundle:
     resolved = resolve_resources(spec, ctx, cat)
     _check_custom(resolved, ref, ctx)
     managed = check_managed_policies(spec, ctx)
+    check_boundary(spec, ctx)
     grants = identity_grants(spec, resolved, cat)
     policies: list[NamedPolicy] = []
     identity: list[Document] = []

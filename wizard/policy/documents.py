@@ -1,21 +1,37 @@
-"""Loading policy files: one policy document, or a ``build`` bundle's parts.
+"""Loading policy files: one policy document, or a role's policies.
 
-Every problem with a file's content becomes a :class:`Finding` (``invalid-json`` for text that
-is not JSON, ``invalid-grammar`` for a bundle of the wrong shape); a file that cannot be read at
-all is a :class:`~wizard.errors.UserError`. ``validate``, ``can`` and ``diff`` share this loader.
+:func:`load_policy_source` is the one reader of "a policy set from a file" that ``validate``,
+``can`` and ``diff`` share. A file may hold a policy document (JSON), a ``build`` JSON bundle, a
+CloudFormation template as ``build --format cloudformation[-json]`` writes it (YAML or JSON:
+its ``AWS::IAM::Role`` and ``AWS::IAM::ManagedPolicy`` documents) or a role spec (YAML with
+``function:``, composed). A file that cannot be used at all -- unreadable, larger than
+:data:`~wizard.limits.MAX_POLICY_BYTES`, not UTF-8, neither JSON nor YAML, nested too deeply, a
+template whose intrinsic functions cannot be resolved offline -- is a one-line
+:class:`~wizard.errors.UserError` (exit status 2). What is wrong *in* a usable file is a
+:class:`Finding` (``invalid-grammar`` for a bundle of the wrong shape, and the linter's codes).
+:func:`parse_policy_source` parses JSON text alone and reports bad JSON as an ``invalid-json``
+finding.
 """
 
 from __future__ import annotations
 
 import json
-import sys
+import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from wizard.errors import UserError, read_errors
+from wizard.errors import UserError
+from wizard.limits import (
+    MAX_POLICY_BYTES,
+    LimitedLoader,
+    check_depth,
+    compose_yaml,
+    decode_text,
+    read_input,
+)
 
 __all__ = [
     "ERROR",
@@ -30,7 +46,9 @@ __all__ = [
     "json_pointer",
     "load_policy_source",
     "load_valid_policy_source",
+    "load_policy_set",
     "parse_policy_source",
+    "PolicySet",
 ]
 
 ERROR, WARNING, INFO = "error", "warning", "info"
@@ -117,6 +135,7 @@ class PolicySource:
     # white space, which IAM's size of the document (see quotas.policy_size) never exceeds --
     # re-serialising can only drop characters (escapes, repeated keys), never add them.
     size_bound: int | None = None
+    notes: list[str] = field(default_factory=list)  # how the file was read, for stderr
 
     @property
     def is_bundle(self) -> bool:
@@ -335,35 +354,328 @@ def parse_policy_source(text: str, file: str = "<policy>", type: str | None = No
 
 
 def load_policy_source(path: str | Path, type: str | None = None) -> PolicySource:
-    """Read a policy document or a ``build`` bundle from ``path`` (``-`` = standard input).
+    """Read the policies of the file ``path`` (``-`` = standard input): a policy document, a
+    ``build`` bundle, a CloudFormation template or a role spec (see the module's docstring).
 
     ``type`` (identity, trust or boundary) overrides the detected type of a single document;
-    a bundle's parts always have their own types. A file that cannot be read is a UserError;
+    a bundle's parts always have their own types. A file that cannot be used is a UserError;
     everything else wrong with it is a finding in ``.findings``.
     """
-    file = str(path)
-    if file == "-":
-        raw = sys.stdin.buffer.read()
-        file = "<stdin>"
+    raw, file = read_input(str(path), "policy file", MAX_POLICY_BYTES)
+    text = decode_text(raw, file, "policy file")
+    if not text.strip():
+        raise UserError("the file is empty; expected a policy document (JSON)", where=file)
+    source = parse_policy_source(text, file, type)
+    if source.kind == "invalid":
+        if text.lstrip()[:1] in ("{", "["):  # meant as JSON: its own error is the one to read
+            source.require_usable()
+        data = _yaml_data(text, file, source.findings[0])
     else:
-        with read_errors(file, "policy file"):
-            raw = Path(path).read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return PolicySource(
-            file,
-            "invalid",
-            findings=[
-                Finding(
-                    "invalid-json",
-                    ERROR,
-                    f"not UTF-8 text (byte {exc.start}): IAM policies are UTF-8 JSON",
-                    file,
-                )
-            ],
+        data = source.data
+        check_depth(data, file)
+    if isinstance(data, _MAPPING) and _is_template(data):
+        bundle, notes = template_bundle(data, file)
+        out = _bundle_source(bundle, file)
+        out.notes.extend(notes)
+        return out
+    if isinstance(data, _MAPPING) and "function" in data and "Statement" not in data:
+        return _spec_source(text, file)
+    if source.kind != "invalid":
+        return source
+    if isinstance(data, (*_MAPPING, list)):  # a policy written as YAML: IAM reads JSON only
+        raise UserError(
+            "YAML, not JSON: IAM policies are JSON (YAML is read only as a CloudFormation "
+            "template or a role spec)",
+            where=file,
         )
-    return parse_policy_source(text, file, type)
+    source.require_usable()
+    return source  # pragma: no cover - require_usable raised
+
+
+def _yaml_data(text: str, file: str, json_problem: Finding) -> Any:
+    """The data of YAML text (CloudFormation's short tags such as ``!Sub`` read as their long
+    forms); text that is neither JSON nor YAML is refused with the JSON error."""
+    try:
+        node, loader = compose_yaml(text, file, _TemplateLoader)
+    except UserError:
+        raise UserError(json_problem.message, where=_json_where(json_problem)) from None
+    try:
+        return None if node is None else loader.construct_document(node)
+    except Exception:  # noqa: BLE001 - a constructor's error on odd YAML: report the JSON one
+        raise UserError(json_problem.message, where=_json_where(json_problem)) from None
+    finally:
+        loader.dispose()
+
+
+def _json_where(finding: Finding) -> str:
+    return finding.file + (f":{finding.line}" if finding.line else "")
+
+
+class _TemplateLoader(LimitedLoader):
+    """The limited loader, reading CloudFormation's short-form tags (``!Sub x`` is
+    ``{"Fn::Sub": x}``, ``!Ref x`` is ``{"Ref": x}``, ``!GetAtt a.b`` is ``{"Fn::GetAtt": [a, b]}``)."""
+
+
+def _short_form(loader: LimitedLoader, suffix: str, node: Any) -> dict[str, Any]:
+    import yaml
+
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)
+    if suffix == "Ref":
+        return {"Ref": value}
+    if suffix == "GetAtt" and isinstance(value, str):
+        value = value.split(".", 1)
+    return {f"Fn::{suffix}": value}
+
+
+_TemplateLoader.add_multi_constructor("!", _short_form)
+
+
+# --------------------------------------------------------------------------- templates, specs
+
+# CloudFormation pseudo parameters a template of ours may leave open (``build`` without an
+# account or region): read as "whichever the stack is deployed in" -- the wildcard ``*`` --
+# which the notes say. Any other reference cannot be resolved offline and is refused.
+_OPEN_PSEUDO = {"AWS::AccountId": "*", "AWS::Region": "*", "AWS::Partition": "*"}
+_OPEN_NOTE = (
+    "{file}: the account, region or partition is left to the stack ({names}); read as any (*)"
+)
+
+
+def _is_template(data: Any) -> bool:
+    resources = data.get("Resources")
+    return isinstance(resources, _MAPPING) and any(
+        isinstance(r, _MAPPING) and str(r.get("Type", "")).startswith("AWS::")
+        for r in resources.values()
+    )
+
+
+def template_bundle(template: Any, file: str) -> tuple[dict[str, Any], list[str]]:
+    """A bundle (the ``build`` JSON shape) from a CloudFormation template holding one
+    ``AWS::IAM::Role``: its trust policy, inline policies, managed policy ARNs and boundary,
+    the template's ``AWS::IAM::ManagedPolicy`` documents (one the role references is its
+    boundary or one of its policies; one it does not is the deployer policy), with ``Fn::Sub``,
+    ``Fn::Join`` and ``Ref`` resolved where they can be offline and refused where not."""
+    resources = template["Resources"]
+    roles = [
+        (name, r)
+        for name, r in resources.items()
+        if isinstance(r, _MAPPING) and r.get("Type") == "AWS::IAM::Role"
+    ]
+    if len(roles) != 1:
+        raise UserError(
+            f"a CloudFormation template with {len(roles)} AWS::IAM::Role resources; "
+            "one is read (the templates `build` writes hold one)",
+            where=file,
+        )
+    role_id, role = roles[0]
+    props = role.get("Properties")
+    if not isinstance(props, _MAPPING):
+        raise UserError(f"/Resources/{role_id}: the role has no Properties", where=file)
+    managed = {
+        name: r
+        for name, r in resources.items()
+        if isinstance(r, _MAPPING) and r.get("Type") == "AWS::IAM::ManagedPolicy"
+    }
+    used: set[str] = set()
+
+    def managed_part(ref: Any, pointer: str) -> dict[str, Any] | None:
+        if isinstance(ref, _MAPPING) and set(ref) == {"Ref"} and ref["Ref"] in managed:
+            used.add(ref["Ref"])
+            mprops = managed[ref["Ref"]].get("Properties") or {}
+            return {
+                "PolicyName": mprops.get("ManagedPolicyName", ref["Ref"]),
+                "PolicyDocument": mprops.get("PolicyDocument"),
+            }
+        return None
+
+    policies = list(props.get("Policies") or [])
+    arns = []
+    for i, item in enumerate(props.get("ManagedPolicyArns") or []):
+        part = managed_part(item, f"/Resources/{role_id}/Properties/ManagedPolicyArns/{i}")
+        if part is not None:
+            policies.append(part)
+        else:
+            arns.append(item)
+    for name, policy in managed.items():  # attached through the policy's own Roles list
+        mprops = policy.get("Properties") or {}
+        if any(
+            isinstance(r, _MAPPING) and r.get("Ref") == role_id for r in mprops.get("Roles") or []
+        ):
+            policies.append(managed_part({"Ref": name}, ""))
+    pb = props.get("PermissionsBoundary")
+    boundary: Any = None
+    if pb is not None:
+        boundary = managed_part(pb, f"/Resources/{role_id}/Properties/PermissionsBoundary")
+        if boundary is None:
+            boundary = {"Arn": pb}
+    rest = [name for name in managed if name not in used]
+    bundle: dict[str, Any] = {
+        "RoleName": props.get("RoleName", role_id),
+        "Path": props.get("Path", "/"),
+        **({"Description": props["Description"]} if "Description" in props else {}),
+        "AssumeRolePolicyDocument": props.get("AssumeRolePolicyDocument"),
+        "Policies": policies,
+        "ManagedPolicyArns": arns,
+        "PermissionsBoundary": boundary,
+        "DeployerPolicy": managed_part({"Ref": rest[0]}, "") if rest else None,
+        "Tags": props.get("Tags") or [],
+    }
+    notes = [f"{file}: the managed policy {name} is not the role's; left out" for name in rest[1:]]
+    opened: set[str] = set()
+    resolved = _resolve_intrinsics(bundle, file, f"/Resources/{role_id}", opened)
+    if opened:
+        notes.append(_OPEN_NOTE.format(file=file, names=", ".join(sorted(opened))))
+    return resolved, notes
+
+
+_SUB_RE = re.compile(r"\$\{([^}]*)\}")
+
+
+def _resolve_intrinsics(value: Any, file: str, pointer: str, opened: set[str]) -> Any:
+    """``value`` with ``Fn::Sub``, ``Fn::Join`` and pseudo-parameter ``Ref`` resolved; any
+    other intrinsic function is a UserError naming where it is."""
+    if isinstance(value, list):
+        return [
+            _resolve_intrinsics(v, file, json_pointer_join(pointer, i), opened)
+            for i, v in enumerate(value)
+        ]
+    if not isinstance(value, _MAPPING):
+        return value
+    if len(value) == 1:
+        ((key, arg),) = value.items()
+        if key == "Fn::Sub":
+            return _sub(arg, file, pointer, opened)
+        if key == "Ref" and arg in _OPEN_PSEUDO:
+            opened.add(arg)
+            return _OPEN_PSEUDO[arg]
+        if key == "Fn::Join" and isinstance(arg, list) and len(arg) == 2:
+            sep, items = arg
+            parts = _resolve_intrinsics(items, file, pointer + "/Fn::Join/1", opened)
+            if (
+                isinstance(sep, str)
+                and isinstance(parts, list)
+                and all(isinstance(p, str) for p in parts)
+            ):
+                return sep.join(parts)
+        if key == "Ref" or key.startswith("Fn::"):
+            raise UserError(
+                f"{key} {json.dumps(arg)[:80]} cannot be resolved offline; validate the "
+                "`build --format json` output instead",
+                where=f"{file} at {pointer}",
+            )
+    return {
+        k: _resolve_intrinsics(v, file, json_pointer_join(pointer, k), opened)
+        for k, v in value.items()
+    }
+
+
+def json_pointer_join(pointer: str, part: object) -> str:
+    return pointer + json_pointer(part)
+
+
+def _sub(arg: Any, file: str, pointer: str, opened: set[str]) -> str:
+    variables: dict[str, Any] = {}
+    if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], _MAPPING):
+        arg, variables = arg
+    if not isinstance(arg, str):
+        raise UserError("Fn::Sub takes a string", where=f"{file} at {pointer}")
+
+    def fill(m: Any) -> str:
+        name = m.group(1)
+        if name.startswith("!"):  # ${!Literal} is the text ${Literal}
+            return "${" + name[1:] + "}"
+        if name in variables and isinstance(variables[name], str):
+            return variables[name]
+        if name in _OPEN_PSEUDO:
+            opened.add(name)
+            return _OPEN_PSEUDO[name]
+        raise UserError(
+            f"Fn::Sub refers to ${{{name}}}, which cannot be resolved offline",
+            where=f"{file} at {pointer}",
+        )
+
+    return _SUB_RE.sub(fill, arg)
+
+
+def _spec_source(text: str, file: str) -> PolicySource:
+    """A role spec's policies: the spec composed, as ``build`` would (open account and region
+    read as any, as for a template)."""
+    from wizard.policy.compose import compose
+    from wizard.spec import OPEN_ACCOUNT, OPEN_REGION, load_spec_text
+
+    spec, ctx = load_spec_text(text, file)
+    data = compose(spec, ctx).to_dict()
+    opened = {
+        name
+        for name, marker in (("AWS::AccountId", OPEN_ACCOUNT), ("AWS::Region", OPEN_REGION))
+        if marker in json.dumps(data)
+    }
+    if opened:
+        dumped = json.dumps(data).replace(OPEN_ACCOUNT, "*").replace(OPEN_REGION, "*")
+        data = json.loads(dumped)
+    source = _bundle_source(data, file)
+    if opened:
+        source.notes.append(_OPEN_NOTE.format(file=file, names=", ".join(sorted(opened))))
+    return source
+
+
+# --------------------------------------------------------------------------- policy sets
+
+
+@dataclass
+class PolicySet:
+    """The permissions policies one file contributes: identity policies and maybe a boundary
+    (a bundle's, template's or spec's trust and deployer policies are not the role's own)."""
+
+    identity: list[Any] = field(default_factory=list)  # NamedPolicy items
+    boundaries: list[Any] = field(default_factory=list)  # NamedPolicy items
+    notes: list[str] = field(default_factory=list)  # things the user should know
+
+
+def load_policy_set(path: str) -> PolicySet:
+    """The policy set ``can`` and ``diff`` read from a file, through :func:`load_policy_source`:
+    a document is one identity policy; a bundle, template or spec gives its inline policies,
+    the shipped AWS managed policies it attaches and its boundary. A file IAM would reject is
+    refused (:meth:`PolicySource.require_valid`): ``can`` and ``diff`` never answer for a
+    policy that cannot exist."""
+    from wizard.bundle import NamedPolicy
+
+    src = load_policy_source(path).require_usable().require_valid()
+    out = PolicySet(notes=list(src.notes))
+    if src.is_bundle:
+        from wizard.policy.managed import managed_policy_by_arn
+
+        for i, part in enumerate(src.parts):
+            if part.role == "inline":
+                out.identity.append(NamedPolicy(part.name or f"#{i}", part.document))
+            elif part.role == "boundary":
+                out.boundaries.append(NamedPolicy("boundary", part.document))
+        for arn in src.managed_policy_arns:
+            managed = managed_policy_by_arn(arn)
+            if managed is None:
+                out.notes.append(f"{src.file}: managed policy {arn} is not shipped; left out")
+            else:
+                out.identity.append(managed)
+        if src.boundary_arn:
+            out.notes.append(
+                f"{src.file}: the boundary {src.boundary_arn} is referenced by ARN; left out"
+            )
+        return out
+    data = src.parts[0].document if src.parts else None
+    if isinstance(data, list):
+        raise UserError("a policy document must be a JSON object, not a list", where=src.file)
+    if not isinstance(data, dict):
+        kind = "null" if data is None else type(data).__name__
+        raise UserError(f"a policy document must be a JSON object, not {kind}", where=src.file)
+    if "Statement" not in data:
+        raise UserError('neither a policy document (no "Statement") nor a bundle', where=src.file)
+    out.identity.append(NamedPolicy(Path(src.file).name, data))
+    return out
 
 
 def _bundle_source(data: dict[str, Any], file: str) -> PolicySource:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from wizard.bundle import NamedPolicy
-from wizard.catalog.data import catalog_source, catalog_text, catalog_yaml
+from wizard.catalog.data import catalog_file, catalog_source, catalog_text, catalog_yaml
 from wizard.errors import UserError
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "managed_policy_names",
     "managed_policy_by_arn",
     "managed_policy_index",
+    "shipped_document_by_arn",
 ]
 
 
@@ -109,3 +110,24 @@ def managed_policy_by_arn(arn: str) -> NamedPolicy | None:
     if canonical is None or f"/{rest}" != f"{_index()[canonical]}{canonical}":
         return None
     return managed_policy(canonical)
+
+
+def shipped_document_by_arn(arn: str) -> dict[str, Any] | None:
+    """The document of any AWS managed policy shipped in ``catalogs/managed/`` with this exact
+    ARN -- the indexed ones and those kept only to be recognised (AdministratorAccess) -- or
+    None when none is shipped."""
+    name = arn.rsplit("/", 1)[-1]
+    if not arn.startswith("arn:") or not name.replace("-", "").replace("_", "").isalnum():
+        return None
+    try:
+        raw = json.loads(catalog_file(f"managed/{name}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    partition = arn.split(":")[1]
+    if (
+        not isinstance(raw, dict)
+        or str(raw.get("Arn", "")).replace(":aws:", f":{partition}:", 1) != arn
+    ):
+        return None
+    document = raw.get("Document")
+    return document if isinstance(document, dict) else None

@@ -444,7 +444,8 @@ class WizardApp(App[None]):
         if self.bundle is None:
             raise UserError(self.compose_error or "the role does not compose")
         ok = approve(self.bundle)
-        return [export_file(ok, fmt, folder) for fmt in formats]
+        # the export folder is asked for by name: making it is what was asked
+        return [export_file(ok, fmt, folder, create_folder=True) for fmt in formats]
 
     def action_save_spec(self) -> None:
         if self.spec is None:
