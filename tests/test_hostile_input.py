@@ -46,7 +46,8 @@ def commands(path: Path, other: Path) -> list[tuple[str, ...]]:
 @pytest.fixture
 def good_policy(tmp_path: Path) -> Path:
     path = tmp_path / "good.json"
-    path.write_text(json.dumps({"Version": "2012-10-17", "Statement": []}))
+    statement = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}
+    path.write_text(json.dumps({"Version": "2012-10-17", "Statement": [statement]}))
     return path
 
 

@@ -147,7 +147,9 @@ def test_short_form_tags_read_as_their_long_forms(tmp_path):
     path = tmp_path / "t.yaml"
     text = (
         "Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n"
-        "      AssumeRolePolicyDocument: {Version: '2012-10-17', Statement: []}\n"
+        "      AssumeRolePolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n"
+        "          - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, "
+        "Action: sts:AssumeRole}\n"
         "      Policies:\n        - PolicyName: p\n          PolicyDocument:\n"
         "            Version: '2012-10-17'\n            Statement:\n"
         "              - {Effect: Allow, Action: sqs:SendMessage, "
