@@ -1,0 +1,374 @@
+"""Terraform and SAM exports, read back by their own tools and compared with the JSON bundle.
+
+Terraform: python-hcl2 parses the file; the policies are read back from their heredocs (the
+template escapes ``$${``/``%%{`` undone, the data-source interpolations turned back into the
+bundle's open values) and the whole role must equal the bundle's JSON shape, statement for
+statement. Every reference must name a defined block. ``terraform fmt -check`` runs where a
+binary exists, ``terraform validate`` where the AWS provider can be installed too.
+
+SAM: the SAM translator expands the template, cfn-lint checks the result, and the translated
+role, boundary and deployer equal the bundle; SAM made no role of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import hcl2
+import pytest
+import yaml
+from samtranslator.translator.transform import transform
+from test_export import ACC, CFN_LINT, GOLDEN, GOLDEN_FORMATS, _lint_specs
+
+from wizard.bundle import RoleBundle
+from wizard.export import FORMATS, export
+from wizard.policy.compose import compose
+from wizard.policy.gate import approve
+from wizard.spec import RoleSpec, load_spec
+
+# Strings IAM and Terraform both treat specially: a policy variable, a literal ${ and %{.
+ESCAPES_SPEC = {
+    "function": "fn-escapes",
+    "role": {
+        "name": "escapes-role",
+        "path": "/team/",
+        "description": 'uses ${literal}, %{directive} and "quoted" text',
+        "tags": {"team": "a b", "cost:center": "100"},
+    },
+    "managed_policies": ["AWSLambdaBasicExecutionRole"],
+    "resources": [
+        {"kind": "custom", "actions": ["s3:GetObject"],
+         "resources": ["arn:aws:s3:::bkt/home/${aws:username}/*"]},
+        {"kind": "sqs-queue", "name": "q"},
+    ],
+}  # fmt: skip
+
+
+def _bundles() -> dict[str, RoleBundle]:
+    out = {}
+    for name in GOLDEN_FORMATS:
+        spec, ctx = load_spec(GOLDEN / f"{name}.yaml")
+        out[f"golden-{name}"] = compose(spec, ctx)
+    for name, data in {**_lint_specs(), "escapes": ESCAPES_SPEC}.items():
+        out[name] = compose(RoleSpec.model_validate(data))
+    return out
+
+
+BUNDLES = _bundles()
+
+
+def _role_arn(bundle: RoleBundle) -> str:
+    """The ARN AWS gives the role (what ``aws_iam_role.x.arn`` evaluates to)."""
+    partition = "aws-us-gov" if "aws-us-gov" in json.dumps(bundle.assume_role_policy) else None
+    text = json.dumps(bundle.to_dict())
+    m = re.search(
+        r"arn:([^:\"]+):iam::([^:\"]*):role" + re.escape(bundle.path + bundle.role_name), text
+    )
+    if m:  # the deployer names it: partition and account as compose wrote them
+        return m[0]
+    return f"arn:{partition or 'aws'}:iam::{ACC}:role{bundle.path}{bundle.role_name}"
+
+
+# --------------------------------------------------------------------------- Terraform
+
+
+DATA_VALUES = {
+    "data.aws_caller_identity.current.account_id": "${AWS::AccountId}",
+    "data.aws_region.current.name": "${AWS::Region}",
+    "data.aws_partition.current.partition": "${AWS::Partition}",
+}
+REFERENCE = re.compile(r"\b(data\.[a-z_]+\.[\w-]+|aws_[a-z_]+\.[\w-]+|var\.\w+)")
+
+
+def _parse_tf(text: str) -> dict[str, Any]:
+    options = hcl2.SerializationOptions(
+        strip_string_quotes=True, with_comments=False, explicit_blocks=False
+    )
+    return hcl2.loads(text, serialization_options=options)
+
+
+def _blocks(tree: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
+    """``{"type.label": attributes}`` (``{"label": attributes}`` for variables and outputs)."""
+    out: dict[str, dict[str, Any]] = {}
+    for entry in tree.get(kind, []):
+        for first, rest in entry.items():
+            if kind in ("resource", "data"):
+                out.update({f"{first}.{label}": attrs for label, attrs in rest.items()})
+            else:
+                out[first] = rest
+    return out
+
+
+def _references(value: Any) -> set[str]:
+    if isinstance(value, dict):
+        return set().union(*(_references(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(_references(v) for v in value))
+    found = set()
+    for m in re.finditer(r"\$\$\{|%%\{|\$\{([^}]*)\}", str(value)):
+        if m[1] is not None:
+            found |= set(REFERENCE.findall(m[1]))
+    return found
+
+
+def _untemplate(text: str, known: dict[str, str]) -> str:
+    """A template's text: ``$${`` and ``%%{`` unescaped, ``${expr}`` replaced by ``known[expr]``
+    (an unknown interpolation fails the test)."""
+
+    def one(m: re.Match[str]) -> str:
+        if m[1] is None:
+            return m[0][1:]
+        assert m[1] in known, f"unexpected interpolation ${{{m[1]}}}"
+        return known[m[1]]
+
+    return re.sub(r"\$\$\{|%%\{|\$\{([^}]*)\}", one, text)
+
+
+def _heredoc_json(value: str, known: dict[str, str]) -> Any:
+    m = re.fullmatch(r"<<(-?)([A-Za-z_]\w*)\n(.*\n)[ \t]*\2", value, re.S)
+    assert m, f"not a heredoc: {value[:40]!r}"
+    body = textwrap.dedent(m[3]) if m[1] else m[3]  # <<- strips the common indentation
+    return json.loads(_untemplate(body, known))
+
+
+def terraform_role(text: str, role_arn: str) -> dict[str, Any]:
+    """The role a Terraform file creates, in the JSON bundle's shape, read with python-hcl2."""
+    tree = _parse_tf(text)
+    resources = _blocks(tree, "resource")
+    variables = _blocks(tree, "variable")
+    data = _blocks(tree, "data")
+    defined = {*resources, *(f"data.{d}" for d in data), *(f"var.{v}" for v in variables)}
+    for ref in _references(tree):  # every reference names a block that exists
+        assert ref in defined, f"undefined {ref}"
+    known = {**DATA_VALUES, **{f"var.{k}": v["default"] for k, v in variables.items()}}
+    known["aws_iam_role.execution.arn"] = role_arn
+
+    def string(value: str) -> str:
+        return _untemplate(value, known)
+
+    [role_key] = [k for k in resources if k.startswith("aws_iam_role.")]
+    role = resources[role_key]
+    managed = {k: v for k, v in resources.items() if k.startswith("aws_iam_policy.")}
+    boundary_ref = role.get("permissions_boundary")
+    out: dict[str, Any] = {"RoleName": string(role["name"]), "Path": string(role["path"])}
+    if "description" in role:
+        out["Description"] = string(role["description"])
+    out["AssumeRolePolicyDocument"] = _heredoc_json(role["assume_role_policy"], known)
+    out["Policies"] = [
+        {"PolicyName": string(v["name"]), "PolicyDocument": _heredoc_json(v["policy"], known)}
+        for k, v in resources.items()
+        if k.startswith("aws_iam_role_policy.") and v["role"] == f"${{{role_key}.id}}"
+    ]
+    out["ManagedPolicyArns"] = [
+        string(v["policy_arn"])
+        for k, v in resources.items()
+        if k.startswith("aws_iam_role_policy_attachment.") and v["role"] == f"${{{role_key}.name}}"
+    ]
+
+    def named(key: str) -> dict[str, Any]:
+        policy = managed.pop(key)
+        return {
+            "PolicyName": string(policy["name"]),
+            "PolicyDocument": _heredoc_json(policy["policy"], known),
+        }
+
+    if boundary_ref is None:
+        out["PermissionsBoundary"] = None
+    elif m := re.fullmatch(r"\$\{(aws_iam_policy\.[\w-]+)\.arn\}", boundary_ref):
+        out["PermissionsBoundary"] = named(m[1])
+    else:
+        out["PermissionsBoundary"] = {"Arn": string(boundary_ref)}
+    assert len(managed) <= 1, f"unexpected policies {sorted(managed)}"
+    out["DeployerPolicy"] = named(next(iter(managed))) if managed else None
+    out["Tags"] = [{"Key": k, "Value": string(v)} for k, v in role.get("tags", {}).items()]
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(BUNDLES))
+def test_terraform_creates_the_json_bundles_role(name):
+    bundle = BUNDLES[name]
+    text = export(approve(bundle), "terraform")
+    assert terraform_role(text, _role_arn(bundle)) == bundle.to_dict()
+
+
+def test_terraform_reader_notices_a_changed_statement():
+    # the comparison above can fail: one action less in the file is a different role
+    bundle = BUNDLES["escapes"]
+    text = export(approve(bundle), "terraform").replace('"s3:GetObject"', '"s3:GetObjectAcl"', 1)
+    assert terraform_role(text, _role_arn(bundle)) != bundle.to_dict()
+
+
+def test_terraform_escapes_policy_variables_and_template_sequences():
+    text = export(approve(BUNDLES["escapes"]), "terraform")
+    assert "home/$${aws:username}/*" in text  # IAM gets ${aws:username}, not an interpolation
+    assert r'"uses $${literal}, %%{directive} and \"quoted\" text"' in text
+    assert "${aws:username}" not in text.replace("$${", "")
+
+
+def test_terraform_references_must_resolve():
+    text = export(approve(BUNDLES["escapes"]), "terraform")
+    broken = text.replace("aws_iam_role.execution.id", "aws_iam_role.missing.id", 1)
+    with pytest.raises(AssertionError, match="undefined aws_iam_role.missing"):
+        terraform_role(broken, _role_arn(BUNDLES["escapes"]))
+
+
+def test_terraform_open_values_come_from_data_sources():
+    bundle = BUNDLES["golden-stream-worker-open"]
+    tree = _parse_tf(export(approve(bundle), "terraform"))
+    assert set(_blocks(tree, "data")) == {"aws_caller_identity.current", "aws_region.current"}
+    closed = _parse_tf(export(approve(BUNDLES["golden-orders"]), "terraform"))
+    assert "data" not in closed  # a concrete account and region need no look-up
+
+
+TERRAFORM = shutil.which("terraform") or shutil.which("tofu")
+
+
+@pytest.mark.skipif(TERRAFORM is None, reason="no terraform or tofu binary on PATH")
+def test_terraform_output_is_formatted_as_terraform_fmt_writes_it(tmp_path):
+    for name in ("escapes", "full", "golden-stream-worker-open", "boundary-arn"):
+        (tmp_path / f"{name}.tf").write_text(export(approve(BUNDLES[name]), "terraform"))
+    proc = subprocess.run(
+        [TERRAFORM, "fmt", "-check", "-diff", "-no-color", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.skipif(TERRAFORM is None, reason="no terraform or tofu binary on PATH")
+def test_terraform_validate(tmp_path):
+    (tmp_path / "main.tf").write_text(export(approve(BUNDLES["escapes"]), "terraform"))
+    init = subprocess.run(
+        [TERRAFORM, "init", "-backend=false", "-input=false", "-no-color"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if init.returncode != 0:
+        pytest.skip("terraform init cannot install the hashicorp/aws provider here (offline)")
+    proc = subprocess.run(
+        [TERRAFORM, "validate", "-no-color"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+# --------------------------------------------------------------------------- SAM
+
+
+class _NoManagedPolicies:
+    """The translator's managed-policy loader: the template names no policy by short name, so
+    a look-up is a failure."""
+
+    def load(self) -> dict[str, str]:
+        raise AssertionError("the SAM template asked for a managed policy by name")
+
+
+@pytest.fixture(autouse=True)
+def translator_region(monkeypatch):
+    # the translator wants a region for its own pseudo parameters (a boto3 session's); the
+    # templates themselves leave the region to the stack
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+
+
+def _packaged(bundle: RoleBundle) -> dict[str, Any]:
+    """The SAM template as ``sam package`` leaves it: the local CodeUri uploaded to S3."""
+    template = yaml.safe_load(export(approve(bundle), "sam"))
+    template["Resources"]["Function"]["Properties"]["CodeUri"] = "s3://artifacts/fn.zip"
+    return template
+
+
+def _translate(bundle: RoleBundle) -> dict[str, Any]:
+    return transform(_packaged(bundle), {}, _NoManagedPolicies())
+
+
+def _unsub(value: Any) -> Any:
+    """Fn::Sub strings back to the bundle's text (``${!`` is a literal ``${``)."""
+    if isinstance(value, dict) and set(value) == {"Fn::Sub"}:
+        return value["Fn::Sub"].replace("${!", "${")
+    if isinstance(value, list):
+        return [_unsub(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _unsub(v) for k, v in value.items()}
+    return value
+
+
+def sam_role(translated: dict[str, Any]) -> dict[str, Any]:
+    """The translated template's role in the JSON bundle's shape."""
+    resources = _unsub(translated["Resources"])
+    roles = [k for k, v in resources.items() if v["Type"] == "AWS::IAM::Role"]
+    assert roles == ["ExecutionRole"], f"SAM made roles of its own: {roles}"
+    role = resources["ExecutionRole"]["Properties"]
+
+    def named(key: str) -> dict[str, Any]:
+        props = resources[key]["Properties"]
+        return {"PolicyName": props["ManagedPolicyName"], "PolicyDocument": props["PolicyDocument"]}
+
+    out: dict[str, Any] = {"RoleName": role["RoleName"], "Path": role["Path"]}
+    if "Description" in role:
+        out["Description"] = role["Description"]
+    out["AssumeRolePolicyDocument"] = role["AssumeRolePolicyDocument"]
+    out["Policies"] = role.get("Policies", [])
+    out["ManagedPolicyArns"] = role.get("ManagedPolicyArns", [])
+    boundary = role.get("PermissionsBoundary")
+    if boundary is None:
+        out["PermissionsBoundary"] = None
+    elif isinstance(boundary, dict):
+        out["PermissionsBoundary"] = named(boundary["Ref"])
+    else:
+        out["PermissionsBoundary"] = {"Arn": boundary}
+    out["DeployerPolicy"] = named("DeployerPolicy") if "DeployerPolicy" in resources else None
+    out["Tags"] = role.get("Tags", [])
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(BUNDLES))
+def test_sam_translates_to_the_json_bundles_role_and_uses_it(name):
+    bundle = BUNDLES[name]
+    translated = _translate(bundle)
+    assert sam_role(translated) == bundle.to_dict()
+    [function] = [
+        v for v in translated["Resources"].values() if v["Type"] == "AWS::Lambda::Function"
+    ]
+    assert function["Properties"]["Role"] == {"Fn::GetAtt": ["ExecutionRole", "Arn"]}
+    assert function["Properties"]["FunctionName"] == bundle.function_name
+
+
+def test_sam_translated_templates_pass_cfn_lint(tmp_path):
+    files = []
+    for name, bundle in BUNDLES.items():
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(_translate(bundle)))
+        files.append(str(path))
+    proc = subprocess.run([*CFN_LINT, *files], capture_output=True, text=True)
+    assert proc.stdout == "" and proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_sam_reader_notices_a_role_sam_made_itself():
+    translated = _translate(BUNDLES["golden-orders"])
+    # without Role, SAM creates FunctionRole with AWSLambdaBasicExecutionRole: the check sees it
+    template = _packaged(BUNDLES["golden-orders"])
+    del template["Resources"]["Function"]["Properties"]["Role"]
+    with pytest.raises(AssertionError, match="SAM made roles of its own"):
+        sam_role(transform(template, {}, _NoManagedPolicies()))
+    assert sam_role(translated) == BUNDLES["golden-orders"].to_dict()
+
+
+def test_sam_export_needs_the_function_name():
+    from wizard.errors import UserError
+
+    bundle = RoleBundle.from_dict(json.loads(export(approve(BUNDLES["golden-orders"]), "json")))
+    with pytest.raises(UserError, match="SAM export needs the function's name"):
+        export(approve(bundle), "sam")
+
+
+def test_new_formats_are_in_the_one_table():
+    assert {"terraform", "sam"} <= set(FORMATS)
+    assert FORMATS["terraform"].filename("r") == "r.tf"
+    assert Path(FORMATS["sam"].filename("r")).suffixes == [".sam", ".yaml"]
