@@ -372,3 +372,58 @@ def test_new_formats_are_in_the_one_table():
     assert {"terraform", "sam"} <= set(FORMATS)
     assert FORMATS["terraform"].filename("r") == "r.tf"
     assert Path(FORMATS["sam"].filename("r")).suffixes == [".sam", ".yaml"]
+
+
+# --------------------------------------------------------------------------- build --check
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_build_check_passes_on_what_the_spec_builds(fmt, tmp_path, run_cli):
+    spec = GOLDEN / "orders.yaml"
+    out = tmp_path / FORMATS[fmt].filename("orders")
+    assert run_cli("build", spec, "-f", fmt, "-o", out).code == 0
+    before = out.read_bytes()
+    result = run_cli("build", spec, "-f", fmt, "--check", out)
+    assert (result.code, result.out) == (0, "")
+    assert out.read_bytes() == before  # --check writes nothing
+
+
+def test_build_check_fails_with_a_short_diff_on_drift(tmp_path, run_cli):
+    spec = GOLDEN / "orders.yaml"
+    out = tmp_path / "orders.tf"
+    run_cli("build", spec, "-f", "terraform", "-o", out)
+    text = out.read_text()
+    out.write_text(text.replace('"dynamodb:GetItem",\n', '"dynamodb:GetItem",\n"dynamodb:*",\n'))
+    result = run_cli("build", spec, "-f", "terraform", "--check", out)
+    assert result.code == 1
+    assert '-"dynamodb:*",' in result.out.splitlines()
+    assert result.err == (
+        f"role-wizard: {out}: not what the spec builds; rebuild: "
+        f"role-wizard build {spec} -f terraform -o {out}\n"
+    )
+    assert out.read_text() != text  # left as it was
+
+
+def test_build_check_caps_the_diff(tmp_path, run_cli):
+    from wizard.cli.core import CHECK_DIFF_LINES
+
+    out = tmp_path / "other.json"
+    out.write_text("{}\n" * 500)
+    result = run_cli("build", GOLDEN / "orders.yaml", "--check", out)
+    lines = result.out.splitlines()
+    assert result.code == 1 and len(lines) == CHECK_DIFF_LINES + 1
+    assert re.fullmatch(r"\.\.\. \d+ more diff lines", lines[-1])
+
+
+def test_build_check_on_unusable_input_exits_2(tmp_path, run_cli):
+    spec = GOLDEN / "orders.yaml"
+    missing = run_cli("build", spec, "--check", tmp_path / "nope.json")
+    assert (missing.code, missing.err) == (
+        2,
+        f"role-wizard: {tmp_path / 'nope.json'}: no such file to check\n",
+    )
+    (tmp_path / "bin.json").write_bytes(b"\xff\xfe")
+    assert run_cli("build", spec, "--check", tmp_path / "bin.json").code == 2
+    both = run_cli("build", spec, "--check", tmp_path / "a", "--out", tmp_path / "b")
+    assert both.code == 2 and "not allowed with" in both.err
+    assert not (tmp_path / "b").exists()
