@@ -12,6 +12,7 @@ role, boundary and deployer equal the bundle; SAM made no role of its own.
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import shutil
@@ -427,3 +428,79 @@ def test_build_check_on_unusable_input_exits_2(tmp_path, run_cli):
     both = run_cli("build", spec, "--check", tmp_path / "a", "--out", tmp_path / "b")
     assert both.code == 2 and "not allowed with" in both.err
     assert not (tmp_path / "b").exists()
+
+
+# --------------------------------------------------------------------------- pre-commit hooks
+
+ROOT = Path(__file__).parent.parent
+
+
+def _subparser(name: str):
+    from wizard.cli import build_parser
+
+    parser = build_parser()
+    [sub] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return parser, sub.choices[name]
+
+
+def test_pre_commit_hooks_name_real_commands_and_flags():
+    import tomllib
+
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    assert {h["id"] for h in hooks} == {"role-wizard-validate", "role-wizard-check-export"}
+    for hook in hooks:
+        assert {"id", "name", "entry", "language"} <= set(hook)
+        assert hook["language"] == "python"  # pre-commit installs this package for it
+        program, command, *flags = hook["entry"].split()
+        assert program in scripts
+        _parser, sub = _subparser(command)
+        options = {o for a in sub._actions for o in a.option_strings}
+        assert set(flags) <= options
+        re.compile(hook["files"])
+    validate = next(h for h in hooks if h["id"] == "role-wizard-validate")
+    assert re.search(validate["files"], "infra/policies/orders.json")
+    assert re.search(validate["files"], "orders.policy.json")
+    assert not re.search(validate["files"], "package.json")
+
+
+def _readme_pre_commit_config() -> dict[str, Any]:
+    text = (ROOT / "README.md").read_text()
+    m = re.search(r"```yaml\n(# \.pre-commit-config\.yaml\n.*?)```", text, re.S)
+    assert m, "README has no .pre-commit-config.yaml example"
+    return yaml.safe_load(m[1])
+
+
+def test_readme_pre_commit_example_uses_the_hooks_with_arguments_the_cli_takes(tmp_path, run_cli):
+    hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    [repo] = _readme_pre_commit_config()["repos"]
+    used = repo["hooks"]
+    assert {h["id"] for h in used} <= set(hooks) and len(used) >= 2
+    for hook in used:
+        parser, _ = _subparser(hooks[hook["id"]]["entry"].split()[1])
+        argv = [*hooks[hook["id"]]["entry"].split()[1:], *hook.get("args", [])]
+        if hooks[hook["id"]].get("pass_filenames", True):
+            argv.append("some.policy.json")
+        parser.parse_args(argv)  # argparse exits (the test fails) on an unknown flag
+    check = next(h for h in used if h["id"] == "role-wizard-check-export")
+    assert "--check" in check["args"]
+
+
+def test_github_actions_example_runs_the_cli_as_it_is(tmp_path):
+    text = (ROOT / "docs" / "github-actions.md").read_text()
+    [block] = re.findall(r"```yaml\n(.*?)```", text, re.S)
+    workflow = yaml.safe_load(block)
+    steps = workflow["jobs"]["iam"]["steps"]
+    assert any(s.get("uses", "").startswith("github/codeql-action/upload-sarif@") for s in steps)
+    assert workflow["permissions"]["security-events"] == "write"
+    from wizard.cli import build_parser
+
+    commands = [
+        line.split(">")[0].split()[1:]
+        for s in steps
+        for line in s.get("run", "").splitlines()
+        if line.startswith("role-wizard ")
+    ]
+    assert any("sarif" in c for c in commands) and any("--check" in c for c in commands)
+    for argv in commands:
+        build_parser().parse_args(argv)  # argparse exits (the test fails) on an unknown flag
