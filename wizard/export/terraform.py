@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterator
 
 from wizard.bundle import Document, RoleBundle
@@ -34,6 +35,8 @@ OPEN_VALUES = {
 }
 ROLE = "aws_iam_role.execution"
 _OWN_ARN = "\x00own-role-arn\x00"  # where the role's ARN goes; IAM refuses NUL, so no clash
+_HCL_ESCAPES = {"b": "\\u0008", "f": "\\u000c"}
+_JSON_ESCAPE = re.compile(r"\\(?:(u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2})|(.))")
 _TEMPLATE = re.compile(r"\$\{AWS::(AccountId|Region|Partition)\}|\$\{|%\{")
 
 
@@ -49,9 +52,38 @@ def _template(text: str) -> str:
     return _TEMPLATE.sub(one, text)
 
 
+def _json(value: object, **kwargs) -> str:
+    """JSON with non-ASCII text kept readable, but every invisible or line-breaking character
+    (controls, format characters such as bidi overrides, U+2028/U+2029, unassigned and private
+    code points) escaped as ``\\uXXXX``: Terraform would read a raw U+2028 as a line break."""
+    return _NON_ASCII.sub(_escape_invisible, json.dumps(value, ensure_ascii=False, **kwargs))
+
+
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cn", "Zl", "Zp"})
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _escape_invisible(m: re.Match[str]) -> str:
+    """JSON's ``\\uXXXX`` (a surrogate pair above the BMP) for an invisible character."""
+    if unicodedata.category(m[0]) not in _INVISIBLE_CATEGORIES:
+        return m[0]
+    return json.dumps(m[0])[1:-1]
+
+
+def _hcl_escape(m: re.Match[str]) -> str:
+    """HCL's escape for one JSON escape: ``\\uXXXX`` for ``\\b``/``\\f``, ``\\UXXXXXXXX``
+    for a surrogate pair (HCL has no surrogates), the rest as JSON wrote it."""
+    if m[1]:
+        code = ord(json.loads(f'"{m[0]}"'))
+        return f"\\U{code:08X}"
+    return _HCL_ESCAPES.get(m[2], m[0])
+
+
 def _string(text: str) -> str:
-    """A quoted HCL string (JSON's escapes are a subset of HCL's) holding ``text``."""
-    return _template(json.dumps(text, ensure_ascii=False))
+    """A quoted HCL string holding ``text``: JSON's escapes, less ``\\b`` and ``\\f`` that HCL
+    lacks (written ``\\uXXXX``), and the template escapes."""
+    quoted = _JSON_ESCAPE.sub(_hcl_escape, _json(text))
+    return _template(quoted)
 
 
 def _label(name: str, taken: set[str]) -> str:
@@ -92,7 +124,7 @@ def _own_arn(document: Document, pattern: re.Pattern[str]) -> Document:
 def _heredoc(document: Document, indent: str) -> str:
     """``<<-EOT`` holding the document as JSON; the role's own ARN (:func:`_own_arn`) is
     interpolated from the role."""
-    body = _template(json.dumps(document, indent=2, ensure_ascii=False))
+    body = _template(_json(document, indent=2))
     body = body.replace(json.dumps(_OWN_ARN), '"${' + ROLE + '.arn}"')
     inner = indent + "  "
     lines = "\n".join(inner + line for line in body.splitlines())
