@@ -32,6 +32,9 @@ class RoleBundle:
     deployer: NamedPolicy | None = None
     tags: dict[str, str] = field(default_factory=dict)
     description: str | None = None
+    # the Lambda function the role is for (exports that declare the function use it); not part
+    # of the JSON bundle, so a bundle read back from JSON has none
+    function_name: str | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON export's shape (key order is part of the format)."""

@@ -22,10 +22,22 @@ def access_level(text: str) -> str:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("build", help="compose the role from a spec and export it")
+    p = sub.add_parser(
+        "build",
+        help="compose the role from a spec and export it",
+        description="Compose the role from a spec and export it. With --check FILE nothing is "
+        "written: exit 0 when FILE is what the spec builds, 1 (and a diff) when it drifted, "
+        "2 on unusable input.",
+    )
     p.add_argument("spec", help="role spec (YAML)")
     p.add_argument("--format", "-f", choices=EXPORT_FORMATS, default="json")
-    p.add_argument("--out", "-o", help="write to FILE (atomically) instead of standard output")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--out", "-o", help="write to FILE (atomically) instead of standard output")
+    out.add_argument(
+        "--check",
+        metavar="FILE",
+        help="write nothing; exit 1 with a short diff when FILE is not what the spec builds",
+    )
     p.add_argument("--account", help="account id where the spec leaves it open")
     p.add_argument("--region", help="region where the spec leaves it open")
     p.set_defaults(handler=cmd_build, pause_gc=True)  # one short pass (see wizard.cli._run)
@@ -81,6 +93,41 @@ def write_output(text: str, out: str | None) -> None:
         raise UserError(f"cannot write: {exc.strerror or exc}", where=out) from None
 
 
+CHECK_DIFF_LINES = 40  # --check shows at most this many lines of its diff
+
+
+def check_output(text: str, path: str, command: str) -> int:
+    """``--check``: 0 when the file at ``path`` holds ``text``, else 1 and a unified diff (at
+    most :data:`CHECK_DIFF_LINES` lines) on standard output."""
+    import difflib
+
+    try:
+        current = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError("no such file to check", where=path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(
+            f"cannot read: {getattr(exc, 'strerror', None) or exc}", where=path
+        ) from None
+    if current == text:
+        return 0
+    diff = list(
+        difflib.unified_diff(
+            current.splitlines(keepends=True),
+            text.splitlines(keepends=True),
+            fromfile=path,
+            tofile=command,
+        )
+    )
+    shown = diff[:CHECK_DIFF_LINES]
+    sys.stdout.writelines(line if line.endswith("\n") else line + "\n" for line in shown)
+    if len(diff) > len(shown):
+        print(f"... {len(diff) - len(shown)} more diff lines")
+    rebuild = f"{command} -o {path}"
+    print(f"role-wizard: {path}: not what the spec builds; rebuild: {rebuild}", file=sys.stderr)
+    return 1
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from wizard.export import export
     from wizard.policy.gate import approve
@@ -94,6 +141,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         text = export(approved, args.format)
     except UserError as exc:
         raise UserError(exc.detail, where=exc.where or args.spec) from None
+    if args.check:
+        return check_output(text, args.check, f"role-wizard build {args.spec} -f {args.format}")
     write_output(text, args.out)
     if args.out:
         print(f"wrote {args.format} for role {bundle.role_name} to {args.out}", file=sys.stderr)

@@ -60,6 +60,20 @@ FORMATS: dict[str, ExportFormat] = {
             ".cfn.json",
             f"{_CFN}:to_cloudformation_json",
         ),
+        ExportFormat(
+            "terraform",
+            "Terraform (HCL)",
+            "Terraform",
+            ".tf",
+            "wizard.export.terraform:to_terraform",
+        ),
+        ExportFormat(
+            "sam",
+            "SAM template with the function (YAML)",
+            "SAM",
+            ".sam.yaml",
+            f"{_CFN}:to_sam_yaml",
+        ),
     )
 }
 

@@ -119,14 +119,58 @@ def cloudformation_template(bundle: RoleBundle) -> dict[str, Any]:
     }
 
 
+SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
+# Placeholders the user replaces with the function's own (``sam build`` reads CodeUri as a path).
+SAM_PLACEHOLDERS = {"CodeUri": "src/", "Handler": "app.handler", "Runtime": "python3.12"}
+
+
+def sam_template(bundle: RoleBundle) -> dict[str, Any]:
+    """The CloudFormation template plus the function as ``AWS::Serverless::Function`` whose
+    ``Role`` is the execution role, so SAM does not create a role of its own. The function keeps
+    the spec's name: the role's log group and the deployer policy name it."""
+    if not bundle.function_name:
+        raise UserError("SAM export needs the function's name: build it from a role spec")
+    template = cloudformation_template(bundle)
+    function = {
+        "Type": "AWS::Serverless::Function",
+        "Properties": {
+            "FunctionName": bundle.function_name,
+            **SAM_PLACEHOLDERS,
+            "Role": {"Fn::GetAtt": ["ExecutionRole", "Arn"]},
+        },
+    }
+    return {
+        "AWSTemplateFormatVersion": template["AWSTemplateFormatVersion"],
+        "Transform": SAM_TRANSFORM,
+        "Description": f"Lambda function {bundle.function_name} with its least-privilege execution "
+        f"role (lambda-role-wizard); replace {', '.join(SAM_PLACEHOLDERS)} with your function's",
+        "Resources": {"Function": function, **template["Resources"]},
+        "Outputs": {
+            "FunctionArn": {
+                "Description": "ARN of the Lambda function",
+                "Value": {"Fn::GetAtt": ["Function", "Arn"]},
+            },
+            **template["Outputs"],
+        },
+    }
+
+
 class _Dumper(yaml.SafeDumper):
     def ignore_aliases(self, data: Any) -> bool:
         return True
 
 
 def to_cloudformation_yaml(bundle: RoleBundle) -> str:
+    return _yaml(cloudformation_template(bundle))
+
+
+def to_sam_yaml(bundle: RoleBundle) -> str:
+    return _yaml(sam_template(bundle))
+
+
+def _yaml(template: dict[str, Any]) -> str:
     return yaml.dump(
-        cloudformation_template(bundle),
+        template,
         Dumper=_Dumper,
         sort_keys=False,
         default_flow_style=False,

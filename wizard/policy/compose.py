@@ -535,4 +535,5 @@ def compose(spec: RoleSpec, ctx: SpecContext | None = None) -> RoleBundle:
         boundary_arn=boundary_arn,
         deployer=deployer,
         tags=dict(spec.role.tags),
+        function_name=spec.function,
     )
