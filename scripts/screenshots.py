@@ -1,5 +1,6 @@
 """Regenerate screenshots/: one SVG (from Textual) and one PNG (via cairosvg) per wizard step,
-on the demo sandbox.
+driving the real wizard on a fresh demo sandbox (its own state directory, stopped at the end)
+with the role of docs/workshop.md's Part 1; it stops if the sandbox lacks one of its resources.
 
     pip install -e '.[screenshots]'   # cairosvg; the PNGs need libcairo2 and a monospace font
     python scripts/screenshots.py [--font "DejaVu Sans Mono"] [--out screenshots]
@@ -11,6 +12,7 @@ import argparse
 import asyncio
 import os
 import re
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -29,20 +31,37 @@ def png_ready_svg(svg: str, font: str) -> str:
 
 
 def demo_spec():
+    """The role of docs/workshop.md's Part 1, on resources the demo sandbox seeds
+    (wizard/aws/demo.py): the Orders table, the uploads bucket's incoming/ prefix, a topic."""
+    from wizard.aws.demo import DEMO_ACCOUNT, DEMO_REGION
     from wizard.spec import ResourceEntry, RoleSpec
 
+    bucket = "demo-orders-uploads"
     return RoleSpec(
         function="orders-api",
-        account="123456789012",
-        region="us-east-1",
-        role={"name": "orders-api-role", "tags": {"team": "payments"}},
-        tracing=True,
+        account=DEMO_ACCOUNT,
+        region=DEMO_REGION,
         resources=[
             ResourceEntry(kind="dynamodb-table", name="Orders", access="read-write"),
-            ResourceEntry(kind="s3-prefix", bucket="orders-uploads", prefix="incoming/"),
-            ResourceEntry(kind="sqs-queue", name="orders-events", access="consume"),
+            ResourceEntry(kind="s3-prefix", bucket=bucket, prefix="incoming/"),
+            ResourceEntry(kind="sns-topic", name="order-placed"),
         ],
     )
+
+
+def check_in_sandbox(discoverer, spec) -> None:
+    """Every resource of the spec is one the sandbox lists (screens show what users see)."""
+    for entry in spec.resources:
+        if entry.kind == "s3-prefix":
+            names = {item.name for item in discoverer.list("s3-prefix", bucket=entry.bucket)}
+            wanted = entry.prefix
+        else:
+            names = {item.name for item in discoverer.list(entry.kind)}
+            wanted = entry.name
+        if wanted not in names:
+            raise SystemExit(
+                f"screenshots: the demo sandbox has no {entry.kind} {wanted!r}: {names}"
+            )
 
 
 async def capture(out: Path) -> list[Path]:
@@ -61,6 +80,7 @@ async def capture(out: Path) -> list[Path]:
         )
         async with app.run_test(size=SIZE) as pilot:
             await app.session_worker.wait()
+            await asyncio.to_thread(check_in_sandbox, app.discoverer(), app.spec)
             await pilot.pause()
             for index, name in enumerate(STEPS):
                 app.goto_step(index)
@@ -89,8 +109,16 @@ def main() -> int:
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("XDG_STATE_HOME", tempfile.mkdtemp())
-    svgs = asyncio.run(capture(out))
+    # A sandbox of its own, freshly seeded, whatever the user's demo holds; stopped at the end.
+    state = tempfile.mkdtemp(prefix="role-wizard-screenshots-")
+    os.environ["XDG_STATE_HOME"] = state
+    try:
+        svgs = asyncio.run(capture(out))
+    finally:
+        from wizard.aws.demo import stop_sandbox
+
+        stop_sandbox()
+        shutil.rmtree(state, ignore_errors=True)
     try:
         import cairosvg
     except ImportError:
