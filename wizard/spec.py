@@ -511,6 +511,14 @@ def _resolve(
         if problem := field_problem(fspec, value):
             raise _fail(ctx, (*base, name), f"{name} {problem}")
         fields[name] = value
+    for name, fspec in kind.fields.items():
+        missing = [other for other in fspec.needs if fields[name] and not fields[other]]
+        if missing:
+            raise _fail(
+                ctx,
+                (*base, name),
+                f"{name} needs {missing[0]!r} too ({kind.fields[missing[0]].help})",
+            )
     values.setdefault("Region", OPEN_REGION)
     values.setdefault("Account", OPEN_ACCOUNT)
     values.update(fields)

@@ -54,23 +54,25 @@ def _condition_json(condition: dict | None) -> str:
 def _template_grants(
     template: StatementTemplate, values: dict[str, str], extra_condition: dict | None = None
 ) -> Iterable[Grant]:
-    condition = None
-    if template.condition:
-        condition = {
-            op: {
-                key: _one_or_list([render(v, values) for v in vals]) for key, vals in block.items()
+    for each in template.expansions(values):
+        condition = None
+        if template.condition:
+            condition = {
+                op: {
+                    key: _one_or_list([render(v, each) for v in vals])
+                    for key, vals in block.items()
+                }
+                for op, block in template.condition.items()
             }
-            for op, block in template.condition.items()
-        }
-    if extra_condition:
-        condition = {**(condition or {})}
-        for op, block in extra_condition.items():
-            condition[op] = {**condition.get(op, {}), **block}
-    cond = _condition_json(condition)
-    for resource in template.resources:
-        arn = render(resource, values)
-        for action in template.actions:
-            yield Grant(template.sid, action, arn, cond)
+        if extra_condition:
+            condition = {**(condition or {})}
+            for op, block in extra_condition.items():
+                condition[op] = {**condition.get(op, {}), **block}
+        cond = _condition_json(condition)
+        for resource in template.resources:
+            arn = render(resource, each)
+            for action in template.actions:
+                yield Grant(template.sid, action, arn, cond)
 
 
 def _one_or_list(values: list[str]) -> str | list[str]:
@@ -232,7 +234,7 @@ def trust_policy(spec: RoleSpec) -> Document:
 
 def _needs_star(action: str, ref: Reference) -> bool:
     found = ref.expand(action)
-    return bool(found) and all(not a.supports_resource_level for a in found)
+    return bool(found) and all(not a.scopable for a in found)
 
 
 def _service_wide_arn(
@@ -300,7 +302,10 @@ def envelope_boundary(
         for action in expanded:
             used.setdefault(action.service, set()).add(action.access_level)
             target = actions.setdefault(action.service, set())
-            (target if action.supports_resource_level else star).add(action.full_name)
+            # Resource "*" also for an action whose resource types are all optional
+            # (cloudwatch:PutMetricData): its request names no resource.
+            on_star = not action.supports_resource_level or g.resource == "*"
+            (star if on_star else target).add(action.full_name)
         if g.resource.startswith(f"arn:{spec.partition}:s3:::"):
             buckets.add(g.resource.split(":::", 1)[1].split("/", 1)[0])
     for name in catalog_actions(cat):
@@ -311,8 +316,20 @@ def envelope_boundary(
             continue  # never added beyond what the identity policy names
         if action and action.access_level in used.get(action.service, ()):
             target = actions.setdefault(action.service, set())
-            (target if action.supports_resource_level else star).add(action.full_name)
+            (target if action.scopable else star).add(action.full_name)
     statements: list[Document] = []
+    wide = {
+        service: _service_wide_arn(service, names, values, ref)
+        for service, names in actions.items()
+        if names and service != "s3"
+    }
+    for g in grants:
+        # A resource outside the service's account-and-region ARN (a Bedrock foundation model,
+        # which has no account, or one in a profile's other Regions): repeated exactly.
+        service = g.action.split(":", 1)[0].lower()
+        if g.resource != "*" and service in wide and g not in exact:
+            if not wildcard_regex(wide[service]).match(g.resource):
+                exact.append(g)
     for service in sorted(actions):
         if not actions[service]:
             continue
@@ -323,7 +340,7 @@ def envelope_boundary(
                 for r in (f"arn:{spec.partition}:s3:::{b}", f"arn:{spec.partition}:s3:::{b}/*")
             ]
         else:
-            resources = [_service_wide_arn(service, actions[service], values, ref)]
+            resources = [wide[service]]
         if not resources:
             continue
         sid = "Allow" + re.sub(r"[^A-Za-z0-9]", "", service.title()) + "InAccount"
