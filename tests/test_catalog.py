@@ -423,7 +423,11 @@ def test_kind_default_access_and_discovery_are_set(kind_name):
     assert reference().service(kind.service) is not None
     if kind.arn is None:  # a kind named by condition only (a metrics namespace)
         assert kind.resource_type is None
-        assert all(t.resources == ("*",) and t.condition for p in kind.profiles.values() for t in p.statements)
+        assert all(
+            t.resources == ("*",) and t.condition
+            for p in kind.profiles.values()
+            for t in p.statements
+        )
     else:
         assert reference().service(kind.service).resource_type(kind.resource_type) is not None
 

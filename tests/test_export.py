@@ -163,6 +163,12 @@ def _lint_specs() -> dict[str, dict]:
         "eventbridge-bus": {"name": "default"},
         "stepfunctions-state-machine": {"name": "checkout"},
         "lambda-function": {"name": "pricing"},
+        "bedrock-model": {"model": "anthropic.claude-3-haiku-20240307-v1:0", "inference_profile": "us.anthropic.claude-3-haiku-20240307-v1:0", "regions": "us-east-1,us-west-2"},
+        "ses-identity": {"identity": "example.com", "configuration_set": "tx"},
+        "firehose-stream": {"name": "clicks"},
+        "cloudwatch-metrics": {"namespace": "MyApp/Orders"},
+        "apigateway-websocket": {"api_id": "a1b2c3d4e5"},
+        "appsync-api": {"api_id": "z5fq4exyhbba5ny4qucbtx4bum"},
         "custom": {"actions": ["ses:SendEmail"], "resources": ["arn:aws:ses:${AWS::Region}:${AWS::AccountId}:identity/example.com"]},
     }  # fmt: skip
     specs = {}
@@ -176,6 +182,10 @@ def _lint_specs() -> dict[str, dict]:
                 "resources": [entry],
             }
     rw = [{"kind": "dynamodb-table", "name": "Orders", "access": "read-write"}]
+    specs["bedrock-direct"] = {
+        "function": "fn-bedrock",
+        "resources": [{"kind": "bedrock-model", "model": "amazon.titan-embed-text-v2:0"}],
+    }
     specs["tracing"] = {"function": "fn-tracing", "tracing": True, "resources": rw}
     specs["vpc"] = {"function": "fn-vpc", "vpc": True, "resources": rw}
     specs["no-deployer"] = {"function": "fn-nodep", "deployer": False, "resources": rw}

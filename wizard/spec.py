@@ -464,6 +464,9 @@ def _resolve(
     if spec.account:
         values["Account"] = spec.account
     fields = dict(given)
+    if entry.arn is not None and not kind.parse_forms:
+        names = ", ".join(kind.fields)
+        raise _fail(ctx, (*base, "arn"), f"a {kind.title} has no ARN; give {names}")
     if entry.arn is not None:
         if problem := policy_variable_problem(entry.arn):
             raise _fail(ctx, (*base, "arn"), problem)

@@ -327,9 +327,13 @@ def envelope_boundary(
         # A resource outside the service's account-and-region ARN (a Bedrock foundation model,
         # which has no account, or one in a profile's other Regions): repeated exactly.
         service = g.action.split(":", 1)[0].lower()
-        if g.resource != "*" and service in wide and g not in exact:
-            if not wildcard_regex(wide[service]).match(g.resource):
-                exact.append(g)
+        if (
+            g.resource != "*"
+            and service in wide
+            and g not in exact
+            and not wildcard_regex(wide[service]).match(g.resource)
+        ):
+            exact.append(g)
     for service in sorted(actions):
         if not actions[service]:
             continue

@@ -1,0 +1,238 @@
+"""The kinds of issue #12: each composed role allows the calls its profile promises and denies
+a neighbour (another model, identity, stream, namespace, API id, method or stage), judged by
+the project's evaluator on the identity policy together with each boundary choice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from wizard.errors import UserError
+from wizard.policy.compose import compose
+from wizard.policy.evaluate import ALLOWED, Evaluator
+from wizard.spec import RoleSpec
+
+ACC = "123456789012"
+REGION = "us-east-1"
+MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
+PROFILE = f"us.{MODEL}"
+PROFILE_ARN = f"arn:aws:bedrock:{REGION}:{ACC}:inference-profile/{PROFILE}"
+WS = f"arn:aws:execute-api:{REGION}:{ACC}:a1b2c3d4e5"
+GQL = f"arn:aws:appsync:{REGION}:{ACC}:apis/z5fq4exyhbba5ny4qucbtx4bum"
+
+Call = tuple[str, str, dict[str, str]]  # action, resource, request context
+
+
+def call(action: str, resource: str, **context: str) -> Call:
+    return action, resource, {k.replace("__", ":"): v for k, v in context.items()}
+
+
+def model_arn(model: str = MODEL, region: str = REGION) -> str:
+    return f"arn:aws:bedrock:{region}::foundation-model/{model}"
+
+
+INVOKE = ("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream")
+
+
+@dataclass
+class Case:
+    entry: dict
+    allowed: list[Call]
+    denied: list[Call] = field(default_factory=list)
+
+
+CASES: dict[str, Case] = {
+    "bedrock-model": Case(
+        {"kind": "bedrock-model", "model": MODEL},
+        [call(a, model_arn()) for a in INVOKE],
+        [
+            call("bedrock:InvokeModel", model_arn("amazon.titan-text-express-v1")),
+            call("bedrock:InvokeModel", model_arn(region="us-west-2")),
+            call("bedrock:InvokeModel", PROFILE_ARN),
+        ],
+    ),
+    "bedrock-model-profile": Case(
+        {
+            "kind": "bedrock-model",
+            "model": MODEL,
+            "inference_profile": PROFILE,
+            "regions": "us-east-1,us-east-2,us-west-2",
+        },
+        [
+            *(call(a, PROFILE_ARN) for a in INVOKE),
+            *(
+                call(a, model_arn(region=r), bedrock__InferenceProfileArn=PROFILE_ARN)
+                for a in INVOKE
+                for r in ("us-east-1", "us-east-2", "us-west-2")
+            ),
+        ],
+        [
+            call("bedrock:InvokeModel", model_arn(region="us-east-2")),  # not through the profile
+            call(
+                "bedrock:InvokeModel",
+                model_arn(region="eu-west-1"),
+                bedrock__InferenceProfileArn=PROFILE_ARN,
+            ),  # fmt: skip
+            call("bedrock:InvokeModel", PROFILE_ARN.replace("us.", "eu.")),
+            call(
+                "bedrock:InvokeModel",
+                model_arn("amazon.titan-text-express-v1"),
+                bedrock__InferenceProfileArn=PROFILE_ARN,
+            ),  # fmt: skip
+        ],
+    ),
+    "ses-identity": Case(
+        {"kind": "ses-identity", "identity": "example.com", "configuration_set": "tx"},
+        [
+            call("ses:SendEmail", f"arn:aws:ses:{REGION}:{ACC}:identity/example.com"),
+            call("ses:SendRawEmail", f"arn:aws:ses:{REGION}:{ACC}:identity/example.com"),
+            call("ses:SendEmail", f"arn:aws:ses:{REGION}:{ACC}:configuration-set/tx"),
+        ],
+        [
+            call("ses:SendEmail", f"arn:aws:ses:{REGION}:{ACC}:identity/example.org"),
+            call("ses:SendEmail", f"arn:aws:ses:{REGION}:{ACC}:configuration-set/other"),
+            call("ses:VerifyEmailIdentity", f"arn:aws:ses:{REGION}:{ACC}:identity/example.com"),
+        ],
+    ),
+    "firehose-stream": Case(
+        {"kind": "firehose-stream", "name": "clicks"},
+        [
+            call("firehose:PutRecord", f"arn:aws:firehose:{REGION}:{ACC}:deliverystream/clicks"),
+            call(
+                "firehose:PutRecordBatch", f"arn:aws:firehose:{REGION}:{ACC}:deliverystream/clicks"
+            ),  # fmt: skip
+        ],
+        [call("firehose:PutRecord", f"arn:aws:firehose:{REGION}:{ACC}:deliverystream/other")],
+    ),
+    "cloudwatch-metrics": Case(
+        {"kind": "cloudwatch-metrics", "namespace": "MyApp/Orders"},
+        [call("cloudwatch:PutMetricData", "*", cloudwatch__namespace="MyApp/Orders")],
+        [
+            call("cloudwatch:PutMetricData", "*", cloudwatch__namespace="MyApp/Other"),
+            call("cloudwatch:PutMetricData", "*"),
+            call("cloudwatch:GetMetricData", "*", cloudwatch__namespace="MyApp/Orders"),
+        ],
+    ),
+    "apigateway-websocket-post": Case(
+        {"kind": "apigateway-websocket", "api_id": "a1b2c3d4e5"},
+        [call("execute-api:ManageConnections", f"{WS}/prod/POST/@connections/Lx9=")],
+        [
+            call("execute-api:ManageConnections", f"{WS}/prod/GET/@connections/Lx9="),
+            call("execute-api:ManageConnections", f"{WS}/prod/DELETE/@connections/Lx9="),
+            call(
+                "execute-api:ManageConnections",
+                WS.replace("a1b2c3d4e5", "z9y8x7w6v5") + "/prod/POST/@connections/Lx9=",
+            ),  # fmt: skip
+            call("execute-api:Invoke", f"{WS}/prod/POST/@connections/Lx9="),
+        ],
+    ),
+    "apigateway-websocket-manage": Case(
+        {
+            "kind": "apigateway-websocket",
+            "api_id": "a1b2c3d4e5",
+            "stage": "prod",
+            "access": "manage",
+        },  # fmt: skip
+        [
+            call("execute-api:ManageConnections", f"{WS}/prod/{method}/@connections/Lx9=")
+            for method in ("POST", "GET", "DELETE")
+        ],
+        [
+            call("execute-api:ManageConnections", f"{WS}/dev/POST/@connections/Lx9="),
+            call("execute-api:ManageConnections", f"{WS}/prod/POST/orders"),
+        ],
+    ),
+    "appsync-api-query": Case(
+        {"kind": "appsync-api", "api_id": "z5fq4exyhbba5ny4qucbtx4bum"},
+        [call("appsync:GraphQL", f"{GQL}/types/Query/fields/getOrder")],
+        [
+            call("appsync:GraphQL", f"{GQL}/types/Mutation/fields/putOrder"),
+            call("appsync:GraphQL", GQL.replace("z5fq", "a5fq") + "/types/Query/fields/getOrder"),
+        ],
+    ),
+    "appsync-api-mutate": Case(
+        {"kind": "appsync-api", "api_id": "z5fq4exyhbba5ny4qucbtx4bum", "access": "mutate"},
+        [call("appsync:GraphQL", f"{GQL}/types/Mutation/fields/putOrder")],
+        [call("appsync:GraphQL", f"{GQL}/types/Query/fields/getOrder")],
+    ),
+    "appsync-api-query-mutate": Case(
+        {"kind": "appsync-api", "api_id": "z5fq4exyhbba5ny4qucbtx4bum", "access": "query-mutate"},
+        [
+            call("appsync:GraphQL", f"{GQL}/types/Query/fields/getOrder"),
+            call("appsync:GraphQL", f"{GQL}/types/Mutation/fields/putOrder"),
+        ],
+        [call("appsync:GraphQL", f"{GQL}/types/Subscription/fields/onOrder")],
+    ),
+}
+
+
+def _evaluator(entry: dict, boundary: str) -> Evaluator:
+    spec = RoleSpec.model_validate(
+        {
+            "function": "fn",
+            "account": ACC,
+            "region": REGION,
+            "boundary": boundary,
+            "logs": False,
+            "resources": [entry],
+        }
+    )
+    bundle = compose(spec)
+    return Evaluator(
+        [p.document for p in bundle.policies],
+        bundle.boundary.document if bundle.boundary else None,
+    )
+
+
+@pytest.mark.parametrize("boundary", ["envelope", "strict", "none"])
+@pytest.mark.parametrize("case", list(CASES))
+def test_profile_allows_its_calls_and_denies_the_neighbours(case, boundary):
+    ev = _evaluator(CASES[case].entry, boundary)
+    for action, resource, context in CASES[case].allowed:
+        result = ev.evaluate(action, resource, context)
+        assert result.decision == ALLOWED, (action, resource, context, result.reason)
+    for action, resource, context in CASES[case].denied:
+        result = ev.evaluate(action, resource, context)
+        assert result.decision != ALLOWED, (action, resource, context)
+
+
+def test_every_issue12_kind_and_profile_has_a_case():
+    from wizard.catalog.kinds import catalog
+
+    covered = {(c.entry["kind"], c.entry.get("access")) for c in CASES.values()}
+    for kind in {c.entry["kind"] for c in CASES.values()}:
+        for profile in catalog().kinds[kind].profiles:
+            default = profile == catalog().kinds[kind].default_access
+            assert (kind, profile) in covered or (default and (kind, None) in covered), (
+                kind,
+                profile,
+            )
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (
+            {"kind": "bedrock-model", "model": MODEL, "inference_profile": PROFILE},
+            "needs 'regions'",
+        ),
+        (
+            {"kind": "bedrock-model", "model": MODEL, "regions": "us-east-2"},
+            "needs 'inference_profile'",
+        ),  # fmt: skip
+        ({"kind": "bedrock-model", "model": "anthropic.*"}, "not a valid"),
+        ({"kind": "cloudwatch-metrics", "namespace": "AWS/Lambda"}, "not a valid"),
+        ({"kind": "cloudwatch-metrics", "namespace": "App*"}, "not a valid"),
+        ({"kind": "ses-identity", "identity": "*.example.com"}, "not a valid"),
+        ({"kind": "apigateway-websocket", "api_id": "a1b2c3d4e5", "stage": "pr*"}, "not a valid"),
+        ({"kind": "appsync-api", "api_id": "*"}, "not a valid"),
+        (
+            {"kind": "cloudwatch-metrics", "arn": "arn:aws:cloudwatch:us-east-1:123456789012:x"},
+            "has no ARN",
+        ),  # fmt: skip
+    ],
+)
+def test_wildcards_and_half_given_fields_are_refused(entry, message):
+    with pytest.raises(UserError, match=message):
+        compose(RoleSpec.model_validate({"function": "fn", "resources": [entry]}))
