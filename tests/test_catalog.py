@@ -51,6 +51,7 @@ REFERENCE_POLICIES: dict[str, list[str]] = {
     "WebSocketApi.grantManageConnections": ["execute-api:ManageConnections"],
     "GraphqlApi.grantQuery": ["appsync:GraphQL"],
     "GraphqlApi.grantMutation": ["appsync:GraphQL"],
+    "Role.grantAssumeRole": ["sts:AssumeRole"],
     # AWS managed policies (docs.aws.amazon.com/aws-managed-policy/latest/reference/)
     "AWSLambdaBasicExecutionRole": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
     "AWSLambdaKinesisExecutionRole": ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards", "kinesis:ListStreams", "kinesis:SubscribeToShard", "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
@@ -95,6 +96,7 @@ PROFILE_REFERENCES: dict[str, tuple[str, ...]] = {
     "appsync-api/query": ("GraphqlApi.grantQuery",),
     "appsync-api/mutate": ("GraphqlApi.grantMutation",),
     "appsync-api/query-mutate": ("GraphqlApi.grantQuery", "GraphqlApi.grantMutation"),
+    "sts-role/assume": ("Role.grantAssumeRole",),
     "features/tracing": ("AWSXrayWriteOnlyAccess",),
     "features/vpc": ("AWSLambdaVPCAccessExecutionRole",),
 }
@@ -136,10 +138,17 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "cloudwatch-metrics": [{"namespace": "MyApp/Orders"}],
     "apigateway-websocket": [{"api_id": "a1b2c3d4e5"}, {"api_id": "a1b2c3d4e5", "stage": "prod"}],
     "appsync-api": [{"api_id": "z5fq4exyhbba5ny4qucbtx4bum"}],
+    "sts-role": [
+        {"role": "reader", "account_id": "210987654321"},
+        {"role": "team/reader", "account_id": ACCOUNT},
+    ],  # fmt: skip
 }
 
 # Kinds AWS offers no list call for that the discoverer can page today: typed only.
-TYPED_ONLY = {"bedrock-model", "ses-identity", "firehose-stream", "cloudwatch-metrics", "apigateway-websocket"}  # fmt: skip
+TYPED_ONLY = {"bedrock-model", "ses-identity", "firehose-stream", "cloudwatch-metrics", "apigateway-websocket", "sts-role"}  # fmt: skip
+
+# The one profile that may grant an sts: action: assuming exactly the role it names.
+STS_PROFILES = {"sts-role/assume": {"sts:AssumeRole"}}
 
 # Management actions no resource profile may grant, whatever SAM does.
 MANAGEMENT_ACTIONS = {
@@ -364,7 +373,8 @@ def test_no_profile_grants_resource_management(profile_id):
     for template in profile.statements:
         for name in template.actions:
             assert name not in MANAGEMENT_ACTIONS, f"{profile_id} grants {name}"
-            assert name.split(":")[0] not in ("iam", "sts", "organizations", "account")
+            if name not in STS_PROFILES.get(profile_id, ()):
+                assert name.split(":")[0] not in ("iam", "sts", "organizations", "account")
             level = reference().action(name).access_level
             assert level not in ("Permissions management", "Tagging"), f"{name} is {level}"
 
@@ -413,6 +423,10 @@ def test_envelope_denies_cover_escalation_paths():
     denied = {a for t in catalog().envelope_denies for a in t.actions}
     assert {"iam:*", "sts:AssumeRole", "organizations:*", "account:*"} <= denied
     assert all(t.resources == ("*",) for t in catalog().envelope_denies)
+    # Only assuming a role is ever left out of a deny (for the spec's sts-role entries).
+    assert [t.actions for t in catalog().envelope_denies if t.except_granted] == [
+        ("sts:AssumeRole",)
+    ]
 
 
 @pytest.mark.parametrize("kind_name", [k for k in catalog().kinds if k != "custom"])

@@ -164,6 +164,17 @@ CASES: dict[str, Case] = {
         ],
         [call("appsync:GraphQL", f"{GQL}/types/Subscription/fields/onOrder")],
     ),
+    "sts-role": Case(
+        {"kind": "sts-role", "arn": "arn:aws:iam::210987654321:role/team/reader"},
+        [call("sts:AssumeRole", "arn:aws:iam::210987654321:role/team/reader")],
+        [
+            call("sts:AssumeRole", "arn:aws:iam::210987654321:role/team/writer"),
+            call("sts:AssumeRole", "arn:aws:iam::210987654321:role/reader"),
+            call("sts:AssumeRole", f"arn:aws:iam::{ACC}:role/team/reader"),
+            call("sts:AssumeRoleWithWebIdentity", "arn:aws:iam::210987654321:role/team/reader"),
+            call("iam:PassRole", "arn:aws:iam::210987654321:role/team/reader"),
+        ],
+    ),
 }
 
 
@@ -236,3 +247,45 @@ def test_every_issue12_kind_and_profile_has_a_case():
 def test_wildcards_and_half_given_fields_are_refused(entry, message):
     with pytest.raises(UserError, match=message):
         compose(RoleSpec.model_validate({"function": "fn", "resources": [entry]}))
+
+
+OTHER_ROLE = "arn:aws:iam::210987654321:role/other"
+
+
+def test_the_envelope_denies_assuming_any_role_but_the_sts_role_entries():
+    """The boundary itself (not only the identity policy) refuses other roles: a policy added
+    to the role later cannot widen what it may assume."""
+    spec = RoleSpec.model_validate(
+        {
+            "function": "fn",
+            "account": ACC,
+            "resources": [
+                {"kind": "sts-role", "role": "reader", "account_id": "210987654321"},
+                {"kind": "sts-role", "role": "audit", "account_id": "333333333333"},
+            ],
+        }
+    )
+    boundary = compose(spec).boundary.document
+    anything = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}  # fmt: skip
+    ev = Evaluator([anything], boundary)
+    assert ev.evaluate("sts:AssumeRole", "arn:aws:iam::210987654321:role/reader").allowed
+    assert ev.evaluate("sts:AssumeRole", "arn:aws:iam::333333333333:role/audit").allowed
+    assert ev.evaluate("sts:AssumeRole", OTHER_ROLE).decision == "ExplicitlyDenied"
+
+
+@pytest.mark.parametrize(
+    "resource", [f"arn:aws:iam::{ACC}:role/other", f"arn:aws:iam::{ACC}:role/*"]
+)
+def test_the_envelope_still_refuses_a_custom_assume_role_beyond_the_entries(resource):
+    spec = RoleSpec.model_validate(
+        {
+            "function": "fn",
+            "account": ACC,
+            "resources": [
+                {"kind": "sts-role", "role": "reader", "account_id": "210987654321"},
+                {"kind": "custom", "actions": ["sts:AssumeRole"], "resources": [resource]},
+            ],
+        }
+    )
+    with pytest.raises(UserError, match="denied by the envelope boundary"):
+        compose(spec)

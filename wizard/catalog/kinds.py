@@ -49,6 +49,9 @@ class StatementTemplate(_Model):
     # A field holding a comma-separated list: the statement is rendered once per item, with
     # ${FIELD} standing for that one item (a Bedrock inference profile's destination Regions).
     each: str | None = None
+    # An envelope deny only: leave out (NotResource) the exact ARNs a catalog kind's profile
+    # grants these actions on (sts-role's roles), so the envelope allows exactly those.
+    except_granted: bool = False
 
     def applies(self, flags: set[str]) -> bool:
         if self.when is None:

@@ -271,8 +271,24 @@ def catalog_actions(cat: Catalog) -> set[str]:
     return out
 
 
+def _matches(actions: Iterable[str], action: str) -> bool:
+    return any(wildcard_regex(a, ignore_case=True).match(action) for a in actions)
+
+
+def envelope_exceptions(template: StatementTemplate, kind_grants: list[Grant]) -> set[str]:
+    """The ARNs an ``except_granted`` envelope deny leaves out: those a catalog kind's profile
+    grants the deny's actions on (never a custom entry's)."""
+    if not template.except_granted:
+        return set()
+    return {g.resource for g in kind_grants if _matches(template.actions, g.action)}
+
+
 def envelope_boundary(
-    spec: RoleSpec, grants: list[Grant], cat: Catalog, ref: Reference
+    spec: RoleSpec,
+    grants: list[Grant],
+    cat: Catalog,
+    ref: Reference,
+    kind_grants: list[Grant] | None = None,
 ) -> Document:
     """Allow the services and access levels the function uses, inside its account and region;
     deny privilege escalation outright.
@@ -323,20 +339,21 @@ def envelope_boundary(
         for service, names in actions.items()
         if names and service != "s3"
     }
+    fitting: set[str] = set()  # services with a grant inside their account-and-region ARN
     for g in grants:
         # A resource outside the service's account-and-region ARN (a Bedrock foundation model,
-        # which has no account, or one in a profile's other Regions): repeated exactly.
+        # which has no account, one in a profile's other Regions, a role another account owns
+        # for sts:AssumeRole): repeated exactly.
         service = g.action.split(":", 1)[0].lower()
-        if (
-            g.resource != "*"
-            and service in wide
-            and g not in exact
-            and not wildcard_regex(wide[service]).match(g.resource)
-        ):
+        if g.resource == "*" or service not in wide or g in exact:
+            continue
+        if wildcard_regex(wide[service]).match(g.resource):
+            fitting.add(service)
+        else:
             exact.append(g)
     for service in sorted(actions):
-        if not actions[service]:
-            continue
+        if not actions[service] or (service in wide and service not in fitting):
+            continue  # none of its grants is in the account and region: only the exact ones
         if service == "s3":
             resources = [
                 r
@@ -356,16 +373,16 @@ def envelope_boundary(
         st["Sid"] = _unique_sid("Exactly" + st["Sid"], taken)
         statements.append(st)
     for template in cat.envelope_denies:
-        statements.append(
-            {
-                "Sid": template.sid,
-                "Effect": "Deny",
-                "Action": list(template.actions)
-                if len(template.actions) > 1
-                else template.actions[0],
-                "Resource": "*",
-            }
-        )
+        deny: Document = {
+            "Sid": template.sid,
+            "Effect": "Deny",
+            "Action": list(template.actions) if len(template.actions) > 1 else template.actions[0],
+            "Resource": "*",
+        }
+        if kept := sorted(envelope_exceptions(template, kind_grants or [])):
+            del deny["Resource"]
+            deny["NotResource"] = _one_or_list(kept)
+        statements.append(deny)
     return _document(statements)
 
 
@@ -431,11 +448,13 @@ def _check_custom(resolved: list[ResolvedResource], ref: Reference, ctx: SpecCon
                 )
 
 
-def _check_envelope(grants: list[Grant], spec: RoleSpec, ctx: SpecContext, cat: Catalog) -> None:
+def _check_envelope(
+    grants: list[Grant], kind_grants: list[Grant], ctx: SpecContext, cat: Catalog
+) -> None:
     for template in cat.envelope_denies:
-        rxs = [wildcard_regex(a, ignore_case=True) for a in template.actions]
+        kept = envelope_exceptions(template, kind_grants)
         for g in grants:
-            if any(rx.match(g.action) for rx in rxs):
+            if _matches(template.actions, g.action) and g.resource not in kept:
                 raise UserError(
                     f"boundary: {g.action} is denied by the envelope boundary "
                     f"({template.sid}); choose boundary: strict or none, or drop the action",
@@ -463,8 +482,9 @@ def compose(spec: RoleSpec, ctx: SpecContext | None = None) -> RoleBundle:
     boundary = None
     boundary_arn = None
     if spec.boundary == "envelope":
-        _check_envelope(grants, spec, ctx, cat)
-        boundary = envelope_boundary(spec, grants, cat, ref)
+        kind_grants = [g for r in resolved if r.kind_name != "custom" for g in resource_grants(r)]
+        _check_envelope(grants, kind_grants, ctx, cat)
+        boundary = envelope_boundary(spec, grants, cat, ref, kind_grants)
     elif spec.boundary == "strict":
         boundary = strict_boundary(identity)
     elif spec.boundary not in ("strict", "none"):
