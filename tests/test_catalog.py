@@ -52,6 +52,10 @@ REFERENCE_POLICIES: dict[str, list[str]] = {
     "GraphqlApi.grantQuery": ["appsync:GraphQL"],
     "GraphqlApi.grantMutation": ["appsync:GraphQL"],
     "Role.grantAssumeRole": ["sts:AssumeRole"],
+    "ScheduleGroup.grantWriteSchedules": ["scheduler:CreateSchedule", "scheduler:UpdateSchedule"],
+    "grantReadSchedules": ["scheduler:GetSchedule", "scheduler:ListSchedules"],
+    "grantDeleteSchedules": ["scheduler:DeleteSchedule"],
+    "Role.grantPassRole": ["iam:PassRole"],
     # AWS managed policies (docs.aws.amazon.com/aws-managed-policy/latest/reference/)
     "AWSLambdaBasicExecutionRole": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
     "AWSLambdaKinesisExecutionRole": ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards", "kinesis:ListStreams", "kinesis:SubscribeToShard", "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
@@ -97,6 +101,12 @@ PROFILE_REFERENCES: dict[str, tuple[str, ...]] = {
     "appsync-api/mutate": ("GraphqlApi.grantMutation",),
     "appsync-api/query-mutate": ("GraphqlApi.grantQuery", "GraphqlApi.grantMutation"),
     "sts-role/assume": ("Role.grantAssumeRole",),
+    "scheduler-group/manage": (
+        "ScheduleGroup.grantWriteSchedules",
+        "grantReadSchedules",
+        "grantDeleteSchedules",
+        "Role.grantPassRole",
+    ),  # fmt: skip
     "features/tracing": ("AWSXrayWriteOnlyAccess",),
     "features/vpc": ("AWSLambdaVPCAccessExecutionRole",),
 }
@@ -138,6 +148,10 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "cloudwatch-metrics": [{"namespace": "MyApp/Orders"}],
     "apigateway-websocket": [{"api_id": "a1b2c3d4e5"}, {"api_id": "a1b2c3d4e5", "stage": "prod"}],
     "appsync-api": [{"api_id": "z5fq4exyhbba5ny4qucbtx4bum"}],
+    "scheduler-group": [
+        {"target_role": "scheduler-invoke"},
+        {"group": "reminders", "target_role": "app/scheduler-invoke"},
+    ],
     "sts-role": [
         {"role": "reader", "account_id": "210987654321"},
         {"role": "team/reader", "account_id": ACCOUNT},
@@ -145,10 +159,11 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
 }
 
 # Kinds AWS offers no list call for that the discoverer can page today: typed only.
-TYPED_ONLY = {"bedrock-model", "ses-identity", "firehose-stream", "cloudwatch-metrics", "apigateway-websocket", "sts-role"}  # fmt: skip
+TYPED_ONLY = {"bedrock-model", "ses-identity", "firehose-stream", "cloudwatch-metrics", "apigateway-websocket", "sts-role", "scheduler-group"}  # fmt: skip
 
-# The one profile that may grant an sts: action: assuming exactly the role it names.
-STS_PROFILES = {"sts-role/assume": {"sts:AssumeRole"}}
+# The profiles that may grant an sts: or iam: action: assuming exactly the role named, and
+# passing exactly a schedule's target role (to EventBridge Scheduler only).
+STS_PROFILES = {"sts-role/assume": {"sts:AssumeRole"}, "scheduler-group/manage": {"iam:PassRole"}}
 
 # Management actions no resource profile may grant, whatever SAM does.
 MANAGEMENT_ACTIONS = {
@@ -423,10 +438,20 @@ def test_envelope_denies_cover_escalation_paths():
     denied = {a for t in catalog().envelope_denies for a in t.actions}
     assert {"iam:*", "sts:AssumeRole", "organizations:*", "account:*"} <= denied
     assert all(t.resources == ("*",) for t in catalog().envelope_denies)
-    # Only assuming a role is ever left out of a deny (for the spec's sts-role entries).
-    assert [t.actions for t in catalog().envelope_denies if t.except_granted] == [
-        ("sts:AssumeRole",)
-    ]
+    # Only IAM and assuming a role are ever left out of a deny, for exact ARNs of kind entries.
+    exempt = {t.actions for t in catalog().envelope_denies if t.except_granted}
+    assert exempt == {("iam:*",), ("sts:AssumeRole",)}
+
+
+def test_the_one_pass_role_grant_is_held_to_its_service():
+    for profile_id, profile in _profiles(catalog()):
+        for template in profile.statements:
+            if "iam:PassRole" in template.actions:
+                assert profile_id == "scheduler-group/manage"
+                assert template.actions == ("iam:PassRole",)
+                assert template.condition == {
+                    "StringEquals": {"iam:PassedToService": ["scheduler.amazonaws.com"]}
+                }
 
 
 @pytest.mark.parametrize("kind_name", [k for k in catalog().kinds if k != "custom"])

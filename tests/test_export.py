@@ -170,6 +170,7 @@ def _lint_specs() -> dict[str, dict]:
         "apigateway-websocket": {"api_id": "a1b2c3d4e5"},
         "appsync-api": {"api_id": "z5fq4exyhbba5ny4qucbtx4bum"},
         "sts-role": {"role": "team/reader", "account_id": "210987654321"},
+        "scheduler-group": {"group": "reminders", "target_role": "scheduler-invoke"},
         "custom": {"actions": ["ses:SendEmail"], "resources": ["arn:aws:ses:${AWS::Region}:${AWS::AccountId}:identity/example.com"]},
     }  # fmt: skip
     specs = {}

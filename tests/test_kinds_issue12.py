@@ -21,6 +21,7 @@ PROFILE_ARN = f"arn:aws:bedrock:{REGION}:{ACC}:inference-profile/{PROFILE}"
 WS = f"arn:aws:execute-api:{REGION}:{ACC}:a1b2c3d4e5"
 GQL = f"arn:aws:appsync:{REGION}:{ACC}:apis/z5fq4exyhbba5ny4qucbtx4bum"
 
+TARGET_ROLE = f"arn:aws:iam::{ACC}:role/app/invoke"
 Call = tuple[str, str, dict[str, str]]  # action, resource, request context
 
 
@@ -175,6 +176,29 @@ CASES: dict[str, Case] = {
             call("iam:PassRole", "arn:aws:iam::210987654321:role/team/reader"),
         ],
     ),
+    "scheduler-group": Case(
+        {"kind": "scheduler-group", "group": "reminders", "target_role": "app/invoke"},
+        [
+            *(
+                call(f"scheduler:{a}", f"arn:aws:scheduler:{REGION}:{ACC}:schedule/reminders/r1")
+                for a in ("CreateSchedule", "UpdateSchedule", "GetSchedule", "DeleteSchedule")
+            ),
+            call("iam:PassRole", TARGET_ROLE, iam__PassedToService="scheduler.amazonaws.com"),
+        ],
+        [
+            call(
+                "scheduler:CreateSchedule", f"arn:aws:scheduler:{REGION}:{ACC}:schedule/default/r1"
+            ),  # fmt: skip
+            call("iam:PassRole", TARGET_ROLE, iam__PassedToService="lambda.amazonaws.com"),
+            call("iam:PassRole", TARGET_ROLE),
+            call(
+                "iam:PassRole",
+                f"arn:aws:iam::{ACC}:role/admin",
+                iam__PassedToService="scheduler.amazonaws.com",
+            ),  # fmt: skip
+            call("iam:DeleteRole", TARGET_ROLE),
+        ],
+    ),
 }
 
 
@@ -289,3 +313,30 @@ def test_the_envelope_still_refuses_a_custom_assume_role_beyond_the_entries(reso
     )
     with pytest.raises(UserError, match="denied by the envelope boundary"):
         compose(spec)
+
+
+def test_the_envelope_lets_through_only_passing_the_target_role_to_the_scheduler():
+    """Even under an identity policy that allows everything, the envelope lets the role pass
+    exactly the scheduler-group's target role, only to EventBridge Scheduler, and change no
+    IAM resource at all."""
+    spec = RoleSpec.model_validate(
+        {
+            "function": "fn",
+            "account": ACC,
+            "resources": [{"kind": "scheduler-group", "target_role": "app/invoke"}],
+        }
+    )
+    boundary = compose(spec).boundary.document
+    anything = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}  # fmt: skip
+    ev = Evaluator([anything], boundary)
+    to_scheduler = {"iam:PassedToService": "scheduler.amazonaws.com"}
+    assert ev.evaluate("iam:PassRole", TARGET_ROLE, to_scheduler).allowed
+    to_ec2 = {"iam:PassedToService": "ec2.amazonaws.com"}
+    assert not ev.evaluate("iam:PassRole", TARGET_ROLE, to_ec2).allowed
+    for action in ("iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:DeleteRole"):
+        assert not ev.evaluate(action, TARGET_ROLE).allowed
+    other = f"arn:aws:iam::{ACC}:role/admin"
+    assert ev.evaluate("iam:PassRole", other, to_scheduler).decision == "ExplicitlyDenied"
+    assert (
+        ev.evaluate("iam:CreateUser", f"arn:aws:iam::{ACC}:user/x").decision == "ExplicitlyDenied"
+    )

@@ -307,8 +307,14 @@ def envelope_boundary(
     star: set[str] = set()  # actions that support no resource-level permission
     buckets: set[str] = set()
     exact: list[Grant] = []  # grants the envelope repeats as they are, never widened
+    # Actions a deny leaves out for exact ARNs (assuming an sts-role's role, passing a
+    # scheduler's target role): only ever repeated exactly, conditions and all.
+    exempted = [t.actions for t in cat.envelope_denies if t.except_granted]
     for g in grants:
         expanded = ref.expand(g.action)
+        if any(_matches(actions, g.action) for actions in exempted):
+            exact.append(g)
+            continue
         if is_wild(g.action) or any(_is_risky(a.full_name) for a in expanded):
             # A wildcard (a custom kms:?* is every KMS action) or a high-risk action
             # (catalogs/risky-actions.yaml): the boundary allows exactly what the identity
