@@ -56,6 +56,9 @@ REFERENCE_POLICIES: dict[str, list[str]] = {
     "grantReadSchedules": ["scheduler:GetSchedule", "scheduler:ListSchedules"],
     "grantDeleteSchedules": ["scheduler:DeleteSchedule"],
     "Role.grantPassRole": ["iam:PassRole"],
+    "EFSWriteAccessPolicy": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+    "DatabaseInstance.grantConnect": ["rds-db:connect"],
+    "Environment.grantReadConfig": ["appconfig:GetLatestConfiguration", "appconfig:StartConfigurationSession"],
     # AWS managed policies (docs.aws.amazon.com/aws-managed-policy/latest/reference/)
     "AWSLambdaBasicExecutionRole": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
     "AWSLambdaKinesisExecutionRole": ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards", "kinesis:ListStreams", "kinesis:SubscribeToShard", "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
@@ -101,6 +104,10 @@ PROFILE_REFERENCES: dict[str, tuple[str, ...]] = {
     "appsync-api/mutate": ("GraphqlApi.grantMutation",),
     "appsync-api/query-mutate": ("GraphqlApi.grantQuery", "GraphqlApi.grantMutation"),
     "sts-role/assume": ("Role.grantAssumeRole",),
+    "rds-db-user/connect": ("DatabaseInstance.grantConnect",),
+    "efs-access-point/read": ("EFSWriteAccessPolicy",),
+    "efs-access-point/read-write": ("EFSWriteAccessPolicy",),
+    "appconfig-profile/read": ("Environment.grantReadConfig",),
     "scheduler-group/manage": (
         "ScheduleGroup.grantWriteSchedules",
         "grantReadSchedules",
@@ -148,6 +155,13 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "cloudwatch-metrics": [{"namespace": "MyApp/Orders"}],
     "apigateway-websocket": [{"api_id": "a1b2c3d4e5"}, {"api_id": "a1b2c3d4e5", "stage": "prod"}],
     "appsync-api": [{"api_id": "z5fq4exyhbba5ny4qucbtx4bum"}],
+    "rds-db-user": [{"resource_id": "db-ABCDEFGHIJKLMNOPQRSTUVWXY1", "user": "app_user"}],
+    "efs-access-point": [
+        {"file_system_id": "fs-0123456789abcdef0", "access_point_id": "fsap-0123456789abcdef0"}
+    ],  # fmt: skip
+    "appconfig-profile": [
+        {"application_id": "abc1234", "environment_id": "env5678", "profile_id": "prf9012"}
+    ],  # fmt: skip
     "scheduler-group": [
         {"target_role": "scheduler-invoke"},
         {"group": "reminders", "target_role": "app/scheduler-invoke"},
@@ -159,7 +173,7 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
 }
 
 # Kinds AWS offers no list call for that the discoverer can page today: typed only.
-TYPED_ONLY = {"bedrock-model", "ses-identity", "firehose-stream", "cloudwatch-metrics", "apigateway-websocket", "sts-role", "scheduler-group"}  # fmt: skip
+TYPED_ONLY = {"bedrock-model", "ses-identity", "firehose-stream", "cloudwatch-metrics", "apigateway-websocket", "sts-role", "scheduler-group", "rds-db-user", "efs-access-point", "appconfig-profile"}  # fmt: skip
 
 # The profiles that may grant an sts: or iam: action: assuming exactly the role named, and
 # passing exactly a schedule's target role (to EventBridge Scheduler only).

@@ -171,6 +171,9 @@ def _lint_specs() -> dict[str, dict]:
         "appsync-api": {"api_id": "z5fq4exyhbba5ny4qucbtx4bum"},
         "sts-role": {"role": "team/reader", "account_id": "210987654321"},
         "scheduler-group": {"group": "reminders", "target_role": "scheduler-invoke"},
+        "rds-db-user": {"resource_id": "db-ABCDEFGHIJKLMNOPQRSTUVWXY1", "user": "app_user"},
+        "efs-access-point": {"file_system_id": "fs-0123456789abcdef0", "access_point_id": "fsap-0123456789abcdef0"},
+        "appconfig-profile": {"application_id": "abc1234", "environment_id": "env5678", "profile_id": "prf9012"},
         "custom": {"actions": ["ses:SendEmail"], "resources": ["arn:aws:ses:${AWS::Region}:${AWS::AccountId}:identity/example.com"]},
     }  # fmt: skip
     specs = {}

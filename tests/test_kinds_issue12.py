@@ -21,6 +21,11 @@ PROFILE_ARN = f"arn:aws:bedrock:{REGION}:{ACC}:inference-profile/{PROFILE}"
 WS = f"arn:aws:execute-api:{REGION}:{ACC}:a1b2c3d4e5"
 GQL = f"arn:aws:appsync:{REGION}:{ACC}:apis/z5fq4exyhbba5ny4qucbtx4bum"
 
+DBUSER = f"arn:aws:rds-db:{REGION}:{ACC}:dbuser"
+FS_ID, AP_ID = "fs-0123456789abcdef0", "fsap-0123456789abcdef0"
+FS = f"arn:aws:elasticfilesystem:{REGION}:{ACC}:file-system/{FS_ID}"
+AP = f"arn:aws:elasticfilesystem:{REGION}:{ACC}:access-point/{AP_ID}"
+APPCFG = f"arn:aws:appconfig:{REGION}:{ACC}:application/abc1234"
 TARGET_ROLE = f"arn:aws:iam::{ACC}:role/app/invoke"
 Call = tuple[str, str, dict[str, str]]  # action, resource, request context
 
@@ -199,6 +204,70 @@ CASES: dict[str, Case] = {
             call("iam:DeleteRole", TARGET_ROLE),
         ],
     ),
+    "rds-db-user": Case(
+        {"kind": "rds-db-user", "resource_id": "db-ABCDEFGHIJKL", "user": "app_user"},
+        [call("rds-db:connect", f"{DBUSER}:db-ABCDEFGHIJKL/app_user")],
+        [
+            call("rds-db:connect", f"{DBUSER}:db-ABCDEFGHIJKL/admin"),
+            call("rds-db:connect", f"{DBUSER}:db-ZYXWVUTSRQPO/app_user"),
+        ],
+    ),
+    "efs-access-point-read": Case(
+        {"kind": "efs-access-point", "file_system_id": FS_ID, "access_point_id": AP_ID},
+        [call("elasticfilesystem:ClientMount", FS, elasticfilesystem__AccessPointArn=AP)],
+        [
+            call("elasticfilesystem:ClientWrite", FS, elasticfilesystem__AccessPointArn=AP),
+            call("elasticfilesystem:ClientMount", FS),  # not through the access point
+            call(
+                "elasticfilesystem:ClientMount", FS, elasticfilesystem__AccessPointArn=AP[:-1] + "1"
+            ),  # fmt: skip
+            call(
+                "elasticfilesystem:ClientMount", FS[:-1] + "1", elasticfilesystem__AccessPointArn=AP
+            ),  # fmt: skip
+            call("elasticfilesystem:ClientRootAccess", FS, elasticfilesystem__AccessPointArn=AP),
+        ],
+    ),
+    "efs-access-point-read-write": Case(
+        {
+            "kind": "efs-access-point",
+            "file_system_id": FS_ID,
+            "access_point_id": AP_ID,
+            "access": "read-write",
+        },  # fmt: skip
+        [
+            call("elasticfilesystem:ClientMount", FS, elasticfilesystem__AccessPointArn=AP),
+            call("elasticfilesystem:ClientWrite", FS, elasticfilesystem__AccessPointArn=AP),
+        ],
+        [call("elasticfilesystem:ClientWrite", FS)],
+    ),
+    "appconfig-profile": Case(
+        {
+            "kind": "appconfig-profile",
+            "application_id": "abc1234",
+            "environment_id": "env5678",
+            "profile_id": "prf9012",
+        },  # fmt: skip
+        [
+            call(
+                "appconfig:StartConfigurationSession",
+                f"{APPCFG}/environment/env5678/configuration/prf9012",
+            ),  # fmt: skip
+            call(
+                "appconfig:GetLatestConfiguration",
+                f"{APPCFG}/environment/env5678/configuration/prf9012",
+            ),  # fmt: skip
+        ],
+        [
+            call(
+                "appconfig:GetLatestConfiguration",
+                f"{APPCFG}/environment/env0000/configuration/prf9012",
+            ),  # fmt: skip
+            call(
+                "appconfig:GetLatestConfiguration",
+                f"{APPCFG}/environment/env5678/configuration/prf0000",
+            ),  # fmt: skip
+        ],
+    ),
 }
 
 
@@ -262,6 +331,8 @@ def test_every_issue12_kind_and_profile_has_a_case():
         ({"kind": "ses-identity", "identity": "*.example.com"}, "not a valid"),
         ({"kind": "apigateway-websocket", "api_id": "a1b2c3d4e5", "stage": "pr*"}, "not a valid"),
         ({"kind": "appsync-api", "api_id": "*"}, "not a valid"),
+        ({"kind": "efs-access-point", "arn": FS}, "needs 'access_point_id' .* besides its 'arn'"),
+        ({"kind": "rds-db-user", "resource_id": "db-*", "user": "app"}, "not a valid"),
         (
             {"kind": "cloudwatch-metrics", "arn": "arn:aws:cloudwatch:us-east-1:123456789012:x"},
             "has no ARN",

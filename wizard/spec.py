@@ -501,6 +501,7 @@ def _resolve(
                     f"{name} {fields[name]!r} contradicts the ARN's {name} {value!r}",
                 )
             fields[name] = value
+    in_arn = kind.arn_fields
     for name, fspec in kind.fields.items():
         value = fields.get(name)
         if value in (None, ""):
@@ -509,6 +510,10 @@ def _resolve(
                     ctx,
                     base,
                     f"{entry.kind} needs {name!r} ({fspec.help}) or a full 'arn'",
+                )
+            if fspec.required and name not in in_arn:  # the ARN does not carry it
+                raise _fail(
+                    ctx, base, f"{entry.kind} needs {name!r} ({fspec.help}) besides its 'arn'"
                 )
             value = fspec.default or ""
         if problem := field_problem(fspec, value):

@@ -89,6 +89,11 @@ class Kind(_Model):
     def parse_forms(self) -> tuple[str, ...]:
         return self.arn_forms or ((self.arn,) if self.arn else ())
 
+    @property
+    def arn_fields(self) -> frozenset[str]:
+        """The names an ARN of this kind carries (its forms' placeholders)."""
+        return frozenset(m.group(1) for f in self.parse_forms for m in _PLACEHOLDER.finditer(f))
+
     def parse_arn(self, arn: str) -> dict[str, str] | None:
         """The fields (and Partition/Region/Account) of ``arn``, or None when no form fits."""
         for form in self.parse_forms:
