@@ -56,6 +56,12 @@ REFERENCE_POLICIES: dict[str, list[str]] = {
     "grantReadSchedules": ["scheduler:GetSchedule", "scheduler:ListSchedules"],
     "grantDeleteSchedules": ["scheduler:DeleteSchedule"],
     "Role.grantPassRole": ["iam:PassRole"],
+    "AthenaQueryPolicy": ["athena:ListWorkGroups", "athena:GetExecutionEngine", "athena:GetExecutionEngines", "athena:GetNamespace", "athena:GetCatalogs", "athena:GetNamespaces", "athena:GetTables", "athena:GetTable", "athena:StartQueryExecution", "athena:GetQueryResults", "athena:DeleteNamedQuery", "athena:GetNamedQuery", "athena:ListQueryExecutions", "athena:StopQueryExecution", "athena:GetQueryResultsStream", "athena:ListNamedQueries", "athena:CreateNamedQuery", "athena:GetQueryExecution", "athena:BatchGetNamedQuery", "athena:BatchGetQueryExecution", "athena:GetWorkGroup"],
+    # Athena User Guide: the query results location's S3 actions, and the Glue Data Catalog reads
+    # of fine-grained access to databases and tables.
+    "Athena results location": ["s3:AbortMultipartUpload", "s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:ListMultipartUploadParts", "s3:PutObject"],
+    "Athena Glue reads": ["glue:BatchGetPartition", "glue:GetDatabase", "glue:GetDatabases", "glue:GetPartition", "glue:GetPartitions", "glue:GetTable", "glue:GetTables"],
+    "ServerlessCluster.grantDataApiAccess": ["rds-data:BatchExecuteStatement", "rds-data:BeginTransaction", "rds-data:CommitTransaction", "rds-data:ExecuteStatement", "rds-data:RollbackTransaction", "secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
     "EFSWriteAccessPolicy": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
     "DatabaseInstance.grantConnect": ["rds-db:connect"],
     "Environment.grantReadConfig": ["appconfig:GetLatestConfiguration", "appconfig:StartConfigurationSession"],
@@ -105,6 +111,11 @@ PROFILE_REFERENCES: dict[str, tuple[str, ...]] = {
     "appsync-api/query-mutate": ("GraphqlApi.grantQuery", "GraphqlApi.grantMutation"),
     "sts-role/assume": ("Role.grantAssumeRole",),
     "rds-db-user/connect": ("DatabaseInstance.grantConnect",),
+    "rds-data-cluster/execute": (
+        "ServerlessCluster.grantDataApiAccess",
+        "AWSSecretsManagerGetSecretValuePolicy",
+    ),  # fmt: skip
+    "athena-workgroup/query": ("AthenaQueryPolicy", "Athena results location", "Athena Glue reads"),
     "efs-access-point/read": ("EFSWriteAccessPolicy",),
     "efs-access-point/read-write": ("EFSWriteAccessPolicy",),
     "appconfig-profile/read": ("Environment.grantReadConfig",),
@@ -155,6 +166,16 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "cloudwatch-metrics": [{"namespace": "MyApp/Orders"}],
     "apigateway-websocket": [{"api_id": "a1b2c3d4e5"}, {"api_id": "a1b2c3d4e5", "stage": "prod"}],
     "appsync-api": [{"api_id": "z5fq4exyhbba5ny4qucbtx4bum"}],
+    "rds-data-cluster": [{"cluster": "orders-db", "secret": "orders/db"}],
+    "athena-workgroup": [
+        {"workgroup": "primary", "database": "sales", "results_bucket": "athena-out"},
+        {
+            "workgroup": "analytics",
+            "database": "sales",
+            "results_bucket": "athena-out",
+            "results_prefix": "q/",
+        },
+    ],
     "rds-db-user": [{"resource_id": "db-ABCDEFGHIJKLMNOPQRSTUVWXY1", "user": "app_user"}],
     "efs-access-point": [
         {"file_system_id": "fs-0123456789abcdef0", "access_point_id": "fsap-0123456789abcdef0"}
@@ -173,7 +194,7 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
 }
 
 # Kinds AWS offers no list call for that the discoverer can page today: typed only.
-TYPED_ONLY = {"bedrock-model", "ses-identity", "firehose-stream", "cloudwatch-metrics", "apigateway-websocket", "sts-role", "scheduler-group", "rds-db-user", "efs-access-point", "appconfig-profile"}  # fmt: skip
+TYPED_ONLY = {"bedrock-model", "ses-identity", "firehose-stream", "cloudwatch-metrics", "apigateway-websocket", "sts-role", "scheduler-group", "rds-db-user", "efs-access-point", "appconfig-profile", "rds-data-cluster", "athena-workgroup"}  # fmt: skip
 
 # The profiles that may grant an sts: or iam: action: assuming exactly the role named, and
 # passing exactly a schedule's target role (to EventBridge Scheduler only).

@@ -26,6 +26,9 @@ FS_ID, AP_ID = "fs-0123456789abcdef0", "fsap-0123456789abcdef0"
 FS = f"arn:aws:elasticfilesystem:{REGION}:{ACC}:file-system/{FS_ID}"
 AP = f"arn:aws:elasticfilesystem:{REGION}:{ACC}:access-point/{AP_ID}"
 APPCFG = f"arn:aws:appconfig:{REGION}:{ACC}:application/abc1234"
+SECRET = f"arn:aws:secretsmanager:{REGION}:{ACC}:secret"
+ATHENA = f"arn:aws:athena:{REGION}:{ACC}:workgroup"
+GLUE = f"arn:aws:glue:{REGION}:{ACC}"
 TARGET_ROLE = f"arn:aws:iam::{ACC}:role/app/invoke"
 Call = tuple[str, str, dict[str, str]]  # action, resource, request context
 
@@ -266,6 +269,63 @@ CASES: dict[str, Case] = {
                 "appconfig:GetLatestConfiguration",
                 f"{APPCFG}/environment/env5678/configuration/prf0000",
             ),  # fmt: skip
+        ],
+    ),
+    "rds-data-cluster": Case(
+        {"kind": "rds-data-cluster", "cluster": "orders-db", "secret": "orders/db"},
+        [
+            *(
+                call(f"rds-data:{a}", f"arn:aws:rds:{REGION}:{ACC}:cluster:orders-db")
+                for a in (
+                    "ExecuteStatement",
+                    "BatchExecuteStatement",
+                    "BeginTransaction",
+                    "CommitTransaction",
+                    "RollbackTransaction",
+                )  # fmt: skip
+            ),
+            call("secretsmanager:GetSecretValue", f"{SECRET}:orders/db-AbC123"),
+        ],
+        [
+            call("rds-data:ExecuteStatement", f"arn:aws:rds:{REGION}:{ACC}:cluster:billing-db"),
+            call("secretsmanager:GetSecretValue", f"{SECRET}:billing/db-AbC123"),
+            call("rds:DeleteDBCluster", f"arn:aws:rds:{REGION}:{ACC}:cluster:orders-db"),
+        ],
+    ),
+    "athena-workgroup": Case(
+        {
+            "kind": "athena-workgroup",
+            "workgroup": "analytics",
+            "database": "sales",
+            "results_bucket": "athena-out",
+            "results_prefix": "q/",
+        },  # fmt: skip
+        [
+            *(
+                call(f"athena:{a}", f"{ATHENA}/analytics")
+                for a in (
+                    "StartQueryExecution",
+                    "GetQueryExecution",
+                    "GetQueryResults",
+                    "StopQueryExecution",
+                )  # fmt: skip
+            ),
+            call("glue:GetTable", f"{GLUE}:table/sales/orders"),
+            call("glue:GetPartitions", f"{GLUE}:database/sales"),
+            call("glue:GetDatabase", f"{GLUE}:catalog"),
+            call("s3:PutObject", "arn:aws:s3:::athena-out/q/abc.csv"),
+            call("s3:GetObject", "arn:aws:s3:::athena-out/q/abc.csv"),
+            call("s3:ListBucket", "arn:aws:s3:::athena-out", s3__prefix="q/abc"),
+            call("s3:GetBucketLocation", "arn:aws:s3:::athena-out"),
+        ],
+        [
+            call("athena:StartQueryExecution", f"{ATHENA}/primary"),
+            call("glue:GetTable", f"{GLUE}:table/hr/salaries"),
+            call("glue:GetDatabase", f"{GLUE}:database/hr"),
+            call("s3:PutObject", "arn:aws:s3:::athena-out/other/abc.csv"),
+            call("s3:ListBucket", "arn:aws:s3:::athena-out", s3__prefix="other/"),
+            call("s3:PutObject", "arn:aws:s3:::other-bucket/q/abc.csv"),
+            call("glue:DeleteTable", f"{GLUE}:table/sales/orders"),
         ],
     ),
 }
