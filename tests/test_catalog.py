@@ -62,6 +62,9 @@ REFERENCE_POLICIES: dict[str, list[str]] = {
     "Athena results location": ["s3:AbortMultipartUpload", "s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:ListMultipartUploadParts", "s3:PutObject"],
     "Athena Glue reads": ["glue:BatchGetPartition", "glue:GetDatabase", "glue:GetDatabases", "glue:GetPartition", "glue:GetPartitions", "glue:GetTable", "glue:GetTables"],
     "ServerlessCluster.grantDataApiAccess": ["rds-data:BatchExecuteStatement", "rds-data:BeginTransaction", "rds-data:CommitTransaction", "rds-data:ExecuteStatement", "rds-data:RollbackTransaction", "secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
+    "AWSLambdaMSKExecutionRole": ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs", "kafka:DescribeCluster", "kafka:DescribeClusterV2", "kafka:GetBootstrapBrokers", "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+    # Lambda Developer Guide, Amazon MSK with IAM access control: the event poller's reads.
+    "Lambda MSK IAM access": ["kafka-cluster:AlterGroup", "kafka-cluster:Connect", "kafka-cluster:DescribeClusterDynamicConfiguration", "kafka-cluster:DescribeGroup", "kafka-cluster:DescribeTopic", "kafka-cluster:ReadData"],
     "EFSWriteAccessPolicy": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
     "DatabaseInstance.grantConnect": ["rds-db:connect"],
     "Environment.grantReadConfig": ["appconfig:GetLatestConfiguration", "appconfig:StartConfigurationSession"],
@@ -111,6 +114,7 @@ PROFILE_REFERENCES: dict[str, tuple[str, ...]] = {
     "appsync-api/query-mutate": ("GraphqlApi.grantQuery", "GraphqlApi.grantMutation"),
     "sts-role/assume": ("Role.grantAssumeRole",),
     "rds-db-user/connect": ("DatabaseInstance.grantConnect",),
+    "msk-cluster/consume": ("AWSLambdaMSKExecutionRole", "Lambda MSK IAM access"),
     "rds-data-cluster/execute": (
         "ServerlessCluster.grantDataApiAccess",
         "AWSSecretsManagerGetSecretValuePolicy",
@@ -166,6 +170,10 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "cloudwatch-metrics": [{"namespace": "MyApp/Orders"}],
     "apigateway-websocket": [{"api_id": "a1b2c3d4e5"}, {"api_id": "a1b2c3d4e5", "stage": "prod"}],
     "appsync-api": [{"api_id": "z5fq4exyhbba5ny4qucbtx4bum"}],
+    "msk-cluster": [
+        {"name": "orders"},
+        {"name": "orders", "uuid": "5a6b7c8d-1234-5678-9abc-def012345678-2"},
+    ],
     "rds-data-cluster": [{"cluster": "orders-db", "secret": "orders/db"}],
     "athena-workgroup": [
         {"workgroup": "primary", "database": "sales", "results_bucket": "athena-out"},

@@ -365,6 +365,20 @@ MAKERS: dict[str, Callable[[AwsSession], tuple[str, str]]] = {
         (meta := aws.client("kms").create_key(Description="k")["KeyMetadata"])["KeyId"],
         meta["Arn"],
     ),
+    "msk-cluster": lambda aws: (
+        "orders",
+        aws.client("kafka").create_cluster_v2(
+            ClusterName="orders",
+            Provisioned={
+                "BrokerNodeGroupInfo": {
+                    "ClientSubnets": ["subnet-1"],
+                    "InstanceType": "kafka.m5.large",
+                },
+                "KafkaVersion": "3.6.0",
+                "NumberOfBrokerNodes": 2,
+            },
+        )["ClusterArn"],
+    ),
     "appsync-api": lambda aws: (
         (
             api := aws.client("appsync").create_graphql_api(

@@ -29,6 +29,7 @@ APPCFG = f"arn:aws:appconfig:{REGION}:{ACC}:application/abc1234"
 SECRET = f"arn:aws:secretsmanager:{REGION}:{ACC}:secret"
 ATHENA = f"arn:aws:athena:{REGION}:{ACC}:workgroup"
 GLUE = f"arn:aws:glue:{REGION}:{ACC}"
+MSK, MSK_UUID = f"arn:aws:kafka:{REGION}:{ACC}", "5a6b7c8d-1234-5678-9abc-def012345678-2"
 TARGET_ROLE = f"arn:aws:iam::{ACC}:role/app/invoke"
 Call = tuple[str, str, dict[str, str]]  # action, resource, request context
 
@@ -326,6 +327,30 @@ CASES: dict[str, Case] = {
             call("s3:ListBucket", "arn:aws:s3:::athena-out", s3__prefix="other/"),
             call("s3:PutObject", "arn:aws:s3:::other-bucket/q/abc.csv"),
             call("glue:DeleteTable", f"{GLUE}:table/sales/orders"),
+        ],
+    ),
+    "msk-cluster": Case(
+        {"kind": "msk-cluster", "name": "orders", "uuid": MSK_UUID},
+        [
+            call("kafka:DescribeClusterV2", f"{MSK}:cluster/orders/{MSK_UUID}"),
+            call("kafka:GetBootstrapBrokers", "*"),
+            call("ec2:DescribeVpcs", "*"),
+            call(
+                "ec2:CreateNetworkInterface", f"arn:aws:ec2:{REGION}:{ACC}:network-interface/eni-1"
+            ),
+            call("ec2:CreateNetworkInterface", f"arn:aws:ec2:{REGION}:{ACC}:subnet/subnet-1"),
+            call("kafka-cluster:Connect", f"{MSK}:cluster/orders/{MSK_UUID}"),
+            call("kafka-cluster:ReadData", f"{MSK}:topic/orders/{MSK_UUID}/clicks"),
+            call("kafka-cluster:AlterGroup", f"{MSK}:group/orders/{MSK_UUID}/lambda-esm"),
+        ],
+        [
+            call("kafka:DescribeClusterV2", f"{MSK}:cluster/billing/{MSK_UUID}"),
+            call("kafka-cluster:ReadData", f"{MSK}:topic/billing/{MSK_UUID}/clicks"),
+            call("kafka-cluster:WriteData", f"{MSK}:topic/orders/{MSK_UUID}/clicks"),
+            call("kafka-cluster:Connect", f"{MSK}:cluster/orders/{MSK_UUID[:-1]}3"),
+            call(
+                "ec2:CreateNetworkInterface", f"arn:aws:ec2:eu-west-1:{ACC}:network-interface/eni-1"
+            ),
         ],
     ),
 }
