@@ -65,6 +65,8 @@ REFERENCE_POLICIES: dict[str, list[str]] = {
     "AWSLambdaMSKExecutionRole": ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs", "kafka:DescribeCluster", "kafka:DescribeClusterV2", "kafka:GetBootstrapBrokers", "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
     # Lambda Developer Guide, Amazon MSK with IAM access control: the event poller's reads.
     "Lambda MSK IAM access": ["kafka-cluster:AlterGroup", "kafka-cluster:Connect", "kafka-cluster:DescribeClusterDynamicConfiguration", "kafka-cluster:DescribeGroup", "kafka-cluster:DescribeTopic", "kafka-cluster:ReadData"],
+    # Lambda Developer Guide, Amazon MQ event source mapping: the execution role's permissions.
+    "Lambda MQ execution role permissions": ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs", "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "mq:DescribeBroker", "secretsmanager:GetSecretValue"],
     "EFSWriteAccessPolicy": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
     "DatabaseInstance.grantConnect": ["rds-db:connect"],
     "Environment.grantReadConfig": ["appconfig:GetLatestConfiguration", "appconfig:StartConfigurationSession"],
@@ -114,6 +116,7 @@ PROFILE_REFERENCES: dict[str, tuple[str, ...]] = {
     "appsync-api/query-mutate": ("GraphqlApi.grantQuery", "GraphqlApi.grantMutation"),
     "sts-role/assume": ("Role.grantAssumeRole",),
     "rds-db-user/connect": ("DatabaseInstance.grantConnect",),
+    "mq-broker/consume": ("Lambda MQ execution role permissions",),
     "msk-cluster/consume": ("AWSLambdaMSKExecutionRole", "Lambda MSK IAM access"),
     "rds-data-cluster/execute": (
         "ServerlessCluster.grantDataApiAccess",
@@ -170,6 +173,7 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "cloudwatch-metrics": [{"namespace": "MyApp/Orders"}],
     "apigateway-websocket": [{"api_id": "a1b2c3d4e5"}, {"api_id": "a1b2c3d4e5", "stage": "prod"}],
     "appsync-api": [{"api_id": "z5fq4exyhbba5ny4qucbtx4bum"}],
+    "mq-broker": [{"broker_id": "b-1234abcd-56ef-78ab-90cd-1234567890ab", "secret": "mq/creds"}],
     "msk-cluster": [
         {"name": "orders"},
         {"name": "orders", "uuid": "5a6b7c8d-1234-5678-9abc-def012345678-2"},
@@ -202,7 +206,7 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
 }
 
 # Kinds AWS offers no list call for that the discoverer can page today: typed only.
-TYPED_ONLY = {"bedrock-model", "ses-identity", "firehose-stream", "cloudwatch-metrics", "apigateway-websocket", "sts-role", "scheduler-group", "rds-db-user", "efs-access-point", "appconfig-profile", "rds-data-cluster", "athena-workgroup"}  # fmt: skip
+TYPED_ONLY = {"bedrock-model", "ses-identity", "firehose-stream", "cloudwatch-metrics", "apigateway-websocket", "sts-role", "scheduler-group", "rds-db-user", "efs-access-point", "appconfig-profile", "rds-data-cluster", "athena-workgroup", "mq-broker"}  # fmt: skip
 
 # The profiles that may grant an sts: or iam: action: assuming exactly the role named, and
 # passing exactly a schedule's target role (to EventBridge Scheduler only).

@@ -171,6 +171,7 @@ def _lint_specs() -> dict[str, dict]:
         "appsync-api": {"api_id": "z5fq4exyhbba5ny4qucbtx4bum"},
         "sts-role": {"role": "team/reader", "account_id": "210987654321"},
         "scheduler-group": {"group": "reminders", "target_role": "scheduler-invoke"},
+        "mq-broker": {"broker_id": "b-1234abcd-56ef-78ab-90cd-1234567890ab", "secret": "mq/creds"},
         "msk-cluster": {"name": "orders", "uuid": "5a6b7c8d-1234-5678-9abc-def012345678-2"},
         "rds-data-cluster": {"cluster": "orders-db", "secret": "orders/db"},
         "athena-workgroup": {"workgroup": "primary", "database": "sales", "results_bucket": "athena-out", "results_prefix": "q/"},

@@ -30,6 +30,7 @@ SECRET = f"arn:aws:secretsmanager:{REGION}:{ACC}:secret"
 ATHENA = f"arn:aws:athena:{REGION}:{ACC}:workgroup"
 GLUE = f"arn:aws:glue:{REGION}:{ACC}"
 MSK, MSK_UUID = f"arn:aws:kafka:{REGION}:{ACC}", "5a6b7c8d-1234-5678-9abc-def012345678-2"
+MQ, MQ_ID = f"arn:aws:mq:{REGION}:{ACC}:broker", "b-1234abcd-56ef-78ab-90cd-1234567890ab"
 TARGET_ROLE = f"arn:aws:iam::{ACC}:role/app/invoke"
 Call = tuple[str, str, dict[str, str]]  # action, resource, request context
 
@@ -351,6 +352,22 @@ CASES: dict[str, Case] = {
             call(
                 "ec2:CreateNetworkInterface", f"arn:aws:ec2:eu-west-1:{ACC}:network-interface/eni-1"
             ),
+        ],
+    ),
+    "mq-broker": Case(
+        {"kind": "mq-broker", "arn": f"{MQ}:orders-mq:{MQ_ID}", "secret": "mq/creds"},
+        [
+            call("mq:DescribeBroker", f"{MQ}:orders-mq:{MQ_ID}"),
+            call("secretsmanager:GetSecretValue", f"{SECRET}:mq/creds-AbC123"),
+            call("ec2:DescribeSubnets", "*"),
+            call(
+                "ec2:DeleteNetworkInterface", f"arn:aws:ec2:{REGION}:{ACC}:network-interface/eni-1"
+            ),  # fmt: skip
+        ],
+        [
+            call("mq:DescribeBroker", f"{MQ}:orders-mq:{MQ_ID[:-1]}f"),
+            call("mq:RebootBroker", f"{MQ}:orders-mq:{MQ_ID}"),
+            call("secretsmanager:GetSecretValue", f"{SECRET}:other/creds-AbC123"),
         ],
     ),
 }
