@@ -551,6 +551,7 @@ def test_cli_exits_1_and_prints_the_other_kinds_when_one_kind_fails(
     [
         (["discover", "no-such-kind"], "unknown kind 'no-such-kind'"),
         (["discover", "custom"], "custom has nothing to discover"),
+        (["discover", "bedrock-model"], "bedrock-model has nothing to discover: enter its fields"),
         (["discover", "sqs-queue", "--bucket", "b"], "--bucket applies to s3-prefix"),
         (["discover", "all", "--bucket", "b"], "--bucket applies to s3-prefix"),
     ],
