@@ -365,6 +365,28 @@ MAKERS: dict[str, Callable[[AwsSession], tuple[str, str]]] = {
         (meta := aws.client("kms").create_key(Description="k")["KeyMetadata"])["KeyId"],
         meta["Arn"],
     ),
+    "msk-cluster": lambda aws: (
+        "orders",
+        aws.client("kafka").create_cluster_v2(
+            ClusterName="orders",
+            Provisioned={
+                "BrokerNodeGroupInfo": {
+                    "ClientSubnets": ["subnet-1"],
+                    "InstanceType": "kafka.m5.large",
+                },
+                "KafkaVersion": "3.6.0",
+                "NumberOfBrokerNodes": 2,
+            },
+        )["ClusterArn"],
+    ),
+    "appsync-api": lambda aws: (
+        (
+            api := aws.client("appsync").create_graphql_api(
+                name="orders", authenticationType="AWS_IAM"
+            )["graphqlApi"]
+        )["apiId"],
+        api["arn"],
+    ),
 }
 
 
@@ -378,7 +400,8 @@ def test_each_kind_lists_its_resource_with_the_arn_aws_reports(aws: AwsSession, 
 
 def test_the_makers_cover_every_kind_with_a_plain_listing() -> None:
     special = {"dynamodb-stream", "s3-prefix", "custom"}  # tested on their own below
-    assert set(MAKERS) == set(catalog().kinds) - special
+    typed = {name for name, kind in catalog().kinds.items() if kind.discovery is None}
+    assert set(MAKERS) == set(catalog().kinds) - special - typed
 
 
 def test_a_tables_stream_arn_comes_with_it(aws: AwsSession) -> None:
@@ -528,6 +551,7 @@ def test_cli_exits_1_and_prints_the_other_kinds_when_one_kind_fails(
     [
         (["discover", "no-such-kind"], "unknown kind 'no-such-kind'"),
         (["discover", "custom"], "custom has nothing to discover"),
+        (["discover", "bedrock-model"], "bedrock-model has nothing to discover: enter its fields"),
         (["discover", "sqs-queue", "--bucket", "b"], "--bucket applies to s3-prefix"),
         (["discover", "all", "--bucket", "b"], "--bucket applies to s3-prefix"),
     ],

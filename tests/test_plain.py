@@ -587,3 +587,38 @@ def test_the_review_says_when_the_role_would_be_refused(tmp_path):
     assert "The role is refused: " in text and "Nothing was saved or exported" in text
     for finding in blocking(gate_review(compose(risky))):
         assert f"  {finding.severity} {describe(finding)}" in text
+
+
+def test_kinds_without_a_listing_are_typed_by_their_fields(tmp_path):
+    """Issue #12's typed kinds: a namespace (no ARN at all) and a Bedrock model with its
+    inference profile and destination Regions, field by field; the half-given profile is
+    refused by the domain's rule until its Regions are named."""
+    model, profile = "anthropic.claude-3-haiku-20240307-v1:0", "us.anthropic.claude-3-haiku-20240307-v1:0"  # fmt: skip
+    keys = (
+        start()
+        + ADD
+        + "cloudwatch-metrics\r"
+        + "MyApp/Orders\r"  # one profile (put): said, not asked
+        + ADD
+        + "bedrock-model\r"
+        + f"{model}\r"
+        + f"{profile}\r"
+        + "\r"  # no Regions: refused, asked again from the model
+        + f"{model}\r"
+        + f"{profile}\r"
+        + "us-east-1,us-west-2\r"
+        + NO_MORE
+        + FINISH
+    )
+    result, echo = drive(keys, tmp_path, export_format="json", export_path=tmp_path / "r.json")
+    assert "inference_profile needs 'regions' too" in echo
+    assert resources(result.spec_path) == [
+        {"kind": "cloudwatch-metrics", "namespace": "MyApp/Orders"},
+        {
+            "kind": "bedrock-model",
+            "model": model,
+            "inference_profile": profile,
+            "regions": "us-east-1,us-west-2",
+        },  # fmt: skip
+    ]
+    assert '"cloudwatch:namespace": "MyApp/Orders"' in (tmp_path / "r.json").read_text()

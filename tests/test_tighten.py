@@ -144,9 +144,19 @@ def test_a_used_action_with_no_resource_level_permission_keeps_star() -> None:
 
 
 def test_a_used_action_on_a_resource_of_no_kind_stays_custom_on_exactly_that_arn() -> None:
+    endpoint = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:endpoint/scorer"
+    t = tighten(
+        role(allow("sagemaker:*", "*")), usage(calls=[call("sagemaker:InvokeEndpoint", endpoint)])
+    )
+    assert entries(t) == [
+        {"kind": "custom", "actions": ["sagemaker:InvokeEndpoint"], "resources": [endpoint]}
+    ]
+
+
+def test_a_used_send_on_an_ses_identity_becomes_its_kind() -> None:
     identity = f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/example.com"
     t = tighten(role(allow("ses:*", "*")), usage(calls=[call("ses:SendEmail", identity)]))
-    assert entries(t) == [{"kind": "custom", "actions": ["ses:SendEmail"], "resources": [identity]}]
+    assert entries(t) == [{"kind": "ses-identity", "access": "send", "identity": "example.com"}]
 
 
 def test_a_resource_level_action_used_with_no_recorded_resource_is_not_kept_on_star() -> None:

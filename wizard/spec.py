@@ -549,6 +549,9 @@ def _resolve(
     if spec.account:
         values["Account"] = spec.account
     fields = dict(given)
+    if entry.arn is not None and not kind.parse_forms:
+        names = ", ".join(kind.fields)
+        raise _fail(ctx, (*base, "arn"), f"a {kind.title} has no ARN; give {names}")
     if entry.arn is not None:
         if problem := policy_variable_problem(entry.arn):
             raise _fail(ctx, (*base, "arn"), problem)
@@ -590,6 +593,7 @@ def _resolve(
                     f"{name} {fields[name]!r} contradicts the ARN's {name} {value!r}",
                 )
             fields[name] = value
+    in_arn = kind.arn_fields
     for name, fspec in kind.fields.items():
         value = fields.get(name)
         if value in (None, ""):
@@ -599,10 +603,22 @@ def _resolve(
                     base,
                     f"{entry.kind} needs {name!r} ({fspec.help}) or a full 'arn'",
                 )
+            if fspec.required and name not in in_arn:  # the ARN does not carry it
+                raise _fail(
+                    ctx, base, f"{entry.kind} needs {name!r} ({fspec.help}) besides its 'arn'"
+                )
             value = fspec.default or ""
         if problem := field_problem(fspec, value):
             raise _fail(ctx, (*base, name), f"{name} {problem}")
         fields[name] = value
+    for name, fspec in kind.fields.items():
+        missing = [other for other in fspec.needs if fields[name] and not fields[other]]
+        if missing:
+            raise _fail(
+                ctx,
+                (*base, name),
+                f"{name} needs {missing[0]!r} too ({kind.fields[missing[0]].help})",
+            )
     values.setdefault("Region", OPEN_REGION)
     values.setdefault("Account", OPEN_ACCOUNT)
     values.update(fields)

@@ -700,6 +700,24 @@ def _seed_lambda(region: str, client: Clients) -> None:
         )
 
 
+def _seed_appsync(region: str, client: Clients) -> None:
+    client("appsync").create_graphql_api(name="orders-graph", authenticationType="AWS_IAM")
+
+
+def _seed_kafka(region: str, client: Clients) -> None:
+    client("kafka").create_cluster_v2(
+        ClusterName="orders-events",
+        Provisioned={
+            "BrokerNodeGroupInfo": {
+                "ClientSubnets": ["subnet-1"],
+                "InstanceType": "kafka.m5.large",
+            },
+            "KafkaVersion": "3.6.0",
+            "NumberOfBrokerNodes": 2,
+        },
+    )
+
+
 SEEDERS: dict[str, Callable[[str, Clients], None]] = {
     "iam": _seed_iam,
     "dynamodb": _seed_dynamodb,
@@ -714,6 +732,8 @@ SEEDERS: dict[str, Callable[[str, Clients], None]] = {
     "events": _seed_events,
     "stepfunctions": _seed_stepfunctions,
     "lambda": _seed_lambda,
+    "appsync": _seed_appsync,
+    "kafka": _seed_kafka,
 }
 # A request's SigV4 signing name -> its seed group, where they differ (DynamoDB Streams signs as
 # "dynamodb", so it seeds the tables whose streams it lists).

@@ -22,6 +22,7 @@ class FieldSpec(_Model):
     default: str | None = None
     pattern: str | None = None
     help: str = ""
+    needs: tuple[str, ...] = ()  # the other fields that must be given when this one is
 
     def check(self, value: str) -> bool:
         return self.pattern is None or re.fullmatch(self.pattern, value) is not None
@@ -45,6 +46,12 @@ class StatementTemplate(_Model):
     when: str | None = None
     resource_wildcard: bool = False
     via_service: bool = False
+    # A field holding a comma-separated list: the statement is rendered once per item, with
+    # ${FIELD} standing for that one item (a Bedrock inference profile's destination Regions).
+    each: str | None = None
+    # An envelope deny only: leave out (NotResource) the exact ARNs a catalog kind's profile
+    # grants these actions on (sts-role's roles), so the envelope allows exactly those.
+    except_granted: bool = False
 
     def applies(self, flags: set[str]) -> bool:
         if self.when is None:
@@ -52,6 +59,14 @@ class StatementTemplate(_Model):
         if self.when.startswith("!"):
             return self.when[1:] not in flags
         return self.when in flags
+
+    def expansions(self, values: dict[str, str]) -> list[dict[str, str]]:
+        """The values to render the statement with: ``values`` itself, or one copy per item of
+        its ``each`` field."""
+        if self.each is None:
+            return [values]
+        items = [v for v in values.get(self.each, "").split(",") if v]
+        return [{**values, self.each: item} for item in items]
 
 
 class Profile(_Model):
@@ -73,6 +88,11 @@ class Kind(_Model):
     @property
     def parse_forms(self) -> tuple[str, ...]:
         return self.arn_forms or ((self.arn,) if self.arn else ())
+
+    @property
+    def arn_fields(self) -> frozenset[str]:
+        """The names an ARN of this kind carries (its forms' placeholders)."""
+        return frozenset(m.group(1) for f in self.parse_forms for m in _PLACEHOLDER.finditer(f))
 
     def parse_arn(self, arn: str) -> dict[str, str] | None:
         """The fields (and Partition/Region/Account) of ``arn``, or None when no form fits."""

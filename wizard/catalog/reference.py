@@ -62,6 +62,14 @@ class Action:
         """False when the action only works with ``Resource: "*"``."""
         return bool(self.resource_types)
 
+    @property
+    def scopable(self) -> bool:
+        """Whether naming resources can scope the action, so that Resource "*" grants more than
+        it needs. An action whose one resource type is optional also works on no resource at
+        all (cloudwatch:PutMetricData, cloudformation:DescribeStacks): it needs "*" for that."""
+        types = self.resource_types
+        return bool(types) and (len(types) > 1 or types[0].required)
+
 
 @dataclass
 class Service:

@@ -59,7 +59,8 @@ def _kinds(args: argparse.Namespace) -> list[str]:
         return [name for name, kind in kinds.items() if kind.discovery is not None]
     kind = catalog().kind(args.kind)  # UserError naming the known kinds
     if kind.discovery is None:
-        raise UserError(f"{args.kind} has nothing to discover: enter its actions and ARNs by hand")
+        what = "its actions and ARNs" if args.kind == "custom" else "its fields or its ARN"
+        raise UserError(f"{args.kind} has nothing to discover: enter {what} by hand")
     if args.bucket is not None and args.kind != "s3-prefix":
         raise UserError(f"--bucket applies to s3-prefix, not to {args.kind}")
     return [args.kind]

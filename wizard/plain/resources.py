@@ -99,15 +99,17 @@ def ask_manual(wizard: PlainWizard, kind_name: str, kind: Kind) -> ResourceEntry
     assert field is not None
     fspec = kind.fields[field]
 
+    or_arn = " or ARN" if kind.arn else ""  # a metrics namespace has no ARN
+
     def validate(value: str) -> bool | str:
         value = value.strip()
         if not value:
-            return f"enter the {fspec.help} or an ARN"
+            return f"enter the {fspec.help}{or_arn.replace('or', 'or an')}"
         if value.startswith("arn:"):
             return check_entry(spec, ResourceEntry(kind=kind_name, arn=value)) or True
         return field_problem(fspec, value) or True
 
-    value = wizard.text(f"{kind.title}: {fspec.help} or ARN:", validate=validate)
+    value = wizard.text(f"{kind.title}: {fspec.help}{or_arn}:", validate=validate)
     if value.startswith("arn:"):
         return ResourceEntry(kind=kind_name, arn=value)
     fields = {field: value}

@@ -55,23 +55,25 @@ def _condition_json(condition: dict | None) -> str:
 def _template_grants(
     template: StatementTemplate, values: dict[str, str], extra_condition: dict | None = None
 ) -> Iterable[Grant]:
-    condition = None
-    if template.condition:
-        condition = {
-            op: {
-                key: _one_or_list([render(v, values) for v in vals]) for key, vals in block.items()
+    for each in template.expansions(values):
+        condition = None
+        if template.condition:
+            condition = {
+                op: {
+                    key: _one_or_list([render(v, each) for v in vals])
+                    for key, vals in block.items()
+                }
+                for op, block in template.condition.items()
             }
-            for op, block in template.condition.items()
-        }
-    if extra_condition:
-        condition = {**(condition or {})}
-        for op, block in extra_condition.items():
-            condition[op] = {**condition.get(op, {}), **block}
-    cond = _condition_json(condition)
-    for resource in template.resources:
-        arn = render(resource, values)
-        for action in template.actions:
-            yield Grant(template.sid, action, arn, cond)
+        if extra_condition:
+            condition = {**(condition or {})}
+            for op, block in extra_condition.items():
+                condition[op] = {**condition.get(op, {}), **block}
+        cond = _condition_json(condition)
+        for resource in template.resources:
+            arn = render(resource, each)
+            for action in template.actions:
+                yield Grant(template.sid, action, arn, cond)
 
 
 def _one_or_list(values: list[str]) -> str | list[str]:
@@ -233,7 +235,7 @@ def trust_policy(spec: RoleSpec) -> Document:
 
 def _needs_star(action: str, ref: Reference) -> bool:
     found = ref.expand(action)
-    return bool(found) and all(not a.supports_resource_level for a in found)
+    return bool(found) and all(not a.scopable for a in found)
 
 
 def _service_wide_arn(
@@ -274,8 +276,24 @@ def catalog_actions(cat: Catalog) -> set[str]:
     return out
 
 
+def _matches(actions: Iterable[str], action: str) -> bool:
+    return any(wildcard_regex(a, ignore_case=True).match(action) for a in actions)
+
+
+def envelope_exceptions(template: StatementTemplate, kind_grants: list[Grant]) -> set[str]:
+    """The ARNs an ``except_granted`` envelope deny leaves out: those a catalog kind's profile
+    grants the deny's actions on (never a custom entry's)."""
+    if not template.except_granted:
+        return set()
+    return {g.resource for g in kind_grants if _matches(template.actions, g.action)}
+
+
 def envelope_boundary(
-    spec: RoleSpec, grants: list[Grant], cat: Catalog, ref: Reference
+    spec: RoleSpec,
+    grants: list[Grant],
+    cat: Catalog,
+    ref: Reference,
+    kind_grants: list[Grant] | None = None,
 ) -> Document:
     """Allow the services and access levels the function uses, inside its account and region;
     deny privilege escalation outright.
@@ -294,8 +312,14 @@ def envelope_boundary(
     star: set[str] = set()  # actions that support no resource-level permission
     buckets: set[str] = set()
     exact: list[Grant] = []  # grants the envelope repeats as they are, never widened
+    # Actions a deny leaves out for exact ARNs (assuming an sts-role's role, passing a
+    # scheduler's target role): only ever repeated exactly, conditions and all.
+    exempted = [t.actions for t in cat.envelope_denies if t.except_granted]
     for g in grants:
         expanded = ref.expand(g.action)
+        if any(_matches(actions, g.action) for actions in exempted):
+            exact.append(g)
+            continue
         if is_wild(g.action) or any(_is_risky(a.full_name) for a in expanded):
             # A wildcard (a custom kms:?* is every KMS action) or a high-risk action
             # (catalogs/risky-actions.yaml): the boundary allows exactly what the identity
@@ -305,7 +329,10 @@ def envelope_boundary(
         for action in expanded:
             used.setdefault(action.service, set()).add(action.access_level)
             target = actions.setdefault(action.service, set())
-            (target if action.supports_resource_level else star).add(action.full_name)
+            # Resource "*" also for an action whose resource types are all optional
+            # (cloudwatch:PutMetricData): its request names no resource.
+            on_star = not action.supports_resource_level or g.resource == "*"
+            (star if on_star else target).add(action.full_name)
         if g.resource.startswith(f"arn:{spec.partition}:s3:::"):
             buckets.add(g.resource.split(":::", 1)[1].split("/", 1)[0])
     for name in catalog_actions(cat):
@@ -316,12 +343,28 @@ def envelope_boundary(
             continue  # never added beyond what the identity policy names
         if action and action.access_level in used.get(action.service, ()):
             target = actions.setdefault(action.service, set())
-            (target if action.supports_resource_level else star).add(action.full_name)
+            (target if action.scopable else star).add(action.full_name)
     statements: list[Document] = []
-    covered: dict[str, list[re.Pattern[str]]] = {}  # service -> its statement's resources
-    for service in sorted(actions):
-        if not actions[service]:
+    wide = {
+        service: _service_wide_arn(service, names, values, ref)
+        for service, names in actions.items()
+        if names and service != "s3"
+    }
+    fitting: set[str] = set()  # services with a grant inside their account-and-region ARN
+    for g in grants:
+        # A resource outside the service's account-and-region ARN (a Bedrock foundation model,
+        # which has no account, one in a profile's other Regions, a role another account owns
+        # for sts:AssumeRole): repeated exactly.
+        service = g.action.split(":", 1)[0].lower()
+        if g.resource == "*" or service not in wide or g in exact:
             continue
+        if wildcard_regex(wide[service]).match(g.resource):
+            fitting.add(service)
+        else:
+            exact.append(g)
+    for service in sorted(actions):
+        if not actions[service] or (service in wide and service not in fitting):
+            continue  # none of its grants is in the account and region: only the exact ones
         if service == "s3":
             resources = [
                 r
@@ -329,22 +372,11 @@ def envelope_boundary(
                 for r in (f"arn:{spec.partition}:s3:::{b}", f"arn:{spec.partition}:s3:::{b}/*")
             ]
         else:
-            resources = [_service_wide_arn(service, actions[service], values, ref)]
+            resources = [wide[service]]
         if not resources:
             continue
-        covered[service] = [wildcard_regex(r) for r in resources]
         sid = "Allow" + re.sub(r"[^A-Za-z0-9]", "", service.title()) + "InAccount"
         statements.append(_statement(sid, actions[service], resources, ""))
-    # A resource named by ARN in another account or region than the role's (possible when the
-    # spec leaves them to the CloudFormation stack) lies outside every service-wide statement:
-    # the envelope allows exactly the identity's grants on it, never the wider level set.
-    elsewhere = [
-        Grant("AllowNamedResourcesElsewhere", g.action, g.resource, "")
-        for g in grants
-        if g.resource != "*"
-        and not any(rx.match(g.resource) for rx in covered.get(_service(g.action), ()))
-    ]
-    statements.extend(group_statements(elsewhere))
     if star:
         statements.append(_statement("AllowActionsWithoutResourceTypes", star, ["*"], ""))
     taken = {st["Sid"] for st in statements}
@@ -352,16 +384,16 @@ def envelope_boundary(
         st["Sid"] = _unique_sid("Exactly" + st["Sid"], taken)
         statements.append(st)
     for template in cat.envelope_denies:
-        statements.append(
-            {
-                "Sid": template.sid,
-                "Effect": "Deny",
-                "Action": list(template.actions)
-                if len(template.actions) > 1
-                else template.actions[0],
-                "Resource": "*",
-            }
-        )
+        deny: Document = {
+            "Sid": template.sid,
+            "Effect": "Deny",
+            "Action": list(template.actions) if len(template.actions) > 1 else template.actions[0],
+            "Resource": "*",
+        }
+        if kept := sorted(envelope_exceptions(template, kind_grants or [])):
+            del deny["Resource"]
+            deny["NotResource"] = _one_or_list(kept)
+        statements.append(deny)
     return _document(statements)
 
 
@@ -427,11 +459,13 @@ def _check_custom(resolved: list[ResolvedResource], ref: Reference, ctx: SpecCon
                 )
 
 
-def _check_envelope(grants: list[Grant], spec: RoleSpec, ctx: SpecContext, cat: Catalog) -> None:
+def _check_envelope(
+    grants: list[Grant], kind_grants: list[Grant], ctx: SpecContext, cat: Catalog
+) -> None:
     for template in cat.envelope_denies:
-        rxs = [wildcard_regex(a, ignore_case=True) for a in template.actions]
+        kept = envelope_exceptions(template, kind_grants)
         for g in grants:
-            if any(rx.match(g.action) for rx in rxs):
+            if _matches(template.actions, g.action) and g.resource not in kept:
                 raise UserError(
                     f"boundary: {g.action} is denied by the envelope boundary "
                     f"({template.sid}); choose boundary: strict or none, or drop the action",
@@ -496,8 +530,9 @@ def compose(spec: RoleSpec, ctx: SpecContext | None = None) -> RoleBundle:
     boundary = None
     boundary_arn = None
     if spec.boundary == "envelope":
-        _check_envelope(grants, spec, ctx, cat)
-        boundary = envelope_boundary(spec, grants, cat, ref)
+        kind_grants = [g for r in resolved if r.kind_name != "custom" for g in resource_grants(r)]
+        _check_envelope(grants, kind_grants, ctx, cat)
+        boundary = envelope_boundary(spec, grants, cat, ref, kind_grants)
     elif spec.boundary == "strict":
         boundary = strict_boundary(identity)
     elif spec.boundary not in ("strict", "none"):

@@ -29,11 +29,8 @@ from wizard.policy.patterns import (
 
 
 def _scopable(action: Action) -> bool:
-    """Whether naming resources can scope the action, so that Resource "*" grants more than it
-    needs. An action whose one resource type is optional also works on no resource at all
-    (cloudwatch:PutMetricData, cloudformation:DescribeStacks): it needs "*" for that."""
-    types = action.resource_types
-    return bool(types) and (len(types) > 1 or types[0].required)
+    """:attr:`Action.scopable`: whether Resource "*" grants more than the action needs."""
+    return action.scopable
 
 
 @functools.lru_cache(maxsize=16384)
