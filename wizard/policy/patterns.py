@@ -34,6 +34,7 @@ __all__ = [
     "arn_regex",
     "compile_alternation",
     "format_regex",
+    "format_source",
     "glob_contains",
     "glob_regex",
     "globs_intersect",
@@ -202,8 +203,9 @@ def _placeholder_regex(name: str) -> str:
 
 
 @functools.lru_cache(maxsize=8192)
-def format_regex(arn_format: str) -> re.Pattern[str]:
-    """A regex for the concrete ARNs of a reference ARN format (or of its resource part)."""
+def format_source(arn_format: str) -> str:
+    """The source of :func:`format_regex` (``re.DOTALL``), uncompiled: callers that join
+    several formats into one regex compile only the joined one."""
     out: list[str] = []
     pos = 0
     for m in _VAR_RE.finditer(arn_format):
@@ -211,7 +213,13 @@ def format_regex(arn_format: str) -> re.Pattern[str]:
         out.append(_placeholder_regex(m.group(0)))
         pos = m.end()
     out.append(re.escape(arn_format[pos:]))
-    return re.compile("^" + "".join(out) + "$", re.DOTALL)
+    return "^" + "".join(out) + "$"
+
+
+@functools.lru_cache(maxsize=8192)
+def format_regex(arn_format: str) -> re.Pattern[str]:
+    """A regex for the concrete ARNs of a reference ARN format (or of its resource part)."""
+    return re.compile(format_source(arn_format), re.DOTALL)
 
 
 _TYPE_FORMATS: dict[int, tuple[str, ...]] = {}  # id(ResourceType) -> its ARN formats

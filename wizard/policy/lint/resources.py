@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import NamedTuple
 
 from wizard.catalog.reference import Action, reference
 from wizard.policy.documents import INFO
@@ -23,6 +22,7 @@ from wizard.policy.patterns import (
     _format_shape,
     _FormatShape,
     format_regex,
+    format_source,
     pattern_fits_format,
     service_wildcard,
 )
@@ -62,17 +62,39 @@ def fitting_types(service: str, pattern: str) -> frozenset[str]:
     return frozenset(out)
 
 
-class _Fit(NamedTuple):
+class _Fit:
     """What resource fitting needs of an action: its resource types' lower-case names, their
     ARN formats, one regex for their concrete ARNs, and a key shared by every action whose
-    types are the same (so their answers for a pattern are computed once)."""
+    types are the same (so their answers for a pattern are computed once). The regex and the
+    formats' shapes are made when first asked for: most actions meet only concrete ARNs (the
+    regex) or only patterns (the shapes), and compiling regexes is most of the gate's time."""
 
-    service: str
-    names: frozenset[str]
-    formats: tuple[str, ...]
-    regex: re.Pattern[str] | None
-    key: int
-    shapes: tuple[tuple[str, _FormatShape | None], ...]  # each format, cut for _fits_quickly
+    __slots__ = ("service", "names", "formats", "key", "_regex", "_shapes")
+
+    def __init__(self, service: str, names: frozenset[str], formats: tuple[str, ...], key: int):
+        self.service = service
+        self.names = names
+        self.formats = formats
+        self.key = key
+        self._regex: re.Pattern[str] | None | bool = False  # False: not made yet
+        self._shapes: tuple[tuple[str, _FormatShape | None], ...] | None = None
+
+    @property
+    def regex(self) -> re.Pattern[str] | None:
+        """One regex for the concrete ARNs of every format (None: the action has none)."""
+        if self._regex is False:
+            sources = [format_source(f) for f in self.formats]
+            self._regex = (
+                re.compile("|".join(f"(?:{p})" for p in sources), re.DOTALL) if sources else None
+            )
+        return self._regex  # type: ignore[return-value]
+
+    @property
+    def shapes(self) -> tuple[tuple[str, _FormatShape | None], ...]:
+        """Each format, cut for :func:`_fits_quickly`."""
+        if self._shapes is None:
+            self._shapes = tuple((f, _format_shape(f)) for f in self.formats)
+        return self._shapes
 
 
 _FITS: dict[int, _Fit] = {}  # id(Action) -> _Fit (the reference keeps every Action it made)
@@ -88,17 +110,8 @@ def _fit_of(action: Action) -> _Fit:
         types = [svc.resource_type(ar.name) for ar in action.resource_types] if svc else []
         types = [t for t in types if t is not None]
         formats = tuple(f for t in types for f in type_formats(t))
-        patterns = [format_regex(f).pattern for f in formats]
-        regex = re.compile("|".join(f"(?:{p})" for p in patterns), re.DOTALL) if patterns else None
         key = _FIT_KEYS.setdefault((action.service, formats), len(_FIT_KEYS))
-        found = _Fit(
-            action.service,
-            frozenset(t.name.lower() for t in types),
-            formats,
-            regex,
-            key,
-            tuple((f, _format_shape(f)) for f in formats),
-        )
+        found = _Fit(action.service, frozenset(t.name.lower() for t in types), formats, key)
         _FITS[id(action)] = found
     return found
 
@@ -119,7 +132,7 @@ def action_fits(action: Action, pattern: str, *, many: bool = False) -> bool:
 def _fits(fit: _Fit, pattern: str, many: bool) -> bool:
     """:func:`action_fits` for every action of one :class:`_Fit` (``pattern`` is not ``*``).
     Answers are kept per (resource types, pattern): the actions of a service share types."""
-    if fit.regex is None:
+    if not fit.formats:  # no resource type: its regex would be None
         return False
     memo = (fit.key, pattern)
     found = _FIT_MEMO.get(memo)
