@@ -121,6 +121,7 @@ class WizardApp(App[None]):
         self._gate_review: tuple[RoleBundle, GateReview] | None = None  # (bundle, its review)
         self.discovered: dict[Key, dict[str, Any]] = {}
         self.step = 0
+        self.spec_generation = 0  # counts specs replaced whole (a resumed draft)
         self.session_worker: Any = None
         self.resumable: tuple[Any, int] | None = None  # (draft, drafts) offered by the palette
 
@@ -188,6 +189,7 @@ class WizardApp(App[None]):
 
     def replace_spec(self, spec: Any) -> None:
         self.spec = spec
+        self.spec_generation += 1  # every field shows the new spec, whatever it holds
         self.spec_changed(autosave=False)
 
     # ------------------------------------------------------------------ AWS
