@@ -157,3 +157,32 @@ def test_a_resumed_draft_fills_every_field_even_the_one_with_the_focus(make_app)
             assert screen.query_one("#region", Input).value == "eu-west-1"
 
     asyncio.run(run())
+
+
+def test_question_mark_is_text_in_a_field_and_help_says_so(make_app):
+    """Back on step 1 the function name is selected: ? types over it as text (it must not be
+    taken for help there, nor help claim it is), and opens help where no field has the focus."""
+    from wizard.tui.screens.help import HELP
+
+    keys = [line for line in HELP.splitlines() if "this help" in line]
+    assert keys and all("?" not in line or "outside a text field" in line for line in keys)
+
+    async def run() -> None:
+        app = make(make_app)
+        async with app.run_test(size=SIZE) as pilot:
+            await settled(pilot)
+            await pilot.press("ctrl+u", *"orders-api", "question_mark")
+            await settled(pilot)
+            assert type(app.screen).__name__ == "FunctionScreen"
+            assert app.screen.query_one("#function", Input).value == "orders-api?"
+            hinted = {b.key for _n, b, shown, _t in app.screen.active_bindings.values() if shown}
+            assert "ctrl+b" not in hinted and "f1" in hinted  # no Back from the first step
+            await pilot.press("backspace")
+            app.goto_step(1)
+            await settled(pilot)
+            app.screen.query_one("#kinds").focus()
+            await pilot.press("question_mark")
+            await settled(pilot)
+            assert type(app.screen).__name__ == "HelpModal"
+
+    asyncio.run(run())

@@ -403,6 +403,12 @@ class WizardApp(App[None]):
             self.install_screen(_step_screen(index), name)
         self.switch_screen(name)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # the footer hints only keys that work where the user is: no Back on the first step
+        if action == "previous_step" and isinstance(self.screen, StepScreen):
+            return self.screen.INDEX > 0
+        return True
+
     def action_next_step(self) -> None:
         if isinstance(self.screen, StepScreen):
             self.goto_step(self.step + 1)
