@@ -1,7 +1,9 @@
 """Wizard drafts: the wizard's state saved as role specs, so nothing is lost.
 
 One YAML spec per draft under ``$XDG_STATE_HOME/lambda-role-wizard/drafts/`` (by default
-``~/.local/state/lambda-role-wizard/drafts/``), written atomically after every change.
+``~/.local/state/lambda-role-wizard/drafts/``), written atomically after every change. What is
+not the spec -- the file an ``edit`` saves back to, the wizard step the user was on -- goes in
+comment lines at the top (``# source: FILE``, ``# step: NAME``), so a draft stays a valid spec.
 Domain code: no UI imports.
 """
 
@@ -42,13 +44,18 @@ class Draft:
     function: str
     resources: int
     source: str | None = None  # the spec file an `edit` session saves back to
+    step: str | None = None  # the wizard step it was left on (plain mode's drafts have none)
+
+    @property
+    def saved(self) -> str:
+        return time.strftime("%Y-%m-%d %H:%M", time.localtime(self.modified))
 
     @property
     def label(self) -> str:
-        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(self.modified))
         noun = "resource" if self.resources == 1 else "resources"
         where = f" (editing {self.source})" if self.source else ""
-        return f"{self.function}: {self.resources} {noun}, saved {when}{where}"
+        step = f", left on step {self.step}" if self.step else ""
+        return f"{self.function}: {self.resources} {noun}{step}, saved {self.saved}{where}"
 
 
 class DraftStore:
@@ -66,11 +73,15 @@ class DraftStore:
             raise UserError(f"{draft_id!r} is not a draft id")
         return self.folder / f"{draft_id}{SUFFIX}"
 
-    def save(self, draft_id: str, spec: RoleSpec, *, source: str | None = None) -> Path:
-        """Write the draft atomically; ``source`` records the file an edit saves back to."""
-        text = spec.to_yaml()
-        if source:
-            text = f"# lambda-role-wizard draft of {source}\n# source: {source}\n" + text
+    def save(
+        self, draft_id: str, spec: RoleSpec, *, source: str | None = None, step: str | None = None
+    ) -> Path:
+        """Write the draft atomically; ``source`` records the file an edit saves back to,
+        ``step`` the wizard step the user is on (comment lines: the draft stays a spec)."""
+        header = f"# lambda-role-wizard draft of {source}\n# source: {source}\n" if source else ""
+        if step:
+            header += f"# step: {step}\n"
+        text = header + spec.to_yaml()
         target = self.path(draft_id)
         try:
             write_text_atomic(target, text, create_folder=True)
@@ -97,7 +108,8 @@ class DraftStore:
                     modified=modified,
                     function=spec.function,
                     resources=len(spec.resources),
-                    source=_source_of(text),
+                    source=_header(text, "source"),
+                    step=_header(text, "step"),
                 )
             )
         return sorted(found, key=lambda d: (d.modified, d.id), reverse=True)
@@ -127,8 +139,9 @@ class DraftStore:
         return spec_from_data(data, SpecContext(source, lines))
 
 
-def _source_of(text: str) -> str | None:
-    for line in text.splitlines()[:3]:
-        if line.startswith("# source: "):
-            return line[len("# source: ") :].strip() or None
+def _header(text: str, key: str) -> str | None:
+    """A ``# KEY: value`` line of the draft's comment header."""
+    for line in text.splitlines()[:4]:
+        if line.startswith(f"# {key}: "):
+            return line[len(f"# {key}: ") :].strip() or None
     return None

@@ -38,6 +38,17 @@ ACCOUNT_RE = re.compile(r"^\d{12}$")
 REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 FUNCTION_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 ROLE_NAME_RE = re.compile(r"^[\w+=,.@-]{1,64}$", re.ASCII)
+# IAM's rule for a managed policy's name (CreatePolicy's PolicyName)
+POLICY_NAME_RE = re.compile(r"^[\w+=,.@-]{1,128}$", re.ASCII)
+
+
+def policy_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot name a customer-managed policy (the deployer policy), or None."""
+    if POLICY_NAME_RE.fullmatch(name):
+        return None
+    return f"policy name {name!r} must be 1-128 characters of letters, digits and +=,.@_-"
+
+
 ROLE_PATH_RE = re.compile(r"^/([\x21-\x7e]*/)?$")
 POLICY_ARN_RE = re.compile(
     r"^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}|aws):policy/([\x21-\x7e]+/)?[\w+=,.@-]{1,128}$"

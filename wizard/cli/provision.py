@@ -122,13 +122,10 @@ def _plan(args: argparse.Namespace) -> tuple[Any, Any]:
     from wizard.aws.provision import make_plan
 
     if args.deployer_policy_name is not None:
-        from wizard.spec import ROLE_NAME_RE
+        from wizard.spec import policy_name_problem
 
-        if not ROLE_NAME_RE.fullmatch(args.deployer_policy_name):
-            raise UserError(
-                f"--deployer-policy-name {args.deployer_policy_name!r} must be 1-128 characters "
-                "of letters, digits and +=,.@_-"
-            )
+        if problem := policy_name_problem(args.deployer_policy_name):
+            raise UserError(f"--deployer-policy-name: {problem}")
     aws = _session(args)
     bundle = _compose(aws, args.spec)
     plan = make_plan(aws, bundle, adopt=args.adopt, deployer_policy_name=args.deployer_policy_name)

@@ -35,6 +35,7 @@ def cmd_wizard(args: argparse.Namespace) -> int:
         region=getattr(args, "region", None),
     )
     app.run()
+    _say_where_the_draft_is(app)
     return 0
 
 
@@ -51,4 +52,13 @@ def cmd_edit(args: argparse.Namespace) -> int:
         region=args.region,
     )
     app.run()
+    _say_where_the_draft_is(app)
     return 0
+
+
+def _say_where_the_draft_is(app: object) -> None:
+    import sys
+
+    note = app.exit_note()  # type: ignore[attr-defined]
+    if note:
+        print(f"role-wizard: {note}", file=sys.stderr)

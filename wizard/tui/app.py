@@ -121,8 +121,9 @@ class WizardApp(App[None]):
         self._gate_review: tuple[RoleBundle, GateReview] | None = None  # (bundle, its review)
         self.discovered: dict[Key, dict[str, Any]] = {}
         self.step = 0
+        self.spec_generation = 0  # counts specs replaced whole (a resumed draft)
         self.session_worker: Any = None
-        self.resumable: tuple[Any, int] | None = None  # (draft, drafts) offered by the palette
+        self.resumable: list[Any] | None = None  # the drafts the palette offers, newest first
 
     def run(self, *args: Any, **kwargs: Any) -> None:
         """Run the app (``role-wizard`` and ``role-wizard edit``)."""
@@ -180,7 +181,10 @@ class WizardApp(App[None]):
             return
         try:
             self.drafts.save(
-                self.draft_id, self.spec, source=str(self.edit_path) if self.edit_path else None
+                self.draft_id,
+                self.spec,
+                source=str(self.edit_path) if self.edit_path else None,
+                step=STEP_NAMES[self.step],
             )
             self.draft_saved = True
         except UserError as exc:
@@ -188,6 +192,7 @@ class WizardApp(App[None]):
 
     def replace_spec(self, spec: Any) -> None:
         self.spec = spec
+        self.spec_generation += 1  # every field shows the new spec, whatever it holds
         self.spec_changed(autosave=False)
 
     # ------------------------------------------------------------------ AWS
@@ -325,8 +330,8 @@ class WizardApp(App[None]):
             self._offer_resume(ask=not busy)
 
     def _offer_resume(self, *, ask: bool = True) -> None:
-        """Offer the newest draft of this spec: a question when the user is not typing yet,
-        else a notice and a "Resume draft" command in the palette."""
+        """Offer the kept drafts of this spec, newest first: a list to choose from when the
+        user is not typing yet, else a notice and a "Resume draft" command in the palette."""
         drafts = self.drafts.list()
         source = str(self.edit_path) if self.edit_path else None
         # not this session's own draft (what was typed before the offer is autosaved already)
@@ -336,23 +341,22 @@ class WizardApp(App[None]):
             drafts = [d for d in drafts if not self._draft_matches_spec(d.id)]
         if not drafts:
             return
-        draft = drafts[0]
         if not ask:
-            self.resumable = (draft, len(drafts))
+            self.resumable = drafts
+            more = f" (and {len(drafts) - 1} more)" if len(drafts) > 1 else ""
             self.notify(
-                f"{draft.label}: ctrl+p, then “Resume draft”, opens it",
+                f"{drafts[0].label}{more}: ctrl+p, then “Resume draft”, opens it",
                 title="A draft is kept",
                 timeout=10,
             )
             return
+        self._ask_resume(drafts)
 
-        self._ask_resume(draft, len(drafts))
+    def _ask_resume(self, drafts: list[Any]) -> None:
+        from wizard.tui.screens.resume import ResumeModal, step_index
 
-    def _ask_resume(self, draft: Any, count: int) -> None:
-        from wizard.tui.screens.resume import ResumeModal
-
-        def resumed(answer: bool | None) -> None:
-            if not answer:
+        def resumed(draft: Any) -> None:
+            if draft is None:
                 return
             try:
                 spec = self.drafts.load(draft.id)
@@ -364,12 +368,22 @@ class WizardApp(App[None]):
             self.draft_saved = True
             self.replace_spec(spec)
             self.notify(f"resumed {draft.label}", title="Draft")
+            self.goto_step(step_index(draft))  # where it was left
 
-        self.push_screen(ResumeModal(draft, count), resumed)
+        self.push_screen(ResumeModal(drafts), resumed)
 
     def action_resume_draft(self) -> None:
         if self.resumable is not None:
-            self._ask_resume(*self.resumable)
+            self._ask_resume(self.resumable)
+
+    def exit_note(self) -> str | None:
+        """What to print once the app has closed: where this session's draft is kept."""
+        if not self.draft_saved or self.drafts is None:
+            return None
+        return (
+            f"your draft is kept in {self.drafts.path(self.draft_id)} "
+            "(run role-wizard again to resume it)"
+        )
 
     def _draft_matches_spec(self, draft_id: str) -> bool:
         """Whether the draft holds the spec as it is now; such a draft is discarded."""
@@ -400,6 +414,14 @@ class WizardApp(App[None]):
         if not self.is_screen_installed(name):
             self.install_screen(_step_screen(index), name)
         self.switch_screen(name)
+        if self.draft_saved:  # the draft remembers the step, to resume there
+            self.autosave()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # the footer hints only keys that work where the user is: no Back on the first step
+        if action == "previous_step" and isinstance(self.screen, StepScreen):
+            return self.screen.INDEX > 0
+        return True
 
     def action_next_step(self) -> None:
         if isinstance(self.screen, StepScreen):
@@ -491,6 +513,8 @@ class WizardApp(App[None]):
             )
         if self.resumable is not None:
             yield SystemCommand(
-                "Resume draft", f"Resume {self.resumable[0].label}", self.action_resume_draft
+                "Resume draft",
+                f"Choose among {len(self.resumable)} kept draft(s)",
+                self.action_resume_draft,
             )
         yield SystemCommand("Help", "Keys and how the wizard works", self.action_help)

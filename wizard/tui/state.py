@@ -62,6 +62,7 @@ class Wizard(Protocol):
     actions they call. ``spec`` is None only while the domain loads (step 1's first frame)."""
 
     spec: RoleSpec | None
+    spec_generation: int  # counts up when a new spec replaces the old whole (a resumed draft)
     bundle: RoleBundle | None
     compose_error: str | None
     session_state: str

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Header
+from textual.widgets import Button, Footer, Header, Input
 
 from wizard.tui.messages import SpecChanged
 from wizard.tui.state import Wizard, wizard_of
@@ -24,12 +24,56 @@ if TYPE_CHECKING:
 NARROW_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
 
+class FieldSync:
+    """What each of a screen's inputs and the spec last agreed on, so the spec never writes
+    into a field the user is editing.
+
+    Keys arrive faster than their ``Input.Changed`` messages bubble up to the screen, and a
+    screen refreshed from the spec in between (``SpecChanged`` goes to the screen directly)
+    would write back a value the user has already typed past -- scrambling a burst of
+    backspaces. So a field takes the spec's value only when the spec moved since they agreed
+    and the field still shows the text they agreed on; otherwise what is typed wins, and its
+    own ``Changed`` brings it to the spec.
+    """
+
+    def __init__(self) -> None:
+        self._agreed: dict[str, tuple[str, str]] = {}  # input id -> (its text, the spec's)
+
+    def agreed(self, widget: Input, text: str, spec_value: str) -> None:
+        """The field's ``text`` (its ``Changed`` value) went into the spec as ``spec_value``
+        (or did not go: the spec kept ``spec_value``)."""
+        self._agreed[widget.id or ""] = (text, spec_value)
+
+    def forget(self) -> None:
+        """A new spec replaced the old whole: every field shows it, whatever it holds."""
+        self._agreed.clear()
+
+    def show(self, widget: Input, spec_value: str) -> bool:
+        """Show the spec's value in the field unless the user is editing it; True when the
+        field shows it."""
+        key = widget.id or ""
+        if key in self._agreed:
+            text, agreed_value = self._agreed[key]
+            if spec_value == agreed_value or widget.value != text:
+                return False
+        if widget.value != spec_value:
+            with widget.prevent(Input.Changed):
+                widget.value = spec_value
+        self._agreed[key] = (spec_value, spec_value)
+        return True
+
+
 class StepScreen(Screen):
     """A wizard step. Subclasses set STEP and INDEX and implement ``compose_body``."""
 
     STEP: str | None = None
     INDEX = 0
     INTRO = ""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields = FieldSync()
+        self._generation = 0  # the app's spec_generation this screen shows
 
     def compose(self) -> ComposeResult:
         yield Header(icon="λ")
@@ -69,19 +113,24 @@ class StepScreen(Screen):
 
     def on_screen_resume(self) -> None:
         if not self.wizard.cursor_blink:
-            from textual.widgets import Input
-
             for widget in self.query(Input):
                 widget.cursor_blink = False
-        self.refresh_from_spec()
-        self.query_one(StatusLine).refresh_status()
+        self._refresh()
 
     def on_spec_changed(self, message: SpecChanged) -> None:
+        self._refresh()
+
+    def _refresh(self) -> None:
+        generation = self.wizard.spec_generation
+        if generation != self._generation:  # a resumed draft: its values go into every field
+            self._generation = generation
+            self.fields.forget()
         self.refresh_from_spec()
         self.query_one(StatusLine).refresh_status()
 
     def refresh_from_spec(self) -> None:
-        """Show the app's spec; called on resume and after every change."""
+        """Show the app's spec; called on resume and after every change. A field the user is
+        editing is never written: ``self.fields`` (:class:`FieldSync`) knows which."""
 
     def spec_path(self) -> str | None:
         """Where ctrl+s saves the spec, when this step says (finish has a field for it)."""

@@ -55,6 +55,9 @@ class FinishScreen(StepScreen):
                         yield Button(title, id=button_id, compact=True)
                 yield Button("Export all", id="export-all", compact=True)
                 yield Label("Create it in the account", classes="pane-title")
+                yield Label("Deployer policy name (step 4's deployer option)", id="deployer-label")
+                yield Input(id="deployer-name", compact=True)
+                yield Static("", id="deployer-check", classes="field-error -quiet")
                 with Horizontal(classes="row"):
                     yield Button("Plan", id="plan", compact=True)
                     yield Button("Apply…", id="apply", variant="warning", compact=True)
@@ -83,6 +86,36 @@ class FinishScreen(StepScreen):
             self.query_one(f"#{button_id}", Button).disabled = not ok
         self.query_one("#apply", Button).disabled = not ok or self.plan is None
         self._say_refusal(gate)
+        self._show_deployer()
+
+    def deployer_name(self) -> str | None:
+        """The deployer policy apply creates (the name typed, else the bundle's), or None when
+        the spec asks for none."""
+        bundle = self.wizard.bundle
+        if bundle is None or bundle.deployer is None:
+            return None
+        return self.query_one("#deployer-name", Input).value.strip() or bundle.deployer.name
+
+    def _show_deployer(self) -> None:
+        from wizard.spec import policy_name_problem
+
+        bundle = self.wizard.bundle
+        wanted = bundle is not None and bundle.deployer is not None
+        for selector in ("#deployer-label", "#deployer-name", "#deployer-check"):
+            self.query_one(selector).display = wanted
+        if not wanted:
+            return
+        self.query_one("#deployer-name", Input).placeholder = bundle.deployer.name
+        problem = policy_name_problem(self.deployer_name() or "")
+        check = self.query_one("#deployer-check", Static)
+        check.update(problem or "")
+        check.set_class(not problem, "-quiet")
+
+    @on(Input.Changed, "#deployer-name")
+    def _deployer_name_changed(self) -> None:
+        self.plan = None  # a plan is of one name
+        self.query_one("#apply", Button).disabled = True
+        self._show_deployer()
 
     def _say_refusal(self, gate: GateReview) -> None:
         """Say once a refusal why nothing can be exported, planned or applied."""
@@ -149,8 +182,15 @@ class FinishScreen(StepScreen):
 
     @on(Button.Pressed, "#plan")
     def _plan(self) -> None:
+        from wizard.spec import policy_name_problem
+
+        deployer = self.deployer_name()
+        if deployer is not None and (problem := policy_name_problem(deployer)):
+            self.log_line(f"✗ {problem}", "$error")
+            self.notify(problem, title="Not planned", severity="error")
+            return
         # the plan is of the role as it is now, whatever changes while the account is read
-        self.worker = self.provision(False, self.wizard.bundle, self.spec.dump())
+        self.worker = self.provision(False, self.wizard.bundle, self.spec.dump(), deployer)
 
     @on(Button.Pressed, "#apply")
     def _apply(self) -> None:
@@ -166,12 +206,14 @@ class FinishScreen(StepScreen):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.worker = self.provision(True, None, None)
+                self.worker = self.provision(True, None, None, None)
 
         self.app.push_screen(ConfirmModal(question, yes="Apply"), confirmed)
 
     @work(thread=True, exclusive=True, group="provision", exit_on_error=False)
-    def provision(self, apply: bool, bundle: Any, spec_dump: dict | None) -> None:
+    def provision(
+        self, apply: bool, bundle: Any, spec_dump: dict | None, deployer: str | None
+    ) -> None:
         from wizard.aws.provision import execute, make_plan, render_plan
 
         what = "apply" if apply else "plan"
@@ -195,7 +237,8 @@ class FinishScreen(StepScreen):
                 self.post_message(ProvisionProgressed("reading the account…", 0, 0))
                 if bundle is None:
                     raise UserError(self.wizard.compose_error or "the role does not compose")
-                plan = make_plan(aws, bundle)  # the gate refuses a role the validator rejects
+                # the gate refuses a role the validator rejects
+                plan = make_plan(aws, bundle, deployer_policy_name=deployer)
                 self.plan = plan
                 self.plan_spec = spec_dump
                 self.post_message(ProvisionFinished(what, render_plan(plan), True))

@@ -112,16 +112,13 @@ class FunctionScreen(StepScreen):
         }[field]
 
     def refresh_from_spec(self) -> None:
+        # A field the user is typing in (or left invalid: theirs to fix, and leaving the step
+        # waits for it) keeps its text; the others show the spec (self.fields decides).
         for field in FIELDS:
             widget = self.query_one(f"#{field}", Input)
-            value = self._spec_value(field)
-            # Keep what the user typed while it is invalid (it is theirs to fix, and leaving the
-            # step waits for it); fill the others.
-            if widget.value != value and not widget.has_class("-invalid"):
-                if field == "tags" and self._tags_equal(widget.value):
-                    continue
-                with widget.prevent(Input.Changed):
-                    widget.value = value
+            if self.fields.show(widget, self._spec_value(field)):
+                widget.remove_class("-invalid")
+                self._show_error(field, None)
         function = self._spec_value("function")
         self.query_one("#role-name", Input).placeholder = f"{function}-role"
         self._show_role_checks(self.query_one("#role-name", Input).value)
@@ -137,14 +134,6 @@ class FunctionScreen(StepScreen):
                 return f"{error.rstrip('.')}. {fix} to go on.", widget
         return None
 
-    def _tags_equal(self, text: str) -> bool:
-        if self.wizard.spec is None:
-            return False
-        try:
-            return parse_tags(text) == self.wizard.spec.role.tags
-        except ValueError:
-            return False
-
     # ---------------------------------------------------------------- inputs -> spec
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -153,9 +142,16 @@ class FunctionScreen(StepScreen):
             return
         event.stop()
         error = self._apply(field, event.value)
-        event.input.set_class(error is not None, "-invalid")
+        # what this text made of the spec (a burst's later keys may have changed the field
+        # already: their own Changed follow)
+        self.fields.agreed(event.input, event.value, self._spec_value(field))
+        if event.input.value == event.value:
+            event.input.set_class(error is not None, "-invalid")
+            self._show_error(field, error)
+
+    def _show_error(self, field: str, error: str | None) -> None:
         if field == "role-name":
-            self._show_role_checks(event.value, error)
+            self._show_role_checks(self.query_one("#role-name", Input).value)
         elif self._errors_shown.get(field, "") != (error or ""):  # unchanged: no repaint
             self._errors_shown[field] = error or ""
             message = self.query_one(f"#{field}-error", Static)
@@ -176,6 +172,7 @@ class FunctionScreen(StepScreen):
             if widget.value.strip() != self._spec_value(field):
                 error = self._apply(field, widget.value)
                 widget.set_class(error is not None, "-invalid")
+            self.fields.agreed(widget, widget.value, self._spec_value(field))
 
     def _apply(self, field: str, value: str) -> str | None:
         """Set the spec's field from an input; a message when the value is not valid."""

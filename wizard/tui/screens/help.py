@@ -1,4 +1,4 @@
-"""Help on ?: the keys and how the wizard works."""
+"""Help on f1 (and ? outside a text field): the keys and how the wizard works."""
 
 from __future__ import annotations
 
@@ -35,7 +35,8 @@ Keys
   tab / shift+tab   next / previous field
   ctrl+s            save the spec
   ctrl+p            command palette: steps, save, export, help
-  f1 or ?           this help
+  f1                this help (? too, outside a text field:
+                    in one, ? is text)
   ctrl+q            quit (the draft is kept)
 
 The mouse works too: the steps at the top, buttons, lists, boxes."""

@@ -102,10 +102,8 @@ class OptionsScreen(StepScreen):
         if not button.value and not pending:
             with self.prevent(RadioSet.Changed):
                 button.value = True
-        arn_input = self.query_one("#boundary-arn", Input)
-        if key == "arn" and arn_input.value != spec.boundary:
-            with arn_input.prevent(Input.Changed):
-                arn_input.value = spec.boundary
+        if key == "arn":  # not while the user types in it (self.fields)
+            self.fields.show(self.query_one("#boundary-arn", Input), spec.boundary)
         for opt, _text, _tip in OPTIONS:
             box = self.query_one(f"#opt-{opt}", Checkbox)
             if box.value != getattr(spec, opt):
@@ -139,6 +137,10 @@ class OptionsScreen(StepScreen):
             with self.prevent(RadioSet.Changed):
                 button.value = True
         self._set_arn(event.value)
+        boundary = self.spec.boundary
+        self.fields.agreed(
+            event.input, event.value, boundary if boundary_key(boundary) == "arn" else ""
+        )
 
     def _set_arn(self, text: str) -> None:
         value = text.strip()
