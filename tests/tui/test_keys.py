@@ -120,3 +120,83 @@ def test_the_custom_actions_modal_works_by_keys_alone():
         assert app.result == ["dynamodb:DescribeTable", "dynamodb:UpdateItem"]
 
     asyncio.run(run())
+
+
+def test_ctrl_n_on_the_last_step_and_ctrl_b_on_the_first_say_why_nothing_happens(make_app):
+    async def run() -> None:
+        app = make_app(spec=spec(), discoverer=tables(), offer_resume=False)
+        async with app.run_test(size=BIG) as pilot:
+            await settled(pilot)
+            await pilot.press("ctrl+b")
+            await settled(pilot)
+            assert app.step == 0
+            assert any("first step" in message for _t, message, _s in app.notices)
+            await to_step(pilot, 5)
+            await pilot.press("ctrl+n")
+            await settled(pilot)
+            assert app.step == 5
+            assert any("last step" in message for _t, message, _s in app.notices)
+
+    asyncio.run(run())
+
+
+def test_tab_after_choosing_an_existing_boundary_lands_in_its_arn_field(make_app):
+    async def run() -> None:
+        app = make_app(spec=spec(), discoverer=tables(), offer_resume=False)
+        async with app.run_test(size=SMALL) as pilot:
+            await to_step(pilot, 3)
+            boundary = app.screen.query_one("#boundary")
+            assert app.focused is boundary
+            names = [b.id for b in boundary.query("RadioButton")]
+            at = boundary._selected or 0
+            await pilot.press(*["down"] * (names.index("boundary-arn-choice") - at), "enter")
+            await settled(pilot)
+            assert app.screen.query_one("#boundary-arn-choice").value
+            await pilot.press("tab")
+            await settled(pilot)
+            assert app.focused is app.screen.query_one("#boundary-arn")
+
+    asyncio.run(run())
+
+
+def test_check_boxes_radio_buttons_and_selection_lists_differ_in_a_glyph(make_app):
+    """On and off differ in the characters drawn, not only in their colours."""
+
+    async def run() -> None:
+        app = make_app(
+            spec=spec(tracing=True, managed_policies=["AWSLambdaBasicExecutionRole"]),
+            discoverer=tables(),
+            offer_resume=False,
+        )
+        async with app.run_test(size=BIG) as pilot:
+            await to_step(pilot, 3)
+            screen = app.screen
+
+            def drawn(selector: str, line: int = 0) -> str:
+                return screen.query_one(selector).render_line(line).text
+
+            on, off = drawn("#opt-tracing"), drawn("#opt-vpc")
+            assert on[:3] != off[:3]
+            radios = [b for b in screen.query("#boundary RadioButton")]
+            chosen = {str(b.render())[:3] for b in radios if b.value}
+            others = {str(b.render())[:3] for b in radios if not b.value}
+            assert len(chosen) == 1 and not chosen & others
+            managed = screen.query_one("#managed")
+            lines = [managed.render_line(y).text[:3] for y in range(managed.option_count)]
+            values = [managed.get_option_at_index(i).value for i in range(managed.option_count)]
+            picked = {lines[i] for i, v in enumerate(values) if v in managed.selected}
+            rest = {lines[i] for i, v in enumerate(values) if v not in managed.selected}
+            assert picked and rest and not picked & rest
+
+    asyncio.run(run())
+
+
+def test_the_progress_bar_is_hidden_until_work_starts(make_app):
+    async def run() -> None:
+        app = make_app(spec=spec(), discoverer=tables(), offer_resume=False)
+        async with app.run_test(size=BIG) as pilot:
+            await to_step(pilot, 5)
+            bar = app.screen.query_one("#progress")
+            assert not bar.display and bar.region.height == 0
+
+    asyncio.run(run())

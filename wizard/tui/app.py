@@ -402,12 +402,29 @@ class WizardApp(App[None]):
         self.switch_screen(name)
 
     def action_next_step(self) -> None:
-        if isinstance(self.screen, StepScreen):
-            self.goto_step(self.step + 1)
+        if not isinstance(self.screen, StepScreen):
+            return
+        if self.step == len(STEPS) - 1:  # a key that does nothing says why
+            self.notify(
+                "This is the last step: save, export or apply the role here, or press ctrl+b "
+                "to go back.",
+                title="No next step",
+                timeout=4,
+            )
+            return
+        self.goto_step(self.step + 1)
 
     def action_previous_step(self) -> None:
-        if isinstance(self.screen, StepScreen):
-            self.goto_step(self.step - 1)
+        if not isinstance(self.screen, StepScreen):
+            return
+        if self.step == 0:
+            self.notify(
+                "This is the first step: ctrl+n goes to the next one.",
+                title="No step before",
+                timeout=4,
+            )
+            return
+        self.goto_step(self.step - 1)
 
     def action_goto(self, index: int) -> None:
         if isinstance(self.screen, StepScreen):
