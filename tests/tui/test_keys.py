@@ -200,3 +200,54 @@ def test_the_progress_bar_is_hidden_until_work_starts(make_app):
             assert not bar.display and bar.region.height == 0
 
     asyncio.run(run())
+
+
+def test_every_focusable_control_shows_focus_by_a_marker(make_app):
+    """Each control that can take the focus draws a bar at its left edge when focused (and
+    keeps that column blank otherwise, so the layout stays), on every step."""
+
+    async def run() -> None:
+        app = make_app(spec=spec(), discoverer=tables(), offer_resume=False)
+        async with app.run_test(size=BIG) as pilot:
+            await settled(pilot)
+            checked = 0
+            for step in range(6):
+                if step:
+                    await to_step(pilot, 1)
+                screen = app.screen
+                for widget in list(screen.query("*")):
+                    if not widget.focusable or not widget.display:
+                        continue
+                    widget.focus()
+                    await pilot.pause()
+                    kind, _colour = widget.styles.border_left
+                    assert kind not in ("", "none", "hidden", "blank"), (step, widget)
+                    checked += 1
+            assert checked > 20
+
+    asyncio.run(run())
+
+
+def test_long_arns_in_the_review_json_keep_their_lines(make_app):
+    """A line of the policy JSON is drawn whole (scrolling sideways), never wrapped mid-word to
+    column 0: every drawn line is a line of the JSON."""
+    long_name = "orders-" + "very-long-table-name-" * 5
+
+    async def run() -> None:
+        app = make_app(
+            spec=spec(resources=[ResourceEntry(kind="dynamodb-table", name=long_name)]),
+            discoverer=tables(),
+            offer_resume=False,
+        )
+        async with app.run_test(size=SMALL) as pilot:
+            await to_step(pilot, 4)
+            widget = app.screen.query_one("#json-identity")
+            text = str(widget.render())
+            lines = text.splitlines()
+            longest = max(len(line) for line in lines)
+            assert longest > widget.parent.size.width  # the case at hand: a line wider
+            assert widget.size.width >= longest
+            drawn = [widget.render_line(y).text.rstrip() for y in range(len(lines))]
+            assert drawn == [line.rstrip() for line in lines]
+
+    asyncio.run(run())
