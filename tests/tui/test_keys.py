@@ -251,3 +251,21 @@ def test_long_arns_in_the_review_json_keep_their_lines(make_app):
             assert drawn == [line.rstrip() for line in lines]
 
     asyncio.run(run())
+
+
+def test_growing_the_terminal_re_lays_the_kinds_list(make_app):
+    """80x24 to 120x40: the kinds list shows every kind, with no scrollbar left over."""
+
+    async def run() -> None:
+        app = make_app(spec=spec(), discoverer=tables(), offer_resume=False)
+        async with app.run_test(size=SMALL) as pilot:
+            await to_step(pilot, 1)
+            await pilot.resize_terminal(*BIG)
+            await settled(pilot)
+            kinds = app.screen.query_one("#kinds")
+            assert kinds.max_scroll_y == 0, (kinds.size, kinds.virtual_size)
+            assert not kinds.show_vertical_scrollbar
+            drawn = [kinds.render_line(y).text for y in range(kinds.size.height)]
+            assert any("Lambda function" in line for line in drawn)
+
+    asyncio.run(run())

@@ -7,6 +7,7 @@ sandbox are imported inside thread workers only, so the first frame comes fast.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 import os
@@ -242,6 +243,12 @@ class WizardApp(App[None]):
         import wizard.spec  # noqa: F401
 
         self.post_message(DomainLoaded())
+        from wizard.tui.prewarm import prewarm
+
+        # the later steps' modules and caches, so a step change repaints fast; only a head
+        # start: a failure here shows when the step itself loads it
+        with contextlib.suppress(Exception):
+            prewarm()
         try:
             session = self.aws_session()
             account, region = str(session.account), str(session.region)
