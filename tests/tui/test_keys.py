@@ -269,3 +269,25 @@ def test_growing_the_terminal_re_lays_the_kinds_list(make_app):
             assert any("Lambda function" in line for line in drawn)
 
     asyncio.run(run())
+
+
+def test_an_arn_box_shows_its_first_letter_once_the_focus_leaves(make_app):
+    """A long ARN typed or pasted into step 2's box scrolls while typed; once the focus leaves,
+    the box shows it from its first letter again."""
+    arn = "arn:aws:dynamodb:us-east-1:123456789012:table/" + "a-rather-long-table-name-" * 3
+
+    async def run() -> None:
+        app = make_app(spec=spec(resources=[]), discoverer=tables(), offer_resume=False)
+        async with app.run_test(size=SMALL) as pilot:
+            await to_tables(pilot)
+            box = app.screen.query_one("#arn", Input)
+            box.focus()
+            await pilot.press(*arn)
+            await settled(pilot)
+            assert len(arn) > box.size.width
+            await pilot.press("shift+tab")
+            await settled(pilot)
+            assert app.focused is not box
+            assert box.render_line(0).text.lstrip("▊ ").startswith("arn:aws:")
+
+    asyncio.run(run())

@@ -14,6 +14,7 @@ from textual.widgets import Input, Label, RadioSet, Static
 
 from wizard.spec import BOUNDARY_CHOICES, POLICY_ARN_RE, boundary_key
 from wizard.tui.screens.base import StepScreen
+from wizard.tui.widgets.arn_input import ArnInput
 from wizard.tui.widgets.toggles import Checkbox, RadioButton, SelectionList
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ class OptionsScreen(StepScreen):
                             if choice.key != "arn"
                             else "boundary-arn-choice",
                         )
-                yield Input(
+                yield ArnInput(
                     id="boundary-arn",
                     placeholder="arn:aws:iam::ACCOUNT:policy/NAME",
                     compact=True,

@@ -29,6 +29,7 @@ from wizard.spec import ResourceEntry
 from wizard.tui.messages import DiscoveryFailed, ResourcesDiscovered
 from wizard.tui.screens.base import NARROW_BREAKPOINTS, StepScreen
 from wizard.tui.state import Key
+from wizard.tui.widgets.arn_input import ArnInput
 from wizard.tui.widgets.filter_input import FilterInput
 from wizard.tui.widgets.resource_list import ResourceList
 
@@ -96,7 +97,7 @@ class ResourcesScreen(StepScreen):
                 yield FilterInput(id="filter", placeholder="filter as you type…", compact=True)
                 yield ResourceList(id="found")
                 yield Static("", id="found-state")
-                yield Input(
+                yield ArnInput(
                     id="arn",
                     placeholder="or paste an ARN",
                     compact=True,
