@@ -119,9 +119,8 @@ class ActionPickerModal(ModalScreen[list[str] | None]):
             at = min(highlighted or 0, len(options) - 1)
             olist.highlighted = next((i for i in enabled if i >= at), enabled[-1])
         self.query_one("#actions-count", Static).update(
-            f"{len(self.chosen)} selected (granted besides the profile) · enter toggles "
-            "(space too in the list) · ↓ enters the list · tab reaches the buttons · ctrl+s "
-            "uses them · escape cancels"
+            f"{len(self.chosen)} selected (granted besides the profile) · enter toggles · "
+            "↓ to the list · ctrl+s uses them · escape cancels"
         )
 
     @on(Input.Changed, "#actions-search")
