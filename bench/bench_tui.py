@@ -316,15 +316,115 @@ async def pilot_round_trip(query: str) -> list[float]:
         return frame
 
 
+# A fresh interpreter walks steps 1 to 6 with ctrl+n and prints, for each step change, the ms
+# from the app taking the key (its next-step action) to the next screen's first paint: the first
+# frame Textual composes for that screen (``App._display``, called headless too; a real
+# terminal's write of that frame comes on top). Each change waits for the app to settle (the
+# discovery workers done) before the next key, as a person reading the screen would.
+STEP_CHANGES = """
+import asyncio, sys, tempfile, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from bench_tui import Session, TenThousand
+from wizard.drafts import DraftStore
+from wizard.spec import ResourceEntry, RoleSpec
+from wizard.tui.app import WizardApp
+
+class Timed(WizardApp):
+    start = None
+    left = None
+    times = []
+
+    def action_next_step(self):
+        self.start, self.left = time.perf_counter(), self.screen
+        super().action_next_step()
+
+    def _display(self, screen, renderable):
+        if self.start is not None and renderable is not None and screen is not self.left:
+            self.times.append((time.perf_counter() - self.start) * 1000)
+            self.start = None
+        super()._display(screen, renderable)
+
+async def main():
+    spec = RoleSpec(function="orders-api", account="123456789012", region="us-east-1",
+                    resources=[ResourceEntry(kind="dynamodb-table", name="Orders")])
+    with tempfile.TemporaryDirectory() as tmp:
+        app = Timed(spec=spec, session_factory=Session, discoverer_factory=lambda s: TenThousand(),
+                    drafts=DraftStore(Path(tmp)), offer_resume=False)
+        async with app.run_test(size=(110, 36)) as pilot:
+            await app.session_worker.wait()
+            await pilot.pause()
+            for _ in range(5):
+                await pilot.press("ctrl+n")
+                for worker in list(app.workers):
+                    await worker.wait()
+                await pilot.pause()
+    print(*app.times)
+
+asyncio.run(main())
+"""
+
+
+def step_changes(runs: int) -> list[list[float]]:
+    """ms from ctrl+n to the next screen's first paint, for each of the 5 step changes, in
+    ``runs`` fresh interpreters."""
+    changes: list[list[float]] = [[] for _ in range(5)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with tempfile.TemporaryDirectory() as state:
+        env["XDG_STATE_HOME"] = state
+        for _ in range(runs + 1):  # the first, untimed, warms the disk cache
+            out = subprocess.run(
+                [sys.executable, "-c", STEP_CHANGES, str(Path(__file__).parent)],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.split()
+            if len(out) != 5:
+                raise SystemExit(f"step changes: expected 5 figures, got {out}")
+            if _:
+                for i, value in enumerate(out):
+                    changes[i].append(float(value))
+    return changes
+
+
+def report_step_changes(changes: list[list[float]], runs: int) -> None:
+    from wizard.tui.state import STEPS
+
+    print(f"ctrl+n to the next step's first paint, {runs} fresh interpreters (goal < 100 ms):")
+    for i, times in enumerate(changes):
+        print(
+            f"  step {i + 1} -> {i + 2} ({STEPS[i + 1].title}): median "
+            f"{statistics.median(times):.0f} ms, max {max(times):.0f} ms"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--no-cli", action="store_true", help="leave out the role-wizard command")
-    parser.add_argument("--no-filter", action="store_true", help="first frame only")
+    parser.add_argument("--no-filter", action="store_true", help="leave out filtering")
+    parser.add_argument("--no-steps", action="store_true", help="leave out the step changes")
+    parser.add_argument(
+        "--steps-only", action="store_true", help="only the step changes (ctrl+n to paint)"
+    )
     add_json_option(parser)
     args = parser.parse_args()
     whiches = ("bare", "ours") if args.no_cli else ("bare", "ours", "cli")
-    figures = {"first_frame": report(first_frames(whiches, args.runs), args.runs)}
+    figures: dict = {}
+    if not args.steps_only:
+        figures["first_frame"] = report(first_frames(whiches, args.runs), args.runs)
+    if not args.no_steps:
+        changes = step_changes(args.runs)
+        report_step_changes(changes, args.runs)
+        figures["step_changes"] = {
+            "median_ms": [statistics.median(t) for t in changes],
+            "max_ms": [max(t) for t in changes],
+            "target_ms": 100,
+        }
+    if args.steps_only:
+        write_json(args.json, figures)
+        return 0
     if args.no_filter:
         write_json(args.json, figures)
         return 0

@@ -94,7 +94,7 @@ BAD_SPECS: list[tuple[str, str | bytes | None, tuple[str, ...], str]] = [
     ("envelope-denies-custom-action", f"function: f\nboundary: envelope\nresources:\n  - {{kind: custom, actions: [iam:PassRole], resources: ['arn:aws:iam::{ACC}:role/x']}}\n", (),
      r"role\.yaml:2: boundary: iam:PassRole is denied by the envelope boundary \(DenyIdentityAndAccessChanges\)"),
     ("json-export-without-account", "function: f\nregion: us-east-1\n", ("--format", "json"),
-     r"role\.yaml: JSON export needs a concrete account: set them in the spec or pass --account/--region"),
+     r"role\.yaml: JSON export needs a concrete account: set it in the spec or pass --account/--region"),
     ("account-flag-contradicts-spec", f"function: f\naccount: '{ACC}'\n", ("--account", "210987654321"),
      r"role\.yaml:2: --account 210987654321 contradicts the spec's account 123456789012"),
     ("region-flag-contradicts-spec", "function: f\nregion: us-east-1\n", ("--region", "eu-west-1"),

@@ -384,7 +384,7 @@ async def pick_sqs_actions(pilot) -> None:
     app.screen.query_one("#access-resources").highlighted = 3  # the queue
     await pilot.press("c")
     await pilot.pause()
-    await pilot.press(*"message", "enter")  # to the list: an action is highlighted at once
+    await pilot.press(*"message", "down")  # to the list: an action is highlighted at once
     await pilot.press("enter")  # ListMessageMoveTasks
     for _ in range(6):
         await pilot.press("down")

@@ -94,7 +94,7 @@ async def walk(make_app, tmp_path: Path) -> None:
         await type_into(pilot, "#filter", "orders")
         found = screen.query_one("#found")
         assert [found.items[i].name for i in found.shown] == ["Orders"]
-        await pilot.press("enter", "enter")  # to the list, then select
+        await pilot.press("enter")  # selects the highlighted match
         await pilot.pause()
         assert [r.model_dump(exclude_none=True) for r in app.spec.resources] == [
             {"kind": "dynamodb-table", "name": "Orders"}
@@ -144,7 +144,7 @@ async def walk(make_app, tmp_path: Path) -> None:
         await pilot.press("down", "c")
         await pilot.pause()
         await pilot.press(*"GetObjectTagging")
-        await pilot.press("enter", "down", "enter", "ctrl+s")
+        await pilot.press("enter", "ctrl+s")  # enter toggles the highlighted match
         await pilot.pause()
         custom = app.spec.resources[-1]
         assert custom.kind == "custom" and custom.actions == ["s3:GetObjectTagging"]

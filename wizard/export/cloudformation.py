@@ -24,15 +24,14 @@ def to_json(bundle: RoleBundle) -> str:
     data = bundle.to_dict()
     missing = _open_values(data)
     if missing:
-        names = " and ".join(
-            sorted(
-                {"AccountId": "account", "Region": "region", "Partition": "partition"}[m]
-                for m in missing
-            )
+        names = sorted(
+            {"AccountId": "account", "Region": "region", "Partition": "partition"}[m]
+            for m in missing
         )
+        it = "it" if len(names) == 1 else "them"
         raise UserError(
-            f"JSON export needs a concrete {names}: set them in the spec or pass "
-            "--account/--region (CloudFormation export leaves them to the stack)"
+            f"JSON export needs a concrete {' and '.join(names)}: set {it} in the spec or pass "
+            f"--account/--region (CloudFormation export leaves {it} to the stack)"
         )
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 

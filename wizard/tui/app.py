@@ -7,6 +7,7 @@ sandbox are imported inside thread workers only, so the first frame comes fast.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 import os
@@ -247,6 +248,12 @@ class WizardApp(App[None]):
         import wizard.spec  # noqa: F401
 
         self.post_message(DomainLoaded())
+        from wizard.tui.prewarm import prewarm
+
+        # the later steps' modules and caches, so a step change repaints fast; only a head
+        # start: a failure here shows when the step itself loads it
+        with contextlib.suppress(Exception):
+            prewarm()
         try:
             session = self.aws_session()
             account, region = str(session.account), str(session.region)
@@ -424,12 +431,29 @@ class WizardApp(App[None]):
         return True
 
     def action_next_step(self) -> None:
-        if isinstance(self.screen, StepScreen):
-            self.goto_step(self.step + 1)
+        if not isinstance(self.screen, StepScreen):
+            return
+        if self.step == len(STEPS) - 1:  # a key that does nothing says why
+            self.notify(
+                "This is the last step: save, export or apply the role here, or press ctrl+b "
+                "to go back.",
+                title="No next step",
+                timeout=4,
+            )
+            return
+        self.goto_step(self.step + 1)
 
     def action_previous_step(self) -> None:
-        if isinstance(self.screen, StepScreen):
-            self.goto_step(self.step - 1)
+        if not isinstance(self.screen, StepScreen):
+            return
+        if self.step == 0:
+            self.notify(
+                "This is the first step: ctrl+n goes to the next one.",
+                title="No step before",
+                timeout=4,
+            )
+            return
+        self.goto_step(self.step - 1)
 
     def action_goto(self, index: int) -> None:
         if isinstance(self.screen, StepScreen):

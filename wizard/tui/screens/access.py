@@ -156,7 +156,7 @@ class AccessScreen(StepScreen):
         spec = self.spec
         entry = spec.resources[index]
         if entry.kind == "custom":
-            self.notify("this is already a custom entry; remove it in step 2 to change it")
+            self.notify("This is a custom entry already: remove it in step 2 to change it.")
             return
         try:
             trial = spec.model_copy(update={"resources": [entry]})
@@ -166,8 +166,10 @@ class AccessScreen(StepScreen):
             return
         arn = custom_arn(resolved)
         if "${" in arn:
+            names = [n for n in ("account", "region") if not getattr(spec, n)] or ["account"]
             self.notify(
-                "custom actions need a concrete account and region: set them in step 1",
+                f"Custom actions need a concrete {' and '.join(names)}: set "
+                f"{'it' if len(names) == 1 else 'them'} in step 1.",
                 title="Custom actions",
                 severity="warning",
             )

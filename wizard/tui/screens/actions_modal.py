@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wizard.catalog.reference import ACCESS_LEVELS, Action, reference
+from wizard.tui.widgets.filter_input import FilterInput
 
 
 def actions_for(service: str, resource_type: str | None) -> list[Action]:
@@ -68,7 +69,7 @@ class ActionPickerModal(ModalScreen[list[str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="actions-dialog", classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
-            yield Input(
+            yield FilterInput(
                 id="actions-search", placeholder="search actions and descriptions…", compact=True
             )
             yield ActionList(id="actions-list")
@@ -118,8 +119,8 @@ class ActionPickerModal(ModalScreen[list[str] | None]):
             at = min(highlighted or 0, len(options) - 1)
             olist.highlighted = next((i for i in enabled if i >= at), enabled[-1])
         self.query_one("#actions-count", Static).update(
-            f"{len(self.chosen)} selected (granted besides the profile) · enter or space "
-            "toggles · ctrl+s uses them · escape cancels"
+            f"{len(self.chosen)} selected (granted besides the profile) · enter toggles · "
+            "↓ to the list · ctrl+s uses them · escape cancels"
         )
 
     @on(Input.Changed, "#actions-search")
@@ -128,16 +129,21 @@ class ActionPickerModal(ModalScreen[list[str] | None]):
         self.rebuild()
 
     @on(Input.Submitted, "#actions-search")
-    def _to_list(self) -> None:
-        self.query_one("#actions-list", OptionList).focus()
+    def _toggle_highlighted(self) -> None:
+        """Enter in the search box toggles the highlighted action (as enter in the list does);
+        down enters the list."""
+        option = self.query_one("#actions-list", OptionList).highlighted_option
+        if option is not None:
+            self._flip(option.id)
 
     @on(OptionList.OptionSelected, "#actions-list")
     def _toggle(self, event: OptionList.OptionSelected) -> None:
-        name = event.option.id
-        if name is None:
-            return
-        self.chosen.symmetric_difference_update({name})
-        self.rebuild()
+        self._flip(event.option.id)
+
+    def _flip(self, name: str | None) -> None:
+        if name is not None:  # None: a group's title
+            self.chosen.symmetric_difference_update({name})
+            self.rebuild()
 
     @on(Button.Pressed, "#actions-done")
     def action_done(self) -> None:

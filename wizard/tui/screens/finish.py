@@ -249,6 +249,7 @@ class FinishScreen(StepScreen):
 
     def on_provision_progressed(self, message: ProvisionProgressed) -> None:
         bar = self.query_one("#progress", ProgressBar)
+        bar.display = True  # hidden while idle (wizard.tcss): a bar at 0% says nothing
         if message.total:
             bar.update(total=message.total, progress=message.done)
         else:
@@ -257,7 +258,8 @@ class FinishScreen(StepScreen):
 
     def on_provision_finished(self, message: ProvisionFinished) -> None:
         bar = self.query_one("#progress", ProgressBar)
-        bar.update(total=1, progress=1 if message.ok else 0)
+        bar.update(total=1, progress=1)
+        bar.display = message.ok  # a failure shows its message, not a bar at 0%
         style = "" if message.ok else "$error"
         self.log_lines(message.text.rstrip("\n").splitlines(), style)
         if message.what == "apply":

@@ -10,10 +10,12 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, SelectionList, Static
+from textual.widgets import Input, Label, RadioSet, Static
 
 from wizard.spec import BOUNDARY_CHOICES, POLICY_ARN_RE, boundary_key
 from wizard.tui.screens.base import StepScreen
+from wizard.tui.widgets.arn_input import ArnInput
+from wizard.tui.widgets.toggles import Checkbox, RadioButton, SelectionList
 
 if TYPE_CHECKING:
     from wizard.bundle import RoleBundle
@@ -63,7 +65,7 @@ class OptionsScreen(StepScreen):
                             if choice.key != "arn"
                             else "boundary-arn-choice",
                         )
-                yield Input(
+                yield ArnInput(
                     id="boundary-arn",
                     placeholder="arn:aws:iam::ACCOUNT:policy/NAME",
                     compact=True,
@@ -124,7 +126,7 @@ class OptionsScreen(StepScreen):
     def _boundary_changed(self, event: RadioSet.Changed) -> None:
         key = (event.pressed.id or "").removeprefix("boundary-")
         if key == "arn-choice":
-            self.query_one("#boundary-arn", Input).focus()
+            # the focus stays on the choices: tab goes on to the ARN field, right below them
             self._set_arn(self.query_one("#boundary-arn", Input).value)
             return
         self._set_boundary(key)

@@ -29,6 +29,8 @@ from wizard.spec import ResourceEntry
 from wizard.tui.messages import DiscoveryFailed, ResourcesDiscovered
 from wizard.tui.screens.base import NARROW_BREAKPOINTS, StepScreen
 from wizard.tui.state import Key
+from wizard.tui.widgets.arn_input import ArnInput
+from wizard.tui.widgets.filter_input import FilterInput
 from wizard.tui.widgets.resource_list import ResourceList
 
 
@@ -92,10 +94,10 @@ class ResourcesScreen(StepScreen):
                 yield OptionList(id="kinds")
             with Vertical(id="found-pane", classes="pane"):
                 yield Label("", id="found-title", classes="pane-title")
-                yield Input(id="filter", placeholder="filter as you type…", compact=True)
+                yield FilterInput(id="filter", placeholder="filter as you type…", compact=True)
                 yield ResourceList(id="found")
                 yield Static("", id="found-state")
-                yield Input(
+                yield ArnInput(
                     id="arn",
                     placeholder="or paste an ARN",
                     compact=True,
@@ -279,8 +281,10 @@ class ResourcesScreen(StepScreen):
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
+        """Enter selects the highlighted match, as the hint under the list says; the focus
+        stays in the filter, for the next one."""
         event.stop()
-        self.query_one("#found", ResourceList).focus()
+        self.query_one("#found", ResourceList).action_toggle()
 
     def on_resource_list_toggled(self, message: ResourceList.Toggled) -> None:
         spec = self.spec

@@ -17,6 +17,7 @@ from textual.widgets import Input, Label, Static, TabbedContent, TabPane
 
 from wizard.tui.screens.base import StepScreen
 from wizard.tui.state import GateReview
+from wizard.tui.widgets.arn_input import ArnInput
 from wizard.tui.widgets.gate_banner import GateBanner
 
 METER_WIDTH = 20
@@ -175,7 +176,7 @@ class ReviewScreen(StepScreen):
                     yield Static("", id="findings")
                 yield Label("Ask the role", classes="pane-title")
                 yield Input(id="ask-action", placeholder="action, e.g. s3:GetObject", compact=True)
-                yield Input(id="ask-resource", placeholder="resource ARN (or *)", compact=True)
+                yield ArnInput(id="ask-resource", placeholder="resource ARN (or *)", compact=True)
                 with VerticalScroll(id="answer-scroll"):
                     yield Static("", id="answer")
 
