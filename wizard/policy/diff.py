@@ -33,7 +33,7 @@ import bisect
 import functools
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -256,6 +256,7 @@ class _Side:
 _WILD_RE = re.compile(r"[*?]")
 
 
+@functools.lru_cache(maxsize=65536)
 def _lead(pattern: str) -> str:
     """The literal text before a pattern's first wildcard: every ARN it matches starts so."""
     m = _WILD_RE.search(pattern)
@@ -281,27 +282,25 @@ class _Prefixes:
         self._lengths = sorted({len(k) for k in self._by_lead})
         self._sorted = sorted(self._by_lead)
 
-    def containers(self, pattern: str) -> Iterable[Any]:
-        """Items that may contain ``pattern`` (a superset of those that do)."""
+    def containers(self, pattern: str) -> Iterator[Any]:
+        """Items that may contain ``pattern`` (a superset of those that do), lazily."""
         if service_wildcard(pattern):
-            return self._all
+            yield from self._all
+            return
         lead = _lead(pattern)
-        out: list[Any] = []
         for n in self._lengths:
             if n > len(lead):
                 break
-            out.extend(self._by_lead.get(lead[:n], ()))
-        return out
+            yield from self._by_lead.get(lead[:n], ())
 
-    def meeting(self, pattern: str) -> Iterable[Any]:
-        """Items that may share an ARN with ``pattern`` (a superset of those that do)."""
+    def meeting(self, pattern: str) -> Iterator[Any]:
+        """Items that may share an ARN with ``pattern`` (a superset of those that do), lazily."""
+        yield from self.containers(pattern)
         lead = _lead(pattern)
-        out = [x for x in self.containers(pattern)]
         i = bisect.bisect_right(self._sorted, lead)
         while i < len(self._sorted) and self._sorted[i].startswith(lead):
-            out.extend(self._by_lead[self._sorted[i]])
+            yield from self._by_lead[self._sorted[i]]
             i += 1
-        return out
 
     def contain(self, pattern: str) -> bool:
         """Whether one of the items (patterns) contains ``pattern``."""
@@ -353,32 +352,43 @@ def _uncovered(
     )
     full_denies = _Prefixes((r.include, r) for d in grant_deny for r in d.regions)
     # base's allowed regions by Condition (None: unconditioned, covering every grant)
-    allowed: dict[str | None, _Prefixes] = {}
-    written_regions: dict[str | None, set[_Region]] = {}
-    for cond in {t.condition for t in base if t.allow}:
-        regions = [q for t in base if t.allow and t.condition == cond for q in t.regions]
-        allowed[cond] = _Prefixes((q.include, q) for q in regions)
-        written_regions[cond] = set(regions)
-    denied = _Prefixes((r.include, r) for t in base_deny for r in t.grant_regions)
-    conditions: tuple[str | None, ...] = ()
+    by_condition: dict[str | None, list[_Region]] = {}
+    for t in base:
+        if t.allow:
+            by_condition.setdefault(t.condition, []).extend(t.regions)
+    allowed = {c: _Prefixes((q.include, q) for q in rs) for c, rs in by_condition.items()}
+    written_regions = {c: set(rs) for c, rs in by_condition.items()}
+    # base's denies, less those the granting side denies as well (they take nothing from it)
+    denied = _Prefixes(
+        (r.include, r)
+        for t in base_deny
+        for r in t.grant_regions
+        if r.exclude or not removed.contain(r.include)
+    )
+
+    def reported(written: _Region, p: _Region, condition: str | None) -> bool:
+        if any(_region_within(p, r) for r in full_denies.containers(p.include)):
+            return False  # denied in full on the granting side
+        covered = any(
+            written in written_regions.get(c, ())
+            or (
+                c in allowed
+                and any(_region_within(p, q, removed) for q in allowed[c].containers(p.include))
+            )
+            for c in ((None,) if condition is None else (None, condition))
+        )
+        return not covered or any(_meets(p, r, removed) for r in denied.meeting(p.include))
+
+    seen: dict[tuple[_Region, _Region, str | None], bool] = {}  # a region written many times
     found: dict[str, bool] = {}
     for s in grant_allow:
-        conditions = (None,) if s.condition is None else (None, s.condition)
         for written, p in zip(s.regions, s.grant_regions, strict=True):
-            if any(_region_within(p, r) for r in full_denies.containers(p.include)):
-                continue  # denied in full on the granting side
-            covered = any(
-                written in written_regions.get(c, ())
-                or (
-                    c in allowed
-                    and any(_region_within(p, q, removed) for q in allowed[c].containers(p.include))
-                )
-                for c in conditions
-            )
-            if covered and not any(_meets(p, r, removed) for r in denied.meeting(p.include)):
-                continue
-            key = p.display()
-            found[key] = found.get(key, True) and s.condition is not None
+            key = (written, p, s.condition)
+            if key not in seen:
+                seen[key] = reported(written, p, s.condition)
+            if seen[key]:
+                shown = p.display()
+                found[shown] = found.get(shown, True) and s.condition is not None
     return tuple(sorted(found.items()))
 
 

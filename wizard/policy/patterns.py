@@ -95,6 +95,7 @@ def _service_segment_wild(chunks: Chunks) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=65536)
 def service_wildcard(pattern: str) -> bool:
     """Whether an ARN pattern holds a wildcard in its service segment (``arn:aws:*:...``,
     ``arn:aws:s3*:...``), which IAM does not allow: such a pattern matches no ARN."""
