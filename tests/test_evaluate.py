@@ -656,3 +656,55 @@ def test_one_evaluator_answers_threads_as_it_answers_one_caller():
         results = list(pool.map(answer, range(8)))
     assert all(r == expected for r in results)
     assert {ALLOWED, EXPLICITLY_DENIED, IMPLICITLY_DENIED} <= set(expected)
+
+
+_INDEX_RESOURCES = [
+    "*",
+    "arn:aws:s3:::b",
+    "arn:aws:s3:::b/*",
+    "arn:aws:s3:::b/x*",
+    "arn:aws:s3:::b/*/y",
+    "arn:aws:s3:::b/?",
+    "arn:aws:s3:::b/${aws:username}/*",
+    "arn:aws:s3:::c/k",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    statements=st.lists(
+        st.fixed_dictionaries(
+            {
+                "Effect": st.sampled_from(["Allow", "Deny"]),
+                "Action": st.sampled_from(["s3:GetObject", "s3:Get*", "s3:*", "*"]),
+                "Resource": st.lists(st.sampled_from(_INDEX_RESOURCES), min_size=1, max_size=3),
+            }
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    not_resource=st.booleans(),
+    resource=st.sampled_from(
+        ["arn:aws:s3:::b", "arn:aws:s3:::b/x", "arn:aws:s3:::b/xy", "arn:aws:s3:::b/z/y", "x"]
+    ),
+)
+def test_statements_found_by_resource_index_are_those_a_scan_finds(
+    statements, not_resource, resource
+):
+    """The evaluator finds a request's statements through an index by ARN; a scan of every
+    statement (the straightforward way) finds the same ones, in the same order."""
+    from wizard.policy.evaluate import Evaluator
+
+    if not_resource:
+        first = dict(statements[0])
+        first["NotResource"] = first.pop("Resource")
+        statements[0] = first
+    ev = Evaluator([{"Version": "2012-10-17", "Statement": statements}])
+    action = "s3:GetObject"
+    scanned = [
+        e
+        for e in ev._for_service("s3")
+        if e.stmt.action_applies(action)
+        and (e.stmt.resource_templates or e.stmt.resource_applies(resource, {}))
+    ]
+    assert ev._for_request(action, resource) == scanned

@@ -73,3 +73,37 @@ def test_a_wildcard_service_segment_matches_nothing_in_a_resource_but_does_in_a_
     assert re.fullmatch(arn_regex((("arn:aws:*:::b/*", True),), condition=True), arn)
     assert not resources_intersect("arn:aws:s*:::b/*", arn)
     assert not resource_contains("arn:aws:s*:::b/*", arn)
+
+
+containment_patterns = st.one_of(
+    st.text("ab:/*?$", max_size=6),
+    st.builds(
+        lambda h, r: f"arn:aws:s3:{h}:1:{r}",
+        st.text("ab*?", max_size=3),
+        st.text("ab:/*?", max_size=6),
+    ),
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(outer=containment_patterns, inner=containment_patterns)
+def test_resource_containment_shortcuts_agree_with_the_automata(outer, inner):
+    """The quick answers (a pattern matching the other's own text; the literal lead and tail
+    that must agree) give the product automaton's answer."""
+    from wizard.policy.patterns import _contains_exactly
+
+    resource_contains.cache_clear()
+    expected = (
+        outer == inner
+        or outer == "*"
+        or service_wildcard(inner)
+        or (
+            not service_wildcard(outer)
+            and (
+                re.fullmatch(arn_regex(((outer, True),)), inner, re.DOTALL) is not None
+                if "*" not in inner and "?" not in inner
+                else _contains_exactly(outer, inner)
+            )
+        )
+    )
+    assert resource_contains(outer, inner) == expected

@@ -29,9 +29,11 @@ part of the comparison (identity policies only).
 
 from __future__ import annotations
 
+import bisect
+import functools
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +47,7 @@ from wizard.policy.patterns import (
     is_wild,
     resource_contains,
     resources_intersect,
+    service_wildcard,
 )
 
 __all__ = [
@@ -66,6 +69,11 @@ class _Region:
 
     include: str
     exclude: tuple[str, ...] = ()
+
+    @functools.cached_property
+    def excluded(self) -> _Prefixes:
+        """``exclude`` indexed (a NotResource may list thousands of patterns)."""
+        return _Prefixes((x, x) for x in self.exclude)
 
     def display(self) -> str:
         if not self.exclude:
@@ -206,7 +214,9 @@ def _checked_statements(doc: Any, label: str) -> list[Mapping[str, Any]]:
 
 class _Side:
     """One side's statements, grouped by their Action/NotAction so each pattern set is matched
-    once per action however many statements share it."""
+    once per action however many statements share it. Groups of plain action names are found
+    by name, the others by the services they can name: an action is matched only against the
+    groups that can apply to it."""
 
     def __init__(self, statements: Sequence[_Statement]) -> None:
         self.statements = tuple(statements)
@@ -216,67 +226,169 @@ class _Side:
             key = (s.patterns, s.not_action)
             groups.setdefault(key, []).append(i)
             first.setdefault(key, s)
-        self._groups = [(first[k], tuple(v)) for k, v in groups.items()]
+        self.groups = [(first[k], tuple(v)) for k, v in groups.items()]
+        self._by_name: dict[str, list[int]] = {}  # lower-case action -> plain groups naming it
+        self._by_service: dict[str, list[int]] = {}  # service -> groups with a wildcard
+        self._anywhere: list[int] = []  # groups that can apply to any service
+        for g, (s, _) in enumerate(self.groups):
+            if s.services is None:
+                self._anywhere.append(g)
+            elif not s.not_action and all(not is_wild(p) for p in s.patterns):
+                for name in {p.lower() for p in s.patterns}:
+                    self._by_name.setdefault(name, []).append(g)
+            else:
+                for service in s.services:
+                    self._by_service.setdefault(service, []).append(g)
 
     def matching(self, action: str) -> tuple[int, ...]:
+        """The groups whose statements apply to ``action``, in order."""
         service = action.split(":", 1)[0].lower()
-        hits: list[int] = []
-        for s, members in self._groups:
-            if (s.services is None or service in s.services) and s.applies(action):
-                hits.extend(members)
-        if len(self._groups) > 1:
-            hits.sort()
-        return tuple(hits)
+        hits = set(self._by_name.get(action.lower(), ()))
+        for g in (*self._by_service.get(service, ()), *self._anywhere):
+            if self.groups[g][0].applies(action):
+                hits.add(g)
+        return tuple(sorted(hits))
+
+    def members(self, groups: Iterable[int]) -> list[_Statement]:
+        return [self.statements[i] for g in groups for i in self.groups[g][1]]
 
 
-def _region_within(p: _Region, q: _Region, removed: Sequence[str]) -> bool:
+_WILD_RE = re.compile(r"[*?]")
+
+
+@functools.lru_cache(maxsize=65536)
+def _lead(pattern: str) -> str:
+    """The literal text before a pattern's first wildcard: every ARN it matches starts so."""
+    m = _WILD_RE.search(pattern)
+    return pattern if m is None else pattern[: m.start()]
+
+
+class _Prefixes:
+    """Items keyed by a pattern's literal lead, to find the few that can contain or meet a
+    pattern without comparing it with every one.
+
+    Containment needs the outer pattern's lead to start the inner one's (an inner wildcard
+    right after its lead takes at least two characters there, or ends the text, where a fixed
+    outer letter cannot follow), and an intersection needs one lead to start the other. A
+    pattern with a wildcard in its service segment matches nothing, so it is inside everything:
+    such inner patterns are compared with every item."""
+
+    def __init__(self, items: Iterable[tuple[str, Any]]) -> None:
+        self._all: list[Any] = []
+        self._by_lead: dict[str, list[Any]] = {}
+        for pattern, item in items:
+            self._all.append(item)
+            self._by_lead.setdefault(_lead(pattern), []).append(item)
+        self._lengths = sorted({len(k) for k in self._by_lead})
+        self._sorted = sorted(self._by_lead)
+
+    def containers(self, pattern: str) -> Iterator[Any]:
+        """Items that may contain ``pattern`` (a superset of those that do), lazily."""
+        if service_wildcard(pattern):
+            yield from self._all
+            return
+        lead = _lead(pattern)
+        for n in self._lengths:
+            if n > len(lead):
+                break
+            yield from self._by_lead.get(lead[:n], ())
+
+    def meeting(self, pattern: str) -> Iterator[Any]:
+        """Items that may share an ARN with ``pattern`` (a superset of those that do), lazily."""
+        yield from self.containers(pattern)
+        lead = _lead(pattern)
+        i = bisect.bisect_right(self._sorted, lead)
+        while i < len(self._sorted) and self._sorted[i].startswith(lead):
+            yield from self._by_lead[self._sorted[i]]
+            i += 1
+
+    def contain(self, pattern: str) -> bool:
+        """Whether one of the items (patterns) contains ``pattern``."""
+        return any(resource_contains(r, pattern) for r in self.containers(pattern))
+
+
+_NOTHING = _Prefixes(())
+
+
+def _cut(p: _Region, removed: _Prefixes, x: str) -> bool:
+    """Whether ``x`` lies inside one of ``p``'s excluded patterns or the ``removed`` ones."""
+    return any(resource_contains(r, x) for r in p.exclude) or removed.contain(x)
+
+
+def _region_within(p: _Region, q: _Region, removed: _Prefixes = _NOTHING) -> bool:
     """``p`` minus ``removed`` patterns lies inside ``q``."""
     if not resource_contains(q.include, p.include):
         return False
-    cut = (*p.exclude, *removed)
     return all(
-        not resources_intersect(x, p.include) or any(resource_contains(r, x) for r in cut)
-        for x in q.exclude
+        not resources_intersect(x, p.include) or _cut(p, removed, x)
+        for x in q.excluded.meeting(p.include)
     )
 
 
-def _meets(p: _Region, deny: _Region, removed: Sequence[str]) -> bool:
+def _meets(p: _Region, deny: _Region, removed: _Prefixes) -> bool:
     """Whether the deny region may take something from ``p`` minus ``removed``."""
-    cut = (*p.exclude, *removed)
     if not deny.exclude:
-        return resources_intersect(deny.include, p.include) and not any(
-            resource_contains(r, deny.include) for r in cut
-        )
+        return resources_intersect(deny.include, p.include) and not _cut(p, removed, deny.include)
     # deny = everything but deny.exclude: harmless only when p lies inside one of them
-    return not any(resource_contains(x, p.include) for x in deny.exclude)
+    return not deny.excluded.contain(p.include)
 
 
 def _uncovered(
     grant: Sequence[_Statement], base: Sequence[_Statement]
 ) -> tuple[tuple[str, bool], ...]:
-    """The regions ``grant`` allows that ``base`` may not: (display, conditional) pairs."""
+    """The regions ``grant`` allows that ``base`` may not: (display, conditional) pairs.
+
+    A NEW region is reported unless a Deny of its own side takes it in full, or a region of
+    ``base`` (of an Allow with no Condition or the same one) holds it and no Deny of ``base``
+    may take part of it. Each region is compared only with the regions that can contain or
+    meet it (:class:`_Prefixes`), so the work grows with the statements, not their square.
+    """
     grant_allow = [s for s in grant if s.allow]
     grant_deny = [s for s in grant if not s.allow and s.condition is None]
-    base_allow = [s for s in base if s.allow]
     base_deny = [s for s in base if not s.allow]  # conditional denies count in full here
     # patterns the granting side denies outright (plain Resource denies only)
-    removed = [r.include for d in grant_deny for r in d.regions if not r.exclude]
+    removed = _Prefixes(
+        (r.include, r.include) for d in grant_deny for r in d.regions if not r.exclude
+    )
+    full_denies = _Prefixes((r.include, r) for d in grant_deny for r in d.regions)
+    # base's allowed regions by Condition (None: unconditioned, covering every grant)
+    by_condition: dict[str | None, list[_Region]] = {}
+    for t in base:
+        if t.allow:
+            by_condition.setdefault(t.condition, []).extend(t.regions)
+    allowed = {c: _Prefixes((q.include, q) for q in rs) for c, rs in by_condition.items()}
+    written_regions = {c: set(rs) for c, rs in by_condition.items()}
+    # base's denies, less those the granting side denies as well (they take nothing from it)
+    denied = _Prefixes(
+        (r.include, r)
+        for t in base_deny
+        for r in t.grant_regions
+        if r.exclude or not removed.contain(r.include)
+    )
+
+    def reported(written: _Region, p: _Region, condition: str | None) -> bool:
+        if any(_region_within(p, r) for r in full_denies.containers(p.include)):
+            return False  # denied in full on the granting side
+        covered = any(
+            written in written_regions.get(c, ())
+            or (
+                c in allowed
+                and any(_region_within(p, q, removed) for q in allowed[c].containers(p.include))
+            )
+            for c in ((None,) if condition is None else (None, condition))
+        )
+        return not covered or any(_meets(p, r, removed) for r in denied.meeting(p.include))
+
+    seen: dict[tuple[_Region, _Region, str | None], bool] = {}  # a region written many times
     found: dict[str, bool] = {}
     for s in grant_allow:
         for written, p in zip(s.regions, s.grant_regions, strict=True):
-            if any(_region_within(p, r, ()) for d in grant_deny for r in d.regions):
-                continue  # denied in full on the granting side
-            covered = any(
-                (t.condition is None or t.condition == s.condition)
-                and any(q == written or _region_within(p, q, removed) for q in t.regions)
-                for t in base_allow
-            )
-            if covered and not any(
-                _meets(p, r, removed) for t in base_deny for r in t.grant_regions
-            ):
-                continue
-            key = p.display()
-            found[key] = found.get(key, True) and s.condition is not None
+            key = (written, p, s.condition)
+            if key not in seen:
+                seen[key] = reported(written, p, s.condition)
+            if seen[key]:
+                shown = p.display()
+                found[shown] = found.get(shown, True) and s.condition is not None
     return tuple(sorted(found.items()))
 
 
@@ -423,15 +535,14 @@ def diff_policies(old_docs: Iterable[PolicyLike], new_docs: Iterable[PolicyLike]
     level_sizes: dict[tuple[str, str], int] = {}
     for a in actions:
         level_sizes[(a.service, a.level)] = level_sizes.get((a.service, a.level), 0) + 1
-    memo: dict[tuple[tuple[int, ...], tuple[int, ...]], tuple[Any, Any]] = {}
+    memo: dict[tuple[tuple[int, ...], tuple[int, ...]], tuple[Any, Any]] = {}  # by groups
     added: dict[_Action, tuple[tuple[str, bool], ...]] = {}
     removed: dict[_Action, tuple[tuple[str, bool], ...]] = {}
     for action in actions:
         sig = (old.matching(action.full), new.matching(action.full))
         result = memo.get(sig)
         if result is None:
-            o = [old.statements[i] for i in sig[0]]
-            n = [new.statements[i] for i in sig[1]]
+            o, n = old.members(sig[0]), new.members(sig[1])
             result = memo[sig] = (_uncovered(n, o), _uncovered(o, n))
         if result[0]:
             added[action] = result[0]

@@ -329,6 +329,39 @@ class _Entry:
         self.boundary = boundary
 
 
+class _ActionIndex:
+    """The entries that apply to one action, found by resource: those naming plain ARNs by
+    name, those with one final star by the ARN's leading text, the rest (regexes, variables,
+    NotResource) one by one -- a policy of thousands of resources costs a lookup, not a scan."""
+
+    def __init__(self, entries: Iterable[_Entry]) -> None:
+        self.by_name: dict[str, list[_Entry]] = {}
+        self.by_prefix: dict[str, list[_Entry]] = {}
+        self.rest: list[_Entry] = []
+        for e in entries:
+            s = e.stmt
+            if s.not_resource or s.resource_templates or s.resource_rx is not None:
+                self.rest.append(e)
+                continue
+            for name in s.resource_names:
+                self.by_name.setdefault(name, []).append(e)
+            for prefix in set(s.resource_prefixes):
+                self.by_prefix.setdefault(prefix, []).append(e)
+        self.lengths = sorted({len(p) for p in self.by_prefix})
+
+    def matching(self, resource: str) -> list[_Entry]:
+        hits = {e.order: e for e in self.by_name.get(resource, ())}
+        for n in self.lengths:
+            if n > len(resource):
+                break
+            for e in self.by_prefix.get(resource[:n], ()):
+                hits[e.order] = e
+        for e in self.rest:
+            if e.stmt.resource_templates or e.stmt.resource_applies(resource, {}):
+                hits[e.order] = e
+        return [hits[k] for k in sorted(hits)]
+
+
 class _Candidates:
     """What is known about an (action, resource) pair before looking at the context."""
 
@@ -397,6 +430,7 @@ class Evaluator:
         # Memos of pure functions of their keys. Safe to share between threads: a dict's get,
         # set and clear are each atomic, so a race at worst computes an entry twice.
         self._service_cache: dict[str, tuple[_Entry, ...]] = {}
+        self._action_cache: dict[str, _ActionIndex] = {}
         self._cache: dict[tuple[str, str], _Candidates] = {}
         self._cache_size = cache_size
 
@@ -416,18 +450,30 @@ class Evaluator:
             self._service_cache[service] = found
         return found
 
+    def _for_action(self, action: str) -> _ActionIndex:
+        key = action.lower()
+        found = self._action_cache.get(key)
+        if found is None:
+            service = action.split(":", 1)[0].lower()
+            found = _ActionIndex(
+                e for e in self._for_service(service) if e.stmt.action_applies(action)
+            )
+            self._action_cache[key] = found
+        return found
+
+    def _for_request(self, action: str, resource: str) -> list[_Entry]:
+        """The entries whose action and resource apply (a Resource with variables: kept for
+        the context to decide), in order."""
+        return self._for_action(action).matching(resource)
+
     def _candidates(self, action: str, resource: str) -> _Candidates:
         c = _Candidates()
         if action.lower() in NO_PERMISSION_NEEDED:
             c.fixed = Evaluation(ALLOWED, (), NO_PERMISSION_NEEDED[action.lower()])
             return c
         warnings: list[str] = []
-        for e in self._for_service(action.split(":", 1)[0].lower()):
+        for e in self._for_request(action, resource):
             s = e.stmt
-            if not s.action_applies(action):
-                continue
-            if not s.resource_templates and not s.resource_applies(resource, {}):
-                continue
             warnings.extend(s.warnings)
             if not s.context_free:
                 c.pending.append(e)

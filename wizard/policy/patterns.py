@@ -96,6 +96,7 @@ def _service_segment_wild(chunks: Chunks) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=65536)
 def service_wildcard(pattern: str) -> bool:
     """Whether an ARN pattern holds a wildcard in its service segment (``arn:aws:*:...``,
     ``arn:aws:s3*:...``), which IAM does not allow: such a pattern matches no ARN."""
@@ -698,9 +699,47 @@ def resource_contains(outer: str, inner: str) -> bool:
         return False
     if not is_wild(inner):
         return compile_alternation((arn_regex(((outer, True),)),)).fullmatch(inner) is not None
+    if _wild_match_rx(outer).fullmatch(inner) is not None:
+        return True  # outer matches inner's own text, wildcard for wildcard
+    if not _ends_fit(outer, inner):
+        return False
+    return _contains_exactly(outer, inner)
+
+
+def _ends_fit(outer: str, inner: str) -> bool:
+    """Whether ``outer``'s literal text before its first wildcard starts ``inner``'s and its
+    text after its last wildcard ends ``inner``'s: needed when ``inner`` holds a wildcard,
+    which takes at least two different characters (or none) where it stands, and a fixed
+    letter of ``outer`` cannot follow both."""
+    lead_o, lead_i = _WILD_SPLIT.split(outer, 1)[0], _WILD_SPLIT.split(inner, 1)[0]
+    tail_o, tail_i = _WILD_SPLIT.split(outer)[-1], _WILD_SPLIT.split(inner)[-1]
+    return lead_i.startswith(lead_o) and tail_i.endswith(tail_o)
+
+
+_WILD_SPLIT = re.compile(r"[*?]")
+
+
+@functools.lru_cache(maxsize=8192)
+def _wild_match_rx(outer: str) -> re.Pattern[str]:
+    """``outer`` as a regex over another pattern's text: a star takes any run of it (its
+    wildcards too), a ``?`` one letter or ``?`` (never a star), a letter only itself; in the
+    first five ARN segments neither crosses a colon. A match is a proof of containment: each
+    wildcard of the inner pattern lies inside a wildcard of ``outer`` that takes all it can."""
+    out = []
+    for t in _pattern_tokens(outer, False):
+        if isinstance(t, str):
+            out.append(re.escape(t))
+        else:
+            out.append({STAR_ANY: ".*", STAR_SEG: "[^:]*", ONE_ANY: "[^*]", ONE_SEG: "[^:*]"}[t])
+    return re.compile("".join(out), re.DOTALL)
+
+
+def _contains_exactly(outer: str, inner: str) -> bool:
+    """:func:`resource_contains` by the product of the two patterns' automata (no shortcut
+    but the segments' equality), for two patterns of which ``inner`` holds a wildcard."""
     po, pi = _arn_segments(outer, False, False), _arn_segments(inner, False, False)
     if po is not None and pi is not None:  # segment by segment: no wildcard crosses a colon
-        return all(tokens_contain(o, i) for o, i in zip(po, pi, strict=True))
+        return all(o == i or tokens_contain(o, i) for o, i in zip(po, pi, strict=True))
     return tokens_contain(_pattern_tokens(outer, False), _pattern_tokens(inner, False))
 
 
