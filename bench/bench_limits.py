@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 from pathlib import Path
 
-from bench_diff import SHAPES, SIZES, run, worst_case_pair
+from bench_diff import SHAPES, SIZES, table, worst_case_pair
 
 
 def write_policies(
@@ -50,19 +49,14 @@ def main() -> int:
         folder = Path(args.write or tmp)
         folder.mkdir(parents=True, exist_ok=True)
         policies = write_policies(args.shapes.split(","), args.sizes.split(","), folder)
-        print(
-            f"{'shape':<14} {'size':>5} {'bytes':>9} {'statements':>10} {'wall s':>7} {'cpu s':>6}"
+        validate = [sys.executable, "-m", "wizard", "validate"]
+        table(
+            (
+                (shape, label, path, [*validate, str(path), "--format", "json"])
+                for shape, label, path in policies
+            ),
+            args.repeat,
         )
-        worst = 0.0
-        for shape, label, path in policies:
-            cmd = [sys.executable, "-m", "wizard", "validate", str(path), "--format", "json"]
-            best = min(run(cmd)[:2] for _ in range(args.repeat))
-            worst = max(worst, best[0])
-            count = len(json.loads(path.read_text(encoding="utf-8"))["Statement"])
-            size = path.stat().st_size
-            print(f"{shape:<14} {label:>5} {size:>9,} {count:>10,} {best[0]:>7.2f} {best[1]:>6.2f}")
-    load = os.getloadavg()[0]
-    print(f"slowest: {worst:.2f} s wall (load average {load:.1f} on {os.cpu_count()} cores)")
     return 0
 
 
