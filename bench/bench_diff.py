@@ -28,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -184,26 +184,35 @@ def pairs(
             yield shape, label, paths[0], paths[1]
 
 
+def table(commands: Iterable[tuple[str, str, Path, list[str]]], repeat: int) -> None:
+    """Time each (shape, size label, policy file, command), best of ``repeat`` runs, and print
+    one row each and the slowest."""
+    print(f"{'shape':<14} {'size':>5} {'bytes':>9} {'statements':>10} {'wall s':>7} {'cpu s':>6}")
+    worst = 0.0
+    for shape, label, path, cmd in commands:
+        best = min(run(cmd)[:2] for _ in range(repeat))
+        worst = max(worst, best[0])
+        count = len(json.loads(path.read_text(encoding="utf-8"))["Statement"])
+        size = path.stat().st_size
+        print(f"{shape:<14} {label:>5} {size:>9,} {count:>10,} {best[0]:>7.2f} {best[1]:>6.2f}")
+    load = os.getloadavg()[0]
+    print(f"slowest: {worst:.2f} s wall (load average {load:.1f} on {os.cpu_count()} cores)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default=",".join(SIZES), help="of 40K, 200K, 1M")
     parser.add_argument("--shapes", default=",".join(SHAPES), help="of " + ", ".join(SHAPES))
     parser.add_argument("--repeat", type=int, default=3, help="runs per pair; the best counts")
     args = parser.parse_args()
-    print(f"{'shape':<14} {'size':>5} {'bytes':>9} {'statements':>10} {'wall s':>7} {'cpu s':>6}")
-    worst = 0.0
     with tempfile.TemporaryDirectory() as tmp:
-        for shape, label, old, new in pairs(
-            args.shapes.split(","), args.sizes.split(","), Path(tmp)
-        ):
-            cmd = [sys.executable, "-m", "wizard", "diff", str(old), str(new)]
-            best = min(run(cmd)[:2] for _ in range(args.repeat))
-            worst = max(worst, best[0])
-            count = len(json.loads(old.read_text(encoding="utf-8"))["Statement"])
-            size = old.stat().st_size
-            print(f"{shape:<14} {label:>5} {size:>9,} {count:>10,} {best[0]:>7.2f} {best[1]:>6.2f}")
-    load = os.getloadavg()[0]
-    print(f"slowest: {worst:.2f} s wall (load average {load:.1f} on {os.cpu_count()} cores)")
+        commands = (
+            (shape, label, old, [sys.executable, "-m", "wizard", "diff", str(old), str(new)])
+            for shape, label, old, new in pairs(
+                args.shapes.split(","), args.sizes.split(","), Path(tmp)
+            )
+        )
+        table(commands, args.repeat)
     return 0
 
 

@@ -413,6 +413,40 @@ def pattern_fits_format(pattern: str, arn_format: str) -> bool:
     return _fits_exactly(pattern, arn_format)
 
 
+# An index for :func:`pattern_fits_format`: a pattern and a format whose service segments are
+# both literal and differ share no ARN, so a caller with many formats (a wildcard action's
+# resource types over dozens of services) need only try those of the pattern's service. Each
+# side is None when its service segment is not literal text at a fixed place (then every
+# format must be tried, as before).
+
+
+@functools.lru_cache(maxsize=65536)
+def pattern_service(pattern: str) -> str | None:
+    """The literal service segment of a resource pattern: an ARN (five colons or more, so its
+    partition wildcards stay in their segment) with no variable and no wildcard there."""
+    if "$" in pattern:
+        return None
+    parts = pattern.split(":", 3)
+    if len(parts) < 4 or pattern.count(":") < 5 or _WILD_RE.search(parts[2]):
+        return None
+    return parts[2]
+
+
+@functools.lru_cache(maxsize=8192)
+def format_service(arn_format: str) -> str | None:
+    """The literal service segment of a reference ARN format, when the segments before it are
+    plain text or ``${Partition}`` (no placeholder that could take a colon)."""
+    parts = arn_format.split(":", 5)
+    if len(parts) < 6:
+        return None
+    for part in parts[:2]:
+        if part != "${Partition}" and ("$" in part or _WILD_RE.search(part)):
+            return None
+    if "$" in parts[2] or _WILD_RE.search(parts[2]):
+        return None
+    return parts[2]
+
+
 _STANDARD_SEGMENTS = frozenset(("${Partition}", "${Region}", "${Account}"))
 _WILD_RE = re.compile(r"[*?]")
 

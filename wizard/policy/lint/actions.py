@@ -27,6 +27,7 @@ def _expand(pattern: str) -> tuple[Action, ...]:
     return tuple(reference().expand(pattern))
 
 
+@functools.lru_cache(maxsize=16384)
 def analyse_action(
     pattern: str,
 ) -> tuple[tuple[Action, ...] | None, str | None, str | None, str | None]:

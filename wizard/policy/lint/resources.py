@@ -22,8 +22,10 @@ from wizard.policy.patterns import (
     _format_shape,
     _FormatShape,
     format_regex,
+    format_service,
     format_source,
     pattern_fits_format,
+    pattern_service,
     service_wildcard,
 )
 
@@ -69,13 +71,17 @@ class _Fit:
     formats' shapes are made when first asked for: most actions meet only concrete ARNs (the
     regex) or only patterns (the shapes), and compiling regexes is most of the gate's time."""
 
-    __slots__ = ("service", "names", "formats", "key", "_regex", "_shapes")
+    __slots__ = ("service", "names", "formats", "key", "services", "_regex", "_shapes")
 
     def __init__(self, service: str, names: frozenset[str], formats: tuple[str, ...], key: int):
         self.service = service
         self.names = names
         self.formats = formats
         self.key = key
+        # the formats' literal service segments (None: some format's is not literal), so a
+        # pattern of another service need not be tried (:func:`format_service`)
+        services = [format_service(f) for f in formats]
+        self.services = None if None in services else frozenset(services)
         self._regex: re.Pattern[str] | None | bool = False  # False: not made yet
         self._shapes: tuple[tuple[str, _FormatShape | None], ...] | None = None
 
@@ -165,6 +171,41 @@ def _fit_groups(pattern: str) -> tuple[tuple[_Fit, tuple[Action, ...]], ...]:
     return tuple((fit, tuple(acts)) for fit, acts in groups.values())
 
 
+@functools.lru_cache(maxsize=16384)
+def _fit_index(pattern: str) -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
+    """Positions in :func:`_fit_groups` by the service segment of their formats: the groups
+    a resource pattern of one service can fit are that service's and those whose formats'
+    service is not literal (the second item) -- the others cannot fit it."""
+    by_service: dict[str, list[int]] = {}
+    anywhere: list[int] = []
+    for i, (fit, _) in enumerate(_fit_groups(pattern)):
+        if fit.services is None:
+            anywhere.append(i)
+        else:
+            for service in fit.services:
+                by_service.setdefault(service, []).append(i)
+    return {k: tuple(v) for k, v in by_service.items()}, tuple(anywhere)
+
+
+@functools.lru_cache(maxsize=4096)
+def _misfits(pattern: str, bad: frozenset[int]) -> tuple[str, ...]:
+    """Names of the actions of an Action entry whose :class:`_Fit` key is in ``bad``, in the
+    entry's order."""
+    acts = analyse_action(pattern)[0] or ()
+    return tuple(a.full_name for a in acts if _FITS[id(a)].key in bad)
+
+
+def _candidates(pattern: str, res: str, count: int) -> tuple[int, ...] | range:
+    """Positions of the groups of :func:`_fit_groups` (``count`` of them) that may fit the
+    resource pattern ``res``: all when its service segment is not literal."""
+    service = pattern_service(res)
+    if service is None:
+        return range(count)
+    by_service, anywhere = _fit_index(pattern)
+    mine = by_service.get(service, ())
+    return mine + anywhere if anywhere else mine
+
+
 _TYPE_PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9-]*[/:]")
 _BARE_WILDCARD = re.compile(r"^[*?]+(?:[/:][*?]+)*$")
 
@@ -217,20 +258,22 @@ def check_resources(
         for pattern, ptr, acts in known:
             many = len(acts) > 3
             groups = _fit_groups(pattern)
-            bad: set[int] = set()
-            for fit, _ in groups:
-                ok = wide
-                for res in narrow:
-                    if _fits(fit, res, many):
-                        ok = True
+            fitting: set[int] = set()  # positions in groups of those fitting some ARN
+            for res in narrow:
+                for i in _candidates(pattern, res, len(groups)):
+                    if _fits(groups[i][0], res, many):
+                        fitting.add(i)
                         used.add(res)
-                if not ok:
-                    bad.add(fit.key)
+            bad = (
+                set()
+                if wide
+                else {fit.key for i, (fit, _) in enumerate(groups) if i not in fitting}
+            )
             if len(bad) == len(groups):
                 unmatched_actions = True
                 linter.add("resource-mismatch", _mismatch_message(linter, pattern, acts), file, ptr)
             elif bad:
-                misfits = [a.full_name for a in acts if _FITS[id(a)].key in bad]
+                misfits = _misfits(pattern, frozenset(bad))
                 linter.add(
                     "resource-mismatch",
                     f"{len(misfits)} of the {len(acts)} actions {pattern} matches cannot "
@@ -241,18 +284,20 @@ def check_resources(
                     INFO,
                 )
         if not unmatched_actions and known:
+            takes = None  # the same for every ARN: made once, for the first that needs it
             for res, ptr in arns:
                 if res in used or len(res) > MAX_PATTERN:
                     continue
-                types = sorted(
-                    {
-                        f"{a.service}:{t.name}"
-                        for _, _, acts in known
-                        for a in acts
-                        for t in a.resource_types
-                    }
-                )
-                takes = _short(types) if types else 'they take only "*"'
+                if takes is None:
+                    types = sorted(
+                        {
+                            f"{a.service}:{t.name}"
+                            for _, _, acts in known
+                            for a in acts
+                            for t in a.resource_types
+                        }
+                    )
+                    takes = _short(types) if types else 'they take only "*"'
                 # In a boundary (a ceiling) an ARN no action can use is dead weight, not a
                 # lost grant: worth knowing, not failing for.
                 linter.add(
