@@ -665,40 +665,62 @@ _INDEX_RESOURCES = [
     "arn:aws:s3:::b/x*",
     "arn:aws:s3:::b/*/y",
     "arn:aws:s3:::b/?",
+    "arn:aws:s3:::b/x?",
+    "arn:aws:s3:::b*/*",
+    "arn:aws:s3:::b/*:y",
+    "arn:aws:s3:*:*:b/x*",
+    "arn:aws:s3*:::b/*",  # a wildcard in the service segment: matches nothing
+    "arn:aws:dynamodb:*:1:table/t*x?",
+    "arn:aws:dynamodb:us-?ast-1:1:table/t1*",
     "arn:aws:s3:::b/${aws:username}/*",
     "arn:aws:s3:::c/k",
+    "b*",
+    "?",
+    "x",
 ]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(
     statements=st.lists(
         st.fixed_dictionaries(
             {
                 "Effect": st.sampled_from(["Allow", "Deny"]),
                 "Action": st.sampled_from(["s3:GetObject", "s3:Get*", "s3:*", "*"]),
-                "Resource": st.lists(st.sampled_from(_INDEX_RESOURCES), min_size=1, max_size=3),
+                "key": st.sampled_from(["Resource", "NotResource"]),
+                "patterns": st.lists(st.sampled_from(_INDEX_RESOURCES), min_size=1, max_size=3),
             }
         ),
         min_size=1,
-        max_size=6,
+        max_size=8,
     ),
-    not_resource=st.booleans(),
     resource=st.sampled_from(
-        ["arn:aws:s3:::b", "arn:aws:s3:::b/x", "arn:aws:s3:::b/xy", "arn:aws:s3:::b/z/y", "x"]
+        [
+            "arn:aws:s3:::b",
+            "arn:aws:s3:::b/x",
+            "arn:aws:s3:::b/xy",
+            "arn:aws:s3:::b/z/y",
+            "arn:aws:s3:::b/z:y",
+            "arn:aws:s3:::bb/x",
+            "arn:aws:s3:us-east-1:1:b/x1",
+            "arn:aws:dynamodb:us-east-1:1:table/t1x2",
+            "arn:aws:dynamodb:us-east-1:1:table/t1",
+            "arn:aws:s3:::c/k",
+            "b/x",
+            "x",
+            "*",
+        ]
     ),
 )
-def test_statements_found_by_resource_index_are_those_a_scan_finds(
-    statements, not_resource, resource
-):
-    """The evaluator finds a request's statements through an index by ARN; a scan of every
-    statement (the straightforward way) finds the same ones, in the same order."""
+def test_statements_found_by_resource_index_are_those_a_scan_finds(statements, resource):
+    """The evaluator finds a request's statements through an index by ARN (names, final-star
+    prefixes, other wildcards by their literal lead; NotResource by what it excludes); a scan of
+    every statement (the straightforward way) finds the same ones, in the same order."""
     from wizard.policy.evaluate import Evaluator
 
-    if not_resource:
-        first = dict(statements[0])
-        first["NotResource"] = first.pop("Resource")
-        statements[0] = first
+    statements = [
+        {"Effect": s["Effect"], "Action": s["Action"], s["key"]: s["patterns"]} for s in statements
+    ]
     ev = Evaluator([{"Version": "2012-10-17", "Statement": statements}])
     action = "s3:GetObject"
     scanned = [

@@ -32,7 +32,14 @@ from wizard.policy.conditions import (
     parse_template,
     resolve_template,
 )
-from wizard.policy.patterns import ActionMatcher, arn_regex, compile_alternation
+from wizard.policy.patterns import (
+    ActionMatcher,
+    LeadIndex,
+    arn_regex,
+    compile_alternation,
+    literal_lead,
+    resource_part,
+)
 
 __all__ = [
     "ALLOWED",
@@ -139,6 +146,7 @@ class CompiledStatement:
         "resource_names",
         "resource_prefixes",
         "resource_rx",
+        "resource_leads",
         "resource_templates",
         "not_resource",
         "conditions",
@@ -186,6 +194,7 @@ class CompiledStatement:
         key = self._exactly_one(raw, "Resource", "NotResource", label, base)
         self.not_resource = key == "NotResource"
         static: list[str] = []
+        leads: set[tuple[bool, str]] = set()
         names: set[str] = set()
         prefixes: list[str] = []
         templates: list[Template] = []
@@ -199,9 +208,11 @@ class CompiledStatement:
                 prefixes.append(p[:-1])  # one final star in the resource part: any rest
             else:
                 static.append(arn_regex(((p, True),)))
+                leads.add(literal_lead(p))
         self.resource_names = frozenset(names)
         self.resource_prefixes = tuple(prefixes)
         self.resource_rx = compile_alternation(tuple(static)) if static else None
+        self.resource_leads = tuple(sorted(leads))
         self.resource_templates = tuple(templates)
 
         if "Condition" in raw:
@@ -329,36 +340,77 @@ class _Entry:
         self.boundary = boundary
 
 
-class _ActionIndex:
-    """The entries that apply to one action, found by resource: those naming plain ARNs by
-    name, those with one final star by the ARN's leading text, the rest (regexes, variables,
-    NotResource) one by one -- a policy of thousands of resources costs a lookup, not a scan."""
+class _StaticIndex:
+    """Statements found by the wildcard-free part of their Resource (or NotResource) list: by
+    plain name, by the text before one final star, and patterns with other wildcards by their
+    literal lead (:func:`literal_lead`), each candidate then confirmed by its regex -- a policy
+    of thousands of patterns costs a few lookups per ARN, not a scan."""
 
     def __init__(self, entries: Iterable[_Entry]) -> None:
         self.by_name: dict[str, list[_Entry]] = {}
-        self.by_prefix: dict[str, list[_Entry]] = {}
+        prefixes: list[tuple[str, _Entry]] = []
+        whole: list[tuple[str, _Entry]] = []
+        parts: list[tuple[str, _Entry]] = []
+        for e in entries:
+            s = e.stmt
+            for name in s.resource_names:
+                self.by_name.setdefault(name, []).append(e)
+            prefixes.extend((prefix, e) for prefix in set(s.resource_prefixes))
+            for arn, lead in s.resource_leads:
+                (parts if arn else whole).append((lead, e))
+        self.prefixes = LeadIndex(prefixes)
+        self.whole = LeadIndex(whole)
+        self.parts = LeadIndex(parts)
+
+    def hits(self, resource: str) -> dict[int, _Entry]:
+        """The entries one of whose static patterns matches ``resource``, by order."""
+        hits = {e.order: e for e in self.by_name.get(resource, ())}
+        for e in self.prefixes.starting(resource):
+            hits[e.order] = e
+        tried: set[int] = set()
+        part = resource_part(resource)
+        found = self.whole.starting(resource)
+        if part is not None:
+            found = (*found, *self.parts.starting(part))
+        for e in found:
+            if e.order in hits or e.order in tried:
+                continue
+            tried.add(e.order)
+            rx = e.stmt.resource_rx
+            if rx is not None and rx.fullmatch(resource) is not None:
+                hits[e.order] = e
+        return hits
+
+
+class _ActionIndex:
+    """The entries that apply to one action, found by resource through a :class:`_StaticIndex`:
+    a Resource statement applies when one of its patterns matches, a NotResource statement
+    unless one does; a statement with policy variables is kept for the context to decide."""
+
+    def __init__(self, entries: Iterable[_Entry]) -> None:
+        positive: list[_Entry] = []
+        self.negated: list[_Entry] = []
         self.rest: list[_Entry] = []
         for e in entries:
             s = e.stmt
-            if s.not_resource or s.resource_templates or s.resource_rx is not None:
+            if s.resource_templates:
                 self.rest.append(e)
-                continue
-            for name in s.resource_names:
-                self.by_name.setdefault(name, []).append(e)
-            for prefix in set(s.resource_prefixes):
-                self.by_prefix.setdefault(prefix, []).append(e)
-        self.lengths = sorted({len(p) for p in self.by_prefix})
+            elif s.not_resource:
+                self.negated.append(e)
+            else:
+                positive.append(e)
+        self.positive = _StaticIndex(positive)
+        self.excluded = _StaticIndex(self.negated)
 
     def matching(self, resource: str) -> list[_Entry]:
-        hits = {e.order: e for e in self.by_name.get(resource, ())}
-        for n in self.lengths:
-            if n > len(resource):
-                break
-            for e in self.by_prefix.get(resource[:n], ()):
-                hits[e.order] = e
+        hits = self.positive.hits(resource)
+        if self.negated:
+            excluded = self.excluded.hits(resource)
+            for e in self.negated:
+                if e.order not in excluded:
+                    hits[e.order] = e
         for e in self.rest:
-            if e.stmt.resource_templates or e.stmt.resource_applies(resource, {}):
-                hits[e.order] = e
+            hits[e.order] = e
         return [hits[k] for k in sorted(hits)]
 
 
