@@ -19,6 +19,7 @@ Condition or a Resource with policy variables the whole answer is cached.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -145,7 +146,8 @@ class CompiledStatement:
         "not_action",
         "resource_names",
         "resource_prefixes",
-        "resource_rx",
+        "resource_sources",
+        "_resource_rx",
         "resource_leads",
         "resource_templates",
         "not_resource",
@@ -211,7 +213,9 @@ class CompiledStatement:
                 leads.add(literal_lead(p))
         self.resource_names = frozenset(names)
         self.resource_prefixes = tuple(prefixes)
-        self.resource_rx = compile_alternation(tuple(static)) if static else None
+        # compiled on first use: the index by lead confirms few of a large policy's patterns
+        self.resource_sources = tuple(static)
+        self._resource_rx: re.Pattern[str] | None = None
         self.resource_leads = tuple(sorted(leads))
         self.resource_templates = tuple(templates)
 
@@ -244,11 +248,20 @@ class CompiledStatement:
     def action_applies(self, action: str) -> bool:
         return self.actions(action) != self.not_action
 
+    def wildcard_hit(self, resource: str) -> bool:
+        """Whether a pattern with wildcards (other than one final star) matches ``resource``."""
+        if not self.resource_sources:
+            return False
+        rx = self._resource_rx
+        if rx is None:  # racing threads store equal regexes
+            rx = self._resource_rx = compile_alternation(self.resource_sources)
+        return rx.fullmatch(resource) is not None
+
     def _static_resource_hit(self, resource: str) -> bool:
         return (
             resource in self.resource_names
             or resource.startswith(self.resource_prefixes)
-            or (self.resource_rx is not None and self.resource_rx.fullmatch(resource) is not None)
+            or self.wildcard_hit(resource)
         )
 
     def resource_applies(self, resource: str, ctx: Mapping[str, tuple[str, ...]]) -> bool:
@@ -376,8 +389,7 @@ class _StaticIndex:
             if e.order in hits or e.order in tried:
                 continue
             tried.add(e.order)
-            rx = e.stmt.resource_rx
-            if rx is not None and rx.fullmatch(resource) is not None:
+            if e.stmt.wildcard_hit(resource):
                 hits[e.order] = e
         return hits
 
