@@ -150,6 +150,7 @@ class CompiledStatement:
         "_resource_rx",
         "resource_leads",
         "resource_templates",
+        "template_leads",
         "not_resource",
         "conditions",
         "warnings",
@@ -200,10 +201,14 @@ class CompiledStatement:
         names: set[str] = set()
         prefixes: list[str] = []
         templates: list[Template] = []
+        template_leads: set[str] = set()
         for p in _string_list(raw[key], label, *base, key):
             template = parse_template(p) if variables else None
             if template is not None:
                 templates.append(template)
+                # every ARN it may match starts with its text before a variable or wildcard
+                cuts = [i for i in (p.find("${"), p.find("*"), p.find("?")) if i >= 0]
+                template_leads.add(p[: min(cuts)] if cuts else p)
             elif "*" not in p and "?" not in p:
                 names.add(p)  # matches itself only (resource ids are case-sensitive)
             elif p.find("*") == len(p) - 1 and "?" not in p and p.count(":", 0, -1) >= 5:
@@ -218,6 +223,7 @@ class CompiledStatement:
         self._resource_rx: re.Pattern[str] | None = None
         self.resource_leads = tuple(sorted(leads))
         self.resource_templates = tuple(templates)
+        self.template_leads = tuple(sorted(template_leads))
 
         if "Condition" in raw:
             self.conditions, self.warnings = compile_conditions(
@@ -397,25 +403,30 @@ class _StaticIndex:
 class _ActionIndex:
     """The entries that apply to one action, found by resource through a :class:`_StaticIndex`:
     a Resource statement applies when one of its patterns matches, a NotResource statement
-    unless one does; a statement with policy variables is kept for the context to decide."""
+    unless one does. A Resource with policy variables is kept for the context to decide when
+    one of its patterns could match (a static one does, or a variable one's text before its
+    first variable starts the ARN); a NotResource with them always."""
 
     def __init__(self, entries: Iterable[_Entry]) -> None:
         positive: list[_Entry] = []
+        templated: list[tuple[str, _Entry]] = []
         self.negated: list[_Entry] = []
         self.rest: list[_Entry] = []
         for e in entries:
             s = e.stmt
-            if s.resource_templates:
-                self.rest.append(e)
-            elif s.not_resource:
-                self.negated.append(e)
+            if s.not_resource:
+                (self.rest if s.resource_templates else self.negated).append(e)
             else:
                 positive.append(e)
+                templated.extend((lead, e) for lead in s.template_leads)
         self.positive = _StaticIndex(positive)
+        self.templated = LeadIndex(templated)
         self.excluded = _StaticIndex(self.negated)
 
     def matching(self, resource: str) -> list[_Entry]:
         hits = self.positive.hits(resource)
+        for e in self.templated.starting(resource):
+            hits[e.order] = e
         if self.negated:
             excluded = self.excluded.hits(resource)
             for e in self.negated:
