@@ -19,7 +19,8 @@ separate ``node`` process through its public ``runSimulation`` API.  It is looke
 Without node or the package the peer is skipped with a note.
 
 ``--shapes`` times ``can --requests`` alone on the 1 MiB policies of ``bench/bench_diff.py``
-(resources, actions, wildcards, one-statement), with requests aimed at each policy's own
+(resources, actions, wildcards, one-statement) and one of policy variables (``variables``:
+``arn:aws:s3:::bucket-N/${aws:username}/*``), with requests aimed at each policy's own
 buckets, tables and actions (most distinct, some with a context); wall and CPU (user + system)
 of the whole process, best of ``--repeat``:
 
@@ -218,14 +219,34 @@ def shape_requests(document: dict[str, Any], n: int, seed: int = 0) -> list[dict
                 f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/t-{i:06d}{rnd.randrange(99)}x{i % 9}",
                 f"arn:aws:s3:::bucket-{i % 97}{rnd.randrange(9)}/k",
                 f"arn:aws:s3:::bucket-{i:06d}",
+                f"arn:aws:s3:::bucket-{i:06d}/{rnd.choice(['a', 'b', 'a/b'])}/{i % 7}",
             ]
         )
         action = rnd.choice(named) if named and rnd.random() < 0.5 else rnd.choice(actions)
         req: dict[str, Any] = {"action": action, "resource": resource}
         if rnd.random() < 0.3:
             req["context"] = {"aws:PrincipalTag/team": f"t{rnd.randrange(14)}"}
+        elif rnd.random() < 0.5:
+            req["context"] = {"aws:username": rnd.choice(["a", "b", "a/b", "private"])}
         out.append(req)
     return out
+
+
+def variables_policy(size: int) -> dict[str, Any]:
+    """A policy just under ``size`` bytes of statements whose Resource holds a policy variable
+    (``arn:aws:s3:::bucket-000001/${aws:username}/*``), decided by each request's context."""
+    statements: list[dict[str, Any]] = []
+    used = 40
+    while True:
+        st = {
+            "Effect": "Allow",
+            "Action": ["s3:GetObject", "s3:PutObject"],
+            "Resource": f"arn:aws:s3:::bucket-{len(statements):06d}/${{aws:username}}/*",
+        }
+        used += len(json.dumps(st, separators=(",", ":"))) + 1
+        if used > size:
+            return {"Version": "2012-10-17", "Statement": statements}
+        statements.append(st)
 
 
 def run_shapes(shapes: list[str], n: int, repeat: int) -> int:
@@ -236,7 +257,10 @@ def run_shapes(shapes: list[str], n: int, repeat: int) -> int:
     print(f"{'shape':<14} {'statements':>10} {'requests':>8} {'wall s':>7} {'cpu s':>6}")
     with tempfile.TemporaryDirectory(prefix="bench-can-") as tmp:
         for shape in shapes:
-            document, _ = worst_case_pair(shape, SIZES["1M"])
+            if shape == "variables":
+                document = variables_policy(SIZES["1M"])
+            else:
+                document, _ = worst_case_pair(shape, SIZES["1M"])
             policy = Path(tmp, f"{shape}.json")
             policy.write_text(json.dumps(document, separators=(",", ":")), encoding="utf-8")
             requests = Path(tmp, f"{shape}.jsonl")
@@ -287,10 +311,11 @@ def main() -> int:
     if args.shapes:
         from bench_diff import SHAPES
 
-        shapes = list(SHAPES) if args.shapes == "all" else args.shapes.split(",")
-        unknown = sorted(set(shapes) - set(SHAPES))
+        known = [*SHAPES, "variables"]
+        shapes = known if args.shapes == "all" else args.shapes.split(",")
+        unknown = sorted(set(shapes) - set(known))
         if unknown:
-            parser.error(f"unknown shapes {', '.join(unknown)} (of {', '.join(SHAPES)})")
+            parser.error(f"unknown shapes {', '.join(unknown)} (of {', '.join(known)})")
         return run_shapes(shapes, args.requests, args.repeat)
 
     work = Path(tempfile.mkdtemp(prefix="bench-can-"))
