@@ -17,6 +17,14 @@ separate ``node`` process through its public ``runSimulation`` API.  It is looke
     .venv/bin/python bench/bench_can.py                    # or IAM_SIMULATE_DIR=/tmp/iamsim
 
 Without node or the package the peer is skipped with a note.
+
+``--shapes`` times ``can --requests`` alone on the 1 MiB policies of ``bench/bench_diff.py``
+(resources, actions, wildcards, one-statement) and one of policy variables (``variables``:
+``arn:aws:s3:::bucket-N/${aws:username}/*``), with requests aimed at each policy's own
+buckets, tables and actions (most distinct, some with a context); wall and CPU (user + system)
+of the whole process, best of ``--repeat``:
+
+    .venv/bin/python bench/bench_can.py --shapes all
 """
 
 from __future__ import annotations
@@ -182,6 +190,89 @@ def make_requests(n: int, seed: int = 0) -> list[dict[str, Any]]:
     return out
 
 
+def shape_requests(document: dict[str, Any], n: int, seed: int = 0) -> list[dict[str, Any]]:
+    """Requests at a ``bench_diff`` policy: its buckets (keys under secret/, private/, a*b*c
+    names), its tables, short bucket names; half the actions named by the policy itself."""
+    rnd = random.Random(seed)
+    count = len(document["Statement"])
+    named = sorted(
+        {
+            a
+            for st in document["Statement"]
+            for a in ([st["Action"]] if isinstance(st["Action"], str) else st["Action"])
+            if "*" not in a and "?" not in a
+        }
+    )
+    actions = [
+        *("s3:GetObject", "s3:PutObject", "s3:ListBucket", "s3:DeleteObject"),
+        *("ec2:DescribeInstances", "ec2:RunInstances", "dynamodb:GetItem", "dynamodb:Query"),
+        *("kms:CreateKey", "kms:Decrypt", "iam:PassRole", "lambda:InvokeFunction"),
+    ]
+    out = []
+    for _ in range(n):
+        i = rnd.randrange(count + count // 10)
+        resource = rnd.choice(
+            [
+                f"arn:aws:s3:::bucket-{i:06d}/"
+                f"{rnd.choice(['secret/', 'private/', '', 'a/b/'])}{rnd.randrange(100)}.json",
+                f"arn:aws:s3:::bucket-{i:06d}/a{rnd.randrange(9)}b{rnd.randrange(9)}c",
+                f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/t-{i:06d}{rnd.randrange(99)}x{i % 9}",
+                f"arn:aws:s3:::bucket-{i % 97}{rnd.randrange(9)}/k",
+                f"arn:aws:s3:::bucket-{i:06d}",
+                f"arn:aws:s3:::bucket-{i:06d}/{rnd.choice(['a', 'b', 'a/b'])}/{i % 7}",
+            ]
+        )
+        action = rnd.choice(named) if named and rnd.random() < 0.5 else rnd.choice(actions)
+        req: dict[str, Any] = {"action": action, "resource": resource}
+        if rnd.random() < 0.3:
+            req["context"] = {"aws:PrincipalTag/team": f"t{rnd.randrange(14)}"}
+        elif rnd.random() < 0.5:
+            req["context"] = {"aws:username": rnd.choice(["a", "b", "a/b", "private"])}
+        out.append(req)
+    return out
+
+
+def variables_policy(size: int) -> dict[str, Any]:
+    """A policy just under ``size`` bytes of statements whose Resource holds a policy variable
+    (``arn:aws:s3:::bucket-000001/${aws:username}/*``), decided by each request's context."""
+    statements: list[dict[str, Any]] = []
+    used = 40
+    while True:
+        st = {
+            "Effect": "Allow",
+            "Action": ["s3:GetObject", "s3:PutObject"],
+            "Resource": f"arn:aws:s3:::bucket-{len(statements):06d}/${{aws:username}}/*",
+        }
+        used += len(json.dumps(st, separators=(",", ":"))) + 1
+        if used > size:
+            return {"Version": "2012-10-17", "Statement": statements}
+        statements.append(st)
+
+
+def run_shapes(shapes: list[str], n: int, repeat: int) -> int:
+    """``can --requests`` on each shape's 1 MiB policy: wall and CPU seconds, best of
+    ``repeat``."""
+    from bench_diff import SIZES, run, worst_case_pair
+
+    print(f"{'shape':<14} {'statements':>10} {'requests':>8} {'wall s':>7} {'cpu s':>6}")
+    with tempfile.TemporaryDirectory(prefix="bench-can-") as tmp:
+        for shape in shapes:
+            if shape == "variables":
+                document = variables_policy(SIZES["1M"])
+            else:
+                document, _ = worst_case_pair(shape, SIZES["1M"])
+            policy = Path(tmp, f"{shape}.json")
+            policy.write_text(json.dumps(document, separators=(",", ":")), encoding="utf-8")
+            requests = Path(tmp, f"{shape}.jsonl")
+            lines = (json.dumps(r) + "\n" for r in shape_requests(document, n))
+            requests.write_text("".join(lines), encoding="utf-8")
+            cmd = [sys.executable, "-m", "wizard", "can", "--requests", str(requests)]
+            wall, cpu = min(run([*cmd, "--policy", str(policy)])[:2] for _ in range(repeat))
+            count = len(document["Statement"])
+            print(f"{shape:<14} {count:>10,} {n:>8,} {wall:>7.2f} {cpu:>6.2f}")
+    return 0
+
+
 def timed(cmd: list[str], repeat: int) -> tuple[float, str]:
     best, out = float("inf"), ""
     for _ in range(repeat):
@@ -209,9 +300,23 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", "-n", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3, help="runs per tool; the best counts")
+    parser.add_argument(
+        "--shapes",
+        help="time can --requests alone on bench_diff's 1 MiB policies of these shapes "
+        "(comma-separated, or all)",
+    )
     add_json_option(parser)
     args = parser.parse_args()
     compile_package()  # our bytecode, as the peers' (pip-installed) have theirs
+    if args.shapes:
+        from bench_diff import SHAPES
+
+        known = [*SHAPES, "variables"]
+        shapes = known if args.shapes == "all" else args.shapes.split(",")
+        unknown = sorted(set(shapes) - set(known))
+        if unknown:
+            parser.error(f"unknown shapes {', '.join(unknown)} (of {', '.join(known)})")
+        return run_shapes(shapes, args.requests, args.repeat)
 
     work = Path(tempfile.mkdtemp(prefix="bench-can-"))
     try:

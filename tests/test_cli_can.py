@@ -215,6 +215,57 @@ def test_requests_gives_one_json_line_per_request_in_order(orders_bundle, tmp_pa
     assert out[0]["statements"][0]["policy"].endswith("-access")
 
 
+def test_requests_lines_are_the_evaluations_json_text(tmp_path, run_cli):
+    """Each output line is, byte for byte, the compact JSON of the request's Evaluation (the
+    CLI serialises each deciding statement once and joins them: it must not drift from
+    ``Evaluation.to_dict``)."""
+    from wizard.policy.evaluate import Evaluator
+
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "Read", "Effect": "Allow", "Action": "s3:Get*", "Resource": "arn:aws:s3:::b/*"},
+            {"Effect": "Allow", "Action": "s3:*", "NotResource": "arn:aws:s3:::b/private/*"},
+            {
+                "Sid": "D",
+                "Effect": "Deny",
+                "Action": "s3:GetObject",
+                "Resource": "arn:aws:s3:::*/secret/*",
+            },
+            {
+                "Effect": "Allow",
+                "Action": "s3:PutObject",
+                "Resource": "arn:aws:s3:::b/*",
+                "Condition": {"StringEquals": {"aws:PrincipalTag/team": "a"}},
+            },
+        ],
+    }
+    p = write(tmp_path, "p.json", json.dumps(policy))
+    lines = [
+        {"action": a, "resource": f"arn:aws:s3:::b/{k}"}
+        for a in ("s3:GetObject", "s3:PutObject", "s3:ListBucket", "ec2:RunInstances")
+        for k in ("x", "private/x", "x/secret/y")
+    ]
+    req = write(tmp_path, "r.jsonl", "".join(json.dumps(x) + "\n" for x in lines) * 2)
+    r = run_cli("can", "--requests", req, "--policy", p)
+    assert r.code == 0, r.err
+    ev = Evaluator([("p.json", policy)])
+    expected = [
+        json.dumps(
+            {**x, **ev.evaluate(x["action"], x["resource"]).to_dict()},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+        for x in lines * 2
+    ]
+    assert r.out.splitlines() == expected
+    assert {json.loads(x)["decision"] for x in expected} == {
+        "Allowed",
+        "ExplicitlyDenied",
+        "ImplicitlyDenied",
+    }
+
+
 def test_requests_context_object_is_used(tmp_path, run_cli):
     p = write(tmp_path, "region.json", REGION_LOCK)
     req = write(

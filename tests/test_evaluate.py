@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wizard.errors import UserError
+from wizard.policy.conditions import normalise_context
 from wizard.policy.evaluate import (
     ALLOWED,
     EXPLICITLY_DENIED,
@@ -665,46 +666,117 @@ _INDEX_RESOURCES = [
     "arn:aws:s3:::b/x*",
     "arn:aws:s3:::b/*/y",
     "arn:aws:s3:::b/?",
+    "arn:aws:s3:::b/x?",
+    "arn:aws:s3:::b*/*",
+    "arn:aws:s3:::b/*:y",
+    "arn:aws:s3:*:*:b/x*",
+    "arn:aws:s3*:::b/*",  # a wildcard in the service segment: matches nothing
+    "arn:aws:dynamodb:*:1:table/t*x?",
+    "arn:aws:dynamodb:us-?ast-1:1:table/t1*",
     "arn:aws:s3:::b/${aws:username}/*",
+    "arn:aws:s3:::b/${aws:username}",
+    "arn:aws:s3:::${aws:username}",
     "arn:aws:s3:::c/k",
+    "b*",
+    "?",
+    "x",
 ]
 
-
-@settings(max_examples=200, deadline=None)
-@given(
-    statements=st.lists(
-        st.fixed_dictionaries(
-            {
-                "Effect": st.sampled_from(["Allow", "Deny"]),
-                "Action": st.sampled_from(["s3:GetObject", "s3:Get*", "s3:*", "*"]),
-                "Resource": st.lists(st.sampled_from(_INDEX_RESOURCES), min_size=1, max_size=3),
-            }
-        ),
-        min_size=1,
-        max_size=6,
+# Statements with an Action, and a Resource or NotResource list of the patterns above.
+_STATEMENTS = st.lists(
+    st.builds(
+        lambda effect, action, key, patterns: {"Effect": effect, "Action": action, key: patterns},
+        st.sampled_from(["Allow", "Deny"]),
+        st.sampled_from(["s3:GetObject", "s3:Get*", "s3:*", "*"]),
+        st.sampled_from(["Resource", "NotResource"]),
+        st.lists(st.sampled_from(_INDEX_RESOURCES), min_size=1, max_size=3),
     ),
-    not_resource=st.booleans(),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    statements=_STATEMENTS,
     resource=st.sampled_from(
-        ["arn:aws:s3:::b", "arn:aws:s3:::b/x", "arn:aws:s3:::b/xy", "arn:aws:s3:::b/z/y", "x"]
+        [
+            "arn:aws:s3:::b",
+            "arn:aws:s3:::b/x",
+            "arn:aws:s3:::b/xy",
+            "arn:aws:s3:::b/z/y",
+            "arn:aws:s3:::b/z:y",
+            "arn:aws:s3:::bb/x",
+            "arn:aws:s3:us-east-1:1:b/x1",
+            "arn:aws:dynamodb:us-east-1:1:table/t1x2",
+            "arn:aws:dynamodb:us-east-1:1:table/t1",
+            "arn:aws:s3:::c/k",
+            "b/x",
+            "x",
+            "*",
+        ]
     ),
 )
-def test_statements_found_by_resource_index_are_those_a_scan_finds(
-    statements, not_resource, resource
-):
-    """The evaluator finds a request's statements through an index by ARN; a scan of every
-    statement (the straightforward way) finds the same ones, in the same order."""
+def test_statements_found_by_resource_index_are_those_a_scan_finds(statements, resource):
+    """The evaluator finds a request's statements through an index by ARN (names, final-star
+    prefixes, other wildcards by their literal lead; NotResource by what it excludes); a scan of
+    every statement (the straightforward way) finds the same ones, in the same order."""
     from wizard.policy.evaluate import Evaluator
 
-    if not_resource:
-        first = dict(statements[0])
-        first["NotResource"] = first.pop("Resource")
-        statements[0] = first
     ev = Evaluator([{"Version": "2012-10-17", "Statement": statements}])
     action = "s3:GetObject"
+
+    def variable_resource(e) -> bool:  # kept only when it could match, for the context to say
+        return bool(e.stmt.resource_templates) and not e.stmt.not_resource
+
     scanned = [
         e
         for e in ev._for_service("s3")
         if e.stmt.action_applies(action)
-        and (e.stmt.resource_templates or e.stmt.resource_applies(resource, {}))
+        and (
+            any(e.stmt.resource_applies(resource, normalise_context(c)) for c in _CONTEXTS)
+            if variable_resource(e)
+            else e.stmt.resource_templates or e.stmt.resource_applies(resource, {})
+        )
     ]
-    assert ev._for_request(action, resource) == scanned
+    found = ev._for_request(action, resource)
+    assert [e.order for e in found] == sorted({e.order for e in found})
+    assert [e for e in found if not variable_resource(e)] == [
+        e for e in scanned if not variable_resource(e)
+    ]
+    assert set(scanned) <= set(found)
+
+
+_CONTEXTS = [{}, *({"aws:username": v} for v in ("x", "z", "y", "x/y", "k", "*"))]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    statements=_STATEMENTS,
+    boundary=st.booleans(),
+    resource=st.sampled_from(
+        ["arn:aws:s3:::b/x", "arn:aws:s3:::b/x/k", "arn:aws:s3:::b/z/y", "arn:aws:s3:::x", "b/x"]
+    ),
+    context=st.sampled_from(_CONTEXTS),
+)
+def test_decisions_are_those_of_a_scan_of_every_statement(statements, boundary, resource, context):
+    """Whatever the index skips, the decision and its statements are those of checking every
+    statement against the request and its context, the way the evaluation logic reads."""
+    from wizard.policy.evaluate import Evaluator
+
+    doc = {"Version": "2012-10-17", "Statement": statements}
+    ev = Evaluator([doc], doc if boundary else None)
+    action = "s3:GetObject"
+    ctx = normalise_context(context)
+    deny, allow, boundary_allow = [], [], []
+    for e in ev._entries:
+        s = e.stmt
+        if s.action_applies(action) and s.resource_applies(resource, ctx):
+            (deny if not s.allow else boundary_allow if e.boundary else allow).append(e)
+    expected = ev._decide(deny, allow, boundary_allow, ())
+    got = ev.evaluate(action, resource, context)
+    assert (got.decision, got.statements, got.reason) == (
+        expected.decision,
+        expected.statements,
+        expected.reason,
+    )

@@ -19,6 +19,7 @@ Condition or a Resource with policy variables the whole answer is cached.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,7 +33,14 @@ from wizard.policy.conditions import (
     parse_template,
     resolve_template,
 )
-from wizard.policy.patterns import ActionMatcher, arn_regex, compile_alternation
+from wizard.policy.patterns import (
+    ActionMatcher,
+    LeadIndex,
+    arn_regex,
+    compile_alternation,
+    literal_lead,
+    resource_part,
+)
 
 __all__ = [
     "ALLOWED",
@@ -138,8 +146,11 @@ class CompiledStatement:
         "not_action",
         "resource_names",
         "resource_prefixes",
-        "resource_rx",
+        "resource_sources",
+        "_resource_rx",
+        "resource_leads",
         "resource_templates",
+        "template_leads",
         "not_resource",
         "conditions",
         "warnings",
@@ -186,23 +197,33 @@ class CompiledStatement:
         key = self._exactly_one(raw, "Resource", "NotResource", label, base)
         self.not_resource = key == "NotResource"
         static: list[str] = []
+        leads: set[tuple[bool, str]] = set()
         names: set[str] = set()
         prefixes: list[str] = []
         templates: list[Template] = []
+        template_leads: set[str] = set()
         for p in _string_list(raw[key], label, *base, key):
             template = parse_template(p) if variables else None
             if template is not None:
                 templates.append(template)
+                # every ARN it may match starts with its text before a variable or wildcard
+                cuts = [i for i in (p.find("${"), p.find("*"), p.find("?")) if i >= 0]
+                template_leads.add(p[: min(cuts)] if cuts else p)
             elif "*" not in p and "?" not in p:
                 names.add(p)  # matches itself only (resource ids are case-sensitive)
             elif p.find("*") == len(p) - 1 and "?" not in p and p.count(":", 0, -1) >= 5:
                 prefixes.append(p[:-1])  # one final star in the resource part: any rest
             else:
                 static.append(arn_regex(((p, True),)))
+                leads.add(literal_lead(p))
         self.resource_names = frozenset(names)
         self.resource_prefixes = tuple(prefixes)
-        self.resource_rx = compile_alternation(tuple(static)) if static else None
+        # compiled on first use: the index by lead confirms few of a large policy's patterns
+        self.resource_sources = tuple(static)
+        self._resource_rx: re.Pattern[str] | None = None
+        self.resource_leads = tuple(sorted(leads))
         self.resource_templates = tuple(templates)
+        self.template_leads = tuple(sorted(template_leads))
 
         if "Condition" in raw:
             self.conditions, self.warnings = compile_conditions(
@@ -233,11 +254,20 @@ class CompiledStatement:
     def action_applies(self, action: str) -> bool:
         return self.actions(action) != self.not_action
 
+    def wildcard_hit(self, resource: str) -> bool:
+        """Whether a pattern with wildcards (other than one final star) matches ``resource``."""
+        if not self.resource_sources:
+            return False
+        rx = self._resource_rx
+        if rx is None:  # racing threads store equal regexes
+            rx = self._resource_rx = compile_alternation(self.resource_sources)
+        return rx.fullmatch(resource) is not None
+
     def _static_resource_hit(self, resource: str) -> bool:
         return (
             resource in self.resource_names
             or resource.startswith(self.resource_prefixes)
-            or (self.resource_rx is not None and self.resource_rx.fullmatch(resource) is not None)
+            or self.wildcard_hit(resource)
         )
 
     def resource_applies(self, resource: str, ctx: Mapping[str, tuple[str, ...]]) -> bool:
@@ -329,36 +359,81 @@ class _Entry:
         self.boundary = boundary
 
 
-class _ActionIndex:
-    """The entries that apply to one action, found by resource: those naming plain ARNs by
-    name, those with one final star by the ARN's leading text, the rest (regexes, variables,
-    NotResource) one by one -- a policy of thousands of resources costs a lookup, not a scan."""
+class _StaticIndex:
+    """Statements found by the wildcard-free part of their Resource (or NotResource) list: by
+    plain name, by the text before one final star, and patterns with other wildcards by their
+    literal lead (:func:`literal_lead`), each candidate then confirmed by its regex -- a policy
+    of thousands of patterns costs a few lookups per ARN, not a scan."""
 
     def __init__(self, entries: Iterable[_Entry]) -> None:
         self.by_name: dict[str, list[_Entry]] = {}
-        self.by_prefix: dict[str, list[_Entry]] = {}
+        prefixes: list[tuple[str, _Entry]] = []
+        whole: list[tuple[str, _Entry]] = []
+        parts: list[tuple[str, _Entry]] = []
+        for e in entries:
+            s = e.stmt
+            for name in s.resource_names:
+                self.by_name.setdefault(name, []).append(e)
+            prefixes.extend((prefix, e) for prefix in set(s.resource_prefixes))
+            for arn, lead in s.resource_leads:
+                (parts if arn else whole).append((lead, e))
+        self.prefixes = LeadIndex(prefixes)
+        self.whole = LeadIndex(whole)
+        self.parts = LeadIndex(parts)
+
+    def hits(self, resource: str) -> dict[int, _Entry]:
+        """The entries one of whose static patterns matches ``resource``, by order."""
+        hits = {e.order: e for e in self.by_name.get(resource, ())}
+        for e in self.prefixes.starting(resource):
+            hits[e.order] = e
+        tried: set[int] = set()
+        part = resource_part(resource)
+        found = self.whole.starting(resource)
+        if part is not None:
+            found = (*found, *self.parts.starting(part))
+        for e in found:
+            if e.order in hits or e.order in tried:
+                continue
+            tried.add(e.order)
+            if e.stmt.wildcard_hit(resource):
+                hits[e.order] = e
+        return hits
+
+
+class _ActionIndex:
+    """The entries that apply to one action, found by resource through a :class:`_StaticIndex`:
+    a Resource statement applies when one of its patterns matches, a NotResource statement
+    unless one does. A Resource with policy variables is kept for the context to decide when
+    one of its patterns could match (a static one does, or a variable one's text before its
+    first variable starts the ARN); a NotResource with them always."""
+
+    def __init__(self, entries: Iterable[_Entry]) -> None:
+        positive: list[_Entry] = []
+        templated: list[tuple[str, _Entry]] = []
+        self.negated: list[_Entry] = []
         self.rest: list[_Entry] = []
         for e in entries:
             s = e.stmt
-            if s.not_resource or s.resource_templates or s.resource_rx is not None:
-                self.rest.append(e)
-                continue
-            for name in s.resource_names:
-                self.by_name.setdefault(name, []).append(e)
-            for prefix in set(s.resource_prefixes):
-                self.by_prefix.setdefault(prefix, []).append(e)
-        self.lengths = sorted({len(p) for p in self.by_prefix})
+            if s.not_resource:
+                (self.rest if s.resource_templates else self.negated).append(e)
+            else:
+                positive.append(e)
+                templated.extend((lead, e) for lead in s.template_leads)
+        self.positive = _StaticIndex(positive)
+        self.templated = LeadIndex(templated)
+        self.excluded = _StaticIndex(self.negated)
 
     def matching(self, resource: str) -> list[_Entry]:
-        hits = {e.order: e for e in self.by_name.get(resource, ())}
-        for n in self.lengths:
-            if n > len(resource):
-                break
-            for e in self.by_prefix.get(resource[:n], ()):
-                hits[e.order] = e
+        hits = self.positive.hits(resource)
+        for e in self.templated.starting(resource):
+            hits[e.order] = e
+        if self.negated:
+            excluded = self.excluded.hits(resource)
+            for e in self.negated:
+                if e.order not in excluded:
+                    hits[e.order] = e
         for e in self.rest:
-            if e.stmt.resource_templates or e.stmt.resource_applies(resource, {}):
-                hits[e.order] = e
+            hits[e.order] = e
         return [hits[k] for k in sorted(hits)]
 
 

@@ -25,11 +25,12 @@ from __future__ import annotations
 import functools
 import re
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
 __all__ = [
     "ActionMatcher",
+    "LeadIndex",
     "action_matcher",
     "arn_regex",
     "compile_alternation",
@@ -37,10 +38,12 @@ __all__ = [
     "format_source",
     "glob_contains",
     "glob_regex",
+    "literal_lead",
     "globs_intersect",
     "pattern_fits_format",
     "patterns_intersect",
     "resource_contains",
+    "resource_part",
     "resources_intersect",
     "service_wildcard",
     "tokens_intersect",
@@ -169,6 +172,49 @@ class ActionMatcher:
 @functools.lru_cache(maxsize=8192)
 def action_matcher(patterns: tuple[str, ...]) -> ActionMatcher:
     return ActionMatcher(patterns)
+
+
+def literal_lead(pattern: str) -> tuple[bool, str]:
+    """What every string a Resource pattern matches (as :func:`arn_regex`) starts with: for an
+    ARN pattern ``(True, text)``, the literal text of its resource part before its first
+    wildcard, which starts the resource part of every ARN it matches (wildcards in the first
+    five segments never take a colon, so the pattern's fifth colon is the ARN's); for another
+    pattern ``(False, text)``, its literal text before its first wildcard."""
+    part = resource_part(pattern)
+    arn = part is not None
+    text = part if part is not None else pattern
+    cut = [i for i in (text.find("*"), text.find("?")) if i >= 0]
+    return arn, text[: min(cut)] if cut else text
+
+
+def resource_part(arn: str) -> str | None:
+    """The text after an ARN's fifth colon; None when it has fewer."""
+    parts = arn.split(":", 5)
+    return parts[5] if len(parts) == 6 else None
+
+
+class LeadIndex:
+    """Items keyed by a literal lead: :meth:`starting` finds those whose lead starts a text
+    with one dictionary lookup per distinct lead length, not a comparison per item."""
+
+    __slots__ = ("_by_lead", "_lengths")
+
+    def __init__(self, items: Iterable[tuple[str, Any]]) -> None:
+        self._by_lead: dict[str, list[Any]] = {}
+        for lead, item in items:
+            self._by_lead.setdefault(lead, []).append(item)
+        self._lengths = sorted({len(k) for k in self._by_lead})
+
+    def starting(self, text: str) -> list[Any]:
+        """The items whose lead starts ``text``, shorter leads first."""
+        out: list[Any] = []
+        for n in self._lengths:
+            if n > len(text):
+                break
+            found = self._by_lead.get(text[:n])
+            if found:
+                out.extend(found)
+        return out
 
 
 # --------------------------------------------------------------------------- as tokens
