@@ -213,8 +213,9 @@ def _values_problem(base: str, values: list[str], version: Any) -> tuple[str, st
 # --------------------------------------------------------------------------- parsed model
 
 
-def _operator_hint(name: str) -> list[str]:
-    return difflib.get_close_matches(name, list(_BASE_OPERATORS.values()), n=1)
+@functools.lru_cache(maxsize=1024)
+def _operator_hint(name: str) -> tuple[str, ...]:
+    return tuple(difflib.get_close_matches(name, list(_BASE_OPERATORS.values()), n=1))
 
 
 @functools.lru_cache(maxsize=1024)
