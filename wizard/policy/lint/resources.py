@@ -195,15 +195,16 @@ def _misfits(pattern: str, bad: frozenset[int]) -> tuple[str, ...]:
     return tuple(a.full_name for a in acts if _FITS[id(a)].key in bad)
 
 
-def _candidates(pattern: str, service: str | None, count: int) -> tuple[int, ...] | range:
-    """Positions of the groups of :func:`_fit_groups` (``count`` of them) that may fit a
-    resource pattern whose literal service segment is ``service``
-    (:func:`pattern_service`): all when it has none."""
+@functools.lru_cache(maxsize=16384)
+def _candidates(pattern: str, service: str | None) -> tuple[tuple[int, _Fit], ...]:
+    """(position, :class:`_Fit`) of the groups of :func:`_fit_groups` that may fit a resource
+    pattern whose literal service segment is ``service`` (:func:`pattern_service`): all when
+    it has none."""
+    groups = _fit_groups(pattern)
     if service is None:
-        return range(count)
+        return tuple((i, fit) for i, (fit, _) in enumerate(groups))
     by_service, anywhere = _fit_index(pattern)
-    mine = by_service.get(service, ())
-    return mine + anywhere if anywhere else mine
+    return tuple((i, groups[i][0]) for i in by_service.get(service, ()) + anywhere)
 
 
 _TYPE_PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9-]*[/:]")
@@ -260,13 +261,13 @@ def check_resources(
             groups = _fit_groups(pattern)
             fitting: set[int] = set()  # positions in groups of those fitting some ARN
             for res, service in narrow:
-                for i in _candidates(pattern, service, len(groups)):
-                    if _fits(groups[i][0], res, many):
+                for i, fit in _candidates(pattern, service):
+                    if _fits(fit, res, many):
                         fitting.add(i)
                         used.add(res)
             bad = (
                 set()
-                if wide
+                if wide or len(fitting) == len(groups)  # (one group per resource-types key)
                 else {fit.key for i, (fit, _) in enumerate(groups) if i not in fitting}
             )
             if len(bad) == len(groups):
