@@ -3,8 +3,15 @@
 
 from __future__ import annotations
 
+import functools
+
 from wizard.policy.lint.boundary import BoundaryGate
-from wizard.policy.lint.data import Requirement, _escalation_actions, escalation_paths
+from wizard.policy.lint.data import (
+    EscalationPath,
+    Requirement,
+    _escalation_actions,
+    escalation_paths,
+)
 from wizard.policy.lint.grammar import _NEGATED
 from wizard.policy.lint.model import Linter, _covered, _Document, _Statement
 from wizard.policy.lint.resources import is_broad
@@ -38,10 +45,7 @@ def check_escalation(
     for s in denies:
         for action in _covered(s.patterns, s.not_action, wanted):
             holders.pop(action, None)
-    holding = set(holders)
-    for path in escalation_paths():
-        if not path.actions <= holding:
-            continue
+    for path in _paths_within(frozenset(holders)):
         evidence: list[tuple[_Document, str, str]] = []
         for req in path.requires:
             found = _holds(linter, req, holders[req.action], gate)
@@ -66,6 +70,12 @@ def check_escalation(
                 doc.file,
                 ptr,
             )
+
+
+@functools.lru_cache(maxsize=4096)
+def _paths_within(holding: frozenset[str]) -> tuple[EscalationPath, ...]:
+    """The escalation paths (in the catalog's order) whose actions are all in ``holding``."""
+    return tuple(path for path in escalation_paths() if path.actions <= holding)
 
 
 def _holds(

@@ -27,6 +27,7 @@ STATEMENT_KEYS = (
     "NotResource",
     "Condition",
 )
+_STATEMENT_KEY_SET = frozenset(STATEMENT_KEYS)  # membership without a scan
 PRINCIPAL_KEYS = ("AWS", "Service", "Federated", "CanonicalUser")
 _SID_RE = re.compile(r"^[A-Za-z0-9]*$")
 
@@ -213,8 +214,9 @@ def _values_problem(base: str, values: list[str], version: Any) -> tuple[str, st
 # --------------------------------------------------------------------------- parsed model
 
 
-def _operator_hint(name: str) -> list[str]:
-    return difflib.get_close_matches(name, list(_BASE_OPERATORS.values()), n=1)
+@functools.lru_cache(maxsize=1024)
+def _operator_hint(name: str) -> tuple[str, ...]:
+    return tuple(difflib.get_close_matches(name, list(_BASE_OPERATORS.values()), n=1))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -368,7 +370,7 @@ def _parse_statement(
         linter.add(g, f"the key {key!r} appears twice in the statement", file, ptr)
         st.usable = False
     for key in raw:
-        if key not in STATEMENT_KEYS:
+        if key not in _STATEMENT_KEY_SET:
             hint = _statement_key_hint(key)
             linter.add(
                 g,

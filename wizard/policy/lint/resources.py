@@ -195,15 +195,16 @@ def _misfits(pattern: str, bad: frozenset[int]) -> tuple[str, ...]:
     return tuple(a.full_name for a in acts if _FITS[id(a)].key in bad)
 
 
-def _candidates(pattern: str, res: str, count: int) -> tuple[int, ...] | range:
-    """Positions of the groups of :func:`_fit_groups` (``count`` of them) that may fit the
-    resource pattern ``res``: all when its service segment is not literal."""
-    service = pattern_service(res)
+@functools.lru_cache(maxsize=16384)
+def _candidates(pattern: str, service: str | None) -> tuple[tuple[int, _Fit], ...]:
+    """(position, :class:`_Fit`) of the groups of :func:`_fit_groups` that may fit a resource
+    pattern whose literal service segment is ``service`` (:func:`pattern_service`): all when
+    it has none."""
+    groups = _fit_groups(pattern)
     if service is None:
-        return range(count)
+        return tuple((i, fit) for i, (fit, _) in enumerate(groups))
     by_service, anywhere = _fit_index(pattern)
-    mine = by_service.get(service, ())
-    return mine + anywhere if anywhere else mine
+    return tuple((i, groups[i][0]) for i in by_service.get(service, ()) + anywhere)
 
 
 _TYPE_PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9-]*[/:]")
@@ -252,21 +253,21 @@ def check_resources(
     if arns and not any_action and star_ptr is None:
         unmatched_actions = False
         # not examined, as they fit anything: patterns over MAX_PATTERN characters
-        narrow = [r for r, _ in arns if len(r) <= MAX_PATTERN]
+        narrow = [(r, pattern_service(r)) for r, _ in arns if len(r) <= MAX_PATTERN]
         wide = len(narrow) < len(arns)
         used: set[str] = set()  # the ARNs some action of the statement can apply to
         for pattern, ptr, acts in known:
             many = len(acts) > 3
             groups = _fit_groups(pattern)
             fitting: set[int] = set()  # positions in groups of those fitting some ARN
-            for res in narrow:
-                for i in _candidates(pattern, res, len(groups)):
-                    if _fits(groups[i][0], res, many):
+            for res, service in narrow:
+                for i, fit in _candidates(pattern, service):
+                    if _fits(fit, res, many):
                         fitting.add(i)
                         used.add(res)
             bad = (
                 set()
-                if wide
+                if wide or len(fitting) == len(groups)  # (one group per resource-types key)
                 else {fit.key for i, (fit, _) in enumerate(groups) if i not in fitting}
             )
             if len(bad) == len(groups):

@@ -11,15 +11,14 @@ from wizard.policy.lint.model import Linter, _Document, _short, _Statement
 from wizard.policy.patterns import action_matcher, is_wild
 
 
-def risky_grants(patterns: tuple[str, ...]) -> dict[str, list[str]]:
-    """Risky actions an Action list grants, by finding code."""
-    found: dict[str, list[str]] = {}
+@functools.lru_cache(maxsize=4096)
+def risky_grants(patterns: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Risky actions an Action list grants, by finding code (in the order first met)."""
+    found: dict[str, dict[str, None]] = {}
     for pattern in patterns:
         for action, code in _risky_for(pattern):
-            acts = found.setdefault(code, [])
-            if action not in acts:
-                acts.append(action)
-    return found
+            found.setdefault(code, {})[action] = None
+    return tuple((code, tuple(acts)) for code, acts in found.items())
 
 
 @functools.lru_cache(maxsize=16384)
@@ -53,7 +52,7 @@ def check_risky(linter: Linter, doc: _Document, st: _Statement) -> None:
         return
     what = _what()
     resources = "NotResource" if st.not_resource else _short([r for r, _ in st.resources], 2)
-    for code, actions in hits.items():
+    for code, actions in hits:
         ptr = next((p for a, p in st.actions if any(map(action_matcher((a,)), actions))), st.ptr)
         linter.add(
             code,
