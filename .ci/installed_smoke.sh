@@ -11,9 +11,14 @@
 set -Eeuo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
-if [ "${SMOKE_KEEP:-}" != 1 ]; then
-  trap 'rm -rf "$work"' EXIT
-fi
+# The demo commands start the shared sandbox server (a detached process): stop it on the way out.
+cleanup() {
+  if [ -x "$work/venv/bin/role-wizard" ]; then
+    XDG_STATE_HOME="$work/state" "$work/venv/bin/role-wizard" demo stop >/dev/null 2>&1 || true
+  fi
+  if [ "${SMOKE_KEEP:-}" != 1 ]; then rm -rf "$work"; fi
+}
+trap cleanup EXIT
 step=""
 trap 'echo "installed smoke: FAILED at: $step" >&2' ERR
 run() { step="$*"; echo "+ $*"; "$@"; }
