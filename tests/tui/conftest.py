@@ -51,6 +51,23 @@ class FakeDiscoverer:
         return [i for page in self.pages(kind) for i in page]
 
 
+BIG = (120, 40)
+SMALL = (80, 24)
+
+
+def orders_spec(**kwargs: Any) -> Any:
+    """The orders-api spec most TUI tests start from (one table), with ``kwargs`` replaced."""
+    from wizard.spec import ResourceEntry, RoleSpec
+
+    values = {
+        "function": "orders-api",
+        "account": "123456789012",
+        "region": "us-east-1",
+        "resources": [ResourceEntry(kind="dynamodb-table", name="Orders")],
+    }
+    return RoleSpec(**{**values, **kwargs})
+
+
 def table(name: str) -> FakeDiscovered:
     return FakeDiscovered(
         "dynamodb-table", name, f"arn:aws:dynamodb:us-east-1:123456789012:table/{name}"

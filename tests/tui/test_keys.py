@@ -9,22 +9,10 @@ import asyncio
 from textual.app import App
 from textual.widgets import Input
 
-from wizard.spec import ResourceEntry, RoleSpec
+from wizard.spec import ResourceEntry
 
-from .conftest import FakeDiscoverer, settled, table
-
-BIG = (120, 40)
-SMALL = (80, 24)
-
-
-def spec(**kwargs) -> RoleSpec:
-    values = {
-        "function": "orders-api",
-        "account": "123456789012",
-        "region": "us-east-1",
-        "resources": [ResourceEntry(kind="dynamodb-table", name="Orders")],
-    }
-    return RoleSpec(**{**values, **kwargs})
+from .conftest import BIG, SMALL, FakeDiscoverer, settled, table
+from .conftest import orders_spec as spec
 
 
 def tables() -> FakeDiscoverer:

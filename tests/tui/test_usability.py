@@ -10,20 +10,8 @@ from textual.widgets import Input
 
 from wizard.spec import ResourceEntry, RoleSpec
 
-from .conftest import FakeDiscoverer, settled, table
-
-BIG = (120, 40)
-SMALL = (80, 24)
-
-
-def demo_spec(**kwargs) -> RoleSpec:
-    values = {
-        "function": "orders-api",
-        "account": "123456789012",
-        "region": "us-east-1",
-        "resources": [ResourceEntry(kind="dynamodb-table", name="Orders")],
-    }
-    return RoleSpec(**{**values, **kwargs})
+from .conftest import BIG, SMALL, FakeDiscoverer, settled, table
+from .conftest import orders_spec as demo_spec
 
 
 async def started(pilot) -> None:
