@@ -635,3 +635,35 @@ def _detail(change: Change) -> list[str]:
     if change.kind in ("description", "boundary"):
         return [f"{change.before or '(none)'} -> {change.after or '(none)'}"]
     return []
+
+
+# --------------------------------------------------------------------------- drift
+
+
+def drift_plan(
+    aws: AwsSession, bundle: RoleBundle | Approved, *, deployer_policy_name: str | None = None
+) -> Plan:
+    """The plan whose ``drift`` is how the live role differs from ``bundle``.
+
+    The deployer policy is compared under ``deployer_policy_name``, else under the spec's own
+    name when the account holds a policy of that name (apply makes it only when asked, so its
+    absence is a note, not drift).
+    """
+    bundle = approved(bundle).bundle
+    notes: list[str] = []
+    if deployer_policy_name is None and bundle.deployer is not None:
+        arn = policy_arn(aws.partition, aws.account, bundle.deployer.name)
+        try:
+            present = read_policy(aws.client("iam"), arn) is not None
+        except AWS_ERRORS as exc:
+            raise AwsFailure(f"cannot read the deployer policy: {one_line(exc)}") from None
+        if present:
+            deployer_policy_name = bundle.deployer.name
+        else:
+            notes.append(
+                f"no deployer policy {bundle.deployer.name} in the account: not compared "
+                "(--deployer-policy-name names another)"
+            )
+    plan = make_plan(aws, bundle, deployer_policy_name=deployer_policy_name)
+    plan.notes.extend(notes)
+    return plan
