@@ -36,6 +36,39 @@ def register(sub: argparse._SubParsersAction) -> None:
     _aws_options(p)
     p.set_defaults(handler=cmd_drift)
 
+    p = sub.add_parser(
+        "guardrails",
+        help="write what watches the role: an EventBridge rule, an SNS topic, AWS Config rules",
+        description="Write a CloudFormation template or Terraform configuration that alerts "
+        "(EventBridge on CloudTrail's IAM events, to an SNS topic) when the role or its boundary "
+        "policy is changed, and AWS Config rules that flag the role when it deviates.",
+        epilog="IAM's CloudTrail events reach EventBridge in us-east-1 only (us-gov-west-1, "
+        "cn-north-1 in the other partitions): deploy the output there. "
+        "exit status: 0 written; 2 bad input",
+    )
+    p.add_argument("spec", help="role spec (YAML)")
+    p.add_argument("--format", "-f", choices=("cloudformation", "terraform"), required=True)
+    p.add_argument("--email", metavar="ADDR", help="subscribe this address to the alerts")
+    p.add_argument("--out", "-o", metavar="FILE", help="write to FILE (default: stdout)")
+    p.set_defaults(handler=cmd_guardrails)
+
+
+def cmd_guardrails(args: argparse.Namespace) -> int:
+    from wizard.cli.core import load_and_compose, write_output
+    from wizard.export.guardrails import guardrails, render
+    from wizard.policy.gate import approve
+
+    spec, _ctx, bundle = load_and_compose(args.spec)
+    approve(bundle, source=args.spec)  # guardrails of a role the tool would not write: none
+    watch = guardrails(bundle, spec.partition, email=args.email)
+    write_output(render(watch, args.format), args.out)
+    print(
+        f"role-wizard: note: deploy in {watch.event_region}: IAM's CloudTrail events reach "
+        "EventBridge there only",
+        file=sys.stderr,
+    )
+    return 0
+
 
 def cmd_drift(args: argparse.Namespace) -> int:
     from wizard.aws.provision import AwsFailure, drift_plan
