@@ -328,20 +328,27 @@ def _tag_drift(spec: dict[str, str], live: dict[str, str]) -> list[Drift]:
 # --------------------------------------------------------------------------- rendering
 
 
-def render_drift(role: str, arn: str, drift: list[Drift], notes: list[str], spec: str) -> str:
-    """The drift as text: one line a difference, the access a wider policy adds below it."""
+def render_drift(
+    role: str, arn: str, drift: list[Drift], notes: list[str], spec: str | None = None
+) -> str:
+    """The drift as text: one line a difference, the access a wider policy adds below it.
+    ``spec``: the spec file's name (None: the wizard's spec)."""
+    against = spec or "the spec"
     if not drift:
-        lines = [f"Role {role} ({arn}) is in step with {spec}."]
+        lines = [f"Role {role} ({arn}) is in step with {against}."]
     else:
         n = len(drift)
-        lines = [f"Role {role} ({arn}) has drifted from {spec}: {n} difference{'s' * (n != 1)}"]
+        lines = [f"Role {role} ({arn}) has drifted from {against}: {n} difference{'s' * (n != 1)}"]
         for d in drift:
             lines.append(f"  {d.symbol} {d.risk or _plain(d)}")
             if d.access is not None:
                 lines.append("      access it adds beyond the spec:")
                 lines.extend(f"        {c.to_text('+')}" for c in d.access.added)
         lines.append("")
-        lines.append(f"`role-wizard apply {spec}` brings it back; `plan` lists the changes.")
+        if spec:
+            lines.append(f"`role-wizard apply {spec}` brings it back; `plan` lists the changes.")
+        else:
+            lines.append("Apply brings it back; the plan lists the changes.")
     lines.extend(f"Note: {n}" for n in notes)
     return "\n".join(lines) + "\n"
 
