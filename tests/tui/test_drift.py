@@ -4,24 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
-from .conftest import settled
-
-SIZE = (110, 36)
+from .conftest import BIG, orders_spec, settled
 
 
 def test_plan_of_an_existing_role_shows_its_drift(make_app):
-    from wizard.spec import ResourceEntry, RoleSpec
-
-    spec = RoleSpec(
-        function="drift-tui-fn",
-        account="123456789012",
-        region="us-east-1",
-        resources=[ResourceEntry(kind="sqs-queue", name="orders-events", access="consume")],
-    )
-
     async def run() -> None:
-        app = make_app(spec=spec, offer_resume=False)
-        async with app.run_test(size=SIZE) as pilot:
+        app = make_app(spec=orders_spec(function="drift-tui-fn"), offer_resume=False)
+        async with app.run_test(size=BIG) as pilot:
             await settled(pilot)
             app.goto_step(5)
             await pilot.pause()
