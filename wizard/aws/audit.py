@@ -23,7 +23,7 @@ import botocore.parsers
 from botocore.config import Config
 
 from wizard.aws.ownership import is_owned
-from wizard.aws.provision import AWS_ERRORS, AwsFailure, _document, one_line
+from wizard.aws.provision import AWS_ERRORS, AwsFailure, _document, one_line, read_role_state
 from wizard.aws.session import AwsSession
 from wizard.bundle import Document, NamedPolicy, RoleBundle
 from wizard.catalog.reference import reference
@@ -155,13 +155,6 @@ def _use_dict(use: ServiceUse) -> dict[str, Any]:
 # --------------------------------------------------------------------------- reading
 
 
-def _not_found(exc: BaseException) -> bool:
-    return (
-        isinstance(exc, botocore.exceptions.ClientError)
-        and exc.response.get("Error", {}).get("Code") == "NoSuchEntity"
-    )
-
-
 def _policy_document(iam: Any, arn: str) -> Document:
     meta = iam.get_policy(PolicyArn=arn)["Policy"]
     version = iam.get_policy_version(PolicyArn=arn, VersionId=meta["DefaultVersionId"])
@@ -181,24 +174,15 @@ def read_role(aws: AwsSession, role_name: str, notes: list[str] | None = None) -
     notes = notes if notes is not None else []
     iam = aws.client("iam")
     try:
-        role = iam.get_role(RoleName=role_name)["Role"]
-    except AWS_ERRORS as exc:
-        if _not_found(exc):
-            raise UserError(f"no role named {role_name!r} in account {aws.account}") from None
-        raise AwsFailure(f"cannot read role {role_name}: {one_line(exc)}") from None
-    try:
-        inline = []
-        for page in iam.get_paginator("list_role_policies").paginate(RoleName=role_name):
-            for name in page["PolicyNames"]:
-                doc = iam.get_role_policy(RoleName=role_name, PolicyName=name)["PolicyDocument"]
-                inline.append(NamedPolicy(name, _document(doc)))
-        attached_arns = []
-        for page in iam.get_paginator("list_attached_role_policies").paginate(RoleName=role_name):
-            attached_arns.extend(
-                (p["PolicyArn"], p["PolicyName"]) for p in page["AttachedPolicies"]
-            )
+        state = read_role_state(iam, role_name)
     except AWS_ERRORS as exc:
         raise AwsFailure(f"cannot read role {role_name}: {one_line(exc)}") from None
+    role = state.role
+    if role is None:
+        raise UserError(f"no role named {role_name!r} in account {aws.account}")
+    inline = [NamedPolicy(name, doc) for name, doc in state.inline.items()]
+    # a policy's name is its ARN's last segment (arn:...:policy/PATH/NAME)
+    attached_arns = [(arn, arn.rsplit("/", 1)[-1]) for arn in state.attached]
     attached = []
     for arn, name in attached_arns:
         aws_managed = ":iam::aws:policy/" in arn

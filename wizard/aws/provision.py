@@ -31,8 +31,9 @@ import botocore.parsers
 
 from wizard.aws.ownership import MANAGED_TAG, MANAGED_VALUE, is_owned
 from wizard.aws.session import AwsSession, aws_error_message
-from wizard.bundle import Document, NamedPolicy, RoleBundle
+from wizard.bundle import Document, RoleBundle
 from wizard.errors import UserError
+from wizard.policy.drift import CustomerPolicy, Drift, ExpectedRole, LiveRole, compare
 from wizard.policy.gate import Approved, approved
 
 MAX_POLICY_VERSIONS = 5
@@ -64,11 +65,6 @@ class AwsFailure(UserError):
 
 
 # --------------------------------------------------------------------------- model
-
-
-def canonical(document: Any) -> str:
-    """A policy document as canonical JSON, for comparing what IAM returns with the bundle."""
-    return json.dumps(document, sort_keys=True, separators=(",", ":"))
 
 
 def pretty(document: Any) -> str:
@@ -139,15 +135,6 @@ class Change:
 
 
 @dataclass
-class CustomerPolicy:
-    """A customer-managed policy the bundle wants (the boundary or the deployer policy)."""
-
-    role: str  # "permissions boundary" | "deployer policy"
-    policy: NamedPolicy
-    arn: str
-
-
-@dataclass
 class Plan:
     role_name: str
     role_arn: str
@@ -156,6 +143,7 @@ class Plan:
     owned: bool  # the role (or, when absent, nothing in the way) carries the ownership tag
     adopt: bool
     changes: list[Change] = field(default_factory=list)
+    drift: list[Drift] = field(default_factory=list)  # what the changes undo
     blockers: list[str] = field(default_factory=list)  # reasons apply must refuse
     notes: list[str] = field(default_factory=list)
 
@@ -268,20 +256,85 @@ def customer_policies(
     out = []
     if bundle.boundary is not None:
         arn = policy_arn(partition, account, bundle.boundary.name)
-        out.append(CustomerPolicy("permissions boundary", bundle.boundary, arn))
+        out.append(
+            CustomerPolicy(
+                "permissions boundary", bundle.boundary.name, arn, bundle.boundary.document
+            )
+        )
     if deployer_policy_name:
         if bundle.deployer is None:
             raise UserError(
                 "--deployer-policy-name: the spec has deployer: false, so there is no deployer "
                 "policy to create"
             )
-        named = NamedPolicy(deployer_policy_name, bundle.deployer.document)
+        arn = policy_arn(partition, account, deployer_policy_name)
         out.append(
-            CustomerPolicy(
-                "deployer policy", named, policy_arn(partition, account, deployer_policy_name)
-            )
+            CustomerPolicy("deployer policy", deployer_policy_name, arn, bundle.deployer.document)
         )
     return out
+
+
+def expected_role(
+    bundle: RoleBundle, partition: str, account: str, deployer_policy_name: str | None
+) -> ExpectedRole:
+    """What the spec's bundle is in this account: its policies' ARNs, the ownership tag."""
+    boundary_arn = (
+        policy_arn(partition, account, bundle.boundary.name)
+        if bundle.boundary is not None
+        else bundle.boundary_arn
+    )
+    policies = customer_policies(bundle, partition, account, deployer_policy_name)
+    return ExpectedRole(bundle, boundary_arn, desired_tags(bundle), policies)
+
+
+def live_role(state: RoleState, policies: dict[str, Document | None]) -> LiveRole:
+    """The account's role (as read) in the domain's terms."""
+    role = state.role
+    if role is None:
+        return LiveRole(False, policies=policies)
+    return LiveRole(
+        exists=True,
+        path=role.get("Path", "/"),
+        description=role.get("Description"),
+        trust=_document(role.get("AssumeRolePolicyDocument") or {}),
+        inline=dict(state.inline),
+        attached=list(state.attached),
+        boundary_arn=state.boundary_arn,
+        tags=state.tags,
+        policies=policies,
+    )
+
+
+@dataclass
+class Reading:
+    """What was read of the account for a spec: the expectation, the role, the policies."""
+
+    expected: ExpectedRole
+    state: RoleState
+    policies: dict[str, tuple[dict[str, Any], Document] | None]  # ARN -> (metadata, document)
+
+    @property
+    def live(self) -> LiveRole:
+        documents = {arn: found[1] if found else None for arn, found in self.policies.items()}
+        return live_role(self.state, documents)
+
+    def role_arn(self, partition: str, account: str) -> str:
+        if self.state.role:
+            return self.state.role["Arn"]
+        bundle = self.expected.bundle
+        return f"arn:{partition}:iam::{account}:role{bundle.path}{bundle.role_name}"
+
+
+def read_for(aws: AwsSession, expected: ExpectedRole) -> Reading:
+    """Read the role and the customer-managed policies ``expected`` names (AwsFailure when an
+    AWS call fails)."""
+    iam = aws.client("iam")
+    try:
+        state = read_role_state(iam, expected.bundle.role_name)
+        policies = {cp.arn: read_policy(iam, cp.arn) for cp in expected.policies}
+    except AWS_ERRORS as exc:
+        raise AwsFailure(f"cannot read the role: {one_line(exc)}") from None
+    return Reading(expected, state, policies)
 
 
 def make_plan(
@@ -291,68 +344,58 @@ def make_plan(
     adopt: bool = False,
     deployer_policy_name: str | None = None,
 ) -> Plan:
-    """Read the account and list the changes that make it match ``bundle``.
+    """Read the account and list the changes that make it match ``bundle``: those that undo
+    its drift (:func:`wizard.policy.drift.compare`), kept on the plan as ``drift``.
 
     The role must pass the gate first (:class:`~wizard.policy.gate.Refused` otherwise): a
     plan exists only for a role that may be applied, and :func:`execute` applies only plans.
     """
     bundle = approved(bundle).bundle
-    iam = aws.client("iam")
-    account = aws.account
-    partition = aws.partition
-    wanted_policies = customer_policies(bundle, partition, account, deployer_policy_name)
-    try:
-        state = read_role_state(iam, bundle.role_name)
-        existing = {cp.arn: read_policy(iam, cp.arn) for cp in wanted_policies}
-    except AWS_ERRORS as exc:
-        raise AwsFailure(f"cannot read the role: {one_line(exc)}") from None
-    role_arn = (
-        state.role["Arn"]
-        if state.role
-        else f"arn:{partition}:iam::{account}:role{bundle.path}{bundle.role_name}"
-    )
+    expected = expected_role(bundle, aws.partition, aws.account, deployer_policy_name)
+    reading = read_for(aws, expected)
+    return plan_for(reading, aws.partition, aws.account, adopt=adopt)
+
+
+def plan_for(reading: Reading, partition: str, account: str, *, adopt: bool = False) -> Plan:
+    """The plan that undoes the drift between what was read and what the spec builds."""
+    expected, state = reading.expected, reading.state
+    bundle = expected.bundle
+    drift = compare(expected, reading.live)
     plan = Plan(
         role_name=bundle.role_name,
-        role_arn=role_arn,
+        role_arn=reading.role_arn(partition, account),
         account=account,
         exists=state.role is not None,
         owned=state.role is None or is_owned(state.tags),
         adopt=adopt,
+        drift=drift,
     )
 
+    def of(kind: str, *states: str) -> list[Drift]:
+        return [d for d in drift if d.kind == kind and d.state in states]
+
+    add = plan.changes.append
     # 1. customer-managed policies
-    for cp in wanted_policies:
-        found = existing[cp.arn]
-        if found is None:
-            plan.changes.append(
-                Change("create", "policy", cp.policy.name, None, cp.policy.document, cp.role)
-            )
+    by_name = {d.name: d for d in of("policy", "removed", "changed")}
+    for cp in expected.policies:
+        d = by_name.get(cp.name)
+        if d is not None:
+            op = "create" if d.state == "removed" else "update"
+            add(Change(op, "policy", cp.name, d.live, cp.document, cp.label))
+        meta = reading.policies[cp.arn]
+        if meta is None or is_owned(meta[0].get("Tags")):
             continue
-        meta, document = found
-        if not is_owned(meta.get("Tags")) and not adopt:
+        if adopt:
+            add(Change("tag", "policy", cp.name, None, {MANAGED_TAG: MANAGED_VALUE}, cp.label))
+        else:
             plan.blockers.append(
-                f"policy {cp.policy.name} exists and was not created by role-wizard (no "
+                f"policy {cp.name} exists and was not created by role-wizard (no "
                 f"{MANAGED_TAG}={MANAGED_VALUE} tag); pass --adopt to take it over"
             )
-        if canonical(document) != canonical(cp.policy.document):
-            plan.changes.append(
-                Change("update", "policy", cp.policy.name, document, cp.policy.document, cp.role)
-            )
-        if not is_owned(meta.get("Tags")) and adopt:
-            plan.changes.append(
-                Change("tag", "policy", cp.policy.name, None, {MANAGED_TAG: MANAGED_VALUE}, cp.role)
-            )
-
-    boundary_arn = (
-        policy_arn(partition, account, bundle.boundary.name)
-        if bundle.boundary is not None
-        else bundle.boundary_arn
-    )
-    tags = desired_tags(bundle)
 
     # 2. the role
     if state.role is None:
-        plan.changes.append(
+        add(
             Change(
                 "create",
                 "role",
@@ -362,81 +405,57 @@ def make_plan(
                     "Path": bundle.path,
                     "Description": bundle.description,
                     "AssumeRolePolicyDocument": bundle.assume_role_policy,
-                    "PermissionsBoundary": boundary_arn,
-                    "Tags": tags,
+                    "PermissionsBoundary": expected.boundary_arn,
+                    "Tags": expected.tags,
                 },
             )
         )
-        current_tags: dict[str, str] = tags
-        current_inline: dict[str, Document] = {}
-        current_attached: list[str] = []
-        current_boundary = boundary_arn
     else:
-        role = state.role
         if not plan.owned and not adopt:
             plan.blockers.append(
                 f"role {bundle.role_name} exists and was not created by role-wizard (no "
                 f"{MANAGED_TAG}={MANAGED_VALUE} tag); pass --adopt to take it over"
             )
-        if role.get("Path", "/") != bundle.path:
+        for d in of("path", "changed"):
             plan.blockers.append(
-                f"role {bundle.role_name} has path {role.get('Path')}, the spec says "
-                f"{bundle.path}; IAM cannot change a role's path: delete the role or keep its path"
+                f"role {bundle.role_name} has path {d.live}, the spec says "
+                f"{d.spec}; IAM cannot change a role's path: delete the role or keep its path"
             )
-        current_tags = state.tags
-        added = {k: v for k, v in tags.items() if current_tags.get(k) != v}
-        if added:
-            before = {k: current_tags[k] for k in added if k in current_tags}
-            plan.changes.append(Change("tag", "tags", bundle.role_name, before or None, added))
-        trust = _document(role.get("AssumeRolePolicyDocument") or {})
-        if canonical(trust) != canonical(bundle.assume_role_policy):
-            plan.changes.append(
-                Change("update", "trust", bundle.role_name, trust, bundle.assume_role_policy)
-            )
-        if (role.get("Description") or "") != (bundle.description or ""):
-            plan.changes.append(
+        tagged = of("tags", "removed", "changed")
+        if tagged:
+            before = {d.name: d.live for d in tagged if d.state == "changed"}
+            add(
                 Change(
-                    "update",
-                    "description",
+                    "tag",
+                    "tags",
                     bundle.role_name,
-                    role.get("Description"),
-                    bundle.description or "",
+                    before or None,
+                    {d.name: d.spec for d in tagged},
                 )
             )
-        current_boundary = state.boundary_arn
-        if boundary_arn and current_boundary != boundary_arn:
-            plan.changes.append(
-                Change("update", "boundary", bundle.role_name, current_boundary, boundary_arn)
-            )
-        current_inline = state.inline
-        current_attached = state.attached
+        for d in of("trust", "changed"):
+            add(Change("update", "trust", bundle.role_name, d.live, d.spec))
+        for d in of("description", "changed"):
+            add(Change("update", "description", bundle.role_name, d.live, d.spec))
+        for d in of("boundary", "removed", "changed"):
+            add(Change("update", "boundary", bundle.role_name, d.live, d.spec))
 
     # 3. inline policies, then attachments
-    for policy in bundle.policies:
-        have = current_inline.get(policy.name)
-        if have is None:
-            plan.changes.append(Change("create", "inline", policy.name, None, policy.document))
-        elif canonical(have) != canonical(policy.document):
-            plan.changes.append(Change("update", "inline", policy.name, have, policy.document))
-    for arn in bundle.managed_policy_arns:
-        if arn not in current_attached:
-            plan.changes.append(Change("attach", "managed", arn))
+    for d in of("inline", "removed", "changed"):
+        add(Change("create" if d.live is None else "update", "inline", d.name, d.live, d.spec))
+    for d in of("managed", "removed"):
+        add(Change("attach", "managed", d.name))
 
     # 4. removals
-    for arn in current_attached:
-        if arn not in bundle.managed_policy_arns:
-            plan.changes.append(Change("detach", "managed", arn))
-    wanted_inline = {p.name for p in bundle.policies}
-    for name, doc in current_inline.items():
-        if name not in wanted_inline:
-            plan.changes.append(Change("delete", "inline", name, doc, None))
-    if current_boundary and not boundary_arn:
-        plan.changes.append(Change("delete", "boundary", bundle.role_name, current_boundary, None))
-    removed = {
-        k: v for k, v in current_tags.items() if k not in tags and not k.lower().startswith("aws:")
-    }
-    if removed:
-        plan.changes.append(Change("untag", "tags", bundle.role_name, removed, None))
+    for d in of("managed", "added"):
+        add(Change("detach", "managed", d.name))
+    for d in of("inline", "added"):
+        add(Change("delete", "inline", d.name, d.live, None))
+    for d in of("boundary", "added"):
+        add(Change("delete", "boundary", bundle.role_name, d.live, None))
+    untagged = of("tags", "added")
+    if untagged:
+        add(Change("untag", "tags", bundle.role_name, {d.name: d.live for d in untagged}, None))
     return plan
 
 
@@ -616,3 +635,35 @@ def _detail(change: Change) -> list[str]:
     if change.kind in ("description", "boundary"):
         return [f"{change.before or '(none)'} -> {change.after or '(none)'}"]
     return []
+
+
+# --------------------------------------------------------------------------- drift
+
+
+def drift_plan(
+    aws: AwsSession, bundle: RoleBundle | Approved, *, deployer_policy_name: str | None = None
+) -> Plan:
+    """The plan whose ``drift`` is how the live role differs from ``bundle``.
+
+    The deployer policy is compared under ``deployer_policy_name``, else under the spec's own
+    name when the account holds a policy of that name (apply makes it only when asked, so its
+    absence is a note, not drift).
+    """
+    bundle = approved(bundle).bundle
+    notes: list[str] = []
+    if deployer_policy_name is None and bundle.deployer is not None:
+        arn = policy_arn(aws.partition, aws.account, bundle.deployer.name)
+        try:
+            present = read_policy(aws.client("iam"), arn) is not None
+        except AWS_ERRORS as exc:
+            raise AwsFailure(f"cannot read the deployer policy: {one_line(exc)}") from None
+        if present:
+            deployer_policy_name = bundle.deployer.name
+        else:
+            notes.append(
+                f"no deployer policy {bundle.deployer.name} in the account: not compared "
+                "(--deployer-policy-name names another)"
+            )
+    plan = make_plan(aws, bundle, deployer_policy_name=deployer_policy_name)
+    plan.notes.extend(notes)
+    return plan

@@ -215,6 +215,7 @@ class FinishScreen(StepScreen):
         self, apply: bool, bundle: Any, spec_dump: dict | None, deployer: str | None
     ) -> None:
         from wizard.aws.provision import execute, make_plan, render_plan
+        from wizard.policy.drift import render_drift
 
         what = "apply" if apply else "plan"
         try:
@@ -241,7 +242,11 @@ class FinishScreen(StepScreen):
                 plan = make_plan(aws, bundle, deployer_policy_name=deployer)
                 self.plan = plan
                 self.plan_spec = spec_dump
-                self.post_message(ProvisionFinished(what, render_plan(plan), True))
+                text = render_plan(plan)
+                if plan.exists:  # what the plan undoes: how the live role drifted, and the risk
+                    drift = render_drift(plan.role_name, plan.role_arn, plan.drift, [])
+                    text = f"{drift}\n{text}"
+                self.post_message(ProvisionFinished(what, text, True))
         except UserError as exc:
             self.post_message(ProvisionFinished(what, str(exc), False))
         except Exception as exc:  # noqa: BLE001 - shown, never a traceback
