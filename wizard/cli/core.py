@@ -40,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--account", help="account id where the spec leaves it open")
     p.add_argument("--region", help="region where the spec leaves it open")
-    p.set_defaults(handler=cmd_build, pause_gc=True)  # one short pass (see wizard.cli._run)
+    p.set_defaults(handler=cmd_build, one_pass=True)  # one short pass (see wizard.cli._run)
 
     p = sub.add_parser("init", help="write a commented example spec to start from")
     p.add_argument("path", nargs="?", default="role.yaml")
