@@ -135,6 +135,22 @@ def test_the_wheel_carries_everything_the_catalog_accessor_reaches(wheel_files: 
     assert reachable - wheel_files == set()
 
 
+def test_the_wheel_carries_a_fresh_compiled_form_of_every_catalog_yaml(wheel: Path) -> None:
+    """The build compiles each catalog YAML file (``wizard.catalog.data``); the compiled form
+    holds the same data and the fingerprint of the YAML shipped beside it, so it is used."""
+    from wizard.catalog.data import _fingerprint, _same, compiled_name, parse_catalog_yaml
+
+    yaml_files = [n for n in git_files("catalogs") if n.endswith(".yaml")]
+    assert "catalogs/kinds.yaml" in yaml_files
+    with zipfile.ZipFile(wheel) as archive:
+        for repo_name in yaml_files:
+            name = repo_name.removeprefix("catalogs/")
+            text = archive.read(f"wizard/catalogs/{name}").decode("utf-8")
+            held = json.loads(archive.read(f"wizard/catalogs/{compiled_name(name)}"))
+            assert held["source"] == _fingerprint(text), name
+            assert _same(held["data"], parse_catalog_yaml(name, text)), name
+
+
 def test_the_wheel_installs_nothing_outside_the_package(wheel_files: set[str]) -> None:
     # data-files (the old share/lambda-role-wizard/catalogs) live in "<name>.data/" in a wheel
     outside = {n for n in wheel_files if n.split("/")[0] != "wizard" and ".dist-info/" not in n}

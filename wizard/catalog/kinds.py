@@ -14,6 +14,8 @@ _PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 class _Model(BaseModel):
+    # Empty defaults are plain ``{}`` (pydantic copies them), not a builtin default_factory:
+    # see ``wizard.spec._Model``.
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
@@ -78,7 +80,7 @@ class Kind(_Model):
     title: str
     service: str
     resource_type: str | None = None
-    fields: dict[str, FieldSpec] = Field(default_factory=dict)
+    fields: dict[str, FieldSpec] = {}
     arn: str | None = None
     arn_forms: tuple[str, ...] = ()
     discovery: Discovery | None = None
@@ -130,7 +132,7 @@ def _form_regex(form: str) -> re.Pattern[str]:
 class Catalog(_Model):
     version: int
     kinds: dict[str, Kind]
-    features: dict[str, Profile] = Field(default_factory=dict)
+    features: dict[str, Profile] = {}
     deployer: Profile
     envelope_denies: tuple[StatementTemplate, ...] = ()
 

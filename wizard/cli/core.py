@@ -40,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--account", help="account id where the spec leaves it open")
     p.add_argument("--region", help="region where the spec leaves it open")
-    p.set_defaults(handler=cmd_build, pause_gc=True)  # one short pass (see wizard.cli._run)
+    p.set_defaults(handler=cmd_build, one_pass=True)  # one short pass (see wizard.cli._run)
 
     p = sub.add_parser("init", help="write a commented example spec to start from")
     p.add_argument("path", nargs="?", default="role.yaml")
@@ -67,11 +67,37 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.set_defaults(handler=cmd_catalog_actions)
 
 
+PYDANTIC_PLUGIN_LOADER = "pydantic.plugin._loader"
+PLUGINS_OFF = ("__all__", "1", "true")  # the values pydantic reads as "no plugins at all"
+
+
+def without_pydantic_plugins() -> None:
+    """Tell pydantic, before its first model, that this process uses no pydantic plugins.
+
+    pydantic looks for plugins among every installed distribution's entry points on its first
+    model; the core uses none, and the scan is a large part of `build`'s start-up. With
+    ``PYDANTIC_DISABLE_PLUGINS=__all__`` its loader's ``get_plugins()`` returns no plugins, yet
+    the loader's module still imports ``importlib.metadata`` (with ``email``, ``zipfile`` and
+    ``csv``, ~15 ms of `build`'s CPU time) only to leave it unused. So when plugins are off,
+    the loader's module is given as one whose ``get_plugins()`` returns what pydantic's returns
+    then: nothing. ``tests/test_build_startup.py`` checks both sides: pydantic's own loader
+    gives no plugins under that setting, and `build` never imports ``importlib.metadata``.
+    A user's own ``PYDANTIC_DISABLE_PLUGINS`` (a list of plugin names) is left as it is."""
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    if os.environ["PYDANTIC_DISABLE_PLUGINS"] not in PLUGINS_OFF:
+        return
+    if PYDANTIC_PLUGIN_LOADER in sys.modules:  # pydantic has looked already
+        return
+    import types
+
+    loader = types.ModuleType(PYDANTIC_PLUGIN_LOADER, "pydantic's plugin loader, plugins off")
+    loader.get_plugins = lambda: ()  # type: ignore[attr-defined]
+    sys.modules[PYDANTIC_PLUGIN_LOADER] = loader
+
+
 def load_and_compose(path: str, account: str | None = None, region: str | None = None):
     """Load a spec file (with --account/--region filling open values) and compose its bundle."""
-    # pydantic looks for plugins among every installed distribution's entry points on its first
-    # model; the core uses none, and the scan is a large part of `build`'s start-up.
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    without_pydantic_plugins()
     from wizard.policy.compose import compose
     from wizard.spec import fill_location, load_spec
 
@@ -129,6 +155,7 @@ def check_output(text: str, path: str, command: str) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    without_pydantic_plugins()  # before anything imports pydantic
     from wizard.export import export
     from wizard.policy.gate import approve
     from wizard.spec import spec_warnings

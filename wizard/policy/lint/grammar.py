@@ -4,7 +4,6 @@ check family reads."""
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from collections.abc import Mapping
@@ -216,12 +215,16 @@ def _values_problem(base: str, values: list[str], version: Any) -> tuple[str, st
 
 @functools.lru_cache(maxsize=1024)
 def _operator_hint(name: str) -> tuple[str, ...]:
-    return tuple(difflib.get_close_matches(name, list(_BASE_OPERATORS.values()), n=1))
+    from difflib import get_close_matches  # for a misspelling only: not on a clean path
+
+    return tuple(get_close_matches(name, list(_BASE_OPERATORS.values()), n=1))
 
 
 @functools.lru_cache(maxsize=1024)
 def _statement_key_hint(key: str) -> list[str]:
-    return difflib.get_close_matches(key, STATEMENT_KEYS, n=1)
+    from difflib import get_close_matches
+
+    return get_close_matches(key, STATEMENT_KEYS, n=1)
 
 
 def parse(

@@ -3,7 +3,6 @@ every check family writes to."""
 
 from __future__ import annotations
 
-import difflib
 import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -136,7 +135,9 @@ def _hint(word: str, candidates: tuple[str, ...]) -> str | None:
     """The closest candidate to a misspelt ``word`` (compared among similar lengths only)."""
     lowered = word.lower()
     near = [c for c in candidates if abs(len(c) - len(word)) <= 2]
-    found = difflib.get_close_matches(lowered, [c.lower() for c in near], n=1)
+    from difflib import get_close_matches  # for a misspelling only: not on a clean path
+
+    found = get_close_matches(lowered, [c.lower() for c in near], n=1)
     if not found:
         return None
     return next(c for c in near if c.lower() == found[0])
