@@ -375,15 +375,16 @@ def _unsub(value: Any) -> Any:
     return value
 
 
-def sam_role(translated: dict[str, Any]) -> dict[str, Any]:
-    """The translated template's role in the JSON bundle's shape."""
-    resources = _unsub(translated["Resources"])
-    roles = [k for k, v in resources.items() if v["Type"] == "AWS::IAM::Role"]
-    assert roles == ["ExecutionRole"], f"SAM made roles of its own: {roles}"
-    role = resources["ExecutionRole"]["Properties"]
+def template_role(template: dict[str, Any]) -> dict[str, Any]:
+    """The one role a CloudFormation template creates, in the JSON bundle's shape: its
+    boundary is the managed policy it references, the deployer the other managed policy."""
+    resources = _unsub(template["Resources"])
+    [role] = [v["Properties"] for v in resources.values() if v["Type"] == "AWS::IAM::Role"]
+    managed = {k: v for k, v in resources.items() if v["Type"] == "AWS::IAM::ManagedPolicy"}
 
     def named(key: str) -> dict[str, Any]:
-        props = resources[key]["Properties"]
+        props = managed.pop(key)["Properties"]
+        assert props.get("Path", "/") == "/" and "Roles" not in props, props
         return {"PolicyName": props["ManagedPolicyName"], "PolicyDocument": props["PolicyDocument"]}
 
     out: dict[str, Any] = {"RoleName": role["RoleName"], "Path": role["Path"]}
@@ -399,9 +400,17 @@ def sam_role(translated: dict[str, Any]) -> dict[str, Any]:
         out["PermissionsBoundary"] = named(boundary["Ref"])
     else:
         out["PermissionsBoundary"] = {"Arn": boundary}
-    out["DeployerPolicy"] = named("DeployerPolicy") if "DeployerPolicy" in resources else None
+    assert len(managed) <= 1, f"unexpected policies {sorted(managed)}"
+    out["DeployerPolicy"] = named(next(iter(managed))) if managed else None
     out["Tags"] = role.get("Tags", [])
     return out
+
+
+def sam_role(translated: dict[str, Any]) -> dict[str, Any]:
+    """The translated template's role in the JSON bundle's shape."""
+    roles = [k for k, v in translated["Resources"].items() if v["Type"] == "AWS::IAM::Role"]
+    assert roles == ["ExecutionRole"], f"SAM made roles of its own: {roles}"
+    return template_role(translated)
 
 
 @pytest.mark.parametrize("name", sorted(BUNDLES))

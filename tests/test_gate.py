@@ -68,7 +68,8 @@ def test_export_refuses_a_bare_risky_bundle_in_every_format(fmt, tmp_path):
     with pytest.raises(Refused):
         export_file(bundle_of(RISKY_SPEC), fmt, tmp_path)
     assert list(tmp_path.iterdir()) == []
-    assert export_file(bundle_of(SAFE_SPEC), fmt, tmp_path).name.startswith("safe-fn-role")
+    written = export_file(bundle_of(SAFE_SPEC), fmt, tmp_path)
+    assert written.name == FORMATS[fmt].filename("safe-fn-role")
 
 
 def test_provisioning_refuses_before_reading_the_account(mock_env):

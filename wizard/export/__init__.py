@@ -10,6 +10,8 @@ format's renderer is imported when it is first used.
 from __future__ import annotations
 
 import importlib
+import keyword
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,20 +27,29 @@ if TYPE_CHECKING:
 class ExportFormat:
     """One export format: ``name`` (``--format``), a ``title`` for menus and a ``short`` one for
     buttons, the ``suffix`` of its file after the role's name, and its renderer
-    (``module:function``, bundle -> text)."""
+    (``module:function``, bundle -> text). A ``python_module`` file is named so that Python can
+    import it (``orders-api-role`` -> ``orders_api_role.py``)."""
 
     name: str
     title: str
     short: str
     suffix: str
     renderer: str
+    python_module: bool = False
 
     def filename(self, role_name: str) -> str:
-        return f"{role_name}{self.suffix}"
+        stem = python_module_name(role_name) if self.python_module else role_name
+        return f"{stem}{self.suffix}"
 
     def render(self, bundle: RoleBundle) -> str:
         module, _, function = self.renderer.partition(":")
         return getattr(importlib.import_module(module), function)(bundle)
+
+
+def python_module_name(role_name: str) -> str:
+    """An importable module name for a role: ``orders-api-role`` -> ``orders_api_role``."""
+    name = re.sub(r"\W", "_", role_name, flags=re.ASCII) or "role"
+    return f"role_{name}" if name[0].isdigit() or keyword.iskeyword(name) else name
 
 
 _CFN = "wizard.export.cloudformation"
@@ -73,6 +84,21 @@ FORMATS: dict[str, ExportFormat] = {
             "SAM",
             ".sam.yaml",
             f"{_CFN}:to_sam_yaml",
+        ),
+        ExportFormat(
+            "cdk-python",
+            "AWS CDK construct (Python)",
+            "CDK Py",
+            ".py",
+            "wizard.export.cdk:to_cdk_python",
+            python_module=True,
+        ),
+        ExportFormat(
+            "cdk-typescript",
+            "AWS CDK construct (TypeScript)",
+            "CDK TS",
+            ".ts",
+            "wizard.export.cdk:to_cdk_typescript",
         ),
     )
 }

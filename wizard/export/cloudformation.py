@@ -54,6 +54,14 @@ def _logical_id(name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", name) if part)
 
 
+def boundary_description(bundle: RoleBundle) -> str:
+    return f"Permissions boundary of {bundle.role_name}"
+
+
+def deployer_description(bundle: RoleBundle) -> str:
+    return f"Lets a deployer pass {bundle.role_name} to Lambda and update its function"
+
+
 def cloudformation_template(bundle: RoleBundle) -> dict[str, Any]:
     """An ``AWS::IAM::Role``, its boundary and deployer policies, and Outputs for their ARNs."""
     resources: dict[str, Any] = {}
@@ -74,7 +82,7 @@ def cloudformation_template(bundle: RoleBundle) -> dict[str, Any]:
             "Type": "AWS::IAM::ManagedPolicy",
             "Properties": {
                 "ManagedPolicyName": bundle.boundary.name,
-                "Description": f"Permissions boundary of {bundle.role_name}",
+                "Description": boundary_description(bundle),
                 "PolicyDocument": _sub(bundle.boundary.document),
             },
         }
@@ -102,7 +110,7 @@ def cloudformation_template(bundle: RoleBundle) -> dict[str, Any]:
             "Type": "AWS::IAM::ManagedPolicy",
             "Properties": {
                 "ManagedPolicyName": bundle.deployer.name,
-                "Description": f"Lets a deployer pass {bundle.role_name} to Lambda and update its function",
+                "Description": deployer_description(bundle),
                 "PolicyDocument": _sub(bundle.deployer.document),
             },
         }
