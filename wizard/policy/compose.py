@@ -33,6 +33,7 @@ from wizard.spec import (
     check_managed_policies,
     resolve_resources,
 )
+from wizard.targets import ResolvedTarget, resolve_targets
 
 VERSION = "2012-10-17"
 LAMBDA_PRINCIPAL = "lambda.amazonaws.com"
@@ -98,14 +99,26 @@ def resource_grants(resolved: ResolvedResource) -> list[Grant]:
             for resource in resolved.custom_resources
             for action in resolved.custom_actions
         ]
-    profile = resolved.kind.profiles[resolved.access]
+    profiles = [resolved.kind.profiles[resolved.access]]
+    if "kms_key" in resolved.flags and resolved.access in resolved.kind.encryption:
+        profiles.append(resolved.kind.encryption[resolved.access])  # the key it is encrypted with
     grants: list[Grant] = []
-    for template in profile.statements:
+    for template in (t for profile in profiles for t in profile.statements):
         if not template.applies(set(resolved.flags)):
             continue
         extra = _via_condition(resolved) if template.via_service else None
         grants.extend(_template_grants(template, resolved.values, extra))
     return grants
+
+
+def target_grants(targets: list[ResolvedTarget]) -> list[Grant]:
+    """The grants Lambda needs to send to the spec's dead-letter target and destinations."""
+    return [
+        grant
+        for target in targets
+        for template in target.profile.statements
+        for grant in _template_grants(template, target.values)
+    ]
 
 
 def _spec_values(spec: RoleSpec) -> dict[str, str]:
@@ -125,7 +138,12 @@ def function_arn(spec: RoleSpec) -> str:
     return f"arn:{v['Partition']}:lambda:{v['Region']}:{v['Account']}:function:{spec.function}"
 
 
-def identity_grants(spec: RoleSpec, resolved: list[ResolvedResource], cat: Catalog) -> list[Grant]:
+def identity_grants(
+    spec: RoleSpec,
+    resolved: list[ResolvedResource],
+    cat: Catalog,
+    targets: list[ResolvedTarget] | None = None,
+) -> list[Grant]:
     grants: list[Grant] = []
     values = _spec_values(spec)
     if spec.logs:
@@ -139,6 +157,7 @@ def identity_grants(spec: RoleSpec, resolved: list[ResolvedResource], cat: Catal
                 grants.extend(_template_grants(template, values))
     for item in resolved:
         grants.extend(resource_grants(item))
+    grants.extend(target_grants(targets or []))
     return grants
 
 
@@ -515,10 +534,11 @@ def compose(spec: RoleSpec, ctx: SpecContext | None = None) -> RoleBundle:
     cat = catalog()
     ref = reference()
     resolved = resolve_resources(spec, ctx, cat)
+    targets = resolve_targets(spec, ctx, cat)
     _check_custom(resolved, ref, ctx)
     managed = check_managed_policies(spec, ctx)
     check_boundary(spec, ctx)
-    grants = identity_grants(spec, resolved, cat)
+    grants = identity_grants(spec, resolved, cat, targets)
     policies: list[NamedPolicy] = []
     identity: list[Document] = []
     if grants:
