@@ -23,6 +23,29 @@ SLOTS: tuple[tuple[tuple[str, ...], str], ...] = (
 )
 
 
+# The slots as the fronts ask for them: (slot, what it is).
+TARGET_FIELDS: tuple[tuple[str, str], ...] = (
+    ("dead_letter", "Dead-letter queue or topic"),
+    ("on_success", "On-success destination (queue, topic, function, event bus)"),
+    ("on_failure", "On-failure destination (queue, topic, function, event bus, bucket)"),
+)
+
+
+def get_target(spec: RoleSpec, slot: str) -> str:
+    """The ARN the spec gives for ``slot``, or ""."""
+    value = spec.dead_letter if slot == "dead_letter" else getattr(spec.destinations, slot)
+    return value or ""
+
+
+def set_target(spec: RoleSpec, slot: str, arn: str) -> None:
+    """Give (or with "" remove) the spec's ``slot`` target; the fronts check it first."""
+    value = arn.strip() or None
+    if slot == "dead_letter":
+        spec.dead_letter = value
+    else:
+        spec.destinations = spec.destinations.model_copy(update={slot: value})
+
+
 @dataclass(frozen=True)
 class ResolvedTarget:
     """A target checked against the catalog: the kind its ARN names and the template values."""

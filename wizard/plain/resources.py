@@ -177,9 +177,12 @@ def choose_s3(wizard: PlainWizard, kind: Kind) -> list[ResourceEntry]:
             bucket = BY_HAND
     if bucket == BY_HAND:
         return [ask_manual(wizard, "s3-prefix", kind)]
+    listed = next((d for d in found if getattr(d, "name", None) == bucket), None)
+    key = getattr(with_kms_key(wizard, listed), "detail", {}).get("kms_key") if listed else ""
     while True:
         prefix = choose_prefix(wizard, kind, bucket)
         fields = {"bucket": bucket, **({"prefix": prefix} if prefix else {})}
+        fields |= {"kms_key": key} if key else {}
         entry = ResourceEntry(kind="s3-prefix", **fields)
         problem = check_entry(wizard.spec_, entry)
         if problem is None:  # a listed prefix can hold what a spec refuses (``${``)
