@@ -26,8 +26,8 @@ SLOTS: tuple[tuple[tuple[str, ...], str], ...] = (
 # The slots as the fronts ask for them: (slot, what it is).
 TARGET_FIELDS: tuple[tuple[str, str], ...] = (
     ("dead_letter", "Dead-letter queue or topic"),
-    ("on_success", "On-success destination (queue, topic, function, event bus)"),
-    ("on_failure", "On-failure destination (queue, topic, function, event bus, bucket)"),
+    ("on_success", "Success destination: queue, topic, function, bus"),
+    ("on_failure", "Failure destination: the same, or an S3 bucket"),
 )
 
 
