@@ -348,3 +348,26 @@ def test_targets_survive_the_yaml_round_trip():
     again, _ctx_ = load_spec_text(text)
     assert again == spec
     assert "destinations" not in spec_of().to_yaml()
+
+
+def test_each_kms_and_target_grant_says_why_it_is_there():
+    from wizard.policy.compose import grant_reasons
+
+    spec = spec_of(
+        resources=[
+            {"kind": "sqs-queue", "name": "in", "access": "consume", "kms_key": KEY},
+            {"kind": "sns-topic", "name": "alerts"},  # not encrypted: no reason
+        ],
+        dead_letter=SNS + "dlq",
+    )
+    reasons = grant_reasons(spec)
+    assert [(r.sid, r.actions, r.resource) for r in reasons] == [
+        ("SQSQueueKeyConsume", (DECRYPT,), KEY),
+        # the same action as the topic's own grant: one statement holds both, named SNSPublish
+        ("SNSPublish", ("sns:Publish",), SNS + "dlq"),
+    ]
+    assert "sqs-queue in (consume) is encrypted with this key" in reasons[0].why
+    assert "SQS Developer Guide" in reasons[0].why
+    assert "dead-letter" in reasons[1].why
+    sids = {st["Sid"] for st in compose(spec).policies[0].document["Statement"]}
+    assert {r.sid for r in reasons} <= sids  # the review names statements the policy has

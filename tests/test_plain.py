@@ -691,4 +691,5 @@ def test_a_picked_resource_gets_the_key_it_is_encrypted_with(tmp_path):
         {"kind": "dynamodb-table", "name": "Plain"},
     ]
     assert f"Orders is encrypted with {key}: its KMS grant is added" in echo
+    assert f"  - DynamoDBTableKey: kms:Decrypt on {key}: dynamodb-table Orders (read)" in echo
     assert f'"Resource": "{key}"' in (tmp_path / "r.json").read_text()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from wizard.bundle import Document, NamedPolicy, RoleBundle
 from wizard.catalog.kinds import Catalog, StatementTemplate, catalog, render
@@ -119,6 +119,61 @@ def target_grants(targets: list[ResolvedTarget]) -> list[Grant]:
         for template in target.profile.statements
         for grant in _template_grants(template, target.values)
     ]
+
+
+@dataclass(frozen=True)
+class GrantReason:
+    """Why a statement the user did not write as such is in the identity policy: a KMS grant
+    (the resource encrypted with the key) or a target's grant (where Lambda sends records)."""
+
+    sid: str  # the Sid of the identity policy's statement that holds the grant
+    actions: tuple[str, ...]
+    resource: str
+    why: str
+
+    def text(self) -> str:
+        return f"{self.sid}: {', '.join(self.actions)} on {self.resource}: {self.why}"
+
+
+def grant_reasons(spec: RoleSpec, ctx: SpecContext | None = None) -> list[GrantReason]:
+    """The reasons of the spec's KMS grants and target grants, for the review step."""
+    cat = catalog()
+    out: list[GrantReason] = []
+    for item in resolve_resources(spec, ctx, cat):
+        profile = item.kind.encryption.get(item.access)
+        if profile is None or "kms_key" not in item.flags:
+            continue
+        why = f"{item.label} ({item.access}) is encrypted with this key. {profile.summary}"
+        for t in profile.statements:
+            if t.applies(set(item.flags)):
+                out.append(GrantReason(t.sid, t.actions, item.values["kms_key"], why))
+    for target in resolve_targets(spec, ctx, cat):
+        why = f"the {cat.targets[target.slot].title}. {target.profile.summary}"
+        for t in target.profile.statements:
+            for resource in t.resources:
+                out.append(GrantReason(t.sid, t.actions, render(resource, target.values), why))
+    if not out:
+        return out
+    # Statements with equal action sets are merged: name the Sid the policy gives the grant.
+    holders = [
+        (st["Sid"], _as_set(st.get("Action")), _as_set(st.get("Resource")))
+        for policy in compose(spec, ctx).policies
+        for st in policy.document["Statement"]
+    ]
+    return [
+        replace(
+            r,
+            sid=next(
+                (sid for sid, acts, res in holders if set(r.actions) <= acts and r.resource in res),
+                r.sid,
+            ),
+        )
+        for r in out
+    ]
+
+
+def _as_set(value: object) -> set[str]:
+    return {value} if isinstance(value, str) else set(value or ())  # type: ignore[arg-type]
 
 
 def _spec_values(spec: RoleSpec) -> dict[str, str]:
