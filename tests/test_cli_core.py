@@ -266,7 +266,7 @@ def test_catalog_kinds_marks_the_default_profile(run_cli):
 def test_catalog_kinds_json(run_cli):
     data = json.loads(run_cli("catalog", "kinds", "--format", "json").out)
     table = next(k for k in data if k["kind"] == "dynamodb-table")
-    assert table["fields"] == ["name"]
+    assert table["fields"] == ["name", "kms_key"]  # kms_key: an encrypted table's key
     assert set(table["profiles"]) == {"read", "write", "read-write"}
 
 

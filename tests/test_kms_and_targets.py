@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from wizard.catalog.kinds import catalog
 from wizard.errors import UserError
@@ -371,3 +373,17 @@ def test_each_kms_and_target_grant_says_why_it_is_there():
     assert "dead-letter" in reasons[1].why
     sids = {st["Sid"] for st in compose(spec).policies[0].document["Statement"]}
     assert {r.sid for r in reasons} <= sids  # the review names statements the policy has
+
+
+NAMES = st.from_regex(r"[A-Za-z0-9_-]{1,20}", fullmatch=True)
+
+
+@settings(max_examples=40, deadline=None)
+@given(mine=NAMES, other=NAMES, slot=st.sampled_from(["dead_letter", "on_success", "on_failure"]))
+def test_a_queue_target_reaches_that_queue_and_no_other(mine, other, slot):
+    assume(mine != other)
+    case = TargetCase(slot, QUEUE + mine, (("sqs:SendMessage", QUEUE + mine),), ())
+    ev = evaluator(_target_spec(case, "envelope"))
+    assert ev.evaluate("sqs:SendMessage", QUEUE + mine).decision == ALLOWED
+    assert ev.evaluate("sqs:SendMessage", QUEUE + other).decision != ALLOWED
+    assert ev.evaluate("sqs:SendMessage", QUEUE + mine + "x").decision != ALLOWED
