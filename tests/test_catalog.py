@@ -14,6 +14,7 @@ from wizard.spec import ResolvedResource, RoleSpec, resolve_resources
 
 ACCOUNT = "123456789012"
 REGION = "eu-west-1"
+KMS_KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
 # Facts: the action lists of the AWS SAM policy templates (samtranslator
 # policy_templates_data/policy_templates.json, aws-sam-translator 1.x) and of the AWS managed
@@ -76,6 +77,9 @@ REFERENCE_POLICIES: dict[str, list[str]] = {
     "Environment.grantReadConfig": ["appconfig:GetLatestConfiguration", "appconfig:StartConfigurationSession"],
     # AWS managed policies (docs.aws.amazon.com/aws-managed-policy/latest/reference/)
     "AWSLambdaBasicExecutionRole": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+    # Lambda Developer Guide, Kinesis "Configuring dedicated throughput consumers" (enhanced
+    # fan-out): the execution role's actions on the consumer.
+    "Lambda Kinesis enhanced fan-out": ["kinesis:DescribeStreamConsumer", "kinesis:SubscribeToShard"],
     "AWSLambdaKinesisExecutionRole": ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards", "kinesis:ListStreams", "kinesis:SubscribeToShard", "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
     "AWSLambdaVPCAccessExecutionRole": ["ec2:AssignPrivateIpAddresses", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:UnassignPrivateIpAddresses", "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
     "AWSXrayWriteOnlyAccess": ["xray:GetSamplingRules", "xray:GetSamplingStatisticSummaries", "xray:GetSamplingTargets", "xray:PutTelemetryRecords", "xray:PutTraceSegments"],
@@ -104,7 +108,7 @@ PROFILE_REFERENCES: dict[str, tuple[str, ...]] = {
     "ssm-parameter/read": ("SSMParameterReadPolicy",),
     # Lambda's Kinesis event source mapping needs ListShards and SubscribeToShard, which SAM's
     # KinesisStreamReadPolicy lacks; the profile names the Lambda managed policy instead.
-    "kinesis-stream/consume": ("AWSLambdaKinesisExecutionRole",),
+    "kinesis-stream/consume": ("AWSLambdaKinesisExecutionRole", "Lambda Kinesis enhanced fan-out"),
     "kinesis-stream/produce": ("KinesisCrudPolicy",),
     "eventbridge-bus/put-events": ("EventBridgePutEventsPolicy",),
     "stepfunctions-state-machine/start": ("StepFunctionsExecutionPolicy",),
@@ -136,28 +140,50 @@ PROFILE_REFERENCES: dict[str, tuple[str, ...]] = {
         "grantDeleteSchedules",
         "Role.grantPassRole",
     ),  # fmt: skip
+    # The KMS statements of an encrypted resource (`encryption:` profiles, `kms_key` entries).
+    **{
+        f"{kind}/{profile}/kms": ("SSE-KMS data keys",)
+        for kind, k in catalog().kinds.items()
+        for profile in k.encryption
+    },
     "features/tracing": ("AWSXrayWriteOnlyAccess",),
     "features/vpc": ("AWSLambdaVPCAccessExecutionRole",),
 }
 
 # Sample resource entries: together they switch on every `when:` branch of every profile.
 SAMPLES: dict[str, list[dict[str, str]]] = {
-    "dynamodb-table": [{"name": "Orders"}],
+    "dynamodb-table": [{"name": "Orders"}, {"name": "Orders", "kms_key": KMS_KEY}],
     "dynamodb-stream": [
         {"table": "Orders"},
         {"table": "Orders", "label": "2024-01-01T00:00:00.000"},
     ],
-    "s3-prefix": [{"bucket": "uploads", "prefix": "incoming/"}, {"bucket": "uploads"}],
-    "log-group": [{"name": "/aws/lambda/other"}],
-    "sqs-queue": [{"name": "orders-events"}, {"name": "orders.fifo"}],
-    "sns-topic": [{"name": "alerts"}],
+    "s3-prefix": [
+        {"bucket": "uploads", "prefix": "incoming/"},
+        {"bucket": "uploads"},
+        {"bucket": "uploads", "prefix": "incoming/", "kms_key": KMS_KEY},
+    ],
+    "log-group": [{"name": "/aws/lambda/other"}, {"name": "/aws/lambda/other", "kms_key": KMS_KEY}],
+    "sqs-queue": [
+        {"name": "orders-events"},
+        {"name": "orders.fifo"},
+        {"name": "orders-events", "kms_key": KMS_KEY},
+    ],
+    "sns-topic": [{"name": "alerts"}, {"name": "alerts", "kms_key": KMS_KEY}],
     "kms-key": [
         {"id": "1234abcd-12ab-34cd-56ef-1234567890ab"},
         {"id": "mrk-1234abcd12ab34cd56ef1234567890ab", "via": "s3,sqs"},
     ],
-    "secretsmanager-secret": [{"name": "orders/db"}],
-    "ssm-parameter": [{"name": "/app/config/url"}, {"name": "/app/config/"}],
-    "kinesis-stream": [{"name": "clicks"}],
+    "secretsmanager-secret": [{"name": "orders/db"}, {"name": "orders/db", "kms_key": KMS_KEY}],
+    "ssm-parameter": [
+        {"name": "/app/config/url"},
+        {"name": "/app/config/"},
+        {"name": "/app/config/url", "kms_key": KMS_KEY},
+        {"name": "/app/config/", "kms_key": KMS_KEY},
+    ],
+    "kinesis-stream": [
+        {"name": "clicks"},
+        {"name": "clicks", "consumer": "fan-out-1", "kms_key": KMS_KEY},
+    ],
     "eventbridge-bus": [{"name": "default"}],
     "stepfunctions-state-machine": [{"name": "checkout"}],
     "lambda-function": [{"name": "other-fn"}],
@@ -241,6 +267,8 @@ def _profiles(cat: Catalog) -> Iterator[tuple[str, Profile]]:
         for profile_name, profile in kind.profiles.items():
             if kind_name != "custom":
                 yield f"{kind_name}/{profile_name}", profile
+        for profile_name, profile in kind.encryption.items():
+            yield f"{kind_name}/{profile_name}/kms", profile
     for name, profile in cat.features.items():
         yield f"features/{name}", profile
 
@@ -289,10 +317,11 @@ def _rendered(template_id: str) -> list[str]:
         values = [base]
     else:
         kind_name, _, access = group.partition("/")
+        kms = access.endswith("/kms")  # an encryption profile: the samples with a kms_key
         values = [
             each
-            for r in _sample_resolutions(kind_name, access)
-            if template.applies(r.flags)
+            for r in _sample_resolutions(kind_name, access.removesuffix("/kms"))
+            if template.applies(r.flags) and (not kms or "kms_key" in r.flags)
             for each in template.expansions(r.values)
         ]
     return sorted({render(res, v) for v in values for res in template.resources})

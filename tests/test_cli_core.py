@@ -54,7 +54,7 @@ BAD_SPECS: list[tuple[str, str | bytes | None, tuple[str, ...], str]] = [
     ("unknown-top-level-field", "function: f\ncolour: red\n", (),
      r"role\.yaml:2: colour: unknown field 'colour'"),
     ("unknown-resource-field", "function: f\nresources:\n  - kind: sqs-queue\n    name: q\n    colour: red\n", (),
-     r"role\.yaml:5: resources\[0\]\.colour: unknown field 'colour' for kind sqs-queue \(fields: arn, name\)"),
+     r"role\.yaml:5: resources\[0\]\.colour: unknown field 'colour' for kind sqs-queue \(fields: arn, name, kms_key\)"),
     ("missing-resource-name", "function: f\nresources:\n  - kind: sqs-queue\n", (),
      r"role\.yaml:3: resources\[0\]: sqs-queue needs 'name' \(queue name\) or a full 'arn'"),
     ("bad-resource-name", "function: f\nresources:\n  - {kind: s3-prefix, bucket: Bad_Bucket}\n", (),
@@ -266,7 +266,7 @@ def test_catalog_kinds_marks_the_default_profile(run_cli):
 def test_catalog_kinds_json(run_cli):
     data = json.loads(run_cli("catalog", "kinds", "--format", "json").out)
     table = next(k for k in data if k["kind"] == "dynamodb-table")
-    assert table["fields"] == ["name"]
+    assert table["fields"] == ["name", "kms_key"]  # kms_key: an encrypted table's key
     assert set(table["profiles"]) == {"read", "write", "read-write"}
 
 

@@ -190,6 +190,23 @@ def _lint_specs() -> dict[str, dict]:
                 "function": f"fn-{kind_name}-{profile}",
                 "resources": [entry],
             }
+    # issue 12: every encryption profile with a key (account and region open), and the targets
+    key = f"arn:aws:kms:us-east-1:{ACC}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    for kind_name, kind in catalog().kinds.items():
+        for profile in kind.encryption:
+            entry = {"kind": kind_name, "access": profile, **samples[kind_name], "kms_key": key}
+            specs[f"{kind_name}-{profile}-kms"] = {
+                "function": f"fn-{kind_name}-{profile}-kms",
+                "resources": [entry],
+            }
+    specs["targets"] = {
+        "function": "fn-targets",
+        "dead_letter": f"arn:aws:sns:us-east-1:{ACC}:dlq",
+        "destinations": {
+            "on_success": f"arn:aws:lambda:us-east-1:{ACC}:function:next:prod",
+            "on_failure": "arn:aws:s3:::failures",
+        },
+    }
     rw = [{"kind": "dynamodb-table", "name": "Orders", "access": "read-write"}]
     specs["bedrock-direct"] = {
         "function": "fn-bedrock",

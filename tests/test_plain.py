@@ -39,14 +39,15 @@ def start(
     account: str = ACCOUNT,
     region: str = REGION,
     role: str = ENTER,
-    options: str = ENTER * 4,
+    options: str = ENTER * 5,
 ) -> str:
     """Keys for the first steps: function, account, region, role name (default), boundary
-    (envelope), logs/tracing/vpc/deployer (defaults)."""
+    (envelope), logs/tracing/vpc/deployer, no dead-letter target or destinations (defaults)."""
     return f"{function}\r{account}\r{region}\r{role}{ENTER}{options}"
 
 
 ADD = "y"
+NO_KEY = ENTER  # a typed resource's KMS key (optional): not encrypted with a customer key
 NO_MORE = "n"
 FINISH = ENTER  # "save the spec and finish" is the first choice after the review
 
@@ -104,6 +105,7 @@ def test_saved_spec_and_json_export_equal_what_build_makes(tmp_path, run_cli):
         + ADD
         + "dynamodb-table\r"  # type to filter the kinds
         + "Orders\r"
+        + NO_KEY
         + DOWN * 2
         + ENTER  # read-write
         + NO_MORE
@@ -128,7 +130,9 @@ def test_saved_spec_and_json_export_equal_what_build_makes(tmp_path, run_cli):
 
 
 def test_review_prints_the_policies_and_their_sizes(tmp_path):
-    keys = start() + ADD + "sqs-queue\r" + "orders-events\r" + DOWN + ENTER + NO_MORE + FINISH
+    keys = (
+        start() + ADD + "sqs-queue\r" + "orders-events\r" + NO_KEY + DOWN + ENTER + NO_MORE + FINISH
+    )
     _, echo = drive(keys, tmp_path, export_format="cloudformation", export_path=tmp_path / "t.yaml")
     assert '"sqs:ReceiveMessage"' in echo
     assert "Permissions boundary orders-api-role-boundary (envelope):" in echo
@@ -144,7 +148,15 @@ def test_cli_plain_with_export_flags_matches_build(tmp_path, run_cli, monkeypatc
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     spec, template = tmp_path / "orders.yaml", tmp_path / "orders.cfn.yaml"
-    keys = start(account="", region="") + ADD + "sns-topic\r" + "order-placed\r" + NO_MORE + FINISH
+    keys = (
+        start(account="", region="")
+        + ADD
+        + "sns-topic\r"
+        + "order-placed\r"
+        + NO_KEY
+        + NO_MORE
+        + FINISH
+    )
     with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
         pipe.send_text(keys)
         pipe.close()
@@ -164,6 +176,8 @@ def test_review_lists_the_validators_findings(tmp_path, monkeypatch):
     def lint_bundle(bundle, **_where):
         seen.append(bundle.role_name)
         return [Finding("data-exfiltration", "info", "reads and sends", "<role>", "/Statement/1")]
+
+    import wizard.policy.lint.data  # noqa: F401 - the composer's risk lists, before the stand-in
 
     validator = types.ModuleType("wizard.policy.lint")
     validator.lint_bundle = lint_bundle
@@ -209,6 +223,7 @@ def test_manual_arn_entry_checks_the_arn_against_the_spec(tmp_path):
         + f"{wrong_region}\r"  # refused: contradicts the spec's region
         + CTRL_U
         + f"{good}\r"
+        + NO_KEY
         + DOWN
         + ENTER  # consume
         + NO_MORE
@@ -420,6 +435,7 @@ def test_a_listed_bucket_a_spec_refuses_is_said_and_typed_instead(tmp_path):
         + ENTER  # Legacy_Bucket: no valid bucket name today
         + "uploads\r"  # typed instead
         + "\r"  # no prefix: the whole bucket
+        + NO_KEY
         + ENTER  # read
         + NO_MORE
         + FINISH
@@ -440,6 +456,7 @@ def test_a_typed_prefix_holding_a_policy_variable_is_refused(tmp_path):
         + "${aws:userid}/\r"  # refused by the prompt's check
         + CTRL_U
         + "incoming/\r"
+        + NO_KEY
         + ENTER  # read
         + NO_MORE
         + FINISH
@@ -470,7 +487,7 @@ def test_demo_sandbox_lists_buckets_and_prefixes(tmp_path, run_cli):
     keys = (
         "orders-api\r"
         + ENTER * 2  # the sandbox's account and region, detected
-        + ENTER * 6
+        + ENTER * 7  # role name, boundary, options (logs ... no dead-letter target)
         + ADD
         + "s3-prefix\r"
         + "uploads\r"
@@ -622,3 +639,57 @@ def test_kinds_without_a_listing_are_typed_by_their_fields(tmp_path):
         },  # fmt: skip
     ]
     assert '"cloudwatch:namespace": "MyApp/Orders"' in (tmp_path / "r.json").read_text()
+
+
+# --------------------------------------------------------------------------- issue 12
+
+
+def test_dead_letter_and_destinations_are_asked_checked_and_granted(tmp_path):
+    dlq = f"arn:aws:sqs:{REGION}:{ACCOUNT}:orders-dlq"
+    bucket = "arn:aws:s3:::orders-failures"
+    options = (
+        ENTER * 4  # logs, tracing, VPC, deployer
+        + "y"  # send invocation records somewhere
+        + f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:f\r"  # refused: no dead-letter type
+        + CTRL_U
+        + f"{dlq}\r"
+        + ENTER  # no on-success destination
+        + f"{bucket}\r"
+    )
+    keys = start(options=options) + NO_MORE + FINISH
+    result, _ = drive(keys, tmp_path, export_format="json", export_path=tmp_path / "r.json")
+    saved = yaml.safe_load(result.spec_path.read_text())
+    assert saved["dead_letter"] == dlq
+    assert saved["destinations"] == {"on_failure": bucket}
+    exported = (tmp_path / "r.json").read_text()
+    assert f'"Resource": "{dlq}"' in exported and f'"Resource": "{bucket}/*"' in exported
+
+
+class KeyedDiscoverer(FakeDiscoverer):
+    """A discoverer whose resources are encrypted with the keys given by name."""
+
+    def __init__(self, data: dict, keys: dict[str, str]) -> None:
+        super().__init__(data)
+        self.keys = keys
+
+    def with_kms_key(self, item: Found) -> Found:
+        return Found(
+            item.kind, item.name, item.arn, {**item.detail, "kms_key": self.keys.get(item.name, "")}
+        )
+
+
+def test_a_picked_resource_gets_the_key_it_is_encrypted_with(tmp_path):
+    key = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    disc = KeyedDiscoverer({"dynamodb-table": [table("Orders"), table("Plain")]}, {"Orders": key})
+    keys = start() + ADD + "dynamodb-table\r" + SPACE + DOWN + SPACE + ENTER + ENTER
+    keys += NO_MORE + FINISH
+    result, echo = drive(
+        keys, tmp_path, discoverer=disc, export_format="json", export_path=tmp_path / "r.json"
+    )
+    assert resources(result.spec_path) == [
+        {"kind": "dynamodb-table", "name": "Orders", "kms_key": key},
+        {"kind": "dynamodb-table", "name": "Plain"},
+    ]
+    assert f"Orders is encrypted with {key}: its KMS grant is added" in echo
+    assert f"  - DynamoDBTableKey: kms:Decrypt on {key}: dynamodb-table Orders (read)" in echo
+    assert f'"Resource": "{key}"' in (tmp_path / "r.json").read_text()

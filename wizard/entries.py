@@ -100,8 +100,8 @@ def entry_label(entry: ResourceEntry) -> str:
 
 def entry_key(entry: ResourceEntry) -> EntryKey:
     """The identity used to de-duplicate entries: the kind and the fields and ARN given
-    (empty fields left out), not the access profile."""
-    values = {k: v for k, v in entry.field_values().items() if v}
+    (empty fields left out), not the access profile nor the key it is encrypted with."""
+    values = {k: v for k, v in entry.field_values().items() if v and k != "kms_key"}
     if entry.arn:
         values["arn"] = entry.arn
     if entry.kind == "custom":
@@ -120,7 +120,9 @@ def entry_from_discovered(kind_name: str, item: Any) -> ResourceEntry:
     """The entry naming a discovered resource, the same way in every front: by the kind's
     fields where they name it exactly (portable across accounts: a table's name, a bucket and
     prefix, a key's id, a stream's table and label), else by its ARN (a legacy name the kind's
-    pattern refuses, a stream without its label). UserError when it has neither."""
+    pattern refuses, a stream without its label); with the customer managed key it is
+    encrypted with (``detail["kms_key"]``, :meth:`Discoverer.with_kms_key`) where the kind
+    takes one. UserError when it has neither."""
     kind = catalog().kinds[kind_name]
     detail = dict(_get(item, "detail") or {})
     if isinstance(item, dict):  # a flat dict (``Discovered.to_dict()``) holds its detail
@@ -137,10 +139,13 @@ def entry_from_discovered(kind_name: str, item: Any) -> ResourceEntry:
             fields = {"table": str(detail.get("table") or name), "label": str(detail["label"])}
     elif (field := primary_field(kind)) and name:
         fields = {field: name}
+    key = {"kms_key": str(detail["kms_key"])} if detail.get("kms_key") else {}
+    if key and "kms_key" not in kind.fields:
+        key = {}
     if fields and all(v and kind.fields[k].check(v) for k, v in fields.items()):
-        return ResourceEntry(kind=kind_name, **fields)
+        return ResourceEntry(kind=kind_name, **fields, **key)
     if arn:
-        return ResourceEntry(kind=kind_name, arn=arn)
+        return ResourceEntry(kind=kind_name, arn=arn, **key)
     if fields:
-        return ResourceEntry(kind=kind_name, **fields)  # check_entry says what is wrong
+        return ResourceEntry(kind=kind_name, **fields, **key)  # check_entry says what is wrong
     raise UserError(f"the discovered {kind_name} has neither a name nor an ARN")

@@ -258,6 +258,15 @@ class ResourceEntry(BaseModel):
         return {k: ("" if v is None else str(v)) for k, v in extra.items()}
 
 
+class Destinations(_Model):
+    """Where Lambda sends a record of each invocation (``destinations:`` of a spec): the ARN
+    of a queue, topic, function or event bus, or for failures a bucket. Checked, and granted,
+    by :mod:`wizard.targets`."""
+
+    on_success: Text | None = None
+    on_failure: Text | None = None
+
+
 class RoleSpec(_Model):
     function: Text
     account: str | None = None
@@ -271,6 +280,8 @@ class RoleSpec(_Model):
     deployer: Annotated[bool, Strict()] = True
     managed_policies: list[Text] = []
     resources: list[ResourceEntry] = []
+    dead_letter: Text | None = None  # an SQS queue's or SNS topic's ARN (wizard.targets)
+    destinations: Destinations = Field(default_factory=Destinations)
 
     @field_validator("function")
     @classmethod
@@ -633,6 +644,8 @@ def _resolve(
                 (*base, name),
                 f"{name} needs {missing[0]!r} too ({kind.fields[missing[0]].help})",
             )
+    if fields.get("kms_key"):
+        values |= _kms_key_values(fields["kms_key"], values, spec, ctx, (*base, "kms_key"))
     values.setdefault("Region", OPEN_REGION)
     values.setdefault("Account", OPEN_ACCOUNT)
     values.update(fields)
@@ -647,6 +660,28 @@ def _resolve(
         entry.kind, fields
     )
     return ResolvedResource(i, entry.kind, kind, access, values, flags)
+
+
+def url_suffix(partition: str) -> str:
+    """The partition's service domain (``s3.eu-west-1.amazonaws.com``; ``.com.cn`` in China)."""
+    return "amazonaws.com.cn" if partition == "aws-cn" else "amazonaws.com"
+
+
+def _kms_key_values(
+    key_arn: str, values: dict[str, str], spec: RoleSpec, ctx: SpecContext, loc: tuple[Any, ...]
+) -> dict[str, str]:
+    """The template values of an entry's ``kms_key`` (its shape checked by the field's
+    pattern): the key's Region, for kms:ViaService. A key is used by the service in its own
+    Region and partition, so one that contradicts the resource's is refused."""
+    _arn, partition, _kms, region, _rest = key_arn.split(":", 4)
+    if partition != spec.partition:
+        raise _fail(
+            ctx, loc, f"the key's partition {partition!r} is not the spec's {spec.partition!r}"
+        )
+    mine = values.get("Region")
+    if mine and mine != region:
+        raise _fail(ctx, loc, f"the key's region {region!r} is not the resource's region {mine!r}")
+    return {"KmsRegion": region, "UrlSuffix": url_suffix(partition)}
 
 
 def field_problem(fspec: FieldSpec, value: str) -> str | None:
@@ -867,6 +902,9 @@ def load_spec_text(text: str, source: str = "<spec>") -> tuple[RoleSpec, SpecCon
     ctx = SpecContext(source, lines)
     spec = spec_from_data(data, ctx)
     resolve_resources(spec, ctx)  # every resource is checked at load time
+    from wizard.targets import resolve_targets  # it builds on this module
+
+    resolve_targets(spec, ctx)
     check_managed_policies(spec, ctx)
     check_boundary_arn(spec, ctx)
     return spec, ctx

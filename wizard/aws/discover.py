@@ -14,7 +14,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import botocore.exceptions
@@ -125,6 +125,8 @@ class Discoverer:
         self._streams: Future[dict[str, Discovered]] | None = None
         self._table_streams: dict[str, str | None] = {}
         self._aliases: dict[str, str] | None = None
+        self._kms_keys: dict[tuple[str, str], str] = {}  # (kind, ARN) -> customer key ARN
+        self._key_arns: dict[str, str] = {}  # key id, alias or ARN -> customer key ARN or ""
         self._arn_makers: dict[str, Callable[[str], str]] = {}
         self._partition_future = self._background.submit(lambda: aws.partition)
 
@@ -194,7 +196,96 @@ class Discoverer:
                 self._table_streams.clear()
             if kind == "kms-key":
                 self._aliases = None
+                self._key_arns.clear()
+            self._kms_keys = {k: v for k, v in self._kms_keys.items() if k[0] != kind}
         return dropped
+
+    def with_kms_key(self, item: Discovered) -> Discovered:
+        """``item`` with ``detail["kms_key"]``: the ARN of the customer managed KMS key the
+        resource is encrypted with, or "" (not encrypted, an AWS owned or AWS managed key such
+        as ``alias/aws/sqs``, which needs no grant). One read of the resource's encryption
+        settings where its listing lacked them (SQS and SNS attributes, DescribeTable, S3
+        GetBucketEncryption, DescribeStreamSummary), and DescribeKey to turn an alias or key
+        id into the key's ARN; both cached for the run. Kinds without ``encryption`` in the
+        catalog, and a prefix inside a bucket already read, come back as they are."""
+        kind = catalog().kinds.get(item.kind)
+        if kind is None or not kind.encryption or "kms_key" in item.detail:
+            return item
+        key = (item.kind, item.arn)
+        if key not in self._kms_keys:
+            try:
+                key_id = self._encryption_key_id(item)
+                self._kms_keys[key] = self._customer_key_arn(key_id, item) if key_id else ""
+            except botocore.exceptions.NoCredentialsError:
+                raise UserError(f"no AWS credentials found; {OFFLINE_HINT}") from None
+            except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as exc:
+                raise DiscoveryError(item.kind, aws_error_message(exc)) from None
+        return replace(item, detail={**item.detail, "kms_key": self._kms_keys[key]})
+
+    def _encryption_key_id(self, item: Discovered) -> str:
+        """The key id, alias or ARN the resource names for its encryption ("" for none)."""
+        if "kms_key_id" in item.detail:  # the listing had it (log groups, parameters, secrets)
+            return item.detail["kms_key_id"]
+        client = self.aws.client
+        if item.kind == "sqs-queue":
+            url = (
+                item.detail.get("url")
+                or client("sqs").get_queue_url(QueueName=item.name)["QueueUrl"]
+            )
+            attrs = client("sqs").get_queue_attributes(
+                QueueUrl=url, AttributeNames=["KmsMasterKeyId"]
+            )
+            return str(attrs.get("Attributes", {}).get("KmsMasterKeyId", ""))
+        if item.kind == "sns-topic":
+            attrs = client("sns").get_topic_attributes(TopicArn=item.arn)
+            return str(attrs.get("Attributes", {}).get("KmsMasterKeyId", ""))
+        if item.kind == "dynamodb-table":
+            table = client("dynamodb").describe_table(TableName=item.name)["Table"]
+            return str(table.get("SSEDescription", {}).get("KMSMasterKeyArn", ""))
+        if item.kind == "kinesis-stream":
+            summary = client("kinesis").describe_stream_summary(StreamName=item.name)
+            described = summary["StreamDescriptionSummary"]
+            return (
+                str(described.get("KeyId", "")) if described.get("EncryptionType") == "KMS" else ""
+            )
+        if item.kind == "s3-prefix":
+            return self._bucket_key_id(item.detail.get("bucket") or item.name)
+        return ""
+
+    def _bucket_key_id(self, bucket: str) -> str:
+        try:
+            found = self.aws.client("s3").get_bucket_encryption(Bucket=bucket)
+        except botocore.exceptions.ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            if code == "ServerSideEncryptionConfigurationNotFoundError":
+                return ""
+            raise
+        rules = found.get("ServerSideEncryptionConfiguration", {}).get("Rules", [])
+        for rule in rules:
+            default = rule.get("ApplyServerSideEncryptionByDefault", {})
+            if default.get("SSEAlgorithm", "").startswith("aws:kms"):
+                # aws:kms without a key id is the AWS managed key aws/s3: no grant needed
+                return str(default.get("KMSMasterKeyID", ""))
+        return ""
+
+    def _customer_key_arn(self, key_id: str, item: Discovered) -> str:
+        """The key's ARN when it is customer managed, else "" (DescribeKey; an AWS managed
+        key ``alias/aws/...`` needs no grant). A key that cannot be described is kept when
+        it is already a key ARN, and otherwise left out (its grant must be written by hand)."""
+        if key_id.startswith("alias/aws/") or ":alias/aws/" in key_id:
+            return ""
+        if key_id not in self._key_arns:
+            region = item.arn.split(":")[3] if item.arn.count(":") >= 5 else ""
+            try:
+                meta = self.aws.client("kms").describe_key(KeyId=key_id)["KeyMetadata"]
+            except botocore.exceptions.ClientError:
+                found = key_id if re.fullmatch(r"arn:[^:]+:kms:[^:]+:\d{12}:key/.+", key_id) else ""
+            else:
+                found = str(meta["Arn"]) if meta.get("KeyManager") == "CUSTOMER" else ""
+            if found and region and found.split(":")[3] != region:
+                found = ""  # not a key the resource's Region can use
+            self._key_arns[key_id] = found
+        return self._key_arns[key_id]
 
     def table_stream_arn(self, table: str) -> str | None:
         """A table's latest stream ARN from ``describe_table`` (for when a listing lacked it)."""
@@ -301,6 +392,7 @@ class Discoverer:
             "log-group": self._log_groups,
             "ssm-parameter": self._parameters,
             "lambda-function": self._functions,
+            "secretsmanager-secret": self._secrets,
         }.get(kind)
         if special is not None:
             return special
@@ -458,7 +550,8 @@ class Discoverer:
             if not found:
                 arn = arn or self._arn_maker("log-group")
                 found = arn(name)
-            out.append(Discovered("log-group", name, str(found)))
+            detail = {"kms_key_id": str(group["kmsKeyId"])} if group.get("kmsKeyId") else {}
+            out.append(Discovered("log-group", name, str(found), detail))
         return out
 
     def _parameters(self, raw: dict[str, Any]) -> list[Discovered]:
@@ -470,7 +563,19 @@ class Discoverer:
             detail = {"path": name[: name.rfind("/") + 1]} if "/" in name else {}
             if param.get("Type"):
                 detail["type"] = str(param["Type"])
+            if param.get("Type") == "SecureString":
+                detail["kms_key_id"] = str(param.get("KeyId") or "alias/aws/ssm")
             out.append(Discovered("ssm-parameter", name, str(arn), detail))
+        return out
+
+    def _secrets(self, raw: dict[str, Any]) -> list[Discovered]:
+        out = []
+        for secret in raw.get("SecretList", []):
+            # no KmsKeyId: the AWS managed key aws/secretsmanager (no grant needed)
+            detail = {"kms_key_id": str(secret.get("KmsKeyId") or "")}
+            out.append(
+                Discovered("secretsmanager-secret", str(secret["Name"]), str(secret["ARN"]), detail)
+            )
         return out
 
     def _functions(self, raw: dict[str, Any]) -> list[Discovered]:

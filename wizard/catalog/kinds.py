@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from wizard.catalog.data import catalog_yaml
 from wizard.errors import UserError
@@ -76,6 +76,18 @@ class Profile(_Model):
     statements: tuple[StatementTemplate, ...]
 
 
+# A customer managed KMS key's ARN (Service Authorization Reference, AWS KMS: resource type
+# key, arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}); never an alias ARN: a grant on
+# an alias does not cover the key, and an AWS managed key (alias/aws/sqs ...) needs no grant.
+KMS_KEY_FIELD = FieldSpec(
+    required=False,
+    default="",
+    pattern=r"^arn:(aws|aws-cn|aws-us-gov):kms:[a-z]{2}(-[a-z]+)+-\d{1,2}:\d{12}:key/[A-Za-z0-9-]{1,128}$",
+    help="customer managed KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID; not an alias, and "
+    "none for an AWS managed key)",
+)
+
+
 class Kind(_Model):
     title: str
     service: str
@@ -86,6 +98,28 @@ class Kind(_Model):
     discovery: Discovery | None = None
     default_access: str
     profiles: dict[str, Profile]
+    # A kind the service can encrypt with a customer managed KMS key: for each access profile,
+    # the KMS statements it adds when the resource's ``kms_key`` is given. The kind then takes
+    # the optional ``kms_key`` field (:data:`KMS_KEY_FIELD`, added here: one pattern).
+    encryption: dict[str, Profile] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kms_key_field(cls, data: object) -> object:
+        if isinstance(data, dict) and data.get("encryption"):
+            fields = dict(data.get("fields") or {})
+            if "kms_key" in fields:
+                raise ValueError("kms_key is added by `encryption`, not declared in `fields`")
+            fields["kms_key"] = KMS_KEY_FIELD
+            data = {**data, "fields": fields}
+        return data
+
+    @model_validator(mode="after")
+    def _encryption_profiles_exist(self) -> Kind:
+        unknown = set(self.encryption) - set(self.profiles)
+        if unknown:
+            raise ValueError(f"encryption names unknown profiles {sorted(unknown)}")
+        return self
 
     @property
     def parse_forms(self) -> tuple[str, ...]:
@@ -129,9 +163,19 @@ def _form_regex(form: str) -> re.Pattern[str]:
     return re.compile("".join(out), re.DOTALL)
 
 
+class Target(_Model):
+    """A role-wide target the function's invocations are sent to (``dead_letter``,
+    ``destinations.on_success``, ``destinations.on_failure``): for each catalog kind its ARN
+    may name, the statements the Lambda service needs with the execution role."""
+
+    title: str
+    kinds: dict[str, Profile]
+
+
 class Catalog(_Model):
     version: int
     kinds: dict[str, Kind]
+    targets: dict[str, Target] = {}
     features: dict[str, Profile] = {}
     deployer: Profile
     envelope_denies: tuple[StatementTemplate, ...] = ()

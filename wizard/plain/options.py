@@ -1,5 +1,5 @@
 """Step 4: the permissions boundary (the domain's :data:`BOUNDARY_CHOICES`) and the role's
-options (logs, tracing, VPC, the deployer policy)."""
+options (logs, tracing, VPC, the deployer policy, where Lambda sends invocation records)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from questionary import Choice
 
 from wizard.spec import BOUNDARY_CHOICES, RoleSpec, boundary_key
+from wizard.targets import TARGET_FIELDS, get_target, set_target, target_problem
 
 if TYPE_CHECKING:
     from wizard.plain.app import PlainWizard
@@ -47,3 +48,23 @@ def ask_options(wizard: PlainWizard) -> None:
     spec.deployer = wizard.confirm(
         "Also write a deployer policy (pass this role to Lambda only)?", default=spec.deployer
     )
+    asked = any(get_target(spec, slot) for slot, _label in TARGET_FIELDS)
+    if wizard.confirm(
+        "Send invocation records to a dead-letter queue or destinations?", default=asked
+    ):
+        for slot, label in TARGET_FIELDS:
+            set_target(spec, slot, ask_target(wizard, slot, label, get_target(spec, slot)))
+    else:
+        for slot, _label in TARGET_FIELDS:
+            set_target(spec, slot, "")
+
+
+def ask_target(wizard: PlainWizard, slot: str, label: str, current: str) -> str:
+    """One target's ARN (empty for none), checked by the domain's :func:`target_problem`."""
+    partition = wizard.spec_.partition
+
+    def validate(value: str) -> bool | str:
+        value = value.strip()
+        return True if not value else target_problem(slot, value, partition) or True
+
+    return wizard.text(f"{label} ARN (optional):", default=current, validate=validate).strip()

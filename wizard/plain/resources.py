@@ -80,7 +80,9 @@ def choose_resources(wizard: PlainWizard, kind_name: str, kind: Kind) -> list[Re
 
 
 def from_discovered(wizard: PlainWizard, kind_name: str, item: Any) -> ResourceEntry | None:
-    """The entry for a picked resource, or None (said) when the spec cannot take it."""
+    """The entry for a picked resource, with the customer managed key it is encrypted with
+    (read from AWS), or None (said) when the spec cannot take it."""
+    item = with_kms_key(wizard, item)
     try:
         entry = entry_from_discovered(kind_name, item)
     except UserError as exc:
@@ -91,6 +93,24 @@ def from_discovered(wizard: PlainWizard, kind_name: str, item: Any) -> ResourceE
             return entry
     wizard.say(f"skipped {getattr(item, 'name', '') or getattr(item, 'arn', '')}: {problem}")
     return None
+
+
+def with_kms_key(wizard: PlainWizard, item: Any) -> Any:
+    """``item`` with the key it is encrypted with (:meth:`Discoverer.with_kms_key`), said
+    when there is one; as it is (and said) when its settings cannot be read."""
+    disc = wizard.discoverer
+    if disc is None or not hasattr(item, "kind"):
+        return item
+    try:
+        item = disc.with_kms_key(item)
+    except Exception as exc:  # any AWS error: the entry without a key, said
+        wizard.say(f"could not read how {item.name} is encrypted: {one_line(exc)}")
+        return item
+    if item.detail.get("kms_key"):
+        wizard.say(
+            f"{item.name} is encrypted with {item.detail['kms_key']}: its KMS grant is added"
+        )
+    return item
 
 
 def ask_manual(wizard: PlainWizard, kind_name: str, kind: Kind) -> ResourceEntry:
@@ -111,7 +131,10 @@ def ask_manual(wizard: PlainWizard, kind_name: str, kind: Kind) -> ResourceEntry
 
     value = wizard.text(f"{kind.title}: {fspec.help}{or_arn}:", validate=validate)
     if value.startswith("arn:"):
-        return ResourceEntry(kind=kind_name, arn=value)
+        key = ""
+        if "kms_key" in kind.fields:  # the ARN does not say how the resource is encrypted
+            key = ask_field(wizard, kind.fields["kms_key"].help, kind.fields["kms_key"])
+        return ResourceEntry(kind=kind_name, arn=value, **({"kms_key": key} if key else {}))
     fields = {field: value}
     for other, ospec in kind.fields.items():
         if other != field:
@@ -154,9 +177,12 @@ def choose_s3(wizard: PlainWizard, kind: Kind) -> list[ResourceEntry]:
             bucket = BY_HAND
     if bucket == BY_HAND:
         return [ask_manual(wizard, "s3-prefix", kind)]
+    listed = next((d for d in found if getattr(d, "name", None) == bucket), None)
+    key = getattr(with_kms_key(wizard, listed), "detail", {}).get("kms_key") if listed else ""
     while True:
         prefix = choose_prefix(wizard, kind, bucket)
         fields = {"bucket": bucket, **({"prefix": prefix} if prefix else {})}
+        fields |= {"kms_key": key} if key else {}
         entry = ResourceEntry(kind="s3-prefix", **fields)
         problem = check_entry(wizard.spec_, entry)
         if problem is None:  # a listed prefix can hold what a spec refuses (``${``)

@@ -24,7 +24,7 @@ def _json(document: Any) -> str:
 
 def review(wizard: PlainWizard) -> RoleBundle | None:
     """Print the composed role; the bundle, or None when the composer refuses the spec."""
-    from wizard.policy.compose import compose
+    from wizard.policy.compose import compose, grant_reasons
     from wizard.policy.quotas import policy_sizes
 
     spec = wizard.spec_
@@ -43,6 +43,10 @@ def review(wizard: PlainWizard) -> RoleBundle | None:
         wizard.say(_json(policy.document))
     if not bundle.policies:
         wizard.say("Identity policy: none (the function is granted nothing)")
+    if reasons := grant_reasons(spec):
+        wizard.say("Why the KMS and target grants are there:")
+        for reason in reasons:
+            wizard.say(f"  - {reason.text()}")
     if bundle.boundary is not None:
         wizard.say(f"Permissions boundary {bundle.boundary.name} ({spec.boundary}):")
         wizard.say(_json(bundle.boundary.document))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from wizard.bundle import Document, NamedPolicy, RoleBundle
 from wizard.catalog.kinds import Catalog, StatementTemplate, catalog, render
@@ -33,6 +33,7 @@ from wizard.spec import (
     check_managed_policies,
     resolve_resources,
 )
+from wizard.targets import ResolvedTarget, resolve_targets
 
 VERSION = "2012-10-17"
 LAMBDA_PRINCIPAL = "lambda.amazonaws.com"
@@ -98,14 +99,81 @@ def resource_grants(resolved: ResolvedResource) -> list[Grant]:
             for resource in resolved.custom_resources
             for action in resolved.custom_actions
         ]
-    profile = resolved.kind.profiles[resolved.access]
+    profiles = [resolved.kind.profiles[resolved.access]]
+    if "kms_key" in resolved.flags and resolved.access in resolved.kind.encryption:
+        profiles.append(resolved.kind.encryption[resolved.access])  # the key it is encrypted with
     grants: list[Grant] = []
-    for template in profile.statements:
+    for template in (t for profile in profiles for t in profile.statements):
         if not template.applies(set(resolved.flags)):
             continue
         extra = _via_condition(resolved) if template.via_service else None
         grants.extend(_template_grants(template, resolved.values, extra))
     return grants
+
+
+def target_grants(targets: list[ResolvedTarget]) -> list[Grant]:
+    """The grants Lambda needs to send to the spec's dead-letter target and destinations."""
+    return [
+        grant
+        for target in targets
+        for template in target.profile.statements
+        for grant in _template_grants(template, target.values)
+    ]
+
+
+@dataclass(frozen=True)
+class GrantReason:
+    """Why a statement the user did not write as such is in the identity policy: a KMS grant
+    (the resource encrypted with the key) or a target's grant (where Lambda sends records)."""
+
+    sid: str  # the Sid of the identity policy's statement that holds the grant
+    actions: tuple[str, ...]
+    resource: str
+    why: str
+
+    def text(self) -> str:
+        return f"{self.sid}: {', '.join(self.actions)} on {self.resource}: {self.why}"
+
+
+def grant_reasons(spec: RoleSpec, ctx: SpecContext | None = None) -> list[GrantReason]:
+    """The reasons of the spec's KMS grants and target grants, for the review step."""
+    cat = catalog()
+    out: list[GrantReason] = []
+    for item in resolve_resources(spec, ctx, cat):
+        profile = item.kind.encryption.get(item.access)
+        if profile is None or "kms_key" not in item.flags:
+            continue
+        why = f"{item.label} ({item.access}) is encrypted with this key. {profile.summary}"
+        for t in profile.statements:
+            if t.applies(set(item.flags)):
+                out.append(GrantReason(t.sid, t.actions, item.values["kms_key"], why))
+    for target in resolve_targets(spec, ctx, cat):
+        why = f"the {cat.targets[target.slot].title}. {target.profile.summary}"
+        for t in target.profile.statements:
+            for resource in t.resources:
+                out.append(GrantReason(t.sid, t.actions, render(resource, target.values), why))
+    if not out:
+        return out
+    # Statements with equal action sets are merged: name the Sid the policy gives the grant.
+    holders = [
+        (st["Sid"], _as_set(st.get("Action")), _as_set(st.get("Resource")))
+        for policy in compose(spec, ctx).policies
+        for st in policy.document["Statement"]
+    ]
+    return [
+        replace(
+            r,
+            sid=next(
+                (sid for sid, acts, res in holders if set(r.actions) <= acts and r.resource in res),
+                r.sid,
+            ),
+        )
+        for r in out
+    ]
+
+
+def _as_set(value: object) -> set[str]:
+    return {value} if isinstance(value, str) else set(value or ())  # type: ignore[arg-type]
 
 
 def _spec_values(spec: RoleSpec) -> dict[str, str]:
@@ -125,7 +193,12 @@ def function_arn(spec: RoleSpec) -> str:
     return f"arn:{v['Partition']}:lambda:{v['Region']}:{v['Account']}:function:{spec.function}"
 
 
-def identity_grants(spec: RoleSpec, resolved: list[ResolvedResource], cat: Catalog) -> list[Grant]:
+def identity_grants(
+    spec: RoleSpec,
+    resolved: list[ResolvedResource],
+    cat: Catalog,
+    targets: list[ResolvedTarget] | None = None,
+) -> list[Grant]:
     grants: list[Grant] = []
     values = _spec_values(spec)
     if spec.logs:
@@ -139,6 +212,7 @@ def identity_grants(spec: RoleSpec, resolved: list[ResolvedResource], cat: Catal
                 grants.extend(_template_grants(template, values))
     for item in resolved:
         grants.extend(resource_grants(item))
+    grants.extend(target_grants(targets or []))
     return grants
 
 
@@ -515,10 +589,11 @@ def compose(spec: RoleSpec, ctx: SpecContext | None = None) -> RoleBundle:
     cat = catalog()
     ref = reference()
     resolved = resolve_resources(spec, ctx, cat)
+    targets = resolve_targets(spec, ctx, cat)
     _check_custom(resolved, ref, ctx)
     managed = check_managed_policies(spec, ctx)
     check_boundary(spec, ctx)
-    grants = identity_grants(spec, resolved, cat)
+    grants = identity_grants(spec, resolved, cat, targets)
     policies: list[NamedPolicy] = []
     identity: list[Document] = []
     if grants:

@@ -73,3 +73,14 @@ class ProvisionFinished(Message):
         self.what = what
         self.text = text
         self.ok = ok
+
+
+class KeyRead(Message):
+    """A chosen resource's encryption settings were read: ``kms_key`` is the customer managed
+    key it is encrypted with ("" for none), ``error`` why they could not be read."""
+
+    def __init__(self, entry: Any, kms_key: str, error: str = "") -> None:
+        super().__init__()
+        self.entry = entry
+        self.kms_key = kms_key
+        self.error = error

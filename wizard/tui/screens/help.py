@@ -22,10 +22,12 @@ HELP = """\
   3 Access      each resource's access profile; c adds exact
                 actions from the IAM reference besides it
   4 Options     the boundary: envelope, strict, none or an existing
-                ARN; logs, tracing, VPC, deployer; AWS managed
+                ARN; logs, tracing, VPC, deployer; the dead-letter
+                target and destinations (ARNs); AWS managed
                 policies, each with what it grants beyond yours
-  5 Review      the policies as JSON, findings, sizes, and "ask the
-                role" (→ completes an action or ARN the role names)
+  5 Review      the policies as JSON, why each KMS and target grant
+                is there, findings, sizes, and "ask the role"
+                (→ completes an action or ARN the role names)
   6 Finish      save the spec, export JSON / CloudFormation, plan
                 and apply
 

@@ -1,5 +1,6 @@
-"""Step 4: the permissions boundary, role options, and AWS managed policies (each with what it
-grants beyond the tailored policy)."""
+"""Step 4: the permissions boundary, role options, where Lambda sends invocation records (the
+dead-letter target and destinations), and AWS managed policies (each with what it grants beyond
+the tailored policy)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, RadioSet, Static
 
 from wizard.spec import BOUNDARY_CHOICES, POLICY_ARN_RE, boundary_key
+from wizard.targets import TARGET_FIELDS, get_target, set_target, target_problem
 from wizard.tui.screens.base import StepScreen
 from wizard.tui.widgets.arn_input import ArnInput
 from wizard.tui.widgets.toggles import Checkbox, RadioButton, SelectionList
@@ -75,6 +77,17 @@ class OptionsScreen(StepScreen):
                 yield Label("Options", classes="pane-title")
                 for key, text, tip in OPTIONS:
                     yield Checkbox(text, id=f"opt-{key}", compact=True, tooltip=tip)
+                yield Label("Invocation records", classes="pane-title")
+                for slot, label in TARGET_FIELDS:
+                    yield Label(label, classes="target-label")
+                    yield ArnInput(
+                        id=f"target-{slot}",
+                        classes="target-input",
+                        placeholder="ARN (none)",
+                        compact=True,
+                        validate_on=(),
+                    )
+                    yield Static("", id=f"target-{slot}-check")
             with Vertical(id="options-right", classes="pane"):
                 yield Label("AWS managed policies", classes="pane-title")
                 yield SelectionList[str](id="managed")
@@ -111,6 +124,9 @@ class OptionsScreen(StepScreen):
             if box.value != getattr(spec, opt):
                 with box.prevent(Checkbox.Changed):
                     box.value = getattr(spec, opt)
+        for slot, _label in TARGET_FIELDS:
+            self.fields.show(self.query_one(f"#target-{slot}", Input), get_target(spec, slot))
+            self._show_target_check(slot)
         managed = self.query_one("#managed", SelectionList)
         wanted = set(spec.managed_policies)
         if set(managed.selected) != wanted:
@@ -171,7 +187,35 @@ class OptionsScreen(StepScreen):
         else:
             check.update(Content.from_markup("[$success]✓ the role will use this boundary[/]"))
 
+    @on(Input.Changed, ".target-input")
+    def _target_changed(self, event: Input.Changed) -> None:
+        slot = (event.input.id or "").removeprefix("target-")
+        value = event.value.strip()
+        if value != get_target(self.spec, slot) and not self._target_problem(slot, value):
+            set_target(self.spec, slot, value)
+            self.wizard.spec_changed()
+        self.fields.agreed(event.input, event.value, get_target(self.spec, slot))
+        self._show_target_check(slot)
+
+    def _target_problem(self, slot: str, value: str) -> str | None:
+        return target_problem(slot, value, self.spec.partition) if value else None
+
+    def _show_target_check(self, slot: str) -> None:
+        """Under a target's field: what the typed ARN will be granted, or why it cannot be."""
+        value = self.query_one(f"#target-{slot}", Input).value.strip()
+        check = self.query_one(f"#target-{slot}-check", Static)
+        if not value:
+            check.update(Content.from_markup("[dim]none[/]"))
+        elif problem := self._target_problem(slot, value):
+            check.update(Content.from_markup("[$error]✗ $p[/]", p=problem))
+        else:
+            check.update(Content.from_markup("[$success]✓ Lambda may send to it[/]"))
+
     def leave_problem(self) -> tuple[str, Widget] | None:
+        for slot, label in TARGET_FIELDS:
+            field = self.query_one(f"#target-{slot}", Input)
+            if problem := self._target_problem(slot, field.value.strip()):
+                return f"{label}: {problem}", field
         if not self.query_one("#boundary-arn-choice", RadioButton).value:
             return None
         arn_input = self.query_one("#boundary-arn", Input)

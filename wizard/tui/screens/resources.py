@@ -26,7 +26,7 @@ from wizard.entries import (
 )
 from wizard.errors import UserError
 from wizard.spec import ResourceEntry
-from wizard.tui.messages import DiscoveryFailed, ResourcesDiscovered
+from wizard.tui.messages import DiscoveryFailed, KeyRead, ResourcesDiscovered
 from wizard.tui.screens.base import NARROW_BREAKPOINTS, StepScreen
 from wizard.tui.state import Key
 from wizard.tui.widgets.arn_input import ArnInput
@@ -304,7 +304,45 @@ class ResourcesScreen(StepScreen):
                 self.notify(problem, title="Not added", severity="error")
                 return
             spec.resources = [*spec.resources, entry]
+            if "kms_key" in catalog().kinds[entry.kind].fields:
+                self.read_key(entry, message.item)
         self.wizard.spec_changed()
+
+    @work(thread=True, group="kms-keys", exit_on_error=False)
+    def read_key(self, entry: ResourceEntry, item: Any) -> None:
+        """How the chosen resource is encrypted, read in the background; the entry gains its
+        customer managed key (and so its KMS grant) when the answer comes."""
+        try:
+            found = getattr(self.wizard.discoverer(), "with_kms_key", None)
+            if found is None:  # a discoverer that cannot read encryption settings
+                return
+            key = found(item).detail.get("kms_key", "")
+        except Exception as exc:  # noqa: BLE001 - said in a notification, never a traceback
+            self.post_message(KeyRead(entry, "", getattr(exc, "message", None) or str(exc)))
+            return
+        self.post_message(KeyRead(entry, key))
+
+    def on_key_read(self, message: KeyRead) -> None:
+        label = entry_label(message.entry)
+        if message.error:
+            self.notify(f"could not read how {label} is encrypted: {message.error}", timeout=4)
+            return
+        if not message.kms_key:
+            return
+        spec, key = self.spec, entry_key(message.entry)
+        for index, current in enumerate(spec.resources):
+            if entry_key(current) != key or current.field_values().get("kms_key"):
+                continue
+            data = current.model_dump(exclude_none=True) | {"kms_key": message.kms_key}
+            keyed = ResourceEntry(**data)
+            others = spec.model_copy(update={"resources": spec.resources[:index]})
+            if problem := check_entry(others, keyed):
+                self.notify(f"{label}: its key {message.kms_key}: {problem}", severity="error")
+                return
+            spec.resources = [*spec.resources[:index], keyed, *spec.resources[index + 1 :]]
+            self.notify(f"{label} is encrypted with {message.kms_key}: its KMS grant is added")
+            self.wizard.spec_changed()
+            return
 
     def on_resource_list_drilled(self, message: ResourceList.Drilled) -> None:
         if self.key[0] != "s3-prefix":

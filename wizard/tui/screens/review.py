@@ -152,6 +152,33 @@ def ask_suggestions(bundle: Any) -> tuple[list[str], list[str]]:
     return sorted(actions), sorted(resources)
 
 
+def why_text(spec: Any) -> Content:
+    """Why each KMS grant and each dead-letter or destination grant is in the identity
+    policy (the domain's :func:`grant_reasons`), by the statement's Sid."""
+    from wizard.errors import UserError
+    from wizard.policy.compose import grant_reasons
+
+    try:
+        reasons = grant_reasons(spec)
+    except UserError as exc:
+        return Content.from_markup("[$error]$e[/]", e=exc.detail)
+    if not reasons:
+        return Content.from_markup(
+            "[dim]no KMS key or invocation-record target: every statement comes from the "
+            "resources' access profiles[/]"
+        )
+    return Content("\n\n").join(
+        Content.from_markup(
+            "[b]$sid[/]: $actions on $resource\n$why",
+            sid=r.sid,
+            actions=", ".join(r.actions),
+            resource=r.resource,
+            why=r.why,
+        )
+        for r in reasons
+    )
+
+
 class ReviewScreen(StepScreen):
     STEP = "review"
     INDEX = 4
@@ -168,6 +195,8 @@ class ReviewScreen(StepScreen):
                 ):
                     with TabPane(title, id=f"tab-{key}"), VerticalScroll():
                         yield Static("", id=f"json-{key}", classes="json")
+                with TabPane("Why", id="tab-why"), VerticalScroll():
+                    yield Static("", id="why")
             with Vertical(id="review-side", classes="pane"):
                 yield Label("Size against IAM quotas", classes="pane-title")
                 yield SizeTable(id="sizes")
@@ -216,6 +245,7 @@ class ReviewScreen(StepScreen):
                 widget.update(Content.from_markup("[dim](none)[/]"))
             else:
                 widget.update(highlight(json.dumps(doc, indent=2), language="json"))
+        self.query_one("#why", Static).update(why_text(app.spec))
         from wizard.policy.quotas import policy_sizes
 
         sizes = [(s.label, s.size, s.quota) for s in policy_sizes(bundle)]
