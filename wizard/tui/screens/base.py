@@ -13,6 +13,7 @@ from textual.widgets import Button, Footer, Header, Input
 
 from wizard.tui.messages import SpecChanged
 from wizard.tui.state import Wizard, wizard_of
+from wizard.tui.widgets.location_note import LocationNote
 from wizard.tui.widgets.status_line import StatusLine
 from wizard.tui.widgets.step_bar import StepBar
 
@@ -127,6 +128,8 @@ class StepScreen(Screen):
             self.fields.forget()
         self.refresh_from_spec()
         self.query_one(StatusLine).refresh_status()
+        for note in self.query(LocationNote):
+            note.refresh_note()
 
     def refresh_from_spec(self) -> None:
         """Show the app's spec; called on resume and after every change. A field the user is

@@ -19,6 +19,7 @@ from wizard.tui.screens.base import StepScreen
 from wizard.tui.state import GateReview
 from wizard.tui.widgets.arn_input import ArnInput
 from wizard.tui.widgets.gate_banner import GateBanner
+from wizard.tui.widgets.location_note import LocationNote
 
 METER_WIDTH = 20
 
@@ -157,6 +158,7 @@ class ReviewScreen(StepScreen):
     INDEX = 4
 
     def compose_body(self) -> ComposeResult:
+        yield LocationNote(id="location-note")
         yield GateBanner(id="gate")
         with Horizontal(id="review-panes"):
             with TabbedContent(id="policies"):
