@@ -15,6 +15,7 @@ from wizard.errors import UserError
 from wizard.spec import ResolvedResource, ResourceEntry, resolve_resources
 from wizard.tui.screens.base import NARROW_BREAKPOINTS, StepScreen
 from wizard.tui.screens.resources import chosen_label
+from wizard.tui.widgets.toggles import RadioList
 
 
 def custom_arn(resolved: ResolvedResource) -> str:
@@ -45,7 +46,7 @@ class AccessScreen(StepScreen):
                 yield OptionList(id="access-resources")
             with Vertical(id="access-profile-pane", classes="pane"):
                 yield Label("Access profile", id="profile-title", classes="pane-title")
-                yield OptionList(id="profiles")
+                yield RadioList(id="profiles")
                 with Horizontal(classes="row"):
                     yield Button("Custom actions… (c)", id="custom", compact=True)
                 yield Label("Statements", classes="pane-title")
@@ -83,7 +84,7 @@ class AccessScreen(StepScreen):
     def _show_profiles(self) -> None:
         spec = self.spec
         index = self._index()
-        profiles = self.query_one("#profiles", OptionList)
+        profiles = self.query_one("#profiles", RadioList)
         statements = self.query_one("#statements", Static)
         if index is None:
             profiles.set_options([])
