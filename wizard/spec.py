@@ -266,6 +266,7 @@ class RoleSpec(_Model):
     tracing: Annotated[bool, Strict()] = False
     vpc: Annotated[bool, Strict()] = False
     deployer: Annotated[bool, Strict()] = True
+    deployer_policy: Text | None = None  # the deployer policy's name (default ROLE-deployer)
     managed_policies: list[Text] = Field(default_factory=list)
     resources: list[ResourceEntry] = Field(default_factory=list)
 
@@ -294,6 +295,13 @@ class RoleSpec(_Model):
     def _region(cls, value: str | None) -> str | None:
         if value is not None and not REGION_RE.fullmatch(value):
             raise ValueError(f"region {value!r} is not an AWS region name such as us-east-1")
+        return value
+
+    @field_validator("deployer_policy")
+    @classmethod
+    def _deployer_policy(cls, value: str | None) -> str | None:
+        if value is not None and (problem := policy_name_problem(value)):
+            raise ValueError(f"deployer_policy: {problem}")
         return value
 
     @field_validator("boundary")
