@@ -95,3 +95,35 @@ def test_space_chooses_the_highlighted_access_profile_as_enter_does(make_app):
                 current = other
 
     asyncio.run(run())
+
+
+def test_a_step_that_fails_to_draw_says_so_and_the_wizard_goes_on(make_app, monkeypatch):
+    from wizard.tui.screens.review import ReviewScreen
+
+    def broken(self: Any) -> Any:
+        yield from ()
+        raise RuntimeError("the review cannot be drawn")
+
+    monkeypatch.setattr(ReviewScreen, "compose_body", broken)
+
+    async def run() -> None:
+        app = make_app(spec=orders_spec(), discoverer=FakeDiscoverer({}), offer_resume=False)
+        async with app.run_test(size=BIG) as pilot:
+            await settled(pilot)
+            app.goto_step(4)
+            await settled(pilot)
+            assert app.screen.STEP == "review"
+            text = str(app.screen.query_one("#step-broken").render())
+            assert "could not be drawn (RuntimeError: the review cannot be drawn)" in text
+            app.spec.logs = False  # a change while it shows: refreshed without its widgets
+            app.spec_changed()
+            await settled(pilot)
+            await pilot.press("ctrl+b")
+            await settled(pilot)
+            assert app.screen.STEP == "options"
+            await pilot.press("ctrl+n", "ctrl+n")  # through the broken step to the last one
+            await settled(pilot)
+            assert app.screen.STEP == "finish"
+        assert app.return_code in (None, 0)
+
+    asyncio.run(run())

@@ -53,7 +53,7 @@ class AccessScreen(StepScreen):
                 with VerticalScroll(id="statements-scroll"):
                     yield Static("", id="statements")
 
-    def on_mount(self) -> None:
+    def mount_body(self) -> None:
         self.refresh_from_spec()
         self.query_one("#access-resources", OptionList).focus()
 

@@ -67,7 +67,7 @@ class FinishScreen(StepScreen):
                 with VerticalScroll(id="result-scroll"):
                     yield Static("", id="result")
 
-    def on_mount(self) -> None:
+    def mount_body(self) -> None:
         app = self.wizard
         self.query_one("#spec-path", Input).value = str(app.default_spec_path())
         self.query_one("#out-dir", Input).value = str(app.output_dir)

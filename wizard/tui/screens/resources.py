@@ -112,7 +112,7 @@ class ResourcesScreen(StepScreen):
                 yield OptionList(id="chosen")
                 yield Static("[dim]delete removes · step 3 sets access[/]", id="chosen-hint")
 
-    def on_mount(self) -> None:
+    def mount_body(self) -> None:
         found = self.query_one("#found", ResourceList)
         found.is_selected = self._is_selected
         kinds = self.query_one("#kinds", OptionList)

@@ -182,7 +182,7 @@ class ReviewScreen(StepScreen):
                 with VerticalScroll(id="answer-scroll"):
                     yield Static("", id="answer")
 
-    def on_mount(self) -> None:
+    def mount_body(self) -> None:
         self.refresh_from_spec()
 
     def refresh_from_spec(self) -> None:
