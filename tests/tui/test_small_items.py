@@ -127,3 +127,30 @@ def test_a_step_that_fails_to_draw_says_so_and_the_wizard_goes_on(make_app, monk
         assert app.return_code in (None, 0)
 
     asyncio.run(run())
+
+
+def test_the_access_step_shows_c_only_while_a_resource_can_take_custom_actions(make_app):
+    from wizard.spec import ResourceEntry
+
+    custom = ResourceEntry(
+        kind="custom",
+        actions=["ses:SendEmail"],
+        resources=["arn:aws:ses:us-east-1:123456789012:identity/example.com"],
+    )
+
+    async def keys_shown(resources: list[Any], highlight: int = 0) -> set[str]:
+        app = make_app(
+            spec=orders_spec(resources=resources), discoverer=FakeDiscoverer({}), offer_resume=False
+        )
+        async with app.run_test(size=BIG) as pilot:
+            await settled(pilot)
+            app.goto_step(2)
+            await settled(pilot)
+            app.screen.query_one("#access-resources").highlighted = highlight
+            await settled(pilot)
+            return footer_keys(app.screen)
+
+    table = ResourceEntry(kind="dynamodb-table", name="Orders")
+    assert "c" in asyncio.run(keys_shown([table]))
+    assert "c" not in asyncio.run(keys_shown([]))
+    assert "c" not in asyncio.run(keys_shown([table, custom], highlight=1))

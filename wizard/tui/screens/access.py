@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -57,6 +58,16 @@ class AccessScreen(StepScreen):
         self.refresh_from_spec()
         self.query_one("#access-resources", OptionList).focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # the footer shows c only while it works: a chosen resource of a kind is highlighted
+        if action == "custom" and self.broken is None:
+            try:
+                index = self._index()
+            except NoMatches:  # not composed yet
+                return False
+            return index is not None and self.spec.resources[index].kind != "custom"
+        return super().check_action(action, parameters)
+
     def _index(self) -> int | None:
         index = self.query_one("#access-resources", OptionList).highlighted
         spec = self.spec
@@ -89,6 +100,7 @@ class AccessScreen(StepScreen):
         if index is None:
             profiles.set_options([])
             statements.update("")
+            self.refresh_bindings()
             return
         entry = spec.resources[index]
         kind = catalog().kinds[entry.kind]
@@ -108,6 +120,7 @@ class AccessScreen(StepScreen):
         profiles.highlighted = list(kind.profiles).index(current)
         self.query_one("#profile-title", Label).update(f"Access profile of {kind.title}")
         self.query_one("#custom", Button).disabled = entry.kind == "custom"
+        self.refresh_bindings()
         statements.update(self._statements_text(index))
 
     def _statements_text(self, index: int) -> Content:
