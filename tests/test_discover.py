@@ -631,3 +631,33 @@ def test_cli_without_credentials_says_what_works_offline_and_exits_2(tmp_path: P
     assert done.stdout == ""
     assert done.stderr.startswith("role-wizard: no AWS credentials found; build, validate")
     assert len(done.stderr.splitlines()) == 1
+
+
+# -- regions ---------------------------------------------------------------------------------
+
+
+def test_each_region_is_listed_from_that_region_with_its_own_cache(aws: AwsSession) -> None:
+    from wizard.aws.discover import RegionalDiscoverers
+
+    make_tables(aws, 1)  # table-0000 in us-east-1
+    eu = aws.in_region("eu-west-1")
+    assert (eu.region, eu.account) == ("eu-west-1", aws.account)
+    assert aws.in_region(aws.region) is aws
+    eu.client("dynamodb").create_table(
+        TableName="eu-table",
+        KeySchema=KEY_SCHEMA,
+        AttributeDefinitions=KEY_ATTRIBUTES,
+        BillingMode="PAY_PER_REQUEST",
+    )
+    regional = RegionalDiscoverers(aws)
+    listed = {
+        region: [(d.name, d.arn) for d in regional.for_region(region).list("dynamodb-table")]
+        for region in ("eu-west-1", "us-east-1")
+    }
+    assert listed["eu-west-1"] == [
+        ("eu-table", f"arn:aws:dynamodb:eu-west-1:{aws.account}:table/eu-table")
+    ]
+    assert [name for name, _ in listed["us-east-1"]] == ["table-0000"]
+    assert regional.for_region(None) is regional.for_region("us-east-1")
+    assert regional.for_region("eu-west-1") is regional.made("eu-west-1")
+    assert regional.made("ap-south-1") is None

@@ -693,3 +693,50 @@ def test_a_picked_resource_gets_the_key_it_is_encrypted_with(tmp_path):
     assert f"Orders is encrypted with {key}: its KMS grant is added" in echo
     assert f"  - DynamoDBTableKey: kms:Decrypt on {key}: dynamodb-table Orders (read)" in echo
     assert f'"Resource": "{key}"' in (tmp_path / "r.json").read_text()
+
+
+# --------------------------------------------------------------------------- region and account
+
+
+class Regional:
+    """RegionalDiscoverers' interface: one fake discoverer a region."""
+
+    def __init__(self, by_region: dict[str, FakeDiscoverer]) -> None:
+        self.by_region = by_region
+
+    def for_region(self, region: str | None) -> FakeDiscoverer:
+        return self.by_region[region or REGION]
+
+
+def test_resources_are_listed_from_the_spec_region_and_another_account_is_said(tmp_path):
+    def tables_in(region: str, name: str) -> FakeDiscoverer:
+        arn = f"arn:aws:dynamodb:{region}:{ACCOUNT}:table/{name}"
+        return FakeDiscoverer({"dynamodb-table": [Found("dynamodb-table", name, arn)]})
+
+    disc = Regional(
+        {"eu-west-1": tables_in("eu-west-1", "EuTable"), REGION: tables_in(REGION, "UsTable")}
+    )
+    keys = (
+        start(account=CTRL_U + "111111111111", region=CTRL_U + "eu-west-1")
+        + ADD
+        + "dynamodb-table\r"
+        + SPACE  # the only table listed
+        + ENTER
+        + ENTER  # read
+        + NO_MORE
+        + FINISH
+    )
+    result, said = drive(
+        keys,
+        tmp_path,
+        discoverer=disc,
+        account=ACCOUNT,
+        region=REGION,
+        export_format="json",
+        export_path=tmp_path / "r.json",
+    )
+    loaded, _ = load_spec(result.spec_path)
+    assert (loaded.account, loaded.region) == ("111111111111", "eu-west-1")
+    assert resources(result.spec_path) == [{"kind": "dynamodb-table", "name": "EuTable"}]
+    assert "The spec's account is 111111111111, but resources are listed from account " in said
+    assert said.count("account is 111111111111") == 1  # said once, not at every listing

@@ -282,6 +282,7 @@ class RoleSpec(_Model):
     resources: list[ResourceEntry] = []
     dead_letter: Text | None = None  # an SQS queue's or SNS topic's ARN (wizard.targets)
     destinations: Destinations = Field(default_factory=Destinations)
+    deployer_policy: Text | None = None  # the deployer policy's name (default ROLE-deployer)
 
     @field_validator("function")
     @classmethod
@@ -308,6 +309,13 @@ class RoleSpec(_Model):
     def _region(cls, value: str | None) -> str | None:
         if value is not None and not REGION_RE.fullmatch(value):
             raise ValueError(f"region {value!r} is not an AWS region name such as us-east-1")
+        return value
+
+    @field_validator("deployer_policy")
+    @classmethod
+    def _deployer_policy(cls, value: str | None) -> str | None:
+        if value is not None and (problem := policy_name_problem(value)):
+            raise ValueError(f"deployer_policy: {problem}")
         return value
 
     @field_validator("boundary")
@@ -462,6 +470,36 @@ def fill_location(
     for name, value in updates.items():
         setattr(filled, name, value)  # validated assignment: marks the field as set
     return filled
+
+
+def listing_mismatch(
+    spec: RoleSpec, *, account: str | None, region: str | None = None
+) -> str | None:
+    """Why resources listed from ``account`` in ``region`` (an AWS session's) may not be the
+    spec's, as one or two sentences; None when they agree or either side is open.
+
+    A resource picked from a listing is named by its name (a table, a queue), and the spec's own
+    account and region make its ARN: a table listed in one account or region becomes the ARN of
+    a table in another, which may not exist. The fronts list from the spec's region and say
+    this before the role is composed from what was picked, never silently."""
+    differ = [
+        (what, given, listed)
+        for what, given, listed in (
+            ("account", spec.account, account),
+            ("region", spec.region, region),
+        )
+        if given and listed and given != listed
+    ]
+    if not differ:
+        return None
+    said = " and ".join(f"{what} is {given}" for what, given, _ in differ)
+    listed = " and ".join(f"{what} {listed}" for what, _, listed in differ)
+    whats = " and ".join(what for what, _, _ in differ)
+    return (
+        f"The spec's {said}, but resources are listed from {listed} (the AWS session's). "
+        "A resource picked from that list may not exist where the role will run: check each "
+        f"one, or correct the spec's {whats}."
+    )
 
 
 # --------------------------------------------------------------------------- resolution

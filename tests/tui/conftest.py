@@ -25,6 +25,9 @@ class FakeSession:
     account: str = "123456789012"
     region: str = "us-east-1"
 
+    def in_region(self, region: str) -> FakeSession:
+        return FakeSession(self.account, region)
+
 
 class FakeDiscoverer:
     """Discoverer's interface over fixed data; ``failing`` kinds raise DiscoveryError."""

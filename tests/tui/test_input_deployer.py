@@ -65,3 +65,39 @@ def test_no_deployer_name_without_the_deployer_option(make_app):
             assert app.screen.deployer_name() is None
 
     asyncio.run(run())
+
+
+def test_the_deployer_policy_name_is_kept_in_the_spec_and_resumed_from_the_draft(make_app):
+    from wizard.spec import load_spec_text
+
+    from .conftest import FakeDiscoverer
+
+    async def name_it() -> RoleSpec:
+        app = make_app(spec=spec(), discoverer=FakeDiscoverer({}), offer_resume=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await settled(pilot)
+            app.goto_step(5)
+            await settled(pilot)
+            name = app.screen.query_one("#deployer-name", Input)
+            name.value = "bad name"  # refused: the spec keeps the default
+            await settled(pilot)
+            assert app.spec.deployer_policy is None
+            name.value = "ci-deploy"
+            await settled(pilot)
+            assert app.spec.deployer_policy == "ci-deploy"
+            assert app.bundle.deployer.name == "ci-deploy"
+            return app.drafts.load(app.draft_id)
+
+    async def resume() -> str:
+        app = make_app(discoverer=FakeDiscoverer({}))
+        async with app.run_test(size=SIZE) as pilot:
+            await settled(pilot)
+            await pilot.press("enter")  # the offered draft, at its step
+            await settled(pilot)
+            assert app.screen.STEP == "finish"
+            return app.screen.query_one("#deployer-name", Input).value
+
+    drafted = asyncio.run(name_it())
+    assert drafted.deployer_policy == "ci-deploy"
+    assert load_spec_text(drafted.to_yaml())[0].deployer_policy == "ci-deploy"
+    assert asyncio.run(resume()) == "ci-deploy"

@@ -401,6 +401,10 @@ class DemoSession(AwsSession):
     def account(self) -> str:  # type: ignore[override]
         return DEMO_ACCOUNT
 
+    def in_region(self, region: str) -> AwsSession:
+        """The sandbox's session for ``region`` (one per region, as :func:`demo_session` keeps)."""
+        return self if region == self.region else demo_session(region, self.state_dir)
+
     def seeded_services(self) -> set[str]:
         """The seed groups (services) already seeded for this session's region."""
         running = sandbox_status(self.state_dir).running or {}

@@ -113,6 +113,34 @@ class _Listing:
             return self._pages[index]
 
 
+class RegionalDiscoverers:
+    """One :class:`Discoverer` a region over one session's credentials, each made on first use
+    (``make``, :class:`Discoverer` by default) and kept for the run with its cached listings.
+
+    A spec's resources are listed from the spec's region (:meth:`for_region`), whatever region
+    the session was opened in: a table listed from us-east-1 and named in a spec for eu-west-1
+    would become an ARN of a table that may not exist there."""
+
+    def __init__(self, aws: AwsSession, make: Callable[[AwsSession], Any] | None = None) -> None:
+        self.aws = aws
+        self._make: Callable[[AwsSession], Any] = make or Discoverer
+        self._by_region: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def for_region(self, region: str | None = None) -> Any:
+        """The discoverer listing ``region`` (the session's own when None)."""
+        chosen = region or self.aws.region
+        with self._lock:
+            if chosen not in self._by_region:
+                self._by_region[chosen] = self._make(self.aws.in_region(chosen))
+            return self._by_region[chosen]
+
+    def made(self, region: str | None = None) -> Any:
+        """The discoverer already made for ``region``, or None (nothing to invalidate)."""
+        with self._lock:
+            return self._by_region.get(region or self.aws.region)
+
+
 class Discoverer:
     """Lists resources of catalog kinds through one :class:`AwsSession`, cached for the run."""
 

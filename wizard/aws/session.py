@@ -8,6 +8,7 @@ mode. In demo mode the session points at the built-in sandbox and ignores the us
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import threading
@@ -66,6 +67,17 @@ class AwsSession:
     @property
     def partition(self) -> str:
         return self.session.get_partition_for_region(self.region)
+
+    def in_region(self, region: str) -> AwsSession:
+        """This session's credentials and endpoint pointed at ``region`` (itself when it points
+        there already): listing a spec's resources reads the spec's region, not the profile's.
+        The account is the same, so an account already read from STS is kept."""
+        if region == self.region:
+            return self
+        other = dataclasses.replace(self, region=region, _clients={}, _lock=threading.Lock())
+        if "account" in self.__dict__:  # functools.cached_property's slot
+            other.__dict__["account"] = self.__dict__["account"]
+        return other
 
 
 def aws_error_message(exc: BaseException) -> str:

@@ -30,10 +30,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def detect(args: argparse.Namespace) -> tuple[Any, str | None, str | None, str | None]:
-    """The discoverer, account, region and partition the session gives; Nones offline.
+    """The discoverers (one a region), account, region and partition the session gives; Nones
+    offline.
     Plain mode fills the spec's open values from them (``fill_location``)."""
     from wizard.aws.connect import make_session
-    from wizard.aws.discover import Discoverer
+    from wizard.aws.discover import RegionalDiscoverers
 
     try:
         session = make_session(
@@ -53,7 +54,8 @@ def detect(args: argparse.Namespace) -> tuple[Any, str | None, str | None, str |
         partition = session.partition
     except Exception:  # an unknown region: the spec's default partition
         partition = None
-    return Discoverer(session), account, session.region, partition
+    # listings come from the region the spec gives (typed on the first step), not the session's
+    return RegionalDiscoverers(session), account, session.region, partition
 
 
 def cmd_plain(args: argparse.Namespace) -> int:

@@ -11,7 +11,7 @@ from wizard.catalog.kinds import Catalog, catalog
 from wizard.errors import UserError
 from wizard.plain import access, finish, function, options, resources, review
 from wizard.plain.prompts import Prompter
-from wizard.spec import RoleSpec
+from wizard.spec import RoleSpec, listing_mismatch
 
 SPEC_HEADER = "# lambda-role-wizard role spec (written by `role-wizard plain`)\n"
 
@@ -27,8 +27,9 @@ class PlainResult:
 class PlainWizard(Prompter):
     """The plain-mode flow and the spec it builds. ``input``/``output`` go to every questionary
     prompt; ``echo`` is where the review and notes are printed; ``discoverer`` lists the
-    account's resources (anything with ``supports(kind)`` and ``list(kind)``), or None to type
-    names by hand; ``account``/``region``/``partition`` are what the session detected."""
+    account's resources (anything with ``supports(kind)`` and ``list(kind)``, or a
+    :class:`~wizard.aws.discover.RegionalDiscoverers` to list from the spec's region), or None
+    to type names by hand; ``account``/``region``/``partition`` are what the session detected."""
 
     def __init__(
         self,
@@ -46,7 +47,8 @@ class PlainWizard(Prompter):
         cat: Catalog | None = None,
     ) -> None:
         super().__init__(input=input, output=output, echo=echo)
-        self.discoverer = discoverer
+        self._discoverer = discoverer
+        self._mismatch_said: str | None = None
         self.detected = {"account": account, "region": region, "partition": partition}
         self.spec_path = Path(spec_path) if spec_path else None
         self.export_format = export_format
@@ -58,6 +60,20 @@ class PlainWizard(Prompter):
     def spec_(self) -> RoleSpec:
         assert self.spec is not None
         return self.spec
+
+    @property
+    def discoverer(self) -> Any:
+        """What lists resources: the spec's region's discoverer where one a region is kept,
+        after saying (once for each difference) when the spec's account is not the session's."""
+        found = self._discoverer
+        if found is None or self.spec is None:
+            return found
+        problem = listing_mismatch(self.spec, account=self.detected["account"])
+        if problem is not None and problem != self._mismatch_said:
+            self.say(problem)
+            self._mismatch_said = problem
+        for_region = getattr(found, "for_region", None)
+        return for_region(self.spec.region) if for_region is not None else found
 
     def run(self) -> PlainResult:
         function.ask_function(self)

@@ -633,7 +633,8 @@ def compose(spec: RoleSpec, ctx: SpecContext | None = None) -> RoleBundle:
         statements = []
         for template in cat.deployer.statements:
             statements.extend(group_statements(list(_template_grants(template, values))))
-        deployer = NamedPolicy(f"{spec.role_name}-deployer"[:128], _document(statements))
+        name = spec.deployer_policy or f"{spec.role_name}-deployer"[:128]
+        deployer = NamedPolicy(name, _document(statements))
     return RoleBundle(
         role_name=spec.role_name,
         path=spec.role.path,

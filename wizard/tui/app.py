@@ -33,6 +33,9 @@ if TYPE_CHECKING:
     from wizard.drafts import DraftStore
     from wizard.spec import RoleSpec
 
+# the app's keys that act on a step; a dialog over the step (a modal screen) neither shows nor
+# runs them
+_STEP_ACTIONS = frozenset({"next_step", "previous_step", "save_spec", "help"})
 _gc_frozen = False  # gc.freeze() once a process, by the first run()
 
 
@@ -113,14 +116,16 @@ class WizardApp(App[None]):
         self._region = region
         self._aws: Any = None
         self._aws_error: str | None = None
-        self._discoverer: Any = None
+        self._discoverers: Any = None  # wizard.aws.discover.RegionalDiscoverers, made once
+        self.session_account: str | None = None  # what the session said (SessionDetected)
+        self.session_region: str | None = None
         self._aws_lock = threading.Lock()
         self._first_frame = threading.Event()
         self.session_state = "detecting account and region…"
         self.bundle: RoleBundle | None = None
         self.compose_error: str | None = None
         self._gate_review: tuple[RoleBundle, GateReview] | None = None  # (bundle, its review)
-        self.discovered: dict[Key, dict[str, Any]] = {}
+        self.discovered: dict[str, dict[Key, dict[str, Any]]] = {}  # region -> its listings
         self.step = 0
         self.spec_generation = 0  # counts specs replaced whole (a resumed draft)
         self.session_worker: Any = None
@@ -210,24 +215,29 @@ class WizardApp(App[None]):
                 self._aws = self._session_factory()
             return self._aws
 
-    def discoverer(self) -> Any:
-        """The resource discoverer (made once); raises UserError or ImportError."""
+    def discoverer(self, region: str | None = None) -> Any:
+        """The resource discoverer for ``region`` (the session's when None), one a region, made
+        on first use; raises UserError or ImportError."""
         session = self.aws_session()
         with self._aws_lock:
-            if self._discoverer is None:
-                if self._discoverer_factory is not None:
-                    self._discoverer = self._discoverer_factory(session)
-                else:
-                    from wizard.aws.discover import Discoverer
+            if self._discoverers is None:
+                from wizard.aws.discover import RegionalDiscoverers
 
-                    self._discoverer = Discoverer(session)
-            return self._discoverer
+                self._discoverers = RegionalDiscoverers(session, self._discoverer_factory)
+        return self._discoverers.for_region(region)
 
-    def invalidate_listing(self, key: Key) -> None:
-        """Forget a listing, here and in the discoverer's cache (an injected discoverer may
-        keep none), so the next one reads afresh."""
-        self.discovered.pop(key, None)
-        invalidate = getattr(self._discoverer, "invalidate", None)
+    def listing_region(self) -> str:
+        """The region resources are listed from: the spec's, else the session's ("" while
+        neither is known: the session's, once it answers)."""
+        spec_region = self.spec.region if self.spec is not None else None
+        return spec_region or self.session_region or ""
+
+    def invalidate_listing(self, key: Key, region: str = "") -> None:
+        """Forget a listing of ``region``, here and in its discoverer's cache (an injected
+        discoverer may keep none), so the next one reads afresh."""
+        self.discovered.get(region, {}).pop(key, None)
+        made = self._discoverers.made(region or None) if self._discoverers is not None else None
+        invalidate = getattr(made, "invalidate", None)
         if invalidate is not None:
             kind, bucket, prefix = key
             invalidate(kind, bucket or None, prefix or None)
@@ -270,6 +280,7 @@ class WizardApp(App[None]):
             return
         where = "demo sandbox" if self.demo else "AWS session"
         self.session_state = f"account {message.account} {message.region} ({where})"
+        self.session_account, self.session_region = message.account, message.region
         if self.edit_path is not None:  # an edited spec keeps its open values
             self.spec_changed(autosave=False)
             return
@@ -425,7 +436,10 @@ class WizardApp(App[None]):
             self.autosave()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # the footer hints only keys that work where the user is: no Back on the first step
+        # the footer hints only keys that work where the user is: no Back on the first step,
+        # and none of the steps' keys over a dialog (it shows its own)
+        if action in _STEP_ACTIONS and not isinstance(self.screen, StepScreen):
+            return False
         if action == "previous_step" and isinstance(self.screen, StepScreen):
             return self.screen.INDEX > 0
         return True

@@ -36,23 +36,32 @@ class ResourcesDiscovered(Message):
     """One page of a kind's resources arrived (``done`` on the last one)."""
 
     def __init__(
-        self, key: tuple[str, str, str], items: list[Any], done: bool, generation: int = 0
+        self,
+        key: tuple[str, str, str],
+        items: list[Any],
+        done: bool,
+        generation: int = 0,
+        region: str = "",
     ) -> None:
         super().__init__()
         self.key = key  # (kind, bucket, prefix)
         self.items = items
         self.done = done
         self.generation = generation  # which listing of the key (a restarted one counts up)
+        self.region = region  # where it was listed
 
 
 class DiscoveryFailed(Message):
     """Listing a kind failed; the error shows in place of its list."""
 
-    def __init__(self, key: tuple[str, str, str], error: str, generation: int = 0) -> None:
+    def __init__(
+        self, key: tuple[str, str, str], error: str, generation: int = 0, region: str = ""
+    ) -> None:
         super().__init__()
         self.key = key
         self.error = error
         self.generation = generation
+        self.region = region
 
 
 class ProvisionProgressed(Message):

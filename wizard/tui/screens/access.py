@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -15,6 +16,7 @@ from wizard.errors import UserError
 from wizard.spec import ResolvedResource, ResourceEntry, resolve_resources
 from wizard.tui.screens.base import NARROW_BREAKPOINTS, StepScreen
 from wizard.tui.screens.resources import chosen_label
+from wizard.tui.widgets.toggles import RadioList
 
 
 def custom_arn(resolved: ResolvedResource) -> str:
@@ -45,16 +47,26 @@ class AccessScreen(StepScreen):
                 yield OptionList(id="access-resources")
             with Vertical(id="access-profile-pane", classes="pane"):
                 yield Label("Access profile", id="profile-title", classes="pane-title")
-                yield OptionList(id="profiles")
+                yield RadioList(id="profiles")
                 with Horizontal(classes="row"):
                     yield Button("Custom actions… (c)", id="custom", compact=True)
                 yield Label("Statements", classes="pane-title")
                 with VerticalScroll(id="statements-scroll"):
                     yield Static("", id="statements")
 
-    def on_mount(self) -> None:
+    def mount_body(self) -> None:
         self.refresh_from_spec()
         self.query_one("#access-resources", OptionList).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # the footer shows c only while it works: a chosen resource of a kind is highlighted
+        if action == "custom" and self.broken is None:
+            try:
+                index = self._index()
+            except NoMatches:  # not composed yet
+                return False
+            return index is not None and self.spec.resources[index].kind != "custom"
+        return super().check_action(action, parameters)
 
     def _index(self) -> int | None:
         index = self.query_one("#access-resources", OptionList).highlighted
@@ -83,11 +95,12 @@ class AccessScreen(StepScreen):
     def _show_profiles(self) -> None:
         spec = self.spec
         index = self._index()
-        profiles = self.query_one("#profiles", OptionList)
+        profiles = self.query_one("#profiles", RadioList)
         statements = self.query_one("#statements", Static)
         if index is None:
             profiles.set_options([])
             statements.update("")
+            self.refresh_bindings()
             return
         entry = spec.resources[index]
         kind = catalog().kinds[entry.kind]
@@ -107,6 +120,7 @@ class AccessScreen(StepScreen):
         profiles.highlighted = list(kind.profiles).index(current)
         self.query_one("#profile-title", Label).update(f"Access profile of {kind.title}")
         self.query_one("#custom", Button).disabled = entry.kind == "custom"
+        self.refresh_bindings()
         statements.update(self._statements_text(index))
 
     def _statements_text(self, index: int) -> Content:

@@ -6,13 +6,16 @@ from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
+from textual.compose import compose
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Header, Input
+from textual.widgets import Button, Footer, Header, Input, Static
 
 from wizard.tui.messages import SpecChanged
 from wizard.tui.state import Wizard, wizard_of
+from wizard.tui.widgets.location_note import LocationNote
 from wizard.tui.widgets.status_line import StatusLine
 from wizard.tui.widgets.step_bar import StepBar
 
@@ -22,6 +25,8 @@ if TYPE_CHECKING:
 # Screen.-narrow below 100 columns, for steps whose side panes wizard.tcss narrows there (set
 # per screen, not on the app: a class set on the first screen restyles it before its first frame)
 NARROW_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+# the screen's own keys a step that failed to draw keeps (tab between its back and next buttons)
+_KEPT_ACTIONS = frozenset({"focus_next", "focus_previous"})
 
 
 class FieldSync:
@@ -74,12 +79,39 @@ class StepScreen(Screen):
         super().__init__()
         self.fields = FieldSync()
         self._generation = 0  # the app's spec_generation this screen shows
+        self.broken: str | None = None  # why compose_body failed: the step shows only that
+
+    def on_mount(self) -> None:
+        if self.broken is None:
+            self.mount_body()
+
+    def mount_body(self) -> None:
+        """Set the step's widgets up once composed (not called when composing failed)."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # a step that failed to draw has none of its own widgets for its keys to act on
+        return self.broken is None or action in _KEPT_ACTIONS
 
     def compose(self) -> ComposeResult:
         yield Header(icon="λ")
         yield StepBar(self.INDEX)
+        try:  # composed on its own: a step that fails to draw is said, the app stays usable
+            body = compose(self, self.compose_body())
+        except Exception as exc:  # noqa: BLE001 - shown on the screen, never a traceback
+            self.broken = f"{type(exc).__name__}: {exc}"
+            body = [
+                Static(
+                    Content.from_markup(
+                        "[b $error]✗ This step could not be drawn ($why).[/]\n"
+                        "Your draft is kept. ctrl+b goes back, ctrl+n goes on, and ctrl+q "
+                        "quits; please report this with the message above.",
+                        why=self.broken,
+                    ),
+                    id="step-broken",
+                )
+            ]
         with Vertical(classes="body"):
-            yield from self.compose_body()
+            yield from body
         yield StatusLine()
         with Horizontal(classes="nav"):
             yield Button("◀ Back", id="nav-back", disabled=self.INDEX == 0, compact=True)
@@ -121,12 +153,17 @@ class StepScreen(Screen):
         self._refresh()
 
     def _refresh(self) -> None:
+        if self.broken is not None:
+            self.query_one(StatusLine).refresh_status()
+            return
         generation = self.wizard.spec_generation
         if generation != self._generation:  # a resumed draft: its values go into every field
             self._generation = generation
             self.fields.forget()
         self.refresh_from_spec()
         self.query_one(StatusLine).refresh_status()
+        for note in self.query(LocationNote):
+            note.refresh_note()
 
     def refresh_from_spec(self) -> None:
         """Show the app's spec; called on resume and after every change. A field the user is

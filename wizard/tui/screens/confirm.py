@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Footer, Static
 
 
 class ConfirmModal(ModalScreen[bool]):
@@ -33,6 +33,7 @@ class ConfirmModal(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.yes_label, id="yes", variant="warning")
                 yield Button("Cancel", id="no")
+        yield Footer()  # this dialog's own keys, not the wizard's underneath
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

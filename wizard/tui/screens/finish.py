@@ -67,7 +67,7 @@ class FinishScreen(StepScreen):
                 with VerticalScroll(id="result-scroll"):
                     yield Static("", id="result")
 
-    def on_mount(self) -> None:
+    def mount_body(self) -> None:
         app = self.wizard
         self.query_one("#spec-path", Input).value = str(app.default_spec_path())
         self.query_one("#out-dir", Input).value = str(app.output_dir)
@@ -105,16 +105,26 @@ class FinishScreen(StepScreen):
             self.query_one(selector).display = wanted
         if not wanted:
             return
-        self.query_one("#deployer-name", Input).placeholder = bundle.deployer.name
+        name_input = self.query_one("#deployer-name", Input)
+        name_input.placeholder = f"{self.spec.role_name}-deployer"[:128]
+        self.fields.show(name_input, self.spec.deployer_policy or "")
         problem = policy_name_problem(self.deployer_name() or "")
         check = self.query_one("#deployer-check", Static)
         check.update(problem or "")
         check.set_class(not problem, "-quiet")
 
     @on(Input.Changed, "#deployer-name")
-    def _deployer_name_changed(self) -> None:
+    def _deployer_name_changed(self, event: Input.Changed) -> None:
+        from wizard.spec import policy_name_problem
+
         self.plan = None  # a plan is of one name
         self.query_one("#apply", Button).disabled = True
+        spec = self.spec
+        typed = event.value.strip()
+        if not policy_name_problem(typed or "x") and (typed or None) != spec.deployer_policy:
+            spec.deployer_policy = typed or None  # kept in the spec, its draft and its file
+            self.wizard.spec_changed()
+        self.fields.agreed(event.input, event.value, spec.deployer_policy or "")
         self._show_deployer()
 
     def _say_refusal(self, gate: GateReview) -> None:

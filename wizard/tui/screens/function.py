@@ -92,7 +92,7 @@ class FunctionScreen(StepScreen):
             yield from _field("Description", value("description"), "description", "(optional)")
             yield from _field("Tags", value("tags"), "tags", "team=payments, env=dev")
 
-    def on_mount(self) -> None:
+    def mount_body(self) -> None:
         self.refresh_from_spec()
         self.query_one("#function", Input).focus()
 

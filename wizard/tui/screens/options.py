@@ -95,7 +95,7 @@ class OptionsScreen(StepScreen):
                 with VerticalScroll(id="managed-diff-scroll"):
                     yield Static("", id="managed-diff")
 
-    def on_mount(self) -> None:
+    def mount_body(self) -> None:
         from wizard.policy.managed import managed_policy_names
 
         names = managed_policy_names()

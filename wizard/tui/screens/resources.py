@@ -31,6 +31,7 @@ from wizard.tui.screens.base import NARROW_BREAKPOINTS, StepScreen
 from wizard.tui.state import Key
 from wizard.tui.widgets.arn_input import ArnInput
 from wizard.tui.widgets.filter_input import FilterInput
+from wizard.tui.widgets.location_note import LocationNote
 from wizard.tui.widgets.resource_list import ResourceList
 
 
@@ -86,8 +87,10 @@ class ResourcesScreen(StepScreen):
         self.key: Key = (self.kind_names[0], "", "")
         self.worker: Worker | None = None
         self.generation = 0
+        self.listed_region = ""  # where the listings shown come from (the spec's region)
 
     def compose_body(self) -> ComposeResult:
+        yield LocationNote(id="location-note")
         with Horizontal(id="resources-panes"):
             with Vertical(id="kinds-pane", classes="pane"):
                 yield Label("Kinds", classes="pane-title")
@@ -109,13 +112,14 @@ class ResourcesScreen(StepScreen):
                 yield OptionList(id="chosen")
                 yield Static("[dim]delete removes · step 3 sets access[/]", id="chosen-hint")
 
-    def on_mount(self) -> None:
+    def mount_body(self) -> None:
         found = self.query_one("#found", ResourceList)
         found.is_selected = self._is_selected
         kinds = self.query_one("#kinds", OptionList)
         kinds.set_options([Option(self._kind_prompt(n), id=n) for n in self.kind_names])
         kinds.highlighted = 0
         kinds.focus()
+        self.listed_region = self.wizard.listing_region()
         self.refresh_from_spec()
         self.show_key(self.key)
 
@@ -142,33 +146,39 @@ class ResourcesScreen(StepScreen):
 
     def show_key(self, key: Key) -> None:
         """Show one listing (a kind, or an S3 level), discovering it if not known yet. The
-        filter is for the listing at hand: another listing starts unfiltered."""
-        if key != self.key:
+        filter is for the listing at hand: another listing (another region's) starts
+        unfiltered. Listings come from the spec's region, where the role will run."""
+        region = self.wizard.listing_region()
+        if key != self.key or region != self.listed_region:
             filter_input = self.query_one("#filter", Input)
             if filter_input.value:
                 with filter_input.prevent(Input.Changed):
                     filter_input.value = ""
         self.key = key
+        self.listed_region = region
         kind_name, bucket, prefix = key
         kind = catalog().kinds[kind_name]
         crumbs = kind.title if not bucket else f"s3://{bucket}/{prefix}"
+        if self.listed_region and "${Region}" in (kind.arn or ""):
+            crumbs += f" in {self.listed_region}"
         self.query_one("#found-title", Label).update(crumbs)
         self._check_arn(self.query_one("#arn", Input).value)
         found = self.query_one("#found", ResourceList)
         found.set_drillable(kind_name == "s3-prefix")
-        known = self.wizard.discovered.get(key)
+        listings = self.wizard.discovered.setdefault(self.listed_region, {})
+        known = listings.get(key)
         # a listing left half-done (its worker was cancelled by a newer one) starts again;
         # the discoverer keeps the pages it already fetched
         if known is None or known["state"] == "listing":
             self.generation += 1
-            self.wizard.discovered[key] = {
+            listings[key] = {
                 "items": [],
                 "state": "listing",
                 "error": "",
                 "generation": self.generation,
             }
             found.set_items([])
-            self.worker = self.discover(key, self.generation)
+            self.worker = self.discover(key, self.generation, self.listed_region)
         else:
             found.set_items(known["items"])
         found.query_text = self.query_one("#filter", Input).value
@@ -176,31 +186,39 @@ class ResourcesScreen(StepScreen):
         self._show_state()
 
     @work(thread=True, exclusive=True, group="discovery", exit_on_error=False)
-    def discover(self, key: Key, generation: int = 0) -> None:
+    def discover(self, key: Key, generation: int = 0, region: str = "") -> None:
+        """List ``key`` from ``region`` (the session's when "")."""
         worker = get_current_worker()
         kind, bucket, prefix = key
         from wizard.aws.discover import DiscoveryError
 
+        def failed(error: str) -> None:
+            self.post_message(DiscoveryFailed(key, error, generation, region))
+
         try:
-            discoverer = self.wizard.discoverer()
+            discoverer = self.wizard.discoverer(region or None)
             if not discoverer.supports(kind):
-                self.post_message(DiscoveryFailed(key, "this kind cannot be listed", generation))
+                failed("this kind cannot be listed")
                 return
             pages = discoverer.pages(kind, bucket=bucket or None, prefix=prefix or None)
             for page in pages:
                 if worker.is_cancelled:
                     return
-                self.post_message(ResourcesDiscovered(key, list(page), False, generation))
-            self.post_message(ResourcesDiscovered(key, [], True, generation))
+                self.post_message(ResourcesDiscovered(key, list(page), False, generation, region))
+            self.post_message(ResourcesDiscovered(key, [], True, generation, region))
         except DiscoveryError as exc:
-            self.post_message(DiscoveryFailed(key, exc.message, generation))
+            failed(exc.message)
         except UserError as exc:
-            self.post_message(DiscoveryFailed(key, exc.detail, generation))
+            failed(exc.detail)
         except Exception as exc:  # noqa: BLE001 - shown in place, never a traceback
-            self.post_message(DiscoveryFailed(key, f"{type(exc).__name__}: {exc}", generation))
+            failed(f"{type(exc).__name__}: {exc}")
+
+    def _shown(self, message: ResourcesDiscovered | DiscoveryFailed) -> bool:
+        """Whether ``message`` is about the listing on screen."""
+        return message.key == self.key and message.region == self.listed_region
 
     def _state_for(self, message: ResourcesDiscovered | DiscoveryFailed) -> dict | None:
-        state = self.wizard.discovered.get(message.key)
+        state = self.wizard.discovered.get(message.region, {}).get(message.key)
         if state is None or state.get("generation") != message.generation:
             return None  # from a listing that was cancelled and started again
         return state
@@ -212,7 +230,7 @@ class ResourcesScreen(StepScreen):
         state["items"].extend(message.items)
         if message.done:
             state["state"] = "listed"
-        if message.key == self.key:
+        if self._shown(message):
             found = self.query_one("#found", ResourceList)
             if message.items:
                 found.add_items(message.items)
@@ -224,11 +242,12 @@ class ResourcesScreen(StepScreen):
             return
         state["state"] = "failed"
         state["error"] = message.error
-        if message.key == self.key:
+        if self._shown(message):
             self._show_state()
 
     def _show_state(self) -> None:
-        state = self.wizard.discovered.get(self.key) or {"state": "listing", "items": []}
+        listings = self.wizard.discovered.get(self.listed_region, {})
+        state = listings.get(self.key) or {"state": "listing", "items": []}
         found = self.query_one("#found", ResourceList)
         widget = self.query_one("#found-state", Static)
         widget.set_class(state["state"] == "failed", "-error")
@@ -259,7 +278,7 @@ class ResourcesScreen(StepScreen):
             )
 
     def action_rediscover(self) -> None:
-        self.wizard.invalidate_listing(self.key)
+        self.wizard.invalidate_listing(self.key, self.listed_region)
         self.show_key(self.key)
 
     def action_focus_filter(self) -> None:
@@ -438,6 +457,8 @@ class ResourcesScreen(StepScreen):
         return {entry_key(r) for r in self.spec.resources}
 
     def refresh_from_spec(self) -> None:
+        if self.wizard.listing_region() != self.listed_region:  # step 1 changed it: list it there
+            self.show_key(self.key)
         spec = self.spec
         chosen = self.query_one("#chosen", OptionList)
         highlighted = chosen.highlighted

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, OptionList, Static
+from textual.widgets import Button, Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wizard.tui.state import STEP_NAMES, STEPS
@@ -65,6 +65,7 @@ class ResumeModal(ModalScreen[Any]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Resume", id="resume", variant="primary")
                 yield Button("Start afresh", id="fresh")
+        yield Footer()  # this dialog's own keys, not the wizard's underneath
 
     def on_mount(self) -> None:
         drafts = self.query_one("#resume-drafts", OptionList)

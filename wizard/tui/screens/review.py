@@ -19,6 +19,7 @@ from wizard.tui.screens.base import StepScreen
 from wizard.tui.state import GateReview
 from wizard.tui.widgets.arn_input import ArnInput
 from wizard.tui.widgets.gate_banner import GateBanner
+from wizard.tui.widgets.location_note import LocationNote
 
 METER_WIDTH = 20
 
@@ -184,6 +185,7 @@ class ReviewScreen(StepScreen):
     INDEX = 4
 
     def compose_body(self) -> ComposeResult:
+        yield LocationNote(id="location-note")
         yield GateBanner(id="gate")
         with Horizontal(id="review-panes"):
             with TabbedContent(id="policies"):
@@ -209,7 +211,7 @@ class ReviewScreen(StepScreen):
                 with VerticalScroll(id="answer-scroll"):
                     yield Static("", id="answer")
 
-    def on_mount(self) -> None:
+    def mount_body(self) -> None:
         self.refresh_from_spec()
 
     def refresh_from_spec(self) -> None:

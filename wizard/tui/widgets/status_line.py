@@ -19,6 +19,18 @@ def status_content(app: Wizard) -> tuple[Content, bool]:
     bundle = app.bundle
     if bundle is None:
         return Content("composing…"), True
+    gate = app.gate_review()
+    if gate.refused:  # no ✓ for a role that cannot leave the wizard
+        count = len(gate.refusing)
+        why = (
+            gate.error
+            if gate.error
+            else f"{count} finding{'s' * (count != 1)} refuse it (step 5 lists them)"
+        )
+        return (
+            Content.assemble(("✗ ", "bold"), f"{bundle.role_name}: {why} · {app.session_state}"),
+            False,
+        )
     inline = policy_sizes(bundle)[0]  # the inline policies' aggregate comes first
     statements = sum(len(p.document.get("Statement", [])) for p in bundle.policies)
     noun = "statement" if statements == 1 else "statements"

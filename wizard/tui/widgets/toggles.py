@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rich.segment import Segment
 from textual import widgets
+from textual.binding import Binding
 from textual.strip import Strip
 from textual.widgets.selection_list import SelectionType
 
@@ -36,3 +37,10 @@ class SelectionList(widgets.SelectionList[SelectionType]):
         if len(segments) > 1 and segments[1].text == widgets.Checkbox.BUTTON_INNER:
             segments[1] = Segment(OFF, segments[1].style, segments[1].control)
         return Strip(segments, strip.cell_length)
+
+
+class RadioList(widgets.OptionList):
+    """An option list whose options are radio choices (one is on): space chooses the
+    highlighted one, as enter does and as space does on a radio button."""
+
+    BINDINGS = [Binding("space", "select", "Choose", show=False)]
