@@ -551,3 +551,14 @@ def test_plan_and_apply_every_role_of_an_app_sharing_its_boundary(mock_env, run_
         assert again.code == 0 and again.out.count("No changes.") == 4
         refused = run_cli("plan", path, "--deployer-policy-name", "ci")
         assert refused.code == 2 and "each role of an app has its own" in refused.err
+
+
+def test_edit_refuses_a_wrong_function_before_any_ui(run_cli, tmp_path):
+    app, role = tmp_path / "app.yaml", tmp_path / "role.yaml"
+    app.write_text(APP)
+    role.write_text("function: f\n")
+    result = run_cli("edit", app, "--function", "nope")
+    assert result.code == 2
+    assert "app shop has no function 'nope' (functions: orders-api, orders-sync" in result.err
+    result = run_cli("edit", role, "--function", "f")
+    assert result.code == 2 and "--function chooses a function of an app spec" in result.err
