@@ -173,6 +173,25 @@ def is_app_data(data: Any) -> bool:
     return isinstance(data, dict) and "functions" in data and "function" not in data
 
 
+def is_app_file(path: str | Path) -> bool:
+    """Whether ``path`` is a file holding an app spec (anything unreadable is not one)."""
+    try:
+        text, source = read_text(str(path), "spec file", MAX_SPEC_BYTES)
+        return is_app_data(parse_yaml(text, source)[0])
+    except UserError:
+        return False
+
+
+def app_file_problem(path: str | Path) -> str | None:
+    """Why a role spec must not be saved to ``path`` (an app spec's file), or None."""
+    if path == "-" or not is_app_file(path):
+        return None
+    return (
+        f"{path} is an app spec, and a role spec saved there would replace every function; "
+        f"choose another file, or edit one function: role-wizard edit {path} --function NAME"
+    )
+
+
 def app_from_data(data: Any, ctx: SpecContext) -> AppSpec:
     """The checked app spec of parsed YAML data (see :func:`load_app_text`)."""
     try:
