@@ -562,3 +562,39 @@ def test_edit_refuses_a_wrong_function_before_any_ui(run_cli, tmp_path):
     assert "app shop has no function 'nope' (functions: orders-api, orders-sync" in result.err
     result = run_cli("edit", role, "--function", "f")
     assert result.code == 2 and "--function chooses a function of an app spec" in result.err
+
+
+# --------------------------------------------------------------------------- validate
+
+
+def test_validate_reads_every_role_of_an_app_spec_and_of_its_json_export(run_cli, tmp_path):
+    risky = tmp_path / "risky.yaml"
+    risky.write_text(APP + RISKY)
+    result = run_cli("validate", risky)
+    assert result.code == 1
+    assert f"{risky}#risky#/Policies/0/PolicyDocument/Statement/" in result.out
+    assert "passrole-unscoped" in result.out and "#orders-api#" not in result.out
+    app, out = tmp_path / "app.yaml", tmp_path / "app.json"
+    app.write_text(APP)
+    assert run_cli("build", app, "-o", out).code == 0
+    clean = run_cli("validate", out, app)
+    assert clean.code == 0 and clean.out.endswith("2 info in 8 files\n")  # 4 roles, twice
+    assert f"{out}#/Roles/2#/ManagedPolicyArns/0: info not-checked" in clean.out  # mailer's
+    # the export's roles are its bundles: a broken one is found where it is
+    data = json.loads(out.read_text())
+    data["Roles"][2]["Policies"][0]["PolicyDocument"]["Statement"][0]["Action"] = "s3:*"
+    out.write_text(json.dumps(data))
+    broken = run_cli("validate", out)
+    assert broken.code == 1 and f"{out}#/Roles/2#/Policies/0/PolicyDocument" in broken.out
+
+
+def test_commands_that_read_one_role_refuse_an_app_clearly(run_cli, tmp_path):
+    app = tmp_path / "app.yaml"
+    app.write_text(APP)
+    result = run_cli("can", "-p", app, "s3:GetObject", "arn:aws:s3:::b/k")
+    assert result.code == 2
+    assert result.err == (
+        f"role-wizard: {app}: an app spec or an app's JSON export holds several roles; "
+        "`validate` reads each, this command reads one role (build one function's role with a "
+        "role spec)\n"
+    )
