@@ -233,7 +233,7 @@ def _check_unique(app: AppSpec, ctx: SpecContext) -> None:
     :func:`function_key` (the start of their resources' names)."""
     seen: dict[tuple[str, str], int] = {}
     for i, function in enumerate(app.functions):
-        merged_role = function.role.name or f"{function.function}-role"[:64]
+        merged_role = function.role_name
         for what, value in (
             ("function", function.function),
             ("role name", merged_role.lower()),
