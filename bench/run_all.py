@@ -195,6 +195,23 @@ def tui_rows(f: dict[str, Any]) -> list[Row]:
     return rows
 
 
+def app_rows(f: dict[str, Any]) -> list[Row]:
+    tf, js = f["commands"]["terraform"], f["commands"]["json"]
+    runs = f["per_run_ratio_wall"]
+    return [
+        (
+            f"`bench_app.py`: `build` of a {f['functions']}-function app spec, `--format "
+            f"terraform` vs `--format json`, whole processes taking turns, median of {f['runs']}",
+            f"{tf['wall_median'] * 1000:.0f} ms (CPU {tf['cpu_median'] * 1000:.0f} ms)",
+            f"the same spec as JSON: {js['wall_median'] * 1000:.0f} ms (CPU "
+            f"{js['cpu_median'] * 1000:.0f} ms)",
+            f"**{f['ratio_wall']:.2f}x** the time (CPU: {f['ratio_cpu']:.2f}x; per run, middle "
+            f"half {runs['q1']:.2f}x–{runs['q3']:.2f}x)",
+            verdict(f["ratio_wall"] <= f["target"], f"≤ {f['target']}x"),
+        )
+    ]
+
+
 BENCHMARKS: dict[str, Benchmark] = {
     "build": Benchmark("bench_build.py", ("--runs", "21"), ("--runs", "5"), build_rows),
     "validate": Benchmark(
@@ -210,6 +227,9 @@ BENCHMARKS: dict[str, Benchmark] = {
         discover_rows,
     ),
     "tui": Benchmark("bench_tui.py", ("--runs", "21"), ("--runs", "5"), tui_rows),
+    "app": Benchmark(
+        "bench_app.py", ("--runs", "11"), ("--functions", "10", "--runs", "3"), app_rows
+    ),
 }
 
 

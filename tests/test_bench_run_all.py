@@ -98,6 +98,20 @@ FIGURES = {
             "target_ms": 50,
         },
     },
+    "app": {
+        "functions": 30,
+        "runs": 11,
+        "target": 2.0,
+        "load_average": 1.0,
+        "commands": {
+            "json": {"wall_median": 0.30, "cpu_median": 0.27},
+            "terraform": {"wall_median": 0.33, "cpu_median": 0.28},
+        },
+        "ratio_wall": 1.1,
+        "ratio_cpu": 28 / 27,
+        "per_run_ratio_wall": SPREAD,
+        "per_run_ratio_cpu": SPREAD,
+    },
 }
 INFO = {
     "date": "2030-01-02 03:04 UTC",
@@ -130,7 +144,7 @@ def test_the_table_carries_the_machine_and_a_row_per_comparison():
         "| --- | --- | --- | --- | --- |",
     ]
     body = lines[4:]
-    assert len(body) == 7  # build, validate, can, discover + demo, first frame + filter
+    assert len(body) == 8  # build, validate, can, discover + demo, first frame + filter, app
     assert all(line.startswith("| `bench_") and line.count(" | ") == 4 for line in body)
     assert all("NOT met" not in line for line in body)
     build = body[0]
@@ -142,6 +156,8 @@ def test_the_table_carries_the_machine_and_a_row_per_comparison():
     assert "1.00 s (every service: 3.60 s)" in body[4]
     assert "236 ms (command: 240 ms)" in body[5] and "**1.18x**" in body[5]
     assert "median 8.8 ms, max 17.4 ms" in body[6] and "< 50 ms — met" in body[6]
+    assert "| 330 ms (CPU 280 ms) | the same spec as JSON: 300 ms (CPU 270 ms) |" in body[7]
+    assert "**1.10x** the time (CPU: 1.04x;" in body[7] and "≤ 2.0x — met" in body[7]
 
 
 @pytest.mark.parametrize(
@@ -153,6 +169,7 @@ def test_the_table_carries_the_machine_and_a_row_per_comparison():
         ("discover", ("listing", "ratio"), 1.25),
         ("tui", ("first_frame", "medians", "ours", "first_wall"), 0.27),
         ("tui", ("filter", "handler_max_ms"), 50.0),
+        ("app", ("ratio_wall",), 2.01),
     ],
 )
 def test_a_missed_target_says_so(name, path, value):

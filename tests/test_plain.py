@@ -740,3 +740,25 @@ def test_resources_are_listed_from_the_spec_region_and_another_account_is_said(t
     assert resources(result.spec_path) == [{"kind": "dynamodb-table", "name": "EuTable"}]
     assert "The spec's account is 111111111111, but resources are listed from account " in said
     assert said.count("account is 111111111111") == 1  # said once, not at every listing
+
+
+# --------------------------------------------------------------------------- app specs
+
+APP_SPEC = "app: shop\nfunctions:\n  - function: a\n  - function: b\n"
+
+
+def test_plain_mode_will_not_save_a_role_spec_over_an_app_spec(tmp_path, run_cli):
+    app = tmp_path / "app.yaml"
+    app.write_text(APP_SPEC)
+    refused = run_cli("plain", "--out", app)
+    assert refused.code == 2 and refused.err.count("\n") == 1
+    assert f"--out: {app} is an app spec" in refused.err and "--function NAME" in refused.err
+    keys = (
+        start() + ADD + "dynamodb-table\r" + "Orders\r" + ENTER + NO_MORE + FINISH
+        + CTRL_U + f"{app}\r" + "y"  # overwrite it? yes -- refused all the same, asked again
+        + CTRL_U + f"{tmp_path / 'role.yaml'}\r"
+        + ENTER  # no export
+    )  # fmt: skip
+    result, said = drive(keys, tmp_path, spec_path=None)
+    assert f"{app} is an app spec, and a role spec saved there would replace" in said
+    assert app.read_text() == APP_SPEC and result.spec_path == tmp_path / "role.yaml"

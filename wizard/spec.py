@@ -341,14 +341,7 @@ class RoleSpec(_Model):
         plain mode). Defaults are left out; any text a YAML 1.1 or 1.2 reader would take for
         another type (``"012345678901"``, ``"yes"``, ``"1e3"``, ``"null"``, dates) is quoted, so
         ``load_spec_text(spec.to_yaml())`` gives this spec back."""
-        return yaml.dump(
-            self.dump(),
-            Dumper=_SpecDumper,
-            sort_keys=False,
-            allow_unicode=True,
-            default_flow_style=None,
-            width=1000,
-        )
+        return spec_yaml(self.dump())
 
     def dump(self) -> dict[str, Any]:
         """The spec as plain data for YAML, with defaults left out."""
@@ -417,6 +410,18 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
 
 
 _SpecDumper.add_representer(str, _represent_str)
+
+
+def spec_yaml(data: dict[str, Any]) -> str:
+    """Spec data (:meth:`RoleSpec.dump`) as YAML text every reader reads back as it is."""
+    return yaml.dump(
+        data,
+        Dumper=_SpecDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=None,
+        width=1000,
+    )
 
 
 # --------------------------------------------------------------------------- filling location
@@ -901,6 +906,12 @@ def parse_yaml(text: str, source: str = "<spec>") -> tuple[Any, dict[tuple[Any, 
 
 
 def spec_from_data(data: Any, ctx: SpecContext) -> RoleSpec:
+    if isinstance(data, dict) and "functions" in data and "function" not in data:
+        raise UserError(
+            "this is an app spec (functions:), and this takes one role spec; build, plan, "
+            "apply and the wizard open app specs",
+            where=ctx.source,
+        )
     if not isinstance(data, dict):
         got = "the file is empty" if data is None else f"got {_type_name(data)}"
         line = ctx.lines.get(())
@@ -912,19 +923,24 @@ def spec_from_data(data: Any, ctx: SpecContext) -> RoleSpec:
     try:
         return RoleSpec.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(err["loc"])
-        message = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            message = f"unknown field {loc[-1]!r}"
-        elif err["type"] == "missing":
-            message = f"{loc[-1]!r} is required"
-        elif err["type"].endswith("_type") or err["type"] in ("literal_error", "bool_parsing"):
-            message = f"{message} (got {err.get('input')!r})"
-        # pydantic adds the union member or model name to some locations; drop non-field parts.
-        loc = tuple(p for p in loc if not (isinstance(p, str) and p[:1].isupper()))
-        where = dotted(loc) or "top level"
-        raise UserError(f"{where}: {message}", where=ctx.where(loc)) from None
+        raise validation_error(exc, ctx) from None
+
+
+def validation_error(exc: ValidationError, ctx: SpecContext) -> UserError:
+    """The first problem pydantic found, as ``FILE:LINE: where: what``."""
+    err = exc.errors()[0]
+    loc = tuple(err["loc"])
+    message = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        message = f"unknown field {loc[-1]!r}"
+    elif err["type"] == "missing":
+        message = f"{loc[-1]!r} is required"
+    elif err["type"].endswith("_type") or err["type"] in ("literal_error", "bool_parsing"):
+        message = f"{message} (got {err.get('input')!r})"
+    # pydantic adds the union member or model name to some locations; drop non-field parts.
+    loc = tuple(p for p in loc if not (isinstance(p, str) and p[:1].isupper()))
+    where = dotted(loc) or "top level"
+    return UserError(f"{where}: {message}", where=ctx.where(loc))
 
 
 def _type_name(value: Any) -> str:
@@ -938,14 +954,19 @@ def _type_name(value: Any) -> str:
 def load_spec_text(text: str, source: str = "<spec>") -> tuple[RoleSpec, SpecContext]:
     data, lines = parse_yaml(text, source)
     ctx = SpecContext(source, lines)
-    spec = spec_from_data(data, ctx)
-    resolve_resources(spec, ctx)  # every resource is checked at load time
+    return check_spec(spec_from_data(data, ctx), ctx), ctx
+
+
+def check_spec(spec: RoleSpec, ctx: SpecContext) -> RoleSpec:
+    """``spec`` once its resources, managed policies and boundary ARN are checked: every
+    problem a spec can have short of composing it is found at load time."""
+    resolve_resources(spec, ctx)
     from wizard.targets import resolve_targets  # it builds on this module
 
     resolve_targets(spec, ctx)
     check_managed_policies(spec, ctx)
     check_boundary_arn(spec, ctx)
-    return spec, ctx
+    return spec
 
 
 def load_spec(path: str | Path) -> tuple[RoleSpec, SpecContext]:

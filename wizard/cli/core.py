@@ -43,8 +43,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_build, one_pass=True)  # one short pass (see wizard.cli._run)
 
     p = sub.add_parser("init", help="write a commented example spec to start from")
-    p.add_argument("path", nargs="?", default="role.yaml")
+    p.add_argument("path", nargs="?", help="the file to write (default: role.yaml, app.yaml)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.add_argument(
+        "--app", action="store_true", help="an app spec: several functions, one role each"
+    )
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser("catalog", help="look up resource kinds and IAM actions")
@@ -96,15 +99,41 @@ def without_pydantic_plugins() -> None:
 
 
 def load_and_compose(path: str, account: str | None = None, region: str | None = None):
-    """Load a spec file (with --account/--region filling open values) and compose its bundle."""
+    """Load a role spec or an app spec file (with --account/--region filling open values) and
+    compose it: ``(spec, ctx, bundle)``, for an app ``(app, ctx, [bundle of each function])``."""
     without_pydantic_plugins()
+    from wizard.appspec import AppSpec, load_any_spec
     from wizard.policy.compose import compose
-    from wizard.spec import fill_location, load_spec
 
-    spec, ctx = load_spec(path)
-    spec = fill_location(spec, account=account, source="--account", ctx=ctx)
-    spec = fill_location(spec, region=region, source="--region", ctx=ctx)
+    spec, ctx = load_any_spec(path)
+    if isinstance(spec, AppSpec):
+        from wizard.policy.app import compose_app
+
+        roles = fill_app_location(spec, ctx, account, region)
+        return spec, ctx, compose_app(spec, ctx, roles)
+    spec = _fill(spec, ctx, account, region)
     return spec, ctx, compose(spec, ctx)
+
+
+def _fill(spec, ctx, account: str | None, region: str | None):
+    from wizard.spec import fill_location
+
+    spec = fill_location(spec, account=account, source="--account", ctx=ctx)
+    return fill_location(spec, region=region, source="--region", ctx=ctx)
+
+
+def fill_app_location(app, ctx, account: str | None, region: str | None) -> list:
+    """The whole spec of every function of ``app``, --account/--region filling open values
+    (a contradiction names the function)."""
+    from wizard.appspec import function_context, in_function
+
+    roles = []
+    for i, role in enumerate(app.roles()):
+        try:
+            roles.append(_fill(role, function_context(ctx, i), account, region))
+        except UserError as exc:
+            raise in_function(exc, role.function) from None
+    return roles
 
 
 def write_output(text: str, out: str | None) -> None:
@@ -156,14 +185,24 @@ def check_output(text: str, path: str, command: str) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     without_pydantic_plugins()  # before anything imports pydantic
+    from wizard.appspec import AppSpec, function_context
     from wizard.export import export
-    from wizard.policy.gate import approve
+    from wizard.policy.gate import approve, approve_app
     from wizard.spec import spec_warnings
 
-    spec, ctx, bundle = load_and_compose(args.spec, args.account, args.region)
-    approved = approve(bundle, source=args.spec)
-    for warning in spec_warnings(spec):  # likely not meant, but the role is sound: say so
-        print(f"role-wizard: warning: {warning.text(ctx)}", file=sys.stderr)
+    spec, ctx, built = load_and_compose(args.spec, args.account, args.region)
+    if isinstance(spec, AppSpec):
+        approved = approve_app(spec.app, built, source=args.spec)
+        for i, role in enumerate(spec.roles()):
+            for warning in spec_warnings(role):
+                text = warning.text(function_context(ctx, i))
+                print(f"role-wizard: warning: function {role.function}: {text}", file=sys.stderr)
+        what = f"app {spec.app} ({len(built)} roles)"
+    else:
+        approved = approve(built, source=args.spec)
+        for warning in spec_warnings(spec):  # likely not meant, but the role is sound: say so
+            print(f"role-wizard: warning: {warning.text(ctx)}", file=sys.stderr)
+        what = f"role {built.role_name}"
     try:
         text = export(approved, args.format)
     except UserError as exc:
@@ -172,7 +211,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         return check_output(text, args.check, f"role-wizard build {args.spec} -f {args.format}")
     write_output(text, args.out)
     if args.out:
-        print(f"wrote {args.format} for role {bundle.role_name} to {args.out}", file=sys.stderr)
+        print(f"wrote {args.format} for {what} to {args.out}", file=sys.stderr)
     return 0
 
 
@@ -202,17 +241,46 @@ resources:                      # what the function touches; `role-wizard catalo
 """
 
 
+EXAMPLE_APP = """\
+# A lambda-role-wizard app spec: one role for each function. Build every role into one file:
+#   role-wizard build app.yaml --format terraform
+app: orders                     # the app's name (required): it names the shared boundaries
+account: "123456789012"         # shared by every function; optional, as in a role spec
+region: us-east-1
+partition: aws
+boundary: envelope              # the functions' default; identical boundaries become one policy
+tags: {team: payments}          # added to every role's own tags
+functions:                      # each one a role spec; what it leaves out comes from above
+  - function: orders-api
+    role: {description: Orders API function role}
+    resources:
+      - {kind: dynamodb-table, name: Orders, access: read-write}
+      - {kind: sqs-queue, name: orders-events, access: send}
+  - function: orders-worker
+    resources:
+      - {kind: sqs-queue, name: orders-events, access: consume}
+      - {kind: dynamodb-table, name: Orders, access: read-write}
+  - function: orders-report
+    boundary: strict            # a function may choose its own boundary
+    role: {tags: {team: finance}}
+    resources:
+      - {kind: dynamodb-table, name: Orders, access: read}
+      - {kind: s3-prefix, bucket: reports, prefix: daily/, access: write}
+"""
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     from wizard.atomic import TargetExists, write_text_atomic
 
-    path = Path(args.path)
+    path = Path(args.path or ("app.yaml" if args.app else "role.yaml"))
     try:
-        write_text_atomic(path, EXAMPLE_SPEC, replace=args.force)
+        write_text_atomic(path, EXAMPLE_APP if args.app else EXAMPLE_SPEC, replace=args.force)
     except TargetExists:
         raise UserError("already exists; pass --force to overwrite it", where=str(path)) from None
     except OSError as exc:
         raise UserError(f"cannot write: {exc.strerror or exc}", where=str(path)) from None
-    print(f"wrote an example spec to {path}; build it with: role-wizard build {path}")
+    what = "app spec" if args.app else "spec"
+    print(f"wrote an example {what} to {path}; build it with: role-wizard build {path}")
     return 0
 
 

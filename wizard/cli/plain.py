@@ -61,6 +61,11 @@ def detect(args: argparse.Namespace) -> tuple[Any, str | None, str | None, str |
 def cmd_plain(args: argparse.Namespace) -> int:
     if args.export_out and not args.export:
         raise UserError("--export-out needs --export FORMAT")
+    if args.out:
+        from wizard.appspec import app_file_problem
+
+        if problem := app_file_problem(args.out):
+            raise UserError(f"--out: {problem}")
     from wizard.plain import Interrupted, PlainWizard, save_partial
 
     discoverer, account, region, partition = detect(args)

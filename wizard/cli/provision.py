@@ -43,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="show what apply would change in the account",
         epilog=PLAN_EXIT,
     )
-    p.add_argument("spec", help="role spec (YAML)")
+    p.add_argument("spec", help="role spec or app spec (YAML)")
     p.add_argument("--format", "-f", choices=("text", "json"), default="text")
     p.add_argument("--adopt", action="store_true", help="plan as if taking over a foreign role")
     p.add_argument("--deployer-policy-name", metavar="NAME", help="also plan the deployer policy")
@@ -56,7 +56,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_plan)
 
     p = sub.add_parser("apply", help="create or update the role in the account", epilog=APPLY_EXIT)
-    p.add_argument("spec", help="role spec (YAML)")
+    p.add_argument("spec", help="role spec or app spec (YAML; every role of the app)")
     p.add_argument("--yes", "-y", action="store_true", help="apply without asking")
     p.add_argument(
         "--adopt",
@@ -101,25 +101,43 @@ def _session(args: argparse.Namespace) -> Any:
 
 def _compose(aws: Any, path: str) -> Any:
     """Load the spec, fill the account (from STS), partition and open region from the
-    session, compose."""
+    session, compose: the role's bundle, or an app's :class:`ApprovedApp`."""
+    from wizard.appspec import AppSpec, function_context, in_function, load_any_spec
     from wizard.policy.compose import compose
-    from wizard.spec import fill_location, load_spec
+    from wizard.spec import fill_location
 
-    spec, ctx = load_spec(path)
-    spec = fill_location(
-        spec,
-        account=aws.account,
-        region=aws.region,
-        partition=aws.partition,
-        source="the AWS session",
-        ctx=ctx,
-        region_is_default=True,
-    )
-    return compose(spec, ctx)
+    spec, ctx = load_any_spec(path)
+
+    def filled(role: Any, where: Any) -> Any:
+        return fill_location(
+            role,
+            account=aws.account,
+            region=aws.region,
+            partition=aws.partition,
+            source="the AWS session",
+            ctx=where,
+            region_is_default=True,
+        )
+
+    if not isinstance(spec, AppSpec):
+        return compose(filled(spec, ctx), ctx)
+    from wizard.policy.app import compose_app
+    from wizard.policy.gate import approve_app
+
+    roles = []
+    for i, role in enumerate(spec.roles()):
+        try:
+            roles.append(filled(role, function_context(ctx, i)))
+        except UserError as exc:
+            raise in_function(exc, role.function) from None
+    return approve_app(spec.app, compose_app(spec, ctx, roles), source=path)
 
 
-def _plan(args: argparse.Namespace) -> tuple[Any, Any]:
+def _plan(args: argparse.Namespace) -> tuple[Any, list[Any], str | None]:
+    """The session, the plan of each role (an app's: one a role, a policy two roles share
+    planned with the first) and the app's name (None for a role spec)."""
     from wizard.aws.provision import make_plan
+    from wizard.policy.gate import ApprovedApp
 
     if args.deployer_policy_name is not None:
         from wizard.spec import policy_name_problem
@@ -127,20 +145,52 @@ def _plan(args: argparse.Namespace) -> tuple[Any, Any]:
         if problem := policy_name_problem(args.deployer_policy_name):
             raise UserError(f"--deployer-policy-name: {problem}")
     aws = _session(args)
-    bundle = _compose(aws, args.spec)
-    plan = make_plan(aws, bundle, adopt=args.adopt, deployer_policy_name=args.deployer_policy_name)
-    return aws, plan
+    built = _compose(aws, args.spec)
+    if not isinstance(built, ApprovedApp):
+        plan = make_plan(
+            aws, built, adopt=args.adopt, deployer_policy_name=args.deployer_policy_name
+        )
+        return aws, [plan], None
+    if args.deployer_policy_name is not None:
+        raise UserError(
+            "--deployer-policy-name names one policy, and each role of an app has its own "
+            "deployer policy; plan or apply the app without it",
+            where=args.spec,
+        )
+    plans = [make_plan(aws, ok, adopt=args.adopt) for ok in built.roles]
+    _share_policies(plans)
+    return aws, plans, built.app
+
+
+def _share_policies(plans: list[Any]) -> None:
+    """A customer-managed policy several roles use (a shared boundary) is created or updated
+    by the first role's plan only; the later plans say so."""
+    first: dict[str, str] = {}
+    for plan in plans:
+        kept = []
+        for change in plan.changes:
+            if change.kind == "policy" and change.name in first:
+                plan.notes.append(f"policy {change.name} is planned with role {first[change.name]}")
+                continue
+            if change.kind == "policy":
+                first[change.name] = plan.role_name
+            kept.append(change)
+        plan.changes = kept
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
     from wizard.aws.provision import render_plan
 
-    _aws, plan = _plan(args)
+    _aws, plans, app = _plan(args)
     if args.format == "json":
-        print(json.dumps(plan.to_dict(), indent=2, default=str))
+        data: Any = plans[0].to_dict() if app is None else {
+            "app": app,
+            "roles": [plan.to_dict() for plan in plans],
+        }  # fmt: skip
+        print(json.dumps(data, indent=2, default=str))
     else:
-        sys.stdout.write(render_plan(plan))
-    if args.detailed_exitcode and plan.changes:
+        sys.stdout.write("\n".join(render_plan(plan) for plan in plans))
+    if args.detailed_exitcode and any(plan.changes for plan in plans):
         return PLAN_CHANGES_EXIT
     return 0
 
@@ -156,27 +206,32 @@ def _confirm(count: int, account: str) -> bool:
 def cmd_apply(args: argparse.Namespace) -> int:
     from wizard.aws.provision import check_allowed, execute, render_plan
 
-    aws, plan = _plan(args)
-    if not plan.changes:
-        print(f"No changes. Role {plan.role_name} matches the spec.")
+    aws, plans, app = _plan(args)
+    pending = [plan for plan in plans if plan.changes]
+    if not pending:
+        names = ", ".join(plan.role_name for plan in plans)
+        print(f"No changes. Role{'s' if app else ''} {names} match{'' if app else 'es'} the spec.")
         return 0
-    check_allowed(plan)
-    sys.stdout.write(render_plan(plan))
+    for plan in pending:  # any refusal before the first change
+        check_allowed(plan)
+    sys.stdout.write("\n".join(render_plan(plan) for plan in pending))
     sys.stdout.flush()
     if not args.yes and not sys.stdin.isatty():
         raise UserError(
             "apply asks before changing the account and standard input is not a terminal; "
             "pass --yes to apply the plan above"
         )
-    if not args.yes and not _confirm(len(plan.changes), plan.account):
+    count = sum(len(plan.changes) for plan in pending)
+    if not args.yes and not _confirm(count, pending[0].account):
         print("Cancelled; nothing was changed.")
         return 0
 
     def progress(change: Any) -> None:
         print(f"  {change.symbol} {change.title}: done")
 
-    execute(aws, plan, on_change=progress)
-    c = plan.counts
+    for plan in pending:  # in the app's order: a shared policy is made before its later roles
+        execute(aws, plan, on_change=progress)
+    c = {k: sum(plan.counts[k] for plan in pending) for k in ("add", "change", "remove")}
     print(f"Apply complete: {c['add']} added, {c['change']} changed, {c['remove']} removed.")
     return 0
 

@@ -7,7 +7,14 @@ import argparse
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("edit", help="open a role spec in the wizard and save back to it")
-    p.add_argument("spec", help="role spec (YAML), e.g. one written by `audit --write-spec`")
+    p.add_argument(
+        "spec",
+        help="role spec (YAML), e.g. one written by `audit --write-spec`, or an app spec "
+        "(one function's role at a time)",
+    )
+    p.add_argument(
+        "--function", metavar="NAME", help="an app spec's function to edit (default: choose)"
+    )
     _session_flags(p)
     p.set_defaults(handler=cmd_edit)
     p = sub.add_parser("wizard", help="the interactive wizard (also what no command runs)")
@@ -40,16 +47,25 @@ def cmd_wizard(args: argparse.Namespace) -> int:
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
-    from wizard.spec import load_spec
+    from wizard.appspec import AppSpec, load_any_spec
+    from wizard.errors import UserError
     from wizard.tui.app import WizardApp
 
-    spec, _ctx = load_spec(args.spec)  # a bad spec is one line and exit 2, before any UI
+    spec, _ctx = load_any_spec(args.spec)  # a bad spec is one line and exit 2, before any UI
+    options: dict = {}
+    if isinstance(spec, AppSpec):
+        index = spec.index(args.function) if args.function else None
+        options = {"app_spec": spec, "function": index, "offer_resume": False}
+        spec = spec.role(index or 0)
+    elif args.function:
+        raise UserError("--function chooses a function of an app spec; this is a role spec")
     app = WizardApp(
         spec,
         edit_path=args.spec,
         demo=getattr(args, "demo", False),
         profile=args.profile,
         region=args.region,
+        **options,
     )
     app.run()
     _say_where_the_draft_is(app)

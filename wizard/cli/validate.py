@@ -49,10 +49,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from wizard.errors import UserError
-    from wizard.policy.documents import load_policy_source
+    from wizard.policy.documents import load_policy_source, load_policy_sources
     from wizard.policy.lint import fails, lint_source
 
-    sources = [load_policy_source(path, args.type) for path in args.files]
+    sources = [source for path in args.files for source in load_policy_sources(path, args.type)]
     boundary = None
     findings = []
     if args.boundary:

@@ -3,7 +3,9 @@
 :data:`FORMATS` is the only list of formats: its names, titles and file suffixes are what the
 CLI's ``--format`` choices, the wizard's finish step and plain mode offer. :func:`export`
 renders a bundle only once it passed the gate (:func:`wizard.policy.gate.approved`), so
-nothing is written that the validator refuses. Importing this module is cheap (the CLI builds its parser from the table); each
+nothing is written that the validator refuses. An app's roles are rendered together, once
+every one passed (:class:`~wizard.policy.gate.ApprovedApp`): each renderer takes a
+:class:`~wizard.export.roles.RoleSet`, one role or an app's. Importing this module is cheap (the CLI builds its parser from the table); each
 format's renderer is imported when it is first used.
 """
 
@@ -20,15 +22,17 @@ from wizard.errors import UserError
 
 if TYPE_CHECKING:
     from wizard.bundle import RoleBundle
-    from wizard.policy.gate import Approved
+    from wizard.export.roles import RoleSet
+    from wizard.policy.gate import Approved, ApprovedApp
 
 
 @dataclass(frozen=True)
 class ExportFormat:
     """One export format: ``name`` (``--format``), a ``title`` for menus and a ``short`` one for
     buttons, the ``suffix`` of its file after the role's name, and its renderer
-    (``module:function``, bundle -> text). A ``python_module`` file is named so that Python can
-    import it (``orders-api-role`` -> ``orders_api_role.py``)."""
+    (``module:function``, :class:`~wizard.export.roles.RoleSet` or bundle -> text). A
+    ``python_module`` file is named so that Python can import it (``orders-api-role`` ->
+    ``orders_api_role.py``)."""
 
     name: str
     title: str
@@ -41,9 +45,9 @@ class ExportFormat:
         stem = python_module_name(role_name) if self.python_module else role_name
         return f"{stem}{self.suffix}"
 
-    def render(self, bundle: RoleBundle) -> str:
+    def render(self, roles: RoleBundle | RoleSet) -> str:
         module, _, function = self.renderer.partition(":")
-        return getattr(importlib.import_module(module), function)(bundle)
+        return getattr(importlib.import_module(module), function)(roles)
 
 
 def python_module_name(role_name: str) -> str:
@@ -112,26 +116,35 @@ def export_format(name: str) -> ExportFormat:
         raise UserError(f"unknown format {name!r} (formats: {', '.join(FORMATS)})") from None
 
 
-def export(bundle: RoleBundle | Approved, fmt: str) -> str:
+def export(bundle: RoleBundle | Approved | ApprovedApp, fmt: str) -> str:
     """The text of ``bundle`` in format ``fmt``; :class:`~wizard.policy.gate.Refused` when the
-    validator rejects the role (a bundle already :class:`Approved` is not checked again)."""
-    from wizard.policy.gate import approved
+    validator rejects the role (a bundle already :class:`Approved` is not checked again; an
+    app's roles are rendered only as an :class:`ApprovedApp`)."""
+    from wizard.export.roles import RoleSet
+    from wizard.policy.gate import ApprovedApp, approved
 
     form = export_format(fmt)
+    if isinstance(bundle, ApprovedApp):
+        return form.render(RoleSet(tuple(ok.bundle for ok in bundle.roles), app=bundle.app))
     return form.render(approved(bundle).bundle)
 
 
 def export_file(
-    bundle: RoleBundle | Approved, fmt: str, folder: str | Path, *, create_folder: bool = False
+    bundle: RoleBundle | Approved | ApprovedApp,
+    fmt: str,
+    folder: str | Path,
+    *,
+    create_folder: bool = False,
 ) -> Path:
-    """Write the export atomically to ``FOLDER/<role><suffix>`` (making FOLDER only when
-    ``create_folder``); the path written."""
+    """Write the export atomically to ``FOLDER/<role><suffix>`` (``<app><suffix>`` for an
+    app; making FOLDER only when ``create_folder``); the path written."""
     from wizard.atomic import write_text_atomic
-    from wizard.policy.gate import approved
+    from wizard.policy.gate import ApprovedApp, approved
 
-    ok = approved(bundle)
+    ok = bundle if isinstance(bundle, ApprovedApp) else approved(bundle)
     text = export(ok, fmt)
-    target = Path(folder) / export_format(fmt).filename(ok.bundle.role_name)
+    name = ok.app if isinstance(ok, ApprovedApp) else ok.bundle.role_name
+    target = Path(folder) / export_format(fmt).filename(name)
     try:
         write_text_atomic(target, text, create_folder=create_folder)
     except OSError as exc:

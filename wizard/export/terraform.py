@@ -22,7 +22,8 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from wizard.bundle import Document, RoleBundle
+from wizard.bundle import Document, NamedPolicy, RoleBundle
+from wizard.export.roles import RoleSet
 
 # ${AWS::X} (the bundle's open values) -> (data source, the expression that replaces it).
 # Attributes: registry.terraform.io/providers/hashicorp/aws/latest/docs/data-sources/
@@ -121,11 +122,11 @@ def _own_arn(document: Document, pattern: re.Pattern[str]) -> Document:
     return walk(document)
 
 
-def _heredoc(document: Document, indent: str) -> str:
+def _heredoc(document: Document, indent: str, role: str = ROLE) -> str:
     """``<<-EOT`` holding the document as JSON; the role's own ARN (:func:`_own_arn`) is
-    interpolated from the role."""
+    interpolated from the role (the ``aws_iam_role`` block ``role``)."""
     body = _template(_json(document, indent=2))
-    body = body.replace(json.dumps(_OWN_ARN), '"${' + ROLE + '.arn}"')
+    body = body.replace(json.dumps(_OWN_ARN), '"${' + role + '.arn}"')
     inner = indent + "  "
     lines = "\n".join(inner + line for line in body.splitlines())
     return f"<<-EOT\n{lines}\n{inner}EOT"
@@ -157,8 +158,10 @@ def _block(header: str, pairs: list[tuple[str, str]]) -> str:
     return "\n".join([header + " {", *_attributes(pairs), "}"])
 
 
-def _map(entries: dict[str, str], indent: str) -> str:
-    inner = _attributes([(_string(k), _string(v)) for k, v in entries.items()], indent + "  ")
+def _map(entries: dict[str, str], indent: str, *, expressions: bool = False) -> str:
+    """An HCL map of text keys to text values (``expressions``: to HCL expressions)."""
+    pairs = [(_string(k), v if expressions else _string(v)) for k, v in entries.items()]
+    inner = _attributes(pairs, indent + "  ")
     return "{\n" + "\n".join(inner) + "\n" + indent + "}"
 
 
@@ -167,19 +170,28 @@ def _variable(name: str, description: str, default: str) -> str:
     return _block(f'variable "{name}"', [*pairs, ("default", _string(default))])
 
 
-def _open_values(bundle: RoleBundle) -> list[str]:
-    text = json.dumps(bundle.to_dict())
+def _open_values(*bundles: RoleBundle) -> list[str]:
+    text = json.dumps([bundle.to_dict() for bundle in bundles])
     found = set(re.findall(r"\$\{AWS::(AccountId|Region|Partition)\}", text))
     return [k for k in OPEN_VALUES if k in found]
 
 
-def to_terraform(bundle: RoleBundle) -> str:
-    """The Terraform configuration of ``bundle`` (one ``.tf`` file)."""
+_PROVIDERS = (
+    "terraform {\n  required_providers {\n    aws = {\n"
+    '      source  = "hashicorp/aws"\n      version = ">= 5.0"\n    }\n  }\n}'
+)
+
+
+def to_terraform(roles: RoleBundle | RoleSet) -> str:
+    """The Terraform configuration of one role or of an app's roles (one ``.tf`` file)."""
+    roles = RoleSet.of(roles)
+    if roles.lone is None:
+        return _app_terraform(roles)
+    bundle = roles.lone
     own = _role_arn_pattern(bundle)
     blocks = [
         f"# Least-privilege execution role {bundle.role_name} (lambda-role-wizard)",
-        "terraform {\n  required_providers {\n    aws = {\n"
-        '      source  = "hashicorp/aws"\n      version = ">= 5.0"\n    }\n  }\n}',
+        _PROVIDERS,
         _variable("role_name", "Name of the Lambda execution role", bundle.role_name),
     ]
     if bundle.boundary is not None:
@@ -258,3 +270,139 @@ def to_terraform(bundle: RoleBundle) -> str:
         pairs = [("description", _string(description)), ("value", value)]
         blocks.append(_block(f'output "{name}"', pairs))
     return "\n\n".join(blocks) + "\n"
+
+
+# --------------------------------------------------------------------------- apps
+#
+# Every block of a function is labelled with its key in snake case (OrdersApi -> orders_api),
+# which depends on the function alone: the role ``aws_iam_role.orders_api``, its inline policy
+# ``aws_iam_role_policy.orders_api`` (a second one ``orders_api_2``), its deployer
+# ``aws_iam_policy.orders_api_deployer`` and its managed policies in one
+# ``aws_iam_role_policy_attachment.orders_api`` (for_each). A label has ``_`` only before a
+# letter (and first, before a digit), so no suffix makes one function's label another's.
+
+
+def _snake(key: str) -> str:
+    """``OrdersApi`` -> ``orders_api`` (``1Fn`` -> ``_1_fn``: a label starts with no digit)."""
+    label = re.sub(r"[A-Z]", lambda m: "_" + m[0].lower(), key)
+    return label[1:] if label.startswith("_") else "_" + label
+
+
+def _app_terraform(roles: RoleSet) -> str:
+    keyed = [(_snake(key), bundle) for key, bundle in roles.keyed()]
+    deployers = {b.function_name or "": b.deployer.name for _, b in keyed if b.deployer}
+    blocks = [
+        f"# Least-privilege execution roles of app {roles.app} (lambda-role-wizard)",
+        _PROVIDERS,
+        _map_variable(
+            "role_names",
+            "Names of the Lambda execution roles, by function",
+            {b.function_name or "": b.role_name for _, b in keyed},
+        ),
+    ]
+    if deployers:
+        blocks.append(
+            _map_variable(
+                "deployer_policy_names",
+                "Names of the policies that let a deployer pass each role to Lambda, by function",
+                deployers,
+            )
+        )
+    blocks += [f'data "{OPEN_VALUES[k][0]}" "current" {{}}' for k in _open_values(*roles.bundles)]
+    boundaries: dict[str, str] = {}  # boundary policy name -> label
+    for policy in roles.boundaries():
+        boundaries[policy.name] = label = _label(policy.name, set())
+        pairs = [
+            ("name", _string(policy.name)),
+            ("description", _string(f"Permissions boundary of roles of app {roles.app}")),
+            ("policy", _heredoc(policy.document, "  ")),
+        ]
+        blocks.append(_block(f'resource "aws_iam_policy" "{label}"', pairs))
+    for label, bundle in keyed:
+        blocks += _app_role_blocks(label, bundle, boundaries)
+    outputs = [
+        ("role_arns", "ARNs of the Lambda execution roles, by function", "arn", "aws_iam_role", ""),
+        ("role_names", "Names of the Lambda execution roles, by function", "name", "aws_iam_role", ""),
+    ]  # fmt: skip
+    for name, description, attribute, kind, suffix in outputs:
+        values = {
+            b.function_name or "": f"{kind}.{label}{suffix}.{attribute}" for label, b in keyed
+        }
+        blocks.append(_map_output(name, description, values))
+    if deployers:
+        values = {
+            b.function_name or "": f"aws_iam_policy.{label}_deployer.arn"
+            for label, b in keyed
+            if b.deployer
+        }
+        description = "ARNs of the deployer policies (attach them to the CI role), by function"
+        blocks.append(_map_output("deployer_policy_arns", description, values))
+    if boundaries:
+        values = {name: f"aws_iam_policy.{label}.arn" for name, label in boundaries.items()}
+        description = "ARNs of the permissions boundary policies, by name"
+        blocks.append(_map_output("boundary_policy_arns", description, values))
+    return "\n\n".join(blocks) + "\n"
+
+
+def _map_variable(name: str, description: str, default: dict[str, str]) -> str:
+    pairs = [("description", _string(description)), ("type", "map(string)")]
+    return _block(f'variable "{name}"', [*pairs, ("default", _map(default, "  "))])
+
+
+def _map_output(name: str, description: str, values: dict[str, str]) -> str:
+    pairs = [("description", _string(description)), ("value", _map(values, "  ", expressions=True))]
+    return _block(f'output "{name}"', pairs)
+
+
+def _app_role_blocks(label: str, bundle: RoleBundle, boundaries: dict[str, str]) -> list[str]:
+    """The blocks of one role of an app, every label starting with ``label``."""
+    role_ref = f"aws_iam_role.{label}"
+    function = _string(bundle.function_name or "")
+    own = _role_arn_pattern(bundle)
+    role: list[tuple[str, str]] = [
+        ("name", f"var.role_names[{function}]"),
+        ("path", _string(bundle.path)),
+    ]
+    if bundle.description:
+        role.append(("description", _string(bundle.description)))
+    role.append(("assume_role_policy", _heredoc(bundle.assume_role_policy, "  ", role_ref)))
+    if bundle.boundary is not None:
+        role.append(
+            ("permissions_boundary", f"aws_iam_policy.{boundaries[bundle.boundary.name]}.arn")
+        )
+    elif bundle.boundary_arn:
+        role.append(("permissions_boundary", _string(bundle.boundary_arn)))
+    if bundle.tags:
+        role.append(("tags", _map(bundle.tags, "  ")))
+    blocks = [_block(f'resource "aws_iam_role" "{label}"', role)]
+    for n, policy in enumerate(bundle.policies, start=1):
+        pairs = [
+            ("name", _string(policy.name)),
+            ("role", f"{role_ref}.id"),
+            ("policy", _heredoc(_own_arn(policy.document, own), "  ", role_ref)),
+        ]
+        suffix = f"_{n}" if n > 1 else ""
+        blocks.append(_block(f'resource "aws_iam_role_policy" "{label}{suffix}"', pairs))
+    if bundle.deployer is not None:
+        blocks.append(_app_deployer(label, bundle, bundle.deployer, own, role_ref))
+    if bundle.managed_policy_arns:
+        arns = ", ".join(_string(arn) for arn in bundle.managed_policy_arns)
+        pairs = [
+            ("for_each", f"toset([{arns}])"),
+            ("role", f"{role_ref}.name"),
+            ("policy_arn", "each.value"),
+        ]
+        blocks.append(_block(f'resource "aws_iam_role_policy_attachment" "{label}"', pairs))
+    return blocks
+
+
+def _app_deployer(
+    label: str, bundle: RoleBundle, deployer: NamedPolicy, own: re.Pattern[str], role_ref: str
+) -> str:
+    description = f"Lets a deployer pass {bundle.role_name} to Lambda and update its function"
+    pairs = [
+        ("name", f"var.deployer_policy_names[{_string(bundle.function_name or '')}]"),
+        ("description", _string(description)),
+        ("policy", _heredoc(_own_arn(deployer.document, own), "  ", role_ref)),
+    ]
+    return _block(f'resource "aws_iam_policy" "{label}_deployer"', pairs)

@@ -32,13 +32,23 @@ def finish(wizard: PlainWizard, bundle: RoleBundle) -> PlainResult | None:
     if ok is None:
         return None
     path = wizard.spec_path or wizard.ask_path(SPEC_PROMPT, "role.yaml")
-    while not wizard.write(path, spec_text(spec)):
+    while not _writable(wizard, path) or not wizard.write(path, spec_text(spec)):
         path = wizard.ask_path(SPEC_PROMPT, "role.yaml")
     wizard.say(f"saved the spec to {path}; build it with: role-wizard build {path}")
     # Export from the saved file, exactly as `role-wizard build` would.
     saved, ctx = load_spec(path)
     fmt, out = export(wizard, compose(saved, ctx))
     return PlainResult(saved, path, fmt, out)
+
+
+def _writable(wizard: PlainWizard, path: Path) -> bool:
+    """False, after saying why, when ``path`` is an app spec a role spec would replace."""
+    from wizard.appspec import app_file_problem
+
+    if problem := app_file_problem(path):
+        wizard.say(problem)
+        return False
+    return True
 
 
 def gate(wizard: PlainWizard, bundle: RoleBundle) -> Approved | None:

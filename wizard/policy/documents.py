@@ -45,6 +45,7 @@ __all__ = [
     "detect_type",
     "json_pointer",
     "load_policy_source",
+    "load_policy_sources",
     "load_valid_policy_source",
     "load_policy_set",
     "parse_policy_source",
@@ -380,6 +381,12 @@ def load_policy_source(path: str | Path, type: str | None = None) -> PolicySourc
         return out
     if isinstance(data, _MAPPING) and "function" in data and "Statement" not in data:
         return _spec_source(text, file)
+    if _is_app(data):
+        raise UserError(
+            "an app spec or an app's JSON export holds several roles; `validate` reads each, "
+            "this command reads one role (build one function's role with a role spec)",
+            where=file,
+        )
     if source.kind != "invalid":
         return source
     if isinstance(data, (*_MAPPING, list)):  # a policy written as YAML: IAM reads JSON only
@@ -602,14 +609,54 @@ def _sub(arg: Any, file: str, pointer: str, opened: set[str]) -> str:
     return _SUB_RE.sub(fill, arg)
 
 
+def _is_app(data: Any) -> bool:
+    """An app spec (``functions:``) or an app's JSON export (``App`` and ``Roles``)."""
+    from wizard.appspec import is_app_data
+
+    return is_app_data(data) or (
+        isinstance(data, _MAPPING)
+        and set(data) == {"App", "Roles"}
+        and isinstance(data["Roles"], list)
+    )
+
+
+def load_policy_sources(path: str | Path, type: str | None = None) -> list[PolicySource]:
+    """:func:`load_policy_source`, reading an app spec or an app's JSON export as one source
+    per role, each named ``FILE#FUNCTION`` (``FILE#/Roles/N`` for the export)."""
+    try:
+        return [load_policy_source(path, type)]
+    except UserError as exc:
+        if "holds several roles" not in exc.detail:
+            raise
+    raw, file = read_input(str(path), "policy file", MAX_POLICY_BYTES)
+    text = decode_text(raw, file, "policy file")
+    data, problem = parse_json(text, file, [])
+    if problem is None:  # an app's JSON export: its bundles
+        return [_bundle_source(role, f"{file}#/Roles/{i}") for i, role in enumerate(data["Roles"])]
+    from wizard.appspec import load_app_text
+    from wizard.policy.app import compose_app
+
+    app, ctx = load_app_text(text, file)
+    out = []
+    for spec, bundle in zip(app.functions, compose_app(app, ctx), strict=True):
+        out.append(_composed_source(bundle.to_dict(), f"{file}#{spec.function}"))
+    return out
+
+
 def _spec_source(text: str, file: str) -> PolicySource:
     """A role spec's policies: the spec composed, as ``build`` would (open account and region
     read as any, as for a template)."""
     from wizard.policy.compose import compose
-    from wizard.spec import OPEN_ACCOUNT, OPEN_REGION, load_spec_text
+    from wizard.spec import load_spec_text
 
     spec, ctx = load_spec_text(text, file)
-    data = compose(spec, ctx).to_dict()
+    return _composed_source(compose(spec, ctx).to_dict(), file)
+
+
+def _composed_source(data: dict[str, Any], file: str) -> PolicySource:
+    """A composed bundle's source; open account and region read as any (``*``)."""
+    from wizard.spec import OPEN_ACCOUNT, OPEN_REGION
+
     opened = {
         name
         for name, marker in (("AWS::AccountId", OPEN_ACCOUNT), ("AWS::Region", OPEN_REGION))

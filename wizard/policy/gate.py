@@ -36,14 +36,16 @@ def describe(finding: Finding) -> str:
 class Refused(UserError):
     """The validator rejects the role; ``findings`` are the errors and warnings that refuse it."""
 
-    def __init__(self, findings: Sequence[Finding], *, where: str | None = None) -> None:
+    def __init__(
+        self, findings: Sequence[Finding], *, where: str | None = None, function: str | None = None
+    ) -> None:
         self.findings = list(findings)
+        self.function = function  # in an app: the function whose role is refused
         first = describe(self.findings[0])
         more = len(self.findings) - 1
         tail = f" (and {more} more; `role-wizard validate` on the JSON export lists them)"
-        super().__init__(
-            f"the composed role fails validation: {first}{tail if more else ''}", where=where
-        )
+        whose = f"function {function}: the composed role" if function else "the composed role"
+        super().__init__(f"{whose} fails validation: {first}{tail if more else ''}", where=where)
 
 
 @dataclass(frozen=True)
@@ -76,3 +78,23 @@ def approved(bundle: RoleBundle | Approved, *, source: str = "<role>") -> Approv
     if isinstance(bundle, Approved):
         return bundle
     return approve(bundle, source=source)
+
+
+@dataclass(frozen=True)
+class ApprovedApp:
+    """The roles of an app, every one :class:`Approved`."""
+
+    app: str
+    roles: tuple[Approved, ...]
+
+
+def approve_app(app: str, bundles: Sequence[RoleBundle], *, source: str = "<app>") -> ApprovedApp:
+    """Every role of the app through :func:`approve`: the first refused one refuses the app,
+    and :class:`Refused` names its function."""
+    out = []
+    for bundle in bundles:
+        try:
+            out.append(approve(bundle, source=source))
+        except Refused as exc:
+            raise Refused(exc.findings, where=exc.where, function=bundle.function_name) from None
+    return ApprovedApp(app, tuple(out))

@@ -94,11 +94,25 @@ class WizardApp(App[None]):
         profile: str | None = None,
         region: str | None = None,
         cursor_blink: bool = True,
+        app_spec: Any = None,
+        function: int | None = None,
     ) -> None:
         super().__init__()
+        # Editing an app spec (edit_path): one function's role at a time, chosen at start
+        # unless ``function`` is; saving writes the whole app spec back.
+        self.app_spec = app_spec
+        self.app_index = function
+        if app_spec is not None and function is not None:
+            self.sub_title = (
+                f"editing {edit_path}: function {app_spec.functions[function].function}"
+            )
         self.cursor_blink = cursor_blink  # off for deterministic snapshots
         if edit_path:
             self.sub_title = f"editing {edit_path}"
+        if app_spec is not None and function is not None:
+            self.sub_title = (
+                f"editing {edit_path}: function {app_spec.functions[function].function}"
+            )
         # The spec, the drafts and the composer load in a worker right after the first frame;
         # until then ``spec`` may be None (step 1 shows the defaults).
         self.spec: RoleSpec | None = spec
@@ -344,8 +358,22 @@ class WizardApp(App[None]):
             if isinstance(self.screen, FunctionScreen):
                 self.screen.push_inputs()
         self.spec_changed(autosave=False)
-        if self.offer_resume:
+        if self.app_spec is not None and self.app_index is None:
+            self._choose_function()
+        elif self.offer_resume:
             self._offer_resume(ask=not busy)
+
+    def _choose_function(self) -> None:
+        from wizard.tui.screens.functions import FunctionChooser
+
+        def chosen(index: int | None) -> None:
+            if index is None:
+                return
+            self.app_index = index
+            self.replace_spec(self.app_spec.role(index))
+            self.sub_title = f"editing {self.edit_path}: function {self.spec.function}"
+
+        self.push_screen(FunctionChooser(self.app_spec, str(self.edit_path)), chosen)
 
     def _offer_resume(self, *, ask: bool = True) -> None:
         """Offer the kept drafts of this spec, newest first: a list to choose from when the
@@ -489,10 +517,18 @@ class WizardApp(App[None]):
         from wizard.atomic import write_text_atomic
 
         target = Path(path) if path else self.default_spec_path()
+        text = self.spec.to_yaml()
+        if self.app_spec is not None:  # the edited function back into the app, the rest kept
+            if self.app_index is None:
+                raise UserError("choose the function to edit first")
+            edited = self.app_spec.with_function(self.app_index, self.spec)
+            text = edited.to_yaml()
         try:
-            write_text_atomic(target, self.spec.to_yaml())
+            write_text_atomic(target, text)
         except OSError as exc:
             raise UserError(f"cannot write: {exc.strerror}", where=str(target)) from None
+        if self.app_spec is not None:
+            self.app_spec = edited
         return target
 
     def export_files(self, folder: str | Path, formats: Iterable[str]) -> list[Path]:
