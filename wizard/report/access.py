@@ -345,7 +345,8 @@ def _entry_target(spec: RoleSpec, entry: ResourceEntry) -> Target:
             (resolved,) = resolve_resources(spec.model_copy(update={"resources": [variant]}))
         except UserError:  # a profile this resource cannot take (a field it lacks)
             continue
-        patterns.extend(g.resource for g in resource_grants(resolved))
+        # a profile's grants on "*" are for actions that name no resource: not this one's ARNs
+        patterns.extend(g.resource for g in resource_grants(resolved) if g.resource != "*")
     return Target(entry_label(entry), tuple(dict.fromkeys(patterns)))
 
 
