@@ -136,6 +136,17 @@ class AccessReport:
 # --------------------------------------------------------------------------- computing
 
 
+def actions_shown(change: AccessChange, limit: int = 40) -> str:
+    """A change's actions for a reader: "all 23 Write actions" when they are all of their
+    level, else their names (at most ``limit``)."""
+    names = [a.split(":", 1)[1] for a in change.actions]
+    if change.all_of_level and len(names) > 3:
+        return f"all {len(names)} {change.access_level} actions"
+    if len(names) > limit:
+        return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
+    return ", ".join(names)
+
+
 def level_of(access_level: str) -> str:
     """The one matrix column of an action: the reference files some under two levels
     ("Permissions management, Write", "Tagging, Write"); the first is the telling one."""

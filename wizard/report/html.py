@@ -13,7 +13,15 @@ from __future__ import annotations
 from html import escape
 
 from wizard.policy.diff import AccessChange
-from wizard.report.access import CONDITIONAL, CUT, DENIED, STATES, AccessReport, Cell
+from wizard.report.access import (
+    CONDITIONAL,
+    CUT,
+    DENIED,
+    STATES,
+    AccessReport,
+    Cell,
+    actions_shown,
+)
 from wizard.report.markdown import cell_text
 
 # Fill colours: an allowed level by how much it can change (List lightest, Permissions
@@ -183,12 +191,7 @@ def _changes_table(changes: tuple[AccessChange, ...], empty: str) -> str:
         return f"<p>{_e(empty)}</p>"
     rows = []
     for c in changes:
-        names = [a.split(":", 1)[1] for a in c.actions]
-        shown = (
-            f"all {len(names)} {c.access_level} actions"
-            if c.all_of_level and len(names) > 3
-            else ", ".join(names)
-        )
+        shown = actions_shown(c, limit=10_000)
         where = "<br>".join(f"<code>{_e(r)}</code>" for r in c.resources)
         cond = " (with a condition)" if c.conditional else ""
         rows.append(

@@ -12,7 +12,15 @@ import html
 import re
 
 from wizard.policy.diff import AccessChange
-from wizard.report.access import ALLOWED, CONDITIONAL, CUT, DENIED, AccessReport, Cell
+from wizard.report.access import (
+    ALLOWED,
+    CONDITIONAL,
+    CUT,
+    DENIED,
+    AccessReport,
+    Cell,
+    actions_shown,
+)
 
 COMMENT_LIMIT = 65_536  # GitHub's limit on a comment body, in characters
 
@@ -47,13 +55,7 @@ def cell_text(cell: Cell | None) -> str:
 
 
 def _change_line(change: AccessChange, limit: int = 40) -> str:
-    names = [a.split(":", 1)[1] for a in change.actions]
-    if change.all_of_level and len(names) > 3:
-        shown = f"all {len(names)} {change.access_level} actions"
-    elif len(names) > limit:
-        shown = ", ".join(names[:limit]) + f" and {len(names) - limit} more"
-    else:
-        shown = ", ".join(names)
+    shown = actions_shown(change, limit)
     where = ", ".join(f"`{_code(r)}`" for r in change.resources)
     line = f"- **{md_text(change.service)}** {md_text(change.access_level)}: {md_text(shown)} on {where}"
     return line + (" (with a condition)" if change.conditional else "")
