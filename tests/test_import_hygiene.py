@@ -30,6 +30,7 @@ def test_domain_modules_and_the_build_command_import_no_ui_or_aws_sdk(tmp_path):
         import wizard.spec, wizard.catalog.kinds, wizard.catalog.reference
         import wizard.policy.compose, wizard.policy.tighten, wizard.export, wizard.cli
         import wizard.entries, wizard.drafts
+        import wizard.report.access, wizard.report.html, wizard.report.markdown
         from wizard.cli import main
         with contextlib.redirect_stdout(io.StringIO()):
             code = main(["build", {str(spec)!r}, "--format", "cloudformation"])

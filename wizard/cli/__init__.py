@@ -42,6 +42,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "wizard.cli.discover": ("discover",),
     "wizard.cli.provision": ("plan", "apply", "audit"),
     "wizard.cli.review": ("drift", "guardrails"),  # continuous review
+    "wizard.cli.report": ("report",),  # the access report (HTML, Markdown)
     "wizard.cli.demo": ("demo",),  # the demo sandbox: status, reset, stop
     "wizard.cli.ui": ("edit", "wizard"),  # the Textual wizard, also the default command
     "wizard.cli.plain": ("plain",),  # questionary prompts
