@@ -352,7 +352,11 @@ async def main():
         app = Timed(spec=spec, session_factory=Session, discoverer_factory=lambda s: TenThousand(),
                     drafts=DraftStore(Path(tmp)), offer_resume=False)
         async with app.run_test(size=(110, 36)) as pilot:
-            await app.session_worker.wait()
+            for worker in list(app.workers):  # the session, then the steps built ahead
+                await worker.wait()
+            await pilot.pause()
+            for worker in list(app.workers):
+                await worker.wait()
             await pilot.pause()
             for _ in range(5):
                 await pilot.press("ctrl+n")

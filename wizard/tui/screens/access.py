@@ -53,7 +53,7 @@ class AccessScreen(StepScreen):
                     yield Static("", id="statements")
 
     def on_mount(self) -> None:
-        self.refresh_from_spec()
+        self._refresh()
         self.query_one("#access-resources", OptionList).focus()
 
     def _index(self) -> int | None:

@@ -74,6 +74,7 @@ class StepScreen(Screen):
         super().__init__()
         self.fields = FieldSync()
         self._generation = 0  # the app's spec_generation this screen shows
+        self._shown_version = -1  # the app's spec_version this screen last showed
 
     def compose(self) -> ComposeResult:
         yield Header(icon="λ")
@@ -115,17 +116,23 @@ class StepScreen(Screen):
         if not self.wizard.cursor_blink:
             for widget in self.query(Input):
                 widget.cursor_blink = False
-        self._refresh()
+        self._refresh(resumed=True)
 
     def on_spec_changed(self, message: SpecChanged) -> None:
         self._refresh()
 
-    def _refresh(self) -> None:
-        generation = self.wizard.spec_generation
+    def _refresh(self, *, resumed: bool = False) -> None:
+        """Show the spec (``refresh_from_spec``) and the status line. A screen shown again
+        (resumed) whose spec has not changed since it last showed it keeps what it shows: the
+        step change only repaints (the screens are built ahead, see ``WizardApp``)."""
+        app = self.wizard
+        generation = app.spec_generation
         if generation != self._generation:  # a resumed draft: its values go into every field
             self._generation = generation
             self.fields.forget()
-        self.refresh_from_spec()
+        if not resumed or app.spec_version != self._shown_version:
+            self._shown_version = app.spec_version
+            self.refresh_from_spec()
         self.query_one(StatusLine).refresh_status()
 
     def refresh_from_spec(self) -> None:

@@ -116,7 +116,7 @@ class ResourcesScreen(StepScreen):
         kinds.set_options([Option(self._kind_prompt(n), id=n) for n in self.kind_names])
         kinds.highlighted = 0
         kinds.focus()
-        self.refresh_from_spec()
+        self._refresh()
         self.show_key(self.key)
 
     # ---------------------------------------------------------------- kinds

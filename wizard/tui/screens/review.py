@@ -181,7 +181,7 @@ class ReviewScreen(StepScreen):
                     yield Static("", id="answer")
 
     def on_mount(self) -> None:
-        self.refresh_from_spec()
+        self._refresh()
 
     def refresh_from_spec(self) -> None:
         app = self.wizard
