@@ -75,6 +75,7 @@ class StepScreen(Screen):
         self.fields = FieldSync()
         self._generation = 0  # the app's spec_generation this screen shows
         self._shown_version = -1  # the app's spec_version this screen last showed
+        self._shown = False  # shown at least once (the app builds steps before they show)
 
     def compose(self) -> ComposeResult:
         yield Header(icon="λ")
@@ -117,6 +118,13 @@ class StepScreen(Screen):
             for widget in self.query(Input):
                 widget.cursor_blink = False
         self._refresh(resumed=True)
+        if not self._shown:
+            self._shown = True
+            self.first_shown()
+
+    def first_shown(self) -> None:
+        """Called when the step shows the first time: what waits for the user to come here
+        (the app builds the steps in the background, before they are shown)."""
 
     def on_spec_changed(self, message: SpecChanged) -> None:
         self._refresh()

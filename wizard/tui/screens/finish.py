@@ -74,12 +74,13 @@ class FinishScreen(StepScreen):
 
     def on_mount(self) -> None:
         app = self.wizard
-        self.query_one("#spec-path", Input).value = str(app.default_spec_path())
         self.query_one("#out-dir", Input).value = str(app.output_dir)
         self.query_one("#apply", Button).disabled = True
         self.query_one("#save", Button).focus()
 
     def refresh_from_spec(self) -> None:
+        # the default path follows the function's name until the user types another
+        self.fields.show(self.query_one("#spec-path", Input), str(self.wizard.default_spec_path()))
         stale = self.plan is not None and self.plan_spec != self.spec.dump()
         if stale:
             self.plan = None

@@ -117,6 +117,11 @@ class ResourcesScreen(StepScreen):
         kinds.highlighted = 0
         kinds.focus()
         self._refresh()
+        # built ahead (WizardApp builds the steps in the background): nothing is listed from
+        # the account before the user comes to this step
+        self.show_key(self.key, discover=False)
+
+    def first_shown(self) -> None:
         self.show_key(self.key)
 
     # ---------------------------------------------------------------- kinds
@@ -140,9 +145,10 @@ class ResourcesScreen(StepScreen):
 
     # ---------------------------------------------------------------- discovery
 
-    def show_key(self, key: Key) -> None:
-        """Show one listing (a kind, or an S3 level), discovering it if not known yet. The
-        filter is for the listing at hand: another listing starts unfiltered."""
+    def show_key(self, key: Key, *, discover: bool = True) -> None:
+        """Show one listing (a kind, or an S3 level), discovering it if not known yet (unless
+        ``discover`` is False: the step is built before it is shown). The filter is for the
+        listing at hand: another listing starts unfiltered."""
         if key != self.key:
             filter_input = self.query_one("#filter", Input)
             if filter_input.value:
@@ -159,7 +165,9 @@ class ResourcesScreen(StepScreen):
         known = self.wizard.discovered.get(key)
         # a listing left half-done (its worker was cancelled by a newer one) starts again;
         # the discoverer keeps the pages it already fetched
-        if known is None or known["state"] == "listing":
+        if not discover and (known is None or known["state"] == "listing"):
+            found.set_items([])
+        elif known is None or known["state"] == "listing":
             self.generation += 1
             self.wizard.discovered[key] = {
                 "items": [],
@@ -411,6 +419,7 @@ class ResourcesScreen(StepScreen):
         for i, name in enumerate(self.kind_names):
             kinds.replace_option_prompt_at_index(i, self._kind_prompt(name))
         self.query_one("#found", ResourceList).refresh_marks()
+        self._check_arn(self.query_one("#arn", Input).value)  # the examples name the account
 
 
 def chosen_label(entry: ResourceEntry) -> str:
