@@ -7,6 +7,7 @@ sandbox are imported inside thread workers only, so the first frame comes fast.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import importlib
@@ -272,6 +273,7 @@ class WizardApp(App[None]):
         # start: a failure here shows when the step itself loads it
         with contextlib.suppress(Exception):
             prewarm()
+        _freeze_once("domain loaded")  # the catalogs and caches: building the steps next
         self.post_message(StepsLoaded())
         try:
             session = self.aws_session()
@@ -370,11 +372,17 @@ class WizardApp(App[None]):
                 continue
             screen = _step_screen(index)
             self.install_screen(screen, name)
+            # Textual's own first switch to an installed screen registers it so (_get_screen);
+            # Textual is pinned (pyproject), and tests/tui/test_steps_ahead.py checks this
             widgets = self._register(self, screen)
             await AwaitMount(screen, widgets)
+            # each stage in its own turn of the loop, so keys typed meanwhile wait less
+            await asyncio.sleep(0)
             if screen is not self.screen:
-                screen._refresh_layout(self.size)
-                screen._compositor.render_update(full=True)
+                screen._refresh_layout(self.size)  # lay it out at the terminal's size
+                await asyncio.sleep(0)
+            if screen is not self.screen:
+                screen._compositor.render_update(full=True)  # each widget's lines, cached
         _freeze_once("steps built")
 
     def _offer_resume(self, *, ask: bool = True) -> None:

@@ -77,6 +77,10 @@ class FinishScreen(StepScreen):
         self.query_one("#out-dir", Input).value = str(app.output_dir)
         self.query_one("#apply", Button).disabled = True
         self.query_one("#save", Button).focus()
+        self._refresh()
+
+    def first_shown(self) -> None:
+        self._say_refusal(self.wizard.gate_review())  # built ahead, it said nothing yet
 
     def refresh_from_spec(self) -> None:
         # the default path follows the function's name until the user types another
@@ -126,7 +130,7 @@ class FinishScreen(StepScreen):
     def _say_refusal(self, gate: GateReview) -> None:
         """Say once a refusal why nothing can be exported, planned or applied."""
         said = tuple(f.code for f in gate.refusing) or ((gate.error,) if gate.error else ())
-        if said == self._refusal_said:
+        if said == self._refusal_said or not self._shown:  # not while built ahead, unseen
             return
         self._refusal_said = said
         if not said:

@@ -122,7 +122,8 @@ class ResourcesScreen(StepScreen):
         self.show_key(self.key, discover=False)
 
     def first_shown(self) -> None:
-        self.show_key(self.key)
+        # the listing starts once the step is on screen: its pages do not hold up that frame
+        self.call_after_refresh(self.show_key, self.key)
 
     # ---------------------------------------------------------------- kinds
 
@@ -417,7 +418,9 @@ class ResourcesScreen(StepScreen):
         self.query_one("#chosen-title", Label).update(f"Chosen ({len(spec.resources)})")
         kinds = self.query_one("#kinds", OptionList)
         for i, name in enumerate(self.kind_names):
-            kinds.replace_option_prompt_at_index(i, self._kind_prompt(name))
+            prompt = self._kind_prompt(name)
+            if kinds.get_option_at_index(i).prompt != prompt:  # only what changed is redrawn
+                kinds.replace_option_prompt_at_index(i, prompt)
         self.query_one("#found", ResourceList).refresh_marks()
         self._check_arn(self.query_one("#arn", Input).value)  # the examples name the account
 
