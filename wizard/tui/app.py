@@ -378,11 +378,15 @@ class WizardApp(App[None]):
             await AwaitMount(screen, widgets)
             # each stage in its own turn of the loop, so keys typed meanwhile wait less
             await asyncio.sleep(0)
-            if screen is not self.screen:
-                screen._refresh_layout(self.size)  # lay it out at the terminal's size
+            # Laid out and painted ahead at the terminal's size -- but not a screen with
+            # breakpoints (steps 2 and 3): laid out while in the background, its lists kept
+            # lines measured at 80 columns after the terminal grew (tests/tui/test_keys.py,
+            # test_growing_the_terminal_re_lays_the_kinds_list); those lay out when shown.
+            if screen is not self.screen and not screen.HORIZONTAL_BREAKPOINTS:
+                screen._refresh_layout(self.size)
                 await asyncio.sleep(0)
-            if screen is not self.screen:
-                screen._compositor.render_update(full=True)  # each widget's lines, cached
+                if screen is not self.screen:
+                    screen._compositor.render_update(full=True)  # each widget's lines, cached
         _freeze_once("steps built")
 
     def _offer_resume(self, *, ask: bool = True) -> None:
