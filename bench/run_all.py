@@ -192,6 +192,25 @@ def tui_rows(f: dict[str, Any]) -> list[Row]:
                 verdict(filt["handler_max_ms"] < filt["target_ms"], f"< {filt['target_ms']} ms"),
             )
         )
+    steps = f.get("step_changes")
+    if steps:
+        slowest = max(steps["median_ms"])
+        rows.append(
+            (
+                "`bench_tui.py`: ctrl+n to the next step's first paint, steps 1→2 … 5→6 (the "
+                "later steps built in the background while on step 1), fresh interpreters, "
+                f"load average {steps['load_average']:.1f}",
+                "medians "
+                + " / ".join(f"{m:.0f}" for m in steps["median_ms"])
+                + f" ms (max {max(steps['max_ms']):.0f} ms); UI thread CPU "
+                + " / ".join(f"{m:.0f}" for m in steps["cpu_median_ms"])
+                + f" ms; steps built {steps['built_after_first_frame_median_ms']:.0f} ms after "
+                "the first frame",
+                "",
+                "",
+                verdict(slowest < steps["target_ms"], f"< {steps['target_ms']} ms (medians)"),
+            )
+        )
     return rows
 
 

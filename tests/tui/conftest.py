@@ -114,7 +114,12 @@ def make_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., A
 
 def _queued(app: Any) -> int:
     """Messages waiting in the app, its screens and their widgets."""
-    pumps = [app, *(n for s in app.screen_stack for n in s.walk_children(with_self=True))]
+    from wizard.tui.state import STEP_NAMES
+
+    # the steps built ahead in the background too, not only those on the stack
+    built = [app.get_screen(n) for n in STEP_NAMES if app.is_screen_installed(n)]
+    screens = {id(s): s for s in (*app.screen_stack, *built)}.values()
+    pumps = [app, *(n for s in screens for n in s.walk_children(with_self=True))]
     return sum(p.message_queue_size for p in pumps)
 
 

@@ -184,20 +184,27 @@ def test_the_three_export_buttons_show_in_80_columns(make_app):
     at_80x24(make_app, 5, check)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue #13: the finish step's one row of export buttons overflows the 39-column pane "
-    "at 80x24 once terraform and sam are added; the layout is the lead's call",
-)
-def test_every_export_button_shows_in_80_columns(make_app):
-    from wizard.tui.screens.finish import FORMAT_BUTTONS
+@pytest.mark.parametrize("more", [0, 2, 4])
+def test_every_export_button_shows_in_80_columns(make_app, monkeypatch, more):
+    """Every format of the export table has its button, whole, inside the pane at 80x24 --
+    also with formats added to the table (``more`` of them, with long titles)."""
+    from wizard.export import FORMATS, ExportFormat
+    from wizard.tui.screens.finish import format_buttons
+
+    for i in range(more):
+        name = f"added-{i}"
+        added = ExportFormat(name, f"Added {i}", f"Long title {i:03}", f".{i}", "x:y")
+        monkeypatch.setitem(FORMATS, name, added)
+    buttons = format_buttons()
+    assert [fmt for _b, fmt, _t in buttons] == list(FORMATS)
 
     def check(screen) -> None:
         pane = screen.query_one("#finish-left").region
-        for button_id, _fmt, title in FORMAT_BUTTONS:
+        for button_id, _fmt, title in [*buttons, ("export-all", "", "Export all")]:
             button = screen.query_one(f"#{button_id}")
-            region = button.region
-            assert region.width >= len(title) and region.right <= pane.right, button_id
+            region = button.content_region
+            assert region.width >= len(title) and button.region.right <= pane.right, button_id
+            assert button.region.x >= pane.x, button_id
             assert str(button.label) == title, button_id
 
     at_80x24(make_app, 5, check)

@@ -7,6 +7,7 @@ sandbox are imported inside thread workers only, so the first frame comes fast.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import importlib
@@ -21,10 +22,17 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widget import AwaitMount
 from textual.worker import get_current_worker
 
 from wizard.errors import UserError
-from wizard.tui.messages import DomainLoaded, SessionDetected, SessionFailed, SpecChanged
+from wizard.tui.messages import (
+    DomainLoaded,
+    SessionDetected,
+    SessionFailed,
+    SpecChanged,
+    StepsLoaded,
+)
 from wizard.tui.screens.base import StepScreen
 from wizard.tui.state import DEFAULT_FUNCTION, STEP_NAMES, STEPS, GateReview, Key
 
@@ -36,7 +44,19 @@ if TYPE_CHECKING:
 # the app's keys that act on a step; a dialog over the step (a modal screen) neither shows nor
 # runs them
 _STEP_ACTIONS = frozenset({"next_step", "previous_step", "save_spec", "help"})
-_gc_frozen = False  # gc.freeze() once a process, by the first run()
+_frozen_at: set[str] = set()  # where gc.freeze() was called already, once a process each
+
+
+def _freeze_once(point: str) -> None:
+    """Move every object alive now into the collector's permanent generation, once a process at
+    each ``point``: what was loaded by then (Textual; later the domain's catalogs and caches and
+    the built step screens) lives as long as the process, and a full pass walking it takes
+    0.1-0.4 s of the UI thread at whatever moment the allocations set it off -- a step change,
+    a keystroke. Once a process, so a test run of many apps does not keep every app's objects.
+    """
+    if point not in _frozen_at:
+        _frozen_at.add(point)
+        gc.freeze()
 
 
 def _step_screen(index: int) -> StepScreen:
@@ -142,18 +162,16 @@ class WizardApp(App[None]):
         self.discovered: dict[str, dict[Key, dict[str, Any]]] = {}  # region -> its listings
         self.step = 0
         self.spec_generation = 0  # counts specs replaced whole (a resumed draft)
+        self.spec_version = 0  # counts changes of the spec (spec_changed): what screens show
         self.session_worker: Any = None
+        self.premount_worker: Any = None
         self.resumable: list[Any] | None = None  # the drafts the palette offers, newest first
 
     def run(self, *args: Any, **kwargs: Any) -> None:
         """Run the app (``role-wizard`` and ``role-wizard edit``)."""
-        global _gc_frozen
-        if not _gc_frozen:
-            # What is loaded by now (Textual, the step-1 screen, an edited spec) lives as long as
-            # the process: keep it out of the collector's full passes, so the one the first
-            # frame's allocations set off does not walk ~50,000 objects (15-25 ms).
-            gc.freeze()
-            _gc_frozen = True
+        # What is loaded by now (Textual, the step-1 screen, an edited spec): the full pass the
+        # first frame's allocations set off would walk ~50,000 objects (15-25 ms).
+        _freeze_once("start")
         return super().run(*args, **kwargs)
 
     # ------------------------------------------------------------------ the spec
@@ -190,6 +208,7 @@ class WizardApp(App[None]):
         """Screens call this after every edit of ``self.spec``."""
         if self.spec is None:
             return
+        self.spec_version += 1
         self.recompose()
         if autosave:
             self.autosave()
@@ -278,6 +297,8 @@ class WizardApp(App[None]):
         # start: a failure here shows when the step itself loads it
         with contextlib.suppress(Exception):
             prewarm()
+        _freeze_once("domain loaded")  # the catalogs and caches: building the steps next
+        self.post_message(StepsLoaded())
         try:
             session = self.aws_session()
             account, region = str(session.account), str(session.region)
@@ -374,6 +395,38 @@ class WizardApp(App[None]):
             self.sub_title = f"editing {self.edit_path}: function {self.spec.function}"
 
         self.push_screen(FunctionChooser(self.app_spec, str(self.edit_path)), chosen)
+
+    def on_steps_loaded(self, message: StepsLoaded) -> None:
+        self.premount_worker = self.run_worker(
+            self._premount_steps(), group="premount", exclusive=True, exit_on_error=False
+        )
+
+    async def _premount_steps(self) -> None:
+        """Build the later steps' screens while the user is on step 1: compose, mount and lay
+        out each one as Textual would on the first switch to it, so that switch only repaints.
+        """
+        for index in range(1, len(STEPS)):
+            name = STEP_NAMES[index]
+            if self.is_screen_installed(name):  # visited already
+                continue
+            screen = _step_screen(index)
+            self.install_screen(screen, name)
+            # Textual's own first switch to an installed screen registers it so (_get_screen);
+            # Textual is pinned (pyproject), and tests/tui/test_steps_ahead.py checks this
+            widgets = self._register(self, screen)
+            await AwaitMount(screen, widgets)
+            # each stage in its own turn of the loop, so keys typed meanwhile wait less
+            await asyncio.sleep(0)
+            # Laid out and painted ahead at the terminal's size -- but not a screen with
+            # breakpoints (steps 2 and 3): laid out while in the background, its lists kept
+            # lines measured at 80 columns after the terminal grew (tests/tui/test_keys.py,
+            # test_growing_the_terminal_re_lays_the_kinds_list); those lay out when shown.
+            if screen is not self.screen and not screen.HORIZONTAL_BREAKPOINTS:
+                screen._refresh_layout(self.size)
+                await asyncio.sleep(0)
+                if screen is not self.screen:
+                    screen._compositor.render_update(full=True)  # each widget's lines, cached
+        _freeze_once("steps built")
 
     def _offer_resume(self, *, ask: bool = True) -> None:
         """Offer the kept drafts of this spec, newest first: a list to choose from when the

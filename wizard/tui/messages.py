@@ -15,6 +15,11 @@ class DomainLoaded(Message):
     """The spec model, drafts and composer finished importing (after the first frame)."""
 
 
+class StepsLoaded(Message):
+    """The later steps' modules and the domain's caches are loaded (``prewarm``): their screens
+    can be built in the background."""
+
+
 class SessionDetected(Message):
     """The AWS session answered: its account and region."""
 

@@ -63,6 +63,7 @@ class Wizard(Protocol):
 
     spec: RoleSpec | None
     spec_generation: int  # counts up when a new spec replaces the old whole (a resumed draft)
+    spec_version: int  # counts up at every change of the spec (``spec_changed``)
     bundle: RoleBundle | None
     compose_error: str | None
     session_state: str

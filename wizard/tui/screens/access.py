@@ -55,7 +55,7 @@ class AccessScreen(StepScreen):
                     yield Static("", id="statements")
 
     def mount_body(self) -> None:
-        self.refresh_from_spec()
+        self._refresh()
         self.query_one("#access-resources", OptionList).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

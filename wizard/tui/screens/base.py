@@ -79,6 +79,8 @@ class StepScreen(Screen):
         super().__init__()
         self.fields = FieldSync()
         self._generation = 0  # the app's spec_generation this screen shows
+        self._shown_version = -1  # the app's spec_version this screen last showed
+        self._shown = False  # shown at least once (the app builds steps before they show)
         self.broken: str | None = None  # why compose_body failed: the step shows only that
 
     def on_mount(self) -> None:
@@ -147,20 +149,33 @@ class StepScreen(Screen):
         if not self.wizard.cursor_blink:
             for widget in self.query(Input):
                 widget.cursor_blink = False
-        self._refresh()
+        self._refresh(resumed=True)
+        if not self._shown:
+            self._shown = True
+            self.first_shown()
+
+    def first_shown(self) -> None:
+        """Called when the step shows the first time: what waits for the user to come here
+        (the app builds the steps in the background, before they are shown)."""
 
     def on_spec_changed(self, message: SpecChanged) -> None:
         self._refresh()
 
-    def _refresh(self) -> None:
+    def _refresh(self, *, resumed: bool = False) -> None:
+        """Show the spec (``refresh_from_spec``) and the status line. A screen shown again
+        (resumed) whose spec has not changed since it last showed it keeps what it shows: the
+        step change only repaints (the screens are built ahead, see ``WizardApp``)."""
         if self.broken is not None:
             self.query_one(StatusLine).refresh_status()
             return
-        generation = self.wizard.spec_generation
+        app = self.wizard
+        generation = app.spec_generation
         if generation != self._generation:  # a resumed draft: its values go into every field
             self._generation = generation
             self.fields.forget()
-        self.refresh_from_spec()
+        if not resumed or app.spec_version != self._shown_version:
+            self._shown_version = app.spec_version
+            self.refresh_from_spec()
         self.query_one(StatusLine).refresh_status()
         for note in self.query(LocationNote):
             note.refresh_note()

@@ -7,7 +7,7 @@ from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Input, Label, ProgressBar, Static
 from textual.worker import Worker
@@ -26,7 +26,9 @@ def _button_id(fmt: str) -> str:
     return "export-" + fmt.replace("cloudformation", "cfn")
 
 
-FORMAT_BUTTONS = tuple((_button_id(f.name), f.name, f.short) for f in FORMATS.values())
+def format_buttons() -> list[tuple[str, str, str]]:
+    """(button id, format name, button title) of every format in the export table."""
+    return [(_button_id(f.name), f.name, f.short) for f in FORMATS.values()]
 
 
 class FinishScreen(StepScreen):
@@ -40,6 +42,7 @@ class FinishScreen(StepScreen):
         self.worker: Worker | None = None
         self.lines: list[Content] = []
         self._refusal_said: tuple[str, ...] = ()  # the refusing findings the result pane named
+        self.formats = format_buttons()
 
     def compose_body(self) -> ComposeResult:
         yield GateBanner(id="gate")
@@ -50,10 +53,12 @@ class FinishScreen(StepScreen):
                 yield Button("Save spec (ctrl+s)", id="save", compact=True)
                 yield Label("Export the role", classes="pane-title")
                 yield Input(id="out-dir", compact=True)
-                with Horizontal(classes="row"):
-                    for button_id, _fmt, title in FORMAT_BUTTONS:
+                # two buttons a row, however many formats the table has: one row of them all
+                # would run out of the pane at 80 columns
+                with Grid(id="export-buttons"):
+                    for button_id, _fmt, title in self.formats:
                         yield Button(title, id=button_id, compact=True)
-                yield Button("Export all", id="export-all", compact=True)
+                    yield Button("Export all", id="export-all", compact=True)
                 yield Label("Create it in the account", classes="pane-title")
                 yield Label("Deployer policy name (step 4's deployer option)", id="deployer-label")
                 yield Input(id="deployer-name", compact=True)
@@ -69,12 +74,17 @@ class FinishScreen(StepScreen):
 
     def mount_body(self) -> None:
         app = self.wizard
-        self.query_one("#spec-path", Input).value = str(app.default_spec_path())
         self.query_one("#out-dir", Input).value = str(app.output_dir)
         self.query_one("#apply", Button).disabled = True
         self.query_one("#save", Button).focus()
+        self._refresh()
+
+    def first_shown(self) -> None:
+        self._say_refusal(self.wizard.gate_review())  # built ahead, it said nothing yet
 
     def refresh_from_spec(self) -> None:
+        # the default path follows the function's name until the user types another
+        self.fields.show(self.query_one("#spec-path", Input), str(self.wizard.default_spec_path()))
         stale = self.plan is not None and self.plan_spec != self.spec.dump()
         if stale:
             self.plan = None
@@ -82,7 +92,7 @@ class FinishScreen(StepScreen):
         gate = self.wizard.gate_review()
         self.query_one("#gate", GateBanner).show(gate)
         ok = self.wizard.bundle is not None and not gate.refused
-        for button_id in (*(b for b, _f, _t in FORMAT_BUTTONS), "export-all", "plan"):
+        for button_id in (*(b for b, _f, _t in self.formats), "export-all", "plan"):
             self.query_one(f"#{button_id}", Button).disabled = not ok
         self.query_one("#apply", Button).disabled = not ok or self.plan is None
         self._say_refusal(gate)
@@ -130,7 +140,7 @@ class FinishScreen(StepScreen):
     def _say_refusal(self, gate: GateReview) -> None:
         """Say once a refusal why nothing can be exported, planned or applied."""
         said = tuple(f.code for f in gate.refusing) or ((gate.error,) if gate.error else ())
-        if said == self._refusal_said:
+        if said == self._refusal_said or not self._shown:  # not while built ahead, unseen
             return
         self._refusal_said = said
         if not said:
@@ -173,8 +183,8 @@ class FinishScreen(StepScreen):
 
     @on(Button.Pressed)
     def _export(self, event: Button.Pressed) -> None:
-        formats = {b: [f] for b, f, _t in FORMAT_BUTTONS}
-        formats["export-all"] = [f for _b, f, _t in FORMAT_BUTTONS]
+        formats = {b: [f] for b, f, _t in self.formats}
+        formats["export-all"] = [f for _b, f, _t in self.formats]
         if event.button.id not in formats:
             return
         folder = self.query_one("#out-dir", Input).value.strip() or "."

@@ -103,7 +103,7 @@ class OptionsScreen(StepScreen):
         managed.add_options([(n, n) for n in names])
         if names:
             managed.highlighted = 0
-        self.refresh_from_spec()
+        self._refresh()
         self.query_one("#boundary", RadioSet).focus()
 
     def refresh_from_spec(self) -> None:

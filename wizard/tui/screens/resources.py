@@ -120,8 +120,14 @@ class ResourcesScreen(StepScreen):
         kinds.highlighted = 0
         kinds.focus()
         self.listed_region = self.wizard.listing_region()
-        self.refresh_from_spec()
-        self.show_key(self.key)
+        self._refresh()
+        # built ahead (WizardApp builds the steps in the background): nothing is listed from
+        # the account before the user comes to this step
+        self.show_key(self.key, discover=False)
+
+    def first_shown(self) -> None:
+        # the listing starts once the step is on screen: its pages do not hold up that frame
+        self.call_after_refresh(self.show_key, self.key)
 
     # ---------------------------------------------------------------- kinds
 
@@ -144,10 +150,11 @@ class ResourcesScreen(StepScreen):
 
     # ---------------------------------------------------------------- discovery
 
-    def show_key(self, key: Key) -> None:
-        """Show one listing (a kind, or an S3 level), discovering it if not known yet. The
-        filter is for the listing at hand: another listing (another region's) starts
-        unfiltered. Listings come from the spec's region, where the role will run."""
+    def show_key(self, key: Key, *, discover: bool = True) -> None:
+        """Show one listing (a kind, or an S3 level), discovering it if not known yet (unless
+        ``discover`` is False: the step is built before it is shown). The filter is for the
+        listing at hand: another listing (another region's) starts unfiltered. Listings come
+        from the spec's region, where the role will run."""
         region = self.wizard.listing_region()
         if key != self.key or region != self.listed_region:
             filter_input = self.query_one("#filter", Input)
@@ -169,7 +176,9 @@ class ResourcesScreen(StepScreen):
         known = listings.get(key)
         # a listing left half-done (its worker was cancelled by a newer one) starts again;
         # the discoverer keeps the pages it already fetched
-        if known is None or known["state"] == "listing":
+        if not discover and (known is None or known["state"] == "listing"):
+            found.set_items([])
+        elif known is None or known["state"] == "listing":
             self.generation += 1
             listings[key] = {
                 "items": [],
@@ -468,8 +477,11 @@ class ResourcesScreen(StepScreen):
         self.query_one("#chosen-title", Label).update(f"Chosen ({len(spec.resources)})")
         kinds = self.query_one("#kinds", OptionList)
         for i, name in enumerate(self.kind_names):
-            kinds.replace_option_prompt_at_index(i, self._kind_prompt(name))
+            prompt = self._kind_prompt(name)
+            if kinds.get_option_at_index(i).prompt != prompt:  # only what changed is redrawn
+                kinds.replace_option_prompt_at_index(i, prompt)
         self.query_one("#found", ResourceList).refresh_marks()
+        self._check_arn(self.query_one("#arn", Input).value)  # the examples name the account
 
 
 def chosen_label(entry: ResourceEntry) -> str:

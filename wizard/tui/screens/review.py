@@ -212,7 +212,7 @@ class ReviewScreen(StepScreen):
                     yield Static("", id="answer")
 
     def mount_body(self) -> None:
-        self.refresh_from_spec()
+        self._refresh()
 
     def refresh_from_spec(self) -> None:
         app = self.wizard

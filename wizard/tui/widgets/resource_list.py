@@ -65,6 +65,7 @@ class ResourceList(OptionList):
         self.haystacks: list[str] = []
         self.query_text = ""
         self.shown: list[int] = []
+        self.marks: list[bool] = []  # whether each shown item is marked chosen
         self.total_matches = 0
         self.is_selected: Callable[[Any], bool] = lambda item: False
         self.drillable = False  # S3: → opens a bucket or prefix (and the footer says so)
@@ -94,8 +95,10 @@ class ResourceList(OptionList):
         self.query_text = text
         self.rebuild()
 
-    def prompt(self, item: Any) -> Content:
-        mark = "[$success]✔[/]" if self.is_selected(item) else "[dim]·[/]"
+    def prompt(self, item: Any, selected: bool | None = None) -> Content:
+        if selected is None:
+            selected = self.is_selected(item)
+        mark = "[$success]✔[/]" if selected else "[dim]·[/]"
         detail = getattr(item, "detail", {}) or {}
         extra = detail.get("alias") or detail.get("region") or ""
         if extra:
@@ -105,7 +108,11 @@ class ResourceList(OptionList):
     def rebuild(self) -> None:
         highlighted = self.highlighted
         self.shown, self.total_matches = filter_indexes(self.haystacks, self.query_text)
-        options = [Option(self.prompt(self.items[i]), id=str(i)) for i in self.shown]
+        self.marks = [self.is_selected(self.items[i]) for i in self.shown]
+        options = [
+            Option(self.prompt(self.items[i], mark), id=str(i))
+            for i, mark in zip(self.shown, self.marks, strict=True)
+        ]
         more = self.total_matches - len(self.shown)
         if more > 0:
             options.append(
@@ -118,8 +125,13 @@ class ResourceList(OptionList):
             self.highlighted = min(highlighted or 0, len(self.shown) - 1)
 
     def refresh_marks(self) -> None:
+        """Mark the shown items chosen or not; only the options whose mark changed are
+        redrawn."""
         for pos, i in enumerate(self.shown):
-            self.replace_option_prompt_at_index(pos, self.prompt(self.items[i]))
+            selected = self.is_selected(self.items[i])
+            if selected != self.marks[pos]:
+                self.marks[pos] = selected
+                self.replace_option_prompt_at_index(pos, self.prompt(self.items[i], selected))
 
     def current_item(self) -> Any | None:
         option = self.highlighted_option
