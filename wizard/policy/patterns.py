@@ -22,15 +22,18 @@ the service segment that identifies the AWS product": a pattern with one there m
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 __all__ = [
     "ActionMatcher",
     "LeadIndex",
+    "PatternIndex",
+    "pattern_lead",
     "action_matcher",
     "arn_regex",
     "compile_alternation",
@@ -195,15 +198,20 @@ def resource_part(arn: str) -> str | None:
 
 class LeadIndex:
     """Items keyed by a literal lead: :meth:`starting` finds those whose lead starts a text
-    with one dictionary lookup per distinct lead length, not a comparison per item."""
+    with one dictionary lookup per distinct lead length, not a comparison per item;
+    :meth:`extending` those whose lead a text starts, by bisecting the sorted leads."""
 
-    __slots__ = ("_by_lead", "_lengths")
+    __slots__ = ("_by_lead", "_lengths", "_sorted")
 
     def __init__(self, items: Iterable[tuple[str, Any]]) -> None:
         self._by_lead: dict[str, list[Any]] = {}
         for lead, item in items:
             self._by_lead.setdefault(lead, []).append(item)
         self._lengths = sorted({len(k) for k in self._by_lead})
+        self._sorted: list[str] | None = None  # sorted on first use of extending()
+
+    def __bool__(self) -> bool:
+        return bool(self._by_lead)
 
     def starting(self, text: str) -> list[Any]:
         """The items whose lead starts ``text``, shorter leads first."""
@@ -215,6 +223,70 @@ class LeadIndex:
             if found:
                 out.extend(found)
         return out
+
+    def extending(self, text: str) -> Iterator[Any]:
+        """The items whose lead ``text`` starts and is longer than it, lazily."""
+        if self._sorted is None:
+            self._sorted = sorted(self._by_lead)
+        keys = self._sorted
+        i = bisect.bisect_right(keys, text)
+        while i < len(keys) and keys[i].startswith(text):
+            yield from self._by_lead[keys[i]]
+            i += 1
+
+    def all(self) -> Iterator[Any]:
+        for items in self._by_lead.values():
+            yield from items
+
+
+_LEAD_RE = re.compile(r"[*?]")
+_LEAD_VAR_RE = re.compile(r"[*?]|\$\{")
+
+
+@functools.lru_cache(maxsize=65536)
+def pattern_lead(pattern: str, variables: bool = False) -> str:
+    """The literal text before a Resource pattern's first wildcard (with ``variables``, or
+    its first ``${``): every ARN the pattern matches starts with it."""
+    m = (_LEAD_VAR_RE if variables else _LEAD_RE).search(pattern)
+    return pattern if m is None else pattern[: m.start()]
+
+
+class PatternIndex:
+    """Items keyed by a Resource pattern's :func:`pattern_lead`, to find the few that can
+    contain or meet a pattern without comparing it with every one.
+
+    Containment needs the outer pattern's lead to start the inner one's (an inner wildcard
+    right after its lead takes at least two characters there, or ends the text, where a fixed
+    outer letter cannot follow), and an intersection needs one lead to start the other. A
+    pattern with a wildcard in its service segment matches nothing, so it is inside everything:
+    such inner patterns are compared with every item. ``variables``: a ``${...}`` is a
+    wildcard (as :func:`patterns_intersect` takes it), else literal text (as
+    :func:`resource_contains`)."""
+
+    __slots__ = ("_leads", "_variables")
+
+    def __init__(self, items: Iterable[tuple[str, Any]], *, variables: bool = False) -> None:
+        self._variables = variables
+        self._leads = LeadIndex((pattern_lead(p, variables), item) for p, item in items)
+
+    def __bool__(self) -> bool:
+        return bool(self._leads)
+
+    def containers(self, pattern: str) -> Iterator[Any]:
+        """Items that may contain ``pattern`` (a superset of those that do), lazily."""
+        if service_wildcard(pattern):
+            return self._leads.all()
+        return iter(self._leads.starting(pattern_lead(pattern, self._variables)))
+
+    def meeting(self, pattern: str) -> Iterator[Any]:
+        """Items that may share an ARN with ``pattern`` (a superset of those that do), lazily."""
+        yield from self.containers(pattern)
+        if not service_wildcard(pattern):
+            yield from self._leads.extending(pattern_lead(pattern, self._variables))
+
+    def contain(self, pattern: str) -> bool:
+        """Whether one of the items (patterns) contains ``pattern``."""
+        return any(resource_contains(r, pattern) for r in self.containers(pattern))
 
 
 # --------------------------------------------------------------------------- as tokens
