@@ -143,6 +143,7 @@ class CompiledStatement:
         "allow",
         "services",
         "actions",
+        "action_key",
         "not_action",
         "resource_names",
         "resource_prefixes",
@@ -192,6 +193,8 @@ class CompiledStatement:
         # Plain names by set membership, wildcards by one regex: a huge policy of named
         # actions and ARNs then compiles next to nothing.
         self.actions = ActionMatcher(patterns)
+        # statements with equal Action lists (case aside) apply to the same actions
+        self.action_key = (self.not_action, frozenset(p.lower() for p in patterns))
 
         # Resource / NotResource: case-sensitive, ARN segment-aware wildcards.
         key = self._exactly_one(raw, "Resource", "NotResource", label, base)
@@ -437,6 +440,16 @@ class _ActionIndex:
         return [hits[k] for k in sorted(hits)]
 
 
+class _Group:
+    """The entries of statements with one Action list (its first statement stands for it)."""
+
+    __slots__ = ("stmt", "entries")
+
+    def __init__(self, stmt: CompiledStatement) -> None:
+        self.stmt = stmt
+        self.entries: list[_Entry] = []
+
+
 class _Candidates:
     """What is known about an (action, resource) pair before looking at the context."""
 
@@ -494,18 +507,27 @@ class Evaluator:
                 ref = StatementRef("boundary", None, s.index, s.sid, s.effect)
                 entries.append(_Entry(len(entries), s, ref, True))
         self._entries = tuple(entries)
-        self._by_service: dict[str, list[_Entry]] = {}
-        self._any_service: list[_Entry] = []
+        # Statements grouped by their Action list: an action is tested once per distinct list
+        # (a large policy repeats a few lists), and actions the same groups match share one
+        # index (every action a ``s3:Get*`` grant covers gets the same answers).
+        groups: dict[tuple[bool, frozenset[str]], _Group] = {}
+        self._by_service: dict[str, list[_Group]] = {}
+        self._any_service: list[_Group] = []
         for e in entries:
-            if e.stmt.services is None:
-                self._any_service.append(e)
-            else:
-                for svc in e.stmt.services:
-                    self._by_service.setdefault(svc, []).append(e)
+            group = groups.get(e.stmt.action_key)
+            if group is None:
+                group = groups[e.stmt.action_key] = _Group(e.stmt)
+                if e.stmt.services is None:
+                    self._any_service.append(group)
+                else:
+                    for svc in e.stmt.services:
+                        self._by_service.setdefault(svc, []).append(group)
+            group.entries.append(e)
         # Memos of pure functions of their keys. Safe to share between threads: a dict's get,
         # set and clear are each atomic, so a race at worst computes an entry twice.
-        self._service_cache: dict[str, tuple[_Entry, ...]] = {}
+        self._service_cache: dict[str, tuple[_Group, ...]] = {}
         self._action_cache: dict[str, _ActionIndex] = {}
+        self._class_cache: dict[tuple[str, tuple[int, ...]], _ActionIndex] = {}
         self._cache: dict[tuple[str, str], _Candidates] = {}
         self._cache_size = cache_size
 
@@ -517,24 +539,46 @@ class Evaluator:
             out.extend(self.boundary.warnings)
         return tuple(out)
 
-    def _for_service(self, service: str) -> tuple[_Entry, ...]:
+    def _for_service(self, service: str) -> tuple[_Group, ...]:
         found = self._service_cache.get(service)
         if found is None:
-            merged = self._by_service.get(service, []) + self._any_service
-            found = tuple(sorted(merged, key=lambda e: e.order))
+            found = tuple(self._by_service.get(service, [])) + tuple(self._any_service)
             self._service_cache[service] = found
         return found
 
     def _for_action(self, action: str) -> _ActionIndex:
+        """The index of the entries whose Action applies to ``action``; one object for every
+        action of a service the same Action lists match (its class)."""
         key = action.lower()
         found = self._action_cache.get(key)
         if found is None:
             service = action.split(":", 1)[0].lower()
-            found = _ActionIndex(
-                e for e in self._for_service(service) if e.stmt.action_applies(action)
-            )
+            groups = self._for_service(service)
+            matched = tuple(i for i, g in enumerate(groups) if g.stmt.actions(action))
+            found = self._class_cache.get((service, matched))
+            if found is None:
+                hit = set(matched)
+                found = _ActionIndex(
+                    sorted(
+                        (
+                            e
+                            for i, g in enumerate(groups)
+                            if (i in hit) != g.stmt.not_action
+                            for e in g.entries
+                        ),
+                        key=_order,
+                    )
+                )
+                self._class_cache[(service, matched)] = found
             self._action_cache[key] = found
         return found
+
+    def action_class(self, action: str) -> object:
+        """A key equal for two actions exactly when the same statements apply to both (so
+        every request answers alike for them, :data:`NO_PERMISSION_NEEDED` aside)."""
+        if action.lower() in NO_PERMISSION_NEEDED:
+            return action.lower()
+        return id(self._for_action(action))
 
     def _for_request(self, action: str, resource: str) -> list[_Entry]:
         """The entries whose action and resource apply (a Resource with variables: kept for
