@@ -34,6 +34,7 @@ from wizard.policy.conditions import (
     resolve_template,
 )
 from wizard.policy.patterns import (
+    ActionIndex,
     ActionMatcher,
     LeadIndex,
     arn_regex,
@@ -141,7 +142,6 @@ class CompiledStatement:
         "sid",
         "effect",
         "allow",
-        "services",
         "actions",
         "action_key",
         "not_action",
@@ -177,19 +177,10 @@ class CompiledStatement:
         self.effect: str = effect
         self.allow = effect == "Allow"
 
-        # Action / NotAction: case-insensitive wildcards; index by service prefix.
+        # Action / NotAction: case-insensitive wildcards (the Evaluator indexes them).
         key = self._exactly_one(raw, "Action", "NotAction", label, base)
         self.not_action = key == "NotAction"
         patterns = _string_list(raw[key], label, *base, key)
-        services: set[str] | None = set()
-        for p in patterns:
-            prefix = p.split(":", 1)[0]
-            if "*" in prefix or "?" in prefix:
-                services = None
-            elif services is not None:
-                services.add(prefix.lower())
-        # NotAction can apply to any service.
-        self.services = None if self.not_action or services is None else frozenset(services)
         # Plain names by set membership, wildcards by one regex: a huge policy of named
         # actions and ARNs then compiles next to nothing.
         self.actions = ActionMatcher(patterns)
@@ -415,8 +406,19 @@ class _ActionIndex:
         templated: list[tuple[str, _Entry]] = []
         self.negated: list[_Entry] = []
         self.rest: list[_Entry] = []
+        # for static_decision: whether no entry depends on the context, the NotResource Denies,
+        # and how many NotResource Allows there are of the identity policies and the boundary
+        self.static = True
+        self.negated_deny: list[_Entry] = []
+        self.negated_allow = [0, 0]
         for e in entries:
             s = e.stmt
+            self.static = self.static and s.context_free
+            if s.not_resource and not s.resource_templates:
+                if s.allow:
+                    self.negated_allow[e.boundary] += 1
+                else:
+                    self.negated_deny.append(e)
             if s.not_resource:
                 (self.rest if s.resource_templates else self.negated).append(e)
             else:
@@ -438,6 +440,39 @@ class _ActionIndex:
         for e in self.rest:
             hits[e.order] = e
         return [hits[k] for k in sorted(hits)]
+
+    def static_decision(
+        self, resource: str, bounded: bool, limit: int
+    ) -> tuple[str, tuple[StatementRef, ...], int] | None:
+        """See :meth:`Evaluator.static_decision`."""
+        if not self.static:
+            return None
+        hits = self.positive.hits(resource)
+        excluded = self.excluded.hits(resource) if self.negated else {}
+        denies = sorted((e for e in hits.values() if not e.stmt.allow), key=_order)
+        count = len(denies)
+        if self.negated_deny:
+            skipped = sum(1 for e in excluded.values() if not e.stmt.allow)
+            count += len(self.negated_deny) - skipped
+            if count > len(denies):  # the first few NotResource Denies that apply
+                first = []
+                for e in self.negated_deny:
+                    if e.order not in excluded:
+                        first.append(e)
+                        if len(first) == limit:
+                            break
+                denies = sorted((*denies, *first), key=_order)
+        if count:
+            return EXPLICITLY_DENIED, tuple(e.ref for e in denies[:limit]), count
+        allows = [False, False]  # an identity policy's, the boundary's
+        for e in hits.values():
+            allows[e.boundary] = True
+        for side in (0, 1):
+            if not allows[side] and self.negated_allow[side]:
+                cut = sum(1 for e in excluded.values() if e.stmt.allow and e.boundary == side)
+                allows[side] = self.negated_allow[side] > cut
+        allowed = allows[0] and (allows[1] or not bounded)
+        return (ALLOWED if allowed else IMPLICITLY_DENIED), (), 0
 
 
 class _Group:
@@ -507,27 +542,26 @@ class Evaluator:
                 ref = StatementRef("boundary", None, s.index, s.sid, s.effect)
                 entries.append(_Entry(len(entries), s, ref, True))
         self._entries = tuple(entries)
-        # Statements grouped by their Action list: an action is tested once per distinct list
-        # (a large policy repeats a few lists), and actions the same groups match share one
-        # index (every action a ``s3:Get*`` grant covers gets the same answers).
+        # Statements grouped by their Action list, the lists' patterns indexed: an action is
+        # tried against the few patterns that can match it, and actions that match the same
+        # lists share one index (every action a ``s3:Get*`` grant covers gets the same answers).
         groups: dict[tuple[bool, frozenset[str]], _Group] = {}
-        self._by_service: dict[str, list[_Group]] = {}
-        self._any_service: list[_Group] = []
         for e in entries:
             group = groups.get(e.stmt.action_key)
             if group is None:
                 group = groups[e.stmt.action_key] = _Group(e.stmt)
-                if e.stmt.services is None:
-                    self._any_service.append(group)
-                else:
-                    for svc in e.stmt.services:
-                        self._by_service.setdefault(svc, []).append(group)
             group.entries.append(e)
+        self._groups = tuple(groups.values())
+        self._negated_groups = tuple(
+            (i, g) for i, g in enumerate(self._groups) if g.stmt.not_action
+        )
+        self._group_index = ActionIndex(
+            (p, i) for i, g in enumerate(self._groups) for p in g.stmt.action_key[1]
+        )
         # Memos of pure functions of their keys. Safe to share between threads: a dict's get,
         # set and clear are each atomic, so a race at worst computes an entry twice.
-        self._service_cache: dict[str, tuple[_Group, ...]] = {}
         self._action_cache: dict[str, _ActionIndex] = {}
-        self._class_cache: dict[tuple[str, tuple[int, ...]], _ActionIndex] = {}
+        self._class_cache: dict[frozenset[int], _ActionIndex] = {}
         self._cache: dict[tuple[str, str], _Candidates] = {}
         self._cache_size = cache_size
 
@@ -539,37 +573,19 @@ class Evaluator:
             out.extend(self.boundary.warnings)
         return tuple(out)
 
-    def _for_service(self, service: str) -> tuple[_Group, ...]:
-        found = self._service_cache.get(service)
-        if found is None:
-            found = tuple(self._by_service.get(service, [])) + tuple(self._any_service)
-            self._service_cache[service] = found
-        return found
-
     def _for_action(self, action: str) -> _ActionIndex:
         """The index of the entries whose Action applies to ``action``; one object for every
-        action of a service the same Action lists match (its class)."""
+        action the same Action lists match (its class)."""
         key = action.lower()
         found = self._action_cache.get(key)
         if found is None:
-            service = action.split(":", 1)[0].lower()
-            groups = self._for_service(service)
-            matched = tuple(i for i, g in enumerate(groups) if g.stmt.actions(action))
-            found = self._class_cache.get((service, matched))
+            matched = frozenset(self._group_index.matching(action))
+            found = self._class_cache.get(matched)
             if found is None:
-                hit = set(matched)
-                found = _ActionIndex(
-                    sorted(
-                        (
-                            e
-                            for i, g in enumerate(groups)
-                            if (i in hit) != g.stmt.not_action
-                            for e in g.entries
-                        ),
-                        key=_order,
-                    )
-                )
-                self._class_cache[(service, matched)] = found
+                groups = [self._groups[i] for i in matched if not self._groups[i].stmt.not_action]
+                groups.extend(g for i, g in self._negated_groups if i not in matched)
+                found = _ActionIndex(sorted((e for g in groups for e in g.entries), key=_order))
+                self._class_cache[matched] = found
             self._action_cache[key] = found
         return found
 
@@ -579,6 +595,17 @@ class Evaluator:
         if action.lower() in NO_PERMISSION_NEEDED:
             return action.lower()
         return id(self._for_action(action))
+
+    def static_decision(
+        self, action: str, resource: str, limit: int = 3
+    ) -> tuple[str, tuple[StatementRef, ...], int] | None:
+        """The decision for a request, the first ``limit`` Deny statements that decide it and
+        how many there are -- without listing every statement that applies, so a policy of
+        thousands of NotResource statements costs a few lookups per request. None when a
+        statement that may apply has a Condition or policy variables (ask :meth:`evaluate`)."""
+        if action.lower() in NO_PERMISSION_NEEDED:
+            return ALLOWED, (), 0
+        return self._for_action(action).static_decision(resource, self.boundary is not None, limit)
 
     def _for_request(self, action: str, resource: str) -> list[_Entry]:
         """The entries whose action and resource apply (a Resource with variables: kept for

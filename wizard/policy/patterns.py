@@ -30,6 +30,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 __all__ = [
+    "ActionIndex",
     "ActionMatcher",
     "LeadIndex",
     "PatternIndex",
@@ -170,6 +171,60 @@ class ActionMatcher:
         return action.lower() in self.names or (
             self.rx is not None and self.rx.fullmatch(action) is not None
         )
+
+
+class ActionIndex:
+    """Items keyed by Action patterns: :meth:`matching` finds the items one of whose patterns
+    matches an action without trying every pattern. Plain names by one lookup; a wildcard
+    pattern with a literal service by the literal text before its wildcard (a
+    :class:`LeadIndex` over the lower-cased action), one with a wildcard service by the
+    literal lead of its action name; each candidate then confirmed by its regex. Only
+    patterns with a wildcard service and none before their name's first wildcard
+    (``*:*Tag``) are tried for every action."""
+
+    __slots__ = ("_names", "_leads", "_name_leads", "_rx")
+
+    def __init__(self, items: Iterable[tuple[str, Any]]) -> None:
+        self._names: dict[str, list[Any]] = {}
+        leads: list[tuple[str, tuple[str, Any]]] = []
+        name_leads: list[tuple[str, tuple[str, Any]]] = []
+        for pattern, item in items:
+            low = pattern.lower()
+            if not is_wild(low):
+                self._names.setdefault(low, []).append(item)
+                continue
+            service, colon, name = low.partition(":")
+            if colon and not is_wild(service):
+                leads.append((_glob_lead(low), (low, item)))
+            else:
+                name_leads.append((_glob_lead(name) if colon else "", (low, item)))
+        self._leads = LeadIndex(leads)
+        self._name_leads = LeadIndex(name_leads)
+        self._rx: dict[str, re.Pattern[str]] = {}
+
+    def matching(self, action: str) -> list[Any]:
+        """The items one of whose patterns matches ``action`` (an item once per pattern)."""
+        low = action.lower()
+        out = list(self._names.get(low, ()))
+        service, _, name = low.partition(":")
+        # a name lead is one after the action's only colon (a star may take a colon)
+        anywhere = (
+            self._name_leads.starting(name) if ":" not in name else list(self._name_leads.all())
+        )
+        for pattern, item in (*self._leads.starting(low), *anywhere):
+            rx = self._rx.get(pattern)
+            if rx is None:
+                rx = self._rx[pattern] = re.compile(
+                    glob_regex(((pattern, True),)), re.IGNORECASE | re.DOTALL
+                )
+            if rx.fullmatch(action) is not None:
+                out.append(item)
+        return out
+
+
+def _glob_lead(pattern: str) -> str:
+    cut = [i for i in (pattern.find("*"), pattern.find("?")) if i >= 0]
+    return pattern[: min(cut)] if cut else pattern
 
 
 @functools.lru_cache(maxsize=8192)
