@@ -40,7 +40,9 @@ from wizard.policy.patterns import (
     arn_regex,
     compile_alternation,
     literal_lead,
+    pieces_match,
     resource_part,
+    star_pieces,
 )
 
 __all__ = [
@@ -148,6 +150,7 @@ class CompiledStatement:
         "resource_names",
         "resource_prefixes",
         "resource_sources",
+        "resource_pieces",
         "_resource_rx",
         "resource_leads",
         "resource_templates",
@@ -194,6 +197,7 @@ class CompiledStatement:
         leads: set[tuple[bool, str]] = set()
         names: set[str] = set()
         prefixes: list[str] = []
+        pieces: list[tuple[str, ...]] = []
         templates: list[Template] = []
         template_leads: set[str] = set()
         for p in _string_list(raw[key], label, *base, key):
@@ -208,12 +212,17 @@ class CompiledStatement:
             elif p.find("*") == len(p) - 1 and "?" not in p and p.count(":", 0, -1) >= 5:
                 prefixes.append(p[:-1])  # one final star in the resource part: any rest
             else:
-                static.append(arn_regex(((p, True),)))
+                cut = star_pieces(p)
+                if cut is not None:
+                    pieces.append(cut)  # stars only, taking any text: no regex to compile
+                else:
+                    static.append(arn_regex(((p, True),)))
                 leads.add(literal_lead(p))
         self.resource_names = frozenset(names)
         self.resource_prefixes = tuple(prefixes)
         # compiled on first use: the index by lead confirms few of a large policy's patterns
         self.resource_sources = tuple(static)
+        self.resource_pieces = tuple(pieces)
         self._resource_rx: re.Pattern[str] | None = None
         self.resource_leads = tuple(sorted(leads))
         self.resource_templates = tuple(templates)
@@ -250,6 +259,8 @@ class CompiledStatement:
 
     def wildcard_hit(self, resource: str) -> bool:
         """Whether a pattern with wildcards (other than one final star) matches ``resource``."""
+        if any(pieces_match(cut, resource) for cut in self.resource_pieces):
+            return True
         if not self.resource_sources:
             return False
         rx = self._resource_rx

@@ -152,6 +152,37 @@ def compile_alternation(sources: tuple[str, ...], ignore_case: bool = False) -> 
     return re.compile("(?:" + "|".join(sources) + ")", flags)
 
 
+def star_pieces(pattern: str) -> tuple[str, ...] | None:
+    """A Resource pattern whose only wildcards are stars that take any text, cut at them (for
+    :func:`pieces_match`); None for any other (a ``?``, or a star in the first five segments
+    of an ARN, which stays inside its segment: those are matched by :func:`arn_regex`)."""
+    if "?" in pattern:
+        return None
+    head = pattern.split(":", 5)
+    if len(head) == 6 and any("*" in part for part in head[:5]):
+        return None
+    return tuple(pattern.split("*"))
+
+
+def pieces_match(pieces: tuple[str, ...], text: str) -> bool:
+    """Whether ``text`` matches the star pattern cut into ``pieces``: it starts with the first,
+    ends with the last and holds the others in order between (leftmost finds suffice)."""
+    first, last = pieces[0], pieces[-1]
+    if len(pieces) == 1:
+        return text == first
+    if len(text) < len(first) + len(last) or not text.startswith(first):
+        return False
+    if not text.endswith(last):
+        return False
+    pos, end = len(first), len(text) - len(last)
+    for piece in pieces[1:-1]:
+        pos = text.find(piece, pos, end)
+        if pos < 0:
+            return False
+        pos += len(piece)
+    return True
+
+
 class ActionMatcher:
     """Whether an Action list names an action: plain names by set membership (most lists
     have no wildcard, and need no regex), wildcards by one case-insensitive regex."""

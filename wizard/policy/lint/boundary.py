@@ -4,8 +4,10 @@ boundary lets through for the escalation check."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
+from wizard.catalog.reference import Action
 from wizard.policy.documents import INFO
 from wizard.policy.lint.actions import _expand
 from wizard.policy.lint.model import (
@@ -98,7 +100,7 @@ class BoundaryGate:
         )
         self._negated = [i for i, group in enumerate(self._allow_groups) if group[1]]
         self._keys: dict[str, tuple[object, frozenset[int]]] = {}
-        self._classes: dict[tuple[str, ...], list[tuple[str, list[int]]]] = {}
+        self._classes: dict[str, list[tuple[str, list[int]]]] = {}
         self._verdicts: dict[tuple[object, str], str | None] = {}
         self._reach: dict[tuple[frozenset[int], str], bool] = {}
 
@@ -151,15 +153,16 @@ class BoundaryGate:
             key = self._keys[action] = (self.evaluator.action_class(action), matched)
         return key
 
-    def classes(self, actions: tuple[str, ...]) -> list[tuple[str, list[int]]]:
-        """``actions`` by :meth:`action_key`: (an action standing for the class, the positions
-        of its actions), in order of first position."""
-        found = self._classes.get(actions)
+    def classes(self, key: str, actions: Sequence[Action]) -> list[tuple[str, list[int]]]:
+        """``actions`` (those of the Action entry ``key``) by :meth:`action_key`: (an action
+        standing for the class, the positions of its actions), in order of first position."""
+        found = self._classes.get(key)
         if found is None:
             by_key: dict[object, tuple[str, list[int]]] = {}
             for i, action in enumerate(actions):
-                by_key.setdefault(self.action_key(action), (action, []))[1].append(i)
-            found = self._classes[actions] = list(by_key.values())
+                name = action.full_name
+                by_key.setdefault(self.action_key(name), (name, []))[1].append(i)
+            found = self._classes[key] = list(by_key.values())
         return found
 
     def fast_verdict(self, action: str, resource: str) -> str | None:
@@ -222,7 +225,7 @@ def check_boundary(
             if not acts:
                 continue
             wildcard = bool(_WILD & set(pattern))
-            classes = gate.classes(tuple(a.full_name for a in acts))
+            classes = gate.classes(pattern.lower(), acts)
             for res, _rptr in st.resources:
                 if len(res) > MAX_PATTERN:
                     continue
