@@ -195,6 +195,27 @@ def tui_rows(f: dict[str, Any]) -> list[Row]:
     return rows
 
 
+def limits_rows(f: dict[str, Any]) -> list[Row]:
+    rows = f["rows"]
+    slowest = max(rows, key=lambda r: r["cpu"])
+    pairs = sum(1 for r in rows if r["kind"] == "boundary")
+    what = (
+        f"`bench_limits.py`: `validate` on {len(rows) - pairs} policy files and {pairs} "
+        f"`--boundary` pairs at the input limit (sizes {', '.join(sorted({r['size'] for r in rows}))};"
+        f" whole processes, best of {f['repeat']})"
+    )
+    return [
+        (
+            what,
+            f"slowest: {slowest['kind']} {slowest['shape']} {slowest['size']}, "
+            f"{slowest['cpu']:.2f} s CPU ({slowest['wall']:.2f} s wall)",
+            "",
+            "",
+            verdict(slowest["cpu"] < f["target"], f"< {f['target']:.0f} s"),
+        )
+    ]
+
+
 BENCHMARKS: dict[str, Benchmark] = {
     "build": Benchmark("bench_build.py", ("--runs", "21"), ("--runs", "5"), build_rows),
     "validate": Benchmark(
@@ -210,6 +231,12 @@ BENCHMARKS: dict[str, Benchmark] = {
         discover_rows,
     ),
     "tui": Benchmark("bench_tui.py", ("--runs", "21"), ("--runs", "5"), tui_rows),
+    "limits": Benchmark(
+        "bench_limits.py",
+        ("--sizes", "1M", "--repeat", "3"),
+        ("--sizes", "40K", "--repeat", "1"),
+        limits_rows,
+    ),
 }
 
 

@@ -98,6 +98,15 @@ FIGURES = {
             "target_ms": 50,
         },
     },
+    "limits": {
+        "repeat": 3,
+        "target": 5.0,
+        "load_average": 1.5,
+        "rows": [
+            {"kind": "file", "shape": "wildcards", "size": "1M", "wall": 1.4, "cpu": 1.3},
+            {"kind": "boundary", "shape": "not-resource", "size": "1M", "wall": 2.5, "cpu": 2.4},
+        ],
+    },
 }
 INFO = {
     "date": "2030-01-02 03:04 UTC",
@@ -130,7 +139,7 @@ def test_the_table_carries_the_machine_and_a_row_per_comparison():
         "| --- | --- | --- | --- | --- |",
     ]
     body = lines[4:]
-    assert len(body) == 7  # build, validate, can, discover + demo, first frame + filter
+    assert len(body) == 8  # build, validate, can, discover + demo, first frame + filter, limits
     assert all(line.startswith("| `bench_") and line.count(" | ") == 4 for line in body)
     assert all("NOT met" not in line for line in body)
     build = body[0]
@@ -142,6 +151,9 @@ def test_the_table_carries_the_machine_and_a_row_per_comparison():
     assert "1.00 s (every service: 3.60 s)" in body[4]
     assert "236 ms (command: 240 ms)" in body[5] and "**1.18x**" in body[5]
     assert "median 8.8 ms, max 17.4 ms" in body[6] and "< 50 ms — met" in body[6]
+    assert "1 policy files and 1 `--boundary` pairs" in body[7]
+    assert "slowest: boundary not-resource 1M, 2.40 s CPU (2.50 s wall)" in body[7]
+    assert "< 5 s — met" in body[7]
 
 
 @pytest.mark.parametrize(
@@ -153,6 +165,7 @@ def test_the_table_carries_the_machine_and_a_row_per_comparison():
         ("discover", ("listing", "ratio"), 1.25),
         ("tui", ("first_frame", "medians", "ours", "first_wall"), 0.27),
         ("tui", ("filter", "handler_max_ms"), 50.0),
+        ("limits", ("rows", 0, "cpu"), 5.2),
     ],
 )
 def test_a_missed_target_says_so(name, path, value):
