@@ -231,3 +231,27 @@ def test_a_one_mib_hostile_pair_is_checked(tmp_path):
     # every sqs:SendMessage grant: no boundary statement names sqs
     sends = sum(1 for s in identity["Statement"] for _ in s["Resource"])
     assert sum("sqs:SendMessage on" in f.message for f in blocked) == sends
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    name=st.one_of(
+        st.text(alphabet="getobjc*?", min_size=1, max_size=8),
+        st.sampled_from(["Describe*", "*Tagging", "*", "?*", "GetObject", "*Key*", "list?*s"]),
+    ),
+    services=st.lists(
+        st.sampled_from(["s3", "ec2", "kms", "iam", "dynamodb", "lambda", "sqs", "logs"]),
+        min_size=1,
+        max_size=4,
+        unique=True,
+    ),
+)
+def test_expand_across_services_is_each_service_s_expansion(name, services):
+    """A wildcard-service Action entry (``*:Describe*``) is expanded once over every action
+    name; the same actions, in the same order, as expanding it for each service."""
+    from wizard.catalog.reference import reference
+
+    ref = reference()
+    keys = [k for k in ref.service_names if k in services]
+    expected = [a for k in keys for a in ref.expand(f"{k}:{name}".lower())]
+    assert ref.expand_across(keys, name) == expected
