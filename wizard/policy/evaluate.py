@@ -42,6 +42,7 @@ from wizard.policy.patterns import (
     literal_lead,
     pieces_match,
     resource_part,
+    service_wildcard,
     star_pieces,
 )
 
@@ -207,6 +208,8 @@ class CompiledStatement:
                 # every ARN it may match starts with its text before a variable or wildcard
                 cuts = [i for i in (p.find("${"), p.find("*"), p.find("?")) if i >= 0]
                 template_leads.add(p[: min(cuts)] if cuts else p)
+            elif service_wildcard(p):
+                continue  # IAM matches no ARN by it (patterns.service_wildcard)
             elif "*" not in p and "?" not in p:
                 names.add(p)  # matches itself only (resource ids are case-sensitive)
             elif p.find("*") == len(p) - 1 and "?" not in p and p.count(":", 0, -1) >= 5:

@@ -18,7 +18,13 @@ from wizard.policy.lint.model import (
     _short,
     _Statement,
 )
-from wizard.policy.patterns import MAX_PATTERN, ActionIndex, PatternIndex, patterns_intersect
+from wizard.policy.patterns import (
+    MAX_PATTERN,
+    ActionIndex,
+    PatternIndex,
+    patterns_intersect,
+    service_wildcard,
+)
 
 _ALLOW_ALL = {
     "Version": "2012-10-17",
@@ -89,7 +95,13 @@ class BoundaryGate:
                 negated,
                 any(st.not_resource for st in sts),
                 PatternIndex(
-                    ((r, r) for st in sts if not st.not_resource for r, _ in st.resources),
+                    (
+                        (r, r)
+                        for st in sts
+                        if not st.not_resource
+                        for r, _ in st.resources
+                        if not service_wildcard(r)  # (meets nothing: patterns_intersect)
+                    ),
                     variables=True,
                 ),
             )
