@@ -231,6 +231,27 @@ def app_rows(f: dict[str, Any]) -> list[Row]:
     ]
 
 
+def limits_rows(f: dict[str, Any]) -> list[Row]:
+    rows = f["rows"]
+    slowest = max(rows, key=lambda r: r["cpu"])
+    pairs = sum(1 for r in rows if r["kind"] == "boundary")
+    what = (
+        f"`bench_limits.py`: `validate` on {len(rows) - pairs} policy files and {pairs} "
+        f"`--boundary` pairs at the input limit (sizes {', '.join(sorted({r['size'] for r in rows}))};"
+        f" whole processes, best of {f['repeat']})"
+    )
+    return [
+        (
+            what,
+            f"slowest: {slowest['kind']} {slowest['shape']} {slowest['size']}, "
+            f"{slowest['cpu']:.2f} s CPU ({slowest['wall']:.2f} s wall)",
+            "",
+            "",
+            verdict(slowest["cpu"] < f["target"], f"< {f['target']:.0f} s"),
+        )
+    ]
+
+
 BENCHMARKS: dict[str, Benchmark] = {
     "build": Benchmark("bench_build.py", ("--runs", "21"), ("--runs", "5"), build_rows),
     "validate": Benchmark(
@@ -248,6 +269,12 @@ BENCHMARKS: dict[str, Benchmark] = {
     "tui": Benchmark("bench_tui.py", ("--runs", "21"), ("--runs", "5"), tui_rows),
     "app": Benchmark(
         "bench_app.py", ("--runs", "11"), ("--functions", "10", "--runs", "3"), app_rows
+    ),
+    "limits": Benchmark(
+        "bench_limits.py",
+        ("--sizes", "1M", "--repeat", "3"),
+        ("--sizes", "40K", "--repeat", "1"),
+        limits_rows,
     ),
 }
 

@@ -112,6 +112,15 @@ FIGURES = {
         "per_run_ratio_wall": SPREAD,
         "per_run_ratio_cpu": SPREAD,
     },
+    "limits": {
+        "repeat": 3,
+        "target": 5.0,
+        "load_average": 1.5,
+        "rows": [
+            {"kind": "file", "shape": "wildcards", "size": "1M", "wall": 1.4, "cpu": 1.3},
+            {"kind": "boundary", "shape": "not-resource", "size": "1M", "wall": 2.5, "cpu": 2.4},
+        ],
+    },
 }
 INFO = {
     "date": "2030-01-02 03:04 UTC",
@@ -144,7 +153,9 @@ def test_the_table_carries_the_machine_and_a_row_per_comparison():
         "| --- | --- | --- | --- | --- |",
     ]
     body = lines[4:]
-    assert len(body) == 8  # build, validate, can, discover + demo, first frame + filter, app
+    assert (
+        len(body) == 9
+    )  # build, validate, can, discover + demo, first frame + filter, app, limits
     assert all(line.startswith("| `bench_") and line.count(" | ") == 4 for line in body)
     assert all("NOT met" not in line for line in body)
     build = body[0]
@@ -158,6 +169,9 @@ def test_the_table_carries_the_machine_and_a_row_per_comparison():
     assert "median 8.8 ms, max 17.4 ms" in body[6] and "< 50 ms — met" in body[6]
     assert "| 330 ms (CPU 280 ms) | the same spec as JSON: 300 ms (CPU 270 ms) |" in body[7]
     assert "**1.10x** the time (CPU: 1.04x;" in body[7] and "≤ 2.0x — met" in body[7]
+    assert "1 policy files and 1 `--boundary` pairs" in body[8]
+    assert "slowest: boundary not-resource 1M, 2.40 s CPU (2.50 s wall)" in body[8]
+    assert "< 5 s — met" in body[8]
 
 
 @pytest.mark.parametrize(
@@ -170,6 +184,7 @@ def test_the_table_carries_the_machine_and_a_row_per_comparison():
         ("tui", ("first_frame", "medians", "ours", "first_wall"), 0.27),
         ("tui", ("filter", "handler_max_ms"), 50.0),
         ("app", ("ratio_wall",), 2.01),
+        ("limits", ("rows", 0, "cpu"), 5.2),
     ],
 )
 def test_a_missed_target_says_so(name, path, value):

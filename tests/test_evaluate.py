@@ -731,7 +731,7 @@ def test_statements_found_by_resource_index_are_those_a_scan_finds(statements, r
 
     scanned = [
         e
-        for e in ev._for_service("s3")
+        for e in ev._entries
         if e.stmt.action_applies(action)
         and (
             any(e.stmt.resource_applies(resource, normalise_context(c)) for c in _CONTEXTS)

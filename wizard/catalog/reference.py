@@ -175,6 +175,51 @@ class Reference:
         rx = wildcard_regex(name, ignore_case=True)
         return [a for a in svc.actions.values() if rx.match(a.name)]
 
+    def expand_across(self, services: list[str], name: str) -> list[Action]:
+        """``expand(f"{s}:{name}")`` for each of ``services`` (known keys, in order), joined:
+        what an action pattern with a wildcard service matches. The name pattern is matched
+        once against every action name of the reference (not once per service): the names
+        holding its longest literal run are found by ``str.find`` in one text of them all, and
+        only those are tried by its regex."""
+        matched = self._names_matching(name.lower())
+        wanted = set(services)
+        found = [a for n in matched for a in self._action_names[0][n] if a.service in wanted]
+        order = self._action_names[2]
+        found.sort(key=lambda a: order[(a.service, a.name.lower())])
+        return found
+
+    @functools.cached_property
+    def _action_names(self) -> tuple[dict[str, list[Action]], str, dict[tuple[str, str], int]]:
+        """Every action by lower-cased name, the names as one text (a name a line), and each
+        action's place in the reference's order (services, then their actions)."""
+        by_name: dict[str, list[Action]] = {}
+        order: dict[tuple[str, str], int] = {}
+        for key in self.service_names:
+            svc = self.service(key)
+            for low, action in svc.actions.items() if svc else ():
+                by_name.setdefault(low, []).append(action)
+                order[(key, low)] = len(order)
+        return by_name, "\n" + "\n".join(by_name) + "\n", order
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 (one process-wide reference)
+    def _names_matching(self, name: str) -> tuple[str, ...]:
+        by_name, text, _ = self._action_names
+        rx = wildcard_regex(name, ignore_case=True)
+        runs = [r for r in name.replace("?", "*").split("*") if r]
+        if not runs or "\n" in name:
+            return tuple(n for n in by_name if rx.match(n))
+        run = max(runs, key=len)
+        out: dict[str, None] = {}
+        pos = text.find(run)
+        while pos >= 0:
+            start = text.rfind("\n", 0, pos) + 1
+            end = text.find("\n", pos)
+            line = text[start:end]
+            if rx.match(line):
+                out[line] = None
+            pos = text.find(run, end)
+        return tuple(out)
+
     def resource_types_for(self, action: Action) -> list[ResourceType]:
         svc = self.service(action.service)
         found = []

@@ -29,11 +29,10 @@ part of the comparison (identity policies only).
 
 from __future__ import annotations
 
-import bisect
 import functools
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,11 +42,11 @@ from wizard.errors import UserError
 from wizard.policy.conditions import json_pointer
 from wizard.policy.patterns import (
     ActionMatcher,
+    PatternIndex,
     action_matcher,
     is_wild,
     resource_contains,
     resources_intersect,
-    service_wildcard,
 )
 
 __all__ = [
@@ -71,9 +70,9 @@ class _Region:
     exclude: tuple[str, ...] = ()
 
     @functools.cached_property
-    def excluded(self) -> _Prefixes:
+    def excluded(self) -> PatternIndex:
         """``exclude`` indexed (a NotResource may list thousands of patterns)."""
-        return _Prefixes((x, x) for x in self.exclude)
+        return PatternIndex((x, x) for x in self.exclude)
 
     def display(self) -> str:
         if not self.exclude:
@@ -253,69 +252,15 @@ class _Side:
         return [self.statements[i] for g in groups for i in self.groups[g][1]]
 
 
-_WILD_RE = re.compile(r"[*?]")
+_NOTHING = PatternIndex(())
 
 
-@functools.lru_cache(maxsize=65536)
-def _lead(pattern: str) -> str:
-    """The literal text before a pattern's first wildcard: every ARN it matches starts so."""
-    m = _WILD_RE.search(pattern)
-    return pattern if m is None else pattern[: m.start()]
-
-
-class _Prefixes:
-    """Items keyed by a pattern's literal lead, to find the few that can contain or meet a
-    pattern without comparing it with every one.
-
-    Containment needs the outer pattern's lead to start the inner one's (an inner wildcard
-    right after its lead takes at least two characters there, or ends the text, where a fixed
-    outer letter cannot follow), and an intersection needs one lead to start the other. A
-    pattern with a wildcard in its service segment matches nothing, so it is inside everything:
-    such inner patterns are compared with every item."""
-
-    def __init__(self, items: Iterable[tuple[str, Any]]) -> None:
-        self._all: list[Any] = []
-        self._by_lead: dict[str, list[Any]] = {}
-        for pattern, item in items:
-            self._all.append(item)
-            self._by_lead.setdefault(_lead(pattern), []).append(item)
-        self._lengths = sorted({len(k) for k in self._by_lead})
-        self._sorted = sorted(self._by_lead)
-
-    def containers(self, pattern: str) -> Iterator[Any]:
-        """Items that may contain ``pattern`` (a superset of those that do), lazily."""
-        if service_wildcard(pattern):
-            yield from self._all
-            return
-        lead = _lead(pattern)
-        for n in self._lengths:
-            if n > len(lead):
-                break
-            yield from self._by_lead.get(lead[:n], ())
-
-    def meeting(self, pattern: str) -> Iterator[Any]:
-        """Items that may share an ARN with ``pattern`` (a superset of those that do), lazily."""
-        yield from self.containers(pattern)
-        lead = _lead(pattern)
-        i = bisect.bisect_right(self._sorted, lead)
-        while i < len(self._sorted) and self._sorted[i].startswith(lead):
-            yield from self._by_lead[self._sorted[i]]
-            i += 1
-
-    def contain(self, pattern: str) -> bool:
-        """Whether one of the items (patterns) contains ``pattern``."""
-        return any(resource_contains(r, pattern) for r in self.containers(pattern))
-
-
-_NOTHING = _Prefixes(())
-
-
-def _cut(p: _Region, removed: _Prefixes, x: str) -> bool:
+def _cut(p: _Region, removed: PatternIndex, x: str) -> bool:
     """Whether ``x`` lies inside one of ``p``'s excluded patterns or the ``removed`` ones."""
     return any(resource_contains(r, x) for r in p.exclude) or removed.contain(x)
 
 
-def _region_within(p: _Region, q: _Region, removed: _Prefixes = _NOTHING) -> bool:
+def _region_within(p: _Region, q: _Region, removed: PatternIndex = _NOTHING) -> bool:
     """``p`` minus ``removed`` patterns lies inside ``q``."""
     if not resource_contains(q.include, p.include):
         return False
@@ -325,7 +270,7 @@ def _region_within(p: _Region, q: _Region, removed: _Prefixes = _NOTHING) -> boo
     )
 
 
-def _meets(p: _Region, deny: _Region, removed: _Prefixes) -> bool:
+def _meets(p: _Region, deny: _Region, removed: PatternIndex) -> bool:
     """Whether the deny region may take something from ``p`` minus ``removed``."""
     if not deny.exclude:
         return resources_intersect(deny.include, p.include) and not _cut(p, removed, deny.include)
@@ -341,25 +286,25 @@ def _uncovered(
     A NEW region is reported unless a Deny of its own side takes it in full, or a region of
     ``base`` (of an Allow with no Condition or the same one) holds it and no Deny of ``base``
     may take part of it. Each region is compared only with the regions that can contain or
-    meet it (:class:`_Prefixes`), so the work grows with the statements, not their square.
+    meet it (:class:`PatternIndex`), so the work grows with the statements, not their square.
     """
     grant_allow = [s for s in grant if s.allow]
     grant_deny = [s for s in grant if not s.allow and s.condition is None]
     base_deny = [s for s in base if not s.allow]  # conditional denies count in full here
     # patterns the granting side denies outright (plain Resource denies only)
-    removed = _Prefixes(
+    removed = PatternIndex(
         (r.include, r.include) for d in grant_deny for r in d.regions if not r.exclude
     )
-    full_denies = _Prefixes((r.include, r) for d in grant_deny for r in d.regions)
+    full_denies = PatternIndex((r.include, r) for d in grant_deny for r in d.regions)
     # base's allowed regions by Condition (None: unconditioned, covering every grant)
     by_condition: dict[str | None, list[_Region]] = {}
     for t in base:
         if t.allow:
             by_condition.setdefault(t.condition, []).extend(t.regions)
-    allowed = {c: _Prefixes((q.include, q) for q in rs) for c, rs in by_condition.items()}
+    allowed = {c: PatternIndex((q.include, q) for q in rs) for c, rs in by_condition.items()}
     written_regions = {c: set(rs) for c, rs in by_condition.items()}
     # base's denies, less those the granting side denies as well (they take nothing from it)
-    denied = _Prefixes(
+    denied = PatternIndex(
         (r.include, r)
         for t in base_deny
         for r in t.grant_regions

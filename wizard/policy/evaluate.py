@@ -34,12 +34,16 @@ from wizard.policy.conditions import (
     resolve_template,
 )
 from wizard.policy.patterns import (
+    ActionIndex,
     ActionMatcher,
     LeadIndex,
     arn_regex,
     compile_alternation,
     literal_lead,
+    pieces_match,
     resource_part,
+    service_wildcard,
+    star_pieces,
 )
 
 __all__ = [
@@ -141,12 +145,13 @@ class CompiledStatement:
         "sid",
         "effect",
         "allow",
-        "services",
         "actions",
+        "action_key",
         "not_action",
         "resource_names",
         "resource_prefixes",
         "resource_sources",
+        "resource_pieces",
         "_resource_rx",
         "resource_leads",
         "resource_templates",
@@ -176,22 +181,15 @@ class CompiledStatement:
         self.effect: str = effect
         self.allow = effect == "Allow"
 
-        # Action / NotAction: case-insensitive wildcards; index by service prefix.
+        # Action / NotAction: case-insensitive wildcards (the Evaluator indexes them).
         key = self._exactly_one(raw, "Action", "NotAction", label, base)
         self.not_action = key == "NotAction"
         patterns = _string_list(raw[key], label, *base, key)
-        services: set[str] | None = set()
-        for p in patterns:
-            prefix = p.split(":", 1)[0]
-            if "*" in prefix or "?" in prefix:
-                services = None
-            elif services is not None:
-                services.add(prefix.lower())
-        # NotAction can apply to any service.
-        self.services = None if self.not_action or services is None else frozenset(services)
         # Plain names by set membership, wildcards by one regex: a huge policy of named
         # actions and ARNs then compiles next to nothing.
         self.actions = ActionMatcher(patterns)
+        # statements with equal Action lists (case aside) apply to the same actions
+        self.action_key = (self.not_action, frozenset(p.lower() for p in patterns))
 
         # Resource / NotResource: case-sensitive, ARN segment-aware wildcards.
         key = self._exactly_one(raw, "Resource", "NotResource", label, base)
@@ -200,6 +198,7 @@ class CompiledStatement:
         leads: set[tuple[bool, str]] = set()
         names: set[str] = set()
         prefixes: list[str] = []
+        pieces: list[tuple[str, ...]] = []
         templates: list[Template] = []
         template_leads: set[str] = set()
         for p in _string_list(raw[key], label, *base, key):
@@ -209,17 +208,24 @@ class CompiledStatement:
                 # every ARN it may match starts with its text before a variable or wildcard
                 cuts = [i for i in (p.find("${"), p.find("*"), p.find("?")) if i >= 0]
                 template_leads.add(p[: min(cuts)] if cuts else p)
+            elif service_wildcard(p):
+                continue  # IAM matches no ARN by it (patterns.service_wildcard)
             elif "*" not in p and "?" not in p:
                 names.add(p)  # matches itself only (resource ids are case-sensitive)
             elif p.find("*") == len(p) - 1 and "?" not in p and p.count(":", 0, -1) >= 5:
                 prefixes.append(p[:-1])  # one final star in the resource part: any rest
             else:
-                static.append(arn_regex(((p, True),)))
+                cut = star_pieces(p)
+                if cut is not None:
+                    pieces.append(cut)  # stars only, taking any text: no regex to compile
+                else:
+                    static.append(arn_regex(((p, True),)))
                 leads.add(literal_lead(p))
         self.resource_names = frozenset(names)
         self.resource_prefixes = tuple(prefixes)
         # compiled on first use: the index by lead confirms few of a large policy's patterns
         self.resource_sources = tuple(static)
+        self.resource_pieces = tuple(pieces)
         self._resource_rx: re.Pattern[str] | None = None
         self.resource_leads = tuple(sorted(leads))
         self.resource_templates = tuple(templates)
@@ -256,6 +262,8 @@ class CompiledStatement:
 
     def wildcard_hit(self, resource: str) -> bool:
         """Whether a pattern with wildcards (other than one final star) matches ``resource``."""
+        if any(pieces_match(cut, resource) for cut in self.resource_pieces):
+            return True
         if not self.resource_sources:
             return False
         rx = self._resource_rx
@@ -412,8 +420,19 @@ class _ActionIndex:
         templated: list[tuple[str, _Entry]] = []
         self.negated: list[_Entry] = []
         self.rest: list[_Entry] = []
+        # for static_decision: whether no entry depends on the context, the NotResource Denies,
+        # and how many NotResource Allows there are of the identity policies and the boundary
+        self.static = True
+        self.negated_deny: list[_Entry] = []
+        self.negated_allow = [0, 0]
         for e in entries:
             s = e.stmt
+            self.static = self.static and s.context_free
+            if s.not_resource and not s.resource_templates:
+                if s.allow:
+                    self.negated_allow[e.boundary] += 1
+                else:
+                    self.negated_deny.append(e)
             if s.not_resource:
                 (self.rest if s.resource_templates else self.negated).append(e)
             else:
@@ -435,6 +454,49 @@ class _ActionIndex:
         for e in self.rest:
             hits[e.order] = e
         return [hits[k] for k in sorted(hits)]
+
+    def static_decision(
+        self, resource: str, bounded: bool, limit: int
+    ) -> tuple[str, tuple[StatementRef, ...], int] | None:
+        """See :meth:`Evaluator.static_decision`."""
+        if not self.static:
+            return None
+        hits = self.positive.hits(resource)
+        excluded = self.excluded.hits(resource) if self.negated else {}
+        denies = sorted((e for e in hits.values() if not e.stmt.allow), key=_order)
+        count = len(denies)
+        if self.negated_deny:
+            skipped = sum(1 for e in excluded.values() if not e.stmt.allow)
+            count += len(self.negated_deny) - skipped
+            if count > len(denies):  # the first few NotResource Denies that apply
+                first = []
+                for e in self.negated_deny:
+                    if e.order not in excluded:
+                        first.append(e)
+                        if len(first) == limit:
+                            break
+                denies = sorted((*denies, *first), key=_order)
+        if count:
+            return EXPLICITLY_DENIED, tuple(e.ref for e in denies[:limit]), count
+        allows = [False, False]  # an identity policy's, the boundary's
+        for e in hits.values():
+            allows[e.boundary] = True
+        for side in (0, 1):
+            if not allows[side] and self.negated_allow[side]:
+                cut = sum(1 for e in excluded.values() if e.stmt.allow and e.boundary == side)
+                allows[side] = self.negated_allow[side] > cut
+        allowed = allows[0] and (allows[1] or not bounded)
+        return (ALLOWED if allowed else IMPLICITLY_DENIED), (), 0
+
+
+class _Group:
+    """The entries of statements with one Action list (its first statement stands for it)."""
+
+    __slots__ = ("stmt", "entries")
+
+    def __init__(self, stmt: CompiledStatement) -> None:
+        self.stmt = stmt
+        self.entries: list[_Entry] = []
 
 
 class _Candidates:
@@ -494,18 +556,26 @@ class Evaluator:
                 ref = StatementRef("boundary", None, s.index, s.sid, s.effect)
                 entries.append(_Entry(len(entries), s, ref, True))
         self._entries = tuple(entries)
-        self._by_service: dict[str, list[_Entry]] = {}
-        self._any_service: list[_Entry] = []
+        # Statements grouped by their Action list, the lists' patterns indexed: an action is
+        # tried against the few patterns that can match it, and actions that match the same
+        # lists share one index (every action a ``s3:Get*`` grant covers gets the same answers).
+        groups: dict[tuple[bool, frozenset[str]], _Group] = {}
         for e in entries:
-            if e.stmt.services is None:
-                self._any_service.append(e)
-            else:
-                for svc in e.stmt.services:
-                    self._by_service.setdefault(svc, []).append(e)
+            group = groups.get(e.stmt.action_key)
+            if group is None:
+                group = groups[e.stmt.action_key] = _Group(e.stmt)
+            group.entries.append(e)
+        self._groups = tuple(groups.values())
+        self._negated_groups = tuple(
+            (i, g) for i, g in enumerate(self._groups) if g.stmt.not_action
+        )
+        self._group_index = ActionIndex(
+            (p, i) for i, g in enumerate(self._groups) for p in g.stmt.action_key[1]
+        )
         # Memos of pure functions of their keys. Safe to share between threads: a dict's get,
         # set and clear are each atomic, so a race at worst computes an entry twice.
-        self._service_cache: dict[str, tuple[_Entry, ...]] = {}
         self._action_cache: dict[str, _ActionIndex] = {}
+        self._class_cache: dict[frozenset[int], _ActionIndex] = {}
         self._cache: dict[tuple[str, str], _Candidates] = {}
         self._cache_size = cache_size
 
@@ -517,24 +587,39 @@ class Evaluator:
             out.extend(self.boundary.warnings)
         return tuple(out)
 
-    def _for_service(self, service: str) -> tuple[_Entry, ...]:
-        found = self._service_cache.get(service)
-        if found is None:
-            merged = self._by_service.get(service, []) + self._any_service
-            found = tuple(sorted(merged, key=lambda e: e.order))
-            self._service_cache[service] = found
-        return found
-
     def _for_action(self, action: str) -> _ActionIndex:
+        """The index of the entries whose Action applies to ``action``; one object for every
+        action the same Action lists match (its class)."""
         key = action.lower()
         found = self._action_cache.get(key)
         if found is None:
-            service = action.split(":", 1)[0].lower()
-            found = _ActionIndex(
-                e for e in self._for_service(service) if e.stmt.action_applies(action)
-            )
+            matched = frozenset(self._group_index.matching(action))
+            found = self._class_cache.get(matched)
+            if found is None:
+                groups = [self._groups[i] for i in matched if not self._groups[i].stmt.not_action]
+                groups.extend(g for i, g in self._negated_groups if i not in matched)
+                found = _ActionIndex(sorted((e for g in groups for e in g.entries), key=_order))
+                self._class_cache[matched] = found
             self._action_cache[key] = found
         return found
+
+    def action_class(self, action: str) -> object:
+        """A key equal for two actions exactly when the same statements apply to both (so
+        every request answers alike for them, :data:`NO_PERMISSION_NEEDED` aside)."""
+        if action.lower() in NO_PERMISSION_NEEDED:
+            return action.lower()
+        return id(self._for_action(action))
+
+    def static_decision(
+        self, action: str, resource: str, limit: int = 3
+    ) -> tuple[str, tuple[StatementRef, ...], int] | None:
+        """The decision for a request, the first ``limit`` Deny statements that decide it and
+        how many there are -- without listing every statement that applies, so a policy of
+        thousands of NotResource statements costs a few lookups per request. None when a
+        statement that may apply has a Condition or policy variables (ask :meth:`evaluate`)."""
+        if action.lower() in NO_PERMISSION_NEEDED:
+            return ALLOWED, (), 0
+        return self._for_action(action).static_decision(resource, self.boundary is not None, limit)
 
     def _for_request(self, action: str, resource: str) -> list[_Entry]:
         """The entries whose action and resource apply (a Resource with variables: kept for

@@ -22,15 +22,19 @@ the service segment that identifies the AWS product": a pattern with one there m
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 __all__ = [
+    "ActionIndex",
     "ActionMatcher",
     "LeadIndex",
+    "PatternIndex",
+    "pattern_lead",
     "action_matcher",
     "arn_regex",
     "compile_alternation",
@@ -148,6 +152,37 @@ def compile_alternation(sources: tuple[str, ...], ignore_case: bool = False) -> 
     return re.compile("(?:" + "|".join(sources) + ")", flags)
 
 
+def star_pieces(pattern: str) -> tuple[str, ...] | None:
+    """A Resource pattern whose only wildcards are stars that take any text, cut at them (for
+    :func:`pieces_match`); None for any other (a ``?``, or a star in the first five segments
+    of an ARN, which stays inside its segment: those are matched by :func:`arn_regex`)."""
+    if "?" in pattern:
+        return None
+    head = pattern.split(":", 5)
+    if len(head) == 6 and any("*" in part for part in head[:5]):
+        return None
+    return tuple(pattern.split("*"))
+
+
+def pieces_match(pieces: tuple[str, ...], text: str) -> bool:
+    """Whether ``text`` matches the star pattern cut into ``pieces``: it starts with the first,
+    ends with the last and holds the others in order between (leftmost finds suffice)."""
+    first, last = pieces[0], pieces[-1]
+    if len(pieces) == 1:
+        return text == first
+    if len(text) < len(first) + len(last) or not text.startswith(first):
+        return False
+    if not text.endswith(last):
+        return False
+    pos, end = len(first), len(text) - len(last)
+    for piece in pieces[1:-1]:
+        pos = text.find(piece, pos, end)
+        if pos < 0:
+            return False
+        pos += len(piece)
+    return True
+
+
 class ActionMatcher:
     """Whether an Action list names an action: plain names by set membership (most lists
     have no wildcard, and need no regex), wildcards by one case-insensitive regex."""
@@ -167,6 +202,60 @@ class ActionMatcher:
         return action.lower() in self.names or (
             self.rx is not None and self.rx.fullmatch(action) is not None
         )
+
+
+class ActionIndex:
+    """Items keyed by Action patterns: :meth:`matching` finds the items one of whose patterns
+    matches an action without trying every pattern. Plain names by one lookup; a wildcard
+    pattern with a literal service by the literal text before its wildcard (a
+    :class:`LeadIndex` over the lower-cased action), one with a wildcard service by the
+    literal lead of its action name; each candidate then confirmed by its regex. Only
+    patterns with a wildcard service and none before their name's first wildcard
+    (``*:*Tag``) are tried for every action."""
+
+    __slots__ = ("_names", "_leads", "_name_leads", "_rx")
+
+    def __init__(self, items: Iterable[tuple[str, Any]]) -> None:
+        self._names: dict[str, list[Any]] = {}
+        leads: list[tuple[str, tuple[str, Any]]] = []
+        name_leads: list[tuple[str, tuple[str, Any]]] = []
+        for pattern, item in items:
+            low = pattern.lower()
+            if not is_wild(low):
+                self._names.setdefault(low, []).append(item)
+                continue
+            service, colon, name = low.partition(":")
+            if colon and not is_wild(service):
+                leads.append((_glob_lead(low), (low, item)))
+            else:
+                name_leads.append((_glob_lead(name) if colon else "", (low, item)))
+        self._leads = LeadIndex(leads)
+        self._name_leads = LeadIndex(name_leads)
+        self._rx: dict[str, re.Pattern[str]] = {}
+
+    def matching(self, action: str) -> list[Any]:
+        """The items one of whose patterns matches ``action`` (an item once per pattern)."""
+        low = action.lower()
+        out = list(self._names.get(low, ()))
+        service, _, name = low.partition(":")
+        # a name lead is one after the action's only colon (a star may take a colon)
+        anywhere = (
+            self._name_leads.starting(name) if ":" not in name else list(self._name_leads.all())
+        )
+        for pattern, item in (*self._leads.starting(low), *anywhere):
+            rx = self._rx.get(pattern)
+            if rx is None:
+                rx = self._rx[pattern] = re.compile(
+                    glob_regex(((pattern, True),)), re.IGNORECASE | re.DOTALL
+                )
+            if rx.fullmatch(action) is not None:
+                out.append(item)
+        return out
+
+
+def _glob_lead(pattern: str) -> str:
+    cut = [i for i in (pattern.find("*"), pattern.find("?")) if i >= 0]
+    return pattern[: min(cut)] if cut else pattern
 
 
 @functools.lru_cache(maxsize=8192)
@@ -195,15 +284,20 @@ def resource_part(arn: str) -> str | None:
 
 class LeadIndex:
     """Items keyed by a literal lead: :meth:`starting` finds those whose lead starts a text
-    with one dictionary lookup per distinct lead length, not a comparison per item."""
+    with one dictionary lookup per distinct lead length, not a comparison per item;
+    :meth:`extending` those whose lead a text starts, by bisecting the sorted leads."""
 
-    __slots__ = ("_by_lead", "_lengths")
+    __slots__ = ("_by_lead", "_lengths", "_sorted")
 
     def __init__(self, items: Iterable[tuple[str, Any]]) -> None:
         self._by_lead: dict[str, list[Any]] = {}
         for lead, item in items:
             self._by_lead.setdefault(lead, []).append(item)
         self._lengths = sorted({len(k) for k in self._by_lead})
+        self._sorted: list[str] | None = None  # sorted on first use of extending()
+
+    def __bool__(self) -> bool:
+        return bool(self._by_lead)
 
     def starting(self, text: str) -> list[Any]:
         """The items whose lead starts ``text``, shorter leads first."""
@@ -215,6 +309,70 @@ class LeadIndex:
             if found:
                 out.extend(found)
         return out
+
+    def extending(self, text: str) -> Iterator[Any]:
+        """The items whose lead ``text`` starts and is longer than it, lazily."""
+        if self._sorted is None:
+            self._sorted = sorted(self._by_lead)
+        keys = self._sorted
+        i = bisect.bisect_right(keys, text)
+        while i < len(keys) and keys[i].startswith(text):
+            yield from self._by_lead[keys[i]]
+            i += 1
+
+    def all(self) -> Iterator[Any]:
+        for items in self._by_lead.values():
+            yield from items
+
+
+_LEAD_RE = re.compile(r"[*?]")
+_LEAD_VAR_RE = re.compile(r"[*?]|\$\{")
+
+
+@functools.lru_cache(maxsize=65536)
+def pattern_lead(pattern: str, variables: bool = False) -> str:
+    """The literal text before a Resource pattern's first wildcard (with ``variables``, or
+    its first ``${``): every ARN the pattern matches starts with it."""
+    m = (_LEAD_VAR_RE if variables else _LEAD_RE).search(pattern)
+    return pattern if m is None else pattern[: m.start()]
+
+
+class PatternIndex:
+    """Items keyed by a Resource pattern's :func:`pattern_lead`, to find the few that can
+    contain or meet a pattern without comparing it with every one.
+
+    Containment needs the outer pattern's lead to start the inner one's (an inner wildcard
+    right after its lead takes at least two characters there, or ends the text, where a fixed
+    outer letter cannot follow), and an intersection needs one lead to start the other. A
+    pattern with a wildcard in its service segment matches nothing, so it is inside everything:
+    such inner patterns are compared with every item. ``variables``: a ``${...}`` is a
+    wildcard (as :func:`patterns_intersect` takes it), else literal text (as
+    :func:`resource_contains`)."""
+
+    __slots__ = ("_leads", "_variables")
+
+    def __init__(self, items: Iterable[tuple[str, Any]], *, variables: bool = False) -> None:
+        self._variables = variables
+        self._leads = LeadIndex((pattern_lead(p, variables), item) for p, item in items)
+
+    def __bool__(self) -> bool:
+        return bool(self._leads)
+
+    def containers(self, pattern: str) -> Iterator[Any]:
+        """Items that may contain ``pattern`` (a superset of those that do), lazily."""
+        if service_wildcard(pattern):
+            return self._leads.all()
+        return iter(self._leads.starting(pattern_lead(pattern, self._variables)))
+
+    def meeting(self, pattern: str) -> Iterator[Any]:
+        """Items that may share an ARN with ``pattern`` (a superset of those that do), lazily."""
+        yield from self.containers(pattern)
+        if not service_wildcard(pattern):
+            yield from self._leads.extending(pattern_lead(pattern, self._variables))
+
+    def contain(self, pattern: str) -> bool:
+        """Whether one of the items (patterns) contains ``pattern``."""
+        return any(resource_contains(r, pattern) for r in self.containers(pattern))
 
 
 # --------------------------------------------------------------------------- as tokens

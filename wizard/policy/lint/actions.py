@@ -57,7 +57,7 @@ def analyse_action(
         names = [s for s in ref.service_names if rx.match(s)]
         if not names:
             return (), "unknown-service", f"no service prefix matches {service!r}", None
-        acts = tuple(a for s in names for a in _expand(f"{s}:{name}".lower()))
+        acts = tuple(ref.expand_across(names, name))
         if not acts:
             return (), "unknown-action", f"{pattern!r} matches no action", None
         return acts, None, None, f"{pattern!r} spans the services {_short(names)}; name the service"

@@ -4,17 +4,45 @@ boundary lets through for the escalation check."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
+from wizard.catalog.reference import Action
 from wizard.policy.documents import INFO
 from wizard.policy.lint.actions import _expand
-from wizard.policy.lint.model import _MAPPING, _WILD, Linter, _Document, _short, _Statement
-from wizard.policy.patterns import MAX_PATTERN, patterns_intersect
+from wizard.policy.lint.model import (
+    _MAPPING,
+    _WILD,
+    Linter,
+    _Document,
+    _short,
+    _Statement,
+)
+from wizard.policy.patterns import (
+    MAX_PATTERN,
+    ActionIndex,
+    PatternIndex,
+    patterns_intersect,
+    service_wildcard,
+)
 
 _ALLOW_ALL = {
     "Version": "2012-10-17",
     "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
 }
+
+
+_SHOWN = 3  # Deny statements named in a not-in-boundary message
+
+
+def _why_denied(refs: Any, count: int) -> str:
+    """The first Deny statements that decide (of ``count``), for a message."""
+    sids = [s.sid or f"statement {s.statement}" for s in refs]
+    return (
+        _short(sids, _SHOWN) + (f" and {count - len(sids)} more" if count > len(sids) else "")
+        if sids
+        else "a Deny statement"
+    )
 
 
 class BoundaryGate:
@@ -56,21 +84,54 @@ class BoundaryGate:
         except (UserError, ValueError, TypeError, re.error):
             self.ok = False
 
+        # the fast path (check_boundary): Allow statements grouped by Action list, each group's
+        # Resource patterns indexed by lead; answers memoised per class of actions and resource
+        groups: dict[tuple[tuple[str, ...], bool], list[_Statement]] = {}
+        for st in self.allows:
+            groups.setdefault((st.patterns, st.not_action), []).append(st)
+        self._allow_groups = [
+            (
+                patterns,
+                negated,
+                any(st.not_resource for st in sts),
+                PatternIndex(
+                    (
+                        (r, r)
+                        for st in sts
+                        if not st.not_resource
+                        for r, _ in st.resources
+                        if not service_wildcard(r)  # (meets nothing: patterns_intersect)
+                    ),
+                    variables=True,
+                ),
+            )
+            for (patterns, negated), sts in groups.items()
+        ]
+        self._allow_index = ActionIndex(
+            (p, i) for i, (patterns, _, _, _) in enumerate(self._allow_groups) for p in patterns
+        )
+        self._negated = [i for i, group in enumerate(self._allow_groups) if group[1]]
+        self._keys: dict[str, tuple[object, frozenset[int]]] = {}
+        self._classes: dict[str, list[tuple[str, list[int]]]] = {}
+        self._verdicts: dict[tuple[object, str], str | None] = {}
+        self._reach: dict[tuple[frozenset[int], str], bool] = {}
+
     def _decide(self, action: str, resource: str) -> Any:
         return self.evaluator.evaluate(action, resource)
 
     def verdict(self, action: str, resource: str) -> str | None:
-        """None when the boundary may let (action, resource) through; else why it does not."""
+        """None when the boundary may let (action, resource) through; else why it does not.
+
+        The straightforward way (one evaluation, every Allow statement tried);
+        :meth:`fast_verdict` gives the same answers."""
         from wizard.policy.evaluate import ALLOWED, EXPLICITLY_DENIED
 
         ev = self._decide(action, resource)
         if ev.decision == ALLOWED:
             return None
         if ev.decision == EXPLICITLY_DENIED:
-            sids = [
-                s.sid or f"statement {s.statement}" for s in ev.statements if s.effect == "Deny"
-            ]
-            return ", ".join(sids) or "a Deny statement"
+            denies = [s for s in ev.statements if s.effect == "Deny"]
+            return _why_denied(denies[:_SHOWN], len(denies))
         return None if self._may_allow(action, resource) else "not allowed"
 
     def _may_allow(self, action: str, resource: str) -> bool:
@@ -93,6 +154,71 @@ class BoundaryGate:
             return False
         return self._may_allow(action, resource)
 
+    # -- the fast path
+
+    def action_key(self, action: str) -> tuple[object, frozenset[int]]:
+        """Equal for two actions the same boundary statements (and Allow statements, for
+        :meth:`_may_allow`) apply to: every verdict on a resource is the same for them."""
+        key = self._keys.get(action)
+        if key is None:
+            matched = frozenset(self._allow_index.matching(action))
+            key = self._keys[action] = (self.evaluator.action_class(action), matched)
+        return key
+
+    def classes(self, key: str, actions: Sequence[Action]) -> list[tuple[str, list[int]]]:
+        """``actions`` (those of the Action entry ``key``) by :meth:`action_key`: (an action
+        standing for the class, the positions of its actions), in order of first position."""
+        found = self._classes.get(key)
+        if found is None:
+            by_key: dict[object, tuple[str, list[int]]] = {}
+            for i, action in enumerate(actions):
+                name = action.full_name
+                by_key.setdefault(self.action_key(name), (name, []))[1].append(i)
+            found = self._classes[key] = list(by_key.values())
+        return found
+
+    def fast_verdict(self, action: str, resource: str) -> str | None:
+        """:meth:`verdict`, memoised per class of actions and resource, through the
+        evaluator's static decision and the Allow statements' lead index."""
+        from wizard.policy.evaluate import ALLOWED, EXPLICITLY_DENIED
+
+        key = self.action_key(action)
+        memo = (key, resource)
+        if memo in self._verdicts:
+            return self._verdicts[memo]
+        decided = self.evaluator.static_decision(action, resource, _SHOWN)
+        if decided is None:  # a statement with policy variables: the whole evaluation
+            ev = self._decide(action, resource)
+            denies = [s for s in ev.statements if s.effect == "Deny"]
+            decided = ev.decision, tuple(denies[:_SHOWN]), len(denies)
+        decision, refs, count = decided
+        if decision == ALLOWED:
+            found = None
+        elif decision == EXPLICITLY_DENIED:
+            found = _why_denied(refs, count)
+        else:
+            found = None if self._reaches(key[1], resource) else "not allowed"
+        self._verdicts[memo] = found
+        return found
+
+    def _reaches(self, matched: frozenset[int], resource: str) -> bool:
+        """:meth:`_may_allow` for an action whose patterns match the Allow groups ``matched``."""
+        memo = (matched, resource)
+        found = self._reach.get(memo)
+        if found is None:
+            granting = [i for i in matched if not self._allow_groups[i][1]]
+            granting.extend(i for i in self._negated if i not in matched)
+            found = False
+            for i in granting:
+                _, _, not_resource, index = self._allow_groups[i]
+                if not_resource or any(
+                    patterns_intersect(r, resource) for r in index.meeting(resource)
+                ):
+                    found = True
+                    break
+            self._reach[memo] = found
+        return found
+
 
 def check_boundary(
     linter: Linter, statements: list[tuple[_Document, _Statement]], gate: BoundaryGate
@@ -111,14 +237,11 @@ def check_boundary(
             if not acts:
                 continue
             wildcard = bool(_WILD & set(pattern))
+            classes = gate.classes(pattern.lower(), acts)
             for res, _rptr in st.resources:
                 if len(res) > MAX_PATTERN:
                     continue
-                blocked: list[tuple[str, str]] = []
-                for a in acts:
-                    verdict = gate.verdict(a.full_name, res)
-                    if verdict is not None:
-                        blocked.append((a.full_name, verdict))
+                blocked = _blocked(gate, acts, classes, res)
                 if not blocked:
                     continue
                 denied = [b for b in blocked if b[1] != "not allowed"]
@@ -146,3 +269,16 @@ def check_boundary(
                         ptr,
                         INFO,
                     )
+
+
+def _blocked(
+    gate: BoundaryGate, acts: Any, classes: list[tuple[str, list[int]]], res: str
+) -> list[tuple[str, str]]:
+    """(action, verdict) for those of ``acts`` the boundary blocks on ``res``, in order: one
+    verdict per class of actions, not per action."""
+    verdicts = [(gate.fast_verdict(rep, res), positions) for rep, positions in classes]
+    if all(v is None for v, _ in verdicts):
+        return []
+    found = [(i, v) for v, positions in verdicts if v is not None for i in positions]
+    found.sort()
+    return [(acts[i].full_name, v) for i, v in found]
