@@ -64,7 +64,11 @@ def service_model(folder: Path) -> dict | None:
         return None
     newest = versions[-1]
     gz = newest / "service-2.json.gz"
-    raw = gzip.decompress(gz.read_bytes()) if gz.is_file() else (newest / "service-2.json").read_bytes()
+    raw = (
+        gzip.decompress(gz.read_bytes())
+        if gz.is_file()
+        else (newest / "service-2.json").read_bytes()
+    )
     return json.loads(raw)
 
 
@@ -75,7 +79,11 @@ def render() -> str:
         model = service_model(folder)
         if model is None:
             continue
-        services[model["metadata"]["serviceId"]] = folder.name
+        service_id = model["metadata"]["serviceId"]
+        # Two models may share a serviceId (pinpoint-sms-voice and its older copy sms-voice):
+        # the v3 package is the one named like the folder.
+        if service_id not in services or folder.name == service_id.lower().replace(" ", "-"):
+            services[service_id] = folder.name
     lines = [
         "# The AWS SDK for JavaScript's service names -> botocore's service names, for the",
         "# JavaScript/TypeScript reader of `role-wizard scan` (wizard/scan/javascript.py).",
@@ -102,7 +110,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         current = TARGET.read_text(encoding="utf-8") if TARGET.is_file() else ""
         if current != text:
-            print(f"{TARGET.relative_to(ROOT)} is stale: run scripts/js_sdk_services.py", file=sys.stderr)
+            print(
+                f"{TARGET.relative_to(ROOT)} is stale: run scripts/js_sdk_services.py",
+                file=sys.stderr,
+            )
             return 1
         return 0
     TARGET.write_text(text, encoding="utf-8")

@@ -98,6 +98,17 @@ FIGURES = {
             "target_ms": 50,
         },
     },
+    "scan-js": {
+        "lines": 20021,
+        "files": 1113,
+        "calls": 3047,
+        "runs": 5,
+        "wall": SPREAD,
+        "cpu": SPREAD,
+        "process_wall": SPREAD,
+        "target_seconds": 1.0,
+        "load_average": 1.5,
+    },
 }
 INFO = {
     "date": "2030-01-02 03:04 UTC",
@@ -130,7 +141,7 @@ def test_the_table_carries_the_machine_and_a_row_per_comparison():
         "| --- | --- | --- | --- | --- |",
     ]
     body = lines[4:]
-    assert len(body) == 7  # build, validate, can, discover + demo, first frame + filter
+    assert len(body) == 8  # build, validate, can, discover + demo, first frame + filter, scan-js
     assert all(line.startswith("| `bench_") and line.count(" | ") == 4 for line in body)
     assert all("NOT met" not in line for line in body)
     build = body[0]
@@ -142,6 +153,8 @@ def test_the_table_carries_the_machine_and_a_row_per_comparison():
     assert "1.00 s (every service: 3.60 s)" in body[4]
     assert "236 ms (command: 240 ms)" in body[5] and "**1.18x**" in body[5]
     assert "median 8.8 ms, max 17.4 ms" in body[6] and "< 50 ms — met" in body[6]
+    assert "20,021 lines in 1,113 handler files" in body[7]
+    assert "| 0.450 s (CPU 0.450 s; 3,047 calls) |" in body[7] and "< 1 s — met" in body[7]
 
 
 @pytest.mark.parametrize(
@@ -153,6 +166,7 @@ def test_the_table_carries_the_machine_and_a_row_per_comparison():
         ("discover", ("listing", "ratio"), 1.25),
         ("tui", ("first_frame", "medians", "ours", "first_wall"), 0.27),
         ("tui", ("filter", "handler_max_ms"), 50.0),
+        ("scan-js", ("wall", "median"), 1.0),
     ],
 )
 def test_a_missed_target_says_so(name, path, value):

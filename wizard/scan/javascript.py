@@ -436,9 +436,14 @@ class _Reader:
         if node is None or node.type != "call_expression":
             return None
         fn = node.child_by_field_name("function")
-        if fn is None or fn.type not in ("identifier", "import") or _text(fn) not in (
-            "require",
-            "import",
+        if (
+            fn is None
+            or fn.type not in ("identifier", "import")
+            or _text(fn)
+            not in (
+                "require",
+                "import",
+            )
         ):
             return None
         args = node.child_by_field_name("arguments")
@@ -458,7 +463,10 @@ class _Reader:
                 return
             key = (scope, _text(name))
             self.decls[key] = None if key in self.decls else value
-            if value is not None and _unwrap(value).type in ("arrow_function", "function_expression"):
+            if value is not None and _unwrap(value).type in (
+                "arrow_function",
+                "function_expression",
+            ):
                 self.functions.setdefault(_text(name), []).append(_unwrap(value))
             return
         if name.type != "object_pattern" or value is None:
@@ -535,7 +543,9 @@ class _Reader:
         if single is not None:
             return [single]
         params = fn.child_by_field_name("parameters")
-        return list(params.named_children) if params is not None else []
+        if params is None:
+            return []
+        return [p for p in params.named_children if p.type != "comment"]
 
     def _param_index(self, fn: Any, name: str) -> int | None:
         for index, param in enumerate(self._params(fn)):
@@ -588,6 +598,9 @@ class _Reader:
                 return Value(env=what)
             if found == "decl":
                 return self.value(what, depth + 1) or UNRESOLVED
+            if found == "param":
+                seen = {self.value(arg, depth + 1) for arg in self._arguments_of(*what)}
+                return (seen.pop() or UNRESOLVED) if len(seen) == 1 else UNRESOLVED
             return UNRESOLVED
         if kind in ("member_expression", "subscript_expression"):
             return self._member_value(node, depth)
@@ -648,6 +661,9 @@ class _Reader:
             return UNRESOLVED
         if _is_process_env(obj):
             return Value(env=key)
+        if obj.type == "this":  # this.table: the one value the class ever gives it
+            values = {self.value(v, depth + 1) for v in self.members.get(key, [])}
+            return values.pop() or UNRESOLVED if len(values) == 1 else UNRESOLVED
         target = self._object_of(obj, depth + 1)
         if target is not None:
             member = self._member(target, key)
@@ -801,18 +817,25 @@ class _Reader:
                 imp = self.imports.get(_text(named)) if named.type == "type_identifier" else None
                 if imp is not None:
                     return self._client_class(imp)
+        seen = {self.client_of(arg, depth + 1) for arg in self._arguments_of(fn, index)}
+        return seen.pop() if len(seen) == 1 else None
+
+    def _arguments_of(self, fn: Any, index: int) -> list[Any | None]:
+        """What the calls of the helper ``fn`` in this file pass as its parameter ``index``
+        (None for a call that passes nothing there); no calls: ``[None]``."""
         name = self._function_name(fn)
-        if name is None:
-            return None
-        seen: set[_Client | None] = set()
+        if name is None or self._params(fn)[index].type == "rest_pattern":
+            return [None]
+        given: list[Any | None] = []
         for call in self.captures.get("call", []):
             callee = call.child_by_field_name("function")
             if callee is None or callee.type != "identifier" or _text(callee) != name:
                 continue
-            args = call.child_by_field_name("arguments")
-            given = args.named_children if args is not None else []
-            seen.add(self.client_of(given[index], depth + 1) if index < len(given) else None)
-        return seen.pop() if len(seen) == 1 else None
+            args = self._args(call)
+            if any(a.type == "spread_element" for a in args[: index + 1]):
+                return [None]
+            given.append(args[index] if index < len(args) else None)
+        return given or [None]
 
     def _function_name(self, fn: Any) -> str | None:
         if fn.type in ("function_declaration", "generator_function_declaration"):
@@ -823,8 +846,10 @@ class _Reader:
             parent = parent.parent
         if parent is not None and parent.type == "variable_declarator":
             name = parent.child_by_field_name("name")
-            if name is not None and name.type == "identifier" and fn in self.functions.get(
-                _text(name), []
+            if (
+                name is not None
+                and name.type == "identifier"
+                and fn in self.functions.get(_text(name), [])
             ):
                 return _text(name)
         return None
@@ -872,7 +897,9 @@ class _Reader:
             params = self.params(request) if request is not None else {}
             for op in UPLOAD_OPERATIONS:
                 yield SdkCall("s3", op, where, params, "Upload")
-        elif imp.module.startswith(POWERTOOLS_IDEMPOTENCY) and imp.name == "DynamoDBPersistenceLayer":
+        elif (
+            imp.module.startswith(POWERTOOLS_IDEMPOTENCY) and imp.name == "DynamoDBPersistenceLayer"
+        ):
             obj = self._object_of(first, 0) if first is not None else None
             table = self._member(obj, "tableName") if obj is not None else None
             value = (self.value(table) or UNRESOLVED) if table is not None else UNRESOLVED
