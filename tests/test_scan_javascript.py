@@ -263,7 +263,7 @@ def test_a_v2_client_method_that_is_no_operation_is_no_call():
     assert calls == []
 
 
-def test_v2_waiters_and_unknown_commands_of_a_real_package_are_not_calls():
+def test_unknown_commands_of_a_real_package_are_not_calls():
     calls = scan(
         'import { GetItemCommandX, GetItemCommand } from "@aws-sdk/client-dynamodb";\n'
         "new GetItemCommandX({}); new GetItemCommand({ TableName: 'T' });\n"

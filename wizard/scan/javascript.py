@@ -182,32 +182,46 @@ def _botocore_data() -> Path | None:
 
 
 @functools.cache
-def operations(service: str) -> dict[str, str]:
-    """The operations of botocore's newest model of ``service``, by lowercased name."""
+def _model(service: str, kind: str) -> dict[str, Any]:
+    """botocore's ``<kind>.json`` (or ``.json.gz``) of the newest model version of ``service``:
+    ``service-2`` or ``waiters-2``; empty when there is none or it cannot be read."""
     data = _botocore_data()
-    folder = data / service if data else None
+    folder = data / service if data is not None else None
     if folder is None or not folder.is_dir():
         return {}
     versions = sorted(
-        v for v in folder.iterdir() if any(v.glob("service-2.json*")) and v.name[:1].isdigit()
+        v for v in folder.iterdir() if v.name[:1].isdigit() and any(v.glob("service-2.json*"))
     )
     if not versions:
         return {}
-    gz = versions[-1] / "service-2.json.gz"
+    plain = versions[-1] / f"{kind}.json"
+    packed = versions[-1] / f"{kind}.json.gz"
     try:
-        if gz.is_file():
-            raw = gzip.decompress(gz.read_bytes())
-        else:
-            raw = (versions[-1] / "service-2.json").read_bytes()
-        names = json.loads(raw)["operations"]
-    except (OSError, ValueError, KeyError):
+        if packed.is_file():
+            return json.loads(gzip.decompress(packed.read_bytes()))
+        return json.loads(plain.read_bytes()) if plain.is_file() else {}
+    except (OSError, ValueError, EOFError):
         return {}
-    return {name.lower(): name for name in names}
+
+
+@functools.cache
+def operations(service: str) -> dict[str, str]:
+    """The operations of botocore's newest model of ``service``, by lowercased name."""
+    return {name.lower(): name for name in _model(service, "service-2").get("operations", {})}
 
 
 def operation_of(service: str, name: str) -> str | None:
     """``GetItem``, ``getItem`` (v2, case-insensitive) -> botocore's ``GetItem``; else None."""
     return operations(service).get(name.lower())
+
+
+def waiter_operation(service: str, waiter: str) -> str | None:
+    """The operation a waiter polls (``TableExists``/``tableExists`` -> ``DescribeTable``), from
+    botocore's waiters-2.json of ``service``; else None."""
+    for name, spec in _model(service, "waiters-2").get("waiters", {}).items():
+        if name.lower() == waiter.lower() and isinstance(spec, dict):
+            return operation_of(service, str(spec.get("operation", "")))
+    return None
 
 
 # -- tree-sitter, lazily -----------------------------------------------------------------------
@@ -948,7 +962,11 @@ class _Reader:
         first = args[0] if args else None
         second = args[1] if len(args) > 1 else None
         service = service_of_package(imp.module)
-        if service is not None and imp.name.startswith("paginate"):
+        if service is not None and imp.name.startswith("waitUntil"):
+            op = waiter_operation(service, imp.name.removeprefix("waitUntil"))
+            if op is not None:
+                yield SdkCall(service, op, where, self.params(second), "waiter")
+        elif service is not None and imp.name.startswith("paginate"):
             op = operation_of(service, imp.name.removeprefix("paginate"))
             if op is not None:
                 yield SdkCall(service, op, where, self.params(second), "paginator")
@@ -986,6 +1004,13 @@ class _Reader:
             if client.service == "s3" and method == "upload":  # v2 ManagedUpload
                 for op in UPLOAD_OPERATIONS:
                     yield SdkCall("s3", op, where, self.params(first), "upload")
+                return
+            if method == "waitFor" and first is not None:  # v2: ("tableExists", params)
+                name = _string(_unwrap(first))
+                op = waiter_operation(client.service, name) if name else None
+                if op is not None:
+                    second = args[1] if len(args) > 1 else None
+                    yield SdkCall(client.service, op, where, self.params(second), "waiter")
                 return
             if method == "getSignedUrl" and first is not None:  # v2: ("getObject", params)
                 name = _string(_unwrap(first))
