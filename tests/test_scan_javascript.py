@@ -370,3 +370,13 @@ def test_tree_sitter_loads_only_when_a_file_may_call_aws_and_botocore_never():
         [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, check=True
     )
     assert json.loads(proc.stdout.strip().splitlines()[-1]) == [False, False, True, 1, []]
+
+
+def test_helpers_calling_helpers_stay_linear():
+    """Each level calls the one below 20 times: followed naively, 20**6 paths to one value."""
+    lines = [HEAD, "function f0(x) { return new GetObjectCommand({ Bucket: x }); }"]
+    for level in range(1, 7):
+        lines.append(f"function f{level}(x) {{ " + f"f{level - 1}(x); " * 20 + "}")
+    lines.append('f6("b");')
+    (call,) = extract_javascript("\n".join(lines), "deep.ts", [])
+    assert call.params["Bucket"] == Value(text="b")

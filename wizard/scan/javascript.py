@@ -399,6 +399,10 @@ class _Reader:
         self.members: dict[str, list[Any]] = {}  # this.x / field x -> assigned values
         self.reassigned: set[str] = set()
         self.functions: dict[str, list[Any]] = {}  # helper name -> its function nodes
+        # what each node was found to hold, so that helpers calling helpers stay linear (a
+        # result cut short by MAX_DEPTH is kept too: it is unresolved, never wrong)
+        self._values: dict[int, Value | None] = {}
+        self._clients: dict[int, _Client | None] = {}
         self._read_bindings()
 
     # -- bindings ------------------------------------------------------------------------------
@@ -596,6 +600,11 @@ class _Reader:
         node = _unwrap(node)
         if node is None or depth > MAX_DEPTH:
             return UNRESOLVED
+        if node.id not in self._values:
+            self._values[node.id] = self._value(node, depth)
+        return self._values[node.id]
+
+    def _value(self, node: Any, depth: int) -> Value | None:
         kind = node.type
         if kind in ("object", "array", "number", "true", "false", "null", "undefined"):
             return None
@@ -771,9 +780,15 @@ class _Reader:
         return (service, False) if len(parts) == 1 else None
 
     def client_of(self, node: Any, depth: int = 0) -> _Client | None:
+        """The client an expression holds, if the reader can tell."""
         node = _unwrap(node)
         if node is None or depth > MAX_DEPTH:
             return None
+        if node.id not in self._clients:
+            self._clients[node.id] = self._client_of(node, depth)
+        return self._clients[node.id]
+
+    def _client_of(self, node: Any, depth: int) -> _Client | None:
         if node.type == "identifier":
             found, what = self._lookup(node)
             if found == "decl":
