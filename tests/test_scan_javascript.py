@@ -380,3 +380,11 @@ def test_helpers_calling_helpers_stay_linear():
     lines.append('f6("b");')
     (call,) = extract_javascript("\n".join(lines), "deep.ts", [])
     assert call.params["Bucket"] == Value(text="b")
+
+
+def test_a_note_is_one_line_whatever_the_file_is_called():
+    notes: list[str] = []
+    extract_javascript("\x00", "evil\nname\x1b[31m.js", notes)
+    assert notes == [
+        "evil\\nname\\x1b[31m.js:1: skipped: binary content (NUL bytes), not JavaScript"
+    ]

@@ -38,6 +38,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from wizard.catalog.data import catalog_yaml
+from wizard.errors import one_line
 from wizard.scan.calls import UNRESOLVED, SdkCall, Value, Where
 
 #: Files larger than this are not read (bundled or generated code, not a handler).
@@ -265,7 +266,8 @@ def _language(flavour: str) -> tuple[Any, Any]:
             else tree_sitter_typescript.language_typescript()
         )
         language = tree_sitter.Language(grammar)
-        field = "public_field_definition"
+        # a constructor's parameter property (`constructor(private db = new S3())`) is a field
+        field = "public_field_definition) @field (required_parameter (accessibility_modifier)"
     query = tree_sitter.Query(
         language,
         "(import_statement) @import (call_expression) @call (new_expression) @new "
@@ -309,13 +311,14 @@ def extract_javascript(text: str, path: str, notes: list[str] | None = None) -> 
     one-line note appended to ``notes`` (``path:line: ...``); a file with syntax errors is still
     read where tree-sitter could recover, with a note."""
     notes = notes if notes is not None else []
+    shown = one_line(path, keep_end=True)  # a note is one line, whatever the file is called
     if "\x00" in text:
-        notes.append(f"{path}:1: skipped: binary content (NUL bytes), not JavaScript")
+        notes.append(f"{shown}:1: skipped: binary content (NUL bytes), not JavaScript")
         return []
     raw = text.encode("utf-8", "replace")
     if len(raw) > MAX_BYTES:
         notes.append(
-            f"{path}:1: skipped: {len(raw):,} bytes, over the {MAX_BYTES:,}-byte limit for "
+            f"{shown}:1: skipped: {len(raw):,} bytes, over the {MAX_BYTES:,}-byte limit for "
             "handler code (bundled or generated code?)"
         )
         return []
@@ -328,7 +331,7 @@ def extract_javascript(text: str, path: str, notes: list[str] | None = None) -> 
     root = tree.root_node
     if root.has_error:
         line = _first_error_line(root)
-        notes.append(f"{path}:{line}: syntax error; read only the parts that parse")
+        notes.append(f"{shown}:{line}: syntax error; read only the parts that parse")
     captures = tree_sitter.QueryCursor(query).captures(root)
     return _Reader(path, captures).calls()
 
@@ -344,7 +347,8 @@ def _first_error_line(root: Any) -> int:
 
 
 def _text(node: Any) -> str:
-    return node.text.decode("utf-8", "replace")
+    """A node's source text; "" for a node a broken tree left out."""
+    return node.text.decode("utf-8", "replace") if node is not None else ""
 
 
 def _unwrap(node: Any) -> Any:
@@ -428,8 +432,12 @@ class _Reader:
             elif left.type == "member_expression" and self._this_member(left):
                 self.members.setdefault(self._this_member(left), []).append(right)
         for node in self.captures.get("field", []):
-            name = node.child_by_field_name("name") or node.child_by_field_name("property")
-            value = node.child_by_field_name("value")
+            if node.type == "required_parameter":  # its default, else its type tells
+                name = node.child_by_field_name("pattern")
+                value = node.child_by_field_name("value") or node
+            else:
+                name = node.child_by_field_name("name") or node.child_by_field_name("property")
+                value = node.child_by_field_name("value")
             if name is not None and value is not None:
                 self.members.setdefault(_text(name), []).append(value)
 
@@ -789,6 +797,8 @@ class _Reader:
         return self._clients[node.id]
 
     def _client_of(self, node: Any, depth: int) -> _Client | None:
+        if node.type == "required_parameter":  # a parameter property without a default
+            return self._client_of_type(node)
         if node.type == "identifier":
             found, what = self._lookup(node)
             if found == "decl":
@@ -840,14 +850,30 @@ class _Reader:
         call of the helper in this file passes."""
         params = self._params(fn)
         if index < len(params):
-            annotation = params[index].child_by_field_name("type")
-            if annotation is not None and annotation.named_children:
-                named = annotation.named_children[0]
-                imp = self.imports.get(_text(named)) if named.type == "type_identifier" else None
-                if imp is not None:
-                    return self._client_class(imp)
+            typed = self._client_of_type(params[index])
+            if typed is not None:
+                return typed
         seen = {self.client_of(arg, depth + 1) for arg in self._arguments_of(fn, index)}
         return seen.pop() if len(seen) == 1 else None
+
+    def _client_of_type(self, param: Any) -> _Client | None:
+        """The client a TypeScript parameter's type names (``S3Client``, ``AWS.S3``)."""
+        annotation = param.child_by_field_name("type")
+        if annotation is None or not annotation.named_children:
+            return None
+        named = annotation.named_children[0]
+        if named.type not in ("type_identifier", "nested_type_identifier"):
+            return None
+        first, *rest = _text(named).replace(" ", "").split(".")
+        imp = self.imports.get(first)
+        if imp is None:
+            return None
+        if rest:
+            inner = ".".join(rest)
+            imp = _Import(
+                imp.module, inner if imp.name in ("*", "default") else f"{imp.name}.{inner}"
+            )
+        return self._client_class(imp)
 
     def _arguments_of(self, fn: Any, index: int) -> list[Any | None]:
         """What the calls of the helper ``fn`` in this file pass as its parameter ``index``
