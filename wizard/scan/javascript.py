@@ -138,6 +138,14 @@ POWERTOOLS_PROVIDERS: dict[str, tuple[str, dict[str, tuple[tuple[str, ...], str]
     ),
 }
 POWERTOOLS_IDEMPOTENCY = "@aws-lambda-powertools/idempotency"
+# Options of the Powertools functions and providers that name a resource -> the botocore member
+# they become (same source: DynamoDBProvider({tableName}), getAppConfig(name, {application,
+# environment}), AppConfigProvider({application, environment})).
+POWERTOOLS_OPTIONS = {
+    "tableName": "TableName",
+    "application": "ApplicationIdentifier",
+    "environment": "EnvironmentIdentifier",
+}
 
 
 # -- the service table and botocore's operations -----------------------------------------------
@@ -295,6 +303,8 @@ class _Client:
     kind: str
     service: str
     name: str = ""
+    #: request members a provider's constructor options fix (DynamoDBProvider's TableName)
+    options: tuple[tuple[str, Value], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -814,7 +824,12 @@ class _Reader:
             return seen.pop() if len(seen) == 1 else None
         if node.type == "new_expression":
             imp = self._imported(node.child_by_field_name("constructor"))
-            return self._client_class(imp) if imp is not None else None
+            client = self._client_class(imp) if imp is not None else None
+            if client is not None and client.kind == "provider":
+                args = self._args(node)
+                options = self._options(args[0] if args else None)
+                return _Client(client.kind, client.service, client.name, tuple(options.items()))
+            return client
         if node.type == "call_expression":  # DynamoDBDocumentClient.from(client)
             fn = node.child_by_field_name("function")
             if fn is not None and fn.type == "member_expression":
@@ -1000,7 +1015,6 @@ class _Reader:
         if imp is None:
             return
         where = self._where(fn)
-        first = args[0] if args else None
         second = args[1] if len(args) > 1 else None
         service = service_of_package(imp.module)
         if service is not None and imp.name.startswith("waitUntil"):
@@ -1017,12 +1031,30 @@ class _Reader:
             )
         elif imp.module in POWERTOOLS_FUNCTIONS and imp.name in POWERTOOLS_FUNCTIONS[imp.module]:
             service, ops, member = POWERTOOLS_FUNCTIONS[imp.module][imp.name]
-            yield from self._powertools(service, ops, member, first, where, imp.name)
+            yield from self._powertools(service, ops, member, args, where, imp.name, {})
+
+    def _options(self, node: Any | None) -> dict[str, Value]:
+        """The resource-naming Powertools options of an options object, as botocore members."""
+        obj = self._object_of(node, 0) if node is not None else None
+        out: dict[str, Value] = {}
+        for option, member in POWERTOOLS_OPTIONS.items():
+            given = self._member(obj, option) if obj is not None else None
+            if given is not None:
+                out[member] = self.value(given) or UNRESOLVED
+        return out
 
     def _powertools(
-        self, service: str, ops: tuple[str, ...], member: str, first: Any, where: Where, via: str
+        self,
+        service: str,
+        ops: tuple[str, ...],
+        member: str,
+        args: list[Any],
+        where: Where,
+        via: str,
+        fixed: dict[str, Value],
     ) -> Iterator[SdkCall]:
-        params: dict[str, Value] = {}
+        params = {**fixed, **self._options(args[1] if len(args) > 1 else None)}
+        first = args[0] if args else None
         if member and first is not None:
             params[member] = self.value(first) or UNRESOLVED
         for op in ops:
@@ -1040,7 +1072,9 @@ class _Reader:
             service, methods = POWERTOOLS_PROVIDERS[client.name]
             if method in methods:
                 ops, member = methods[method]
-                yield from self._powertools(service, ops, member, first, where, client.name)
+                yield from self._powertools(
+                    service, ops, member, args, where, client.name, dict(client.options)
+                )
         elif client.kind == "agg":
             if client.service == "s3" and method == "upload":  # v2 ManagedUpload
                 for op in UPLOAD_OPERATIONS:
