@@ -252,6 +252,21 @@ def limits_rows(f: dict[str, Any]) -> list[Row]:
     ]
 
 
+def scan_js_rows(f: dict[str, Any]) -> list[Row]:
+    wall = f["wall"]
+    return [
+        (
+            f"`bench_scan_js.py`: `scan`'s JavaScript/TypeScript reader, {f['lines']:,} lines in "
+            f"{f['files']:,} handler files, a fresh process (import and mapping load counted), "
+            f"median of {f['runs']}",
+            f"{wall['median']:.3f} s (CPU {f['cpu']['median']:.3f} s; {f['calls']:,} calls)",
+            "",
+            "",
+            verdict(wall["median"] < f["target_seconds"], f"< {f['target_seconds']:g} s"),
+        )
+    ]
+
+
 BENCHMARKS: dict[str, Benchmark] = {
     "build": Benchmark("bench_build.py", ("--runs", "21"), ("--runs", "5"), build_rows),
     "validate": Benchmark(
@@ -275,6 +290,9 @@ BENCHMARKS: dict[str, Benchmark] = {
         ("--sizes", "1M", "--repeat", "3"),
         ("--sizes", "40K", "--repeat", "1"),
         limits_rows,
+    ),
+    "scan-js": Benchmark(
+        "bench_scan_js.py", ("--runs", "5"), ("--lines", "5000", "--runs", "2"), scan_js_rows
     ),
 }
 

@@ -121,6 +121,17 @@ FIGURES = {
             {"kind": "boundary", "shape": "not-resource", "size": "1M", "wall": 2.5, "cpu": 2.4},
         ],
     },
+    "scan-js": {
+        "lines": 20021,
+        "files": 1113,
+        "calls": 3047,
+        "runs": 5,
+        "wall": SPREAD,
+        "cpu": SPREAD,
+        "process_wall": SPREAD,
+        "target_seconds": 1.0,
+        "load_average": 1.5,
+    },
 }
 INFO = {
     "date": "2030-01-02 03:04 UTC",
@@ -154,8 +165,8 @@ def test_the_table_carries_the_machine_and_a_row_per_comparison():
     ]
     body = lines[4:]
     assert (
-        len(body) == 9
-    )  # build, validate, can, discover + demo, first frame + filter, app, limits
+        len(body) == 10
+    )  # build, validate, can, discover + demo, first frame + filter, app, limits, scan-js
     assert all(line.startswith("| `bench_") and line.count(" | ") == 4 for line in body)
     assert all("NOT met" not in line for line in body)
     build = body[0]
@@ -172,6 +183,8 @@ def test_the_table_carries_the_machine_and_a_row_per_comparison():
     assert "1 policy files and 1 `--boundary` pairs" in body[8]
     assert "slowest: boundary not-resource 1M, 2.40 s CPU (2.50 s wall)" in body[8]
     assert "< 5 s — met" in body[8]
+    assert "20,021 lines in 1,113 handler files" in body[9]
+    assert "| 0.450 s (CPU 0.450 s; 3,047 calls) |" in body[9] and "< 1 s — met" in body[9]
 
 
 @pytest.mark.parametrize(
@@ -185,6 +198,7 @@ def test_the_table_carries_the_machine_and_a_row_per_comparison():
         ("tui", ("filter", "handler_max_ms"), 50.0),
         ("app", ("ratio_wall",), 2.01),
         ("limits", ("rows", 0, "cpu"), 5.2),
+        ("scan-js", ("wall", "median"), 1.0),
     ],
 )
 def test_a_missed_target_says_so(name, path, value):
