@@ -56,12 +56,14 @@ class Unresolved:
     operation: str  # service:Operation (botocore's names)
     actions: tuple[str, ...]
     reason: str
+    choose: bool = False  # ``actions`` are candidates: the request decides which one
 
     def to_dict(self) -> dict[str, Any]:
+        key = "choose_one_of" if self.choose else "actions"
         return {
             "where": str(self.where),
             "operation": self.operation,
-            "actions": list(self.actions),
+            key: list(self.actions),
             "reason": self.reason,
         }
 
@@ -158,7 +160,7 @@ def bind(calls: Iterable[SdkCall], env: dict[str, str] | None = None) -> Binding
             continue
         if mapping.choose:
             reason = "the action depends on the request: grant the one it needs yourself"
-            out.unresolved.append(Unresolved(call.where, name, mapping.choose, reason))
+            out.unresolved.append(Unresolved(call.where, name, mapping.choose, reason, True))
             continue
         binding = services.get(call.service) or {}
         if not binding.get("kind"):
@@ -387,3 +389,43 @@ def _tf_value(value: Any, resources: dict[str, dict[str, Any]]) -> str | None:
 
 def dumps(binding: Binding) -> str:
     return json.dumps(binding.to_dict(), indent=2) + "\n"
+
+
+# --------------------------------------------------------------------------- the spec
+
+
+def merge(spec: Any, binding: Binding) -> tuple[Any, dict[int, Suggestion]]:
+    """``spec`` with the suggested entries it lacks appended (the user's entries kept as they
+    are, an entry naming the same resource left to the user's choice of profile); and which
+    of the result's entries were added, by index."""
+    from wizard.entries import entry_key
+
+    have = {entry_key(e) for e in spec.resources}
+    resources = list(spec.resources)
+    added: dict[int, Suggestion] = {}
+    for suggestion in binding.suggestions:
+        if entry_key(suggestion.entry) in have:
+            continue
+        have.add(entry_key(suggestion.entry))
+        added[len(resources)] = suggestion
+        resources.append(suggestion.entry)
+    return spec.model_copy(update={"resources": resources}), added
+
+
+def annotated_yaml(spec: Any, added: dict[int, Suggestion]) -> str:
+    """The spec's YAML (:meth:`RoleSpec.to_yaml`) with a comment on each entry the scan added,
+    naming where the code calls it: ``# added by role-wizard scan: handler.py:12``."""
+    lines = spec.to_yaml().splitlines()
+    index = -1
+    in_resources = False
+    for i, line in enumerate(lines):
+        if line == "resources:":
+            in_resources = True
+            continue
+        if in_resources and line.startswith("- "):
+            index += 1
+            if index in added:
+                lines[i] = f"{line}  # added by role-wizard scan: {added[index].first}"
+        elif in_resources and not line.startswith(" "):
+            in_resources = False
+    return "\n".join(lines) + "\n"

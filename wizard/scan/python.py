@@ -633,21 +633,31 @@ def _child_blocks(stmt: ast.stmt) -> Iterator[list[ast.stmt]]:
 
 
 def _unique(calls: list[SdkCall]) -> list[SdkCall]:
-    seen: set[tuple[Any, ...]] = set()
-    out = []
+    """The calls without repeats: a helper walked both on its own and with its arguments
+    reports the same call twice, once knowing less; the one knowing less is dropped."""
+    groups: dict[tuple[Any, ...], list[SdkCall]] = {}
     for call in calls:
-        key = (
-            call.service,
-            call.operation,
-            call.where,
-            tuple(sorted(call.params.items())),
-            call.via,
-        )
-        if key not in seen:
-            seen.add(key)
-            out.append(call)
+        group = groups.setdefault((call.service, call.operation, call.where, call.via), [])
+        if call not in group:
+            group.append(call)
+    out = [
+        call
+        for group in groups.values()
+        for call in group
+        if not any(_knows_more(other, call) for other in group if other is not call)
+    ]
     out.sort(key=lambda c: (c.where.line, c.service, c.operation))
     return out
+
+
+def _known(call: SdkCall) -> dict[str, Value]:
+    return {k: v for k, v in call.params.items() if v != UNRESOLVED}
+
+
+def _knows_more(a: SdkCall, b: SdkCall) -> bool:
+    """Whether ``a`` knows all ``b`` knows of the request, and more."""
+    known_a, known_b = _known(a), _known(b)
+    return len(known_a) > len(known_b) and all(known_a.get(k) == v for k, v in known_b.items())
 
 
 def extract_python(text: str, path: str) -> list[SdkCall]:
