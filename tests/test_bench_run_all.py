@@ -99,6 +99,15 @@ FIGURES = {
         },
     },
 }
+FIGURES["scan"] = {
+    "lines": 20011,
+    "files": 1584,
+    "calls": 3111,
+    "runs": 7,
+    "wall": {"median": 0.54, "q1": 0.52, "q3": 0.56, "min": 0.5, "max": 0.6},
+    "cpu_median": 0.5,
+    "target_seconds": 1.0,
+}
 INFO = {
     "date": "2030-01-02 03:04 UTC",
     "cpu": "Some CPU",
@@ -130,7 +139,7 @@ def test_the_table_carries_the_machine_and_a_row_per_comparison():
         "| --- | --- | --- | --- | --- |",
     ]
     body = lines[4:]
-    assert len(body) == 7  # build, validate, can, discover + demo, first frame + filter
+    assert len(body) == 8  # build, validate, can, discover + demo, first frame + filter, scan
     assert all(line.startswith("| `bench_") and line.count(" | ") == 4 for line in body)
     assert all("NOT met" not in line for line in body)
     build = body[0]
@@ -142,6 +151,7 @@ def test_the_table_carries_the_machine_and_a_row_per_comparison():
     assert "1.00 s (every service: 3.60 s)" in body[4]
     assert "236 ms (command: 240 ms)" in body[5] and "**1.18x**" in body[5]
     assert "median 8.8 ms, max 17.4 ms" in body[6] and "< 50 ms — met" in body[6]
+    assert "0.540 s (CPU 0.500 s)" in body[7] and "< 1 s — met" in body[7]
 
 
 @pytest.mark.parametrize(
@@ -153,6 +163,7 @@ def test_the_table_carries_the_machine_and_a_row_per_comparison():
         ("discover", ("listing", "ratio"), 1.25),
         ("tui", ("first_frame", "medians", "ours", "first_wall"), 0.27),
         ("tui", ("filter", "handler_max_ms"), 50.0),
+        ("scan", ("wall", "median"), 1.0),
     ],
 )
 def test_a_missed_target_says_so(name, path, value):

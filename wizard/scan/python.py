@@ -161,10 +161,12 @@ class _Reader:
         self.calls: list[SdkCall] = []
         self.visited: set[tuple[int, tuple[Any, ...]]] = set()
         self.returns: dict[tuple[int, tuple[Any, ...]], Any] = {}
+        self.stmt_calls: dict[int, list[ast.Call]] = {}  # a statement's own calls, by id
 
     # ----------------------------------------------------------------- the file's shape
 
     def read(self, tree: ast.Module) -> list[SdkCall]:
+        self.stmt_calls = _calls_by_statement(tree)
         for node in tree.body:
             self._collect(node, self.module)
         for cls, methods in self.classes.items():  # self attributes, from every method
@@ -263,7 +265,7 @@ class _Reader:
                         scope.names[item.optional_vars.id] = self.ev(item.context_expr, scope)
             elif isinstance(stmt, (ast.For, ast.AsyncFor)) and isinstance(stmt.target, ast.Name):
                 scope.names.setdefault(stmt.target.id, None)
-            for call in _calls(stmt):
+            for call in self.stmt_calls.get(id(stmt), ()):
                 value = self._call(call, scope, depth)
                 if value is not None and isinstance(stmt, ast.Return) and stmt.value is call:
                     returned = returned or value
@@ -599,26 +601,26 @@ def _is_self_attr(node: ast.expr) -> bool:
     )
 
 
-def _calls(stmt: ast.stmt) -> Iterator[ast.Call]:
-    """The calls of one statement, not of the blocks it holds (or of functions it defines)."""
-    stack: list[ast.AST] = []
-    for name, value in ast.iter_fields(stmt):
-        if name in ("body", "orelse", "finalbody", "handlers", "cases"):
-            continue
-        if isinstance(value, list):
-            stack.extend(v for v in value if isinstance(v, ast.AST))
-        elif isinstance(value, ast.AST):
-            stack.append(value)
-    found = []
+def _calls_by_statement(tree: ast.Module) -> dict[int, list[ast.Call]]:
+    """Each statement's own calls (not those of the blocks it holds), by the statement's id,
+    in source order: one pass over the tree."""
+    found: dict[int, list[ast.Call]] = {}
+    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
     while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            continue
-        if isinstance(node, ast.Call):
-            found.append(node)
-        stack.extend(ast.iter_child_nodes(node))
-    found.sort(key=lambda c: (c.lineno, c.col_offset))
-    return iter(found)
+        node, owner = stack.pop()
+        if isinstance(node, ast.stmt):
+            owner = id(node)
+        elif isinstance(node, ast.Call):
+            found.setdefault(owner, []).append(node)
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, ast.AST):
+                stack.append((value, owner))
+            elif isinstance(value, list):
+                stack.extend((v, owner) for v in value if isinstance(v, ast.AST))
+    for calls in found.values():
+        calls.sort(key=lambda c: (c.lineno, c.col_offset))
+    return found
 
 
 def _child_blocks(stmt: ast.stmt) -> Iterator[list[ast.stmt]]:
@@ -663,6 +665,8 @@ def _knows_more(a: SdkCall, b: SdkCall) -> bool:
 def extract_python(text: str, path: str) -> list[SdkCall]:
     """The AWS SDK calls of the Python source ``text`` (from the file ``path``). Code that is
     not valid Python is a :class:`UserError` naming the file and line."""
+    if "boto3" not in text and "aws_lambda_powertools" not in text:
+        return []  # nothing here makes a client (a client passed in from another file is not followed)
     try:
         tree = ast.parse(text, filename=path)
     except SyntaxError as exc:
