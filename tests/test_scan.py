@@ -160,8 +160,17 @@ def test_a_syntax_error_is_a_user_error_with_its_line():
     from wizard.errors import UserError
 
     with pytest.raises(UserError) as err:
-        extract_python("x = 1\ndef (:\n", "bad.py")
+        extract_python("import boto3\ndef (:\n", "bad.py")
     assert err.value.where == "bad.py:2"
+
+
+def test_deeply_nested_code_is_skipped_with_a_reason_not_a_crash(tmp_path):
+    chain = " + ".join(['"a"'] * 20000)
+    (tmp_path / "gen.py").write_text(
+        f"import boto3\nx = {chain}\nboto3.client('s3').get_object(Bucket=x)\n"
+    )
+    result = scan_sources([str(tmp_path)])
+    assert result.files == [] and "nested" in result.skipped[0][1]
 
 
 @settings(max_examples=50, deadline=None)
@@ -191,6 +200,18 @@ def test_unresolved_names_are_reported_never_widened():
     assert [u.where.line for u in binding.unresolved] == [3, 4, 5]
     bound = bind(calls[1:2], {"T": "Orders"})
     assert bound.suggestions[0].entry.field_values() == {"name": "Orders"}
+
+
+def test_an_unset_variable_names_the_specs_only_entry_of_that_kind():
+    from wizard.spec import ResourceEntry
+
+    call = SdkCall("dynamodb", "GetItem", Where("h.py", 4), {"TableName": Value(env="T")})
+    mine = ResourceEntry(kind="dynamodb-table", name="Mine", access="read")
+    assert bind([call], known=[mine]).suggestions[0].entry.field_values() == {"name": "Mine"}
+    two = [mine, ResourceEntry(kind="dynamodb-table", name="Other")]
+    assert bind([call], known=two).suggestions == []  # which one: the user says
+    partial = SdkCall("dynamodb", "GetItem", Where("h.py", 5), {"TableName": Value("t-", True)})
+    assert bind([partial], known=[mine]).suggestions == []  # only environment names
 
 
 def test_profiles_are_the_smallest_that_grant_every_call():
@@ -292,6 +313,13 @@ def test_scan_into_keeps_the_users_entries_and_marks_added_ones(tmp_path, run_cl
     assert "jobs" in lines[0] and "# added" not in lines[0]
     assert all("# added by role-wizard scan: " in line for line in lines[1:])
     assert len(yaml.safe_load(text)["resources"]) == 3
+    # the user's read-only Audit entry is kept, and what it lacks is said
+    spec.write_text("function: fn\nresources:\n  - {kind: dynamodb-table, name: Audit}\n")
+    r = run_cli("scan", str(src), "--into", str(spec))
+    assert r.code == 0, r.err
+    assert "resources[0]: its profile None" not in r.err
+    assert "does not grant dynamodb:PutItem" in r.err
+    assert "{kind: dynamodb-table, name: Audit}" in spec.read_text()
 
 
 @pytest.mark.parametrize(

@@ -48,22 +48,29 @@ def cmd_scan(args: argparse.Namespace) -> int:
     from wizard.cli.core import without_pydantic_plugins, write_output
 
     without_pydantic_plugins()
-    from wizard.scan.bind import annotated_yaml, bind, merge, template_environment
+    from wizard.scan.bind import (
+        annotated_yaml,
+        bind,
+        merge,
+        short_profiles,
+        template_environment,
+    )
     from wizard.scan.sources import scan_sources
 
     if args.out and not args.function:
         raise UserError("-o writes a new spec: give its function's name with --function")
     env = template_environment(args.template, args.function) if args.template else {}
+    from wizard.spec import RoleSpec, load_spec
+
+    base = load_spec(args.into)[0] if args.into else None
     found = scan_sources(args.sources, include_tests=args.include_tests)
-    binding = bind(found.calls, env)
+    binding = bind(found.calls, env, base.resources if base else ())
     target = args.out or args.into
     if target:
         from wizard.policy.compose import compose
         from wizard.policy.gate import approve
-        from wizard.spec import RoleSpec, load_spec
 
-        base = load_spec(args.into)[0] if args.into else RoleSpec(function=args.function)
-        spec, added = merge(base, binding)
+        spec, added = merge(base or RoleSpec(function=args.function), binding)
         approve(compose(spec), source=target)  # the one gate: what is written builds
         write_output(annotated_yaml(spec, added), target)
     if args.format == "json":
@@ -79,6 +86,13 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
         for warning in spec_warnings(spec):  # as `build` says them
             print(f"role-wizard: warning: {target}: {warning.text()}", file=sys.stderr)
+        for index, access, missing, suggestion in short_profiles(spec, binding):
+            print(
+                f"role-wizard: warning: {target}: resources[{index}]: its profile "
+                f"{access} does not grant {', '.join(missing)}, which the "
+                f"code calls ({suggestion.first}); left as it is",
+                file=sys.stderr,
+            )
         print(f"wrote the spec to {target}", file=sys.stderr)
     return 0
 

@@ -146,9 +146,19 @@ def _fields(call: SdkCall, kind_name: str, members: dict[str, str], env: dict[st
     raise _Unbound(f"the call names no {' or '.join(members)}")
 
 
-def bind(calls: Iterable[SdkCall], env: dict[str, str] | None = None) -> Binding:
-    """Suggested entries for ``calls``; ``env``: the function's environment variables."""
+def bind(
+    calls: Iterable[SdkCall],
+    env: dict[str, str] | None = None,
+    known: Iterable[ResourceEntry] = (),
+) -> Binding:
+    """Suggested entries for ``calls``; ``env``: the function's environment variables;
+    ``known``: the entries of the spec being added to. A name read from an environment
+    variable no template sets is taken to be the spec's entry of that kind when the spec has
+    exactly one (the user chose it), and otherwise left unresolved."""
     env = env or {}
+    only: dict[str, ResourceEntry | None] = {}
+    for entry in known:
+        only[entry.kind] = None if entry.kind in only else entry
     services = bound_services()
     out = Binding()
     groups: dict[tuple[str, tuple[tuple[str, str], ...]], Suggestion] = {}
@@ -170,8 +180,11 @@ def bind(calls: Iterable[SdkCall], env: dict[str, str] | None = None) -> Binding
         try:
             fields = _fields(call, binding["kind"], binding.get("members", {}), env)
         except _Unbound as exc:
-            out.unresolved.append(Unresolved(call.where, name, mapping.actions, str(exc)))
-            continue
+            spec_entry = only.get(binding["kind"])
+            if spec_entry is None or not any(v.env for v in call.params.values()):
+                out.unresolved.append(Unresolved(call.where, name, mapping.actions, str(exc)))
+                continue
+            fields = spec_entry.field_values() | ({"arn": spec_entry.arn} if spec_entry.arn else {})
         key = (binding["kind"], tuple(sorted(fields.items())))
         group = groups.get(key)
         if group is None:
@@ -405,11 +418,30 @@ def merge(spec: Any, binding: Binding) -> tuple[Any, dict[int, Suggestion]]:
     added: dict[int, Suggestion] = {}
     for suggestion in binding.suggestions:
         if entry_key(suggestion.entry) in have:
-            continue
+            continue  # the user's entry stays as it is (short_profiles says what it lacks)
         have.add(entry_key(suggestion.entry))
         added[len(resources)] = suggestion
         resources.append(suggestion.entry)
     return spec.model_copy(update={"resources": resources}), added
+
+
+def short_profiles(spec: Any, binding: Binding) -> list[tuple[int, str, list[str], Suggestion]]:
+    """The user's entries whose profile does not grant what the code calls on them: (index,
+    the profile, the actions missing, the suggestion). Reported; the user's choice is kept."""
+    from wizard.entries import entry_key
+
+    out = []
+    for index, entry in enumerate(spec.resources):
+        kind = catalog().kinds.get(entry.kind)
+        for suggestion in binding.suggestions:
+            if kind is None or entry_key(entry) != entry_key(suggestion.entry):
+                continue
+            access = entry.access or kind.default_access
+            grants = profile_actions(kind).get(access, frozenset())
+            missing = sorted(a for a in suggestion.actions if a.lower() not in grants)
+            if missing:
+                out.append((index, access, missing, suggestion))
+    return out
 
 
 def annotated_yaml(spec: Any, added: dict[int, Suggestion]) -> str:

@@ -673,4 +673,9 @@ def extract_python(text: str, path: str) -> list[SdkCall]:
         raise UserError(f"not valid Python: {exc.msg}", where=f"{path}:{exc.lineno or 1}") from None
     except ValueError as exc:  # NUL bytes
         raise UserError(f"not valid Python: {exc}", where=path) from None
-    return _Reader(path).read(tree)
+    except (RecursionError, MemoryError):
+        raise UserError("too deeply nested for the scan to read", where=path) from None
+    try:
+        return _Reader(path).read(tree)
+    except RecursionError:  # an expression nested thousands deep (a + b + ... generated code)
+        raise UserError("too deeply nested for the scan to read", where=path) from None
