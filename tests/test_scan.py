@@ -333,3 +333,22 @@ def test_bad_input_is_one_line_and_status_2(args, run_cli):
     r = run_cli(*args)
     assert r.code == 2
     assert r.err.startswith("role-wizard: ") and r.err.count("\n") == 1
+
+
+def test_a_template_with_several_functions_needs_function(tmp_path, run_cli):
+    src = _handler(tmp_path)
+    template = tmp_path / "template.yaml"
+    template.write_text(
+        "Resources:\n"
+        "  A: {Type: AWS::Serverless::Function, Properties: {FunctionName: a}}\n"
+        "  B: {Type: AWS::Lambda::Function, Properties: {FunctionName: b}}\n"
+    )
+    r = run_cli("scan", str(src), "--template", str(template))
+    assert r.code == 2 and "choose one with --function" in r.err and r.err.count("\n") == 1
+    r = run_cli("scan", str(src), "--template", str(template), "--function", "c")
+    assert r.code == 2 and "no function 'c'" in r.err
+    assert run_cli("scan", str(src), "--template", str(template), "--function", "b").code == 0
+    broken = tmp_path / "main.tf"
+    broken.write_text('resource "aws_lambda_function" "f" {\n  environment {\n')
+    r = run_cli("scan", str(src), "--template", str(broken))
+    assert r.code == 2 and r.err.startswith("role-wizard: ") and r.err.count("\n") == 1
