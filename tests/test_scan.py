@@ -352,3 +352,30 @@ def test_a_template_with_several_functions_needs_function(tmp_path, run_cli):
     broken.write_text('resource "aws_lambda_function" "f" {\n  environment {\n')
     r = run_cli("scan", str(src), "--template", str(broken))
     assert r.code == 2 and r.err.startswith("role-wizard: ") and r.err.count("\n") == 1
+
+
+STYLES = [
+    'import boto3\nboto3.client("dynamodb").{op}(TableName={name!r})\n',
+    'import boto3\nT = {name!r}\nddb = boto3.client("dynamodb")\ndef h(e, c):\n    ddb.{op}(TableName=T)\n',
+    'import boto3\nt = boto3.resource("dynamodb").Table({name!r})\ndef h(e, c):\n    t.{op}()\n',
+    "import boto3\ndef f(c, n):\n    c.{op}(TableName=n)\ndef h(e, x):\n"
+    '    f(boto3.Session().client("dynamodb"), {name!r})\n',
+    'import boto3\nclass R:\n    def __init__(self):\n        self.c = boto3.client("dynamodb")\n'
+    '    def go(self):\n        self.c.{op}(TableName=f"{name}")\n',
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(STYLES),
+    st.from_regex(r"[A-Za-z0-9_.-]{3,40}", fullmatch=True),
+    st.sampled_from(["get_item", "put_item", "query", "delete_item"]),
+)
+def test_any_table_name_in_any_style_is_bound_exactly(style, name, op):
+    """Property: whatever the table's name and however the client is reached, the entry names
+    exactly that table, and the action is the operation's."""
+    calls = extract_python(style.format(op=op, name=name), "h.py")
+    binding = bind(calls)
+    assert [s.entry.field_values() for s in binding.suggestions] == [{"name": name}]
+    operation = A.operation_for("dynamodb", op)
+    assert set(binding.suggestions[0].actions) == {f"dynamodb:{operation}"}
