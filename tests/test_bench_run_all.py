@@ -133,6 +133,15 @@ FIGURES = {
         "load_average": 1.5,
     },
 }
+FIGURES["scan"] = {
+    "lines": 20011,
+    "files": 1584,
+    "calls": 3111,
+    "runs": 7,
+    "wall": {"median": 0.54, "q1": 0.52, "q3": 0.56, "min": 0.5, "max": 0.6},
+    "cpu_median": 0.5,
+    "target_seconds": 1.0,
+}
 INFO = {
     "date": "2030-01-02 03:04 UTC",
     "cpu": "Some CPU",
@@ -165,8 +174,8 @@ def test_the_table_carries_the_machine_and_a_row_per_comparison():
     ]
     body = lines[4:]
     assert (
-        len(body) == 10
-    )  # build, validate, can, discover + demo, first frame + filter, app, limits, scan-js
+        len(body) == 11
+    )  # build, validate, can, discover + demo, first frame + filter, app, limits, scan-js, scan
     assert all(line.startswith("| `bench_") and line.count(" | ") == 4 for line in body)
     assert all("NOT met" not in line for line in body)
     build = body[0]
@@ -185,6 +194,7 @@ def test_the_table_carries_the_machine_and_a_row_per_comparison():
     assert "< 5 s — met" in body[8]
     assert "20,021 lines in 1,113 handler files" in body[9]
     assert "| 0.450 s (CPU 0.450 s; 3,047 calls) |" in body[9] and "< 1 s — met" in body[9]
+    assert "0.540 s (CPU 0.500 s)" in body[10] and "< 1 s — met" in body[10]
 
 
 @pytest.mark.parametrize(
@@ -199,6 +209,7 @@ def test_the_table_carries_the_machine_and_a_row_per_comparison():
         ("app", ("ratio_wall",), 2.01),
         ("limits", ("rows", 0, "cpu"), 5.2),
         ("scan-js", ("wall", "median"), 1.0),
+        ("scan", ("wall", "median"), 1.0),
     ],
 )
 def test_a_missed_target_says_so(name, path, value):

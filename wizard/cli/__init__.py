@@ -39,6 +39,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "wizard.cli.validate": ("validate",),
     "wizard.cli.evaluate": ("can",),
     "wizard.cli.diff": ("diff",),
+    "wizard.cli.scan": ("scan",),  # handler code -> suggested spec (offline)
     "wizard.cli.discover": ("discover",),
     "wizard.cli.provision": ("plan", "apply", "audit"),
     "wizard.cli.review": ("drift", "guardrails"),  # continuous review

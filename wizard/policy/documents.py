@@ -414,6 +414,13 @@ def _yaml_data(text: str, file: str, json_problem: Finding) -> Any:
         loader.dispose()
 
 
+def template_data(text: str, file: str) -> Any:
+    """The data of a CloudFormation or SAM template's text, JSON or YAML (short-form tags such
+    as ``!Ref`` read as their long forms); neither is a UserError naming the place."""
+    data, problem = parse_json(text, file)
+    return data if problem is None else _yaml_data(text, file, problem)
+
+
 def _json_where(finding: Finding) -> str:
     return finding.file + (f":{finding.line}" if finding.line else "")
 

@@ -1,0 +1,10 @@
+import boto3
+
+dynamodb = boto3.resource("dynamodb")
+
+
+def handler(event, context):
+    table = dynamodb.Table("Events")
+    with table.batch_writer() as batch:
+        for record in event["Records"]:
+            batch.put_item(Item=record)

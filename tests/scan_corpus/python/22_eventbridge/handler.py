@@ -1,0 +1,18 @@
+import json
+
+import boto3
+
+events = boto3.client("events")
+
+
+def handler(event, context):
+    events.put_events(
+        Entries=[
+            {
+                "EventBusName": "orders-bus",
+                "Source": "orders",
+                "DetailType": "OrderPlaced",
+                "Detail": json.dumps(event),
+            }
+        ]
+    )

@@ -1,0 +1,381 @@
+"""`role-wizard scan`: the operation -> action mapping, the Python reader, the source walker,
+binding and the command."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import botocore
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wizard.catalog.reference import reference
+from wizard.scan import actions as A
+from wizard.scan.bind import bind
+from wizard.scan.calls import SdkCall, Value, Where
+from wizard.scan.python import extract_python
+from wizard.scan.sources import scan_sources, source_files
+from wizard.spec import load_spec
+
+# --------------------------------------------------------------------------- mapping
+
+BOUND = sorted(A.bound_services())
+OPERATIONS = [(s, op) for s in BOUND for op in A.service_model(s).operations]
+
+
+def test_every_bound_service_has_a_botocore_model():
+    assert all(A.service_model(s) is not None for s in BOUND)
+    assert len(OPERATIONS) > 900
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(OPERATIONS))
+def test_every_operation_of_the_catalogs_services_resolves_to_known_actions(item):
+    """Property: each operation of botocore's models for the services the scan binds maps to
+    IAM actions the reference knows (or is a reviewed `unmapped` entry with its source)."""
+    mapping = A.actions_for(*item)
+    if mapping.unmapped:
+        entry = A.table()["operations"][item[0]][item[1]]  # only a reviewed entry may say so
+        assert entry["unmapped"] and entry["source"].startswith("https://")
+        return
+    assert mapping.actions or mapping.choose
+    for action in mapping.actions + mapping.choose:
+        assert reference().action(action) is not None, (item, action)
+
+
+def test_every_operation_resolves_exhaustively():
+    """The property above, over every operation (the sample may miss a bad entry)."""
+    unmapped = [(s, op) for s, op in OPERATIONS if A.actions_for(s, op).unmapped]
+    assert all(A.table()["operations"][s][op].get("unmapped") for s, op in unmapped)
+    assert len(unmapped) <= 5
+    unknown = [
+        (s, op, a)
+        for s, op in OPERATIONS
+        for a in A.actions_for(s, op).actions + A.actions_for(s, op).choose
+        if reference().action(a) is None
+    ]
+    assert unknown == []
+
+
+def test_every_exception_names_a_real_operation_and_has_a_source():
+    for service, entries in A.table()["operations"].items():
+        model = A.service_model(service)
+        for op, entry in entries.items():
+            assert op in model.operations, (service, op)
+            assert entry["source"].startswith("https://"), (service, op)
+    for service, methods in A.table()["conveniences"].items():
+        for ops in methods.values():
+            assert set(ops) <= set(A.service_model(service).operations)
+
+
+@pytest.mark.parametrize(
+    ("service", "operation", "actions"),
+    [
+        ("s3", "ListObjectsV2", ("s3:ListBucket",)),
+        ("s3", "HeadObject", ("s3:GetObject",)),
+        ("s3", "HeadBucket", ("s3:ListBucket",)),
+        ("s3", "UploadPart", ("s3:PutObject",)),
+        ("sqs", "GetQueueUrl", ("sqs:GetQueueUrl",)),
+        ("dynamodb", "BatchWriteItem", ("dynamodb:BatchWriteItem",)),
+        ("bedrock-runtime", "InvokeModel", ("bedrock:InvokeModel",)),
+        ("stepfunctions", "StartExecution", ("states:StartExecution",)),
+        ("cloudwatch", "PutMetricData", ("cloudwatch:PutMetricData",)),
+        ("lambda", "Invoke", ("lambda:InvokeFunction",)),
+    ],
+)
+def test_known_mappings(service, operation, actions):
+    assert A.actions_for(service, operation).actions == actions
+
+
+def test_method_names_match_boto3s_for_every_operation():
+    """boto3's method for each operation (botocore's own xform_name) finds that operation."""
+    for service in BOUND:
+        for op in A.service_model(service).operations:
+            assert A.operation_for(service, botocore.xform_name(op)) == op
+
+
+def test_the_models_are_read_without_importing_botocore():
+    code = textwrap.dedent(
+        """
+        import json, sys
+        from wizard.scan.actions import actions_for
+        from wizard.scan.python import extract_python
+        extract_python("import boto3\\nboto3.client('s3').list_objects_v2(Bucket='b')", "h.py")
+        actions_for("s3", "ListObjectsV2")
+        print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in ("boto3", "botocore"))))
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+
+
+# --------------------------------------------------------------------------- reader
+
+
+def _ops(text: str) -> list[tuple[str, str, int]]:
+    return [(c.service, c.operation, c.where.line) for c in extract_python(text, "h.py")]
+
+
+def test_strings_module_constants_fstrings_and_environment():
+    text = textwrap.dedent(
+        """
+        import os
+        from os import environ
+        import boto3
+        BASE = "in"
+        s3 = boto3.client("s3")
+        s3.get_object(Bucket="b1", Key=f"{BASE}/x/{os.getpid()}")
+        s3.get_object(Bucket=os.environ["B"], Key=os.getenv("K"))
+        s3.get_object(Bucket=os.environ.get("B2", "d"), Key=BASE + "/" + str(1))
+        """
+    )
+    calls = extract_python(text, "h.py")
+    assert calls[0].params["Key"] == Value(text="in/x/", prefix=True)
+    assert calls[1].params["Bucket"] == Value(env="B")
+    assert calls[1].params["Key"] == Value(env="K")
+    assert calls[2].params["Bucket"] == Value(env="B2")
+    assert calls[2].params["Key"] == Value(text="in/", prefix=True)
+
+
+def test_non_sdk_calls_and_unknown_methods_are_not_reported():
+    text = textwrap.dedent(
+        """
+        import boto3, requests
+        c = boto3.client("s3")
+        c.meta.region_name
+        c.not_an_operation(Bucket="b")
+        requests.get("https://example.com")
+        obj = {"get_object": 1}
+        """
+    )
+    assert _ops(text) == []
+
+
+def test_a_syntax_error_is_a_user_error_with_its_line():
+    from wizard.errors import UserError
+
+    with pytest.raises(UserError) as err:
+        extract_python("import boto3\ndef (:\n", "bad.py")
+    assert err.value.where == "bad.py:2"
+
+
+def test_deeply_nested_code_is_skipped_with_a_reason_not_a_crash(tmp_path):
+    chain = " + ".join(['"a"'] * 20000)
+    (tmp_path / "gen.py").write_text(
+        f"import boto3\nx = {chain}\nboto3.client('s3').get_object(Bucket=x)\n"
+    )
+    result = scan_sources([str(tmp_path)])
+    assert result.files == [] and "nested" in result.skipped[0][1]
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.text(max_size=200))
+def test_the_reader_never_crashes_on_any_text(text):
+    import contextlib
+
+    from wizard.errors import UserError
+
+    with contextlib.suppress(UserError):
+        extract_python(text, "f.py")
+
+
+# --------------------------------------------------------------------------- binding
+
+
+def test_unresolved_names_are_reported_never_widened():
+    calls = [
+        SdkCall(
+            "dynamodb", "GetItem", Where("h.py", 3), {"TableName": Value(text="t-", prefix=True)}
+        ),
+        SdkCall("dynamodb", "GetItem", Where("h.py", 4), {"TableName": Value(env="T")}),
+        SdkCall("s3", "GetObject", Where("h.py", 5), {"Bucket": Value(text="b1"), "Key": Value()}),
+    ]
+    binding = bind(calls)
+    assert binding.suggestions == []
+    assert [u.where.line for u in binding.unresolved] == [3, 4, 5]
+    bound = bind(calls[1:2], {"T": "Orders"})
+    assert bound.suggestions[0].entry.field_values() == {"name": "Orders"}
+
+
+def test_an_unset_variable_names_the_specs_only_entry_of_that_kind():
+    from wizard.spec import ResourceEntry
+
+    call = SdkCall("dynamodb", "GetItem", Where("h.py", 4), {"TableName": Value(env="T")})
+    mine = ResourceEntry(kind="dynamodb-table", name="Mine", access="read")
+    assert bind([call], known=[mine]).suggestions[0].entry.field_values() == {"name": "Mine"}
+    two = [mine, ResourceEntry(kind="dynamodb-table", name="Other")]
+    assert bind([call], known=two).suggestions == []  # which one: the user says
+    partial = SdkCall("dynamodb", "GetItem", Where("h.py", 5), {"TableName": Value("t-", True)})
+    assert bind([partial], known=[mine]).suggestions == []  # only environment names
+
+
+def test_profiles_are_the_smallest_that_grant_every_call():
+    def calls(*ops):
+        return [
+            SdkCall("dynamodb", op, Where("h.py", i), {"TableName": Value(text="T1x")})
+            for i, op in enumerate(ops)
+        ]
+
+    assert bind(calls("GetItem", "Query")).suggestions[0].entry.access == "read"
+    assert bind(calls("PutItem")).suggestions[0].entry.access == "write"
+    assert bind(calls("GetItem", "Scan", "PutItem")).suggestions[0].entry.access == "read-write"
+    wide = bind(calls("GetItem", "DeleteTable")).suggestions[0]
+    assert wide.uncovered == ["dynamodb:DeleteTable"]  # reported, not granted
+
+
+# --------------------------------------------------------------------------- walker, CLI
+
+
+def test_vendored_and_test_folders_are_skipped_unless_asked(tmp_path):
+    for rel in (
+        "app.py",
+        "lib/util.py",
+        "tests/test_app.py",
+        "node_modules/x/i.js",
+        ".venv/lib/m.py",
+        "build/b.py",
+        "test_top.py",
+        "notes.txt",
+    ):
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x = 1\n")
+    found = {p.replace(str(tmp_path) + "/", "") for p in source_files([str(tmp_path)])}
+    assert found == {"app.py", "lib/util.py"}
+    with_tests = {p.replace(str(tmp_path) + "/", "") for p in source_files([str(tmp_path)], True)}
+    assert with_tests == {"app.py", "lib/util.py", "tests/test_app.py", "test_top.py"}
+
+
+def test_javascript_files_are_skipped_until_a_reader_is_installed(tmp_path, monkeypatch):
+    (tmp_path / "index.mjs").write_text("export const handler = async () => 1;\n")
+    monkeypatch.setitem(sys.modules, "wizard.scan.javascript", None)  # import fails
+    result = scan_sources([str(tmp_path)])
+    assert result.files == [] and result.skipped[0][0].endswith("index.mjs")
+
+
+def _handler(tmp_path):
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.py").write_text(
+        textwrap.dedent(
+            """
+            import os
+            import boto3
+            ddb = boto3.client("dynamodb")
+            def handler(event, context):
+                ddb.get_item(TableName=os.environ["TABLE"], Key={})
+                ddb.put_item(TableName="Audit", Item={})
+            """
+        )
+    )
+    return tmp_path / "src"
+
+
+def test_scan_writes_a_spec_that_builds(tmp_path, run_cli):
+    src = _handler(tmp_path)
+    out = tmp_path / "role.yaml"
+    r = run_cli("scan", str(src), "--function", "fn", "-o", str(out))
+    code, stdout, stderr = r.code, r.out, r.err
+    assert code == 0, stderr
+    spec, _ = load_spec(out)
+    assert [(r.kind, r.field_values(), r.access) for r in spec.resources] == [
+        ("dynamodb-table", {"name": "Audit"}, "write")
+    ]
+    assert "# added by role-wizard scan:" in out.read_text()
+    assert "app.py:6: dynamodb:GetItem" in stdout and "TABLE" in stdout  # unresolved, shown
+    r = run_cli("build", str(out), "-f", "cloudformation")
+    assert r.code == 0, r.err
+
+
+def test_scan_into_keeps_the_users_entries_and_marks_added_ones(tmp_path, run_cli):
+    src = _handler(tmp_path)
+    spec = tmp_path / "role.yaml"
+    spec.write_text("function: fn\nresources:\n  - {kind: sqs-queue, name: jobs, access: send}\n")
+    template = tmp_path / "template.yaml"
+    template.write_text(
+        "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        "      Environment: {Variables: {TABLE: Orders}}\n"
+    )
+    r = run_cli(
+        "scan", str(src), "--into", str(spec), "--template", str(template), "--format", "json"
+    )
+    code, stdout, stderr = r.code, r.out, r.err
+    assert code == 0, stderr
+    data = json.loads(stdout)
+    assert {s["entry"]["name"] for s in data["suggestions"]} == {"Orders", "Audit"}
+    assert data["suggestions"][0]["actions"]["dynamodb:GetItem"][0].endswith("app.py:6")
+    text = spec.read_text()
+    lines = [line for line in text.splitlines() if line.startswith("- ")]
+    assert "jobs" in lines[0] and "# added" not in lines[0]
+    assert all("# added by role-wizard scan: " in line for line in lines[1:])
+    assert len(yaml.safe_load(text)["resources"]) == 3
+    # the user's read-only Audit entry is kept, and what it lacks is said
+    spec.write_text("function: fn\nresources:\n  - {kind: dynamodb-table, name: Audit}\n")
+    r = run_cli("scan", str(src), "--into", str(spec))
+    assert r.code == 0, r.err
+    assert "resources[0]: its profile None" not in r.err
+    assert "does not grant dynamodb:PutItem" in r.err
+    assert "{kind: dynamodb-table, name: Audit}" in spec.read_text()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["scan", "/no/such/folder"],
+        ["scan", ".", "-o", "x.yaml"],  # no --function
+    ],
+)
+def test_bad_input_is_one_line_and_status_2(args, run_cli):
+    r = run_cli(*args)
+    assert r.code == 2
+    assert r.err.startswith("role-wizard: ") and r.err.count("\n") == 1
+
+
+def test_a_template_with_several_functions_needs_function(tmp_path, run_cli):
+    src = _handler(tmp_path)
+    template = tmp_path / "template.yaml"
+    template.write_text(
+        "Resources:\n"
+        "  A: {Type: AWS::Serverless::Function, Properties: {FunctionName: a}}\n"
+        "  B: {Type: AWS::Lambda::Function, Properties: {FunctionName: b}}\n"
+    )
+    r = run_cli("scan", str(src), "--template", str(template))
+    assert r.code == 2 and "choose one with --function" in r.err and r.err.count("\n") == 1
+    r = run_cli("scan", str(src), "--template", str(template), "--function", "c")
+    assert r.code == 2 and "no function 'c'" in r.err
+    assert run_cli("scan", str(src), "--template", str(template), "--function", "b").code == 0
+    broken = tmp_path / "main.tf"
+    broken.write_text('resource "aws_lambda_function" "f" {\n  environment {\n')
+    r = run_cli("scan", str(src), "--template", str(broken))
+    assert r.code == 2 and r.err.startswith("role-wizard: ") and r.err.count("\n") == 1
+
+
+STYLES = [
+    'import boto3\nboto3.client("dynamodb").{op}(TableName={name!r})\n',
+    'import boto3\nT = {name!r}\nddb = boto3.client("dynamodb")\ndef h(e, c):\n    ddb.{op}(TableName=T)\n',
+    'import boto3\nt = boto3.resource("dynamodb").Table({name!r})\ndef h(e, c):\n    t.{op}()\n',
+    "import boto3\ndef f(c, n):\n    c.{op}(TableName=n)\ndef h(e, x):\n"
+    '    f(boto3.Session().client("dynamodb"), {name!r})\n',
+    'import boto3\nclass R:\n    def __init__(self):\n        self.c = boto3.client("dynamodb")\n'
+    '    def go(self):\n        self.c.{op}(TableName=f"{name}")\n',
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(STYLES),
+    st.from_regex(r"[A-Za-z0-9_.-]{3,40}", fullmatch=True),
+    st.sampled_from(["get_item", "put_item", "query", "delete_item"]),
+)
+def test_any_table_name_in_any_style_is_bound_exactly(style, name, op):
+    """Property: whatever the table's name and however the client is reached, the entry names
+    exactly that table, and the action is the operation's."""
+    calls = extract_python(style.format(op=op, name=name), "h.py")
+    binding = bind(calls)
+    assert [s.entry.field_values() for s in binding.suggestions] == [{"name": name}]
+    operation = A.operation_for("dynamodb", op)
+    assert set(binding.suggestions[0].actions) == {f"dynamodb:{operation}"}
