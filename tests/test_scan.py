@@ -258,6 +258,20 @@ def test_javascript_files_are_skipped_until_a_reader_is_installed(tmp_path, monk
     assert result.files == [] and result.skipped[0][0].endswith("index.mjs")
 
 
+def test_javascript_files_are_read_and_their_reader_notes_are_listed(tmp_path):
+    (tmp_path / "h.mjs").write_text(
+        'import {DynamoDBClient, GetItemCommand} from "@aws-sdk/client-dynamodb";\n'
+        "const c = new DynamoDBClient({});\n"
+        'export const handler = () => c.send(new GetItemCommand({TableName: "Orders"}));\n'
+    )
+    (tmp_path / "bad.js").write_text('const x = ;;; require("@aws-sdk/client-s3")\n')
+    result = scan_sources([str(tmp_path)])
+    assert [(c.service, c.operation, c.where.line) for c in result.calls] == [
+        ("dynamodb", "GetItem", 3)
+    ]
+    assert [where for where, _ in result.skipped] == [f"{tmp_path / 'bad.js'}:1"]
+
+
 def _handler(tmp_path):
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "app.py").write_text(

@@ -9,6 +9,7 @@ big, not UTF-8) is reported as skipped with its place, and the scan goes on.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -77,13 +78,14 @@ def scan_sources(paths: list[str], include_tests: bool = False) -> SourceScan:
     out = SourceScan()
     for path in source_files(paths, include_tests):
         suffix = os.path.splitext(path)[1]
+        notes: list[str] = []  # the JavaScript reader's "FILE:LINE: skipped: why" lines
         if suffix in JAVASCRIPT:
             try:
                 from wizard.scan import javascript  # noqa: PLC0415 - optional reader
             except ImportError:
                 out.skipped.append((path, "no JavaScript/TypeScript reader in this version"))
                 continue
-            reader = javascript.extract_javascript
+            reader = functools.partial(javascript.extract_javascript, notes=notes)
         elif suffix in PYTHON:
             from wizard.scan.python import extract_python as reader
         else:
@@ -95,6 +97,9 @@ def scan_sources(paths: list[str], include_tests: bool = False) -> SourceScan:
         except UserError as exc:
             out.skipped.append((exc.where or path, exc.detail))
             continue
+        for note in notes:
+            where, _, detail = note.partition(": ")
+            out.skipped.append((where, detail))
         out.files.append(path)
         out.lines += text.count("\n") + 1
         out.calls.extend(calls)
