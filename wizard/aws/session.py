@@ -8,6 +8,7 @@ mode. In demo mode the session points at the built-in sandbox and ignores the us
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import threading
@@ -66,6 +67,40 @@ class AwsSession:
     @property
     def partition(self) -> str:
         return self.session.get_partition_for_region(self.region)
+
+    def for_threads(self, workers: int) -> AwsSession:
+        """This session for ``workers`` threads calling at once: its clients use botocore's
+        adaptive retry mode (a client-side rate limiter that backs off when AWS throttles,
+        shared by the threads through the cached client) and a connection pool as large as
+        the thread pool. Everything else (credentials, endpoint, timeouts) is kept."""
+        attempts = (self.config.retries or {}).get("max_attempts", 8)
+        config = self.config.merge(
+            Config(
+                retries={"mode": "adaptive", "max_attempts": attempts},
+                max_pool_connections=max(workers, 10),
+            )
+        )
+        return dataclasses.replace(self, config=config, _clients={}, _lock=threading.Lock())
+
+    def assume(self, role_arn: str, session_name: str) -> AwsSession:
+        """A session on the temporary credentials of ``role_arn`` (STS ``AssumeRole`` with this
+        session's credentials), with this session's region, endpoint and client settings."""
+        creds = self.client("sts").assume_role(RoleArn=role_arn, RoleSessionName=session_name)[
+            "Credentials"
+        ]
+        session = boto3.Session(
+            aws_access_key_id=creds["AccessKeyId"],
+            aws_secret_access_key=creds["SecretAccessKey"],
+            aws_session_token=creds["SessionToken"],
+            region_name=self.region,
+        )
+        return AwsSession(
+            session=session,
+            region=self.region,
+            demo=self.demo,
+            endpoint_url=self.endpoint_url,
+            config=self.config,
+        )
 
 
 def aws_error_message(exc: BaseException) -> str:
