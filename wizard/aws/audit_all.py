@@ -36,7 +36,7 @@ from wizard.policy.score import Score, role_score
 
 SESSION_NAME = "role-wizard-audit"
 MAX_ACCOUNTS_BYTES = 1 << 20  # 1 MiB: an organization's 10,000 ids take 130 KB
-_ACCOUNT_ID = re.compile(r"\d{12}")
+_ACCOUNT_ID = re.compile(r"[0-9]{12}")  # ASCII digits: \d matches other scripts' digits too
 # IAM's role path: / alone, or /.../ of printable ASCII (IAM API reference, Role.Path)
 _PATH_PREFIX = re.compile(r"/([\x21-\x7e]*/)?")
 
