@@ -98,6 +98,17 @@ FIGURES = {
             "target_ms": 50,
         },
     },
+    "audit_all": {
+        "roles": 500,
+        "rounds": 3,
+        "workers": 8,
+        "ours_median": 9.71,
+        "bare_median": 22.77,
+        "ratio": 0.43,
+        "paired_ratio": 0.42,
+        "target": 1.5,
+        "command_wall": 12.02,
+    },
 }
 INFO = {
     "date": "2030-01-02 03:04 UTC",
@@ -130,7 +141,7 @@ def test_the_table_carries_the_machine_and_a_row_per_comparison():
         "| --- | --- | --- | --- | --- |",
     ]
     body = lines[4:]
-    assert len(body) == 7  # build, validate, can, discover + demo, first frame + filter
+    assert len(body) == 8  # build, validate, can, discover + demo, first frame + filter, audit
     assert all(line.startswith("| `bench_") and line.count(" | ") == 4 for line in body)
     assert all("NOT met" not in line for line in body)
     build = body[0]
@@ -142,6 +153,7 @@ def test_the_table_carries_the_machine_and_a_row_per_comparison():
     assert "1.00 s (every service: 3.60 s)" in body[4]
     assert "236 ms (command: 240 ms)" in body[5] and "**1.18x**" in body[5]
     assert "median 8.8 ms, max 17.4 ms" in body[6] and "< 50 ms — met" in body[6]
+    assert "500 Lambda execution roles" in body[7] and "**0.43x** of the medians" in body[7]
 
 
 @pytest.mark.parametrize(
@@ -153,6 +165,7 @@ def test_the_table_carries_the_machine_and_a_row_per_comparison():
         ("discover", ("listing", "ratio"), 1.25),
         ("tui", ("first_frame", "medians", "ours", "first_wall"), 0.27),
         ("tui", ("filter", "handler_max_ms"), 50.0),
+        ("audit_all", ("ratio",), 1.51),
     ],
 )
 def test_a_missed_target_says_so(name, path, value):
