@@ -185,26 +185,31 @@ def test_the_pool_shares_clients_in_adaptive_retry_mode(aws_env) -> None:
 
 
 class _DenyingProxy(http.server.BaseHTTPRequestHandler):
-    """Forwards to the moto server; refuses AssumeRole into the denied accounts as STS does."""
+    """Forwards to the moto server; answers AccessDenied, as AWS does, to a query-protocol
+    call (STS, IAM) whose ``Action`` is denied for a parameter value: ``denied`` holds
+    (action, parameter, value) triples, the value matched as a substring."""
 
     upstream: str = ""
-    denied: frozenset[str] = frozenset()
+    denied: set[tuple[str, str, str]] = set()
 
     def log_message(self, *args: Any) -> None:  # quiet
         pass
 
+    def _refused(self, form: dict[str, list[str]]) -> bool:
+        action = (form.get("Action") or [""])[0]
+        return any(
+            action == act and value in (form.get(param) or [""])[0]
+            for act, param, value in self.denied
+        )
+
     def _forward(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         form = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
-        arn = (form.get("RoleArn") or [""])[0]
-        if form.get("Action") == ["AssumeRole"] and arn.split(":")[4:5] in (
-            [a] for a in self.denied
-        ):
+        if self._refused(form):
             error = (
-                '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error>'
-                "<Type>Sender</Type><Code>AccessDenied</Code><Message>not authorized to perform "
-                f"sts:AssumeRole on resource: {arn}</Message></Error><RequestId>1</RequestId>"
-                "</ErrorResponse>"
+                "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not "
+                f"authorized to perform {form['Action'][0]}</Message></Error>"
+                "<RequestId>1</RequestId></ErrorResponse>"
             ).encode()
             self.send_response(403)
             self.send_header("Content-Type", "text/xml")
@@ -231,14 +236,14 @@ class _DenyingProxy(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def denying_proxy(aws_env, monkeypatch) -> Iterator[set[str]]:
-    """Points AWS_ENDPOINT_URL at a proxy of the moto server; yields the denied account set."""
-    denied: set[str] = set()
+def denying_proxy(aws_env, monkeypatch) -> Iterator[set[tuple[str, str, str]]]:
+    """Points AWS_ENDPOINT_URL at a proxy of the moto server; yields its denied calls."""
+    denied: set[tuple[str, str, str]] = set()
 
     class Handler(_DenyingProxy):
         upstream = aws_env
 
-    Handler.denied = denied  # type: ignore[assignment]  # the test fills it in
+    Handler.denied = denied  # the test fills it in
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -255,7 +260,7 @@ def test_one_account_that_cannot_be_assumed_is_reported_and_the_rest_are_audited
     make_role(iam_in(aws_env, good), "fn-good")
     make_role(iam_in(aws_env, other), "fn-other", policy=WIDE)
     make_role(iam_in(aws_env, bad), "fn-bad")
-    denying_proxy.add(bad)
+    denying_proxy.add(("AssumeRole", "RoleArn", f"::{bad}:"))
     accounts = tmp_path / "accounts.txt"
     accounts.write_text(f"# the fleet\n{good}\n{bad}  # payments\n\n{other}\n")
 
@@ -266,9 +271,28 @@ def test_one_account_that_cannot_be_assumed_is_reported_and_the_rest_are_audited
     assert data["ranking"][0]["role"] == "fn-other"  # ranked across accounts
     [failure] = data["failures"]
     assert failure["account"] == bad and failure["role"] is None
-    assert "AccessDenied" in failure["error"] and f"::{bad}:role/auditor" in failure["error"]
+    assert (
+        "AccessDenied" in failure["error"]
+        and f"cannot assume arn:aws:iam::{bad}:role/auditor" in failure["error"]
+    )
     assert f"account {bad}: not audited" in done.err
     assert not data["complete"]
+
+
+def test_a_role_that_cannot_be_read_is_reported_and_the_others_are_audited(
+    account, denying_proxy, run_cli
+) -> None:
+    acct, iam = account
+    for name in ("fn-a", "fn-locked", "fn-z"):
+        make_role(iam, name)
+    denying_proxy.add(("GetRole", "RoleName", "fn-locked"))
+    done = run_cli("audit", "--all", "--format", "json")
+    assert done.code == 1
+    data = json.loads(done.out)
+    assert audited(done.out) == [(acct, "fn-a"), (acct, "fn-z")]
+    [failure] = data["failures"]
+    assert failure["role"] == "fn-locked" and "AccessDenied" in failure["error"]
+    assert f"account {acct} role fn-locked: not audited" in done.err
 
 
 def test_sarif_of_a_partial_fleet_is_valid_and_says_the_run_did_not_succeed(
@@ -277,7 +301,7 @@ def test_sarif_of_a_partial_fleet_is_valid_and_says_the_run_did_not_succeed(
     jsonschema = pytest.importorskip("jsonschema")
     good, bad = new_account(), new_account()
     make_role(iam_in(aws_env, good), "fn-wide", policy=WIDE)
-    denying_proxy.add(bad)
+    denying_proxy.add(("AssumeRole", "RoleArn", f"::{bad}:"))
     accounts = tmp_path / "accounts.yaml"
     accounts.write_text(f'- "{good}"\n- {bad}\n')
 
