@@ -187,10 +187,13 @@ def test_the_pool_shares_clients_in_adaptive_retry_mode(aws_env) -> None:
 class _DenyingProxy(http.server.BaseHTTPRequestHandler):
     """Forwards to the moto server; answers AccessDenied, as AWS does, to a query-protocol
     call (STS, IAM) whose ``Action`` is denied for a parameter value: ``denied`` holds
-    (action, parameter, value) triples, the value matched as a substring."""
+    (action, parameter, value) triples, the value matched as a substring. ``throttle`` makes
+    the next calls of an action answer ``Throttling``, as IAM does over its rate."""
 
     upstream: str = ""
     denied: set[tuple[str, str, str]] = set()
+    throttle: dict[str, int] = {}  # action -> how many of its next calls answer Throttling
+    lock = threading.Lock()
 
     def log_message(self, *args: Any) -> None:  # quiet
         pass
@@ -202,16 +205,26 @@ class _DenyingProxy(http.server.BaseHTTPRequestHandler):
             for act, param, value in self.denied
         )
 
+    def _throttled(self, form: dict[str, list[str]]) -> bool:
+        action = (form.get("Action") or [""])[0]
+        with self.lock:
+            if self.throttle.get(action, 0) > 0:
+                self.throttle[action] -= 1
+                return True
+        return False
+
     def _forward(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         form = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
-        if self._refused(form):
+        refused = self._refused(form)
+        if refused or self._throttled(form):
+            code, status = ("AccessDenied", 403) if refused else ("Throttling", 400)
             error = (
-                "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not "
-                f"authorized to perform {form['Action'][0]}</Message></Error>"
+                f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>"
+                f"{form['Action'][0]}: {code}</Message></Error>"
                 "<RequestId>1</RequestId></ErrorResponse>"
             ).encode()
-            self.send_response(403)
+            self.send_response(status)
             self.send_header("Content-Type", "text/xml")
             self.send_header("Content-Length", str(len(error)))
             self.end_headers()
@@ -236,19 +249,20 @@ class _DenyingProxy(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def denying_proxy(aws_env, monkeypatch) -> Iterator[set[tuple[str, str, str]]]:
-    """Points AWS_ENDPOINT_URL at a proxy of the moto server; yields its denied calls."""
-    denied: set[tuple[str, str, str]] = set()
+def denying_proxy(aws_env, monkeypatch) -> Iterator[type[_DenyingProxy]]:
+    """Points AWS_ENDPOINT_URL at a proxy of the moto server; yields its handler class, whose
+    ``denied`` and ``throttle`` the test fills in."""
 
     class Handler(_DenyingProxy):
         upstream = aws_env
+        denied: set[tuple[str, str, str]] = set()
+        throttle: dict[str, int] = {}
 
-    Handler.denied = denied  # the test fills it in
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{server.server_address[1]}")
-    yield denied
+    yield Handler
     server.shutdown()
     server.server_close()
 
@@ -260,7 +274,7 @@ def test_one_account_that_cannot_be_assumed_is_reported_and_the_rest_are_audited
     make_role(iam_in(aws_env, good), "fn-good")
     make_role(iam_in(aws_env, other), "fn-other", policy=WIDE)
     make_role(iam_in(aws_env, bad), "fn-bad")
-    denying_proxy.add(("AssumeRole", "RoleArn", f"::{bad}:"))
+    denying_proxy.denied.add(("AssumeRole", "RoleArn", f"::{bad}:"))
     accounts = tmp_path / "accounts.txt"
     accounts.write_text(f"# the fleet\n{good}\n{bad}  # payments\n\n{other}\n")
 
@@ -285,7 +299,7 @@ def test_a_role_that_cannot_be_read_is_reported_and_the_others_are_audited(
     acct, iam = account
     for name in ("fn-a", "fn-locked", "fn-z"):
         make_role(iam, name)
-    denying_proxy.add(("GetRole", "RoleName", "fn-locked"))
+    denying_proxy.denied.add(("GetRole", "RoleName", "fn-locked"))
     done = run_cli("audit", "--all", "--format", "json")
     assert done.code == 1
     data = json.loads(done.out)
@@ -295,13 +309,24 @@ def test_a_role_that_cannot_be_read_is_reported_and_the_others_are_audited(
     assert f"account {acct} role fn-locked: not audited" in done.err
 
 
+def test_throttling_is_retried_not_reported(account, denying_proxy, run_cli) -> None:
+    acct, iam = account
+    for name in ("fn-1", "fn-2", "fn-3"):
+        make_role(iam, name)
+    denying_proxy.throttle.update(GetRole=2, ListRolePolicies=1)
+    done = run_cli("audit", "--all", "--workers", "3", "--format", "json")
+    assert done.code == 0, done.err
+    assert audited(done.out) == [(acct, "fn-1"), (acct, "fn-2"), (acct, "fn-3")]
+    assert denying_proxy.throttle == {"GetRole": 0, "ListRolePolicies": 0}  # they were hit
+
+
 def test_sarif_of_a_partial_fleet_is_valid_and_says_the_run_did_not_succeed(
     aws_env, denying_proxy, run_cli, tmp_path
 ) -> None:
     jsonschema = pytest.importorskip("jsonschema")
     good, bad = new_account(), new_account()
     make_role(iam_in(aws_env, good), "fn-wide", policy=WIDE)
-    denying_proxy.add(("AssumeRole", "RoleArn", f"::{bad}:"))
+    denying_proxy.denied.add(("AssumeRole", "RoleArn", f"::{bad}:"))
     accounts = tmp_path / "accounts.yaml"
     accounts.write_text(f'- "{good}"\n- {bad}\n')
 
