@@ -222,8 +222,8 @@ def read_role(
             if boundary is None:
                 notes.append(f"cannot read the permissions boundary ({one_line(exc)})")
     last_used = (role.get("RoleLastUsed") or {}).get("LastUsedDate")
-    if shared is not None and shared.functions is not None:
-        functions = sorted(shared.functions.get(role["Arn"], ()))
+    if shared is not None:  # read once for the account (a failure is the account's note)
+        functions = sorted((shared.functions or {}).get(role["Arn"], ()))
     else:
         functions = functions_using(aws, role["Arn"], notes)
     return RoleSnapshot(
