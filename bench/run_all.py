@@ -283,6 +283,19 @@ def scan_js_rows(f: dict[str, Any]) -> list[Row]:
     ]
 
 
+def audit_all_rows(f: dict[str, Any]) -> list[Row]:
+    return [
+        (
+            f"`bench_audit_all.py`: `audit --all`, {f['roles']:,} Lambda execution roles on a "
+            f"moto server, {f['workers']} workers, median of {f['rounds']} rounds",
+            f"{f['ours_median']:.2f} s (a whole `role-wizard` process: {f['command_wall']:.2f} s)",
+            f"bare boto3 loop, the same read calls: {f['bare_median']:.2f} s",
+            f"**{f['ratio']:.2f}x** of the medians (paired rounds: {f['paired_ratio']:.2f}x)",
+            verdict(f["ratio"] <= f["target"], f"≤ {f['target']}x"),
+        )
+    ]
+
+
 BENCHMARKS: dict[str, Benchmark] = {
     "build": Benchmark("bench_build.py", ("--runs", "21"), ("--runs", "5"), build_rows),
     "validate": Benchmark(
@@ -312,6 +325,9 @@ BENCHMARKS: dict[str, Benchmark] = {
     ),
     "scan": Benchmark(
         "bench_scan.py", ("--runs", "7"), ("--runs", "2", "--lines", "2000"), scan_rows
+    ),
+    "audit_all": Benchmark(
+        "bench_audit_all.py", ("--rounds", "3"), ("--roles", "100", "--rounds", "1"), audit_all_rows
     ),
 }
 

@@ -142,6 +142,17 @@ FIGURES["scan"] = {
     "cpu_median": 0.5,
     "target_seconds": 1.0,
 }
+FIGURES["audit_all"] = {
+    "roles": 500,
+    "rounds": 3,
+    "workers": 8,
+    "ours_median": 9.71,
+    "bare_median": 22.77,
+    "ratio": 0.43,
+    "paired_ratio": 0.42,
+    "target": 1.5,
+    "command_wall": 12.02,
+}
 INFO = {
     "date": "2030-01-02 03:04 UTC",
     "cpu": "Some CPU",
@@ -174,8 +185,8 @@ def test_the_table_carries_the_machine_and_a_row_per_comparison():
     ]
     body = lines[4:]
     assert (
-        len(body) == 11
-    )  # build, validate, can, discover + demo, first frame + filter, app, limits, scan-js, scan
+        len(body) == 12
+    )  # build, validate, can, discover + demo, first frame + filter, app, limits, scan-js, scan, audit --all
     assert all(line.startswith("| `bench_") and line.count(" | ") == 4 for line in body)
     assert all("NOT met" not in line for line in body)
     build = body[0]
@@ -195,6 +206,7 @@ def test_the_table_carries_the_machine_and_a_row_per_comparison():
     assert "20,021 lines in 1,113 handler files" in body[9]
     assert "| 0.450 s (CPU 0.450 s; 3,047 calls) |" in body[9] and "< 1 s — met" in body[9]
     assert "0.540 s (CPU 0.500 s)" in body[10] and "< 1 s — met" in body[10]
+    assert "500 Lambda execution roles" in body[11] and "**0.43x** of the medians" in body[11]
 
 
 @pytest.mark.parametrize(
@@ -210,6 +222,7 @@ def test_the_table_carries_the_machine_and_a_row_per_comparison():
         ("limits", ("rows", 0, "cpu"), 5.2),
         ("scan-js", ("wall", "median"), 1.0),
         ("scan", ("wall", "median"), 1.0),
+        ("audit_all", ("ratio",), 1.51),
     ],
 )
 def test_a_missed_target_says_so(name, path, value):

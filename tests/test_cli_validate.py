@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import one_line_error, write
+from sarif_schema import SARIF_SCHEMA
 
 FIXTURES = Path(__file__).parent / "fixtures" / "policies"
 TIGHT = FIXTURES / "tight-identity.json"
@@ -214,73 +215,7 @@ def test_sarif_relative_path_stays_a_relative_uri(run_cli, tmp_path, monkeypatch
 
 def test_sarif_matches_the_shape_the_2_1_0_schema_requires(sarif):
     jsonschema = pytest.importorskip("jsonschema")
-    # The parts of the OASIS SARIF 2.1.0 schema that constrain what this command writes.
-    message = {"type": "object", "anyOf": [{"required": ["text"]}, {"required": ["id"]}]}
-    schema = {
-        "type": "object",
-        "required": ["version", "runs"],
-        "properties": {
-            "version": {"enum": ["2.1.0"]},
-            "runs": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["tool"],
-                    "properties": {
-                        "tool": {
-                            "type": "object",
-                            "required": ["driver"],
-                            "properties": {
-                                "driver": {
-                                    "type": "object",
-                                    "required": ["name"],
-                                    "properties": {
-                                        "rules": {
-                                            "type": "array",
-                                            "items": {"type": "object", "required": ["id"]},
-                                        }
-                                    },
-                                }
-                            },
-                        },
-                        "columnKind": {"enum": ["utf16CodeUnits", "unicodeCodePoints"]},
-                        "results": {
-                            "type": "array",
-                            "items": {
-                                "type": "object",
-                                "required": ["message"],
-                                "properties": {
-                                    "message": message,
-                                    "level": {"enum": ["none", "note", "warning", "error"]},
-                                    "ruleIndex": {"type": "integer", "minimum": -1},
-                                    "locations": {
-                                        "type": "array",
-                                        "items": {
-                                            "type": "object",
-                                            "properties": {
-                                                "physicalLocation": {
-                                                    "type": "object",
-                                                    "anyOf": [
-                                                        {"required": ["address"]},
-                                                        {"required": ["artifactLocation"]},
-                                                    ],
-                                                },
-                                                "logicalLocations": {
-                                                    "type": "array",
-                                                    "items": {"type": "object"},
-                                                },
-                                            },
-                                        },
-                                    },
-                                },
-                            },
-                        },
-                    },
-                },
-            },
-        },
-    }
-    jsonschema.validate(sarif, schema)
+    jsonschema.validate(sarif, SARIF_SCHEMA)
 
 
 # --------------------------------------------------------------------------- --type, --boundary

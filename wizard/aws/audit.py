@@ -13,8 +13,9 @@ orchestrates.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +52,10 @@ INSIGHT_CONFIG = Config(
 )
 LAST_ACCESSED_WAIT = 30.0  # seconds to wait for IAM's last-accessed job
 CLOUDTRAIL_PAGES = 10  # at most this many pages of 50 events
+CLOUDTRAIL_MANAGEMENT_ONLY = (
+    "CloudTrail lookup_events holds management events only: data events (S3 objects, "
+    "DynamoDB items, Lambda invokes) do not show there"
+)
 
 
 # --------------------------------------------------------------------------- model
@@ -169,10 +174,19 @@ def _shipped(arn: str) -> Document | None:
     return found.document if found else None
 
 
-def read_role(aws: AwsSession, role_name: str, notes: list[str] | None = None) -> RoleSnapshot:
-    """Everything IAM holds about the role. A missing role is a UserError (exit 2)."""
+def read_role(
+    aws: AwsSession,
+    role_name: str,
+    notes: list[str] | None = None,
+    shared: AccountReads | None = None,
+) -> RoleSnapshot:
+    """Everything IAM holds about the role. A missing role is a UserError (exit 2).
+
+    ``shared`` holds what an account-wide audit reads once for every role (the functions'
+    roles, the policy documents already read)."""
     notes = notes if notes is not None else []
     iam = aws.client("iam")
+    policy_document = shared.policy_document if shared else _policy_document
     try:
         state = read_role_state(iam, role_name)
     except AWS_ERRORS as exc:
@@ -187,7 +201,7 @@ def read_role(aws: AwsSession, role_name: str, notes: list[str] | None = None) -
     for arn, name in attached_arns:
         aws_managed = ":iam::aws:policy/" in arn
         try:
-            attached.append(AttachedPolicy(arn, name, aws_managed, _policy_document(iam, arn)))
+            attached.append(AttachedPolicy(arn, name, aws_managed, policy_document(iam, arn)))
         except AWS_ERRORS as exc:
             shipped = _shipped(arn) if aws_managed else None
             if shipped is not None:
@@ -202,13 +216,16 @@ def read_role(aws: AwsSession, role_name: str, notes: list[str] | None = None) -
     boundary = None
     if boundary_arn:
         try:
-            boundary = _policy_document(iam, boundary_arn)
+            boundary = policy_document(iam, boundary_arn)
         except AWS_ERRORS as exc:
             boundary = _shipped(boundary_arn)
             if boundary is None:
                 notes.append(f"cannot read the permissions boundary ({one_line(exc)})")
     last_used = (role.get("RoleLastUsed") or {}).get("LastUsedDate")
-    functions = functions_using(aws, role["Arn"], notes)
+    if shared is not None:  # read once for the account (a failure is the account's note)
+        functions = sorted((shared.functions or {}).get(role["Arn"], ()))
+    else:
+        functions = functions_using(aws, role["Arn"], notes)
     return RoleSnapshot(
         name=role["RoleName"],
         arn=role["Arn"],
@@ -228,16 +245,22 @@ def read_role(aws: AwsSession, role_name: str, notes: list[str] | None = None) -
     )
 
 
+def functions_by_role(aws: AwsSession) -> dict[str, list[str]]:
+    """Role ARN -> the names of the region's Lambda functions that run as it."""
+    out: dict[str, list[str]] = {}
+    for page in aws.client("lambda").get_paginator("list_functions").paginate():
+        for f in page["Functions"]:
+            out.setdefault(f.get("Role", ""), []).append(f["FunctionName"])
+    return out
+
+
 def functions_using(aws: AwsSession, role_arn: str, notes: list[str]) -> list[str]:
     """The names of the region's Lambda functions whose execution role is ``role_arn``."""
     try:
-        names = []
-        for page in aws.client("lambda").get_paginator("list_functions").paginate():
-            names.extend(f["FunctionName"] for f in page["Functions"] if f.get("Role") == role_arn)
+        return sorted(functions_by_role(aws).get(role_arn, ()))
     except AWS_ERRORS as exc:
         notes.append(f"cannot list the functions that use the role ({one_line(exc)})")
         return []
-    return sorted(names)
 
 
 @dataclass(frozen=True)
@@ -249,17 +272,23 @@ class LambdaRole:
     description: str | None
 
 
+def iter_lambda_roles(iam: Any, path_prefix: str = "/") -> Iterator[dict[str, Any]]:
+    """The account's roles under ``path_prefix`` (``list_roles``' items) whose trust policy lets
+    Lambda assume them: its execution roles."""
+    for page in iam.get_paginator("list_roles").paginate(PathPrefix=path_prefix):
+        for role in page["Roles"]:
+            if trusts_lambda(_document(role.get("AssumeRolePolicyDocument") or {})):
+                yield role
+
+
 def lambda_roles(aws: AwsSession) -> list[LambdaRole]:
     """The account's roles whose trust policy lets Lambda assume them, by name."""
     iam = aws.client("iam")
     found = []
     try:
-        for page in iam.get_paginator("list_roles").paginate():
-            for role in page["Roles"]:
-                if not trusts_lambda(_document(role.get("AssumeRolePolicyDocument") or {})):
-                    continue
-                owned = is_owned(iam.list_role_tags(RoleName=role["RoleName"])["Tags"])
-                found.append(LambdaRole(role["RoleName"], owned, role.get("Description")))
+        for role in iter_lambda_roles(iam):
+            owned = is_owned(iam.list_role_tags(RoleName=role["RoleName"])["Tags"])
+            found.append(LambdaRole(role["RoleName"], owned, role.get("Description")))
     except AWS_ERRORS as exc:
         raise AwsFailure(f"cannot list roles: {one_line(exc)}") from None
     return sorted(found, key=lambda r: r.name)
@@ -424,18 +453,12 @@ def last_accessed(
     return used, unused, None
 
 
-def cloudtrail_calls(
-    ct: Any,
-    role: RoleSnapshot,
-    start: dt.datetime,
-    end: dt.datetime,
-    *,
-    max_pages: int = CLOUDTRAIL_PAGES,
-) -> tuple[list[Call] | None, str | None]:
-    """(calls, note): the role's successful calls that ``lookup_events`` recorded in the
-    window (management events only), or None when the API is unavailable. Which events are
-    the role's, and what each needed, is the domain's (:func:`calls_from_records`); CloudTrail
-    log files in the trail's bucket would feed the same function."""
+def lookup_window(
+    ct: Any, start: dt.datetime, end: dt.datetime, *, max_pages: int = CLOUDTRAIL_PAGES
+) -> tuple[list[dict[str, Any]] | None, str | None]:
+    """(events, note): the account's management events ``lookup_events`` recorded in the window
+    (at most ``max_pages`` pages of 50, the most recent first), or None when the API is
+    unavailable."""
     api = "CloudTrail lookup_events"
     events: list[dict[str, Any]] = []
     token = None
@@ -450,13 +473,95 @@ def cloudtrail_calls(
             events.extend(page.get("Events", []))
             token = page.get("NextToken")
             if not token:
-                return calls_from_records(lookup_records(events), role), None
+                return events, None
     except (*AWS_ERRORS, NotImplementedError) as exc:
         return None, _unavailable(api, exc)
-    return (
-        calls_from_records(lookup_records(events), role),
-        f"{api}: read the {max_pages * 50} most recent events only; older ones were not examined",
+    return events, (
+        f"{api}: read the {max_pages * 50} most recent events only; older ones were not examined"
     )
+
+
+def cloudtrail_calls(
+    ct: Any,
+    role: RoleSnapshot,
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    max_pages: int = CLOUDTRAIL_PAGES,
+) -> tuple[list[Call] | None, str | None]:
+    """(calls, note): the role's successful calls that ``lookup_events`` recorded in the
+    window (management events only), or None when the API is unavailable. Which events are
+    the role's, and what each needed, is the domain's (:func:`calls_from_records`); CloudTrail
+    log files in the trail's bucket would feed the same function."""
+    events, note = lookup_window(ct, start, end, max_pages=max_pages)
+    if events is None:
+        return None, note
+    return calls_from_records(lookup_records(events), role), note
+
+
+_PROBE_ANSWERS = ("NoSuchEntity", "NoSuchEntityException", "InvalidInput", "ValidationError")
+
+
+def insight_probe(iam_insights: Any) -> str | None:
+    """None when IAM's last-accessed API answers here (and may be called), else the note saying
+    why not: asks for a job id no account holds, which IAM answers with NoSuchEntity (or an
+    invalid-input error) when the API exists and the caller may use it."""
+    try:
+        iam_insights.get_service_last_accessed_details(JobId="0" * 36)
+    except botocore.exceptions.ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in _PROBE_ANSWERS:
+            return None
+        return _unavailable("IAM last-accessed data", exc)
+    except (*AWS_ERRORS, NotImplementedError) as exc:
+        return _unavailable("IAM last-accessed data", exc)
+    return None
+
+
+@dataclass
+class AccountReads:
+    """What an account-wide audit reads once and every role's audit shares: the functions'
+    roles, the policy documents (a thread-safe cache), CloudTrail's events for the window and
+    whether IAM's last-accessed API answers here."""
+
+    functions: dict[str, list[str]] | None = None  # role ARN -> functions; None: unreadable
+    events: list[dict[str, Any]] | None = None  # None: CloudTrail unavailable
+    last_accessed_note: str | None = None  # set: the API is unavailable (skip it per role)
+    notes: list[str] = field(default_factory=list)  # account-wide notes
+    _documents: dict[str, Document] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def policy_document(self, iam: Any, arn: str) -> Document:
+        with self._lock:
+            if arn in self._documents:
+                return self._documents[arn]
+        document = _policy_document(iam, arn)
+        with self._lock:
+            return self._documents.setdefault(arn, document)
+
+
+def read_account(
+    aws: AwsSession,
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    iam_insights: Any = None,
+    cloudtrail: Any = None,
+) -> AccountReads:
+    """The account-wide reads an audit of many roles shares (each once, not once a role)."""
+    shared = AccountReads()
+    try:
+        shared.functions = functions_by_role(aws)
+    except AWS_ERRORS as exc:
+        shared.notes.append(f"cannot list the functions that use the roles ({one_line(exc)})")
+    shared.last_accessed_note = insight_probe(iam_insights or insight_client(aws, "iam"))
+    if shared.last_accessed_note:
+        shared.notes.append(shared.last_accessed_note)
+    shared.events, note = lookup_window(cloudtrail or insight_client(aws, "cloudtrail"), start, end)
+    if note:
+        shared.notes.append(note)
+    if shared.events is not None:
+        shared.notes.append(CLOUDTRAIL_MANAGEMENT_ONLY)
+    return shared
 
 
 # --------------------------------------------------------------------------- the audit
@@ -472,33 +577,37 @@ def audit_role(
     now: dt.datetime | None = None,
     sleep: Callable[[float], None] = time.sleep,
     max_wait: float = LAST_ACCESSED_WAIT,
+    shared: AccountReads | None = None,
 ) -> AuditReport:
     """Audit one role. ``iam_insights``/``cloudtrail`` replace the optional-API clients
-    (tests hand in stubbed ones)."""
+    (tests hand in stubbed ones); ``shared`` is what an account-wide audit read once
+    (:func:`read_account`, for the same window), whose notes it reports itself."""
     notes: list[str] = []
-    role = read_role(aws, role_name, notes)
+    role = read_role(aws, role_name, notes, shared)
     end = now or dt.datetime.now(dt.UTC)
     start = end - dt.timedelta(days=lookback_days)
     report = AuditReport(role, lookback_days, start, notes=notes)
     report.findings = lint_role(role, notes)
     report.excess = managed_excess(role)
-    iam_insights = iam_insights or insight_client(aws, "iam")
-    used, unused, note = last_accessed(
-        iam_insights, role.arn, start, max_wait=max_wait, sleep=sleep
-    )
-    report.used_services, report.unused_services = used, unused
-    report.last_accessed_read = note is None
-    if note:
-        notes.append(note)
-    cloudtrail = cloudtrail or insight_client(aws, "cloudtrail")
-    report.calls, note = cloudtrail_calls(cloudtrail, role, start, end)
-    if note:
-        notes.append(note)
-    if report.calls is not None:
-        notes.append(
-            "CloudTrail lookup_events holds management events only: data events (S3 objects, "
-            "DynamoDB items, Lambda invokes) do not show there"
+    if shared is None or shared.last_accessed_note is None:
+        iam_insights = iam_insights or insight_client(aws, "iam")
+        used, unused, note = last_accessed(
+            iam_insights, role.arn, start, max_wait=max_wait, sleep=sleep
         )
+        report.used_services, report.unused_services = used, unused
+        report.last_accessed_read = note is None
+        if note:
+            notes.append(note)
+    if shared is not None:
+        if shared.events is not None:
+            report.calls = calls_from_records(lookup_records(shared.events), role)
+    else:
+        cloudtrail = cloudtrail or insight_client(aws, "cloudtrail")
+        report.calls, note = cloudtrail_calls(cloudtrail, role, start, end)
+        if note:
+            notes.append(note)
+    if report.calls is not None and shared is None:
+        notes.append(CLOUDTRAIL_MANAGEMENT_ONLY)
     return report
 
 
@@ -572,10 +681,9 @@ def render_audit(report: AuditReport) -> str:
 _LEVELS = {"error": "error", "warning": "warning", "info": "note", "note": "note"}
 
 
-def sarif(report: AuditReport) -> dict[str, Any]:
-    """The findings, managed-policy excess and unused services as a SARIF 2.1.0 log."""
-    from wizard.sarif import sarif_log
-
+def sarif_results(report: AuditReport) -> tuple[dict[str, str], list[dict[str, Any]]]:
+    """(rule id -> description, results): the role's findings, managed-policy excess and unused
+    services as SARIF results, each located at the role's ARN."""
     r = report.role
     results: list[dict[str, Any]] = []
     rules: dict[str, str] = {}
@@ -615,6 +723,16 @@ def sarif(report: AuditReport) -> dict[str, Any]:
             f"{u.namespace} not used in the last {report.lookback_days} days",
             r.arn,
         )
-    return sarif_log(
-        [{"id": k, "shortDescription": {"text": v[:200]}} for k, v in rules.items()], results
-    )
+    return rules, results
+
+
+def sarif_rules(rules: dict[str, str]) -> list[dict[str, Any]]:
+    return [{"id": k, "shortDescription": {"text": v[:200]}} for k, v in rules.items()]
+
+
+def sarif(report: AuditReport) -> dict[str, Any]:
+    """The findings, managed-policy excess and unused services as a SARIF 2.1.0 log."""
+    from wizard.sarif import sarif_log
+
+    rules, results = sarif_results(report)
+    return sarif_log(sarif_rules(rules), results)

@@ -79,6 +79,40 @@ class AwsSession:
             other.__dict__["account"] = self.__dict__["account"]
         return other
 
+    def for_threads(self, workers: int) -> AwsSession:
+        """This session for ``workers`` threads calling at once: its clients use botocore's
+        adaptive retry mode (a client-side rate limiter that backs off when AWS throttles,
+        shared by the threads through the cached client) and a connection pool as large as
+        the thread pool. Everything else (credentials, endpoint, timeouts) is kept."""
+        attempts = (self.config.retries or {}).get("max_attempts", 8)
+        config = self.config.merge(
+            Config(
+                retries={"mode": "adaptive", "max_attempts": attempts},
+                max_pool_connections=max(workers, 10),
+            )
+        )
+        return dataclasses.replace(self, config=config, _clients={}, _lock=threading.Lock())
+
+    def assume(self, role_arn: str, session_name: str) -> AwsSession:
+        """A session on the temporary credentials of ``role_arn`` (STS ``AssumeRole`` with this
+        session's credentials), with this session's region, endpoint and client settings."""
+        creds = self.client("sts").assume_role(RoleArn=role_arn, RoleSessionName=session_name)[
+            "Credentials"
+        ]
+        session = boto3.Session(
+            aws_access_key_id=creds["AccessKeyId"],
+            aws_secret_access_key=creds["SecretAccessKey"],
+            aws_session_token=creds["SessionToken"],
+            region_name=self.region,
+        )
+        return AwsSession(
+            session=session,
+            region=self.region,
+            demo=self.demo,
+            endpoint_url=self.endpoint_url,
+            config=self.config,
+        )
+
 
 def aws_error_message(exc: BaseException) -> str:
     """One line for a botocore error: the code and AWS's message."""

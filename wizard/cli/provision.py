@@ -27,8 +27,9 @@ APPLY_EXIT = (
 )
 AUDIT_EXIT = (
     "exit status: 0 the role was read and reported, whatever it grants (with no ROLE_NAME: "
-    "the roles were listed); 1 an AWS call failed; 2 bad input (no such role, --write-spec "
-    "without a role, a file that cannot be written)"
+    "the roles were listed; with --all: every chosen role of every account was read); 1 an AWS "
+    "call failed (with --all: some account or role could not be audited, the rest were); 2 bad "
+    "input (no such role, --write-spec without a role, a file that cannot be written)"
 )
 
 
@@ -80,7 +81,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         nargs="?",
         help="the role's name (none: list the roles Lambda can assume, to choose from)",
     )
-    p.add_argument("--format", "-f", choices=("text", "json", "sarif"), default="text")
+    p.add_argument(
+        "--format",
+        "-f",
+        choices=("text", "json", "sarif", "markdown"),
+        default="text",
+        help="markdown: with --all only",
+    )
     p.add_argument("--write-spec", metavar="FILE", help="write a tightened role spec (YAML)")
     p.add_argument(
         "--lookback-days",
@@ -89,6 +96,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="N",
         help="what counts as unused: not used in the last N days (default 90)",
     )
+    from wizard.cli.audit_all import add_options
+
+    add_options(p)
     _aws_options(p)
     p.set_defaults(handler=cmd_audit)
 
@@ -242,6 +252,13 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
     if args.lookback_days < 1:
         raise UserError(f"--lookback-days {args.lookback_days} must be at least 1")
+    if args.all or args.accounts or args.organization:
+        from wizard.cli.audit_all import cmd_audit_all
+
+        return cmd_audit_all(args)
+    from wizard.cli.audit_all import check_scoped_options
+
+    check_scoped_options(args)
     if args.role is None:
         return _list_lambda_roles(args)
     aws = _session(args)
