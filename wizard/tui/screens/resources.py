@@ -222,7 +222,7 @@ class ResourcesScreen(StepScreen):
         except Exception as exc:  # noqa: BLE001 - shown in place, never a traceback
             failed(f"{type(exc).__name__}: {exc}")
 
-    def _shown(self, message: ResourcesDiscovered | DiscoveryFailed) -> bool:
+    def _on_screen(self, message: ResourcesDiscovered | DiscoveryFailed) -> bool:
         """Whether ``message`` is about the listing on screen."""
         return message.key == self.key and message.region == self.listed_region
 
@@ -239,7 +239,7 @@ class ResourcesScreen(StepScreen):
         state["items"].extend(message.items)
         if message.done:
             state["state"] = "listed"
-        if self._shown(message):
+        if self._on_screen(message):
             found = self.query_one("#found", ResourceList)
             if message.items:
                 found.add_items(message.items)
@@ -251,7 +251,7 @@ class ResourcesScreen(StepScreen):
             return
         state["state"] = "failed"
         state["error"] = message.error
-        if self._shown(message):
+        if self._on_screen(message):
             self._show_state()
 
     def _show_state(self) -> None:
