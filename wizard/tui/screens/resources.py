@@ -290,6 +290,12 @@ class ResourcesScreen(StepScreen):
         self.wizard.invalidate_listing(self.key, self.listed_region)
         self.show_key(self.key)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # the footer offers ctrl+f only where it moves the focus: not in the filter box itself
+        if action == "focus_filter" and self.focused is self.query_one("#filter", Input):
+            return False
+        return super().check_action(action, parameters)
+
     def action_focus_filter(self) -> None:
         self.query_one("#filter", Input).focus()
 
