@@ -73,7 +73,9 @@ class FunctionScreen(StepScreen):
             classes="intro",
         )
         with VerticalScroll(id="function-form"), Grid(classes="form"):
-            yield from _field("Function name", function, "function", "orders-api")
+            yield from _field(
+                "Function name", function, "function", "required: the function's name"
+            )
             yield from _field("Account", value("account"), "account", "12 digits (open)", 12)
             yield from _field("Region", value("region"), "region", "us-east-1 (open)")
             role_name = value("role-name")

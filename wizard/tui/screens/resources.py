@@ -222,7 +222,7 @@ class ResourcesScreen(StepScreen):
         except Exception as exc:  # noqa: BLE001 - shown in place, never a traceback
             failed(f"{type(exc).__name__}: {exc}")
 
-    def _for_listing_shown(self, message: ResourcesDiscovered | DiscoveryFailed) -> bool:
+    def _on_screen(self, message: ResourcesDiscovered | DiscoveryFailed) -> bool:
         """Whether ``message`` is about the listing on screen."""
         return message.key == self.key and message.region == self.listed_region
 
@@ -239,7 +239,7 @@ class ResourcesScreen(StepScreen):
         state["items"].extend(message.items)
         if message.done:
             state["state"] = "listed"
-        if self._for_listing_shown(message):
+        if self._on_screen(message):
             found = self.query_one("#found", ResourceList)
             if message.items:
                 found.add_items(message.items)
@@ -251,7 +251,7 @@ class ResourcesScreen(StepScreen):
             return
         state["state"] = "failed"
         state["error"] = message.error
-        if self._for_listing_shown(message):
+        if self._on_screen(message):
             self._show_state()
 
     def _show_state(self) -> None:
@@ -289,6 +289,12 @@ class ResourcesScreen(StepScreen):
     def action_rediscover(self) -> None:
         self.wizard.invalidate_listing(self.key, self.listed_region)
         self.show_key(self.key)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # the footer offers ctrl+f only where it moves the focus: not in the filter box itself
+        if action == "focus_filter" and self.focused is self.query_one("#filter", Input):
+            return False
+        return super().check_action(action, parameters)
 
     def action_focus_filter(self) -> None:
         self.query_one("#filter", Input).focus()
