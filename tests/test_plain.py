@@ -754,7 +754,7 @@ def test_plain_mode_will_not_save_a_role_spec_over_an_app_spec(tmp_path, run_cli
     assert refused.code == 2 and refused.err.count("\n") == 1
     assert f"--out: {app} is an app spec" in refused.err and "--function NAME" in refused.err
     keys = (
-        start() + ADD + "dynamodb-table\r" + "Orders\r" + ENTER + NO_MORE + FINISH
+        start() + ADD + "dynamodb-table\r" + "Orders\r" + NO_KEY + ENTER + NO_MORE + FINISH
         + CTRL_U + f"{app}\r" + "y"  # overwrite it? yes -- refused all the same, asked again
         + CTRL_U + f"{tmp_path / 'role.yaml'}\r"
         + ENTER  # no export

@@ -254,6 +254,7 @@ def test_vendored_and_test_folders_are_skipped_unless_asked(tmp_path):
 def test_javascript_files_are_skipped_until_a_reader_is_installed(tmp_path, monkeypatch):
     (tmp_path / "index.mjs").write_text("export const handler = async () => 1;\n")
     monkeypatch.setitem(sys.modules, "wizard.scan.javascript", None)  # import fails
+    monkeypatch.delattr("wizard.scan.javascript", raising=False)  # imported by another test
     result = scan_sources([str(tmp_path)])
     assert result.files == [] and result.skipped[0][0].endswith("index.mjs")
 

@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.highlight import highlight
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
+from textual.css.query import NoMatches
 from textual.widgets import Input, Label, Static, TabbedContent, TabPane
 
 from wizard.tui.screens.base import StepScreen
@@ -215,6 +216,11 @@ class ReviewScreen(StepScreen):
         self._refresh()
 
     def refresh_from_spec(self) -> None:
+        try:
+            self.query_one("#json-identity", Static)
+        except NoMatches:  # TabbedContent mounts its panes after this screen's own mount
+            self.call_after_refresh(self.refresh_from_spec)
+            return
         app = self.wizard
         bundle = app.bundle
         if bundle is None:
