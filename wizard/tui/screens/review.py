@@ -10,10 +10,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.highlight import highlight
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
-from textual.css.query import NoMatches
 from textual.widgets import Input, Label, Static, TabbedContent, TabPane
 
 from wizard.tui.screens.base import StepScreen
