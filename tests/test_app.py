@@ -373,8 +373,24 @@ _FUNCTION = st.fixed_dictionaries(
 )
 
 
+# a CDK module's named things: its constants, and the statements (after a blank line) that
+# create a shared boundary or a function's role
+_CDK_NAMED = re.compile(r"(?:const )?([A-Z0-9_]+)\b|\s+((?:self|this)\.\w+(?:\[[^]]*\])?) = ")
+
+
 def _names(fmt: str, text: str) -> dict[str, str]:
-    """Every named thing in an export -> its text (resources, outputs; Terraform blocks)."""
+    """Every named thing in an export -> its text (resources, outputs; Terraform blocks; CDK
+    constants and statements)."""
+    if fmt.startswith("cdk-"):
+        out = {}
+        body = text.removesuffix("\n  }\n}\n").removesuffix("\n")  # the class's end
+        for block in body.split("\n\n"):
+            m = _CDK_NAMED.match(block)
+            if m:
+                name = m[1] or m[2]
+                assert name not in out, f"two {name}"
+                out[name] = block
+        return out
     if fmt == "terraform":
         blocks = re.split(r"\n\n(?=\S)", text)
         out: dict[str, str] = {}
@@ -405,6 +421,9 @@ def _count(fmt: str, bundles: list[RoleBundle]) -> int:
         outputs = 2 + (deployers > 0) + (boundaries > 0)
         blocks = n + policies + deployers + attachments + boundaries + variables + outputs
         return 1 + blocks  # and the terraform block
+    if fmt.startswith("cdk-"):  # four constants, a deployer's, an ARN's; one statement each
+        arns = sum(bool(b.boundary_arn) for b in bundles)
+        return 5 * n + deployers + arns + 2 * boundaries
     functions = 2 * n if fmt == "sam" else 0  # a resource and an output each
     return 2 * (n + boundaries + deployers) + functions
 

@@ -10,7 +10,10 @@ TypeScript test skips only when node or npm is missing.
 In both, the synthesized template's role, inline policies, managed policy ARNs, boundary,
 deployer policy and tags must equal the JSON bundle, statement for statement, for every
 golden spec, every kind and access profile, and strings that stress the literals; cfn-lint
-checks the templates. The apps set ``@aws-cdk/aws-iam:minimizePolicies`` as ``cdk init`` does,
+checks the templates. Two app specs (``init --app``'s example, and an app whose three roles
+share one envelope boundary, its account and region left open) are synthesized as well: each
+function's role, found by the construct IDs the export gives it, equals its JSON bundle, every
+IAM resource belongs to a role and a shared boundary is one policy. The apps set ``@aws-cdk/aws-iam:minimizePolicies`` as ``cdk init`` does,
 so a CDK that merged statements would fail the comparison.
 """
 
@@ -36,10 +39,14 @@ from hypothesis import strategies as st
 from test_export import CFN_LINT
 from test_export_iac import BUNDLES, template_role
 
+from wizard.appspec import load_app_text
 from wizard.bundle import RoleBundle
+from wizard.cli.core import EXAMPLE_APP
 from wizard.export import FORMATS, export
 from wizard.export.cdk import PYTHON
-from wizard.policy.gate import approve
+from wizard.export.roles import RoleSet
+from wizard.policy.app import compose_app
+from wizard.policy.gate import approve, approve_app
 
 HERE = Path(__file__).parent
 # As cdk.json of a new `cdk init` project: statement merging on. No version reporting.
@@ -50,25 +57,62 @@ CDK_CONTEXT = {"@aws-cdk/aws-iam:minimizePolicies": True}
 TRICKY = 'a"b\'c\\d */ ${x} `${y}` \n\t\r\x00\x7f\u2028\u202eé中\U0001f600 """'
 CHANGED = "s3:GetObjectAcl"  # one action changed in the exported text of "changed"
 
+# Three roles sharing the envelope boundary, account and region left open (Fn.sub), a function
+# name starting with a digit (its attributes and constants must still be names), one role with
+# a managed policy and a description, one without a deployer policy.
+SHARED_APP = """\
+app: shared
+tags: {team: data}
+functions:
+  - function: ingest
+    resources:
+      - {kind: dynamodb-table, name: Events, access: read-write}
+  - function: 2nd-ingest
+    role: {description: Second ingest, tags: {stage: two}}
+    managed_policies: [AWSXRayDaemonWriteAccess]
+    resources:
+      - {kind: dynamodb-table, name: Archive, access: read-write}
+  - function: compact
+    deployer: false
+    resources:
+      - {kind: dynamodb-table, name: Compacted, access: read-write}
+"""
 
-def _cases() -> dict[str, RoleBundle]:
-    cases = dict(BUNDLES)
+
+def _app_case(text: str) -> RoleSet:
+    app, ctx = load_app_text(text, "app.yaml")
+    return RoleSet(tuple(compose_app(app, ctx)), app.app)
+
+
+def _cases() -> dict[str, RoleBundle | RoleSet]:
+    cases: dict[str, RoleBundle | RoleSet] = dict(BUNDLES)
     cases["tricky"] = dataclasses.replace(
         BUNDLES["escapes"], description=TRICKY, tags={TRICKY: TRICKY, "plain": ""}
     )
     cases["changed"] = BUNDLES["escapes"]
+    cases["app-example"] = _app_case(EXAMPLE_APP)
+    cases["app-shared"] = _app_case(SHARED_APP)
+    assert len(cases["app-shared"].boundaries()) == 1  # the three share one
     return cases
 
 
 CASES = _cases()
-GOLDEN_CASES = [name for name in CASES if name.startswith("golden-")]
+GOLDEN_CASES = [name for name in CASES if name.startswith(("golden-", "app-"))]
 # the apps each case is synthesized in: "init" with cdk.json's context of a new `cdk init`
 # project (statement merging on), "plain" with CDK's defaults
 APPS = {"init": (CDK_CONTEXT, list(CASES)), "plain": ({}, GOLDEN_CASES)}
 
 
+def _stem(name: str) -> str:
+    """The name the export's file is named after: the role's, or the app's."""
+    case = CASES[name]
+    return (case.app or "") if isinstance(case, RoleSet) else case.role_name
+
+
 def _export(name: str, fmt: str) -> str:
     bundle = CASES[name]
+    if isinstance(bundle, RoleSet):
+        return export(approve_app(bundle.app or "", bundle.bundles), fmt)
     if name == "tricky":  # past the gate's tag rules: the literals are what is tested
         return FORMATS[fmt].render(bundle)
     text = export(approve(bundle), fmt)
@@ -78,12 +122,48 @@ def _export(name: str, fmt: str) -> str:
     return text
 
 
-def _expected(bundle: RoleBundle) -> dict[str, Any]:
+def _expected(bundle: RoleBundle | RoleSet) -> dict[str, Any]:
     """The JSON bundle as CDK writes it: CDK's TagManager sorts tags by key (IAM keeps no order
-    of tags); everything else as it is."""
+    of tags); everything else as it is. An app: each function's, by function."""
+    if isinstance(bundle, RoleSet):
+        return {b.function_name: _expected(b) for b in bundle.bundles}
     out = bundle.to_dict()
     out["Tags"] = sorted(out["Tags"], key=lambda t: t["Key"])
     return out
+
+
+def _app_roles(template: dict[str, Any], roles: RoleSet) -> dict[str, Any]:
+    """Each function's role in an app's synthesized template, in the JSON bundle's shape: found
+    by the construct IDs the export gives it (``<Key>ExecutionRole``, ``<Key>DeployerPolicy``
+    inside the test's ``Execution`` construct, as CDK's logical IDs show them), with the boundary
+    it references. Every IAM resource belongs to a role, and each shared boundary is one."""
+    resources = template["Resources"]
+    iam = {k for k, v in resources.items() if v["Type"].startswith("AWS::IAM::")}
+    used: set[str] = set()
+    out = {}
+    for key, bundle in roles.keyed():
+        mine = {
+            k: v
+            for k, v in resources.items()
+            if re.fullmatch(f"Execution{key}(ExecutionRole|DeployerPolicy)[0-9A-F]{{8}}", k)
+        }
+        for role in [v for v in mine.values() if v["Type"] == "AWS::IAM::Role"]:
+            boundary = role["Properties"].get("PermissionsBoundary")
+            if isinstance(boundary, dict) and "Ref" in boundary:
+                mine[boundary["Ref"]] = resources[boundary["Ref"]]
+        used |= set(mine)
+        out[bundle.function_name] = template_role({"Resources": mine})
+    assert used == iam, f"resources of no function: {sorted(iam - used)}"
+    policies = [k for k in iam if resources[k]["Type"] == "AWS::IAM::ManagedPolicy"]
+    deployers = sum(b.deployer is not None for b in roles.bundles)
+    assert len(policies) == len(roles.boundaries()) + deployers, sorted(policies)
+    return out
+
+
+def _roles(name: str, template: dict[str, Any]) -> dict[str, Any]:
+    """What case ``name``'s template creates, in the shape of :func:`_expected`."""
+    case = CASES[name]
+    return _app_roles(template, case) if isinstance(case, RoleSet) else template_role(template)
 
 
 _LISTS = ("Action", "NotAction", "Resource", "NotResource")
@@ -118,9 +198,9 @@ def _check(apps: dict[str, dict[str, dict[str, Any]]], tmp_path: Path) -> None:
     for name, template in init.items():
         if name != "changed":
             want = _unordered(_expected(CASES[name]))
-            _same(_unordered(template_role(template)), want, f"{name} (statement merging on)")
+            _same(_unordered(_roles(name, template)), want, f"{name} (statement merging on)")
     for name, template in plain.items():
-        _same(template_role(template), _expected(CASES[name]), name)
+        _same(_roles(name, template), _expected(CASES[name]), name)
     changed = template_role(init["changed"])
     assert _unordered(changed) != _unordered(_expected(CASES["changed"]))  # it can fail
     assert CHANGED in json.dumps(changed)
@@ -145,7 +225,7 @@ def test_cdk_python_synthesizes_the_json_bundles_role(tmp_path, monkeypatch):
     for i, name in enumerate(CASES):
         folder = tmp_path / f"case{i}"
         folder.mkdir()
-        path = folder / FORMATS["cdk-python"].filename(CASES[name].role_name)
+        path = folder / FORMATS["cdk-python"].filename(_stem(name))
         path.write_text(_export(name, "cdk-python"), encoding="utf-8")
         monkeypatch.syspath_prepend(str(folder))
         module = importlib.import_module(path.stem)  # the file name is importable as it is
@@ -290,7 +370,7 @@ def test_cdk_typescript_type_checks_and_synthesizes_the_json_bundles_role(
         text = _export(name, "cdk-typescript")
         [cls] = re.findall(r"^export class (\w+) extends Construct", text, re.M)
         (src / f"case{i}").mkdir()
-        path = src / f"case{i}" / FORMATS["cdk-typescript"].filename(CASES[name].role_name)
+        path = src / f"case{i}" / FORMATS["cdk-typescript"].filename(_stem(name))
         path.write_text(text, encoding="utf-8")
         imports.append(f'import {{ {cls} as Case{i} }} from "./case{i}/{path.stem}";')
         cases.append(f"{json.dumps(name)}: Case{i}")

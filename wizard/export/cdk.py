@@ -1,4 +1,4 @@
-"""AWS CDK exports: the role as a construct class in Python or TypeScript.
+"""AWS CDK exports: the role, or an app's roles, as a construct class in Python or TypeScript.
 
 The construct creates what the CloudFormation export declares, resource for resource: an
 ``iam.Role`` (name, path, description, tags, inline policies from
@@ -24,7 +24,14 @@ from typing import Any
 
 from wizard.bundle import RoleBundle
 from wizard.export import python_module_name
-from wizard.export.cloudformation import _sub, boundary_description, deployer_description
+from wizard.export.cloudformation import (
+    _logical_id,
+    _sub,
+    app_boundary_description,
+    boundary_description,
+    deployer_description,
+)
+from wizard.export.roles import RoleSet, snake_key
 
 _SUB = "Fn::Sub"
 
@@ -37,6 +44,12 @@ def class_name(role_name: str) -> str:
     if not name.endswith("Role"):
         name += "Role"
     return name if name[0].isalpha() else f"Role{name}"
+
+
+def app_class_name(app: str) -> str:
+    """The app construct's class name: the app's name in PascalCase ending in ``Roles``."""
+    name = class_name(app).removesuffix("Role")
+    return name if name.endswith("Roles") else f"{name}Roles"
 
 
 def _python_string(text: str) -> str:
@@ -101,7 +114,7 @@ PYTHON = _Language(_python_string, {True: "True", False: "False", None: "None"},
 TYPESCRIPT = _Language(_typescript_string, {True: "true", False: "false", None: "null"}, "  ")
 
 
-# TypeScript annotations of the constants an empty value would leave untyped
+# TypeScript annotations of the constants an empty value would leave untyped, by name ending
 _TS_TYPES = {
     "INLINE_POLICIES": ": Record<string, unknown>",
     "MANAGED_POLICY_ARNS": ": string[]",
@@ -110,14 +123,29 @@ _TS_TYPES = {
 }
 
 
-def _constants(bundle: RoleBundle, lang: _Language) -> list[str]:
-    """The documents, ARNs and tags as named constants, each followed by a blank line."""
+def _constant_lines(values: dict[str, Any], lang: _Language) -> list[str]:
+    """Named constants, each followed by a blank line."""
+    out = []
+    for name, value in values.items():
+        if lang is TYPESCRIPT:
+            kind = next((t for end, t in _TS_TYPES.items() if name.endswith(end)), "")
+            out += [f"const {name}{kind} = {lang.literal(value)};", ""]
+        else:
+            out += [f"{name} = {lang.literal(value)}", ""]
+    return out
+
+
+def _constants(
+    bundle: RoleBundle, lang: _Language, prefix: str = "", *, app: bool = False
+) -> list[str]:
+    """The documents, ARNs and tags of a role as named constants (``prefix`` first); an app's
+    boundary documents are the app's (:func:`_boundary_constant`)."""
     values: dict[str, Any] = {
         "TRUST_POLICY": bundle.assume_role_policy,
         "INLINE_POLICIES": {p.name: p.document for p in bundle.policies},
         "MANAGED_POLICY_ARNS": bundle.managed_policy_arns,
     }
-    if bundle.boundary is not None:
+    if bundle.boundary is not None and not app:
         values["BOUNDARY_POLICY"] = bundle.boundary.document
     elif bundle.boundary_arn:
         values["BOUNDARY_ARN"] = bundle.boundary_arn
@@ -125,13 +153,12 @@ def _constants(bundle: RoleBundle, lang: _Language) -> list[str]:
         values["DEPLOYER_POLICY"] = bundle.deployer.document
     values = {name: _sub(value) for name, value in values.items()}
     values["TAGS"] = bundle.tags  # plain text: tags take no Fn::Sub
-    out = []
-    for name, value in values.items():
-        if lang is TYPESCRIPT:
-            out += [f"const {name}{_TS_TYPES.get(name, '')} = {lang.literal(value)};", ""]
-        else:
-            out += [f"{name} = {lang.literal(value)}", ""]
-    return out
+    return _constant_lines({prefix + name: value for name, value in values.items()}, lang)
+
+
+def _boundary_constant(policy_name: str) -> str:
+    """The constant holding an app's boundary document; no role constant ends as it does."""
+    return re.sub(r"\W", "_", policy_name, flags=re.ASCII).upper() + "_DOCUMENT"
 
 
 def _names(bundle: RoleBundle, lang: _Language) -> dict[str, str]:
@@ -148,8 +175,169 @@ def _names(bundle: RoleBundle, lang: _Language) -> dict[str, str]:
     }
 
 
-def to_cdk_python(bundle: RoleBundle) -> str:
-    """A Python module with one construct class that creates the role."""
+@dataclass(frozen=True)
+class _Slots:
+    """Where one role's code puts its names: the prefix of its constants (``const``) and of its
+    construct IDs (``ids``), the attributes holding its role and deployer policy, the expression
+    of its boundary, and the local variable for its ``CfnRole``."""
+
+    const: str
+    ids: str
+    role: str
+    deployer: str
+    boundary: str
+    resource: str
+
+
+def _slots(lang: _Language, key: str, bundle: RoleBundle) -> _Slots:
+    """The names of function ``key``'s role in an app's construct."""
+    snake = snake_key(key)
+    const, ids = snake.upper() + "_", key
+    if bundle.boundary is not None:
+        shared = lang.string(bundle.boundary.name)
+        boundary = f"self.boundaries[{shared}]" if lang is PYTHON else f"this.boundaries[{shared}]"
+    elif bundle.boundary_arn and lang is PYTHON:
+        boundary = (
+            f'iam.ManagedPolicy.from_managed_policy_arn(self, "{ids}PermissionsBoundary", '
+            f"{const}BOUNDARY_ARN)"
+        )
+    elif bundle.boundary_arn:
+        boundary = (
+            f'iam.ManagedPolicy.fromManagedPolicyArn(this, "{ids}PermissionsBoundary", '
+            f"{const}BOUNDARY_ARN)"
+        )
+    else:
+        boundary = "None" if lang is PYTHON else "undefined"
+    if lang is PYTHON:
+        return _Slots(
+            const,
+            ids,
+            f"{snake}_role",
+            f"{snake}_deployer_policy",
+            boundary,
+            f"{snake}_role_resource",
+        )
+    camel = key[:1].lower() + key[1:] if key[:1].isalpha() else f"_{key}"
+    return _Slots(
+        const, ids, f"{camel}Role", f"{camel}DeployerPolicy", boundary, f"{camel}RoleResource"
+    )
+
+
+_LONE = {
+    "python": _Slots(
+        "", "", "role", "deployer_policy", "self.permissions_boundary", "role_resource"
+    ),
+    "typescript": _Slots(
+        "", "", "role", "deployerPolicy", "this.permissionsBoundary", "roleResource"
+    ),
+}
+_TRUST_COMMENT = "the trust policy as built (its Sid and conditions), not CDK's plain default"
+
+
+def _python_role(bundle: RoleBundle, slots: _Slots) -> list[str]:
+    """The statements that create the role, its trust policy and tags, and its deployer policy."""
+    s, c, ids, role = _names(bundle, PYTHON), slots.const, slots.ids, slots.role
+    out = [
+        f"        self.{role} = iam.Role(",
+        "            self,",
+        f'            "{ids}ExecutionRole",',
+        f"            role_name={s['role']},",
+        f"            path={s['path']},",
+        *([f"            description={s['description']},"] if bundle.description else []),
+        '            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),',
+        "            inline_policies={",
+        "                name: iam.PolicyDocument.from_json(document)",
+        f"                for name, document in {c}INLINE_POLICIES.items()",
+        "            },",
+        "            managed_policies=[",
+        f'                iam.ManagedPolicy.from_managed_policy_arn(self, f"{ids}ManagedPolicy{{i}}", arn)',
+        f"                for i, arn in enumerate({c}MANAGED_POLICY_ARNS)",
+        "            ],",
+        f"            permissions_boundary={slots.boundary},",
+        "        )",
+        f"        # {_TRUST_COMMENT}",
+        f"        {slots.resource} = self.{role}.node.default_child",
+        f'        {slots.resource}.add_property_override("AssumeRolePolicyDocument", {c}TRUST_POLICY)',
+        f"        for key, value in {c}TAGS.items():",
+        f"            cdk.Tags.of(self.{role}).add(key, value)",
+    ]
+    if bundle.deployer is None:
+        return [*out, f"        self.{slots.deployer} = None"]
+    return [
+        *out,
+        f"        self.{slots.deployer} = iam.ManagedPolicy(",
+        "            self,",
+        f'            "{ids}DeployerPolicy",',
+        f"            managed_policy_name={s['deployer']},",
+        f"            description={s['deployer_description']},",
+        f"            document=iam.PolicyDocument.from_json({c}DEPLOYER_POLICY),",
+        "        )",
+    ]
+
+
+def _typescript_role(bundle: RoleBundle, slots: _Slots) -> list[str]:
+    """The statements that create the role, its trust policy and tags, and its deployer policy."""
+    s, c, ids, role = _names(bundle, TYPESCRIPT), slots.const, slots.ids, slots.role
+    out = [
+        f'    this.{role} = new iam.Role(this, "{ids}ExecutionRole", {{',
+        f"      roleName: {s['role']},",
+        f"      path: {s['path']},",
+        *([f"      description: {s['description']},"] if bundle.description else []),
+        '      assumedBy: new iam.ServicePrincipal("lambda.amazonaws.com"),',
+        "      inlinePolicies: Object.fromEntries(",
+        f"        Object.entries({c}INLINE_POLICIES).map(([name, document]) => [",
+        "          name,",
+        "          iam.PolicyDocument.fromJson(document),",
+        "        ]),",
+        "      ),",
+        f"      managedPolicies: {c}MANAGED_POLICY_ARNS.map((arn, i) =>",
+        f"        iam.ManagedPolicy.fromManagedPolicyArn(this, `{ids}ManagedPolicy${{i}}`, arn),",
+        "      ),",
+        f"      permissionsBoundary: {slots.boundary},",
+        "    });",
+        f"    // {_TRUST_COMMENT}",
+        f"    const {slots.resource} = this.{role}.node.defaultChild as iam.CfnRole;",
+        f'    {slots.resource}.addPropertyOverride("AssumeRolePolicyDocument", {c}TRUST_POLICY);',
+        f"    for (const [key, value] of Object.entries({c}TAGS)) {{",
+        f"      cdk.Tags.of(this.{role}).add(key, value);",
+        "    }",
+    ]
+    if bundle.deployer is None:
+        return out
+    return [
+        *out,
+        f'    this.{slots.deployer} = new iam.ManagedPolicy(this, "{ids}DeployerPolicy", {{',
+        f"      managedPolicyName: {s['deployer']},",
+        f"      description: {s['deployer_description']},",
+        f"      document: iam.PolicyDocument.fromJson({c}DEPLOYER_POLICY),",
+        "    });",
+    ]
+
+
+_IMPORTS = {
+    "python": [
+        "from __future__ import annotations",
+        "",
+        "import aws_cdk as cdk",
+        "from aws_cdk import aws_iam as iam",
+        "from constructs import Construct",
+        "",
+    ],
+    "typescript": [
+        'import * as cdk from "aws-cdk-lib";',
+        'import * as iam from "aws-cdk-lib/aws-iam";',
+        'import { Construct } from "constructs";',
+        "",
+    ],
+}
+
+
+def to_cdk_python(roles: RoleBundle | RoleSet) -> str:
+    """A Python module with one construct class that creates the role (an app: every role)."""
+    roles = RoleSet.of(roles)
+    if roles.lone is None:
+        return _python_app(roles)
+    bundle = roles.lone
     cls = class_name(bundle.role_name)
     s = _names(bundle, PYTHON)
     out = [
@@ -164,12 +352,7 @@ def to_cdk_python(bundle: RoleBundle) -> str:
         f'    lambda_.Function(self, "Function", function_name={s["function"]}, role=execution.role, ...)',
         '"""',
         "",
-        "from __future__ import annotations",
-        "",
-        "import aws_cdk as cdk",
-        "from aws_cdk import aws_iam as iam",
-        "from constructs import Construct",
-        "",
+        *_IMPORTS["python"],
         *_constants(bundle, PYTHON),
         "",
         f"class {cls}(Construct):",
@@ -198,53 +381,83 @@ def to_cdk_python(bundle: RoleBundle) -> str:
         ]
     else:
         out.append("        self.permissions_boundary = None")
-    out += [
-        "        self.role = iam.Role(",
-        "            self,",
-        '            "ExecutionRole",',
-        f"            role_name={s['role']},",
-        f"            path={s['path']},",
-        *([f"            description={s['description']},"] if bundle.description else []),
-        '            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),',
-        "            inline_policies={",
-        "                name: iam.PolicyDocument.from_json(document)",
-        "                for name, document in INLINE_POLICIES.items()",
-        "            },",
-        "            managed_policies=[",
-        '                iam.ManagedPolicy.from_managed_policy_arn(self, f"ManagedPolicy{i}", arn)',
-        "                for i, arn in enumerate(MANAGED_POLICY_ARNS)",
-        "            ],",
-        "            permissions_boundary=self.permissions_boundary,",
-        "        )",
-        f"        # {_TRUST_COMMENT}",
-        "        role_resource = self.role.node.default_child",
-        '        role_resource.add_property_override("AssumeRolePolicyDocument", TRUST_POLICY)',
-        "        for key, value in TAGS.items():",
-        "            cdk.Tags.of(self.role).add(key, value)",
-    ]
-    if bundle.deployer is not None:
-        out += [
-            "        self.deployer_policy = iam.ManagedPolicy(",
-            "            self,",
-            '            "DeployerPolicy",',
-            f"            managed_policy_name={s['deployer']},",
-            f"            description={s['deployer_description']},",
-            "            document=iam.PolicyDocument.from_json(DEPLOYER_POLICY),",
-            "        )",
-        ]
-    else:
-        out.append("        self.deployer_policy = None")
+    out += _python_role(bundle, _LONE["python"])
     return "\n".join(out) + "\n"
 
 
-_TRUST_COMMENT = "the trust policy as built (its Sid and conditions), not CDK's plain default"
+def _app_constants(roles: RoleSet, lang: _Language) -> list[str]:
+    """The shared boundaries' documents, then each function's constants."""
+    boundaries = {_boundary_constant(p.name): _sub(p.document) for p in roles.boundaries()}
+    out = _constant_lines(boundaries, lang)
+    for key, bundle in roles.keyed():
+        out += _constants(bundle, lang, snake_key(key).upper() + "_", app=True)
+    return out
 
 
-def to_cdk_typescript(bundle: RoleBundle) -> str:
-    """A TypeScript module exporting one construct class that creates the role."""
+def _python_app(roles: RoleSet) -> str:
+    """One construct with every function's role: a block of statements per shared boundary and
+    per function, each after a blank line."""
+    cls = app_class_name(roles.app or "app")
+    keyed = [(key, bundle, _slots(PYTHON, key, bundle)) for key, bundle in roles.keyed()]
+    out = [
+        f'"""The least-privilege Lambda execution roles of app {roles.app} as an AWS CDK construct.',
+        "",
+        "Generated by lambda-role-wizard from an app spec: rebuild it with role-wizard build",
+        "rather than editing it. Give each function its role in a stack:",
+        "",
+        f"    from {python_module_name(roles.app or 'app')} import {cls}",
+        "",
+        f'    roles = {cls}(self, "{cls}")',
+        *(
+            f'    lambda_.Function(self, "{key}", function_name={_names(b, PYTHON)["function"]}, '
+            f"role=roles.{slots.role}, ...)"
+            for key, b, slots in keyed
+        ),
+        '"""',
+        "",
+        *_IMPORTS["python"],
+        *_app_constants(roles, PYTHON),
+        "",
+        f"class {cls}(Construct):",
+        '    """Each function\'s execution role (``orders_api_role`` for ``orders-api``), the policy',
+        "    that lets a deployer pass it to Lambda (``orders_api_deployer_policy``, None where the",
+        '    spec has none) and the permissions boundaries the roles share (``boundaries``, by name)."""',
+        "",
+        "    def __init__(self, scope: Construct, construct_id: str) -> None:",
+        "        super().__init__(scope, construct_id)",
+        "        self.boundaries: dict[str, iam.ManagedPolicy] = {}",
+    ]
+    description = PYTHON.string(app_boundary_description(roles.app))
+    for policy in roles.boundaries():
+        name = PYTHON.string(policy.name)
+        out += [
+            "",
+            f"        self.boundaries[{name}] = iam.ManagedPolicy(",
+            "            self,",
+            f'            "{_logical_id(policy.name)}",',
+            f"            managed_policy_name={name},",
+            f"            description={description},",
+            f"            document=iam.PolicyDocument.from_json({_boundary_constant(policy.name)}),",
+            "        )",
+        ]
+    for _, bundle, slots in keyed:
+        out += ["", *_python_role(bundle, slots)]
+    return "\n".join(out) + "\n"
+
+
+def _typescript_module(name: str) -> str:
+    return re.sub(r"[^\w.@+=,-]", "_", name, flags=re.ASCII)
+
+
+def to_cdk_typescript(roles: RoleBundle | RoleSet) -> str:
+    """A TypeScript module exporting one construct class that creates the role (an app: every
+    role)."""
+    roles = RoleSet.of(roles)
+    if roles.lone is None:
+        return _typescript_app(roles)
+    bundle = roles.lone
     cls = class_name(bundle.role_name)
     s = _names(bundle, TYPESCRIPT)
-    module = re.sub(r"[^\w.@+=,-]", "_", bundle.role_name, flags=re.ASCII)
     out = [
         "/**",
         f" * The least-privilege Lambda execution role {cls} as an AWS CDK construct.",
@@ -252,15 +465,12 @@ def to_cdk_typescript(bundle: RoleBundle) -> str:
         " * Generated by lambda-role-wizard from a role spec: rebuild it with role-wizard build",
         " * rather than editing it. Give the role to your function in a stack:",
         " *",
-        f' *   import {{ {cls} }} from "./{module}";',
+        f' *   import {{ {cls} }} from "./{_typescript_module(bundle.role_name)}";',
         " *",
         f' *   const execution = new {cls}(this, "{cls}");',
         f' *   new lambda.Function(this, "Function", {{ functionName: {s["function"]}, role: execution.role, ... }});',
         " */",
-        'import * as cdk from "aws-cdk-lib";',
-        'import * as iam from "aws-cdk-lib/aws-iam";',
-        'import { Construct } from "constructs";',
-        "",
+        *_IMPORTS["typescript"],
         *_constants(bundle, TYPESCRIPT),
         "/**",
         " * The execution role (`role`), its permissions boundary (`permissionsBoundary`) and the",
@@ -291,37 +501,57 @@ def to_cdk_typescript(bundle: RoleBundle) -> str:
             "      BOUNDARY_ARN,",
             "    );",
         ]
-    out += [
-        '    this.role = new iam.Role(this, "ExecutionRole", {',
-        f"      roleName: {s['role']},",
-        f"      path: {s['path']},",
-        *([f"      description: {s['description']},"] if bundle.description else []),
-        '      assumedBy: new iam.ServicePrincipal("lambda.amazonaws.com"),',
-        "      inlinePolicies: Object.fromEntries(",
-        "        Object.entries(INLINE_POLICIES).map(([name, document]) => [",
-        "          name,",
-        "          iam.PolicyDocument.fromJson(document),",
-        "        ]),",
-        "      ),",
-        "      managedPolicies: MANAGED_POLICY_ARNS.map((arn, i) =>",
-        "        iam.ManagedPolicy.fromManagedPolicyArn(this, `ManagedPolicy${i}`, arn),",
-        "      ),",
-        "      permissionsBoundary: this.permissionsBoundary,",
-        "    });",
-        f"    // {_TRUST_COMMENT}",
-        "    const roleResource = this.role.node.defaultChild as iam.CfnRole;",
-        '    roleResource.addPropertyOverride("AssumeRolePolicyDocument", TRUST_POLICY);',
-        "    for (const [key, value] of Object.entries(TAGS)) {",
-        "      cdk.Tags.of(this.role).add(key, value);",
-        "    }",
+    out += [*_typescript_role(bundle, _LONE["typescript"]), "  }", "}"]
+    return "\n".join(out) + "\n"
+
+
+def _typescript_app(roles: RoleSet) -> str:
+    """One construct with every function's role: a block of statements per shared boundary and
+    per function, each after a blank line."""
+    cls = app_class_name(roles.app or "app")
+    keyed = [(key, bundle, _slots(TYPESCRIPT, key, bundle)) for key, bundle in roles.keyed()]
+    out = [
+        "/**",
+        f" * The least-privilege Lambda execution roles of app {roles.app} as an AWS CDK construct.",
+        " *",
+        " * Generated by lambda-role-wizard from an app spec: rebuild it with role-wizard build",
+        " * rather than editing it. Give each function its role in a stack:",
+        " *",
+        f' *   import {{ {cls} }} from "./{_typescript_module(roles.app or "app")}";',
+        " *",
+        f' *   const roles = new {cls}(this, "{cls}");',
+        *(
+            f' *   new lambda.Function(this, "{key}", {{ functionName: '
+            f"{_names(b, TYPESCRIPT)['function']}, role: roles.{slots.role}, ... }});"
+            for key, b, slots in keyed
+        ),
+        " */",
+        *_IMPORTS["typescript"],
+        *_app_constants(roles, TYPESCRIPT),
+        "/**",
+        " * Each function's execution role (`ordersApiRole` for `orders-api`), the policy that lets a",
+        " * deployer pass it to Lambda (`ordersApiDeployerPolicy`, undefined where the spec has none)",
+        " * and the permissions boundaries the roles share (`boundaries`, by name).",
+        " */",
+        f"export class {cls} extends Construct {{",
+        "  public readonly boundaries: Record<string, iam.ManagedPolicy> = {};",
     ]
-    if bundle.deployer is not None:
+    for _, _, slots in keyed:
+        out.append(f"  public readonly {slots.role}: iam.Role;")
+        out.append(f"  public readonly {slots.deployer}?: iam.ManagedPolicy;")
+    out += ["", "  constructor(scope: Construct, id: string) {", "    super(scope, id);"]
+    description = TYPESCRIPT.string(app_boundary_description(roles.app))
+    for policy in roles.boundaries():
+        name = TYPESCRIPT.string(policy.name)
         out += [
-            '    this.deployerPolicy = new iam.ManagedPolicy(this, "DeployerPolicy", {',
-            f"      managedPolicyName: {s['deployer']},",
-            f"      description: {s['deployer_description']},",
-            "      document: iam.PolicyDocument.fromJson(DEPLOYER_POLICY),",
+            "",
+            f'    this.boundaries[{name}] = new iam.ManagedPolicy(this, "{_logical_id(policy.name)}", {{',
+            f"      managedPolicyName: {name},",
+            f"      description: {description},",
+            f"      document: iam.PolicyDocument.fromJson({_boundary_constant(policy.name)}),",
             "    });",
         ]
+    for _, bundle, slots in keyed:
+        out += ["", *_typescript_role(bundle, slots)]
     out += ["  }", "}"]
     return "\n".join(out) + "\n"

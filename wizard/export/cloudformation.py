@@ -65,6 +65,12 @@ def boundary_description(bundle: RoleBundle) -> str:
     return f"Permissions boundary of {bundle.role_name}"
 
 
+def app_boundary_description(app: str | None) -> str:
+    # it names the app, not the roles: a new role sharing the boundary must not change it (a
+    # new Description replaces an AWS::IAM::ManagedPolicy)
+    return f"Permissions boundary of roles of app {app}"
+
+
 def deployer_description(bundle: RoleBundle) -> str:
     return f"Lets a deployer pass {bundle.role_name} to Lambda and update its function"
 
@@ -149,11 +155,9 @@ def cloudformation_template(roles: RoleBundle | RoleSet) -> dict[str, Any]:
 def _app_template(roles: RoleSet) -> dict[str, Any]:
     resources: dict[str, Any] = {}
     outputs: dict[str, Any] = {}
-    # The description names the app, not the roles: a new role sharing the boundary must not
-    # change it (a new Description replaces an AWS::IAM::ManagedPolicy).
     for policy in roles.boundaries():
         lid = _logical_id(policy.name)
-        resources[lid] = _policy(policy, f"Permissions boundary of roles of app {roles.app}")
+        resources[lid] = _policy(policy, app_boundary_description(roles.app))
         outputs[f"{lid}Arn"] = _output(
             f"ARN of the permissions boundary {policy.name}", {"Ref": lid}
         )

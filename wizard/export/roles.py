@@ -9,9 +9,18 @@ which depends on that function alone, and a boundary several roles share is one 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from wizard.bundle import NamedPolicy, RoleBundle
+
+
+def snake_key(key: str) -> str:
+    """A function's key in snake case, for names that take letters, digits and ``_`` and start
+    with no digit (Terraform labels, Python attributes): ``OrdersApi`` -> ``orders_api``,
+    ``1Fn`` -> ``_1_fn``. Different keys give different names, and none has a capital."""
+    label = re.sub(r"[A-Z]", lambda m: "_" + m[0].lower(), key)
+    return label[1:] if label.startswith("_") else "_" + label
 
 
 @dataclass(frozen=True)

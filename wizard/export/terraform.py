@@ -24,6 +24,7 @@ from collections.abc import Iterator
 
 from wizard.bundle import Document, NamedPolicy, RoleBundle
 from wizard.export.roles import RoleSet
+from wizard.export.roles import snake_key as _snake
 
 # ${AWS::X} (the bundle's open values) -> (data source, the expression that replaces it).
 # Attributes: registry.terraform.io/providers/hashicorp/aws/latest/docs/data-sources/
@@ -280,12 +281,6 @@ def to_terraform(roles: RoleBundle | RoleSet) -> str:
 # ``aws_iam_policy.orders_api_deployer`` and its managed policies in one
 # ``aws_iam_role_policy_attachment.orders_api`` (for_each). A label has ``_`` only before a
 # letter (and first, before a digit), so no suffix makes one function's label another's.
-
-
-def _snake(key: str) -> str:
-    """``OrdersApi`` -> ``orders_api`` (``1Fn`` -> ``_1_fn``: a label starts with no digit)."""
-    label = re.sub(r"[A-Z]", lambda m: "_" + m[0].lower(), key)
-    return label[1:] if label.startswith("_") else "_" + label
 
 
 def _app_terraform(roles: RoleSet) -> str:
