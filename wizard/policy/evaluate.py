@@ -419,6 +419,16 @@ class _StaticIndex:
                 hits[e.order] = e
         return hits
 
+    def hit(self, resource: str) -> bool:
+        """Whether one of the entries' static patterns matches ``resource`` (:meth:`hits`
+        without listing them: a statement of ``*`` decides at once)."""
+        if self.every or resource in self.by_name or self.prefixes.starting(resource):
+            return True
+        if not self.wild:
+            return False
+        found = self.wild.candidates(resource, resource_part(resource))
+        return any(e.stmt.wildcard_hit(resource) for e in found)
+
 
 class _ActionIndex:
     """The entries that apply to one action, found by resource through a :class:`_StaticIndex`:
@@ -450,12 +460,19 @@ class _ActionIndex:
             else:
                 positive.append(e)
                 templated.extend((lead, e) for lead in s.template_leads)
-        self.positive = _StaticIndex(positive)
+        # built on first use: all (for matching), or the Denies and each side's Allows (for
+        # static_decision, which needs every Deny but only whether an Allow applies)
+        self._positive = positive
+        self._all: _StaticIndex | None = None
+        self._split: tuple[_StaticIndex, _StaticIndex, _StaticIndex] | None = None
         self.templated = LeadIndex(templated)
         self.excluded = _StaticIndex(self.negated)
 
     def matching(self, resource: str) -> list[_Entry]:
-        hits = self.positive.hits(resource)
+        index = self._all
+        if index is None:  # racing threads store equal indexes
+            index = self._all = _StaticIndex(self._positive)
+        hits = index.hits(resource)
         for e in self.templated.starting(resource):
             hits[e.order] = e
         if self.negated:
@@ -473,9 +490,17 @@ class _ActionIndex:
         """See :meth:`Evaluator.static_decision`."""
         if not self.static:
             return None
-        hits = self.positive.hits(resource)
+        split = self._split
+        if split is None:  # racing threads store equal indexes
+            positive = self._positive
+            split = self._split = (
+                _StaticIndex(e for e in positive if not e.stmt.allow),
+                _StaticIndex(e for e in positive if e.stmt.allow and not e.boundary),
+                _StaticIndex(e for e in positive if e.stmt.allow and e.boundary),
+            )
+        deny, *allow = split
         excluded = self.excluded.hits(resource) if self.negated else {}
-        denies = sorted((e for e in hits.values() if not e.stmt.allow), key=_order)
+        denies = sorted(deny.hits(resource).values(), key=_order)
         count = len(denies)
         if self.negated_deny:
             skipped = sum(1 for e in excluded.values() if not e.stmt.allow)
@@ -490,9 +515,7 @@ class _ActionIndex:
                 denies = sorted((*denies, *first), key=_order)
         if count:
             return EXPLICITLY_DENIED, tuple(e.ref for e in denies[:limit]), count
-        allows = [False, False]  # an identity policy's, the boundary's
-        for e in hits.values():
-            allows[e.boundary] = True
+        allows = [allow[0].hit(resource), allow[1].hit(resource)]  # identity's, boundary's
         for side in (0, 1):
             if not allows[side] and self.negated_allow[side]:
                 cut = sum(1 for e in excluded.values() if e.stmt.allow and e.boundary == side)

@@ -26,7 +26,7 @@ import bisect
 import functools
 import re
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 __all__ = [
@@ -45,6 +45,7 @@ __all__ = [
     "glob_keys",
     "glob_regex",
     "literal_lead",
+    "name_matcher",
     "globs_intersect",
     "pattern_fits_format",
     "patterns_intersect",
@@ -189,23 +190,38 @@ def pieces_match(pieces: tuple[str, ...], text: str) -> bool:
 
 class ActionMatcher:
     """Whether an Action list names an action: plain names by set membership (most lists
-    have no wildcard, and need no regex), wildcards by one case-insensitive regex."""
+    have no wildcard, and need no regex), wildcards by one case-insensitive regex, compiled
+    on first use (an evaluator finds statements by :class:`ActionIndex`, and seldom asks)."""
 
-    __slots__ = ("names", "rx")
+    __slots__ = ("names", "_wild", "_rx")
 
     def __init__(self, patterns: Sequence[str]) -> None:
-        wild = tuple(p for p in patterns if is_wild(p))
+        self._wild = tuple(p for p in patterns if is_wild(p))
         self.names = frozenset(p.lower() for p in patterns if not is_wild(p))
-        self.rx = (
-            compile_alternation(tuple(glob_regex(((p, True),)) for p in wild), True)
-            if wild
-            else None
-        )
+        self._rx: re.Pattern[str] | None = None
 
     def __call__(self, action: str) -> bool:
-        return action.lower() in self.names or (
-            self.rx is not None and self.rx.fullmatch(action) is not None
-        )
+        if action.lower() in self.names:
+            return True
+        if not self._wild:
+            return False
+        rx = self._rx
+        if rx is None:  # racing threads store equal regexes
+            rx = self._rx = compile_alternation(
+                tuple(glob_regex(((p, True),)) for p in self._wild), True
+            )
+        return rx.fullmatch(action) is not None
+
+
+@functools.lru_cache(maxsize=65536)
+def name_matcher(pattern: str) -> Callable[[str], bool]:
+    """Whether a lower-cased ASCII name (an action's) matches a lower-cased ``*``/``?``
+    pattern, as its case-insensitive :func:`wildcard_regex` does: a pattern of stars alone
+    by :func:`pieces_match` (no regex to compile: a policy of thousands of distinct patterns
+    compiles none), one with ``?`` or outside ASCII by its regex."""
+    if "?" in pattern or not pattern.isascii():
+        return wildcard_regex(pattern, ignore_case=True).fullmatch  # type: ignore[return-value]
+    return functools.partial(pieces_match, tuple(pattern.split("*")))
 
 
 class ActionIndex:
@@ -218,7 +234,7 @@ class ActionIndex:
     regex's case-insensitive match may differ) are tried for every action, and every pattern
     for an action outside ASCII."""
 
-    __slots__ = ("_names", "_wild", "_rx")
+    __slots__ = ("_names", "_wild")
 
     def __init__(self, items: Iterable[tuple[str, Any]]) -> None:
         self._names: dict[str, list[Any]] = {}
@@ -229,21 +245,19 @@ class ActionIndex:
         patterns = list(wild.items())
         keys = rarest_keys([glob_keys(p) if p.isascii() else () for p, _ in patterns])
         self._wild = PieceIndex(zip(keys, patterns, strict=True))
-        self._rx: dict[str, re.Pattern[str]] = {}
 
     def matching(self, action: str) -> list[Any]:
         """The items one of whose patterns matches ``action`` (an item once per pattern)."""
         low = action.lower()
         out = list(self._names.get(low, ()))
-        found = self._wild.candidates(low) if low.isascii() else self._wild.all()
-        for pattern, items in found:
-            rx = self._rx.get(pattern)
-            if rx is None:
-                rx = self._rx[pattern] = re.compile(
-                    glob_regex(((pattern, True),)), re.IGNORECASE | re.DOTALL
-                )
-            if rx.fullmatch(action) is not None:
-                out.extend(items)
+        if low.isascii():
+            for pattern, items in self._wild.candidates(low):
+                if name_matcher(pattern)(low):
+                    out.extend(items)
+        else:
+            for pattern, items in self._wild.all():
+                if wildcard_regex(pattern, ignore_case=True).fullmatch(action) is not None:
+                    out.extend(items)
         return out
 
 
