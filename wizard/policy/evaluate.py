@@ -447,9 +447,15 @@ class _ActionIndex:
         self.static = True
         self.negated_deny: list[_Entry] = []
         self.negated_allow = [0, 0]
+        # for allows_everything: whether a Deny may apply; whether each side has an Allow of *
+        self.denying = False
+        self.every_allow = [False, False]
         for e in entries:
             s = e.stmt
             self.static = self.static and s.context_free
+            self.denying = self.denying or not s.allow
+            if s.allow and s.resource_any and not s.not_resource:
+                self.every_allow[e.boundary] = True
             if s.not_resource and not s.resource_templates:
                 if s.allow:
                     self.negated_allow[e.boundary] += 1
@@ -664,6 +670,18 @@ class Evaluator:
         if action.lower() in NO_PERMISSION_NEEDED:
             return ALLOWED, (), 0
         return self._for_action(action).static_decision(resource, self.boundary is not None, limit)
+
+    def allows_everything(self, action: str) -> bool:
+        """Whether :meth:`static_decision` is Allowed for ``action`` on every resource: no Deny
+        statement applies to it, and an Allow of ``Resource: "*"`` (in an identity policy, and
+        in the boundary when there is one) does."""
+        if action.lower() in NO_PERMISSION_NEEDED:
+            return True
+        index = self._for_action(action)
+        allow = index.every_allow
+        return (
+            index.static and not index.denying and allow[0] and (allow[1] or self.boundary is None)
+        )
 
     def _for_request(self, action: str, resource: str) -> list[_Entry]:
         """The entries whose action and resource apply (a Resource with variables: kept for

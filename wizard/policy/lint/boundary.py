@@ -167,14 +167,20 @@ class BoundaryGate:
 
     def classes(self, key: str, actions: Sequence[Action]) -> list[tuple[str, list[int]]]:
         """``actions`` (those of the Action entry ``key``) by :meth:`action_key`: (an action
-        standing for the class, the positions of its actions), in order of first position."""
+        standing for the class, the positions of its actions), in order of first position;
+        classes the boundary lets through on every resource (:meth:`Evaluator.allows_everything`)
+        are left out."""
         found = self._classes.get(key)
         if found is None:
             by_key: dict[object, tuple[str, list[int]]] = {}
             for i, action in enumerate(actions):
                 name = action.full_name
                 by_key.setdefault(self.action_key(name), (name, []))[1].append(i)
-            found = self._classes[key] = list(by_key.values())
+            found = self._classes[key] = [
+                (name, positions)
+                for name, positions in by_key.values()
+                if not self.evaluator.allows_everything(name)
+            ]
         return found
 
     def fast_verdict(self, action: str, resource: str) -> str | None:
@@ -238,6 +244,8 @@ def check_boundary(
                 continue
             wildcard = bool(_WILD & set(pattern))
             classes = gate.classes(pattern.lower(), acts)
+            if not classes:
+                continue  # the boundary lets every action through on every resource
             for res, _rptr in st.resources:
                 if len(res) > MAX_PATTERN:
                     continue
