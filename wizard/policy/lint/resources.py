@@ -228,6 +228,21 @@ def is_broad(resource: str) -> bool:
     return bool(_BARE_WILDCARD.match(rest)) and "*" in rest
 
 
+@functools.lru_cache(maxsize=4096)
+def _takes(patterns: tuple[str, ...]) -> str:
+    """The resource types the actions of a statement's Action entries take, for a message
+    (once per list of entries: a policy repeats its lists)."""
+    types = sorted(
+        {
+            f"{a.service}:{t.name}"
+            for pattern in patterns
+            for a in analyse_action(pattern)[0] or ()
+            for t in a.resource_types
+        }
+    )
+    return _short(types) if types else 'they take only "*"'
+
+
 def check_resources(
     linter: Linter,
     doc: _Document,
@@ -290,15 +305,7 @@ def check_resources(
                 if res in used or len(res) > MAX_PATTERN:
                     continue
                 if takes is None:
-                    types = sorted(
-                        {
-                            f"{a.service}:{t.name}"
-                            for _, _, acts in known
-                            for a in acts
-                            for t in a.resource_types
-                        }
-                    )
-                    takes = _short(types) if types else 'they take only "*"'
+                    takes = _takes(tuple(pattern for pattern, _, _ in known))
                 # In a boundary (a ceiling) an ARN no action can use is dead weight, not a
                 # lost grant: worth knowing, not failing for.
                 linter.add(
