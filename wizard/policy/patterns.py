@@ -451,7 +451,7 @@ class PieceIndex:
     for every string. Patterns with the same rare piece (distinct ``*:*abc`` patterns, ``*?``
     resources sharing a lead) are then met only by the strings that hold it."""
 
-    __slots__ = ("_always", "_prefix", "_part", "_within", "_lengths")
+    __slots__ = ("_always", "_prefix", "_part", "_within", "_lengths", "_pieces")
 
     def __init__(self, items: Iterable[tuple[Key | None, Any]]) -> None:
         self._always: list[Any] = []
@@ -468,28 +468,22 @@ class PieceIndex:
         self._prefix = LeadIndex(prefix)
         self._part = LeadIndex(part)
         self._lengths = sorted({len(k) for k in self._within})
+        self._pieces = frozenset(self._within)
 
     def __bool__(self) -> bool:
         return bool(self._always or self._prefix or self._part or self._within)
 
     def candidates(self, text: str, part: str | None = None) -> list[Any]:
         """The items whose key ``text`` holds (a PART key: ``part``, the text's ARN resource
-        part, starts with it), each once per key, and the keyless ones."""
+        part, starts with it), each once per key, and the keyless ones; in no set order."""
         out = [*self._always, *self._prefix.starting(text)]
         if part is not None and self._part:
             out.extend(self._part.starting(part))
-        within = self._within
-        if within:
-            seen: set[str] = set()
+        if self._within:
             n = len(text)
-            for size in self._lengths:
-                if size > n:
-                    break
-                for i in range(n - size + 1):
-                    piece = text[i : i + size]
-                    if piece in within and piece not in seen:
-                        seen.add(piece)
-                        out.extend(within[piece])
+            held = {text[i : i + size] for size in self._lengths for i in range(n - size + 1)}
+            for piece in held & self._pieces:
+                out.extend(self._within[piece])
         return out
 
     def all(self) -> Iterator[Any]:
