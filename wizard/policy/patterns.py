@@ -387,8 +387,6 @@ Key = tuple[int, str]
 # An ANYWHERE key holds at most this many characters (a longer piece gives windows of it), so
 # a string is looked up by its substrings of at most this length.
 PIECE_WIDTH = 5
-_WILD_SPLIT_RE = re.compile(r"[*?]")
-_WILD_VAR_SPLIT_RE = re.compile(r"[*?]|\$\{[^}]*\}")
 
 
 def piece_keys(pieces: Iterable[str], width: int = PIECE_WIDTH) -> list[Key]:
@@ -410,21 +408,19 @@ def glob_keys(pattern: str) -> tuple[Key, ...]:
     """What a plain ``*``/``?`` glob requires of a string it matches: its literal text before
     the first wildcard (PREFIX) and each literal piece after (ANYWHERE) -- a wildcard never
     swallows a literal character of the pattern."""
-    lead, *rest = _WILD_SPLIT_RE.split(pattern)
+    lead, *rest = _WILD_RE.split(pattern)
     return (*([(PREFIX, lead)] if lead else []), *piece_keys(rest))
 
 
-def resource_keys(pattern: str, *, variables: bool = False) -> tuple[Key, ...]:
-    """What a Resource pattern requires of an ARN it matches (as :func:`arn_regex`; with
-    ``variables`` a ``${...}`` is a wildcard too, as :func:`patterns_intersect` takes it): the
-    keys of :func:`glob_keys`, and (without variables, whose text may hold colons) an ARN
-    pattern's resource part lead (:func:`literal_lead`) as PART."""
-    lead, *rest = (_WILD_VAR_SPLIT_RE if variables else _WILD_SPLIT_RE).split(pattern)
+def resource_keys(pattern: str) -> tuple[Key, ...]:
+    """What a Resource pattern (policy variables taken as literal text) requires of an ARN it
+    matches (as :func:`arn_regex`): the keys of :func:`glob_keys`, and an ARN pattern's
+    resource part lead (:func:`literal_lead`) as PART."""
+    lead, *rest = _WILD_RE.split(pattern)
     out: list[Key] = [(PREFIX, lead)] if lead else []
-    if not variables:
-        arn, part = literal_lead(pattern)
-        if arn and part:
-            out.append((PART, part))
+    arn, part = literal_lead(pattern)
+    if arn and part:
+        out.append((PART, part))
     out.extend(piece_keys(rest))
     return tuple(out)
 
