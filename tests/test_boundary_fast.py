@@ -9,6 +9,7 @@ import json
 import re
 import sys
 from pathlib import Path
+from unittest.mock import patch
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -16,15 +17,21 @@ from hypothesis import strategies as st
 from wizard.policy.evaluate import Evaluator
 from wizard.policy.lint import lint_document
 from wizard.policy.lint.actions import _expand
-from wizard.policy.lint.boundary import BoundaryGate, _blocked
+from wizard.policy.lint.boundary import BoundaryGate, _Blocked, _blocked
 from wizard.policy.lint.grammar import parse
 from wizard.policy.lint.model import Linter
 from wizard.policy.patterns import (
     ActionIndex,
     ActionMatcher,
+    PieceIndex,
     arn_regex,
+    glob_regex,
     pieces_match,
+    rarest_keys,
+    resource_keys,
+    resource_part,
     star_pieces,
+    wildcard_regex,
 )
 
 ACTIONS = [
@@ -102,7 +109,8 @@ def _gate(boundary: dict) -> BoundaryGate:
 def test_fast_verdicts_are_the_straightforward_ones(boundary, resources):
     """Every (action, resource) an identity policy may hold: the verdict memoised per class of
     actions equals one evaluation plus a try of every Allow statement; and the blocked list
-    check_boundary builds from the classes is the per-action one, in order."""
+    check_boundary builds from the classes is the per-action one's (how many, the first three,
+    the first explicit deny)."""
     gate = _gate(_doc(boundary))
     if not gate.ok:
         return
@@ -115,7 +123,13 @@ def test_fast_verdicts_are_the_straightforward_ones(boundary, resources):
             ]
             for a in acts:
                 assert gate.fast_verdict(a.full_name, res) == gate.verdict(a.full_name, res)
-            assert _blocked(gate, acts, classes, res) == straight
+            denied = [v for _, v in straight if v != "not allowed"]
+            expected = (
+                _Blocked(len(straight), tuple(n for n, _ in straight[:3]), (denied or [None])[0])
+                if straight
+                else None
+            )
+            assert _blocked(gate, acts, classes, res) == expected
 
 
 @settings(max_examples=200, deadline=None)
@@ -206,9 +220,10 @@ def test_star_pieces_match_as_the_arn_regex(pattern, text):
 
 @settings(max_examples=500, deadline=None)
 @given(
-    patterns=st.lists(st.text(alphabet="aBs3:*?", min_size=1, max_size=7), max_size=8),
-    action=st.text(alphabet="abS3:", max_size=8),
+    patterns=st.lists(st.text(alphabet="aBs3:*?ſK", min_size=1, max_size=7), max_size=8),
+    action=st.text(alphabet="abS3:ſK", max_size=8),
 )
+@example(patterns=["*:*ab3*", "*:*b", "s3:*ab*", "s3:*"], action="s3:xab3b")
 def test_action_index_finds_what_each_matcher_does(patterns, action):
     index = ActionIndex((p, i) for i, p in enumerate(patterns))
     assert sorted(set(index.matching(action))) == [
@@ -255,3 +270,160 @@ def test_expand_across_services_is_each_service_s_expansion(name, services):
     keys = [k for k in ref.service_names if k in services]
     expected = [a for k in keys for a in ref.expand(f"{k}:{name}".lower())]
     assert ref.expand_across(keys, name) == expected
+
+
+# --------------------------------------------------------------------------- the piece index
+
+# Patterns whose literal pieces repeat across patterns (so the rarest key varies), with ``?``,
+# ``*``, ``${...}`` (literal text for a static pattern) and wildcards in the ARN head.
+_PIECE = st.sampled_from(["a", "b1", "ab", "1", "/", "x/y", "$", "${aws:username}", "bucket-"])
+_WILDCARD = st.sampled_from(["*", "?", "*?", "**", "??"])
+_TAIL = st.lists(st.one_of(_PIECE, _WILDCARD), max_size=6).map("".join)
+_HEAD = st.sampled_from(
+    ["arn:aws:s3:::", "arn:aws:s3:*:123:", "arn:aws:s?:us-east-1:123:", "arn:*:s3:::", ""]
+)
+_RESOURCE_PATTERN = st.builds(lambda h, t: h + t, _HEAD, _TAIL)
+
+
+def _fill(pattern: str, fill: str) -> str:
+    """A text the pattern (or one like it) may match: each wildcard replaced."""
+    return pattern.replace("*", fill).replace("?", fill[:1] or "a")
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    patterns=st.lists(_RESOURCE_PATTERN, min_size=1, max_size=10),
+    picks=st.lists(st.tuples(st.integers(0, 9), st.sampled_from(["", "a", "1/b", "ab:1"]))),
+    extra=st.lists(st.builds(lambda h, t: h + t, _HEAD, st.text("ab1/:$", max_size=8))),
+)
+@example(patterns=["arn:aws:s3:::bucket-*?1*?"], picks=[(0, "a")], extra=[])
+def test_piece_index_finds_every_pattern_that_matches(patterns, picks, extra):
+    """PieceIndex over the rarest keys of resource_keys: for any text, every pattern whose
+    ARN regex matches it is among the candidates (the index only ever narrows)."""
+    keys = rarest_keys([resource_keys(p) for p in patterns])
+    index = PieceIndex(zip(keys, range(len(patterns)), strict=True))
+    texts = [_fill(patterns[i % len(patterns)], fill) for i, fill in picks] + extra
+    for text in texts:
+        found = set(index.candidates(text, resource_part(text)))
+        for i, p in enumerate(patterns):
+            if re.fullmatch(arn_regex(((p, True),)), text, re.DOTALL):
+                assert i in found, (p, text, keys[i])
+
+
+def _naive_applies(raw: dict, version: str, action: str, resource: str) -> bool:
+    """A statement applies to (action, resource), every pattern tried by its own regex; a
+    policy variable (2012-10-17) resolved from the context {aws:username: u}."""
+    key = "Action" if "Action" in raw else "NotAction"
+    acted = any(
+        re.fullmatch(glob_regex(((p, True),)), action, re.IGNORECASE | re.DOTALL) for p in raw[key]
+    )
+    key = "Resource" if "Resource" in raw else "NotResource"
+    patterns = raw[key]
+    if version == "2012-10-17":
+        patterns = [p.replace("${aws:username}", "u") for p in patterns]
+    hit = any(re.fullmatch(arn_regex(((p, True),)), resource, re.DOTALL) for p in patterns)
+    return (acted != ("NotAction" in raw)) and (hit != ("NotResource" in raw))
+
+
+_NAIVE_ACTIONS = ["s3:GetObject", "s3:Get*", "s3:*Object", "*:*b?", "s3:?*", "*"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    statements=st.lists(
+        st.fixed_dictionaries(
+            {
+                "Effect": st.sampled_from(["Allow", "Allow", "Deny"]),
+                "a": st.sampled_from(["Action", "Action", "NotAction"]),
+                "actions": st.lists(st.sampled_from(_NAIVE_ACTIONS), min_size=1, max_size=2),
+                "r": st.sampled_from(["Resource", "Resource", "NotResource"]),
+                "resources": st.lists(
+                    st.one_of(st.just("*"), _RESOURCE_PATTERN), min_size=1, max_size=3
+                ),
+            }
+        ).map(lambda d: {"Effect": d["Effect"], d["a"]: d["actions"], d["r"]: d["resources"]}),
+        min_size=1,
+        max_size=10,
+    ),
+    version=st.sampled_from(["2012-10-17", "2008-10-17"]),
+    picks=st.lists(st.tuples(st.integers(0, 29), st.sampled_from(["", "a", "1/b", "u"]))),
+    action=st.sampled_from(["s3:GetObject", "s3:PutObject", "ec2:RunInstances", "iam:ab1"]),
+)
+@example(  # an Allow of * on each side, and a Deny: not allowed everywhere
+    statements=[
+        {"Effect": "Allow", "Action": ["s3:*Object"], "Resource": ["*"]},
+        {"Effect": "Allow", "Action": ["*"], "Resource": ["*"]},
+        {"Effect": "Deny", "Action": ["s3:Get*"], "Resource": ["arn:aws:s3:::b*"]},
+    ],
+    version="2012-10-17",
+    picks=[],
+    action="s3:GetObject",
+)
+def test_evaluator_indexes_answer_as_every_pattern_tried(statements, version, picks, action):
+    """Evaluator (its Action and Resource piece indexes, allows_everything, static_decision)
+    against the straightforward evaluation: each statement's patterns tried one by one."""
+    half = max(1, len(statements) // 2)
+    identity, boundary = statements[:half], statements[half:]
+    ev = Evaluator(
+        [{"Version": version, "Statement": identity}],
+        {"Version": version, "Statement": boundary} if boundary else None,
+    )
+    patterns = [p for s in statements for p in s.get("Resource", s.get("NotResource"))]
+    texts = [
+        _fill(patterns[i % len(patterns)], f).replace("${aws:username}", "u") for i, f in picks
+    ]
+    for resource in [*texts, "*", "arn:aws:s3:::bucket-1", "arn:aws:s3:::b1"]:
+        applies = [(s["Effect"], _naive_applies(s, version, action, resource)) for s in statements]
+        if any(e == "Deny" and a for e, a in applies):
+            expected = "ExplicitlyDenied"
+        else:
+            allowed = [e == "Allow" and a for e, a in applies]
+            ok = any(allowed[:half]) and (not boundary or any(allowed[half:]))
+            expected = "Allowed" if ok else "ImplicitlyDenied"
+        context = {"aws:username": "u"}
+        assert ev.evaluate(action, resource, context).decision == expected, resource
+        quick = ev.static_decision(action, resource)
+        if quick is not None:
+            assert quick[0] == expected, resource
+        if ev.allows_everything(action):
+            assert expected == "Allowed", resource
+
+
+_INDEXED: list = []  # one Reference whose trigram indexes are built from the first pattern
+
+
+def _indexed_reference():
+    from wizard.catalog import reference as module
+
+    if not _INDEXED:
+        with patch.object(module, "_SEARCHES_BEFORE_INDEX", 0):
+            ref = module.Reference()
+            ref.expand("s3:*obj*")  # builds s3's index; the others on their first pattern
+        _INDEXED.append(ref)
+    return _INDEXED[0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    name=st.one_of(
+        st.text(alphabet="getobjcrs*?", min_size=1, max_size=9),
+        st.sampled_from(["*object*", "*?ucket*", "describe*", "*tag*s", "get?bject"]),
+    ),
+    services=st.lists(
+        st.sampled_from(["s3", "ec2", "kms", "dynamodb"]), min_size=1, max_size=3, unique=True
+    ),
+)
+def test_expansion_through_the_trigram_index_is_a_scan_s(name, services):
+    """With the names' trigram indexes built from the first pattern on, expand and
+    expand_across give what matching every action name by its regex does, in order."""
+    from wizard.catalog import reference as module
+
+    ref = _indexed_reference()
+    rx = wildcard_regex(name, ignore_case=True)
+    with patch.object(module, "_SEARCHES_BEFORE_INDEX", 0):
+        for service in services:
+            scan = [a for a in ref.service(service).actions.values() if rx.match(a.name)]
+            assert ref.expand(f"{service}:{name}") == scan
+        keys = [k for k in ref.service_names if k in services]
+        scan = [a for k in keys for a in ref.service(k).actions.values() if rx.match(a.name)]
+        assert ref.expand_across(keys, name) == scan

@@ -36,11 +36,14 @@ from wizard.policy.conditions import (
 from wizard.policy.patterns import (
     ActionIndex,
     ActionMatcher,
+    Key,
     LeadIndex,
+    PieceIndex,
     arn_regex,
     compile_alternation,
-    literal_lead,
     pieces_match,
+    rarest_keys,
+    resource_keys,
     resource_part,
     service_wildcard,
     star_pieces,
@@ -153,7 +156,8 @@ class CompiledStatement:
         "resource_sources",
         "resource_pieces",
         "_resource_rx",
-        "resource_leads",
+        "resource_wild",
+        "resource_any",
         "resource_templates",
         "template_leads",
         "not_resource",
@@ -195,7 +199,8 @@ class CompiledStatement:
         key = self._exactly_one(raw, "Resource", "NotResource", label, base)
         self.not_resource = key == "NotResource"
         static: list[str] = []
-        leads: set[tuple[bool, str]] = set()
+        wild: list[str] = []
+        self.resource_any = False  # a pattern of stars alone: it matches every ARN
         names: set[str] = set()
         prefixes: list[str] = []
         pieces: list[tuple[str, ...]] = []
@@ -212,6 +217,8 @@ class CompiledStatement:
                 continue  # IAM matches no ARN by it (patterns.service_wildcard)
             elif "*" not in p and "?" not in p:
                 names.add(p)  # matches itself only (resource ids are case-sensitive)
+            elif not p.strip("*"):
+                self.resource_any = True
             elif p.find("*") == len(p) - 1 and "?" not in p and p.count(":", 0, -1) >= 5:
                 prefixes.append(p[:-1])  # one final star in the resource part: any rest
             else:
@@ -220,14 +227,14 @@ class CompiledStatement:
                     pieces.append(cut)  # stars only, taking any text: no regex to compile
                 else:
                     static.append(arn_regex(((p, True),)))
-                leads.add(literal_lead(p))
+                wild.append(p)
         self.resource_names = frozenset(names)
         self.resource_prefixes = tuple(prefixes)
         # compiled on first use: the index by lead confirms few of a large policy's patterns
         self.resource_sources = tuple(static)
         self.resource_pieces = tuple(pieces)
         self._resource_rx: re.Pattern[str] | None = None
-        self.resource_leads = tuple(sorted(leads))
+        self.resource_wild = tuple(dict.fromkeys(wild))  # indexed by what they require
         self.resource_templates = tuple(templates)
         self.template_leads = tuple(sorted(template_leads))
 
@@ -262,6 +269,8 @@ class CompiledStatement:
 
     def wildcard_hit(self, resource: str) -> bool:
         """Whether a pattern with wildcards (other than one final star) matches ``resource``."""
+        if self.resource_any:
+            return True
         if any(pieces_match(cut, resource) for cut in self.resource_pieces):
             return True
         if not self.resource_sources:
@@ -358,54 +367,67 @@ class CompiledPolicy:
 
 
 class _Entry:
-    __slots__ = ("order", "stmt", "ref", "boundary")
+    __slots__ = ("order", "stmt", "ref", "boundary", "keys")
 
     def __init__(self, order: int, stmt: CompiledStatement, ref: StatementRef, boundary: bool):
         self.order = order
         self.stmt = stmt
         self.ref = ref
         self.boundary = boundary
+        # what its wildcard Resource patterns require of an ARN (Evaluator: the rarest keys)
+        self.keys: tuple[Key | None, ...] = ()
 
 
 class _StaticIndex:
     """Statements found by the wildcard-free part of their Resource (or NotResource) list: by
-    plain name, by the text before one final star, and patterns with other wildcards by their
-    literal lead (:func:`literal_lead`), each candidate then confirmed by its regex -- a policy
-    of thousands of patterns costs a few lookups per ARN, not a scan."""
+    plain name, by the text before one final star, and patterns with other wildcards by the
+    literal text they require of an ARN (:class:`PieceIndex`: the rarest of their lead, their
+    resource part's lead and their pieces), each candidate then confirmed by its regex -- a
+    policy of thousands of patterns costs a few lookups per ARN, not a scan. A statement with
+    a Resource of stars alone (``*``) applies to every ARN, with no regex."""
 
     def __init__(self, entries: Iterable[_Entry]) -> None:
         self.by_name: dict[str, list[_Entry]] = {}
+        self.every: list[_Entry] = []
         prefixes: list[tuple[str, _Entry]] = []
-        whole: list[tuple[str, _Entry]] = []
-        parts: list[tuple[str, _Entry]] = []
+        wild: list[tuple[Key | None, _Entry]] = []
         for e in entries:
             s = e.stmt
+            if s.resource_any:
+                self.every.append(e)
+                continue
             for name in s.resource_names:
                 self.by_name.setdefault(name, []).append(e)
             prefixes.extend((prefix, e) for prefix in set(s.resource_prefixes))
-            for arn, lead in s.resource_leads:
-                (parts if arn else whole).append((lead, e))
+            wild.extend((key, e) for key in e.keys)
         self.prefixes = LeadIndex(prefixes)
-        self.whole = LeadIndex(whole)
-        self.parts = LeadIndex(parts)
+        self.wild = PieceIndex(wild)
 
     def hits(self, resource: str) -> dict[int, _Entry]:
         """The entries one of whose static patterns matches ``resource``, by order."""
-        hits = {e.order: e for e in self.by_name.get(resource, ())}
+        hits = {e.order: e for e in self.every}
+        for e in self.by_name.get(resource, ()):
+            hits[e.order] = e
         for e in self.prefixes.starting(resource):
             hits[e.order] = e
         tried: set[int] = set()
-        part = resource_part(resource)
-        found = self.whole.starting(resource)
-        if part is not None:
-            found = (*found, *self.parts.starting(part))
-        for e in found:
+        for e in self.wild.candidates(resource, resource_part(resource)) if self.wild else ():
             if e.order in hits or e.order in tried:
                 continue
             tried.add(e.order)
             if e.stmt.wildcard_hit(resource):
                 hits[e.order] = e
         return hits
+
+    def hit(self, resource: str) -> bool:
+        """Whether one of the entries' static patterns matches ``resource`` (:meth:`hits`
+        without listing them: a statement of ``*`` decides at once)."""
+        if self.every or resource in self.by_name or self.prefixes.starting(resource):
+            return True
+        if not self.wild:
+            return False
+        found = self.wild.candidates(resource, resource_part(resource))
+        return any(e.stmt.wildcard_hit(resource) for e in found)
 
 
 class _ActionIndex:
@@ -425,9 +447,15 @@ class _ActionIndex:
         self.static = True
         self.negated_deny: list[_Entry] = []
         self.negated_allow = [0, 0]
+        # for allows_everything: whether a Deny may apply; whether each side has an Allow of *
+        self.denying = False
+        self.every_allow = [False, False]
         for e in entries:
             s = e.stmt
             self.static = self.static and s.context_free
+            self.denying = self.denying or not s.allow
+            if s.allow and s.resource_any and not s.not_resource:
+                self.every_allow[e.boundary] = True
             if s.not_resource and not s.resource_templates:
                 if s.allow:
                     self.negated_allow[e.boundary] += 1
@@ -438,12 +466,19 @@ class _ActionIndex:
             else:
                 positive.append(e)
                 templated.extend((lead, e) for lead in s.template_leads)
-        self.positive = _StaticIndex(positive)
+        # built on first use: all (for matching), or the Denies and each side's Allows (for
+        # static_decision, which needs every Deny but only whether an Allow applies)
+        self._positive = positive
+        self._all: _StaticIndex | None = None
+        self._split: tuple[_StaticIndex, _StaticIndex, _StaticIndex] | None = None
         self.templated = LeadIndex(templated)
         self.excluded = _StaticIndex(self.negated)
 
     def matching(self, resource: str) -> list[_Entry]:
-        hits = self.positive.hits(resource)
+        index = self._all
+        if index is None:  # racing threads store equal indexes
+            index = self._all = _StaticIndex(self._positive)
+        hits = index.hits(resource)
         for e in self.templated.starting(resource):
             hits[e.order] = e
         if self.negated:
@@ -461,9 +496,17 @@ class _ActionIndex:
         """See :meth:`Evaluator.static_decision`."""
         if not self.static:
             return None
-        hits = self.positive.hits(resource)
+        split = self._split
+        if split is None:  # racing threads store equal indexes
+            positive = self._positive
+            split = self._split = (
+                _StaticIndex(e for e in positive if not e.stmt.allow),
+                _StaticIndex(e for e in positive if e.stmt.allow and not e.boundary),
+                _StaticIndex(e for e in positive if e.stmt.allow and e.boundary),
+            )
+        deny, *allow = split
         excluded = self.excluded.hits(resource) if self.negated else {}
-        denies = sorted((e for e in hits.values() if not e.stmt.allow), key=_order)
+        denies = sorted(deny.hits(resource).values(), key=_order)
         count = len(denies)
         if self.negated_deny:
             skipped = sum(1 for e in excluded.values() if not e.stmt.allow)
@@ -478,9 +521,7 @@ class _ActionIndex:
                 denies = sorted((*denies, *first), key=_order)
         if count:
             return EXPLICITLY_DENIED, tuple(e.ref for e in denies[:limit]), count
-        allows = [False, False]  # an identity policy's, the boundary's
-        for e in hits.values():
-            allows[e.boundary] = True
+        allows = [allow[0].hit(resource), allow[1].hit(resource)]  # identity's, boundary's
         for side in (0, 1):
             if not allows[side] and self.negated_allow[side]:
                 cut = sum(1 for e in excluded.values() if e.stmt.allow and e.boundary == side)
@@ -556,6 +597,15 @@ class Evaluator:
                 ref = StatementRef("boundary", None, s.index, s.sid, s.effect)
                 entries.append(_Entry(len(entries), s, ref, True))
         self._entries = tuple(entries)
+        # each wildcard Resource pattern keyed by the literal text it requires that the fewest
+        # patterns share (so an ARN is confirmed against few of thousands sharing one lead)
+        wild = [(e, p) for e in entries for p in e.stmt.resource_wild]
+        chosen = rarest_keys([resource_keys(p) for _, p in wild])
+        keys: dict[int, dict[Key | None, None]] = {}
+        for (e, _), key in zip(wild, chosen, strict=True):
+            keys.setdefault(e.order, {})[key] = None
+        for order, found in keys.items():
+            entries[order].keys = tuple(found)
         # Statements grouped by their Action list, the lists' patterns indexed: an action is
         # tried against the few patterns that can match it, and actions that match the same
         # lists share one index (every action a ``s3:Get*`` grant covers gets the same answers).
@@ -620,6 +670,18 @@ class Evaluator:
         if action.lower() in NO_PERMISSION_NEEDED:
             return ALLOWED, (), 0
         return self._for_action(action).static_decision(resource, self.boundary is not None, limit)
+
+    def allows_everything(self, action: str) -> bool:
+        """Whether :meth:`static_decision` is Allowed for ``action`` on every resource: no Deny
+        statement applies to it, and an Allow of ``Resource: "*"`` (in an identity policy, and
+        in the boundary when there is one) does."""
+        if action.lower() in NO_PERMISSION_NEEDED:
+            return True
+        index = self._for_action(action)
+        allow = index.every_allow
+        return (
+            index.static and not index.denying and allow[0] and (allow[1] or self.boundary is None)
+        )
 
     def _for_request(self, action: str, resource: str) -> list[_Entry]:
         """The entries whose action and resource apply (a Resource with variables: kept for

@@ -26,7 +26,7 @@ import bisect
 import functools
 import re
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "ActionMatcher",
     "LeadIndex",
     "PatternIndex",
+    "PieceIndex",
     "pattern_lead",
     "action_matcher",
     "arn_regex",
@@ -41,12 +42,16 @@ __all__ = [
     "format_regex",
     "format_source",
     "glob_contains",
+    "glob_keys",
     "glob_regex",
     "literal_lead",
+    "name_matcher",
     "globs_intersect",
     "pattern_fits_format",
     "patterns_intersect",
+    "rarest_keys",
     "resource_contains",
+    "resource_keys",
     "resource_part",
     "resources_intersect",
     "service_wildcard",
@@ -185,77 +190,75 @@ def pieces_match(pieces: tuple[str, ...], text: str) -> bool:
 
 class ActionMatcher:
     """Whether an Action list names an action: plain names by set membership (most lists
-    have no wildcard, and need no regex), wildcards by one case-insensitive regex."""
+    have no wildcard, and need no regex), wildcards by one case-insensitive regex, compiled
+    on first use (an evaluator finds statements by :class:`ActionIndex`, and seldom asks)."""
 
-    __slots__ = ("names", "rx")
+    __slots__ = ("names", "_wild", "_rx")
 
     def __init__(self, patterns: Sequence[str]) -> None:
-        wild = tuple(p for p in patterns if is_wild(p))
+        self._wild = tuple(p for p in patterns if is_wild(p))
         self.names = frozenset(p.lower() for p in patterns if not is_wild(p))
-        self.rx = (
-            compile_alternation(tuple(glob_regex(((p, True),)) for p in wild), True)
-            if wild
-            else None
-        )
+        self._rx: re.Pattern[str] | None = None
 
     def __call__(self, action: str) -> bool:
-        return action.lower() in self.names or (
-            self.rx is not None and self.rx.fullmatch(action) is not None
-        )
+        if action.lower() in self.names:
+            return True
+        if not self._wild:
+            return False
+        rx = self._rx
+        if rx is None:  # racing threads store equal regexes
+            rx = self._rx = compile_alternation(
+                tuple(glob_regex(((p, True),)) for p in self._wild), True
+            )
+        return rx.fullmatch(action) is not None
+
+
+@functools.lru_cache(maxsize=65536)
+def name_matcher(pattern: str) -> Callable[[str], bool]:
+    """Whether a lower-cased ASCII name (an action's) matches a lower-cased ``*``/``?``
+    pattern, as its case-insensitive :func:`wildcard_regex` does: a pattern of stars alone
+    by :func:`pieces_match` (no regex to compile: a policy of thousands of distinct patterns
+    compiles none), one with ``?`` or outside ASCII by its regex."""
+    if "?" in pattern or not pattern.isascii():
+        return wildcard_regex(pattern, ignore_case=True).fullmatch  # type: ignore[return-value]
+    return functools.partial(pieces_match, tuple(pattern.split("*")))
 
 
 class ActionIndex:
     """Items keyed by Action patterns: :meth:`matching` finds the items one of whose patterns
-    matches an action without trying every pattern. Plain names by one lookup; a wildcard
-    pattern with a literal service by the literal text before its wildcard (a
-    :class:`LeadIndex` over the lower-cased action), one with a wildcard service by the
-    literal lead of its action name; each candidate then confirmed by its regex. Only
-    patterns with a wildcard service and none before their name's first wildcard
-    (``*:*Tag``) are tried for every action."""
+    matches an action without trying every pattern. Plain names by one lookup; each distinct
+    wildcard pattern (lower-cased) by the literal text it requires of an action, the rarest
+    among the patterns (:class:`PieceIndex`: its lead, or a piece such as ``abc`` of
+    ``*:*abc*``), and confirmed by its regex. Only patterns with no literal text at all
+    (``*``, ``?*``) and ones holding a character outside ASCII (where lower-casing and the
+    regex's case-insensitive match may differ) are tried for every action, and every pattern
+    for an action outside ASCII."""
 
-    __slots__ = ("_names", "_leads", "_name_leads", "_rx")
+    __slots__ = ("_names", "_wild")
 
     def __init__(self, items: Iterable[tuple[str, Any]]) -> None:
         self._names: dict[str, list[Any]] = {}
-        leads: list[tuple[str, tuple[str, Any]]] = []
-        name_leads: list[tuple[str, tuple[str, Any]]] = []
+        wild: dict[str, list[Any]] = {}
         for pattern, item in items:
             low = pattern.lower()
-            if not is_wild(low):
-                self._names.setdefault(low, []).append(item)
-                continue
-            service, colon, name = low.partition(":")
-            if colon and not is_wild(service):
-                leads.append((_glob_lead(low), (low, item)))
-            else:
-                name_leads.append((_glob_lead(name) if colon else "", (low, item)))
-        self._leads = LeadIndex(leads)
-        self._name_leads = LeadIndex(name_leads)
-        self._rx: dict[str, re.Pattern[str]] = {}
+            (wild if is_wild(low) else self._names).setdefault(low, []).append(item)
+        patterns = list(wild.items())
+        keys = rarest_keys([glob_keys(p) if p.isascii() else () for p, _ in patterns])
+        self._wild = PieceIndex(zip(keys, patterns, strict=True))
 
     def matching(self, action: str) -> list[Any]:
         """The items one of whose patterns matches ``action`` (an item once per pattern)."""
         low = action.lower()
         out = list(self._names.get(low, ()))
-        service, _, name = low.partition(":")
-        # a name lead is one after the action's only colon (a star may take a colon)
-        anywhere = (
-            self._name_leads.starting(name) if ":" not in name else list(self._name_leads.all())
-        )
-        for pattern, item in (*self._leads.starting(low), *anywhere):
-            rx = self._rx.get(pattern)
-            if rx is None:
-                rx = self._rx[pattern] = re.compile(
-                    glob_regex(((pattern, True),)), re.IGNORECASE | re.DOTALL
-                )
-            if rx.fullmatch(action) is not None:
-                out.append(item)
+        if low.isascii():
+            for pattern, items in self._wild.candidates(low):
+                if name_matcher(pattern)(low):
+                    out.extend(items)
+        else:
+            for pattern, items in self._wild.all():
+                if wildcard_regex(pattern, ignore_case=True).fullmatch(action) is not None:
+                    out.extend(items)
         return out
-
-
-def _glob_lead(pattern: str) -> str:
-    cut = [i for i in (pattern.find("*"), pattern.find("?")) if i >= 0]
-    return pattern[: min(cut)] if cut else pattern
 
 
 @functools.lru_cache(maxsize=8192)
@@ -373,6 +376,118 @@ class PatternIndex:
     def contain(self, pattern: str) -> bool:
         """Whether one of the items (patterns) contains ``pattern``."""
         return any(resource_contains(r, pattern) for r in self.containers(pattern))
+
+
+# --------------------------------------------------------------------------- required text
+
+# What every string a pattern matches holds, as keys of a :class:`PieceIndex`: (PREFIX, text)
+# it starts with, (PART, text) its ARN resource part starts with, (ANYWHERE, text) it contains.
+PREFIX, PART, ANYWHERE = 0, 1, 2
+Key = tuple[int, str]
+# An ANYWHERE key holds at most this many characters (a longer piece gives windows of it), so
+# a string is looked up by its substrings of at most this length.
+PIECE_WIDTH = 5
+
+
+def piece_keys(pieces: Iterable[str], width: int = PIECE_WIDTH) -> list[Key]:
+    """ANYWHERE keys for literal pieces a string must contain: a short piece as itself, a
+    longer one as windows of ``width`` characters (any part of a piece is contained too)."""
+    out: list[Key] = []
+    for piece in pieces:
+        last = len(piece) - width
+        if last <= 0:
+            if piece:
+                out.append((ANYWHERE, piece))
+            continue
+        out.extend((ANYWHERE, piece[j : j + width]) for j in range(0, last, max(1, width // 2)))
+        out.append((ANYWHERE, piece[last:]))
+    return out
+
+
+def glob_keys(pattern: str) -> tuple[Key, ...]:
+    """What a plain ``*``/``?`` glob requires of a string it matches: its literal text before
+    the first wildcard (PREFIX) and each literal piece after (ANYWHERE) -- a wildcard never
+    swallows a literal character of the pattern."""
+    lead, *rest = _WILD_RE.split(pattern)
+    return (*([(PREFIX, lead)] if lead else []), *piece_keys(rest))
+
+
+def resource_keys(pattern: str) -> tuple[Key, ...]:
+    """What a Resource pattern (policy variables taken as literal text) requires of an ARN it
+    matches (as :func:`arn_regex`): the keys of :func:`glob_keys`, and an ARN pattern's
+    resource part lead (:func:`literal_lead`) as PART."""
+    lead, *rest = _WILD_RE.split(pattern)
+    out: list[Key] = [(PREFIX, lead)] if lead else []
+    arn, part = literal_lead(pattern)
+    if arn and part:
+        out.append((PART, part))
+    out.extend(piece_keys(rest))
+    return tuple(out)
+
+
+def rarest_keys(options: Sequence[Sequence[Key]]) -> list[Key | None]:
+    """For each item's keys (what its pattern requires), the one the fewest items share --
+    a string then meets few items by it -- preferring anchored keys, then longer ones; None
+    for an item with no key (its pattern requires no literal text)."""
+    counts: dict[Key, int] = {}
+    for keys in options:
+        for key in set(keys):
+            counts[key] = counts.get(key, 0) + 1
+    return [
+        min(keys, key=lambda k: (counts[k], k[0] == ANYWHERE, -len(k[1]))) if keys else None
+        for keys in options
+    ]
+
+
+class PieceIndex:
+    """Items keyed by literal text (a :data:`Key`, or None) every string their pattern matches
+    holds: :meth:`candidates` finds a superset of the items whose patterns match a string by
+    prefix lookups (:class:`LeadIndex`) and a lookup of each substring of at most
+    :data:`PIECE_WIDTH` characters, never by trying every item. Keyless items are candidates
+    for every string. Patterns with the same rare piece (distinct ``*:*abc`` patterns, ``*?``
+    resources sharing a lead) are then met only by the strings that hold it."""
+
+    __slots__ = ("_always", "_prefix", "_part", "_within", "_lengths", "_pieces")
+
+    def __init__(self, items: Iterable[tuple[Key | None, Any]]) -> None:
+        self._always: list[Any] = []
+        prefix: list[tuple[str, Any]] = []
+        part: list[tuple[str, Any]] = []
+        self._within: dict[str, list[Any]] = {}
+        for key, item in items:
+            if key is None:
+                self._always.append(item)
+            elif key[0] == ANYWHERE:
+                self._within.setdefault(key[1], []).append(item)
+            else:
+                (prefix if key[0] == PREFIX else part).append((key[1], item))
+        self._prefix = LeadIndex(prefix)
+        self._part = LeadIndex(part)
+        self._lengths = sorted({len(k) for k in self._within})
+        self._pieces = frozenset(self._within)
+
+    def __bool__(self) -> bool:
+        return bool(self._always or self._prefix or self._part or self._within)
+
+    def candidates(self, text: str, part: str | None = None) -> list[Any]:
+        """The items whose key ``text`` holds (a PART key: ``part``, the text's ARN resource
+        part, starts with it), each once per key, and the keyless ones; in no set order."""
+        out = [*self._always, *self._prefix.starting(text)]
+        if part is not None and self._part:
+            out.extend(self._part.starting(part))
+        if self._within:
+            n = len(text)
+            held = {text[i : i + size] for size in self._lengths for i in range(n - size + 1)}
+            for piece in held & self._pieces:
+                out.extend(self._within[piece])
+        return out
+
+    def all(self) -> Iterator[Any]:
+        yield from self._always
+        yield from self._prefix.all()
+        yield from self._part.all()
+        for items in self._within.values():
+            yield from items
 
 
 # --------------------------------------------------------------------------- as tokens

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from wizard.catalog.reference import Action
 from wizard.policy.documents import INFO
@@ -33,6 +33,7 @@ _ALLOW_ALL = {
 
 
 _SHOWN = 3  # Deny statements named in a not-in-boundary message
+_ACTIONS_SHOWN = 3  # blocked actions named in one
 
 
 def _why_denied(refs: Any, count: int) -> str:
@@ -167,14 +168,20 @@ class BoundaryGate:
 
     def classes(self, key: str, actions: Sequence[Action]) -> list[tuple[str, list[int]]]:
         """``actions`` (those of the Action entry ``key``) by :meth:`action_key`: (an action
-        standing for the class, the positions of its actions), in order of first position."""
+        standing for the class, the positions of its actions), in order of first position;
+        classes the boundary lets through on every resource (:meth:`Evaluator.allows_everything`)
+        are left out."""
         found = self._classes.get(key)
         if found is None:
             by_key: dict[object, tuple[str, list[int]]] = {}
             for i, action in enumerate(actions):
                 name = action.full_name
                 by_key.setdefault(self.action_key(name), (name, []))[1].append(i)
-            found = self._classes[key] = list(by_key.values())
+            found = self._classes[key] = [
+                (name, positions)
+                for name, positions in by_key.values()
+                if not self.evaluator.allows_everything(name)
+            ]
         return found
 
     def fast_verdict(self, action: str, resource: str) -> str | None:
@@ -238,19 +245,20 @@ def check_boundary(
                 continue
             wildcard = bool(_WILD & set(pattern))
             classes = gate.classes(pattern.lower(), acts)
+            if not classes:
+                continue  # the boundary lets every action through on every resource
             for res, _rptr in st.resources:
                 if len(res) > MAX_PATTERN:
                     continue
                 blocked = _blocked(gate, acts, classes, res)
-                if not blocked:
+                if blocked is None:
                     continue
-                denied = [b for b in blocked if b[1] != "not allowed"]
                 why = (
-                    f"explicitly denied by the boundary ({denied[0][1]})"
-                    if denied
+                    f"explicitly denied by the boundary ({blocked.denied})"
+                    if blocked.denied is not None
                     else "not allowed by the permissions boundary"
                 )
-                if not wildcard or len(blocked) == len(acts):
+                if not wildcard or blocked.count == len(acts):
                     what = pattern if not wildcard else f"every action {pattern} matches"
                     linter.add(
                         "not-in-boundary",
@@ -262,23 +270,42 @@ def check_boundary(
                 else:
                     linter.add(
                         "not-in-boundary",
-                        f"{len(blocked)} of the {len(acts)} actions {pattern} matches on "
+                        f"{blocked.count} of the {len(acts)} actions {pattern} matches on "
                         f"{res!r} are outside the permissions boundary "
-                        f"({_short([b[0] for b in blocked], 3)})",
+                        f"({_short(blocked.first, _ACTIONS_SHOWN, blocked.count)})",
                         doc.file,
                         ptr,
                         INFO,
                     )
 
 
+class _Blocked(NamedTuple):
+    """What a boundary blocks of an Action entry's actions on one resource."""
+
+    count: int  # how many actions
+    first: tuple[str, ...]  # the first few of them (_ACTIONS_SHOWN), in the entry's order
+    denied: str | None  # the verdict of the first explicitly denied one; None: none is
+
+
 def _blocked(
     gate: BoundaryGate, acts: Any, classes: list[tuple[str, list[int]]], res: str
-) -> list[tuple[str, str]]:
-    """(action, verdict) for those of ``acts`` the boundary blocks on ``res``, in order: one
-    verdict per class of actions, not per action."""
-    verdicts = [(gate.fast_verdict(rep, res), positions) for rep, positions in classes]
-    if all(v is None for v, _ in verdicts):
-        return []
-    found = [(i, v) for v, positions in verdicts if v is not None for i in positions]
-    found.sort()
-    return [(acts[i].full_name, v) for i, v in found]
+) -> _Blocked | None:
+    """What the boundary blocks of ``acts`` on ``res`` (None: nothing), from one verdict per
+    class of actions, not per action, and without listing every blocked action (a class's
+    positions are in order, so the first few of each class hold the first few of all)."""
+    count = 0
+    first: list[int] = []
+    denied: tuple[int, str] | None = None
+    for rep, positions in classes:
+        verdict = gate.fast_verdict(rep, res)
+        if verdict is None:
+            continue
+        count += len(positions)
+        first.extend(positions[:_ACTIONS_SHOWN])
+        if verdict != "not allowed" and (denied is None or positions[0] < denied[0]):
+            denied = positions[0], verdict
+    if not count:
+        return None
+    first.sort()
+    names = tuple(acts[i].full_name for i in first[:_ACTIONS_SHOWN])
+    return _Blocked(count, names, None if denied is None else denied[1])

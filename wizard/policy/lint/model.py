@@ -143,9 +143,11 @@ def _hint(word: str, candidates: tuple[str, ...]) -> str | None:
     return next(c for c in near if c.lower() == found[0])
 
 
-def _short(values: Sequence[str], limit: int = 4) -> str:
+def _short(values: Sequence[str], limit: int = 4, total: int | None = None) -> str:
+    """The first ``limit`` values and how many more (of ``total``, default all of them)."""
     shown = ", ".join(values[:limit])
-    return shown + (f" and {len(values) - limit} more" if len(values) > limit else "")
+    count = len(values) if total is None else total
+    return shown + (f" and {count - limit} more" if count > limit else "")
 
 
 class Linter:

@@ -188,9 +188,10 @@ def _fit_index(pattern: str) -> tuple[dict[str, tuple[int, ...]], tuple[int, ...
 
 
 @functools.lru_cache(maxsize=4096)
-def _misfits(pattern: str, bad: frozenset[int]) -> tuple[str, ...]:
-    """Names of the actions of an Action entry whose :class:`_Fit` key is in ``bad``, in the
-    entry's order."""
+def _misfits(pattern: str, fitting: frozenset[int]) -> tuple[str, ...]:
+    """Names of the actions of an Action entry outside the groups of :func:`_fit_groups` at
+    the positions ``fitting``, in the entry's order."""
+    bad = {fit.key for i, (fit, _) in enumerate(_fit_groups(pattern)) if i not in fitting}
     acts = analyse_action(pattern)[0] or ()
     return tuple(a.full_name for a in acts if _FITS[id(a)].key in bad)
 
@@ -226,6 +227,21 @@ def is_broad(resource: str) -> bool:
     if parts[2] != "s3":
         rest = _TYPE_PREFIX.sub("", rest, count=1)
     return bool(_BARE_WILDCARD.match(rest)) and "*" in rest
+
+
+@functools.lru_cache(maxsize=4096)
+def _takes(patterns: tuple[str, ...]) -> str:
+    """The resource types the actions of a statement's Action entries take, for a message
+    (once per list of entries: a policy repeats its lists)."""
+    types = sorted(
+        {
+            f"{a.service}:{t.name}"
+            for pattern in patterns
+            for a in analyse_action(pattern)[0] or ()
+            for t in a.resource_types
+        }
+    )
+    return _short(types) if types else 'they take only "*"'
 
 
 def check_resources(
@@ -265,16 +281,13 @@ def check_resources(
                     if _fits(fit, res, many):
                         fitting.add(i)
                         used.add(res)
-            bad = (
-                set()
-                if wide or len(fitting) == len(groups)  # (one group per resource-types key)
-                else {fit.key for i, (fit, _) in enumerate(groups) if i not in fitting}
-            )
-            if len(bad) == len(groups):
+            # (one group per resource-types key)
+            bad = 0 if wide else len(groups) - len(fitting)
+            if bad == len(groups):
                 unmatched_actions = True
                 linter.add("resource-mismatch", _mismatch_message(linter, pattern, acts), file, ptr)
             elif bad:
-                misfits = _misfits(pattern, frozenset(bad))
+                misfits = _misfits(pattern, frozenset(fitting))
                 linter.add(
                     "resource-mismatch",
                     f"{len(misfits)} of the {len(acts)} actions {pattern} matches cannot "
@@ -290,15 +303,7 @@ def check_resources(
                 if res in used or len(res) > MAX_PATTERN:
                     continue
                 if takes is None:
-                    types = sorted(
-                        {
-                            f"{a.service}:{t.name}"
-                            for _, _, acts in known
-                            for a in acts
-                            for t in a.resource_types
-                        }
-                    )
-                    takes = _short(types) if types else 'they take only "*"'
+                    takes = _takes(tuple(pattern for pattern, _, _ in known))
                 # In a boundary (a ceiling) an ARN no action can use is dead weight, not a
                 # lost grant: worth knowing, not failing for.
                 linter.add(
