@@ -25,6 +25,7 @@ from botocore.config import Config
 from wizard.aws.ownership import is_owned
 from wizard.aws.provision import AWS_ERRORS, AwsFailure, _document, one_line, read_role_state
 from wizard.aws.session import AwsSession
+from wizard.aws.trail import TrailOptions, trail_calls
 from wizard.bundle import Document, NamedPolicy, RoleBundle
 from wizard.catalog.reference import reference
 from wizard.errors import UserError
@@ -472,13 +473,17 @@ def audit_role(
     now: dt.datetime | None = None,
     sleep: Callable[[float], None] = time.sleep,
     max_wait: float = LAST_ACCESSED_WAIT,
+    since: dt.datetime | None = None,
+    trail: TrailOptions | None = None,
 ) -> AuditReport:
     """Audit one role. ``iam_insights``/``cloudtrail`` replace the optional-API clients
-    (tests hand in stubbed ones)."""
+    (tests hand in stubbed ones). ``since`` starts the window (else ``lookback_days`` before
+    ``now``); ``trail`` says which CloudTrail log files to read (:mod:`wizard.aws.trail`)."""
     notes: list[str] = []
     role = read_role(aws, role_name, notes)
     end = now or dt.datetime.now(dt.UTC)
-    start = end - dt.timedelta(days=lookback_days)
+    start = since or end - dt.timedelta(days=lookback_days)
+    lookback_days = max(1, -(-(end - start) // dt.timedelta(days=1)))
     report = AuditReport(role, lookback_days, start, notes=notes)
     report.findings = lint_role(role, notes)
     report.excess = managed_excess(role)
@@ -499,6 +504,12 @@ def audit_role(
             "CloudTrail lookup_events holds management events only: data events (S3 objects, "
             "DynamoDB items, Lambda invokes) do not show there"
         )
+    trail = trail or TrailOptions()
+    if trail.read:
+        logged, trail_notes = trail_calls(aws, role, start, end, trail.bucket, trail.prefix)
+        notes.extend(trail_notes)
+        if logged is not None:
+            report.calls = [*(report.calls or []), *logged]
     return report
 
 
