@@ -766,6 +766,29 @@ def tighten(role: RoleSnapshot, usage: Usage) -> Tightened:
         ]
         if siblings and {a.lower() for a in target.actions} <= {"s3:listbucket"}:
             del targets[key]
+    # A prefix entry inside another one of the same bucket that needs no action the outer one
+    # lacks (objects read under incoming/ and incoming/2026/): the outer entry covers it.
+    # (Never the other way round: that would widen the outer prefix's actions.)
+    for key, target in list(targets.items()):
+        fields = dict(target.fields)
+        if target.kind != "s3-prefix" or not fields.get("prefix"):
+            continue
+        wanted = {a.lower() for a in target.actions}
+        for k, x in targets.items():
+            outer = dict(x.fields)
+            if (
+                k != key
+                and x.kind == "s3-prefix"
+                and outer.get("bucket") == fields["bucket"]
+                and outer.get("prefix")
+                and outer["prefix"] != fields["prefix"]
+                and fields["prefix"].startswith(outer["prefix"])
+                and wanted <= {a.lower() for a in x.actions}
+            ):
+                x.arns.update(target.arns)
+                x.why.update(target.why)
+                del targets[key]
+                break
 
     regions = {
         dict(x.fields).get("Region") for x in targets.values() if dict(x.fields).get("Region")
