@@ -435,3 +435,15 @@ def test_bad_trail_options_are_one_line_errors(run_cli, argv: list[str], message
 def test_since_and_lookback_days_exclude_each_other(run_cli) -> None:
     result = run_cli("audit", "some-role", "--since", "30d", "--lookback-days", "30")
     assert result.code == 2 and "not allowed with argument" in result.err
+
+
+def test_a_failing_read_of_the_stream_is_not_called_malformed() -> None:
+    class Broken(io.RawIOBase):
+        def readinto(self, buffer) -> int:
+            raise ConnectionResetError("connection reset by peer")
+
+        def readable(self) -> bool:
+            return True
+
+    with pytest.raises(ConnectionResetError):
+        log_records(Broken(), "s3://b/k.json.gz")

@@ -67,16 +67,19 @@ class MalformedLog(UserError):
 
 
 def log_records(stream: io.RawIOBase | Any, name: str) -> list[Any]:
-    """The ``Records`` of one CloudTrail log file, decompressed as it streams in. A file that
-    is not gzip, not JSON, or not ``{"Records": [...]}`` is a :class:`MalformedLog` naming it."""
+    """The ``Records`` of one CloudTrail log file, decompressed as the compressed bytes stream
+    in (one file's JSON is held while it is parsed; CloudTrail delivers a file every ~5 minutes,
+    so files stay small). A file that is not gzip, not JSON, or not ``{"Records": [...]}`` is a
+    :class:`MalformedLog` naming it; a failing read of the stream is raised as it is."""
     try:
-        with gzip.GzipFile(fileobj=stream, mode="rb") as unzipped:
-            data = json.load(io.TextIOWrapper(unzipped, encoding="utf-8"))
-    except (OSError, EOFError, zlib.error) as exc:
+        with gzip.GzipFile(fileobj=stream) as unzipped:
+            text = unzipped.read()
+        data = json.loads(text)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
         raise MalformedLog(
             f"not a gzip-compressed CloudTrail log file ({exc})", where=name
         ) from None
-    except (ValueError, UnicodeDecodeError) as exc:
+    except ValueError as exc:  # UnicodeDecodeError included
         raise MalformedLog(f"not a CloudTrail log file: bad JSON ({exc})", where=name) from None
     records = data.get("Records") if isinstance(data, dict) else None
     if not isinstance(records, list):

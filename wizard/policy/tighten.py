@@ -264,10 +264,20 @@ def _dict(value: Any) -> dict[str, Any]:
 def made_by(record: dict[str, Any], role: RoleSnapshot) -> bool:
     """Whether a CloudTrail record is a call by one of the role's sessions. (A role session's
     user name is the session name, not the role's: match the session issuer's ARN.)"""
-    identity = _dict(record.get("userIdentity"))
-    issuer = _dict(_dict(identity.get("sessionContext")).get("sessionIssuer")).get("arn")
-    prefix = f"arn:{role.partition}:sts::{role.account}:assumed-role/{role.name}/"
-    return issuer == role.arn or str(identity.get("arn", "")).startswith(prefix)
+    return _matcher(role.arn, _session_prefix(role))(record)
+
+
+def _session_prefix(role: RoleSnapshot) -> str:
+    return f"arn:{role.partition}:sts::{role.account}:assumed-role/{role.name}/"
+
+
+def _matcher(role_arn: str, prefix: str) -> Any:
+    def mine(record: dict[str, Any]) -> bool:
+        identity = _dict(record.get("userIdentity"))
+        issuer = _dict(_dict(identity.get("sessionContext")).get("sessionIssuer")).get("arn")
+        return issuer == role_arn or str(identity.get("arn", "")).startswith(prefix)
+
+    return mine
 
 
 def event_time(record: dict[str, Any]) -> dt.datetime | None:
@@ -288,8 +298,9 @@ def calls_from_records(
     ``Resources``, or ``()`` for a log file's record); with a ``window`` (start, end), only
     the records whose ``eventTime`` lies in it."""
     out = []
+    mine = _matcher(role.arn, _session_prefix(role))  # once: it runs for every record
     for record, resources in records:
-        if not isinstance(record, dict) or not made_by(record, role):
+        if not isinstance(record, dict) or not mine(record):
             continue
         if window is not None:
             when = event_time(record)
