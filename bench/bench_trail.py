@@ -24,7 +24,6 @@ import importlib.util
 import io
 import random
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -173,30 +172,9 @@ def main() -> None:
     if args.serve:
         serve(args.files, args.records)
         return
-    child = subprocess.Popen(
-        [
-            sys.executable,
-            __file__,
-            "--serve",
-            "--files",
-            str(args.files),
-            "--records",
-            str(args.records),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert child.stdout is not None
-        endpoint = child.stdout.readline().strip()
-        if not endpoint:
-            raise SystemExit("the moto server did not start")
+    serve_argv = [sys.executable, __file__, "--serve", "--files", str(args.files)]
+    with moto_helpers.child_server([*serve_argv, "--records", str(args.records)]) as endpoint:
         figures = bench(endpoint, args.files, args.records, args.rounds, args.workers)
-    finally:
-        assert child.stdin is not None
-        child.stdin.close()
-        child.wait(timeout=30)
     write_json(args.json, figures)
 
 
