@@ -274,6 +274,21 @@ def test_the_bucket_is_found_from_describe_trails(aws: AwsSession) -> None:
     assert f"s3://{bucket}/audit/x/" in notes[0]
 
 
+def test_a_discovered_bucket_that_cannot_be_read_degrades_to_a_note(aws: AwsSession) -> None:
+    s3, ct = aws.client("s3"), aws.client("cloudtrail")
+    bucket = "trail-gone-logs"
+    s3.create_bucket(Bucket=bucket)
+    ct.create_trail(Name="gone", S3BucketName=bucket)
+    s3.delete_bucket(Bucket=bucket)
+    try:
+        calls, notes = trail_calls(aws, _snapshot("trail-gone-role"), NOW - DAY, NOW)
+    finally:
+        ct.delete_trail(Name="gone")
+    assert calls is None
+    assert len(notes) == 1 and notes[0].startswith("CloudTrail log files of trail gone: ")
+    assert "NoSuchBucket" in notes[0]
+
+
 def test_no_trail_and_no_bucket_degrades_to_a_note(aws: AwsSession) -> None:
     calls, notes = trail_calls(aws, _snapshot("trail-none-role"), NOW - DAY, NOW)
     assert calls is None
