@@ -190,20 +190,9 @@ def main() -> None:
     if args.demo_only:
         write_json(args.json, {"demo": bench_demo(args.rounds)})
         return
-    child = subprocess.Popen(
-        [sys.executable, __file__, "--serve", "--tables", str(args.tables)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert child.stdout is not None
-        endpoint = child.stdout.readline().strip()
+    serve_argv = [sys.executable, __file__, "--serve", "--tables", str(args.tables)]
+    with moto_helpers.child_server(serve_argv) as endpoint:
         figures = {"listing": bench_listing(endpoint, args.tables, args.rounds)}
-    finally:
-        assert child.stdin is not None
-        child.stdin.close()
-        child.wait(timeout=30)
     if not args.skip_demo:
         figures["demo"] = bench_demo(args.rounds)
     write_json(args.json, figures)

@@ -1,9 +1,12 @@
 """moto helpers with no pytest in them, shared by ``tests/aws_fixtures.py``, the tests and
-``bench/bench_discover.py`` (which loads this file by its path)."""
+``bench/bench_discover.py`` and ``bench/bench_trail.py`` (which load this file by its path)."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import subprocess
+from collections.abc import Iterator
 from typing import Any
 
 ACCOUNT = "123456789012"  # moto's default account
@@ -44,3 +47,21 @@ def bulk_tables(count: int, name: str = "table-{:04d}", region: str = REGION) ->
             deletion_protection_enabled=None,
             warm_throughput=None,
         )
+
+
+@contextlib.contextmanager
+def child_server(argv: list[str]) -> Iterator[str]:
+    """Run ``argv`` (a script that starts a moto server, prints its URL and serves until its
+    stdin closes) as a child process, so client and server do not share a GIL; yields the URL
+    and stops the child on the way out."""
+    child = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None
+        endpoint = child.stdout.readline().strip()
+        if not endpoint:
+            raise RuntimeError(f"the moto server did not start: {' '.join(argv)}")
+        yield endpoint
+    finally:
+        assert child.stdin is not None
+        child.stdin.close()
+        child.wait(timeout=30)

@@ -219,6 +219,22 @@ def test_objects_read_under_a_folder_map_to_an_s3_prefix() -> None:
     ]
 
 
+def test_a_prefix_inside_another_is_folded_only_when_it_needs_nothing_more() -> None:
+    grants = role(allow(["s3:GetObject", "s3:PutObject", "s3:ListBucket"], "*"))
+    reads = [
+        call("s3:GetObject", "arn:aws:s3:::uploads/incoming/a.csv"),
+        call("s3:GetObject", "arn:aws:s3:::uploads/incoming/2026/b.csv"),
+    ]
+    assert entries(tighten(grants, usage(calls=reads))) == [
+        {"kind": "s3-prefix", "access": "read", "bucket": "uploads", "prefix": "incoming/"}
+    ]
+    # a write under incoming/2026/ only: folding it would let incoming/ be written
+    write = call("s3:PutObject", "arn:aws:s3:::uploads/incoming/2026/c.csv")
+    t = tighten(grants, usage(calls=[*reads, write]))
+    assert ("s3:PutObject", "arn:aws:s3:::uploads/incoming/*") not in granted(t)
+    assert len(entries(t)) == 2
+
+
 def test_denied_calls_are_no_evidence() -> None:
     record = _record("DeleteTable", "dynamodb.amazonaws.com", {"tableName": "Orders"})
     assert call_from_event({**record, "errorCode": "AccessDenied"}) is None

@@ -26,6 +26,7 @@ from botocore.config import Config
 from wizard.aws.ownership import is_owned
 from wizard.aws.provision import AWS_ERRORS, AwsFailure, _document, one_line, read_role_state
 from wizard.aws.session import AwsSession
+from wizard.aws.trail import TrailOptions, trail_calls
 from wizard.bundle import Document, NamedPolicy, RoleBundle
 from wizard.catalog.reference import reference
 from wizard.errors import UserError
@@ -578,14 +579,19 @@ def audit_role(
     sleep: Callable[[float], None] = time.sleep,
     max_wait: float = LAST_ACCESSED_WAIT,
     shared: AccountReads | None = None,
+    since: dt.datetime | None = None,
+    trail: TrailOptions | None = None,
 ) -> AuditReport:
     """Audit one role. ``iam_insights``/``cloudtrail`` replace the optional-API clients
     (tests hand in stubbed ones); ``shared`` is what an account-wide audit read once
-    (:func:`read_account`, for the same window), whose notes it reports itself."""
+    (:func:`read_account`, for the same window), whose notes it reports itself. ``since``
+    starts the window (else ``lookback_days`` before ``now``); ``trail`` says which CloudTrail
+    log files to read (:mod:`wizard.aws.trail`; an account-wide audit reads none by default)."""
     notes: list[str] = []
     role = read_role(aws, role_name, notes, shared)
     end = now or dt.datetime.now(dt.UTC)
-    start = end - dt.timedelta(days=lookback_days)
+    start = since or end - dt.timedelta(days=lookback_days)
+    lookback_days = max(1, -(-(end - start) // dt.timedelta(days=1)))
     report = AuditReport(role, lookback_days, start, notes=notes)
     report.findings = lint_role(role, notes)
     report.excess = managed_excess(role)
@@ -608,6 +614,12 @@ def audit_role(
             notes.append(note)
     if report.calls is not None and shared is None:
         notes.append(CLOUDTRAIL_MANAGEMENT_ONLY)
+    trail = trail or TrailOptions(read=shared is None)
+    if trail.read:
+        logged, trail_notes = trail_calls(aws, role, start, end, trail.bucket, trail.prefix)
+        notes.extend(trail_notes)
+        if logged is not None:
+            report.calls = [*(report.calls or []), *logged]
     return report
 
 

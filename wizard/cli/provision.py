@@ -8,6 +8,7 @@ unreachable) and 2 bad input.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from typing import Any
@@ -28,8 +29,10 @@ APPLY_EXIT = (
 AUDIT_EXIT = (
     "exit status: 0 the role was read and reported, whatever it grants (with no ROLE_NAME: "
     "the roles were listed; with --all: every chosen role of every account was read); 1 an AWS "
-    "call failed (with --all: some account or role could not be audited, the rest were); 2 bad "
-    "input (no such role, --write-spec without a role, a file that cannot be written)"
+    "call failed (with --all: some account or role could not be audited, the rest were; a "
+    "--trail-bucket that cannot be read included); 2 bad input (no such role, --write-spec "
+    "without a role, a bad --since, a file that cannot be written, a file in the trail's "
+    "bucket that is not a CloudTrail log)"
 )
 
 
@@ -89,12 +92,33 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="markdown: with --all only",
     )
     p.add_argument("--write-spec", metavar="FILE", help="write a tightened role spec (YAML)")
-    p.add_argument(
+    window = p.add_mutually_exclusive_group()
+    window.add_argument(
         "--lookback-days",
         type=int,
         default=90,
         metavar="N",
         help="what counts as unused: not used in the last N days (default 90)",
+    )
+    window.add_argument(
+        "--since",
+        metavar="WHEN",
+        help="the window's start instead: a number of days (30d, 90d) or a date (2026-01-01)",
+    )
+    p.add_argument(
+        "--trail-bucket",
+        metavar="BUCKET",
+        help="read the CloudTrail log files in BUCKET (default: the bucket of a trail that "
+        "logs the region, from describe_trails)",
+    )
+    p.add_argument(
+        "--trail-prefix", metavar="PREFIX", help="the trail's S3 key prefix in --trail-bucket"
+    )
+    p.add_argument(
+        "--no-trail-logs",
+        action="store_true",
+        help="do not read CloudTrail log files from S3 (IAM last-accessed data and "
+        "lookup_events only)",
     )
     from wizard.cli.audit_all import add_options
 
@@ -248,7 +272,8 @@ def cmd_apply(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from wizard.aws.audit import audit_role, render_audit, sarif, tighten_report
-    from wizard.policy.tighten import spec_text
+    from wizard.aws.trail import TrailOptions
+    from wizard.policy.tighten import spec_text, window_start
 
     if args.lookback_days < 1:
         raise UserError(f"--lookback-days {args.lookback_days} must be at least 1")
@@ -259,10 +284,19 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from wizard.cli.audit_all import check_scoped_options
 
     check_scoped_options(args)
+    now = dt.datetime.now(dt.UTC)
+    since = window_start(args.since, now) if args.since else None
+    if args.trail_prefix and not args.trail_bucket:
+        raise UserError("--trail-prefix needs --trail-bucket")
+    if args.no_trail_logs and args.trail_bucket:
+        raise UserError("--no-trail-logs and --trail-bucket contradict each other")
     if args.role is None:
         return _list_lambda_roles(args)
     aws = _session(args)
-    report = audit_role(aws, args.role, lookback_days=args.lookback_days)
+    trail = TrailOptions(not args.no_trail_logs, args.trail_bucket, args.trail_prefix)
+    report = audit_role(
+        aws, args.role, lookback_days=args.lookback_days, now=now, since=since, trail=trail
+    )
     tightened = tighten_report(report)
     refused: UserError | None = None
     if args.write_spec:

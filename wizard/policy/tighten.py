@@ -35,31 +35,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wizard.bundle import Document, NamedPolicy
+from wizard.catalog.events import event_action
 from wizard.errors import UserError
 
 TOOL_TAG_PREFIX = "lambda-role-wizard:"  # the tool's own tags (``...:managed``) are not the spec's
 LAMBDA_PRINCIPAL = "lambda.amazonaws.com"
 
-# CloudTrail ``eventSource`` prefixes that differ from the IAM service prefix (AWS CloudTrail
-# User Guide, "CloudTrail record contents"; IAM Service Authorization Reference).
-EVENT_SOURCE_PREFIX = {"monitoring": "cloudwatch", "email": "ses"}
-# Event names that differ from the IAM action they need (S3 API Reference, each operation's
-# "Permissions" section; Lambda API Reference: ``Invoke`` needs ``lambda:InvokeFunction``).
-EVENT_ACTIONS = {
-    "lambda:Invoke": "lambda:InvokeFunction",
-    "s3:ListObjects": "s3:ListBucket",
-    "s3:ListObjectsV2": "s3:ListBucket",
-    "s3:HeadBucket": "s3:ListBucket",
-    "s3:ListObjectVersions": "s3:ListBucketVersions",
-    "s3:HeadObject": "s3:GetObject",
-    "s3:CreateMultipartUpload": "s3:PutObject",
-    "s3:UploadPart": "s3:PutObject",
-    "s3:CompleteMultipartUpload": "s3:PutObject",
-    "s3:CopyObject": "s3:PutObject",
-    "s3:DeleteObjects": "s3:DeleteObject",
-}
-# Lambda's CloudTrail event names carry the API version (``UpdateFunctionCode20150331v2``).
-_API_VERSION = re.compile(r"20\d{6}(v\d+)?$")
 # Request parameters naming a resource by name, and the catalog kind (and field) they fill.
 # The parameter names are the services' API request members as CloudTrail records them.
 NAME_PARAMETERS = {
@@ -210,16 +191,6 @@ class Tightened:
 # --------------------------------------------------------------------------- events
 
 
-def event_action(source: str, name: str) -> str:
-    """The IAM action a CloudTrail event (``eventSource``, ``eventName``) needed."""
-    prefix = source.split(".", 1)[0]
-    prefix = EVENT_SOURCE_PREFIX.get(prefix, prefix)
-    if prefix == "lambda":
-        name = _API_VERSION.sub("", name)
-    action = f"{prefix}:{name}"
-    return EVENT_ACTIONS.get(action, action)
-
-
 def _render_kind_arn(kind_name: str, field_name: str, value: str, where: dict[str, str]) -> str:
     from wizard.catalog.kinds import catalog, render
 
@@ -263,14 +234,15 @@ def call_from_event(
         return None
     action = event_action(source, name)
     service = action.split(":", 1)[0]
-    identity = record.get("userIdentity") or {}
+    identity = _dict(record.get("userIdentity"))
     where = {
         "Partition": partition,
         "Region": str(record.get("awsRegion") or ""),
         "Account": str(record.get("recipientAccountId") or identity.get("accountId") or ""),
     }
     arns: list[str] = []
-    for res in record.get("resources") or []:
+    resources = record.get("resources")
+    for res in resources if isinstance(resources, list) else []:
         if isinstance(res, dict) and isinstance(res.get("ARN"), str):
             arns.append(res["ARN"])
     for res in lookup_resources:
@@ -284,27 +256,82 @@ def call_from_event(
     return Call(action, tuple(dict.fromkeys(arns)), when)
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    """``value`` when it is a JSON object, else an empty one: log files are untrusted input."""
+    return value if isinstance(value, dict) else {}
+
+
 def made_by(record: dict[str, Any], role: RoleSnapshot) -> bool:
     """Whether a CloudTrail record is a call by one of the role's sessions. (A role session's
     user name is the session name, not the role's: match the session issuer's ARN.)"""
-    identity = record.get("userIdentity") or {}
-    issuer = ((identity.get("sessionContext") or {}).get("sessionIssuer") or {}).get("arn")
-    prefix = f"arn:{role.partition}:sts::{role.account}:assumed-role/{role.name}/"
-    return issuer == role.arn or str(identity.get("arn", "")).startswith(prefix)
+    return _matcher(role.arn, _session_prefix(role))(record)
+
+
+def _session_prefix(role: RoleSnapshot) -> str:
+    return f"arn:{role.partition}:sts::{role.account}:assumed-role/{role.name}/"
+
+
+def _matcher(role_arn: str, prefix: str) -> Any:
+    def mine(record: dict[str, Any]) -> bool:
+        identity = _dict(record.get("userIdentity"))
+        issuer = _dict(_dict(identity.get("sessionContext")).get("sessionIssuer")).get("arn")
+        return issuer == role_arn or str(identity.get("arn", "")).startswith(prefix)
+
+    return mine
+
+
+def event_time(record: dict[str, Any]) -> dt.datetime | None:
+    """A record's ``eventTime`` (ISO 8601, UTC: ``2026-05-01T12:00:00Z``), or None."""
+    try:
+        when = dt.datetime.fromisoformat(str(record.get("eventTime")))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
 def calls_from_records(
-    records: Iterable[tuple[dict[str, Any], Sequence[dict[str, Any]]]], role: RoleSnapshot
+    records: Iterable[tuple[dict[str, Any], Sequence[dict[str, Any]]]],
+    role: RoleSnapshot,
+    window: tuple[dt.datetime, dt.datetime] | None = None,
 ) -> list[Call]:
     """The role's successful calls among CloudTrail records (each with ``lookup_events``'
-    ``Resources``, or ``()`` for a log file's record)."""
+    ``Resources``, or ``()`` for a log file's record); with a ``window`` (start, end), only
+    the records whose ``eventTime`` lies in it."""
     out = []
+    mine = _matcher(role.arn, _session_prefix(role))  # once: it runs for every record
     for record, resources in records:
-        if isinstance(record, dict) and made_by(record, role):
-            call = call_from_event(record, resources, role.partition)
-            if call is not None:
-                out.append(call)
+        if not isinstance(record, dict) or not mine(record):
+            continue
+        if window is not None:
+            when = event_time(record)
+            if when is None or not window[0] <= when <= window[1]:
+                continue
+        call = call_from_event(record, resources, role.partition)
+        if call is not None:
+            out.append(call)
     return out
+
+
+def window_start(since: str, now: dt.datetime) -> dt.datetime:
+    """The start of an audit's window from ``--since``: ``90d`` (days before ``now``) or a
+    date (``2026-01-01``, midnight UTC). A UserError names what is wrong."""
+    text = since.strip()
+    m = re.fullmatch(r"(\d+)d", text)
+    if m:
+        days = int(m.group(1))
+        if not 1 <= days <= 3650:
+            raise UserError(f"--since {since}: the number of days must be 1 to 3650")
+        return now - dt.timedelta(days=days)
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise UserError(
+            f"--since {since}: expected a number of days (90d) or a date (2026-01-01)"
+        ) from None
+    start = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+    if start >= now:
+        raise UserError(f"--since {since}: the date is not in the past")
+    return start
 
 
 def lookup_records(
@@ -750,6 +777,29 @@ def tighten(role: RoleSnapshot, usage: Usage) -> Tightened:
         ]
         if siblings and {a.lower() for a in target.actions} <= {"s3:listbucket"}:
             del targets[key]
+    # A prefix entry inside another one of the same bucket that needs no action the outer one
+    # lacks (objects read under incoming/ and incoming/2026/): the outer entry covers it.
+    # (Never the other way round: that would widen the outer prefix's actions.)
+    for key, target in list(targets.items()):
+        fields = dict(target.fields)
+        if target.kind != "s3-prefix" or not fields.get("prefix"):
+            continue
+        wanted = {a.lower() for a in target.actions}
+        for k, x in targets.items():
+            outer = dict(x.fields)
+            if (
+                k != key
+                and x.kind == "s3-prefix"
+                and outer.get("bucket") == fields["bucket"]
+                and outer.get("prefix")
+                and outer["prefix"] != fields["prefix"]
+                and fields["prefix"].startswith(outer["prefix"])
+                and wanted <= {a.lower() for a in x.actions}
+            ):
+                x.arns.update(target.arns)
+                x.why.update(target.why)
+                del targets[key]
+                break
 
     regions = {
         dict(x.fields).get("Region") for x in targets.values() if dict(x.fields).get("Region")
