@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.compose import compose
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Header, Input, Static
@@ -85,7 +86,10 @@ class StepScreen(Screen):
 
     def on_mount(self) -> None:
         if self.broken is None:
-            self.mount_body()
+            try:
+                self.mount_body()
+            except NoMatches:  # built ahead, a container's children mount after the screen's
+                self.call_after_refresh(self.on_mount)
 
     def mount_body(self) -> None:
         """Set the step's widgets up once composed (not called when composing failed)."""
