@@ -25,31 +25,19 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.util
 import json
 import os
 import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-from results import add_json_option, write_json
+from results import add_json_option, load_moto_helpers, write_json
 
 TARGET = 1.5
 REGION = "us-east-1"
 CREDS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 MANAGED = "arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess"
-
-
-def _moto_helpers():
-    """The tests' moto helpers (``tests/moto_helpers.py``, no pytest needed), loaded by path."""
-    path = Path(__file__).resolve().parent.parent / "tests" / "moto_helpers.py"
-    spec = importlib.util.spec_from_file_location("moto_helpers", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _trust(service: str) -> str:
@@ -77,7 +65,7 @@ def serve(roles: int) -> None:
     """Child process: a moto server holding the roles; prints its URL, runs until stdin closes."""
     import boto3
 
-    server, url = _moto_helpers().start_moto_server()
+    server, url = load_moto_helpers().start_moto_server()
     iam = boto3.Session(region_name=REGION, **CREDS).client("iam", endpoint_url=url)
     customer = iam.create_policy(PolicyName="shared-logs", PolicyDocument=_policy(0))
     for i in range(roles):

@@ -22,7 +22,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import statistics
 import subprocess
@@ -30,20 +29,9 @@ import sys
 import time
 from pathlib import Path
 
-from results import add_json_option, write_json
+from results import add_json_option, load_moto_helpers, write_json
 
-
-def _moto_helpers():
-    """The tests' moto helpers (``tests/moto_helpers.py``, no pytest needed), loaded by path."""
-    path = Path(__file__).resolve().parent.parent / "tests" / "moto_helpers.py"
-    spec = importlib.util.spec_from_file_location("moto_helpers", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-moto_helpers = _moto_helpers()
+moto_helpers = load_moto_helpers()
 REGION = moto_helpers.REGION
 
 

@@ -8,6 +8,7 @@ that ``run_all.py`` turns into the README's table. A peer that is not installed 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import statistics
 from pathlib import Path
@@ -37,3 +38,13 @@ def spread_of(values: list[float]) -> dict[str, float]:
         "min": min(values),
         "max": max(values),
     }
+
+
+def load_moto_helpers():
+    """The tests' moto helpers (``tests/moto_helpers.py``, no pytest needed), loaded by path."""
+    path = Path(__file__).resolve().parent.parent / "tests" / "moto_helpers.py"
+    spec = importlib.util.spec_from_file_location("moto_helpers", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
