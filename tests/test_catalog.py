@@ -11,6 +11,7 @@ import pytest
 from wizard.catalog.kinds import Catalog, Profile, StatementTemplate, catalog, render
 from wizard.catalog.reference import Action, reference
 from wizard.spec import ResolvedResource, RoleSpec, resolve_resources
+from wizard.targets import resolve_target, target_key_values
 
 ACCOUNT = "123456789012"
 REGION = "eu-west-1"
@@ -37,6 +38,11 @@ REFERENCE_POLICIES: dict[str, list[str]] = {
     # SSE-KMS object needs kms:GenerateDataKey on the key, downloading it (and multipart
     # uploads) kms:Decrypt; SQS and SNS server-side encryption need the same pair of a producer.
     "SSE-KMS data keys": ["kms:Decrypt", "kms:GenerateDataKey"],
+    # Lambda Developer Guide: the execution role's permissions for a dead-letter queue or topic,
+    # destinations and on-failure destinations ("Capturing records of Lambda asynchronous
+    # invocations", "Capturing discarded batches ..."), and for a destination encrypted with a
+    # KMS key (SQS and SNS kms:Decrypt and kms:GenerateDataKey, S3 kms:GenerateDataKey).
+    "Lambda Developer Guide": ["sqs:SendMessage", "sns:Publish", "lambda:InvokeFunction", "events:PutEvents", "s3:PutObject", "s3:ListBucket", "kms:Decrypt", "kms:GenerateDataKey"],
     "AWSSecretsManagerGetSecretValuePolicy": ["secretsmanager:GetSecretValue"],
     "SSMParameterReadPolicy": ["ssm:DescribeParameters", "ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
     "KinesisStreamReadPolicy": ["kinesis:DescribeLimits", "kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListStreams"],
@@ -146,6 +152,20 @@ PROFILE_REFERENCES: dict[str, tuple[str, ...]] = {
         for kind, k in catalog().kinds.items()
         for profile in k.encryption
     },
+    # The role-wide targets (`targets:`) and the key grants of encrypted ones.
+    **{
+        f"targets/{slot}/{kind}": ("Lambda Developer Guide",)
+        for slot, t in catalog().targets.items()
+        for kind in t.kinds
+    },
+    **{
+        f"targets/{slot}/{kind}/kms": (
+            "Lambda Developer Guide" if kind == "s3-prefix" else "SSE-KMS data keys",
+        )
+        for slot, t in catalog().targets.items()
+        for kind, p in t.kinds.items()
+        if p.encryption
+    },
     "features/tracing": ("AWSXrayWriteOnlyAccess",),
     "features/vpc": ("AWSLambdaVPCAccessExecutionRole",),
 }
@@ -156,6 +176,7 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "dynamodb-stream": [
         {"table": "Orders"},
         {"table": "Orders", "label": "2024-01-01T00:00:00.000"},
+        {"table": "Orders", "kms_key": KMS_KEY},
     ],
     "s3-prefix": [
         {"bucket": "uploads", "prefix": "incoming/"},
@@ -269,8 +290,29 @@ def _profiles(cat: Catalog) -> Iterator[tuple[str, Profile]]:
                 yield f"{kind_name}/{profile_name}", profile
         for profile_name, profile in kind.encryption.items():
             yield f"{kind_name}/{profile_name}/kms", profile
+    for slot, target in cat.targets.items():
+        for kind_name, tprofile in target.kinds.items():
+            yield f"targets/{slot}/{kind_name}", tprofile
+            if tprofile.encryption:
+                yield f"targets/{slot}/{kind_name}/kms", tprofile.encryption
     for name, profile in cat.features.items():
         yield f"features/{name}", profile
+
+
+# A sample ARN of each kind a target may name.
+TARGET_SAMPLES = {
+    "sqs-queue": f"arn:aws:sqs:{REGION}:{ACCOUNT}:dlq",
+    "sns-topic": f"arn:aws:sns:{REGION}:{ACCOUNT}:failures",
+    "lambda-function": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:next",
+    "eventbridge-bus": f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/default",
+    "s3-prefix": "arn:aws:s3:::failures",
+}
+
+
+def _target_values(group: str) -> list[dict[str, str]]:
+    _targets, slot, kind_name, *kms = group.split("/")
+    target = resolve_target(slot, TARGET_SAMPLES[kind_name])
+    return [(target_key_values(target, KMS_KEY) if kms else target).values]
 
 
 PROFILE_IDS = [name for name, _ in _profiles(catalog())]
@@ -315,6 +357,8 @@ def _rendered(template_id: str) -> list[str]:
         ]
     elif group.startswith("features/"):
         values = [base]
+    elif group.startswith("targets/"):
+        values = _target_values(group)
     else:
         kind_name, _, access = group.partition("/")
         kms = access.endswith("/kms")  # an encryption profile: the samples with a kms_key

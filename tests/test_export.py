@@ -207,6 +207,14 @@ def _lint_specs() -> dict[str, dict]:
             "on_failure": "arn:aws:s3:::failures",
         },
     }
+    specs["encrypted-targets"] = {  # every target type that takes a key, with its key
+        "function": "fn-enc-targets",
+        "dead_letter": {"arn": f"arn:aws:sqs:us-east-1:{ACC}:dlq", "kms_key": key},
+        "destinations": {
+            "on_success": {"arn": f"arn:aws:sns:us-east-1:{ACC}:done", "kms_key": key},
+            "on_failure": {"arn": "arn:aws:s3:::failures", "kms_key": key},
+        },
+    }
     rw = [{"kind": "dynamodb-table", "name": "Orders", "access": "read-write"}]
     specs["bedrock-direct"] = {
         "function": "fn-bedrock",

@@ -5,6 +5,7 @@ for that resource, on that key only; each target allows the one action on that A
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 import pytest
@@ -16,7 +17,7 @@ from wizard.errors import UserError
 from wizard.policy.compose import compose
 from wizard.policy.evaluate import ALLOWED, Evaluator
 from wizard.spec import RoleSpec, load_spec_text
-from wizard.targets import target_problem
+from wizard.targets import get_target, get_target_key, set_target, target_problem
 
 ACC = "123456789012"
 OTHER_ACC = "210987654321"
@@ -109,6 +110,12 @@ KEY_CASES: dict[str, KeyCase] = {
         {"kind": "ssm-parameter", "name": "/app/"}, "ssm", (DECRYPT,),
         _ctx("PARAMETER_ARN", PARAM + "app/db/url"), _ctx("PARAMETER_ARN", PARAM + "other/url"),
     ),
+    # DynamoDB Developer Guide, encryption usage notes: a stream is encrypted with its table's
+    # table key, decrypted with the same encryption context (KMS Developer Guide, DynamoDB)
+    "dynamodb stream consume": KeyCase(
+        {"kind": "dynamodb-stream", "table": "Orders"}, "dynamodb", (DECRYPT,),
+        _ctx("aws:dynamodb:tableName", "Orders"), _ctx("aws:dynamodb:tableName", "Other"),
+    ),
     "kinesis consume": KeyCase(
         {"kind": "kinesis-stream", "name": "clicks", "access": "consume"}, "kinesis", (DECRYPT,),
         _ctx("aws:kinesis:arn", STREAM + "clicks"), _ctx("aws:kinesis:arn", STREAM + "views"),
@@ -124,11 +131,9 @@ def _via(service: str, region: str = REGION) -> dict[str, str]:
     return {"kms:ViaService": f"{service}.{region}.amazonaws.com"}
 
 
-@pytest.mark.parametrize("boundary", ["envelope", "strict", "none"])
-@pytest.mark.parametrize("case", list(KEY_CASES))
-def test_the_key_is_usable_through_the_service_for_that_resource_only(case, boundary):
-    c = KEY_CASES[case]
-    ev = evaluator(spec_of(boundary=boundary, resources=[{**c.entry, "kms_key": KEY}]))
+def assert_key_use(ev: Evaluator, c: KeyCase) -> None:
+    """The key allows exactly the case's KMS actions, through its service in the key's Region,
+    for its resource; never on another key, directly, from another service or Region."""
     good = {**_via(c.service), **c.context}
     for action in ALL_KMS:
         decision = ev.evaluate(action, KEY, good).decision
@@ -143,6 +148,15 @@ def test_the_key_is_usable_through_the_service_for_that_resource_only(case, boun
         if c.neighbour:  # another resource's data encrypted under the same key
             neighbour = {**_via(c.service), **c.neighbour}
             assert ev.evaluate(action, KEY, neighbour).decision != ALLOWED
+
+
+@pytest.mark.parametrize("boundary", ["envelope", "strict", "none"])
+@pytest.mark.parametrize("case", list(KEY_CASES))
+def test_the_key_is_usable_through_the_service_for_that_resource_only(case, boundary):
+    c = KEY_CASES[case]
+    assert_key_use(
+        evaluator(spec_of(boundary=boundary, resources=[{**c.entry, "kms_key": KEY}])), c
+    )
 
 
 def test_every_encryption_profile_of_the_catalog_has_a_case():
@@ -387,3 +401,210 @@ def test_a_queue_target_reaches_that_queue_and_no_other(mine, other, slot):
     assert ev.evaluate("sqs:SendMessage", QUEUE + mine).decision == ALLOWED
     assert ev.evaluate("sqs:SendMessage", QUEUE + other).decision != ALLOWED
     assert ev.evaluate("sqs:SendMessage", QUEUE + mine + "x").decision != ALLOWED
+
+
+# --------------------------------------------------------------------------- encrypted targets
+
+BUCKET = "arn:aws:s3:::failures"
+
+# Lambda Developer Guide, "Capturing discarded batches for an Amazon MSK event source" (a KMS
+# key on the destination): SQS and SNS kms:Decrypt and kms:GenerateDataKey, S3
+# kms:GenerateDataKey. Each case: (slot, ARN, what the key allows, as a KeyCase).
+TARGET_KEY_CASES: dict[str, tuple[str, str, KeyCase]] = {
+    **{
+        f"{slot} queue": (slot, QUEUE + "dlq", KeyCase({}, "sqs", (DECRYPT, DATA_KEY)))
+        for slot in ("dead_letter", "on_success", "on_failure")
+    },
+    **{
+        f"{slot} topic": (slot, SNS + "failures", KeyCase(
+            {}, "sns", (DECRYPT, DATA_KEY),
+            _ctx("aws:sns:topicArn", SNS + "failures"), _ctx("aws:sns:topicArn", SNS + "alerts"),
+        ))
+        for slot in ("dead_letter", "on_success", "on_failure")
+    },
+    "failure bucket": ("on_failure", BUCKET, KeyCase(
+        {}, "s3", (DATA_KEY,),
+        _ctx("aws:s3:arn", BUCKET + "/aws/lambda/x.json"), _ctx("aws:s3:arn", "arn:aws:s3:::other/x.json"),
+    )),
+    "failure bucket with a bucket key": ("on_failure", BUCKET, KeyCase(
+        {}, "s3", (DATA_KEY,), _ctx("aws:s3:arn", BUCKET), _ctx("aws:s3:arn", BUCKET + "-2"),
+    )),
+}  # fmt: skip
+
+
+def _encrypted_target_spec(slot: str, arn: str, boundary: str = "envelope", key: str = KEY):
+    target = {"arn": arn, "kms_key": key}
+    if slot == "dead_letter":
+        return spec_of(boundary=boundary, dead_letter=target)
+    return spec_of(boundary=boundary, destinations={slot: target})
+
+
+@pytest.mark.parametrize("boundary", ["envelope", "strict", "none"])
+@pytest.mark.parametrize("case", list(TARGET_KEY_CASES))
+def test_an_encrypted_target_gets_its_key_through_its_service_only(case, boundary):
+    slot, arn, c = TARGET_KEY_CASES[case]
+    ev = evaluator(_encrypted_target_spec(slot, arn, boundary))
+    assert_key_use(ev, c)
+    delivery = {"sqs": "sqs:SendMessage", "sns": "sns:Publish", "s3": "s3:PutObject"}[c.service]
+    resource = arn + "/aws/lambda/x.json" if c.service == "s3" else arn
+    assert ev.evaluate(delivery, resource).decision == ALLOWED  # the delivery itself still works
+
+
+@pytest.mark.parametrize("case", list(TARGET_KEY_CASES))
+def test_a_target_without_its_key_gets_no_kms_grant(case):
+    slot, arn, c = TARGET_KEY_CASES[case]
+    ev = evaluator(_target_spec(TargetCase(slot, arn, (), ()), "none"))
+    for action in ALL_KMS:
+        assert ev.evaluate(action, KEY, {**_via(c.service), **c.context}).decision != ALLOWED
+
+
+def test_every_target_that_takes_a_key_has_a_case():
+    covered = {(slot, arn.split(":")[2]) for slot, arn, _c in TARGET_KEY_CASES.values()}
+    for slot, target in catalog().targets.items():
+        for kind, profile in target.kinds.items():
+            if profile.encryption is not None:
+                assert (slot, catalog().kinds[kind].service) in covered, (slot, kind)
+
+
+@pytest.mark.parametrize(
+    ("slot", "arn", "key", "message"),
+    [
+        ("on_success", LAMBDA + "next", KEY, "Lambda function targets take no kms_key"),
+        ("on_failure", BUS + "default", KEY, "events.amazonaws.com"),
+        ("dead_letter", QUEUE + "dlq", f"arn:aws:kms:{REGION}:{ACC}:alias/dlq", "not a valid"),
+        ("dead_letter", QUEUE + "dlq", f"arn:aws:kms:us-east-1:{ACC}:key/1234abcd", "region"),
+        ("dead_letter", QUEUE + "dlq", f"arn:aws:kms:{REGION}:{ACC}:key/*", "not a valid"),
+        ("on_failure", BUCKET, f"arn:aws-cn:kms:cn-north-1:{ACC}:key/1234abcd", "partition"),
+    ],
+)
+def test_a_target_key_that_cannot_be_is_refused_at_its_line(slot, arn, key, message):
+    where = "dead_letter:\n" if slot == "dead_letter" else f"destinations:\n {slot}:\n"
+    text = (
+        f'function: fn\naccount: "{ACC}"\nregion: {REGION}\n{where}'
+        f"    arn: {arn}\n    kms_key: {key}\n"
+    )
+    with pytest.raises(UserError) as err:
+        load_spec_text(text, "role.yaml")
+    line = text.count("\n")
+    path = "dead_letter" if slot == "dead_letter" else f"destinations.{slot}"
+    assert str(err.value).startswith(f"role.yaml:{line}: {path}.kms_key: "), str(err.value)
+    assert message in str(err.value)
+    assert target_problem(slot, arn, "aws", key) is not None  # the fronts' check agrees
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("dead_letter: 5", "dead_letter: a target is an ARN, or {arn: ARN, kms_key: KEY ARN}"),
+        ("dead_letter: [a]", "dead_letter: a target is an ARN, or {arn: ARN, kms_key: KEY ARN}"),
+        ("dead_letter: {kms_key: x}", "dead_letter.arn: 'arn' is required"),
+        ("dead_letter: {arn: x, key: y}", "dead_letter.key: unknown field 'key'"),
+        ("destinations: {on_failure: {arn: 'arn:aws:s3:::b/x/'}}", "destinations.on_failure.arn: "),
+    ],
+)
+def test_a_target_of_the_wrong_shape_is_one_clear_line(text, message):
+    with pytest.raises(UserError) as err:
+        load_spec_text(f"function: fn\n{text}\n", "role.yaml")
+    assert str(err.value).startswith(f"role.yaml:2: {message}"), str(err.value)
+
+
+def test_the_plain_arn_and_the_object_form_round_trip_and_read_alike():
+    spec = spec_of(
+        dead_letter=QUEUE + "dlq",
+        destinations={
+            "on_failure": {"arn": BUCKET, "kms_key": KEY},
+            "on_success": {"arn": SNS + "t"},
+        },
+    )
+    again, _ctx_ = load_spec_text(spec.to_yaml())
+    assert again == spec
+    assert (get_target(spec, "dead_letter"), get_target_key(spec, "dead_letter")) == (
+        QUEUE + "dlq",
+        "",
+    )
+    assert (get_target(spec, "on_failure"), get_target_key(spec, "on_failure")) == (BUCKET, KEY)
+    assert (get_target(spec, "on_success"), get_target_key(spec, "on_success")) == (SNS + "t", "")
+    plain = compose(spec_of(destinations={"on_success": SNS + "t"})).policies
+    assert compose(spec_of(destinations={"on_success": {"arn": SNS + "t"}})).policies == plain
+
+
+def test_set_target_keeps_the_key_of_the_same_target_only():
+    spec = spec_of(dead_letter={"arn": QUEUE + "dlq", "kms_key": KEY})
+    set_target(spec, "dead_letter", QUEUE + "dlq")  # a front setting the ARN it showed
+    assert get_target_key(spec, "dead_letter") == KEY
+    set_target(spec, "dead_letter", QUEUE + "other")  # another queue: not its key
+    assert (get_target(spec, "dead_letter"), get_target_key(spec, "dead_letter")) == (
+        QUEUE + "other",
+        "",
+    )
+    assert spec.dead_letter == QUEUE + "other"  # back to the plain form
+    set_target(spec, "on_failure", BUCKET, KEY)
+    assert get_target_key(spec, "on_failure") == KEY
+    set_target(spec, "on_failure", "")
+    assert spec.destinations.on_failure is None
+
+
+def test_each_target_key_grant_says_why_it_is_there():
+    from wizard.policy.compose import grant_reasons
+
+    spec = spec_of(
+        dead_letter={"arn": QUEUE + "dlq", "kms_key": KEY},
+        destinations={"on_success": {"arn": SNS + "done", "kms_key": KEY}},
+    )
+    reasons = {(r.sid, r.resource): r for r in grant_reasons(spec)}
+    assert "encrypted with this key" in reasons["SQSQueueKeySend", KEY].why
+    assert "dead-letter" in reasons["SQSQueueKeySend", KEY].why
+    assert "successful invocations" in reasons["SNSTopicKeyPublish", KEY].why
+    sids = {st["Sid"] for st in compose(spec).policies[0].document["Statement"]}
+    assert {sid for sid, _r in reasons} <= sids
+
+
+# --------------------------------------------------------------------------- never wider
+
+KEY_IDS = st.from_regex(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", fullmatch=True
+)
+ACCOUNTS = st.from_regex(r"[0-9]{12}", fullmatch=True)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    resource_case=st.sampled_from(sorted(KEY_CASES)),
+    target_case=st.sampled_from(sorted(TARGET_KEY_CASES)),
+    key_account=ACCOUNTS,
+    key_id=KEY_IDS,
+    other_account=ACCOUNTS,
+    boundary=st.sampled_from(["envelope", "strict", "none"]),
+)
+def test_a_kms_key_never_widens(
+    resource_case, target_case, key_account, key_id, other_account, boundary
+):
+    """Whatever the key: KMS actions are granted on the given keys only (no `*`, no pattern),
+    and a key of another account is reachable only when it is the one given."""
+    assume(other_account != key_account)
+    key = f"arn:aws:kms:{REGION}:{key_account}:key/{key_id}"
+    stranger = f"arn:aws:kms:{REGION}:{other_account}:key/{key_id}"
+    slot, arn, tc = TARGET_KEY_CASES[target_case]
+    rc = KEY_CASES[resource_case]
+    spec = _encrypted_target_spec(slot, arn, boundary, key)
+    spec = spec.model_copy(
+        update={"resources": spec_of(resources=[{**rc.entry, "kms_key": key}]).resources}
+    )
+    bundle = compose(spec)
+    for policy in bundle.policies:
+        for statement in policy.document["Statement"]:
+            actions = (
+                statement["Action"]
+                if isinstance(statement["Action"], list)
+                else [statement["Action"]]
+            )
+            if any(a.lower().startswith("kms:") for a in actions):
+                resources = statement["Resource"]
+                assert set([resources] if isinstance(resources, str) else resources) == {key}
+                assert "kms:ViaService" in json.dumps(statement["Condition"])
+    ev = evaluator(spec)
+    for c in (rc, tc):
+        good = {**_via(c.service), **c.context}
+        assert ev.evaluate(c.actions[0], key, good).decision == ALLOWED
+        assert ev.evaluate(c.actions[0], stranger, good).decision != ALLOWED
+        assert ev.evaluate(c.actions[0], "*", good).decision != ALLOWED

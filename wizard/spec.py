@@ -18,14 +18,16 @@ import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     Strict,
+    Tag,
     ValidationError,
     field_validator,
     model_validator,
 )
 
-from wizard.catalog.kinds import Catalog, FieldSpec, Kind, catalog, render
+from wizard.catalog.kinds import KMS_KEY_FIELD, Catalog, FieldSpec, Kind, catalog, render
 from wizard.errors import UserError
 from wizard.limits import MAX_SPEC_BYTES, LimitedLoader, compose_yaml, read_text
 from wizard.policy.managed import managed_policy_index
@@ -258,13 +260,40 @@ class ResourceEntry(BaseModel):
         return {k: ("" if v is None else str(v)) for k, v in extra.items()}
 
 
+class EncryptedTarget(_Model):
+    """A target given with its key (``dead_letter: {arn: ..., kms_key: ...}``): the queue,
+    topic or bucket is encrypted with that customer managed KMS key. A target is either this or
+    the plain ARN; :mod:`wizard.targets` reads both the same way."""
+
+    arn: Text
+    kms_key: Text | None = None
+
+
+def _target_form(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "Arn"
+    return "Encrypted" if isinstance(value, dict | EncryptedTarget) else None
+
+
+# A role-wide target: its ARN, or the ARN with the key it is encrypted with. (The tags are
+# capitalised so that error locations leave them out: ``dead_letter.kms_key``.)
+TargetValue = Annotated[
+    Annotated[Text, Tag("Arn")] | Annotated[EncryptedTarget, Tag("Encrypted")],
+    Discriminator(
+        _target_form,
+        custom_error_type="target_form",
+        custom_error_message="a target is an ARN, or {arn: ARN, kms_key: KEY ARN}",
+    ),
+]
+
+
 class Destinations(_Model):
     """Where Lambda sends a record of each invocation (``destinations:`` of a spec): the ARN
     of a queue, topic, function or event bus, or for failures a bucket. Checked, and granted,
     by :mod:`wizard.targets`."""
 
-    on_success: Text | None = None
-    on_failure: Text | None = None
+    on_success: TargetValue | None = None
+    on_failure: TargetValue | None = None
 
 
 class RoleSpec(_Model):
@@ -280,7 +309,7 @@ class RoleSpec(_Model):
     deployer: Annotated[bool, Strict()] = True
     managed_policies: list[Text] = []
     resources: list[ResourceEntry] = []
-    dead_letter: Text | None = None  # an SQS queue's or SNS topic's ARN (wizard.targets)
+    dead_letter: TargetValue | None = None  # an SQS queue's or SNS topic's (wizard.targets)
     destinations: Destinations = Field(default_factory=Destinations)
     deployer_policy: Text | None = None  # the deployer policy's name (default ROLE-deployer)
 
@@ -714,17 +743,26 @@ def _kms_key_values(
     key_arn: str, values: dict[str, str], spec: RoleSpec, ctx: SpecContext, loc: tuple[Any, ...]
 ) -> dict[str, str]:
     """The template values of an entry's ``kms_key`` (its shape checked by the field's
-    pattern): the key's Region, for kms:ViaService. A key is used by the service in its own
-    Region and partition, so one that contradicts the resource's is refused."""
-    _arn, partition, _kms, region, _rest = key_arn.split(":", 4)
-    if partition != spec.partition:
-        raise _fail(
-            ctx, loc, f"the key's partition {partition!r} is not the spec's {spec.partition!r}"
-        )
-    mine = values.get("Region")
-    if mine and mine != region:
-        raise _fail(ctx, loc, f"the key's region {region!r} is not the resource's region {mine!r}")
-    return {"KmsRegion": region, "UrlSuffix": url_suffix(partition)}
+    pattern): see :func:`kms_key_values`."""
+    try:
+        return kms_key_values(key_arn, spec.partition, values.get("Region"))
+    except UserError as exc:
+        raise _fail(ctx, loc, exc.detail) from None
+
+
+def kms_key_values(key_arn: str, partition: str, region: str | None) -> dict[str, str]:
+    """The template values of a resource's or target's customer managed key: the key's Region,
+    for kms:ViaService, and the partition's domain. The one check of a ``kms_key``: its shape
+    (:data:`KMS_KEY_FIELD`), and a key in the spec's partition and the resource's Region (a
+    service uses a key in its own Region), else UserError (no location)."""
+    if problem := field_problem(KMS_KEY_FIELD, key_arn):
+        raise UserError(problem)
+    _arn, key_partition, _kms, key_region, _rest = key_arn.split(":", 4)
+    if key_partition != partition:
+        raise UserError(f"the key's partition {key_partition!r} is not the spec's {partition!r}")
+    if region and region != key_region:
+        raise UserError(f"the key's region {key_region!r} is not the resource's region {region!r}")
+    return {"KmsRegion": key_region, "UrlSuffix": url_suffix(partition)}
 
 
 def field_problem(fspec: FieldSpec, value: str) -> str | None:

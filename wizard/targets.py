@@ -1,6 +1,8 @@
 """A spec's role-wide targets: ``dead_letter`` and ``destinations.on_success`` /
 ``destinations.on_failure``. Lambda sends to each with the execution role, so the role needs
-the one action the target's type takes (the catalog's ``targets:``), on that ARN only.
+the one action the target's type takes (the catalog's ``targets:``), on that ARN only; and for
+a target encrypted with a customer managed key (``{arn: ..., kms_key: ...}`` in the spec), the
+key grant AWS documents for that delivery, on that key, through that service only.
 
 Domain code: the one check every front (CLI, wizard, plain mode) uses, and the values the
 composer renders the catalog's statements with.
@@ -8,12 +10,21 @@ composer renders the catalog's statements with.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from wizard.catalog.kinds import Catalog, Profile, catalog
+from wizard.catalog.kinds import Catalog, Profile, TargetProfile, catalog
 from wizard.errors import UserError
-from wizard.spec import ARN_RE, RoleSpec, SpecContext, control_problem, dotted
+from wizard.spec import (
+    ARN_RE,
+    EncryptedTarget,
+    RoleSpec,
+    SpecContext,
+    TargetValue,
+    control_problem,
+    dotted,
+    kms_key_values,
+)
 
 # The spec's slots: (path in the spec, the catalog's target name).
 SLOTS: tuple[tuple[tuple[str, ...], str], ...] = (
@@ -31,15 +42,42 @@ TARGET_FIELDS: tuple[tuple[str, str], ...] = (
 )
 
 
+def target_parts(value: TargetValue | None) -> tuple[str, str]:
+    """A spec's target value as (ARN, KMS key ARN or ""): the plain ARN and the
+    ``{arn, kms_key}`` form read the same way."""
+    if value is None:
+        return "", ""
+    if isinstance(value, EncryptedTarget):
+        return value.arn, value.kms_key or ""
+    return value, ""
+
+
+def _value(spec: RoleSpec, slot: str) -> TargetValue | None:
+    return spec.dead_letter if slot == "dead_letter" else getattr(spec.destinations, slot)
+
+
 def get_target(spec: RoleSpec, slot: str) -> str:
     """The ARN the spec gives for ``slot``, or ""."""
-    value = spec.dead_letter if slot == "dead_letter" else getattr(spec.destinations, slot)
-    return value or ""
+    return target_parts(_value(spec, slot))[0]
 
 
-def set_target(spec: RoleSpec, slot: str, arn: str) -> None:
-    """Give (or with "" remove) the spec's ``slot`` target; the fronts check it first."""
-    value = arn.strip() or None
+def get_target_key(spec: RoleSpec, slot: str) -> str:
+    """The KMS key ARN the spec's ``slot`` target is encrypted with, or ""."""
+    return target_parts(_value(spec, slot))[1]
+
+
+def set_target(spec: RoleSpec, slot: str, arn: str, kms_key: str | None = None) -> None:
+    """Give (or with "" remove) the spec's ``slot`` target; the fronts check it first.
+
+    ``kms_key``: the key the target is encrypted with ("" for none). Left out (None), the
+    target keeps its key while its ARN stays the same, and loses it with a new ARN (a key
+    belongs to one queue, topic or bucket)."""
+    arn = arn.strip()
+    old_arn, old_key = target_parts(_value(spec, slot))
+    key = (old_key if arn == old_arn else "") if kms_key is None else kms_key.strip()
+    value: TargetValue | None = None
+    if arn:
+        value = EncryptedTarget(arn=arn, kms_key=key) if key else arn
     if slot == "dead_letter":
         spec.dead_letter = value
     else:
@@ -48,23 +86,32 @@ def set_target(spec: RoleSpec, slot: str, arn: str) -> None:
 
 @dataclass(frozen=True)
 class ResolvedTarget:
-    """A target checked against the catalog: the kind its ARN names and the template values."""
+    """A target checked against the catalog: the kind its ARN names, the template values, and
+    the key grant when the target is encrypted with a customer managed key."""
 
     slot: str
     kind_name: str
-    profile: Profile
+    profile: TargetProfile
     values: dict[str, str]
+
+    @property
+    def encryption(self) -> Profile | None:
+        """The catalog's key grant for this delivery, when the target gives ``kms_key``."""
+        return self.profile.encryption if self.values.get("kms_key") else None
 
 
 def _kinds_text(cat: Catalog, slot: str) -> str:
     return ", ".join(cat.kinds[k].title for k in cat.targets[slot].kinds)
 
 
-def target_problem(slot: str, arn: str, partition: str = "aws") -> str | None:
-    """Why ``arn`` cannot be the spec's ``slot`` target (``dead_letter``, ``on_success``,
-    ``on_failure``), or None: the one check ``build``, the wizard and plain mode make."""
+def target_problem(slot: str, arn: str, partition: str = "aws", kms_key: str = "") -> str | None:
+    """Why ``arn`` (encrypted with ``kms_key``, if given) cannot be the spec's ``slot`` target
+    (``dead_letter``, ``on_success``, ``on_failure``), or None: the one check ``build``, the
+    wizard and plain mode make."""
     try:
-        resolve_target(slot, arn, partition)
+        resolved = resolve_target(slot, arn, partition)
+        if kms_key:
+            target_key_values(resolved, kms_key)
     except UserError as exc:
         return exc.detail
     return None
@@ -101,15 +148,28 @@ def resolve_target(
     )
 
 
-def spec_targets(spec: RoleSpec) -> list[tuple[tuple[str, ...], str, str]]:
-    """The targets the spec gives: (path, slot, ARN)."""
+def target_key_values(target: ResolvedTarget, kms_key: str) -> ResolvedTarget:
+    """``target`` encrypted with ``kms_key``: its values gain the key's (for the catalog's key
+    grant); UserError (no location) for a target type that needs no key, or a key that is not
+    a customer managed key's ARN in the spec's partition and the target's Region."""
+    if target.profile.encryption is None:
+        kind = catalog().kinds[target.kind_name]
+        raise UserError(f"{kind.title} targets take no kms_key: {target.profile.no_key}")
+    region = target.values.get("Region") or None  # a bucket's ARN names no Region
+    extra = kms_key_values(kms_key, target.values["Partition"], region)
+    return replace(target, values={**target.values, **extra, "kms_key": kms_key})
+
+
+def spec_targets(spec: RoleSpec) -> list[tuple[tuple[str, ...], str, str, str]]:
+    """The targets the spec gives: (path, slot, ARN, KMS key ARN or "")."""
     out = []
     for path, slot in SLOTS:
         value: Any = spec
         for part in path:
             value = getattr(value, part)
-        if value:
-            out.append((path, slot, value))
+        arn, key = target_parts(value)
+        if arn:
+            out.append((path, slot, arn, key))
     return out
 
 
@@ -119,9 +179,18 @@ def resolve_targets(
     """Every target of the spec checked, with ``FILE:LINE: where: what`` on a bad one."""
     ctx = ctx or SpecContext()
     out = []
-    for path, slot, arn in spec_targets(spec):
+    for path, slot, arn, key in spec_targets(spec):
+        encrypted = isinstance(_value(spec, slot), EncryptedTarget)
+        at = (*path, "arn") if encrypted else path
         try:
-            out.append(resolve_target(slot, arn, spec.partition, cat))
+            resolved = resolve_target(slot, arn, spec.partition, cat)
         except UserError as exc:
-            raise UserError(f"{dotted(path)}: {exc.detail}", where=ctx.where(path)) from None
+            raise UserError(f"{dotted(at)}: {exc.detail}", where=ctx.where(at)) from None
+        if key:
+            at = (*path, "kms_key")
+            try:
+                resolved = target_key_values(resolved, key)
+            except UserError as exc:
+                raise UserError(f"{dotted(at)}: {exc.detail}", where=ctx.where(at)) from None
+        out.append(resolved)
     return out

@@ -163,13 +163,28 @@ def _form_regex(form: str) -> re.Pattern[str]:
     return re.compile("".join(out), re.DOTALL)
 
 
+class TargetProfile(Profile):
+    """What Lambda needs with the execution role to deliver to a target of one kind; for a
+    target encrypted with a customer managed key (its ``kms_key``), ``encryption`` adds the key
+    grant, and ``no_key`` says why a type that takes no key needs none."""
+
+    encryption: Profile | None = None
+    no_key: str = ""
+
+    @model_validator(mode="after")
+    def _key_or_reason(self) -> TargetProfile:
+        if (self.encryption is None) == (not self.no_key):
+            raise ValueError("a target kind has `encryption` or `no_key`, exactly one")
+        return self
+
+
 class Target(_Model):
     """A role-wide target the function's invocations are sent to (``dead_letter``,
     ``destinations.on_success``, ``destinations.on_failure``): for each catalog kind its ARN
     may name, the statements the Lambda service needs with the execution role."""
 
     title: str
-    kinds: dict[str, Profile]
+    kinds: dict[str, TargetProfile]
 
 
 class Catalog(_Model):

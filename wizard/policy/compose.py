@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from wizard.bundle import Document, NamedPolicy, RoleBundle
-from wizard.catalog.kinds import Catalog, StatementTemplate, catalog, render
+from wizard.catalog.kinds import Catalog, Profile, StatementTemplate, catalog, render
 from wizard.catalog.reference import Reference, reference
 from wizard.errors import UserError
 from wizard.policy.patterns import is_wild, wildcard_regex
@@ -111,12 +111,18 @@ def resource_grants(resolved: ResolvedResource) -> list[Grant]:
     return grants
 
 
+def _target_profiles(target: ResolvedTarget) -> list[Profile]:
+    """A target's delivery grant, and its key grant when it is encrypted with a key."""
+    return [target.profile, *([target.encryption] if target.encryption else [])]
+
+
 def target_grants(targets: list[ResolvedTarget]) -> list[Grant]:
     """The grants Lambda needs to send to the spec's dead-letter target and destinations."""
     return [
         grant
         for target in targets
-        for template in target.profile.statements
+        for profile in _target_profiles(target)
+        for template in profile.statements
         for grant in _template_grants(template, target.values)
     ]
 
@@ -148,10 +154,15 @@ def grant_reasons(spec: RoleSpec, ctx: SpecContext | None = None) -> list[GrantR
             if t.applies(set(item.flags)):
                 out.append(GrantReason(t.sid, t.actions, item.values["kms_key"], why))
     for target in resolve_targets(spec, ctx, cat):
-        why = f"the {cat.targets[target.slot].title}. {target.profile.summary}"
+        title = cat.targets[target.slot].title
+        why = f"the {title}. {target.profile.summary}"
         for t in target.profile.statements:
             for resource in t.resources:
                 out.append(GrantReason(t.sid, t.actions, render(resource, target.values), why))
+        if target.encryption is not None:
+            why = f"the {title} is encrypted with this key. {target.encryption.summary}"
+            for t in target.encryption.statements:
+                out.append(GrantReason(t.sid, t.actions, target.values["kms_key"], why))
     if not out:
         return out
     # Statements with equal action sets are merged: name the Sid the policy gives the grant.
@@ -160,16 +171,12 @@ def grant_reasons(spec: RoleSpec, ctx: SpecContext | None = None) -> list[GrantR
         for policy in compose(spec, ctx).policies
         for st in policy.document["Statement"]
     ]
-    return [
-        replace(
-            r,
-            sid=next(
-                (sid for sid, acts, res in holders if set(r.actions) <= acts and r.resource in res),
-                r.sid,
-            ),
-        )
-        for r in out
-    ]
+
+    def holder(r: GrantReason) -> str:
+        able = [sid for sid, acts, res in holders if set(r.actions) <= acts and r.resource in res]
+        return r.sid if r.sid in able else next(iter(able), r.sid)  # its own Sid if kept
+
+    return [replace(r, sid=holder(r)) for r in out]
 
 
 def _as_set(value: object) -> set[str]:
