@@ -467,3 +467,125 @@ def _record(name: str, source: str, params: dict, issuer: str = ROLE_ARN) -> dic
             "sessionContext": {"sessionIssuer": {"arn": issuer}},
         },
     }
+
+
+# --------------------------------------------------------------------------- KMS keys (#12)
+
+KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+OTHER_KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/99999999-12ab-34cd-56ef-1234567890ab"
+# One entry per kind a service encrypts, each named exactly (so its grants are evidence).
+ENCRYPTED = {
+    "dynamodb-table": {"name": "Orders"},
+    "dynamodb-stream": {"table": "Orders", "label": "2024-01-01T00:00:00.000"},
+    "s3-prefix": {"bucket": "uploads", "prefix": "in/"},
+    "log-group": {"name": "/app/orders"},
+    "sqs-queue": {"name": "orders"},
+    "sns-topic": {"name": "alerts"},
+    "secretsmanager-secret": {"name": "db"},
+    "ssm-parameter": {"name": "/app/url"},
+    "kinesis-stream": {"name": "clicks"},
+}
+ENCRYPTED_PROFILES = [(k, a) for k, kind in catalog().kinds.items() for a in kind.encryption]
+
+
+def _spec_of(*resources: dict):
+    from wizard.spec import RoleSpec
+
+    data = {"function": "orders-api", "account": ACCOUNT, "region": REGION}
+    return RoleSpec.model_validate({**data, "resources": list(resources)})
+
+
+def _round_trip(spec) -> object:
+    """The spec -> its identity policy as a live role's -> tightened (no recorded calls)."""
+    return tighten(role(*compose(spec).policies[0].document["Statement"]), usage())
+
+
+def _normal(entries_: list[dict]) -> list[dict]:
+    cat = catalog()
+    return [{"access": cat.kinds[e["kind"]].default_access, **e} for e in entries_]
+
+
+def test_every_kind_a_service_encrypts_has_a_round_trip_sample() -> None:
+    assert {k for k, _a in ENCRYPTED_PROFILES} == set(ENCRYPTED)
+
+
+@pytest.mark.parametrize(("kind", "access"), ENCRYPTED_PROFILES)
+def test_a_kms_key_comes_back_to_the_entry_it_encrypts(kind, access) -> None:
+    entry = {"kind": kind, "access": access, **ENCRYPTED[kind]}
+    plain = _round_trip(_spec_of(entry))
+    keyed = _round_trip(_spec_of({**entry, "kms_key": KEY}))
+    # the key goes to the entry the resource itself comes back as, and nowhere else
+    expected = [{**e, "kms_key": KEY} if e["kind"] == kind else e for e in _normal(entries(plain))]
+    assert _normal(entries(keyed)) == expected
+    kms_dropped = [a for d in keyed.dropped for a in d.actions if a.startswith("kms:")]
+    assert (kms_dropped == []) == any(e["kind"] == kind for e in entries(plain)), kms_dropped
+    if entries(plain) == _normal([entry]):  # the resource round-trips: so does its key
+        assert _normal(entries(keyed)) == _normal([{**entry, "kms_key": KEY}])
+        assert statements(keyed.spec) == statements(_spec_of({**entry, "kms_key": KEY}))
+
+
+def test_a_spec_of_several_encrypted_entries_round_trips() -> None:
+    resources = [
+        {"kind": "sqs-queue", "name": "in", "access": "consume", "kms_key": KEY},
+        {"kind": "sqs-queue", "name": "out", "access": "send", "kms_key": OTHER_KEY},
+        {"kind": "sns-topic", "name": "alerts", "kms_key": KEY},
+        {"kind": "dynamodb-table", "name": "Orders", "access": "read-write", "kms_key": OTHER_KEY},
+        {"kind": "kinesis-stream", "name": "clicks", "access": "produce", "kms_key": KEY},
+    ]
+    spec = _spec_of(*resources)
+    t = _round_trip(spec)
+    assert sorted(map(str, _normal(entries(t)))) == sorted(map(str, _normal(resources)))
+    assert not [d for d in t.dropped if any(a.startswith("kms:") for a in d.actions)]
+    text = spec_text(t, ROLE, "out.yaml")
+    again, _ctx = load_spec_text(text, "out.yaml")
+    assert statements(again) == statements(spec)  # the same grants, conditions and all
+
+
+def statements(spec) -> list[str]:
+    """The identity policy's statements, in one order (entries may come back reordered)."""
+    docs = [p.document for p in compose(spec).policies]
+    return sorted(json.dumps(st, sort_keys=True) for d in docs for st in d["Statement"])
+
+
+def test_a_key_grant_wider_than_the_profile_keeps_only_what_the_entry_takes() -> None:
+    via = {"StringEquals": {"kms:ViaService": f"sqs.{REGION}.amazonaws.com"}}
+    queue = f"arn:aws:sqs:{REGION}:{ACCOUNT}:in"
+    t = tighten(
+        role(
+            allow(["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"], queue),
+            allow(["kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt"], KEY, Condition=via),
+        ),
+        usage(),
+    )
+    assert _normal(entries(t)) == [
+        {"kind": "sqs-queue", "access": "consume", "name": "in", "kms_key": KEY}
+    ]
+    dropped = {a for d in t.dropped for a in d.actions}
+    assert {"kms:GenerateDataKey", "kms:Encrypt"} <= dropped and "kms:Decrypt" not in dropped
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        {"StringEquals": {"kms:ViaService": f"sns.{REGION}.amazonaws.com"}},  # another service
+        {"StringEquals": {"kms:ViaService": "sqs.eu-west-1.amazonaws.com"}},  # another Region
+        {
+            "StringEquals": {
+                "kms:ViaService": f"sqs.{REGION}.amazonaws.com",
+                "aws:SourceIp": "1.2.3.4",
+            }
+        },
+        {"StringNotEquals": {"kms:ViaService": f"sqs.{REGION}.amazonaws.com"}},
+    ],
+)
+def test_a_key_grant_that_is_not_the_entrys_never_becomes_its_key(condition) -> None:
+    queue = f"arn:aws:sqs:{REGION}:{ACCOUNT}:in"
+    t = tighten(
+        role(
+            allow(["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"], queue),
+            allow("kms:Decrypt", KEY, Condition=condition),
+        ),
+        usage(),
+    )
+    assert _normal(entries(t)) == [{"kind": "sqs-queue", "access": "consume", "name": "in"}]
+    assert "kms:Decrypt" in {a for d in t.dropped for a in d.actions}

@@ -99,11 +99,21 @@ def resource_grants(resolved: ResolvedResource) -> list[Grant]:
             for resource in resolved.custom_resources
             for action in resolved.custom_actions
         ]
-    profiles = [resolved.kind.profiles[resolved.access]]
-    if "kms_key" in resolved.flags and resolved.access in resolved.kind.encryption:
-        profiles.append(resolved.kind.encryption[resolved.access])  # the key it is encrypted with
+    own = _profile_grants(resolved, resolved.kind.profiles[resolved.access])
+    return own + encryption_grants(resolved)  # and the key it is encrypted with
+
+
+def encryption_grants(resolved: ResolvedResource) -> list[Grant]:
+    """The KMS grants of a resource encrypted with its ``kms_key`` (none without one)."""
+    profile = resolved.kind.encryption.get(resolved.access)
+    if profile is None or "kms_key" not in resolved.flags:
+        return []
+    return _profile_grants(resolved, profile)
+
+
+def _profile_grants(resolved: ResolvedResource, profile: Profile) -> list[Grant]:
     grants: list[Grant] = []
-    for template in (t for profile in profiles for t in profile.statements):
+    for template in profile.statements:
         if not template.applies(set(resolved.flags)):
             continue
         extra = _via_condition(resolved) if template.via_service else None

@@ -23,6 +23,11 @@ The rules, one grant (action, resource) of the role's Allow statements at a time
   describes, a ``custom`` entry with exactly those actions on exactly those ARNs.
 * ``logs: true`` whenever the trust policy admits ``lambda.amazonaws.com`` (the function keeps
   its logging); ``tracing``/``vpc`` when the role grants and used their actions.
+* A KMS statement on exact keys limited by ``kms:ViaService`` (and an encryption context) is a
+  resource's key grant: when an entry of the spec, given that key as its ``kms_key``, would be
+  granted exactly such grants (every one present in the role), the entry gets the key — the
+  grant follows the resource it encrypts. What no entry takes is dropped, as any condition a
+  spec cannot write.
 """
 
 from __future__ import annotations
@@ -381,6 +386,51 @@ def s3_prefixes(condition: dict[str, Any]) -> list[str]:
     return [p for p in out if p and "*" not in p and "?" not in p]
 
 
+# One KMS grant of a key statement: (action, key ARN, canonical condition).
+KeyGrant = tuple[str, str, str]
+_KEY_CONDITION_OPERATORS = frozenset({"StringEquals", "StringLike", "ArnEquals", "ArnLike"})
+
+
+def canonical_condition(condition: dict[str, Any]) -> str:
+    """A Condition block in one form: keys in lower case (IAM compares them so), every value a
+    sorted list; equal conditions written either way give equal text."""
+    return json.dumps(
+        {
+            op: {key.lower(): sorted(strings(values)) for key, values in block.items()}
+            for op, block in condition.items()
+            if isinstance(block, dict)
+        },
+        sort_keys=True,
+    )
+
+
+def key_statement_grants(statement: dict[str, Any], ref: Any) -> set[KeyGrant] | None:
+    """The grants of a statement that is some resource's key grant — explicit KMS actions on
+    exact customer managed key ARNs, limited by ``kms:ViaService`` and at most an encryption
+    context — or None for any other statement."""
+    from wizard.catalog.kinds import KMS_KEY_FIELD
+
+    condition = statement.get("Condition") or {}
+    keys = strings(statement.get("Resource"))
+    names = strings(statement.get("Action"))
+    if not keys or not names or not all(isinstance(b, dict) for b in condition.values()):
+        return None
+    if set(condition) - _KEY_CONDITION_OPERATORS:
+        return None
+    condition_keys = {k.lower() for block in condition.values() for k in block}
+    if "kms:viaservice" not in condition_keys or not all(
+        k == "kms:viaservice" or k.startswith("kms:encryptioncontext:") for k in condition_keys
+    ):
+        return None
+    actions = [ref.action(name) for name in names]
+    if any(a is None or a.service != "kms" for a in actions) or any(_wild(n) for n in names):
+        return None
+    if not all(KMS_KEY_FIELD.check(key) for key in keys):
+        return None
+    cond = canonical_condition(condition)
+    return {(a.full_name, key, cond) for a in actions for key in keys}
+
+
 def _kind_forms(kind: Any) -> list[str]:
     """The ARN forms a kind's statements use: its own forms and ``${arn}/index/*``-like ones."""
     forms = list(kind.parse_forms)
@@ -577,6 +627,8 @@ class _Tightener:
         self.drop: dict[tuple[_Grant, str], list[str]] = {}  # (grant, reason) -> actions
         self.notes: list[str] = []
         self.statement_prefixes: dict[str, list[str]] = {}  # grant resource -> s3 prefixes
+        # KMS key statements limited by kms:ViaService: (grant, label, their key grants)
+        self.key_statements: list[tuple[_Grant, str, set[KeyGrant]]] = []
 
     def _drop(self, grant: _Grant, reason: str, action: str) -> None:
         self.drop.setdefault((grant, reason), []).append(action)
@@ -602,6 +654,12 @@ class _Tightener:
                     self._drop(grant, "cannot be shown to be needed; write what it allows", label)
                     continue
                 condition = st.get("Condition") or {}
+                key_grants = key_statement_grants(st, self.ref) if condition else None
+                if key_grants:
+                    resources = ", ".join(strings(st.get("Resource")))
+                    grant = _Grant(named.name, ", ".join(strings(st.get("Action"))), resources)
+                    self.key_statements.append((grant, label, key_grants))
+                    continue
                 prefixes = s3_prefixes(condition) if condition else []
                 actions = strings(st.get("Action"))
                 if condition and not prefixes:
@@ -882,6 +940,7 @@ def tighten(role: RoleSnapshot, usage: Usage) -> Tightened:
         vpc=features["vpc"],
         resources=resources,
     )
+    spec = restore_keys(t, spec, kept_lines)
     dropped = []
     for (grant, reason), actions in t.drop.items():
         gone = sorted({a for a in actions if a.lower() not in kept_actions | absorbed})
@@ -891,6 +950,65 @@ def tighten(role: RoleSnapshot, usage: Usage) -> Tightened:
             )
     dropped.sort(key=lambda d: (d.policy, d.pattern, d.resource, d.reason))
     return Tightened(spec, kept_lines, dropped, t.notes)
+
+
+def _key_grants_of(spec: Any, entry: Any, key: str) -> set[KeyGrant]:
+    """The key grants ``entry`` of ``spec`` would get with ``kms_key: key`` (none when it
+    cannot take that key: a kind or profile no service encrypts, a key of another Region)."""
+    from wizard.catalog.kinds import catalog
+    from wizard.policy.compose import encryption_grants
+    from wizard.spec import resolve_resources
+
+    kind = catalog().kinds.get(entry.kind)
+    if kind is None or (entry.access or kind.default_access) not in kind.encryption:
+        return set()
+    try:
+        trial = spec.model_copy(update={"resources": [with_key(entry, key)]})
+        (resolved,) = resolve_resources(trial)
+    except UserError:
+        return set()
+    return {
+        (g.action, g.resource, canonical_condition(json.loads(g.condition) if g.condition else {}))
+        for g in encryption_grants(resolved)
+    }
+
+
+def with_key(entry: Any, key: str) -> Any:
+    """``entry`` with ``kms_key: key``."""
+    from wizard.spec import ResourceEntry
+
+    return ResourceEntry(**{**entry.model_dump(exclude_none=True), "kms_key": key})
+
+
+def restore_keys(t: _Tightener, spec: Any, kept_lines: list[str]) -> Any:
+    """``spec`` with each entry given the ``kms_key`` the role's key statements grant it
+    (every key grant the entry would get with that key is in the role); the key grants no
+    entry takes are dropped, with the reason."""
+    granted = {g for _grant, _label, grants in t.key_statements for g in grants}
+    keys = sorted({key for _action, key, _cond in granted})
+    taken: set[KeyGrant] = set()
+    resources = []
+    for entry in spec.resources:
+        for key in keys:
+            wanted = _key_grants_of(spec, entry, key)
+            if wanted and wanted <= granted:
+                entry = with_key(entry, key)
+                taken |= wanted
+                actions = ", ".join(sorted({a for a, _k, _c in wanted}))
+                kept_lines.append(f"{entry.kind} {entry_name(entry)} kms_key {key}: {actions}")
+                break
+        resources.append(entry)
+    for grant, label, grants in t.key_statements:
+        for action, _key, _cond in sorted(grants - taken):
+            reason = f"{label}'s Condition is no key grant of a resource the spec keeps"
+            t._drop(grant, reason, action)
+    return spec.model_copy(update={"resources": resources})
+
+
+def entry_name(entry: Any) -> str:
+    fields = {k: v for k, v in entry.field_values().items() if v and k != "kms_key"}
+    shown = ", ".join(f"{k}={v}" for k, v in fields.items())
+    return shown or (entry.arn or "")
 
 
 def _render_arn(kind: Any, fields: dict[str, str], role: RoleSnapshot) -> str:
