@@ -270,6 +270,30 @@ def test_catalog_kinds_json(run_cli):
     assert set(table["profiles"]) == {"read", "write", "read-write"}
 
 
+def test_catalog_kinds_prints_each_encryption_profile(run_cli):
+    from wizard.catalog.kinds import catalog
+
+    out = run_cli("catalog", "kinds").out
+    blocks = dict(re.findall(r"^(\S+) +.*\n((?:^ .*\n)*)", out, re.M))
+    for name, kind in catalog().kinds.items():
+        lines = re.findall(r"^ +kms_key, (\S+): (.*)$", blocks[name], re.M)
+        assert [p for p, _text in lines] == list(kind.encryption), name
+    sqs = dict(re.findall(r"^ +kms_key, (\S+): (.*)$", blocks["sqs-queue"], re.M))
+    assert (
+        sqs["consume"]
+        == "kms:Decrypt on the key when kms:ViaService = sqs.${KmsRegion}.${UrlSuffix}"
+    )
+    assert "kms:EncryptionContext:aws:sns:topicArn = ${arn}" in blocks["sns-topic"]
+    data = json.loads(run_cli("catalog", "kinds", "--format", "json").out)
+    stream = next(k for k in data if k["kind"] == "dynamodb-stream")
+    (statement,) = stream["encryption"]["consume"]["statements"]
+    assert statement["actions"] == ["kms:Decrypt"]
+    assert statement["condition"]["StringEquals"]["kms:ViaService"] == [
+        "dynamodb.${KmsRegion}.${UrlSuffix}"
+    ]
+    assert next(k for k in data if k["kind"] == "lambda-function")["encryption"] == {}
+
+
 def test_catalog_actions_filters_by_level(run_cli):
     result = run_cli("catalog", "actions", "dynamodb", "--level", "Write", "--format", "json")
     rows = json.loads(result.out)

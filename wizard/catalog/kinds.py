@@ -75,6 +75,32 @@ class Profile(_Model):
     summary: str
     statements: tuple[StatementTemplate, ...]
 
+    def key_grant_text(self) -> str:
+        """An encryption profile in one line: the KMS actions on the key and the conditions,
+        as templates (``kms:Decrypt on the key when kms:ViaService = sqs.${KmsRegion}...``)."""
+        words = {"StringEquals": "=", "ArnEquals": "=", "StringLike": "like", "ArnLike": "like"}
+        out = []
+        for t in self.statements:
+            text = f"{', '.join(t.actions)} on the key"
+            conditions = [
+                f"{key} {words.get(op, op)} {' or '.join(values)}"
+                for op, block in (t.condition or {}).items()
+                for key, values in block.items()
+            ]
+            out.append(text + (f" when {' and '.join(conditions)}" if conditions else ""))
+        return "; ".join(out)
+
+    def key_grant_data(self) -> dict[str, object]:
+        """An encryption profile as data: its summary and each statement's actions and
+        Condition (templates)."""
+        return {
+            "summary": self.summary,
+            "statements": [
+                {"actions": list(t.actions), "condition": t.condition or {}}
+                for t in self.statements
+            ],
+        }
+
 
 # A customer managed KMS key's ARN (Service Authorization Reference, AWS KMS: resource type
 # key, arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}); never an alias ARN: a grant on

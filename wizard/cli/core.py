@@ -298,6 +298,8 @@ def cmd_catalog_kinds(args: argparse.Namespace) -> int:
                 "arn": kind.arn,
                 "default_access": kind.default_access,
                 "profiles": {p: prof.summary for p, prof in kind.profiles.items()},
+                # with kms_key: per profile, the KMS statements added on the key
+                "encryption": {p: prof.key_grant_data() for p, prof in kind.encryption.items()},
             }
             for name, kind in cat.kinds.items()
         ]
@@ -311,6 +313,8 @@ def cmd_catalog_kinds(args: argparse.Namespace) -> int:
         for pname, prof in kind.profiles.items():
             mark = "*" if pname == kind.default_access else " "
             print(f"{'':<{width}}  {mark} {pname}: {prof.summary}")
+        for pname, prof in kind.encryption.items():
+            print(f"{'':<{width}}  kms_key, {pname}: {prof.key_grant_text()}")
     return 0
 
 
