@@ -268,6 +268,11 @@ class EncryptedTarget(_Model):
     arn: Text
     kms_key: Text | None = None
 
+    @field_validator("kms_key")
+    @classmethod
+    def _no_key(cls, value: str | None) -> str | None:
+        return value or None  # `kms_key: ""` is no key, as a resource's
+
 
 def _target_form(value: Any) -> str | None:
     if isinstance(value, str):
