@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from wizard.catalog.reference import reference
 from wizard.scan import actions as A
+from wizard.scan import models as M
 from wizard.scan.bind import bind
 from wizard.scan.calls import SdkCall, Value, Where
 from wizard.scan.python import extract_python
@@ -96,7 +97,7 @@ def test_method_names_match_boto3s_for_every_operation():
     """boto3's method for each operation (botocore's own xform_name) finds that operation."""
     for service in BOUND:
         for op in A.service_model(service).operations:
-            assert A.operation_for(service, botocore.xform_name(op)) == op
+            assert M.operation_for(service, botocore.xform_name(op)) == op
 
 
 def test_the_models_are_read_without_importing_botocore():
@@ -105,7 +106,11 @@ def test_the_models_are_read_without_importing_botocore():
         import json, sys
         from wizard.scan.actions import actions_for
         from wizard.scan.python import extract_python
+        from wizard.scan.javascript import extract_javascript
         extract_python("import boto3\\nboto3.client('s3').list_objects_v2(Bucket='b')", "h.py")
+        js = "import {S3Client, ListObjectsV2Command} from '@aws-sdk/client-s3';"
+        js += "new S3Client({}).send(new ListObjectsV2Command({Bucket: 'b'}));"
+        assert extract_javascript(js, "h.mjs"), "the JavaScript reader found no call"
         actions_for("s3", "ListObjectsV2")
         print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in ("boto3", "botocore"))))
         """
@@ -392,5 +397,5 @@ def test_any_table_name_in_any_style_is_bound_exactly(style, name, op):
     calls = extract_python(style.format(op=op, name=name), "h.py")
     binding = bind(calls)
     assert [s.entry.field_values() for s in binding.suggestions] == [{"name": name}]
-    operation = A.operation_for("dynamodb", op)
+    operation = M.operation_for("dynamodb", op)
     assert set(binding.suggestions[0].actions) == {f"dynamodb:{operation}"}

@@ -21,10 +21,10 @@ from wizard.scan.calls import UNRESOLVED, SdkCall, Value
 from wizard.scan.javascript import (
     MAX_BYTES,
     extract_javascript,
-    operation_of,
     service_of_class,
     service_of_package,
 )
+from wizard.scan.models import operation_for
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "scan_corpus" / "javascript"
@@ -135,10 +135,12 @@ def test_v2_classes_name_botocore_services(cls, service):
 
 
 def test_operations_are_botocores_names_matched_without_case():
-    assert operation_of("dynamodb", "getItem") == "GetItem"
-    assert operation_of("s3", "listObjectsV2") == "ListObjectsV2"
-    assert operation_of("s3", "GetItem") is None
-    assert operation_of("no-such-service", "GetItem") is None
+    """The one loader of botocore's models serves both readers: v3/v2 names and boto3's."""
+    assert operation_for("dynamodb", "getItem") == "GetItem"
+    assert operation_for("s3", "listObjectsV2") == "ListObjectsV2"
+    assert operation_for("s3", "GetItem") is None
+    assert operation_for("no-such-service", "GetItem") is None
+    assert operation_for("dynamodb", "get_item") == "GetItem"  # boto3's spelling, same loader
 
 
 def test_the_service_table_is_what_botocore_says_today():

@@ -16,8 +16,8 @@ is read, and finds the calls of:
 Names: a v3 package ``@aws-sdk/client-X`` and a v2 class name are turned into botocore's
 service name with ``catalogs/js-sdk-services.yaml`` (made from botocore's models by
 ``scripts/js_sdk_services.py``); an operation is kept only when botocore's model of that
-service has it (read from botocore's data files, never by importing botocore), so a class that
-merely ends in ``Command`` is not a call.
+service has it (:mod:`wizard.scan.models`, the scan's one loader of botocore's models), so a
+class that merely ends in ``Command`` is not a call.
 
 Values: request members are read from object literals (also through a ``const params = {...}``):
 string constants, consts of the enclosing scopes, template literals and ``+`` with a constant
@@ -29,17 +29,15 @@ cannot be a name (objects, arrays, numbers, booleans) are left out.
 from __future__ import annotations
 
 import functools
-import gzip
-import importlib.util
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path, PurePath
+from pathlib import PurePath
 from typing import Any
 
 from wizard.catalog.data import catalog_yaml
 from wizard.errors import one_line
 from wizard.scan.calls import UNRESOLVED, SdkCall, Value, Where
+from wizard.scan.models import operation_for, waiter_operation
 
 #: Files larger than this are not read (bundled or generated code, not a handler).
 MAX_BYTES = 4 * 1024 * 1024
@@ -180,57 +178,6 @@ def service_of_package(module: str) -> str | None:
 def service_of_class(name: str) -> str | None:
     """A v2 class (``SecretsManager``, ``StepFunctions``) -> botocore's service name."""
     return _service_names()[1].get(_squash(name))
-
-
-@functools.cache
-def _botocore_data() -> Path | None:
-    spec = importlib.util.find_spec("botocore")  # finds the package without importing it
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(next(iter(spec.submodule_search_locations))) / "data"
-
-
-@functools.cache
-def _model(service: str, kind: str) -> dict[str, Any]:
-    """botocore's ``<kind>.json`` (or ``.json.gz``) of the newest model version of ``service``:
-    ``service-2`` or ``waiters-2``; empty when there is none or it cannot be read."""
-    data = _botocore_data()
-    folder = data / service if data is not None else None
-    if folder is None or not folder.is_dir():
-        return {}
-    versions = sorted(
-        v for v in folder.iterdir() if v.name[:1].isdigit() and any(v.glob("service-2.json*"))
-    )
-    if not versions:
-        return {}
-    plain = versions[-1] / f"{kind}.json"
-    packed = versions[-1] / f"{kind}.json.gz"
-    try:
-        if packed.is_file():
-            return json.loads(gzip.decompress(packed.read_bytes()))
-        return json.loads(plain.read_bytes()) if plain.is_file() else {}
-    except (OSError, ValueError, EOFError):
-        return {}
-
-
-@functools.cache
-def operations(service: str) -> dict[str, str]:
-    """The operations of botocore's newest model of ``service``, by lowercased name."""
-    return {name.lower(): name for name in _model(service, "service-2").get("operations", {})}
-
-
-def operation_of(service: str, name: str) -> str | None:
-    """``GetItem``, ``getItem`` (v2, case-insensitive) -> botocore's ``GetItem``; else None."""
-    return operations(service).get(name.lower())
-
-
-def waiter_operation(service: str, waiter: str) -> str | None:
-    """The operation a waiter polls (``TableExists``/``tableExists`` -> ``DescribeTable``), from
-    botocore's waiters-2.json of ``service``; else None."""
-    for name, spec in _model(service, "waiters-2").get("waiters", {}).items():
-        if name.lower() == waiter.lower() and isinstance(spec, dict):
-            return operation_of(service, str(spec.get("operation", "")))
-    return None
 
 
 # -- tree-sitter, lazily -----------------------------------------------------------------------
@@ -955,7 +902,7 @@ class _Reader:
         where = self._where(ctor)
         service = service_of_package(imp.module)
         if service is not None and imp.name.endswith("Command"):
-            op = operation_of(service, imp.name.removesuffix("Command"))
+            op = operation_for(service, imp.name.removesuffix("Command"))
             if op is not None:
                 yield SdkCall(service, op, where, self.params(first), self._presigned(node))
         elif imp.module == "@aws-sdk/lib-dynamodb" and imp.name in DOCUMENT_COMMANDS:
@@ -1022,7 +969,7 @@ class _Reader:
             if op is not None:
                 yield SdkCall(service, op, where, self.params(second), "waiter")
         elif service is not None and imp.name.startswith("paginate"):
-            op = operation_of(service, imp.name.removeprefix("paginate"))
+            op = operation_for(service, imp.name.removeprefix("paginate"))
             if op is not None:
                 yield SdkCall(service, op, where, self.params(second), "paginator")
         elif imp.module == "@aws-sdk/lib-dynamodb" and imp.name in DOCUMENT_PAGINATORS:
@@ -1089,11 +1036,11 @@ class _Reader:
                 return
             if method == "getSignedUrl" and first is not None:  # v2: ("getObject", params)
                 name = _string(_unwrap(first))
-                op = operation_of(client.service, name) if name else None
+                op = operation_for(client.service, name) if name else None
                 if op is not None:
                     second = args[1] if len(args) > 1 else None
                     yield SdkCall(client.service, op, where, self.params(second), "getSignedUrl")
                 return
-            op = operation_of(client.service, method)
+            op = operation_for(client.service, method)
             if op is not None:
                 yield SdkCall(client.service, op, where, self.params(first))

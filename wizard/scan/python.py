@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wizard.errors import UserError
-from wizard.scan.actions import conveniences, operation_for, service_model
+from wizard.scan.actions import conveniences
 from wizard.scan.calls import UNRESOLVED, SdkCall, Value, Where
+from wizard.scan.models import operation_for, waiter_operation
 
 MAX_DEPTH = 4  # how deep helper functions are followed with their arguments
 
@@ -571,9 +572,7 @@ class _Reader:
             return Pager(service, op, "paginator") if op else None
         if method == "get_waiter":
             name = self._arg(node, 0, "waiter_name", scope)
-            model = service_model(service)
-            key = (name.text or "").replace("_", "").lower()
-            op = model.waiters.get(key) if model and name.resolved else None
+            op = waiter_operation(service, name.text or "") if name.resolved else None
             return Pager(service, op, "waiter") if op else None
         return None
 
