@@ -399,3 +399,74 @@ def test_any_table_name_in_any_style_is_bound_exactly(style, name, op):
     assert [s.entry.field_values() for s in binding.suggestions] == [{"name": name}]
     operation = M.operation_for("dynamodb", op)
     assert set(binding.suggestions[0].actions) == {f"dynamodb:{operation}"}
+
+
+# --------------------------------------------------------------------------- exact S3 objects
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    key=st.from_regex(r"[A-Za-z0-9._-]{1,20}(/[A-Za-z0-9._-]{1,20}){0,3}", fullmatch=True),
+    op=st.sampled_from(["get_object", "put_object", "head_object", "delete_object"]),
+)
+def test_a_whole_s3_key_is_granted_exactly_that_object(key, op):
+    """Property: ``Key="..."`` written out in full becomes the entry's ``key``; the role built
+    from it has no validator error or warning nor spec warning, allows that object and no sibling key."""
+    from wizard.policy.compose import compose
+    from wizard.policy.evaluate import Evaluator
+    from wizard.policy.gate import blocking, review
+    from wizard.spec import RoleSpec, spec_warnings
+
+    code = f'import boto3\nboto3.client("s3").{op}(Bucket="acme-config", Key={key!r})\n'
+    binding = bind(extract_python(code, "h.py"))
+    assert [s.entry.field_values() for s in binding.suggestions] == [
+        {"bucket": "acme-config", "key": key}
+    ]
+    spec = RoleSpec(
+        function="fn",
+        account="123456789012",
+        region="us-east-1",
+        resources=[s.entry for s in binding.suggestions],
+    )
+    assert spec_warnings(spec) == []
+    bundle = compose(spec)
+    assert blocking(review(bundle)) == []  # no error nor warning (the gate's rule)
+    ev = Evaluator([p.document for p in bundle.policies], bundle.boundary.document)
+    (action,) = binding.suggestions[0].actions
+    assert ev.evaluate(action, f"arn:aws:s3:::acme-config/{key}", {}).allowed
+    for sibling in (key + ".bak", key + "/x", "x" + key, key[:-1] or "x"):
+        assert not ev.evaluate(action, f"arn:aws:s3:::acme-config/{sibling}", {}).allowed
+    assert not ev.evaluate("s3:ListBucket", "arn:aws:s3:::acme-config", {}).allowed
+
+
+def test_a_key_under_a_scanned_prefix_joins_the_prefix_and_a_partial_key_is_a_prefix():
+    code = textwrap.dedent(
+        """
+        import boto3
+        s3 = boto3.client("s3")
+        def h(e, c):
+            s3.get_object(Bucket="b1b", Key="config/settings.json")
+            s3.put_object(Bucket="b1b", Key=f"config/{e['id']}", Body=b"")
+            s3.get_object(Bucket="b2b", Key="a.json")
+            s3.get_object(Bucket="b2b", Key="a.json.bak")
+        """
+    )
+    binding = bind(extract_python(code, "h.py"))
+    got = sorted(tuple(sorted(s.entry.field_values().items())) for s in binding.suggestions)
+    assert got == [
+        (("bucket", "b1b"), ("prefix", "config/")),
+        (("bucket", "b2b"), ("key", "a.json")),
+        (("bucket", "b2b"), ("key", "a.json.bak")),
+    ]
+
+
+def test_a_spec_cannot_give_both_key_and_prefix(tmp_path, run_cli):
+    spec = tmp_path / "role.yaml"
+    spec.write_text(
+        "function: fn\nresources:\n  - {kind: s3-prefix, bucket: b1b, prefix: a/, key: a/b}\n"
+    )
+    r = run_cli("build", str(spec), "-f", "cloudformation")
+    assert (
+        r.code == 2
+        and r.err == f"role-wizard: {spec}:3: resources[0].key: give key or prefix, not both\n"
+    )

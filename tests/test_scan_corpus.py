@@ -96,6 +96,10 @@ def _request_arn(entry: ResourceEntry, action: str) -> tuple[str, dict]:
         return entry.arn, {}
     if kind == "dynamodb-table":
         return head.format("dynamodb") + f"table/{f['name']}", {}
+    if kind == "s3-prefix" and f.get("key"):  # exactly that object
+        if action == "s3:ListBucket":
+            return f"arn:aws:s3:::{f['bucket']}", {"s3:prefix": f["key"]}
+        return f"arn:aws:s3:::{f['bucket']}/{f['key']}", {}
     if kind == "s3-prefix":
         prefix = f.get("prefix", "")
         if action == "s3:ListBucket":
@@ -151,3 +155,9 @@ def test_the_composed_role_allows_the_calls_and_no_neighbour(case):
             assert ev.evaluate(action, arn, context).allowed, (action, arn)
             other, other_context = _request_arn(_neighbour(suggestion.entry), action)
             assert not ev.evaluate(action, other, other_context).allowed, (action, other)
+            key = suggestion.entry.field_values().get("key")
+            if key:  # an exact object: its sibling keys are not granted either
+                bucket = suggestion.entry.field_values()["bucket"]
+                for sibling in (key + ".bak", key + "/x", key[:-1]):
+                    arn = f"arn:aws:s3:::{bucket}/{sibling}"
+                    assert not ev.evaluate(action, arn, {}).allowed, (action, arn)

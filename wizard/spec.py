@@ -687,6 +687,9 @@ def _resolve(
                 (*base, name),
                 f"{name} needs {missing[0]!r} too ({kind.fields[missing[0]].help})",
             )
+        both = [other for other in fspec.excludes if fields[name] and fields[other]]
+        if both:
+            raise _fail(ctx, (*base, name), f"give {name} or {both[0]}, not both")
     if fields.get("kms_key"):
         values |= _kms_key_values(fields["kms_key"], values, spec, ctx, (*base, "kms_key"))
     values.setdefault("Region", OPEN_REGION)
@@ -775,12 +778,16 @@ def _underive(kind: str, parsed: dict[str, str]) -> dict[str, str]:
 def _derive(kind: str, fields: dict[str, str]) -> dict[str, str]:
     if kind == "ssm-parameter":
         return {"param": fields.get("name", "").strip("/")}
+    if kind == "s3-prefix":  # the objects granted: exactly one key, or every key under a prefix
+        return {"objects": fields.get("key") or fields.get("prefix", "") + "*"}
     return {}
 
 
 def _flags(kind: str, fields: dict[str, str]) -> frozenset[str]:
     if kind == "ssm-parameter" and fields.get("name", "").endswith("/"):
         return frozenset({"path"})
+    if kind == "s3-prefix" and not fields.get("prefix") and not fields.get("key"):
+        return frozenset({"whole_bucket"})
     return frozenset()
 
 

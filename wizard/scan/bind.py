@@ -11,7 +11,9 @@ and the access profile that grants them.
   profiles that grants every action found (two reads and a put on a table: ``read-write``;
   only GetObject under ``incoming/``: ``s3-prefix`` ``read`` with that prefix). An action no
   profile grants is reported, not granted.
-* S3: a key under a prefix another call uses is folded into that prefix's entry.
+* S3: a whole ``Key`` names exactly that object (the entry's ``key``: granted with no
+  wildcard); a key or prefix under a prefix another call uses is folded into that prefix's
+  entry.
 """
 
 from __future__ import annotations
@@ -133,9 +135,12 @@ def _fields(call: SdkCall, kind_name: str, members: dict[str, str], env: dict[st
         fields = _field_value(kind, "bucket", "Bucket", bucket)
         member = "Key" if "Key" in params else "Prefix" if "Prefix" in params else None
         if member is not None:
-            prefix, _ = _text(params[member], member, env)
-            if prefix:
-                fields |= _field_value(kind, "prefix", member, prefix)
+            text, partial = _text(params[member], member, env)
+            # A whole Key names one object exactly; a Key only known to start with some text,
+            # or a Prefix, names the keys under it.
+            field_name = "key" if member == "Key" and not partial else "prefix"
+            if text:
+                fields |= _field_value(kind, field_name, member, text)
         return fields
     for member, field_name in members.items():
         if member in params:
@@ -203,22 +208,32 @@ def _add(places: list[Where], more: list[Where]) -> None:
 
 
 def _fold_s3_prefixes(suggestions: list[Suggestion]) -> list[Suggestion]:
-    """An S3 key or prefix under another found prefix of the same bucket joins that entry."""
+    """An S3 key or prefix under another found prefix (or the whole bucket) of the same bucket
+    joins that entry; an exact key holds no other."""
     kept: list[Suggestion] = []
     s3 = [s for s in suggestions if s.entry.kind == "s3-prefix" and not s.entry.arn]
-    s3.sort(key=lambda s: len(s.entry.field_values().get("prefix", "")))
+    s3.sort(key=lambda s: ("key" in s.entry.field_values(), _objects(s)))
     for suggestion in s3:
         values = suggestion.entry.field_values()
         for other in kept:
             theirs = other.entry.field_values()
-            same_bucket = theirs["bucket"] == values["bucket"]
-            if same_bucket and values.get("prefix", "").startswith(theirs.get("prefix", "")):
+            if (
+                theirs["bucket"] == values["bucket"]
+                and not theirs.get("key")
+                and _objects(suggestion).startswith(theirs.get("prefix", ""))
+            ):
                 for action, places in suggestion.actions.items():
                     _add(other.actions.setdefault(action, []), places)
                 break
         else:
             kept.append(suggestion)
     return kept + [s for s in suggestions if s not in s3]
+
+
+def _objects(suggestion: Suggestion) -> str:
+    """The S3 key or prefix an s3-prefix suggestion names ('' for the whole bucket)."""
+    values = suggestion.entry.field_values()
+    return values.get("key") or values.get("prefix", "")
 
 
 def profile_actions(kind: Kind) -> dict[str, frozenset[str]]:
