@@ -470,3 +470,28 @@ def test_a_spec_cannot_give_both_key_and_prefix(tmp_path, run_cli):
         r.code == 2
         and r.err == f"role-wizard: {spec}:3: resources[0].key: give key or prefix, not both\n"
     )
+
+
+# --------------------------------------------------------------------------- across files
+
+
+def test_each_handler_imports_the_clients_module_beside_it(tmp_path):
+    """Two functions in one repository, each with its own clients.py: each handler is bound to
+    its own module's table (Lambda puts the handler's folder on the path), and an import cycle
+    between modules reads as nothing instead of hanging."""
+    for fn, table in (("orders", "Orders"), ("audit", "Audit")):
+        (tmp_path / fn).mkdir()
+        (tmp_path / fn / "clients.py").write_text(
+            f'import boto3\nfrom cycle import X\ntable = boto3.resource("dynamodb").Table("{table}")\n'
+        )
+        (tmp_path / fn / "cycle.py").write_text("from clients import table\nX = 'x'\n")
+        (tmp_path / fn / "handler.py").write_text(
+            "from clients import table\ndef handler(e, c):\n    table.get_item(Key={})\n"
+        )
+    found = scan_sources([str(tmp_path)])
+    got = {
+        (c.where.file.split("/")[-2], c.params["TableName"].text)
+        for c in found.calls
+        if c.operation == "GetItem"
+    }
+    assert got == {("orders", "Orders"), ("audit", "Audit")}
