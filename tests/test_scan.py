@@ -329,7 +329,7 @@ def test_scan_into_keeps_the_users_entries_and_marks_added_ones(tmp_path, run_cl
     assert {s["entry"]["name"] for s in data["suggestions"]} == {"Orders", "Audit"}
     assert data["suggestions"][0]["actions"]["dynamodb:GetItem"][0].endswith("app.py:6")
     text = spec.read_text()
-    lines = [line for line in text.splitlines() if line.startswith("- ")]
+    lines = [line.strip() for line in text.splitlines() if line.strip().startswith("- ")]
     assert "jobs" in lines[0] and "# added" not in lines[0]
     assert all("# added by role-wizard scan: " in line for line in lines[1:])
     assert len(yaml.safe_load(text)["resources"]) == 3
@@ -340,6 +340,58 @@ def test_scan_into_keeps_the_users_entries_and_marks_added_ones(tmp_path, run_cl
     assert "resources[0]: its profile None" not in r.err
     assert "does not grant dynamodb:PutItem" in r.err
     assert "{kind: dynamodb-table, name: Audit}" in spec.read_text()
+
+
+def test_scan_into_keeps_the_users_comments_layout_and_quoting(tmp_path, run_cli):
+    """--into appends to the user's file: every line of it is kept as written (comments, key
+    order, indentation, quoting), and the added entries are what the one spec writer writes
+    for them (its quoting), each marked with where the code calls it."""
+    from wizard.spec import ResourceEntry, RoleSpec, load_spec_text
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "app.py").write_text(
+        "import boto3\n"
+        "def handler(e, c):\n"
+        '    boto3.client("dynamodb").put_item(TableName="yes", Item={})\n'
+        '    boto3.client("s3").get_object(Bucket="acme-config", Key="2024-01-01")\n'
+    )
+    spec = tmp_path / "role.yaml"
+    original = (
+        "# The orders function's role: reviewed by the platform team.\n"
+        "function: orders   # the Lambda function\n"
+        "account: '012345678901'\n"
+        "role:\n"
+        "    description: Orders API   # four-space indent\n"
+        "resources:\n"
+        "  # the queue the API feeds\n"
+        "  - kind: sqs-queue\n"
+        "    access: send   # not consume\n"
+        "    name: jobs\n"
+        "tracing: true  # X-Ray\n"
+    )
+    spec.write_text(original)
+    r = run_cli("scan", str(src), "--into", str(spec))
+    assert r.code == 0, r.err
+    text = spec.read_text()
+    lines = text.splitlines()
+    kept = iter(lines)
+    assert all(line in kept for line in original.splitlines())  # all kept, in order
+    added = lines[lines.index("    name: jobs") + 1 : lines.index("tracing: true  # X-Ray")]
+    entries = [
+        ResourceEntry(kind="dynamodb-table", name="yes", access="write"),
+        ResourceEntry(kind="s3-prefix", bucket="acme-config", key="2024-01-01", access="read"),
+    ]
+    writer = RoleSpec(function="orders", resources=entries).to_yaml().splitlines()
+    written = writer[writer.index("resources:") + 1 :]
+    assert [line.split("  # ")[0] for line in added] == ["  " + w for w in written]
+    assert [line.split("  # ")[1] for line in added if "  # " in line] == [
+        f"added by role-wizard scan: {src / 'app.py'}:3",
+        f"added by role-wizard scan: {src / 'app.py'}:4",
+    ]
+    merged, _ = load_spec_text(text)
+    assert [r.kind for r in merged.resources] == ["sqs-queue", "dynamodb-table", "s3-prefix"]
+    assert merged.account == "012345678901" and merged.tracing
 
 
 @pytest.mark.parametrize(
@@ -495,3 +547,32 @@ def test_each_handler_imports_the_clients_module_beside_it(tmp_path):
         if c.operation == "GetItem"
     }
     assert got == {("orders", "Orders"), ("audit", "Audit")}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    names=st.lists(
+        st.one_of(
+            st.sampled_from(["yes", "no", "null", "012", "1e3", "2024-01-01", "on", "0x1F"]),
+            st.from_regex(r"[A-Za-z0-9_-]{1,20}", fullmatch=True),
+        ),
+        min_size=1,
+        max_size=4,
+        unique=True,
+    ),
+    indent=st.sampled_from(["", "  ", "    "]),
+)
+def test_entries_appended_to_a_users_spec_read_back_as_written(names, indent):
+    """Property: whatever the names (words a YAML reader takes for another type included) and
+    however the user indents the list, the appended spec reads back as the user's entries and
+    then the new ones."""
+    from wizard.spec import ResourceEntry, load_spec_text, spec_yaml_with_entries
+
+    original = (
+        f"function: fn  # mine\nresources:\n{indent}- {{kind: dynamodb-table, name: 'on1'}}\n"
+    )
+    entries = [ResourceEntry(kind="sqs-queue", name=n) for n in names]
+    text = spec_yaml_with_entries(original, entries, {0: "added"})
+    assert text.startswith(original)
+    spec, _ = load_spec_text(text)
+    assert [r.field_values()["name"] for r in spec.resources] == ["on1", *names]

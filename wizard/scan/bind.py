@@ -459,9 +459,21 @@ def short_profiles(spec: Any, binding: Binding) -> list[tuple[int, str, list[str
     return out
 
 
-def annotated_yaml(spec: Any, added: dict[int, Suggestion]) -> str:
-    """The spec's YAML (:meth:`RoleSpec.to_yaml`) with a comment on each entry the scan added,
-    naming where the code calls it: ``# added by role-wizard scan: handler.py:12``."""
+def annotated_yaml(spec: Any, added: dict[int, Suggestion], original: str | None = None) -> str:
+    """The spec's YAML with a comment on each entry the scan added, naming where the code calls
+    it: ``# added by role-wizard scan: handler.py:12``. ``original``: the text of the spec the
+    entries were added to (``--into``): kept as the user wrote it, comments and all, with the
+    added entries appended (:func:`wizard.spec.spec_yaml_with_entries`); else the whole spec is
+    written by :meth:`RoleSpec.to_yaml`."""
+    if original is not None and not added:
+        return original  # nothing to add: the file stays as it is
+    if original is not None:
+        from wizard.spec import spec_yaml_with_entries
+
+        first = min(added, default=0)
+        comments = {index - first: _added_comment(s) for index, s in added.items()}
+        entries = [added[i].entry for i in sorted(added)]
+        return spec_yaml_with_entries(original, entries, comments)
     lines = spec.to_yaml().splitlines()
     index = -1
     in_resources = False
@@ -472,7 +484,11 @@ def annotated_yaml(spec: Any, added: dict[int, Suggestion]) -> str:
         if in_resources and line.startswith("- "):
             index += 1
             if index in added:
-                lines[i] = f"{line}  # added by role-wizard scan: {added[index].first}"
+                lines[i] = f"{line}  # {_added_comment(added[index])}"
         elif in_resources and not line.startswith(" "):
             in_resources = False
     return "\n".join(lines) + "\n"
+
+
+def _added_comment(suggestion: Suggestion) -> str:
+    return f"added by role-wizard scan: {suggestion.first}"
