@@ -576,3 +576,64 @@ def test_entries_appended_to_a_users_spec_read_back_as_written(names, indent):
     assert text.startswith(original)
     spec, _ = load_spec_text(text)
     assert [r.field_values()["name"] for r in spec.resources] == ["on1", *names]
+
+
+# --------------------------------------------------------------------------- several members
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    cluster=st.from_regex(r"[A-Za-z][A-Za-z0-9-]{0,20}", fullmatch=True),
+    secret=st.from_regex(r"[A-Za-z0-9/_+=.@-]{1,30}", fullmatch=True),
+    suffix=st.from_regex(r"[A-Za-z0-9]{6}", fullmatch=True),
+)
+def test_rds_data_arns_name_the_cluster_and_the_secret_exactly(cluster, secret, suffix):
+    """Property: the cluster ARN gives the cluster, the secret's full ARN its name (without
+    the 6-character suffix Secrets Manager adds)."""
+    code = (
+        "import boto3\n"
+        'boto3.client("rds-data").execute_statement(sql="select 1",\n'
+        f'    resourceArn="arn:aws:rds:us-east-1:123456789012:cluster:{cluster}",\n'
+        f'    secretArn="arn:aws:secretsmanager:us-east-1:123456789012:secret:{secret}-{suffix}")\n'
+    )
+    binding = bind(extract_python(code, "h.py"))
+    assert [s.entry.field_values() for s in binding.suggestions] == [
+        {"cluster": cluster, "secret": secret}
+    ]
+
+
+@pytest.mark.parametrize(
+    "request_members, reason",
+    [
+        ('resourceArn="arn:aws:rds:us-east-1:123456789012:db:orders"', "not the form"),
+        ('resourceArn=event["arn"]', "not a constant"),
+        ('resourceArn="arn:aws:rds:us-east-1:123456789012:cluster:orders"', "no secretArn"),
+    ],
+)
+def test_a_member_the_scan_cannot_read_leaves_the_call_unresolved(request_members, reason):
+    code = f'import boto3\ndef h(event, c):\n    boto3.client("rds-data").execute_statement({request_members}, secretArn="arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf")\n'
+    if "no secretArn" in reason:
+        code = code.replace(
+            ', secretArn="arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf"', ""
+        )
+    binding = bind(extract_python(code, "h.py"))
+    assert binding.suggestions == []
+    assert [(u.where.line, reason in u.reason) for u in binding.unresolved] == [(3, True)]
+
+
+def test_a_follow_up_call_binds_only_to_one_earlier_resource():
+    """GetLatestConfiguration names only a token: with sessions on two profiles it is left
+    unresolved rather than granted on both."""
+    start = (
+        "c.start_configuration_session(ApplicationIdentifier='abc1234', "
+        "EnvironmentIdentifier='env5678', ConfigurationProfileIdentifier='{}')\n"
+    )
+    code = "import boto3\nc = boto3.client('appconfigdata')\n" + start.format("prf0001")
+    code += start.format("prf0002") + "c.get_latest_configuration(ConfigurationToken=t)\n"
+    binding = bind(extract_python(code, "h.py"))
+    assert len(binding.suggestions) == 2
+    assert all(
+        set(s.actions) == {"appconfig:StartConfigurationSession"} for s in binding.suggestions
+    )
+    (u,) = binding.unresolved
+    assert u.where.line == 5 and u.actions == ("appconfig:GetLatestConfiguration",)

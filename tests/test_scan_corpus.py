@@ -124,6 +124,19 @@ def _request_arn(entry: ResourceEntry, action: str) -> tuple[str, dict]:
         return head.format("kinesis") + f"stream/{f['name']}", {}
     if kind == "firehose-stream":
         return head.format("firehose") + f"deliverystream/{f['name']}", {}
+    if kind == "appconfig-profile":
+        return head.format("appconfig") + (
+            f"application/{f['application_id']}/environment/{f['environment_id']}"
+            f"/configuration/{f['profile_id']}"
+        ), {}
+    if kind == "athena-workgroup":
+        return head.format("athena") + f"workgroup/{f['workgroup']}", {}
+    if kind == "scheduler-group":  # the schedules are authorised on schedule/GROUP/NAME
+        return head.format("scheduler") + f"schedule/{f['group']}/reminder-1", {}
+    if kind == "rds-data-cluster":
+        return head.format("rds") + f"cluster:{f['cluster']}", {}
+    if kind == "ses-identity":
+        return head.format("ses") + f"identity/{f['identity']}", {}
     if kind == "cloudwatch-metrics":
         return "*", {"cloudwatch:namespace": f["namespace"]}
     raise AssertionError(f"no request ARN for {kind}")

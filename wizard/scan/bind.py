@@ -19,6 +19,7 @@ and the access profile that grants them.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -151,6 +152,49 @@ def _fields(call: SdkCall, kind_name: str, members: dict[str, str], env: dict[st
     raise _Unbound(f"the call names no {' or '.join(members)}")
 
 
+# Request members holding an ARN or URL, and the kind field each names (the part of the value
+# that is that field). Sources: ARN formats in the Service Authorization Reference (RDS
+# cluster: arn:P:rds:R:A:cluster:NAME; Secrets Manager secret: arn:P:secretsmanager:R:A:secret:
+# NAME-6 random characters; IAM role: arn:P:iam::A:role/PATH/NAME); Athena's OutputLocation is
+# an s3://BUCKET/PREFIX URL (Athena API ResultConfiguration).
+_MEMBER_FORMS: dict[str, re.Pattern[str]] = {
+    "resourceArn": re.compile(r"arn:[\w-]+:rds:[\w-]*:\d{12}:cluster:(?P<value>[^:/]+)"),
+    "secretArn": re.compile(
+        r"arn:[\w-]+:secretsmanager:[\w-]*:\d{12}:secret:(?P<value>.+?)(-[A-Za-z0-9]{6})?"
+    ),
+    "RoleArn": re.compile(r"arn:[\w-]+:iam::\d{12}:role/(?P<value>.+)"),
+    "OutputLocation": re.compile(r"s3://(?P<value>[^/]+)(/(?P<prefix>.*))?"),
+}
+
+
+def _member_fields(call: SdkCall, kind_name: str, fields: dict[str, str], env: dict[str, str]):
+    """The entry's fields for a kind named by several request members (``fields``: the kind's
+    field -> the member); _Unbound when a field the kind requires is not named."""
+    kind = catalog().kinds[kind_name]
+    params = dict(call.params)
+    for member, default in table().get("defaults", {}).get(call.service, {}).items():
+        params.setdefault(member, Value(text=default))
+    out: dict[str, str] = {}
+    for field_name, member in fields.items():
+        if member not in params:
+            if kind.fields[field_name].required:
+                raise _Unbound(f"the call names no {member} (the {kind.title}'s {field_name})")
+            continue
+        text, partial = _text(params[member], member, env)
+        if partial:
+            raise _Unbound(f"{member} is only known to start with {text!r}")
+        form = _MEMBER_FORMS.get(member)
+        if form is not None:
+            match = form.fullmatch(text)
+            if match is None:
+                raise _Unbound(f"{member} {text!r} is not the form the scan reads")
+            text = match["value"]
+            if member == "OutputLocation" and match["prefix"]:  # results_bucket's prefix
+                out |= _field_value(kind, "results_prefix", member, match["prefix"])
+        out |= _field_value(kind, field_name, member, text)
+    return out
+
+
 def bind(
     calls: Iterable[SdkCall],
     env: dict[str, str] | None = None,
@@ -166,6 +210,7 @@ def bind(
         only[entry.kind] = None if entry.kind in only else entry
     services = bound_services()
     out = Binding()
+    later: list[tuple[SdkCall, dict[str, Any], tuple[str, ...]]] = []
     groups: dict[tuple[str, tuple[tuple[str, str], ...]], Suggestion] = {}
     for call in calls:
         mapping = actions_for(call.service, call.operation)
@@ -179,11 +224,19 @@ def bind(
             continue
         binding = services.get(call.service) or {}
         if not binding.get("kind"):
-            reason = f"no catalog kind names {call.service}'s resources yet: add a custom entry"
+            reason = binding.get("unbound") or (
+                f"no catalog kind names {call.service}'s resources yet: add a custom entry"
+            )
             out.unresolved.append(Unresolved(call.where, name, mapping.actions, reason))
             continue
+        if call.operation in binding.get("after", {}):
+            later.append((call, binding, mapping.actions))
+            continue
         try:
-            fields = _fields(call, binding["kind"], binding.get("members", {}), env)
+            if "fields" in binding:
+                fields = _member_fields(call, binding["kind"], binding["fields"], env)
+            else:
+                fields = _fields(call, binding["kind"], binding.get("members", {}), env)
         except _Unbound as exc:
             spec_entry = only.get(binding["kind"])
             if spec_entry is None or not any(v.env for v in call.params.values()):
@@ -196,11 +249,33 @@ def bind(
             group = groups[key] = Suggestion(ResourceEntry(kind=binding["kind"], **fields))
         for action in mapping.actions:
             _add(group.actions.setdefault(action, []), [call.where])
+    for call, binding, actions in later:  # bound to the one resource of the call they follow
+        first = binding["after"][call.operation]
+        found = [
+            g
+            for g in groups.values()
+            if any(w in g.actions for w in _actions_of(call.service, first))
+        ]
+        found = [g for g in found if g.entry.kind == binding["kind"]]
+        if len(found) != 1:
+            name = f"{call.service}:{call.operation}"
+            reason = (
+                f"it names no resource: it follows {first}, which the scan bound to "
+                f"{'no' if not found else len(found)} resource{'s' if len(found) > 1 else ''}"
+            )
+            out.unresolved.append(Unresolved(call.where, name, actions, reason))
+            continue
+        for action in actions:
+            _add(found[0].actions.setdefault(action, []), [call.where])
     suggestions = _fold_s3_prefixes(list(groups.values()))
     for suggestion in suggestions:
         _choose_profile(suggestion)
     out.suggestions = sorted(suggestions, key=lambda s: _order(s.first))
     return out
+
+
+def _actions_of(service: str, operation: str) -> tuple[str, ...]:
+    return actions_for(service, operation).actions
 
 
 def _add(places: list[Where], more: list[Where]) -> None:
