@@ -83,6 +83,7 @@ def scan_sources(paths: list[str], include_tests: bool = False) -> SourceScan:
     out = SourceScan()
     files = _walk(paths, include_tests)
     modules = None  # the Python files as modules one another imports (built on first use)
+    js_modules = None  # and the JavaScript/TypeScript ones
     for path, _root in files:
         suffix = os.path.splitext(path)[1]
         notes: list[str] = []  # the JavaScript reader's "FILE:LINE: skipped: why" lines
@@ -92,7 +93,13 @@ def scan_sources(paths: list[str], include_tests: bool = False) -> SourceScan:
             except ImportError:
                 out.skipped.append((path, "no JavaScript/TypeScript reader in this version"))
                 continue
-            reader = functools.partial(javascript.extract_javascript, notes=notes)
+            if js_modules is None:
+                js_modules = javascript.JsModules(
+                    [p for p, _ in files if os.path.splitext(p)[1] in JAVASCRIPT]
+                )
+            reader = functools.partial(
+                javascript.extract_javascript, notes=notes, modules=js_modules
+            )
         elif suffix in PYTHON:
             from wizard.scan.python import Modules, extract_python
 
