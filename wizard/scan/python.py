@@ -713,17 +713,19 @@ class Modules:
     clients``). A module is named by its path below the folder scanned (``lib/clients.py``:
     ``lib.clients``); ``import X`` finds, in order, ``X.py`` beside the importing file (Lambda
     puts the handler's folder on the path), the module named ``X``, and the one module whose
-    name ends in ``.X``. Each module is parsed once and read only when imported."""
+    name ends in ``.X``. A module is read for its names once, when first imported."""
 
     def __init__(self, files: list[tuple[str, str]]) -> None:
         """``files``: (path, the folder it was found under) of each Python file."""
         self.paths: dict[str, str] = {}  # normalised path -> the path as given
         self.dotted: dict[str, list[str]] = {}  # module name -> normalised paths
         self.packages: set[str] = set()  # the folders above them, as names (lib)
+        roots: dict[str, str] = {}
         for path, root in files:
-            norm = os.path.normpath(os.path.abspath(path))
+            norm = os.path.abspath(path)
             self.paths[norm] = path
-            rel = os.path.relpath(norm, os.path.normpath(os.path.abspath(root)))
+            top = roots.get(root) or roots.setdefault(root, os.path.abspath(root) + os.sep)
+            rel = norm[len(top) :] if norm.startswith(top) else os.path.basename(norm)
             parts = rel[: -len(".py")].split(os.sep)
             if parts[-1] == "__init__":
                 parts = parts[:-1]
@@ -732,21 +734,15 @@ class Modules:
                 self.packages.update(
                     ".".join(parts[start:end]) for end in range(start + 1, len(parts))
                 )
-        self.trees: dict[str, ast.Module | None] = {}
         self.exports: dict[str, Module | None] = {}
 
-    def tree(self, path: str, text: str | None = None) -> ast.Module | None:
-        """``path`` parsed (once); None when it cannot be read or parsed."""
-        norm = os.path.normpath(os.path.abspath(path))
-        if norm not in self.trees:
-            self.trees[norm] = None
-            try:
-                if text is None:
-                    text, _ = read_text(self.paths.get(norm, path), "source file", MAX_SOURCE_BYTES)
-                self.trees[norm] = _parse(text, path)
-            except UserError:
-                pass
-        return self.trees[norm]
+    def tree(self, path: str) -> ast.Module | None:
+        """``path`` parsed; None when it cannot be read or parsed."""
+        try:
+            text, _ = read_text(self.paths.get(path, path), "source file", MAX_SOURCE_BYTES)
+            return _parse(text, path)
+        except UserError:
+            return None
 
     def imports_any(self, text: str) -> bool:
         """Whether ``text`` imports a module of this scan (a cheap look before parsing)."""
@@ -760,7 +756,9 @@ class Modules:
 
     def find(self, name: str, importer: str, level: int) -> Module | None:
         """The module ``name`` as ``importer`` imports it (``level`` leading dots)."""
-        base = os.path.dirname(os.path.normpath(os.path.abspath(importer)))
+        if not level and name not in self.dotted and name.rpartition(".")[2] not in self.dotted:
+            return None  # json, os, boto3: no file of the scan (the usual case, made quick)
+        base = os.path.dirname(os.path.abspath(importer))
         for _ in range(max(level - 1, 0)):
             base = os.path.dirname(base)
         parts = [p for p in name.split(".") if p]
@@ -804,9 +802,7 @@ def extract_python(text: str, path: str, modules: Modules | None = None) -> list
     makes = "boto3" in text or "aws_lambda_powertools" in text
     if not makes and (modules is None or not modules.imports_any(text)):
         return []  # nothing here makes a client or imports one from the scanned files
-    tree = _parse(text, path)
-    if modules is not None:
-        modules.trees[os.path.normpath(os.path.abspath(path))] = tree
+    tree = _parse(text, path)  # not kept in ``modules``: every file's tree held slows the GC
     try:
         return _Reader(path, modules).read(tree)
     except RecursionError:  # an expression nested thousands deep (a + b + ... generated code)
