@@ -1,7 +1,8 @@
 """Benchmark: ``role-wizard scan`` over a folder of 20,000 lines of Python handler code.
 
-The folder is made from the scan corpus's handlers (``tests/scan_corpus/python/*/handler.py``),
-copied under new names until it holds ``--lines`` lines. Each run is a fresh process (one
+The folder is made from the scan corpus's cases (``tests/scan_corpus/python/*/``: each case's
+Python files, the handler and the modules it imports), each copy in a folder of its own, until
+it holds ``--lines`` lines; so following clients across imported modules is timed too. Each run is a fresh process (one
 thread: the scan uses one core) that imports the scan, loads the mapping (botocore's service
 models, ``catalogs/sdk-actions.yaml``, the IAM reference), reads every file and binds the calls:
 all of that is timed, from before the first import of ``wizard`` to the binding's end. The
@@ -42,14 +43,17 @@ print(json.dumps({
 
 
 def make_folder(folder: Path, lines: int) -> int:
-    sources = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*/handler.py"))]
+    cases = [
+        [(p.relative_to(case), p.read_text(encoding="utf-8")) for p in sorted(case.rglob("*.py"))]
+        for case in sorted(p for p in CORPUS.iterdir() if p.is_dir())
+    ]
     total = count = 0
     while total < lines:
-        text = sources[count % len(sources)]
-        sub = folder / f"service_{count // 100:03d}"
-        sub.mkdir(exist_ok=True)
-        (sub / f"handler_{count:05d}.py").write_text(text, encoding="utf-8")
-        total += text.count("\n") + 1
+        for relative, text in cases[count % len(cases)]:
+            target = folder / f"service_{count // 100:03d}" / f"case_{count:05d}" / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+            total += text.count("\n") + 1
         count += 1
     return total
 

@@ -19,11 +19,11 @@ botocore does, without importing botocore. Its facts, read from botocore's own s
 from __future__ import annotations
 
 import argparse
-import gzip
-import importlib.util
 import json
 import sys
 from pathlib import Path
+
+from wizard.scan.models import botocore_data, known_services, service_model
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "catalogs" / "js-sdk-services.yaml"
@@ -41,49 +41,24 @@ V2_ALIASES = {
 }
 
 
-def botocore_data() -> tuple[str, Path]:
-    spec = importlib.util.find_spec("botocore")
-    if spec is None or not spec.submodule_search_locations:
-        raise SystemExit("botocore is not installed")
-    root = Path(next(iter(spec.submodule_search_locations)))
-    version = next(
+def botocore_version() -> str:
+    root = botocore_data().parent
+    return next(
         line.split("=", 1)[1].strip().strip("'\"")
         for line in (root / "__init__.py").read_text(encoding="utf-8").splitlines()
         if line.startswith("__version__")
     )
-    return version, root / "data"
-
-
-def service_model(folder: Path) -> dict | None:
-    versions = sorted(
-        v
-        for v in folder.iterdir()
-        if (v / "service-2.json.gz").is_file() or (v / "service-2.json").is_file()
-    )
-    if not versions:
-        return None
-    newest = versions[-1]
-    gz = newest / "service-2.json.gz"
-    raw = (
-        gzip.decompress(gz.read_bytes())
-        if gz.is_file()
-        else (newest / "service-2.json").read_bytes()
-    )
-    return json.loads(raw)
 
 
 def render() -> str:
-    version, data = botocore_data()
+    version = botocore_version()
     services: dict[str, str] = {}
-    for folder in sorted(p for p in data.iterdir() if p.is_dir()):
-        model = service_model(folder)
-        if model is None:
-            continue
-        service_id = model["metadata"]["serviceId"]
+    for name in known_services():
+        service_id = service_model(name).service_id
         # Two models may share a serviceId (pinpoint-sms-voice and its older copy sms-voice):
         # the v3 package is the one named like the folder.
-        if service_id not in services or folder.name == service_id.lower().replace(" ", "-"):
-            services[service_id] = folder.name
+        if service_id not in services or name == service_id.lower().replace(" ", "-"):
+            services[service_id] = name
     lines = [
         "# The AWS SDK for JavaScript's service names -> botocore's service names, for the",
         "# JavaScript/TypeScript reader of `role-wizard scan` (wizard/scan/javascript.py).",

@@ -182,6 +182,8 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
         {"bucket": "uploads", "prefix": "incoming/"},
         {"bucket": "uploads"},
         {"bucket": "uploads", "prefix": "incoming/", "kms_key": KMS_KEY},
+        {"bucket": "uploads", "key": "config/settings.json"},
+        {"bucket": "uploads", "key": "config/settings.json", "kms_key": KMS_KEY},
     ],
     "log-group": [{"name": "/aws/lambda/other"}, {"name": "/aws/lambda/other", "kms_key": KMS_KEY}],
     "sqs-queue": [

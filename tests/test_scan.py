@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from wizard.catalog.reference import reference
 from wizard.scan import actions as A
+from wizard.scan import models as M
 from wizard.scan.bind import bind
 from wizard.scan.calls import SdkCall, Value, Where
 from wizard.scan.python import extract_python
@@ -96,7 +97,7 @@ def test_method_names_match_boto3s_for_every_operation():
     """boto3's method for each operation (botocore's own xform_name) finds that operation."""
     for service in BOUND:
         for op in A.service_model(service).operations:
-            assert A.operation_for(service, botocore.xform_name(op)) == op
+            assert M.operation_for(service, botocore.xform_name(op)) == op
 
 
 def test_the_models_are_read_without_importing_botocore():
@@ -105,7 +106,11 @@ def test_the_models_are_read_without_importing_botocore():
         import json, sys
         from wizard.scan.actions import actions_for
         from wizard.scan.python import extract_python
+        from wizard.scan.javascript import extract_javascript
         extract_python("import boto3\\nboto3.client('s3').list_objects_v2(Bucket='b')", "h.py")
+        js = "import {S3Client, ListObjectsV2Command} from '@aws-sdk/client-s3';"
+        js += "new S3Client({}).send(new ListObjectsV2Command({Bucket: 'b'}));"
+        assert extract_javascript(js, "h.mjs"), "the JavaScript reader found no call"
         actions_for("s3", "ListObjectsV2")
         print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in ("boto3", "botocore"))))
         """
@@ -324,7 +329,7 @@ def test_scan_into_keeps_the_users_entries_and_marks_added_ones(tmp_path, run_cl
     assert {s["entry"]["name"] for s in data["suggestions"]} == {"Orders", "Audit"}
     assert data["suggestions"][0]["actions"]["dynamodb:GetItem"][0].endswith("app.py:6")
     text = spec.read_text()
-    lines = [line for line in text.splitlines() if line.startswith("- ")]
+    lines = [line.strip() for line in text.splitlines() if line.strip().startswith("- ")]
     assert "jobs" in lines[0] and "# added" not in lines[0]
     assert all("# added by role-wizard scan: " in line for line in lines[1:])
     assert len(yaml.safe_load(text)["resources"]) == 3
@@ -335,6 +340,58 @@ def test_scan_into_keeps_the_users_entries_and_marks_added_ones(tmp_path, run_cl
     assert "resources[0]: its profile None" not in r.err
     assert "does not grant dynamodb:PutItem" in r.err
     assert "{kind: dynamodb-table, name: Audit}" in spec.read_text()
+
+
+def test_scan_into_keeps_the_users_comments_layout_and_quoting(tmp_path, run_cli):
+    """--into appends to the user's file: every line of it is kept as written (comments, key
+    order, indentation, quoting), and the added entries are what the one spec writer writes
+    for them (its quoting), each marked with where the code calls it."""
+    from wizard.spec import ResourceEntry, RoleSpec, load_spec_text
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "app.py").write_text(
+        "import boto3\n"
+        "def handler(e, c):\n"
+        '    boto3.client("dynamodb").put_item(TableName="yes", Item={})\n'
+        '    boto3.client("s3").get_object(Bucket="acme-config", Key="2024-01-01")\n'
+    )
+    spec = tmp_path / "role.yaml"
+    original = (
+        "# The orders function's role: reviewed by the platform team.\n"
+        "function: orders   # the Lambda function\n"
+        "account: '012345678901'\n"
+        "role:\n"
+        "    description: Orders API   # four-space indent\n"
+        "resources:\n"
+        "  # the queue the API feeds\n"
+        "  - kind: sqs-queue\n"
+        "    access: send   # not consume\n"
+        "    name: jobs\n"
+        "tracing: true  # X-Ray\n"
+    )
+    spec.write_text(original)
+    r = run_cli("scan", str(src), "--into", str(spec))
+    assert r.code == 0, r.err
+    text = spec.read_text()
+    lines = text.splitlines()
+    kept = iter(lines)
+    assert all(line in kept for line in original.splitlines())  # all kept, in order
+    added = lines[lines.index("    name: jobs") + 1 : lines.index("tracing: true  # X-Ray")]
+    entries = [
+        ResourceEntry(kind="dynamodb-table", name="yes", access="write"),
+        ResourceEntry(kind="s3-prefix", bucket="acme-config", key="2024-01-01", access="read"),
+    ]
+    writer = RoleSpec(function="orders", resources=entries).to_yaml().splitlines()
+    written = writer[writer.index("resources:") + 1 :]
+    assert [line.split("  # ")[0] for line in added] == ["  " + w for w in written]
+    assert [line.split("  # ")[1] for line in added if "  # " in line] == [
+        f"added by role-wizard scan: {src / 'app.py'}:3",
+        f"added by role-wizard scan: {src / 'app.py'}:4",
+    ]
+    merged, _ = load_spec_text(text)
+    assert [r.kind for r in merged.resources] == ["sqs-queue", "dynamodb-table", "s3-prefix"]
+    assert merged.account == "012345678901" and merged.tracing
 
 
 @pytest.mark.parametrize(
@@ -392,5 +449,191 @@ def test_any_table_name_in_any_style_is_bound_exactly(style, name, op):
     calls = extract_python(style.format(op=op, name=name), "h.py")
     binding = bind(calls)
     assert [s.entry.field_values() for s in binding.suggestions] == [{"name": name}]
-    operation = A.operation_for("dynamodb", op)
+    operation = M.operation_for("dynamodb", op)
     assert set(binding.suggestions[0].actions) == {f"dynamodb:{operation}"}
+
+
+# --------------------------------------------------------------------------- exact S3 objects
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    key=st.from_regex(r"[A-Za-z0-9._-]{1,20}(/[A-Za-z0-9._-]{1,20}){0,3}", fullmatch=True),
+    op=st.sampled_from(["get_object", "put_object", "head_object", "delete_object"]),
+)
+def test_a_whole_s3_key_is_granted_exactly_that_object(key, op):
+    """Property: ``Key="..."`` written out in full becomes the entry's ``key``; the role built
+    from it has no validator error or warning nor spec warning, allows that object and no sibling key."""
+    from wizard.policy.compose import compose
+    from wizard.policy.evaluate import Evaluator
+    from wizard.policy.gate import blocking, review
+    from wizard.spec import RoleSpec, spec_warnings
+
+    code = f'import boto3\nboto3.client("s3").{op}(Bucket="acme-config", Key={key!r})\n'
+    binding = bind(extract_python(code, "h.py"))
+    assert [s.entry.field_values() for s in binding.suggestions] == [
+        {"bucket": "acme-config", "key": key}
+    ]
+    spec = RoleSpec(
+        function="fn",
+        account="123456789012",
+        region="us-east-1",
+        resources=[s.entry for s in binding.suggestions],
+    )
+    assert spec_warnings(spec) == []
+    bundle = compose(spec)
+    assert blocking(review(bundle)) == []  # no error nor warning (the gate's rule)
+    ev = Evaluator([p.document for p in bundle.policies], bundle.boundary.document)
+    (action,) = binding.suggestions[0].actions
+    assert ev.evaluate(action, f"arn:aws:s3:::acme-config/{key}", {}).allowed
+    for sibling in (key + ".bak", key + "/x", "x" + key, key[:-1] or "x"):
+        assert not ev.evaluate(action, f"arn:aws:s3:::acme-config/{sibling}", {}).allowed
+    assert not ev.evaluate("s3:ListBucket", "arn:aws:s3:::acme-config", {}).allowed
+
+
+def test_a_key_under_a_scanned_prefix_joins_the_prefix_and_a_partial_key_is_a_prefix():
+    code = textwrap.dedent(
+        """
+        import boto3
+        s3 = boto3.client("s3")
+        def h(e, c):
+            s3.get_object(Bucket="b1b", Key="config/settings.json")
+            s3.put_object(Bucket="b1b", Key=f"config/{e['id']}", Body=b"")
+            s3.get_object(Bucket="b2b", Key="a.json")
+            s3.get_object(Bucket="b2b", Key="a.json.bak")
+        """
+    )
+    binding = bind(extract_python(code, "h.py"))
+    got = sorted(tuple(sorted(s.entry.field_values().items())) for s in binding.suggestions)
+    assert got == [
+        (("bucket", "b1b"), ("prefix", "config/")),
+        (("bucket", "b2b"), ("key", "a.json")),
+        (("bucket", "b2b"), ("key", "a.json.bak")),
+    ]
+
+
+def test_a_spec_cannot_give_both_key_and_prefix(tmp_path, run_cli):
+    spec = tmp_path / "role.yaml"
+    spec.write_text(
+        "function: fn\nresources:\n  - {kind: s3-prefix, bucket: b1b, prefix: a/, key: a/b}\n"
+    )
+    r = run_cli("build", str(spec), "-f", "cloudformation")
+    assert (
+        r.code == 2
+        and r.err == f"role-wizard: {spec}:3: resources[0].key: give key or prefix, not both\n"
+    )
+
+
+# --------------------------------------------------------------------------- across files
+
+
+def test_each_handler_imports_the_clients_module_beside_it(tmp_path):
+    """Two functions in one repository, each with its own clients.py: each handler is bound to
+    its own module's table (Lambda puts the handler's folder on the path), and an import cycle
+    between modules reads as nothing instead of hanging."""
+    for fn, table in (("orders", "Orders"), ("audit", "Audit")):
+        (tmp_path / fn).mkdir()
+        (tmp_path / fn / "clients.py").write_text(
+            f'import boto3\nfrom cycle import X\ntable = boto3.resource("dynamodb").Table("{table}")\n'
+        )
+        (tmp_path / fn / "cycle.py").write_text("from clients import table\nX = 'x'\n")
+        (tmp_path / fn / "handler.py").write_text(
+            "from clients import table\ndef handler(e, c):\n    table.get_item(Key={})\n"
+        )
+    found = scan_sources([str(tmp_path)])
+    got = {
+        (c.where.file.split("/")[-2], c.params["TableName"].text)
+        for c in found.calls
+        if c.operation == "GetItem"
+    }
+    assert got == {("orders", "Orders"), ("audit", "Audit")}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    names=st.lists(
+        st.one_of(
+            st.sampled_from(["yes", "no", "null", "012", "1e3", "2024-01-01", "on", "0x1F"]),
+            st.from_regex(r"[A-Za-z0-9_-]{1,20}", fullmatch=True),
+        ),
+        min_size=1,
+        max_size=4,
+        unique=True,
+    ),
+    indent=st.sampled_from(["", "  ", "    "]),
+)
+def test_entries_appended_to_a_users_spec_read_back_as_written(names, indent):
+    """Property: whatever the names (words a YAML reader takes for another type included) and
+    however the user indents the list, the appended spec reads back as the user's entries and
+    then the new ones."""
+    from wizard.spec import ResourceEntry, load_spec_text, spec_yaml_with_entries
+
+    original = (
+        f"function: fn  # mine\nresources:\n{indent}- {{kind: dynamodb-table, name: 'on1'}}\n"
+    )
+    entries = [ResourceEntry(kind="sqs-queue", name=n) for n in names]
+    text = spec_yaml_with_entries(original, entries, {0: "added"})
+    assert text.startswith(original)
+    spec, _ = load_spec_text(text)
+    assert [r.field_values()["name"] for r in spec.resources] == ["on1", *names]
+
+
+# --------------------------------------------------------------------------- several members
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    cluster=st.from_regex(r"[A-Za-z][A-Za-z0-9-]{0,20}", fullmatch=True),
+    secret=st.from_regex(r"[A-Za-z0-9/_+=.@-]{1,30}", fullmatch=True),
+    suffix=st.from_regex(r"[A-Za-z0-9]{6}", fullmatch=True),
+)
+def test_rds_data_arns_name_the_cluster_and_the_secret_exactly(cluster, secret, suffix):
+    """Property: the cluster ARN gives the cluster, the secret's full ARN its name (without
+    the 6-character suffix Secrets Manager adds)."""
+    code = (
+        "import boto3\n"
+        'boto3.client("rds-data").execute_statement(sql="select 1",\n'
+        f'    resourceArn="arn:aws:rds:us-east-1:123456789012:cluster:{cluster}",\n'
+        f'    secretArn="arn:aws:secretsmanager:us-east-1:123456789012:secret:{secret}-{suffix}")\n'
+    )
+    binding = bind(extract_python(code, "h.py"))
+    assert [s.entry.field_values() for s in binding.suggestions] == [
+        {"cluster": cluster, "secret": secret}
+    ]
+
+
+@pytest.mark.parametrize(
+    "request_members, reason",
+    [
+        ('resourceArn="arn:aws:rds:us-east-1:123456789012:db:orders"', "not the form"),
+        ('resourceArn=event["arn"]', "not a constant"),
+        ('resourceArn="arn:aws:rds:us-east-1:123456789012:cluster:orders"', "no secretArn"),
+    ],
+)
+def test_a_member_the_scan_cannot_read_leaves_the_call_unresolved(request_members, reason):
+    code = f'import boto3\ndef h(event, c):\n    boto3.client("rds-data").execute_statement({request_members}, secretArn="arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf")\n'
+    if "no secretArn" in reason:
+        code = code.replace(
+            ', secretArn="arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf"', ""
+        )
+    binding = bind(extract_python(code, "h.py"))
+    assert binding.suggestions == []
+    assert [(u.where.line, reason in u.reason) for u in binding.unresolved] == [(3, True)]
+
+
+def test_a_follow_up_call_binds_only_to_one_earlier_resource():
+    """GetLatestConfiguration names only a token: with sessions on two profiles it is left
+    unresolved rather than granted on both."""
+    start = (
+        "c.start_configuration_session(ApplicationIdentifier='abc1234', "
+        "EnvironmentIdentifier='env5678', ConfigurationProfileIdentifier='{}')\n"
+    )
+    code = "import boto3\nc = boto3.client('appconfigdata')\n" + start.format("prf0001")
+    code += start.format("prf0002") + "c.get_latest_configuration(ConfigurationToken=t)\n"
+    binding = bind(extract_python(code, "h.py"))
+    assert len(binding.suggestions) == 2
+    assert all(
+        set(s.actions) == {"appconfig:StartConfigurationSession"} for s in binding.suggestions
+    )
+    (u,) = binding.unresolved
+    assert u.where.line == 5 and u.actions == ("appconfig:GetLatestConfiguration",)

@@ -96,6 +96,10 @@ def _request_arn(entry: ResourceEntry, action: str) -> tuple[str, dict]:
         return entry.arn, {}
     if kind == "dynamodb-table":
         return head.format("dynamodb") + f"table/{f['name']}", {}
+    if kind == "s3-prefix" and f.get("key"):  # exactly that object
+        if action == "s3:ListBucket":
+            return f"arn:aws:s3:::{f['bucket']}", {"s3:prefix": f["key"]}
+        return f"arn:aws:s3:::{f['bucket']}/{f['key']}", {}
     if kind == "s3-prefix":
         prefix = f.get("prefix", "")
         if action == "s3:ListBucket":
@@ -120,6 +124,19 @@ def _request_arn(entry: ResourceEntry, action: str) -> tuple[str, dict]:
         return head.format("kinesis") + f"stream/{f['name']}", {}
     if kind == "firehose-stream":
         return head.format("firehose") + f"deliverystream/{f['name']}", {}
+    if kind == "appconfig-profile":
+        return head.format("appconfig") + (
+            f"application/{f['application_id']}/environment/{f['environment_id']}"
+            f"/configuration/{f['profile_id']}"
+        ), {}
+    if kind == "athena-workgroup":
+        return head.format("athena") + f"workgroup/{f['workgroup']}", {}
+    if kind == "scheduler-group":  # the schedules are authorised on schedule/GROUP/NAME
+        return head.format("scheduler") + f"schedule/{f['group']}/reminder-1", {}
+    if kind == "rds-data-cluster":
+        return head.format("rds") + f"cluster:{f['cluster']}", {}
+    if kind == "ses-identity":
+        return head.format("ses") + f"identity/{f['identity']}", {}
     if kind == "cloudwatch-metrics":
         return "*", {"cloudwatch:namespace": f["namespace"]}
     raise AssertionError(f"no request ARN for {kind}")
@@ -151,3 +168,9 @@ def test_the_composed_role_allows_the_calls_and_no_neighbour(case):
             assert ev.evaluate(action, arn, context).allowed, (action, arn)
             other, other_context = _request_arn(_neighbour(suggestion.entry), action)
             assert not ev.evaluate(action, other, other_context).allowed, (action, other)
+            key = suggestion.entry.field_values().get("key")
+            if key:  # an exact object: its sibling keys are not granted either
+                bucket = suggestion.entry.field_values()["bucket"]
+                for sibling in (key + ".bak", key + "/x", key[:-1]):
+                    arn = f"arn:aws:s3:::{bucket}/{sibling}"
+                    assert not ev.evaluate(action, arn, {}).allowed, (action, arn)

@@ -21,10 +21,10 @@ from wizard.scan.calls import UNRESOLVED, SdkCall, Value
 from wizard.scan.javascript import (
     MAX_BYTES,
     extract_javascript,
-    operation_of,
     service_of_class,
     service_of_package,
 )
+from wizard.scan.models import operation_for
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "scan_corpus" / "javascript"
@@ -135,10 +135,12 @@ def test_v2_classes_name_botocore_services(cls, service):
 
 
 def test_operations_are_botocores_names_matched_without_case():
-    assert operation_of("dynamodb", "getItem") == "GetItem"
-    assert operation_of("s3", "listObjectsV2") == "ListObjectsV2"
-    assert operation_of("s3", "GetItem") is None
-    assert operation_of("no-such-service", "GetItem") is None
+    """The one loader of botocore's models serves both readers: v3/v2 names and boto3's."""
+    assert operation_for("dynamodb", "getItem") == "GetItem"
+    assert operation_for("s3", "listObjectsV2") == "ListObjectsV2"
+    assert operation_for("s3", "GetItem") is None
+    assert operation_for("no-such-service", "GetItem") is None
+    assert operation_for("dynamodb", "get_item") == "GetItem"  # boto3's spelling, same loader
 
 
 def test_the_service_table_is_what_botocore_says_today():
@@ -388,3 +390,28 @@ def test_a_note_is_one_line_whatever_the_file_is_called():
     assert notes == [
         "evil\\nname\\x1b[31m.js:1: skipped: binary content (NUL bytes), not JavaScript"
     ]
+
+
+# -- clients across files ----------------------------------------------------------------------
+
+MODULES = ROOT / "tests" / "scan_corpus" / "javascript_modules"
+
+
+@pytest.mark.parametrize(
+    "folder", sorted(p for p in MODULES.iterdir() if p.is_dir()), ids=lambda p: p.name
+)
+def test_clients_and_names_imported_from_another_scanned_file(folder):
+    """A client or name exported by one file (ES exports, module.exports, TypeScript's "./x.js"
+    for x.ts) is followed into the file that imports it: the calls are found there, with
+    their members exact, and the module that only makes clients reports no call."""
+    from wizard.scan.sources import scan_sources
+
+    found = scan_sources([str(folder)])
+    assert found.skipped == []
+    for code in sorted(folder.glob("*.*s")):
+        mine = [c for c in found.calls if Path(c.where.file).name == code.name]
+        expected = {k: (via, params) for k, via, params in expected_calls(code)}
+        assert sorted(key(c) for c in mine) == sorted(expected), code.name
+        for call in mine:
+            assert (call.via, call.params) == expected[key(call)], key(call)
+    assert found.calls, "no call found"

@@ -93,8 +93,8 @@ def entry_label(entry: ResourceEntry) -> str:
     if main is None or main not in fields:
         return f"{entry.kind} {entry.arn or ', '.join(f'{k}={v}' for k, v in fields.items())}"
     name = fields[main]
-    if entry.kind == "s3-prefix" and fields.get("prefix"):
-        name = f"{name}/{fields['prefix']}"
+    if entry.kind == "s3-prefix" and (fields.get("prefix") or fields.get("key")):
+        name = f"{name}/{fields.get('prefix') or fields['key']}"
     return f"{entry.kind} {name}"
 
 

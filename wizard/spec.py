@@ -382,10 +382,7 @@ class RoleSpec(_Model):
         data = self.model_dump(mode="json", exclude_defaults=True)
         data["function"] = self.function
         if self.resources:
-            data["resources"] = [
-                {k: v for k, v in r.model_dump(mode="json").items() if v is not None}
-                for r in self.resources
-            ]
+            data["resources"] = [_entry_data(r) for r in self.resources]
         return data
 
 
@@ -456,6 +453,56 @@ def spec_yaml(data: dict[str, Any]) -> str:
         default_flow_style=None,
         width=1000,
     )
+
+
+def spec_yaml_with_entries(
+    text: str, entries: list[ResourceEntry], comments: dict[int, str] | None = None
+) -> str:
+    """``text`` (a spec's YAML, as the user wrote it) with ``entries`` appended to its
+    ``resources``: the user's comments, key order, quoting and indentation are kept (ruamel.yaml
+    round-trip), and the new entries are written by :func:`spec_yaml`, the one writer that
+    decides quoting, then spliced in as it wrote them. ``comments``: a comment for some of the
+    new entries (by their index in ``entries``), at the end of the entry's first line."""
+    import io
+
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.util import load_yaml_guess_indent
+
+    def rt(sequence: int = 2, offset: int = 0, mapping: int = 2) -> YAML:
+        loader = YAML()  # round-trip
+        loader.preserve_quotes = True
+        loader.width = 4096  # as spec_yaml: never fold a long line
+        loader.indent(mapping=mapping, sequence=sequence, offset=offset)
+        return loader
+
+    _, sequence, offset = load_yaml_guess_indent(text)
+    doc = rt().load(text)
+    if not isinstance(doc, CommentedMap):
+        raise UserError("the spec is not a mapping of fields")
+    nested = [v for v in doc.values() if isinstance(v, CommentedMap) and v.fa.flow_style() is False]
+    mapping = nested[0].lc.col if nested else 2
+    resources = doc.get("resources")
+    if isinstance(resources, CommentedSeq) and resources and not resources.fa.flow_style():
+        sequence = resources[0].lc.col if hasattr(resources[0], "lc") else sequence
+        offset = resources.lc.col
+    sequence, offset = (sequence or 2, offset or 0)
+    new = rt().load(spec_yaml({"resources": [_entry_data(e) for e in entries]}))["resources"]
+    if not isinstance(resources, CommentedSeq):
+        doc["resources"] = resources = CommentedSeq()
+    resources.fa.set_block_style()  # one entry a line, each with its comment
+    start = len(resources)
+    resources.extend(new)
+    for index, comment in (comments or {}).items():
+        item = resources[start + index]  # on the entry's first line, after its first field
+        item.yaml_add_eol_comment(comment, next(iter(item)))
+    out = io.StringIO()
+    rt(max(sequence, offset + 2), offset, mapping).dump(doc, out)
+    return out.getvalue()
+
+
+def _entry_data(entry: ResourceEntry) -> dict[str, Any]:
+    return {k: v for k, v in entry.model_dump(mode="json").items() if v is not None}
 
 
 # --------------------------------------------------------------------------- filling location
@@ -721,6 +768,9 @@ def _resolve(
                 (*base, name),
                 f"{name} needs {missing[0]!r} too ({kind.fields[missing[0]].help})",
             )
+        both = [other for other in fspec.excludes if fields[name] and fields[other]]
+        if both:
+            raise _fail(ctx, (*base, name), f"give {name} or {both[0]}, not both")
     if fields.get("kms_key"):
         values |= _kms_key_values(fields["kms_key"], values, spec, ctx, (*base, "kms_key"))
     values.setdefault("Region", OPEN_REGION)
@@ -818,12 +868,16 @@ def _underive(kind: str, parsed: dict[str, str]) -> dict[str, str]:
 def _derive(kind: str, fields: dict[str, str]) -> dict[str, str]:
     if kind == "ssm-parameter":
         return {"param": fields.get("name", "").strip("/")}
+    if kind == "s3-prefix":  # the objects granted: exactly one key, or every key under a prefix
+        return {"objects": fields.get("key") or fields.get("prefix", "") + "*"}
     return {}
 
 
 def _flags(kind: str, fields: dict[str, str]) -> frozenset[str]:
     if kind == "ssm-parameter" and fields.get("name", "").endswith("/"):
         return frozenset({"path"})
+    if kind == "s3-prefix" and not fields.get("prefix") and not fields.get("key"):
+        return frozenset({"whole_bucket"})
     return frozenset()
 
 

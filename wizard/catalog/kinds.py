@@ -25,6 +25,7 @@ class FieldSpec(_Model):
     pattern: str | None = None
     help: str = ""
     needs: tuple[str, ...] = ()  # the other fields that must be given when this one is
+    excludes: tuple[str, ...] = ()  # the other fields that must not be given when this one is
 
     def check(self, value: str) -> bool:
         return self.pattern is None or re.fullmatch(self.pattern, value) is not None

@@ -63,6 +63,11 @@ def cmd_scan(args: argparse.Namespace) -> int:
     from wizard.spec import RoleSpec, load_spec
 
     base = load_spec(args.into)[0] if args.into else None
+    original = None
+    if args.into:  # its text: the user's comments and layout are kept
+        from wizard.limits import MAX_SPEC_BYTES, read_text
+
+        original = read_text(args.into, "spec", MAX_SPEC_BYTES)[0]
     found = scan_sources(args.sources, include_tests=args.include_tests)
     binding = bind(found.calls, env, base.resources if base else ())
     target = args.out or args.into
@@ -72,7 +77,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
         spec, added = merge(base or RoleSpec(function=args.function), binding)
         approve(compose(spec), source=target)  # the one gate: what is written builds
-        write_output(annotated_yaml(spec, added), target)
+        write_output(annotated_yaml(spec, added, original), target)
     if args.format == "json":
         data = binding.to_dict() | {
             "files": found.files,

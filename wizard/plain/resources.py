@@ -137,7 +137,9 @@ def ask_manual(wizard: PlainWizard, kind_name: str, kind: Kind) -> ResourceEntry
         return ResourceEntry(kind=kind_name, arn=value, **({"kms_key": key} if key else {}))
     fields = {field: value}
     for other, ospec in kind.fields.items():
-        if other != field:
+        # A field that is another's alternative (an S3 entry's exact ``key`` instead of its
+        # ``prefix``) is not asked: it is written in the spec, or found by ``scan``.
+        if other != field and not ospec.excludes:
             fields[other] = ask_field(wizard, ospec.help, ospec, default=ospec.default or "")
     fields = {k: v for k, v in fields.items() if v and v != (kind.fields[k].default or "")}
     entry = ResourceEntry(kind=kind_name, **fields)

@@ -11,12 +11,15 @@ and the access profile that grants them.
   profiles that grants every action found (two reads and a put on a table: ``read-write``;
   only GetObject under ``incoming/``: ``s3-prefix`` ``read`` with that prefix). An action no
   profile grants is reported, not granted.
-* S3: a key under a prefix another call uses is folded into that prefix's entry.
+* S3: a whole ``Key`` names exactly that object (the entry's ``key``: granted with no
+  wildcard); a key or prefix under a prefix another call uses is folded into that prefix's
+  entry.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -133,9 +136,12 @@ def _fields(call: SdkCall, kind_name: str, members: dict[str, str], env: dict[st
         fields = _field_value(kind, "bucket", "Bucket", bucket)
         member = "Key" if "Key" in params else "Prefix" if "Prefix" in params else None
         if member is not None:
-            prefix, _ = _text(params[member], member, env)
-            if prefix:
-                fields |= _field_value(kind, "prefix", member, prefix)
+            text, partial = _text(params[member], member, env)
+            # A whole Key names one object exactly; a Key only known to start with some text,
+            # or a Prefix, names the keys under it.
+            field_name = "key" if member == "Key" and not partial else "prefix"
+            if text:
+                fields |= _field_value(kind, field_name, member, text)
         return fields
     for member, field_name in members.items():
         if member in params:
@@ -144,6 +150,49 @@ def _fields(call: SdkCall, kind_name: str, members: dict[str, str], env: dict[st
                 raise _Unbound(f"{member} is only known to start with {text!r}")
             return _field_value(kind, field_name, member, text)
     raise _Unbound(f"the call names no {' or '.join(members)}")
+
+
+# Request members holding an ARN or URL, and the kind field each names (the part of the value
+# that is that field). Sources: ARN formats in the Service Authorization Reference (RDS
+# cluster: arn:P:rds:R:A:cluster:NAME; Secrets Manager secret: arn:P:secretsmanager:R:A:secret:
+# NAME-6 random characters; IAM role: arn:P:iam::A:role/PATH/NAME); Athena's OutputLocation is
+# an s3://BUCKET/PREFIX URL (Athena API ResultConfiguration).
+_MEMBER_FORMS: dict[str, re.Pattern[str]] = {
+    "resourceArn": re.compile(r"arn:[\w-]+:rds:[\w-]*:\d{12}:cluster:(?P<value>[^:/]+)"),
+    "secretArn": re.compile(
+        r"arn:[\w-]+:secretsmanager:[\w-]*:\d{12}:secret:(?P<value>.+?)(-[A-Za-z0-9]{6})?"
+    ),
+    "RoleArn": re.compile(r"arn:[\w-]+:iam::\d{12}:role/(?P<value>.+)"),
+    "OutputLocation": re.compile(r"s3://(?P<value>[^/]+)(/(?P<prefix>.*))?"),
+}
+
+
+def _member_fields(call: SdkCall, kind_name: str, fields: dict[str, str], env: dict[str, str]):
+    """The entry's fields for a kind named by several request members (``fields``: the kind's
+    field -> the member); _Unbound when a field the kind requires is not named."""
+    kind = catalog().kinds[kind_name]
+    params = dict(call.params)
+    for member, default in table().get("defaults", {}).get(call.service, {}).items():
+        params.setdefault(member, Value(text=default))
+    out: dict[str, str] = {}
+    for field_name, member in fields.items():
+        if member not in params:
+            if kind.fields[field_name].required:
+                raise _Unbound(f"the call names no {member} (the {kind.title}'s {field_name})")
+            continue
+        text, partial = _text(params[member], member, env)
+        if partial:
+            raise _Unbound(f"{member} is only known to start with {text!r}")
+        form = _MEMBER_FORMS.get(member)
+        if form is not None:
+            match = form.fullmatch(text)
+            if match is None:
+                raise _Unbound(f"{member} {text!r} is not the form the scan reads")
+            text = match["value"]
+            if member == "OutputLocation" and match["prefix"]:  # results_bucket's prefix
+                out |= _field_value(kind, "results_prefix", member, match["prefix"])
+        out |= _field_value(kind, field_name, member, text)
+    return out
 
 
 def bind(
@@ -161,6 +210,7 @@ def bind(
         only[entry.kind] = None if entry.kind in only else entry
     services = bound_services()
     out = Binding()
+    later: list[tuple[SdkCall, dict[str, Any], tuple[str, ...]]] = []
     groups: dict[tuple[str, tuple[tuple[str, str], ...]], Suggestion] = {}
     for call in calls:
         mapping = actions_for(call.service, call.operation)
@@ -174,11 +224,19 @@ def bind(
             continue
         binding = services.get(call.service) or {}
         if not binding.get("kind"):
-            reason = f"no catalog kind names {call.service}'s resources yet: add a custom entry"
+            reason = binding.get("unbound") or (
+                f"no catalog kind names {call.service}'s resources yet: add a custom entry"
+            )
             out.unresolved.append(Unresolved(call.where, name, mapping.actions, reason))
             continue
+        if call.operation in binding.get("after", {}):
+            later.append((call, binding, mapping.actions))
+            continue
         try:
-            fields = _fields(call, binding["kind"], binding.get("members", {}), env)
+            if "fields" in binding:
+                fields = _member_fields(call, binding["kind"], binding["fields"], env)
+            else:
+                fields = _fields(call, binding["kind"], binding.get("members", {}), env)
         except _Unbound as exc:
             spec_entry = only.get(binding["kind"])
             if spec_entry is None or not any(v.env for v in call.params.values()):
@@ -191,6 +249,24 @@ def bind(
             group = groups[key] = Suggestion(ResourceEntry(kind=binding["kind"], **fields))
         for action in mapping.actions:
             _add(group.actions.setdefault(action, []), [call.where])
+    for call, binding, actions in later:  # bound to the one resource of the call they follow
+        first = binding["after"][call.operation]
+        found = [
+            g
+            for g in groups.values()
+            if any(w in g.actions for w in _actions_of(call.service, first))
+        ]
+        found = [g for g in found if g.entry.kind == binding["kind"]]
+        if len(found) != 1:
+            name = f"{call.service}:{call.operation}"
+            reason = (
+                f"it names no resource: it follows {first}, which the scan bound to "
+                f"{'no' if not found else len(found)} resource{'s' if len(found) > 1 else ''}"
+            )
+            out.unresolved.append(Unresolved(call.where, name, actions, reason))
+            continue
+        for action in actions:
+            _add(found[0].actions.setdefault(action, []), [call.where])
     suggestions = _fold_s3_prefixes(list(groups.values()))
     for suggestion in suggestions:
         _choose_profile(suggestion)
@@ -198,27 +274,41 @@ def bind(
     return out
 
 
+def _actions_of(service: str, operation: str) -> tuple[str, ...]:
+    return actions_for(service, operation).actions
+
+
 def _add(places: list[Where], more: list[Where]) -> None:
     places.extend(w for w in more if w not in places)
 
 
 def _fold_s3_prefixes(suggestions: list[Suggestion]) -> list[Suggestion]:
-    """An S3 key or prefix under another found prefix of the same bucket joins that entry."""
+    """An S3 key or prefix under another found prefix (or the whole bucket) of the same bucket
+    joins that entry; an exact key holds no other."""
     kept: list[Suggestion] = []
     s3 = [s for s in suggestions if s.entry.kind == "s3-prefix" and not s.entry.arn]
-    s3.sort(key=lambda s: len(s.entry.field_values().get("prefix", "")))
+    s3.sort(key=lambda s: ("key" in s.entry.field_values(), _objects(s)))
     for suggestion in s3:
         values = suggestion.entry.field_values()
         for other in kept:
             theirs = other.entry.field_values()
-            same_bucket = theirs["bucket"] == values["bucket"]
-            if same_bucket and values.get("prefix", "").startswith(theirs.get("prefix", "")):
+            if (
+                theirs["bucket"] == values["bucket"]
+                and not theirs.get("key")
+                and _objects(suggestion).startswith(theirs.get("prefix", ""))
+            ):
                 for action, places in suggestion.actions.items():
                     _add(other.actions.setdefault(action, []), places)
                 break
         else:
             kept.append(suggestion)
     return kept + [s for s in suggestions if s not in s3]
+
+
+def _objects(suggestion: Suggestion) -> str:
+    """The S3 key or prefix an s3-prefix suggestion names ('' for the whole bucket)."""
+    values = suggestion.entry.field_values()
+    return values.get("key") or values.get("prefix", "")
 
 
 def profile_actions(kind: Kind) -> dict[str, frozenset[str]]:
@@ -444,9 +534,21 @@ def short_profiles(spec: Any, binding: Binding) -> list[tuple[int, str, list[str
     return out
 
 
-def annotated_yaml(spec: Any, added: dict[int, Suggestion]) -> str:
-    """The spec's YAML (:meth:`RoleSpec.to_yaml`) with a comment on each entry the scan added,
-    naming where the code calls it: ``# added by role-wizard scan: handler.py:12``."""
+def annotated_yaml(spec: Any, added: dict[int, Suggestion], original: str | None = None) -> str:
+    """The spec's YAML with a comment on each entry the scan added, naming where the code calls
+    it: ``# added by role-wizard scan: handler.py:12``. ``original``: the text of the spec the
+    entries were added to (``--into``): kept as the user wrote it, comments and all, with the
+    added entries appended (:func:`wizard.spec.spec_yaml_with_entries`); else the whole spec is
+    written by :meth:`RoleSpec.to_yaml`."""
+    if original is not None and not added:
+        return original  # nothing to add: the file stays as it is
+    if original is not None:
+        from wizard.spec import spec_yaml_with_entries
+
+        first = min(added, default=0)
+        comments = {index - first: _added_comment(s) for index, s in added.items()}
+        entries = [added[i].entry for i in sorted(added)]
+        return spec_yaml_with_entries(original, entries, comments)
     lines = spec.to_yaml().splitlines()
     index = -1
     in_resources = False
@@ -457,7 +559,11 @@ def annotated_yaml(spec: Any, added: dict[int, Suggestion]) -> str:
         if in_resources and line.startswith("- "):
             index += 1
             if index in added:
-                lines[i] = f"{line}  # added by role-wizard scan: {added[index].first}"
+                lines[i] = f"{line}  # {_added_comment(added[index])}"
         elif in_resources and not line.startswith(" "):
             in_resources = False
     return "\n".join(lines) + "\n"
+
+
+def _added_comment(suggestion: Suggestion) -> str:
+    return f"added by role-wizard scan: {suggestion.first}"

@@ -16,8 +16,8 @@ is read, and finds the calls of:
 Names: a v3 package ``@aws-sdk/client-X`` and a v2 class name are turned into botocore's
 service name with ``catalogs/js-sdk-services.yaml`` (made from botocore's models by
 ``scripts/js_sdk_services.py``); an operation is kept only when botocore's model of that
-service has it (read from botocore's data files, never by importing botocore), so a class that
-merely ends in ``Command`` is not a call.
+service has it (:mod:`wizard.scan.models`, the scan's one loader of botocore's models), so a
+class that merely ends in ``Command`` is not a call.
 
 Values: request members are read from object literals (also through a ``const params = {...}``):
 string constants, consts of the enclosing scopes, template literals and ``+`` with a constant
@@ -29,17 +29,17 @@ cannot be a name (objects, arrays, numbers, booleans) are left out.
 from __future__ import annotations
 
 import functools
-import gzip
-import importlib.util
-import json
+import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path, PurePath
+from pathlib import PurePath
 from typing import Any
 
 from wizard.catalog.data import catalog_yaml
-from wizard.errors import one_line
+from wizard.errors import UserError, one_line
 from wizard.scan.calls import UNRESOLVED, SdkCall, Value, Where
+from wizard.scan.models import operation_for, waiter_operation
 
 #: Files larger than this are not read (bundled or generated code, not a handler).
 MAX_BYTES = 4 * 1024 * 1024
@@ -182,57 +182,6 @@ def service_of_class(name: str) -> str | None:
     return _service_names()[1].get(_squash(name))
 
 
-@functools.cache
-def _botocore_data() -> Path | None:
-    spec = importlib.util.find_spec("botocore")  # finds the package without importing it
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(next(iter(spec.submodule_search_locations))) / "data"
-
-
-@functools.cache
-def _model(service: str, kind: str) -> dict[str, Any]:
-    """botocore's ``<kind>.json`` (or ``.json.gz``) of the newest model version of ``service``:
-    ``service-2`` or ``waiters-2``; empty when there is none or it cannot be read."""
-    data = _botocore_data()
-    folder = data / service if data is not None else None
-    if folder is None or not folder.is_dir():
-        return {}
-    versions = sorted(
-        v for v in folder.iterdir() if v.name[:1].isdigit() and any(v.glob("service-2.json*"))
-    )
-    if not versions:
-        return {}
-    plain = versions[-1] / f"{kind}.json"
-    packed = versions[-1] / f"{kind}.json.gz"
-    try:
-        if packed.is_file():
-            return json.loads(gzip.decompress(packed.read_bytes()))
-        return json.loads(plain.read_bytes()) if plain.is_file() else {}
-    except (OSError, ValueError, EOFError):
-        return {}
-
-
-@functools.cache
-def operations(service: str) -> dict[str, str]:
-    """The operations of botocore's newest model of ``service``, by lowercased name."""
-    return {name.lower(): name for name in _model(service, "service-2").get("operations", {})}
-
-
-def operation_of(service: str, name: str) -> str | None:
-    """``GetItem``, ``getItem`` (v2, case-insensitive) -> botocore's ``GetItem``; else None."""
-    return operations(service).get(name.lower())
-
-
-def waiter_operation(service: str, waiter: str) -> str | None:
-    """The operation a waiter polls (``TableExists``/``tableExists`` -> ``DescribeTable``), from
-    botocore's waiters-2.json of ``service``; else None."""
-    for name, spec in _model(service, "waiters-2").get("waiters", {}).items():
-        if name.lower() == waiter.lower() and isinstance(spec, dict):
-            return operation_of(service, str(spec.get("operation", "")))
-    return None
-
-
 # -- tree-sitter, lazily -----------------------------------------------------------------------
 
 _FUNCTIONS = {
@@ -313,27 +262,45 @@ class _Import:
     name: str  # the exported name; "*" for a namespace or a whole require(), "default"
 
 
-def extract_javascript(text: str, path: str, notes: list[str] | None = None) -> list[SdkCall]:
+def extract_javascript(
+    text: str, path: str, notes: list[str] | None = None, modules: JsModules | None = None
+) -> list[SdkCall]:
     """The AWS SDK calls in the JavaScript or TypeScript source ``text`` of the file ``path``
-    (TypeScript by its suffix: .ts, .tsx, .mts, .cts), in source order.
+    (TypeScript by its suffix: .ts, .tsx, .mts, .cts), in source order. ``modules``: the other
+    files of the scan, whose exported clients and names this file may import.
 
     Never raises for bad input: a file that is binary, too large or not valid code gets a
     one-line note appended to ``notes`` (``path:line: ...``); a file with syntax errors is still
     read where tree-sitter could recover, with a note."""
-    notes = notes if notes is not None else []
+    reader = _read(text, path, notes if notes is not None else [], modules, markers=True)
+    return reader.calls() if reader is not None else []
+
+
+_RELATIVE_IMPORT = re.compile(r"""(?:\bfrom|\brequire\(|\bimport\()\s*['"]\.""")
+
+
+def _read(
+    text: str, path: str, notes: list[str], modules: JsModules | None, markers: bool
+) -> _Reader | None:
+    """A reader of ``text``, or None when there is nothing to read (``markers``: only when
+    the file mentions the SDK or, with ``modules``, imports a file of the scan)."""
     shown = one_line(path, keep_end=True)  # a note is one line, whatever the file is called
     if "\x00" in text:
         notes.append(f"{shown}:1: skipped: binary content (NUL bytes), not JavaScript")
-        return []
+        return None
     raw = text.encode("utf-8", "replace")
     if len(raw) > MAX_BYTES:
         notes.append(
             f"{shown}:1: skipped: {len(raw):,} bytes, over the {MAX_BYTES:,}-byte limit for "
             "handler code (bundled or generated code?)"
         )
-        return []
-    if not any(marker in text for marker in _MARKERS):
-        return []
+        return None
+    if (
+        markers
+        and not any(marker in text for marker in _MARKERS)
+        and (modules is None or not _RELATIVE_IMPORT.search(text))
+    ):
+        return None
     import tree_sitter
 
     language, query = _language(flavour_of(path))
@@ -343,7 +310,51 @@ def extract_javascript(text: str, path: str, notes: list[str] | None = None) -> 
         line = _first_error_line(root)
         notes.append(f"{shown}:{line}: syntax error; read only the parts that parse")
     captures = tree_sitter.QueryCursor(query).captures(root)
-    return _Reader(path, captures).calls()
+    return _Reader(path, captures, modules, root.id)
+
+
+class JsModules:
+    """The JavaScript/TypeScript files of one scan, as modules one another imports: a client or
+    name a module exports (``export const ddb = DynamoDBDocumentClient.from(...)``,
+    ``module.exports = {ddb}``, ``exports.TABLE = ...``) is followed into the files that import
+    it by a relative path (``import {ddb} from "./clients"``, ``import * as c from
+    "./clients.js"``, ``const {ddb} = require("./clients")``). The path is resolved as Node and
+    TypeScript do: as written, with each code suffix, as a folder's ``index``, and ``.js``
+    written for a ``.ts`` file. Each module is parsed once, when first imported."""
+
+    SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts")
+
+    def __init__(self, paths: list[str]) -> None:
+        self.paths = {os.path.normpath(os.path.abspath(p)): p for p in paths}
+        self.readers: dict[str, _Reader | None] = {}
+
+    def reader(self, importer: str, module: str) -> _Reader | None:
+        """The reader of the file ``importer`` imports as ``module``; None when it is not a
+        relative import of a file of this scan."""
+        if not module.startswith("."):
+            return None
+        base = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(importer)), module))
+        stem, suffix = os.path.splitext(base)
+        candidates = [base, *(base + s for s in self.SUFFIXES)]
+        candidates += [os.path.join(base, "index" + s) for s in self.SUFFIXES]
+        if suffix in (".js", ".mjs", ".cjs", ".jsx"):  # TypeScript's "./clients.js" for .ts
+            candidates += [stem + s for s in (".ts", ".tsx", ".mts", ".cts")]
+        for candidate in candidates:
+            if candidate in self.paths:
+                return self._reader(candidate)
+        return None
+
+    def _reader(self, norm: str) -> _Reader | None:
+        if norm not in self.readers:
+            self.readers[norm] = None  # an import cycle reads as nothing
+            from wizard.limits import read_text
+
+            try:
+                text, _ = read_text(self.paths[norm], "source file", MAX_BYTES)
+            except UserError:
+                return None
+            self.readers[norm] = _read(text, self.paths[norm], [], self, markers=False)
+        return self.readers[norm]
 
 
 def _first_error_line(root: Any) -> int:
@@ -402,9 +413,17 @@ def _is_process_env(node: Any) -> bool:
 
 
 class _Reader:
-    def __init__(self, path: str, captures: dict[str, list[Any]]) -> None:
+    def __init__(
+        self,
+        path: str,
+        captures: dict[str, list[Any]],
+        modules: JsModules | None = None,
+        root: int = -1,
+    ) -> None:
         self.path = path
         self.captures = captures
+        self.modules = modules
+        self.root = root  # the program node's id: the scope of the module's own names
         self.imports: dict[str, _Import] = {}
         # (scope node id, name) -> the declarator's value node (None: declared without one,
         # or more than once -- not a constant)
@@ -642,7 +661,10 @@ class _Reader:
             if found == "param":
                 seen = {self.value(arg, depth + 1) for arg in self._arguments_of(*what)}
                 return (seen.pop() or UNRESOLVED) if len(seen) == 1 else UNRESOLVED
-            return UNRESOLVED
+            foreign = self._foreign(self.imports.get(_text(node)))  # import {TABLE} from "./c"
+            return (
+                (foreign[0].value(foreign[1], depth + 1) or UNRESOLVED) if foreign else UNRESOLVED
+            )
         if kind in ("member_expression", "subscript_expression"):
             return self._member_value(node, depth)
         return UNRESOLVED
@@ -710,6 +732,9 @@ class _Reader:
             member = self._member(target, key)
             if member is not None:
                 return self.value(member, depth + 1) or UNRESOLVED
+        foreign = self._foreign(self._imported(node)) if node.type == "member_expression" else None
+        if foreign is not None:  # config.TABLE, of import * as config from "./config"
+            return foreign[0].value(foreign[1], depth + 1) or UNRESOLVED
         return UNRESOLVED
 
     def _object_of(self, node: Any, depth: int) -> Any:
@@ -806,6 +831,28 @@ class _Reader:
             self._clients[node.id] = self._client_of(node, depth)
         return self._clients[node.id]
 
+    def _foreign(self, imp: _Import | None) -> tuple[_Reader, Any] | None:
+        """The module of this scan that ``imp`` names, and the node of the name it exports."""
+        if imp is None or self.modules is None or imp.name in ("*", "default"):
+            return None
+        other = self.modules.reader(self.path, imp.module)
+        node = other.exported(imp.name) if other is not None else None
+        return (other, node) if node is not None else None  # type: ignore[return-value]
+
+    def exported(self, name: str) -> Any:
+        """The value node of ``name`` as this module exports it: ``exports.X = ...``,
+        ``module.exports = {X}``, else the module-level declaration (``export const X``)."""
+        for node in self.captures.get("assign", []):
+            left = _text(_unwrap(node.child_by_field_name("left")))
+            right = _unwrap(node.child_by_field_name("right"))
+            if left in (f"exports.{name}", f"module.exports.{name}"):
+                return right
+            if left == "module.exports" and right is not None and right.type == "object":
+                member = self._member(right, name)
+                if member is not None and member.type != "shorthand_property_identifier":
+                    return member
+        return self.decls.get((self.root, name))
+
     def _client_of(self, node: Any, depth: int) -> _Client | None:
         if node.type == "required_parameter":  # a parameter property without a default
             return self._client_of_type(node)
@@ -815,11 +862,13 @@ class _Reader:
                 return self.client_of(what, depth + 1)
             if found == "param":
                 return self._param_client(*what, depth + 1)
-            return None
+            foreign = self._foreign(self.imports.get(_text(node)))  # import {ddb} from "./c"
+            return foreign[0].client_of(foreign[1], depth + 1) if foreign else None
         if node.type == "member_expression":
             member = self._this_member(node)
-            if member is None:
-                return None
+            if member is None:  # clients.ddb, of import * as clients from "./clients"
+                foreign = self._foreign(self._imported(node))
+                return foreign[0].client_of(foreign[1], depth + 1) if foreign else None
             seen = {self.client_of(v, depth + 1) for v in self.members.get(member, [])}
             return seen.pop() if len(seen) == 1 else None
         if node.type == "new_expression":
@@ -955,7 +1004,7 @@ class _Reader:
         where = self._where(ctor)
         service = service_of_package(imp.module)
         if service is not None and imp.name.endswith("Command"):
-            op = operation_of(service, imp.name.removesuffix("Command"))
+            op = operation_for(service, imp.name.removesuffix("Command"))
             if op is not None:
                 yield SdkCall(service, op, where, self.params(first), self._presigned(node))
         elif imp.module == "@aws-sdk/lib-dynamodb" and imp.name in DOCUMENT_COMMANDS:
@@ -1001,7 +1050,7 @@ class _Reader:
             if method in ("send", "promise", "then", "catch", "on", "from"):
                 return
             imp = self._imported(fn)  # ddb.paginateQuery(...) of a namespace import
-            if imp is not None:
+            if imp is not None and not imp.module.startswith("."):  # not a file of the scan
                 yield from self._from_function(prop, args, imp)
                 return
             client = self.client_of(fn.child_by_field_name("object"))
@@ -1022,7 +1071,7 @@ class _Reader:
             if op is not None:
                 yield SdkCall(service, op, where, self.params(second), "waiter")
         elif service is not None and imp.name.startswith("paginate"):
-            op = operation_of(service, imp.name.removeprefix("paginate"))
+            op = operation_for(service, imp.name.removeprefix("paginate"))
             if op is not None:
                 yield SdkCall(service, op, where, self.params(second), "paginator")
         elif imp.module == "@aws-sdk/lib-dynamodb" and imp.name in DOCUMENT_PAGINATORS:
@@ -1089,11 +1138,11 @@ class _Reader:
                 return
             if method == "getSignedUrl" and first is not None:  # v2: ("getObject", params)
                 name = _string(_unwrap(first))
-                op = operation_of(client.service, name) if name else None
+                op = operation_for(client.service, name) if name else None
                 if op is not None:
                     second = args[1] if len(args) > 1 else None
                     yield SdkCall(client.service, op, where, self.params(second), "getSignedUrl")
                 return
-            op = operation_of(client.service, method)
+            op = operation_for(client.service, method)
             if op is not None:
                 yield SdkCall(client.service, op, where, self.params(first))

@@ -15,13 +15,18 @@ Every call on a client or resource that names an operation of botocore's service
 from __future__ import annotations
 
 import ast
+import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from wizard.errors import UserError
-from wizard.scan.actions import conveniences, operation_for, service_model
+from wizard.limits import read_text
+from wizard.scan.actions import conveniences
 from wizard.scan.calls import UNRESOLVED, SdkCall, Value, Where
+from wizard.scan.models import operation_for, waiter_operation
+from wizard.scan.sources import MAX_SOURCE_BYTES
 
 MAX_DEPTH = 4  # how deep helper functions are followed with their arguments
 
@@ -58,6 +63,15 @@ class Pager:
     operation: str
     via: str
     params: tuple[tuple[str, Value], ...] = ()
+
+
+@dataclass(frozen=True, eq=False)
+class Module:
+    """Another scanned module (``import clients``): its module-level names that hold a client,
+    a resource or a string (:func:`module_names`)."""
+
+    name: str
+    names: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -151,8 +165,9 @@ class _Scope:
 
 
 class _Reader:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, modules: Modules | None = None) -> None:
         self.path = path
+        self.modules = modules
         self.imports: dict[str, str] = {}  # local name -> dotted origin
         self.module = _Scope()
         self.functions: dict[str, _Function] = {}
@@ -188,15 +203,40 @@ class _Reader:
             self._visit(fn, {}, 0)
         return _unique(self.calls)
 
+    def module_names(self, tree: ast.Module) -> dict[str, Any]:
+        """The module-level names of ``tree`` that hold something the scan follows."""
+        for node in tree.body:
+            self._collect(node, self.module)
+        return {k: v for k, v in self.module.names.items() if v is not None}
+
     def _collect(self, node: ast.stmt, scope: _Scope) -> None:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 self.imports[alias.asname or alias.name.split(".")[0]] = (
                     alias.name if alias.asname else alias.name.split(".")[0]
                 )
-        elif isinstance(node, ast.ImportFrom) and node.module:
+                if alias.asname and self.modules is not None:  # import lib.clients as c
+                    found = self.modules.find(alias.name, self.path, 0)
+                    if found is not None:
+                        scope.names[alias.asname] = found
+                elif self.modules is not None:  # import clients: clients.table
+                    found = self.modules.find(alias.name, self.path, 0)
+                    if found is not None and "." not in alias.name:
+                        scope.names[alias.name] = found
+        elif isinstance(node, ast.ImportFrom) and (node.module or node.level):
             for alias in node.names:
-                self.imports[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+                if node.module:
+                    self.imports[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+                if self.modules is None:
+                    continue
+                # from clients import table / from . import clients / from .lib import c
+                origin = self.modules.find(node.module or "", self.path, node.level)
+                value = origin.names.get(alias.name) if origin is not None else None
+                if value is None:
+                    dotted = f"{node.module}.{alias.name}" if node.module else alias.name
+                    value = self.modules.find(dotted, self.path, node.level)
+                if value is not None:
+                    scope.names[alias.asname or alias.name] = value
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self.functions[node.name] = _Function(node, outer=scope)
         elif isinstance(node, ast.ClassDef):
@@ -499,6 +539,8 @@ class _Reader:
             if isinstance(found, Instance):
                 return self.class_attrs.get(found.cls, {}).get(node.attr)
         base = self.ev(node.value, scope)
+        if isinstance(base, Module):
+            return base.names.get(node.attr)
         if isinstance(base, Instance):
             return self.class_attrs.get(base.cls, {}).get(node.attr)
         if isinstance(base, ResObj):
@@ -571,9 +613,7 @@ class _Reader:
             return Pager(service, op, "paginator") if op else None
         if method == "get_waiter":
             name = self._arg(node, 0, "waiter_name", scope)
-            model = service_model(service)
-            key = (name.text or "").replace("_", "").lower()
-            op = model.waiters.get(key) if model and name.resolved else None
+            op = waiter_operation(service, name.text or "") if name.resolved else None
             return Pager(service, op, "waiter") if op else None
         return None
 
@@ -662,20 +702,108 @@ def _knows_more(a: SdkCall, b: SdkCall) -> bool:
     return len(known_a) > len(known_b) and all(known_a.get(k) == v for k, v in known_b.items())
 
 
-def extract_python(text: str, path: str) -> list[SdkCall]:
-    """The AWS SDK calls of the Python source ``text`` (from the file ``path``). Code that is
-    not valid Python is a :class:`UserError` naming the file and line."""
-    if "boto3" not in text and "aws_lambda_powertools" not in text:
-        return []  # nothing here makes a client (a client passed in from another file is not followed)
+_IMPORTS = re.compile(r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import|import[ \t]+([\w.]+))", re.M)
+
+
+class Modules:
+    """The Python files of one scan, as modules one another can import: a client, resource
+    or name made at module level in one file (``clients.py: table =
+    boto3.resource("dynamodb").Table(os.environ["TABLE"])``) is followed into the files that
+    import it (``from clients import table``, ``import clients; clients.table``, ``from . import
+    clients``). A module is named by its path below the folder scanned (``lib/clients.py``:
+    ``lib.clients``); ``import X`` finds, in order, ``X.py`` beside the importing file (Lambda
+    puts the handler's folder on the path), the module named ``X``, and the one module whose
+    name ends in ``.X``. A module is read for its names once, when first imported."""
+
+    def __init__(self, files: list[tuple[str, str]]) -> None:
+        """``files``: (path, the folder it was found under) of each Python file."""
+        self.paths: dict[str, str] = {}  # normalised path -> the path as given
+        self.dotted: dict[str, list[str]] = {}  # module name -> normalised paths
+        self.packages: set[str] = set()  # the folders above them, as names (lib)
+        roots: dict[str, str] = {}
+        for path, root in files:
+            norm = os.path.abspath(path)
+            self.paths[norm] = path
+            top = roots.get(root) or roots.setdefault(root, os.path.abspath(root) + os.sep)
+            rel = norm[len(top) :] if norm.startswith(top) else os.path.basename(norm)
+            parts = rel[: -len(".py")].split(os.sep)
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            for start in range(len(parts)):  # every suffix: lib.clients and clients
+                self.dotted.setdefault(".".join(parts[start:]), []).append(norm)
+                self.packages.update(
+                    ".".join(parts[start:end]) for end in range(start + 1, len(parts))
+                )
+        self.exports: dict[str, Module | None] = {}
+
+    def tree(self, path: str) -> ast.Module | None:
+        """``path`` parsed; None when it cannot be read or parsed."""
+        try:
+            text, _ = read_text(self.paths.get(path, path), "source file", MAX_SOURCE_BYTES)
+            return _parse(text, path)
+        except UserError:
+            return None
+
+    def imports_any(self, text: str) -> bool:
+        """Whether ``text`` imports a module of this scan (a cheap look before parsing)."""
+        for relative, plain in _IMPORTS.findall(text):
+            name = (plain or relative).lstrip(".")
+            if (relative.startswith(".") and not plain) or name in self.dotted:
+                return True
+            if name in self.packages or name.split(".")[-1] in self.dotted:
+                return True
+        return False
+
+    def find(self, name: str, importer: str, level: int) -> Module | None:
+        """The module ``name`` as ``importer`` imports it (``level`` leading dots)."""
+        if not level and name not in self.dotted and name.rpartition(".")[2] not in self.dotted:
+            return None  # json, os, boto3: no file of the scan (the usual case, made quick)
+        base = os.path.dirname(os.path.abspath(importer))
+        for _ in range(max(level - 1, 0)):
+            base = os.path.dirname(base)
+        parts = [p for p in name.split(".") if p]
+        near = os.path.join(base, *parts)
+        for candidate in (near + ".py", os.path.join(near, "__init__.py")):
+            if candidate in self.paths:
+                return self._module(candidate, name)
+        if level:
+            return None
+        found = self.dotted.get(name, [])
+        return self._module(found[0], name) if len(found) == 1 else None
+
+    def _module(self, norm: str, name: str) -> Module | None:
+        if norm not in self.exports:
+            self.exports[norm] = None  # an import cycle reads as nothing
+            tree = self.tree(norm)
+            if tree is not None:
+                try:
+                    names = _Reader(self.paths[norm], self).module_names(tree)
+                except RecursionError:
+                    names = {}
+                self.exports[norm] = Module(name, names)
+        return self.exports[norm]
+
+
+def _parse(text: str, path: str) -> ast.Module:
     try:
-        tree = ast.parse(text, filename=path)
+        return ast.parse(text, filename=path)
     except SyntaxError as exc:
         raise UserError(f"not valid Python: {exc.msg}", where=f"{path}:{exc.lineno or 1}") from None
     except ValueError as exc:  # NUL bytes
         raise UserError(f"not valid Python: {exc}", where=path) from None
     except (RecursionError, MemoryError):
         raise UserError("too deeply nested for the scan to read", where=path) from None
+
+
+def extract_python(text: str, path: str, modules: Modules | None = None) -> list[SdkCall]:
+    """The AWS SDK calls of the Python source ``text`` (from the file ``path``); ``modules``:
+    the other files of the scan, whose module-level clients and names this file may import.
+    Code that is not valid Python is a :class:`UserError` naming the file and line."""
+    makes = "boto3" in text or "aws_lambda_powertools" in text
+    if not makes and (modules is None or not modules.imports_any(text)):
+        return []  # nothing here makes a client or imports one from the scanned files
+    tree = _parse(text, path)  # not kept in ``modules``: every file's tree held slows the GC
     try:
-        return _Reader(path).read(tree)
+        return _Reader(path, modules).read(tree)
     except RecursionError:  # an expression nested thousands deep (a + b + ... generated code)
         raise UserError("too deeply nested for the scan to read", where=path) from None

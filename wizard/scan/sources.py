@@ -52,12 +52,17 @@ class SourceScan:
 
 def source_files(paths: list[str], include_tests: bool = False) -> list[str]:
     """The code files under ``paths`` (files as given, folders walked), in a stable order."""
+    return [path for path, _root in _walk(paths, include_tests)]
+
+
+def _walk(paths: list[str], include_tests: bool) -> list[tuple[str, str]]:
+    """Each code file under ``paths`` and the folder it was found under (a file's own)."""
     skip = SKIPPED_FOLDERS if include_tests else SKIPPED_FOLDERS | TEST_FOLDERS
-    found: list[str] = []
+    found: list[tuple[str, str]] = []
     for given in paths:
         path = Path(given)
         if path.is_file():
-            found.append(given)
+            found.append((given, os.path.dirname(given) or "."))
             continue
         if not path.is_dir():
             raise UserError("no such file or folder to scan", where=given)
@@ -69,14 +74,17 @@ def source_files(paths: list[str], include_tests: bool = False) -> list[str]:
                     continue
                 if not include_tests and TEST_FILE.match(name):
                     continue
-                found.append(os.path.join(root, name))
+                found.append((os.path.join(root, name), given))
     return found
 
 
 def scan_sources(paths: list[str], include_tests: bool = False) -> SourceScan:
     """Read every code file under ``paths`` with its language's reader."""
     out = SourceScan()
-    for path in source_files(paths, include_tests):
+    files = _walk(paths, include_tests)
+    modules = None  # the Python files as modules one another imports (built on first use)
+    js_modules = None  # and the JavaScript/TypeScript ones
+    for path, _root in files:
         suffix = os.path.splitext(path)[1]
         notes: list[str] = []  # the JavaScript reader's "FILE:LINE: skipped: why" lines
         if suffix in JAVASCRIPT:
@@ -85,9 +93,19 @@ def scan_sources(paths: list[str], include_tests: bool = False) -> SourceScan:
             except ImportError:
                 out.skipped.append((path, "no JavaScript/TypeScript reader in this version"))
                 continue
-            reader = functools.partial(javascript.extract_javascript, notes=notes)
+            if js_modules is None:
+                js_modules = javascript.JsModules(
+                    [p for p, _ in files if os.path.splitext(p)[1] in JAVASCRIPT]
+                )
+            reader = functools.partial(
+                javascript.extract_javascript, notes=notes, modules=js_modules
+            )
         elif suffix in PYTHON:
-            from wizard.scan.python import extract_python as reader
+            from wizard.scan.python import Modules, extract_python
+
+            if modules is None:
+                modules = Modules([(p, r) for p, r in files if os.path.splitext(p)[1] in PYTHON])
+            reader = functools.partial(extract_python, modules=modules)
         else:
             out.skipped.append((path, "not Python, JavaScript or TypeScript"))
             continue

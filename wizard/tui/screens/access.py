@@ -20,9 +20,9 @@ from wizard.tui.widgets.toggles import RadioList
 
 
 def custom_arn(resolved: ResolvedResource) -> str:
-    """The ARN a custom statement on this resource names (objects under an S3 prefix)."""
-    if resolved.kind_name == "s3-prefix":
-        return f"{resolved.arn}/{resolved.values.get('prefix', '')}*"
+    """The ARN a custom statement on this resource names (an S3 entry's objects)."""
+    if resolved.kind_name == "s3-prefix":  # its objects: under the prefix, or one key exactly
+        return f"{resolved.arn}/{resolved.values['objects']}"
     return resolved.arn
 
 
