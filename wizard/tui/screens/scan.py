@@ -23,7 +23,14 @@ from textual.widgets.selection_list import Selection
 
 from wizard.entries import EntryKey, entry_label
 from wizard.errors import UserError
-from wizard.scan.offer import Offered, ScanOffer, code_files, preselected, scan_offer
+from wizard.scan.offer import (
+    Offered,
+    ScanOffer,
+    Unnamed,
+    code_files,
+    preselected,
+    scan_offer,
+)
 from wizard.tui.messages import ScanCounted, ScanFinished
 from wizard.tui.state import ScanMemory
 
@@ -92,6 +99,11 @@ class ScanModal(ModalScreen[ScanChoice | None]):
             yield Static(
                 "[dim]enter scans (offline: nothing leaves this machine)[/]", id="scan-state"
             )
+            yield Label(
+                "[b]Found[/]  [dim]space keeps or drops · ctrl+s adds the ticked · escape "
+                "adds nothing[/]",
+                id="scan-found-title",
+            )
             yield SelectionList[EntryKey](id="scan-found")
             yield VerticalScroll(id="scan-notes")
             with Horizontal(classes="dialog-buttons"):
@@ -100,7 +112,6 @@ class ScanModal(ModalScreen[ScanChoice | None]):
                 yield Button("Cancel", id="scan-cancel", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#scan-found", SelectionList).border_title = "Found (space keeps or drops)"
         self.query_one("#scan-path", Input).focus()
 
     # ---------------------------------------------------------------- scanning
@@ -198,23 +209,12 @@ class ScanModal(ModalScreen[ScanChoice | None]):
             for line in self.offer.skipped()
         ]
         unnamed = self.offer.unnamed()
-        if unnamed:
+        if unnamed or self.offer.values:
             widgets.append(
                 Label("Not bound (never widened: give the variable, or add it yourself)")
             )
-        for item in unnamed:
-            widgets.append(
-                Static(
-                    Content.from_markup(
-                        "  [dim]$origin[/] $op: $why",
-                        origin=item.origin,
-                        op=item.unresolved.operation,
-                        why=item.unresolved.reason,
-                    ),
-                    classes="scan-unnamed",
-                )
-            )
-        # the variables still unbound, and those given a value (to change it)
+        # each environment variable still unbound, or given a value (to change it), with an
+        # input for its value and the calls reading it
         variables = {i.variable for i in unnamed if i.variable} | set(self.offer.values)
         for variable in sorted(variables):
             widgets.append(
@@ -231,9 +231,23 @@ class ScanModal(ModalScreen[ScanChoice | None]):
             )
             problem = self.offer.variable_problem(variable)
             if problem:
-                widgets.append(Static(Content.from_markup("  [$error]✗ $p[/]", p=problem)))
+                widgets.append(Static(Content.from_markup("    [$error]✗ $p[/]", p=problem)))
+            reads = [i for i in unnamed if i.variable == variable]
+            widgets.extend(self._unnamed_line(i, "") for i in reads)
+        for item in unnamed:
+            if item.variable is None:
+                widgets.append(self._unnamed_line(item, item.unresolved.reason))
         if widgets:
             notes.mount_all(widgets)
+
+    @staticmethod
+    def _unnamed_line(item: Unnamed, why: str) -> Static:
+        text = Content.from_markup(
+            "    [dim]$origin[/] $op", origin=item.origin, op=item.unresolved.operation
+        )
+        if why:
+            text += Content.from_markup(": $why", why=why)
+        return Static(text, classes="scan-unnamed")
 
     @on(Input.Submitted, ".scan-var-row Input")
     def _variable_given(self, event: Input.Submitted) -> None:
