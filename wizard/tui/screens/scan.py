@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, SelectionList, Static
+from textual.widgets import Button, Footer, Input, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from wizard.entries import EntryKey, entry_label
@@ -110,6 +110,7 @@ class ScanModal(ModalScreen[ScanChoice | None]):
                 yield Button("Scan", id="scan-run", compact=True)
                 yield Button("Add selected", id="scan-accept", variant="primary", compact=True)
                 yield Button("Cancel", id="scan-cancel", compact=True)
+        yield Footer()  # this dialog's own keys, not the wizard's underneath
 
     def on_mount(self) -> None:
         self.query_one("#scan-path", Input).focus()
