@@ -40,13 +40,16 @@ def start(
     region: str = REGION,
     role: str = ENTER,
     options: str = ENTER * 5,
+    scan: str | None = None,
 ) -> str:
     """Keys for the first steps: function, account, region, role name (default), boundary
-    (envelope), logs/tracing/vpc/deployer, no dead-letter target or destinations (defaults)."""
-    return f"{function}\r{account}\r{region}\r{role}{ENTER}{options}"
+    (envelope), logs/tracing/vpc/deployer, no dead-letter target or destinations (defaults),
+    no scan of the code."""
+    return f"{function}\r{account}\r{region}\r{role}{ENTER}{options}{scan or NO_SCAN}"
 
 
 ADD = "y"
+NO_SCAN = "n"  # "Scan a folder for AWS calls?"
 NO_KEY = ENTER  # a typed resource's KMS key (optional): not encrypted with a customer key
 NO_MORE = "n"
 FINISH = ENTER  # "save the spec and finish" is the first choice after the review
@@ -488,6 +491,7 @@ def test_demo_sandbox_lists_buckets_and_prefixes(tmp_path, run_cli):
         "orders-api\r"
         + ENTER * 2  # the sandbox's account and region, detected
         + ENTER * 7  # role name, boundary, options (logs ... no dead-letter target)
+        + NO_SCAN
         + ADD
         + "s3-prefix\r"
         + "uploads\r"
@@ -762,3 +766,53 @@ def test_plain_mode_will_not_save_a_role_spec_over_an_app_spec(tmp_path, run_cli
     result, said = drive(keys, tmp_path, spec_path=None)
     assert f"{app} is an app spec, and a role spec saved there would replace" in said
     assert app.read_text() == APP_SPEC and result.spec_path == tmp_path / "role.yaml"
+
+
+# --------------------------------------------------------------------------- scan my code
+
+
+def test_scan_offers_the_found_entries_preselected_with_their_origins(tmp_path, monkeypatch):
+    """Handlers of tests/scan_corpus/: a bad path said and asked again, a variable's value
+    checked by the kind's rule, Customers dropped: the spec holds exactly the others."""
+    import shutil
+
+    corpus = Path(__file__).parent / "scan_corpus" / "python"
+    cases = ("02_ddb_read_write", "06_s3_prefix_read", "12_sqs_consume_env", "23_unresolvable")
+    code = tmp_path / "code"
+    for case in cases:
+        (code / case).mkdir(parents=True)
+        shutil.copy(corpus / case / "handler.py", code / case / "handler.py")
+    shown: list[list] = []
+    real = PlainWizard.checkbox
+
+    def checkbox(self, message, choices, *, instruction):
+        shown.append([(c.title, c.checked, c.disabled) for c in choices])
+        return real(self, message, choices, instruction=instruction)
+
+    monkeypatch.setattr(PlainWizard, "checkbox", checkbox)
+    missing = str(tmp_path / "nowhere")
+    scan = (
+        "y"
+        + CTRL_U + missing + ENTER  # said on one line, asked again
+        + CTRL_U + str(code) + ENTER
+        + "no queue!" + ENTER  # JOBS_QUEUE: not a queue's name, refused as typed
+        + CTRL_U + "jobs" + ENTER
+        + SPACE + ENTER  # drop the first (Customers), add the rest
+    )  # fmt: skip
+    keys = start(scan=scan) + NO_MORE + FINISH
+    result, echo = drive(keys, tmp_path, export_format="json", export_path=tmp_path / "r.json")
+    assert f"{missing}: no such file or folder to scan" in echo.splitlines()
+    assert "scanned 4 files, 9 AWS calls: 4 suggested, 2 unresolved" in echo
+    assert "not bound: 23_unresolvable/handler.py:12 dynamodb:GetItem" in echo
+    (choices,) = shown
+    assert [(title.rsplit("(", 1)[1], checked) for title, checked, _ in choices] == [
+        ("02_ddb_read_write/handler.py:8)", True),
+        ("06_s3_prefix_read/handler.py:11)", True),
+        ("12_sqs_consume_env/handler.py:10)", True),
+        ("23_unresolvable/handler.py:14)", True),
+    ]
+    want = []
+    for case in cases[1:]:
+        for item in yaml.safe_load((corpus / case / "expected.yaml").read_text())["resources"]:
+            want.append({k: v for k, v in item.items() if k != "actions"})
+    assert resources(result.spec_path) == want

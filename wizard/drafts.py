@@ -3,7 +3,8 @@
 One YAML spec per draft under ``$XDG_STATE_HOME/lambda-role-wizard/drafts/`` (by default
 ``~/.local/state/lambda-role-wizard/drafts/``), written atomically after every change. What is
 not the spec -- the file an ``edit`` saves back to, the wizard step the user was on -- goes in
-comment lines at the top (``# source: FILE``, ``# step: NAME``), so a draft stays a valid spec.
+comment lines at the top (``# source: FILE``, ``# step: NAME``, ``# scan: PATH`` -- the code the
+wizard's "scan my code" read last), so a draft stays a valid spec.
 Domain code: no UI imports.
 """
 
@@ -45,6 +46,7 @@ class Draft:
     resources: int
     source: str | None = None  # the spec file an `edit` session saves back to
     step: str | None = None  # the wizard step it was left on (plain mode's drafts have none)
+    scan: str | None = None  # the file or folder "scan my code" read last
 
     @property
     def saved(self) -> str:
@@ -74,13 +76,22 @@ class DraftStore:
         return self.folder / f"{draft_id}{SUFFIX}"
 
     def save(
-        self, draft_id: str, spec: RoleSpec, *, source: str | None = None, step: str | None = None
+        self,
+        draft_id: str,
+        spec: RoleSpec,
+        *,
+        source: str | None = None,
+        step: str | None = None,
+        scan: str | None = None,
     ) -> Path:
         """Write the draft atomically; ``source`` records the file an edit saves back to,
-        ``step`` the wizard step the user is on (comment lines: the draft stays a spec)."""
+        ``step`` the wizard step the user is on, ``scan`` the code "scan my code" read last
+        (comment lines: the draft stays a spec)."""
         header = f"# lambda-role-wizard draft of {source}\n# source: {source}\n" if source else ""
         if step:
             header += f"# step: {step}\n"
+        if scan and "\n" not in scan and "\r" not in scan:  # one comment line
+            header += f"# scan: {scan}\n"
         text = header + spec.to_yaml()
         target = self.path(draft_id)
         try:
@@ -110,6 +121,7 @@ class DraftStore:
                     resources=len(spec.resources),
                     source=_header(text, "source"),
                     step=_header(text, "step"),
+                    scan=_header(text, "scan"),
                 )
             )
         return sorted(found, key=lambda d: (d.modified, d.id), reverse=True)

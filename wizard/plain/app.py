@@ -9,7 +9,7 @@ from typing import Any, TextIO
 
 from wizard.catalog.kinds import Catalog, catalog
 from wizard.errors import UserError
-from wizard.plain import access, finish, function, options, resources, review
+from wizard.plain import access, finish, function, options, resources, review, scan
 from wizard.plain.prompts import Prompter
 from wizard.spec import RoleSpec, listing_mismatch
 
@@ -80,6 +80,7 @@ class PlainWizard(Prompter):
         function.ask_role(self)
         options.ask_boundary(self)
         options.ask_options(self)
+        scan.offer_scan(self)
         while self.confirm("Add a resource the function uses?", default=not self.spec_.resources):
             add_resource(self)
         while True:

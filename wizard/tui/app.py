@@ -34,7 +34,7 @@ from wizard.tui.messages import (
     StepsLoaded,
 )
 from wizard.tui.screens.base import StepScreen
-from wizard.tui.state import DEFAULT_FUNCTION, STEP_NAMES, STEPS, GateReview, Key
+from wizard.tui.state import DEFAULT_FUNCTION, STEP_NAMES, STEPS, GateReview, Key, ScanMemory
 
 if TYPE_CHECKING:
     from wizard.bundle import RoleBundle
@@ -166,6 +166,7 @@ class WizardApp(App[None]):
         self.session_worker: Any = None
         self.premount_worker: Any = None
         self.resumable: list[Any] | None = None  # the drafts the palette offers, newest first
+        self.scan = ScanMemory()  # step 2's "scan my code" (its path is kept in the draft)
 
     def run(self, *args: Any, **kwargs: Any) -> None:
         """Run the app (``role-wizard`` and ``role-wizard edit``)."""
@@ -224,6 +225,7 @@ class WizardApp(App[None]):
                 self.spec,
                 source=str(self.edit_path) if self.edit_path else None,
                 step=STEP_NAMES[self.step],
+                scan=self.scan.path or None,
             )
             self.draft_saved = True
         except UserError as exc:
@@ -465,6 +467,7 @@ class WizardApp(App[None]):
             self.resumable = None
             self.draft_id = draft.id
             self.draft_saved = True
+            self.scan = ScanMemory(path=draft.scan or "")
             self.replace_spec(spec)
             self.notify(f"resumed {draft.label}", title="Draft")
             self.goto_step(step_index(draft))  # where it was left

@@ -98,3 +98,23 @@ class KeyRead(Message):
         self.entry = entry
         self.kms_key = kms_key
         self.error = error
+
+
+class ScanCounted(Message):
+    """ "Scan my code" found the code files it reads; the scan itself goes on."""
+
+    def __init__(self, files: int, generation: int) -> None:
+        super().__init__()
+        self.files = files
+        self.generation = generation
+
+
+class ScanFinished(Message):
+    """ "Scan my code" ended: ``offer`` (a :class:`wizard.scan.offer.ScanOffer`), or ``error``
+    (one line) when the path could not be scanned."""
+
+    def __init__(self, offer: Any, error: str, generation: int) -> None:
+        super().__init__()
+        self.offer = offer
+        self.error = error
+        self.generation = generation

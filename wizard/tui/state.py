@@ -57,6 +57,18 @@ class GateReview:
         return bool(self.refusing or self.error)
 
 
+@dataclass
+class ScanMemory:
+    """What step 2's "scan my code" remembers between scans: the path (also kept in the draft),
+    the suggestions the user dropped (not preselected again), the environment variables' values
+    typed, and where each added entry came from (FILE:LINE, shown in the chosen list)."""
+
+    path: str = ""
+    dropped: set[Any] = field(default_factory=set)  # entry keys (wizard.entries.EntryKey)
+    values: dict[str, str] = field(default_factory=dict)
+    origins: dict[Any, str] = field(default_factory=dict)  # entry key -> FILE:LINE
+
+
 class Wizard(Protocol):
     """The app as screens and widgets see it (``StepScreen.wizard``): its state and the
     actions they call. ``spec`` is None only while the domain loads (step 1's first frame)."""
@@ -71,6 +83,7 @@ class Wizard(Protocol):
     cursor_blink: bool
     discovered: dict[str, dict[Key, dict[str, Any]]]  # region -> its listings
     session_account: str | None  # the AWS session's account, once it answered
+    scan: ScanMemory  # step 2's "scan my code"
 
     def spec_changed(self, *, autosave: bool = True) -> None: ...
     def gate_review(self) -> GateReview: ...

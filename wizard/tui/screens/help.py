@@ -18,7 +18,9 @@ HELP = """\
   2 Resources   pick a kind, then its discovered resources: type
                 to filter (ctrl+f), enter or space selects, → opens
                 an S3 bucket or prefix, ← goes up, ctrl+r lists
-                again; or paste an ARN; delete removes a chosen one
+                again; or paste an ARN; delete removes a chosen one;
+                ctrl+o scans your code for the AWS calls it makes
+                and suggests resources (space keeps or drops)
   3 Access      each resource's access profile; c adds exact
                 actions from the IAM reference besides it
   4 Options     the boundary: envelope, strict, none or an existing

@@ -79,6 +79,13 @@ class ResourcesScreen(StepScreen):
             id="rediscover",
             tooltip="List this kind's resources again",
         ),
+        Binding(
+            "ctrl+o",
+            "scan_code",
+            "Scan my code",
+            id="scan-code",
+            tooltip="Suggest resources from the AWS calls in the handler's code (offline)",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -406,6 +413,35 @@ class ResourcesScreen(StepScreen):
                 found.highlighted = position
                 break
 
+    # ---------------------------------------------------------------- scan my code
+
+    def action_scan_code(self) -> None:
+        from wizard.tui.screens.scan import ScanModal
+
+        self.app.push_screen(ScanModal(self.spec, self.wizard.scan), self._scanned)
+
+    def _scanned(self, choice: Any) -> None:
+        """Merge what the user kept from the scan (``scan --into``'s merge); remember what
+        they dropped, so the next scan does not tick it again."""
+        if choice is None:
+            return
+        from wizard.scan.offer import accept
+
+        memory = self.wizard.scan
+        memory.dropped = (memory.dropped | set(choice.dropped)) - set(choice.accepted)
+        merged, added = accept(self.spec, choice.offer, choice.accepted)
+        origins = {o.key: o.origin for o in choice.offer.offered()}
+        for suggestion in added.values():
+            key = entry_key(suggestion.entry)
+            memory.origins[key] = origins.get(key, "")
+        if not added:
+            self.notify("nothing added from the scan", timeout=2)
+            return
+        self.spec.resources = merged.resources
+        noun = "resource" if len(added) == 1 else "resources"
+        self.notify(f"added {len(added)} {noun} from the scan", title="Scan my code")
+        self.wizard.spec_changed()
+
     # ---------------------------------------------------------------- by hand
 
     @on(Input.Changed, "#arn")
@@ -477,7 +513,10 @@ class ResourcesScreen(StepScreen):
         spec = self.spec
         chosen = self.query_one("#chosen", OptionList)
         highlighted = chosen.highlighted
-        chosen.set_options([Option(Content(chosen_label(entry))) for entry in spec.resources])
+        origins = self.wizard.scan.origins
+        chosen.set_options(
+            [Option(chosen_prompt(e, origins.get(entry_key(e)))) for e in spec.resources]
+        )
         if spec.resources:
             chosen.highlighted = min(highlighted or 0, len(spec.resources) - 1)
         self.query_one("#chosen-title", Label).update(f"Chosen ({len(spec.resources)})")
@@ -496,3 +535,13 @@ def chosen_label(entry: ResourceEntry) -> str:
     if entry.kind == "custom":
         return entry_label(entry)
     return f"{entry_label(entry)} · {entry.access or catalog().kinds[entry.kind].default_access}"
+
+
+def chosen_prompt(entry: ResourceEntry, origin: str | None) -> Content:
+    """Step 2's chosen line: :func:`chosen_label`, and where the code calls the entry when
+    "scan my code" added it."""
+    if origin:
+        return Content.from_markup(
+            "$label [dim]$origin[/]", label=chosen_label(entry), origin=origin
+        )
+    return Content(chosen_label(entry))
