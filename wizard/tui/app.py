@@ -348,6 +348,10 @@ class WizardApp(App[None]):
         # first frame lays out and paints one screen, once, and Textual's Ready (posted on the
         # first layout) marks step 1 on screen.
         screen = _step_screen(0)
+        # installed like the later steps, so switching away keeps it: going back to step 1
+        # repaints it instead of composing a new one (Textual removes a screen it switches away
+        # from unless it is installed)
+        self.install_screen(screen, STEP_NAMES[0])
         # switch_screen() takes a result callback off the screen it replaces and gives the new
         # top screen an empty one; a default screen has none, so give it that empty one here.
         screen._push_result_callback(screen, None)
@@ -415,6 +419,7 @@ class WizardApp(App[None]):
             # Textual is pinned (pyproject), and tests/tui/test_steps_ahead.py checks this
             widgets = self._register(self, screen)
             await AwaitMount(screen, widgets)
+            screen.styled()  # mounted: styled as the app is now (its first show restyles not)
             # each stage in its own turn of the loop, so keys typed meanwhile wait less
             await asyncio.sleep(0)
             # Laid out and painted ahead at the terminal's size -- but not a screen with
