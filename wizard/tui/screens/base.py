@@ -208,6 +208,32 @@ class StepScreen(Screen):
         for note in self.query(LocationNote):
             note.refresh_note()
 
+    def refresh_ahead(self) -> bool:
+        """Show the spec while this step is hidden (the app built it ahead, or the user is on
+        the step next to it) if it changed since the step last showed it, so showing the step
+        only repaints; True when it did. Not done when the step :meth:`can_refresh_hidden`
+        says it cannot, or its widgets are not all mounted yet: it then refreshes when shown."""
+        app = self.wizard
+        if (
+            self.broken is not None
+            or self.is_current
+            or not self.is_mounted
+            or app.spec is None
+            or self._shown_version == app.spec_version
+            or not self.can_refresh_hidden()
+        ):
+            return False
+        try:
+            self._refresh()
+        except NoMatches:  # a container's children mount after the screen's own mount
+            self._shown_version = -1
+            return False
+        return True
+
+    def can_refresh_hidden(self) -> bool:
+        """Whether the step may show the spec while hidden (see :meth:`refresh_ahead`)."""
+        return True
+
     def refresh_from_spec(self) -> None:
         """Show the app's spec; called on resume and after every change. A field the user is
         editing is never written: ``self.fields`` (:class:`FieldSync`) knows which."""
