@@ -175,3 +175,47 @@ def test_a_step_shown_after_the_theme_changed_has_the_new_themes_colours(make_ap
                 assert now[0] == shown
 
     asyncio.run(run())
+
+
+def test_the_steps_next_to_the_current_one_show_a_changed_spec_before_they_are_shown(make_app):
+    async def run() -> None:
+        app = make_app(spec=orders_spec(), discoverer=FakeDiscoverer({}), offer_resume=False)
+        async with app.run_test(size=BIG) as pilot:
+            await settled(pilot)
+            app.goto_step(1)
+            await settled(pilot)
+            access = app.get_screen("access")
+            app.spec.resources = [
+                *app.spec.resources,
+                orders_spec().resources[0].model_copy(update={"name": "Billing"}),
+            ]
+            app.spec_changed()
+            await settled(pilot)
+            assert app.screen.STEP == "resources" and not access.is_current
+            options = access.query_one("#access-resources")
+            assert options.option_count == 2
+            assert "Billing" in str(options.get_option_at_index(1).prompt)
+
+    asyncio.run(run())
+
+
+def test_a_region_typed_on_step_1_is_listed_only_once_step_2_shows(make_app):
+    async def run() -> None:
+        disc = CountingDiscoverer({"dynamodb-table": [table("Orders")]})
+        app = make_app(spec=orders_spec(), discoverer=disc, offer_resume=False)
+        async with app.run_test(size=BIG) as pilot:
+            await settled(pilot)
+            app.goto_step(1)  # listed from us-east-1
+            await settled(pilot)
+            app.goto_step(0)
+            await settled(pilot)
+            listed = len(disc.listed)
+            app.screen.query_one("#region", Input).value = "eu-west-1"
+            await settled(pilot)
+            assert len(disc.listed) == listed  # step 2 is next to step 1, but hidden
+            app.goto_step(1)
+            await settled(pilot)
+            assert len(disc.listed) == listed + 1
+            assert "in eu-west-1" in str(app.screen.query_one("#found-title").render())
+
+    asyncio.run(run())
