@@ -1,8 +1,10 @@
 """TUI speed: time to the first interactive frame (ours vs a bare Textual app of a Header, a
-ListView and a Footer; goal at most 1.3x) and filtering 10,000 discovered resources (goal under
-50 ms a keystroke).
+ListView and a Footer; goal at most 1.3x), filtering 10,000 discovered resources (goal under
+50 ms a keystroke) and changing steps, key to the new step's first frame in a terminal (a pty;
+goal under 100 ms; see STEP_CHILD below and bench/README.md).
 
-    .venv/bin/python bench/bench_tui.py [--runs 15] [--no-cli] [--no-filter] [--json FILE]
+    .venv/bin/python bench/bench_tui.py [--runs 15] [--no-cli] [--no-filter] [--no-steps]
+        [--steps-only] [--profile DIR] [--json FILE]
 
 Each run is a fresh interpreter. The bare app, ``WizardApp()`` (what ``role-wizard`` runs) and
 the ``role-wizard`` command itself (its argument parsing and command modules included) take
