@@ -1,8 +1,10 @@
 """TUI speed: time to the first interactive frame (ours vs a bare Textual app of a Header, a
-ListView and a Footer; goal at most 1.3x) and filtering 10,000 discovered resources (goal under
-50 ms a keystroke).
+ListView and a Footer; goal at most 1.3x), filtering 10,000 discovered resources (goal under
+50 ms a keystroke) and changing steps, key to the new step's first frame in a terminal (a pty;
+goal under 100 ms; see STEP_CHILD below and bench/README.md).
 
-    .venv/bin/python bench/bench_tui.py [--runs 15] [--no-cli] [--no-filter] [--json FILE]
+    .venv/bin/python bench/bench_tui.py [--runs 15] [--no-cli] [--no-filter] [--no-steps]
+        [--steps-only] [--profile DIR] [--json FILE]
 
 Each run is a fresh interpreter. The bare app, ``WizardApp()`` (what ``role-wizard`` runs) and
 the ``role-wizard`` command itself (its argument parsing and command modules included) take
@@ -27,11 +29,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import fcntl
 import os
+import re
+import select
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -254,9 +262,16 @@ class Session:
     account = "123456789012"
     region = "us-east-1"
 
+    def in_region(self, region: str) -> Session:  # the wizard lists from the spec's region
+        session = Session()
+        session.region = region
+        return session
+
 
 async def filtering(query: str) -> tuple[list[float], list[float]]:
     """(handler ms per keystroke, ms from key press to the next idle frame)."""
+    from textual.worker import WorkerCancelled
+
     from wizard.drafts import DraftStore
     from wizard.tui.app import WizardApp
 
@@ -274,9 +289,15 @@ async def filtering(query: str) -> tuple[list[float], list[float]]:
             await app.premount_worker.wait()  # the later steps built, as while on step 1
             await pilot.press("ctrl+n")
             await pilot.pause()
-            await app.screen.worker.wait()
-            await pilot.pause()
             found = app.screen.query_one("#found")
+            # the listing: a newer one (the session's region, filled in) may replace the first
+            for _ in range(100):
+                if len(found.items) == 10_000:
+                    break
+                if app.screen.worker is not None:
+                    with contextlib.suppress(WorkerCancelled):
+                        await app.screen.worker.wait()
+                await pilot.pause()
             assert len(found.items) == 10_000
             handler, frame = [], []
             original = found.set_query
@@ -317,116 +338,246 @@ async def pilot_round_trip(query: str) -> list[float]:
         return frame
 
 
-# A fresh interpreter walks steps 1 to 6 with ctrl+n and prints, for each step change, the ms
-# from the app taking the key (its next-step action) to the next screen's first paint: the first
-# frame Textual composes for that screen (``App._display``, called headless too; a real
-# terminal's write of that frame comes on top), and the UI thread's CPU ms meanwhile (steadier
-# on a shared machine). The walk starts once the app has settled on step 1 (the domain loaded
-# and the later steps built in the background, as while a person fills in step 1); the child
-# also prints the ms from step 1's first frame until those steps were built. Each change waits
-# for the app to settle (the discovery workers done) before the next key, as a person reading
-# the screen would.
-STEP_CHANGES = """
-import asyncio, sys, tempfile, time
+# Step changes, as a user sees them: a fresh ``WizardApp`` runs in a pseudo-terminal (a pty of
+# 110x36, TERM=xterm-256color) as ``role-wizard`` runs in a terminal window, and this process is
+# the terminal: it answers the app's query for synchronized output (DEC mode 2026, which modern
+# terminals support), so each frame the app writes comes between ``ESC [ ? 2026 h`` and
+# ``ESC [ ? 2026 l``. The timed span runs from writing the key (ctrl+n, ctrl+b) to the pty until
+# reading the end of the first frame that paints the new step: what a terminal shows at once.
+#
+# The child only labels the stream, never times anything: before the first frame of a screen
+# it has not drawn since the last one it writes ``ESC ] bench;screen=NAME BEL`` into the same
+# stream (in order with the frames: Textual's writer thread writes both), and once settled (no
+# worker running, a refresh done) ``ESC ] bench;idle=... BEL``, so the next key is sent as a
+# person reading the screen would, after the step has finished loading. CPU time: the app's UI
+# thread (its main thread; /proc/PID/task/PID/schedstat, nanoseconds), read by this process at
+# the key and at the frame's end.
+STEP_CHILD = r"""
+import asyncio, cProfile, os, sys, tempfile, time
 from pathlib import Path
+from types import SimpleNamespace
 sys.path.insert(0, sys.argv[1])
 from bench_tui import Session, TenThousand
 from wizard.drafts import DraftStore
 from wizard.spec import ResourceEntry, RoleSpec
 from wizard.tui.app import WizardApp
+from wizard.tui.screens.base import StepScreen
 
-class Timed(WizardApp):
-    start = None
-    left = None
-    times = []
-    ready = None
+folder = os.environ.get("BENCH_PROFILE")
+PROFILE = SimpleNamespace(folder=folder, count=0, profiler=None) if folder else None
 
-    def on_ready(self):
-        self.ready = time.perf_counter()
 
-    def action_next_step(self):
-        self.start, self.left = (time.perf_counter(), time.thread_time()), self.screen
-        super().action_next_step()
+class Labelled(WizardApp):
+    shown = None
+    ready_at = None
+    lag = [0.0]
+
+    def label(self, text):
+        self._driver.write(f"\x1b]bench;{text}\x07")
 
     def _display(self, screen, renderable):
-        if self.start is not None and renderable is not None and screen is not self.left:
-            wall, cpu = self.start
-            self.times.append((time.perf_counter() - wall) * 1000)
-            self.times.append((time.thread_time() - cpu) * 1000)
-            self.start = None
+        if renderable is not None and screen is not self.shown and self._driver is not None:
+            self.shown = screen
+            self.label(f"screen={type(screen).__name__}")
+            super()._display(screen, renderable)
+            if PROFILE is not None and PROFILE.profiler is not None:
+                PROFILE.profiler.disable()
+                PROFILE.profiler.dump_stats(f"{PROFILE.folder}/{PROFILE.count:02}-{screen.STEP}")
+                PROFILE.count += 1
+                PROFILE.profiler = None
+            return
         super()._display(screen, renderable)
 
-async def main():
-    spec = RoleSpec(function="orders-api", account="123456789012", region="us-east-1",
-                    resources=[ResourceEntry(kind="dynamodb-table", name="Orders")])
-    with tempfile.TemporaryDirectory() as tmp:
-        app = Timed(spec=spec, session_factory=Session, discoverer_factory=lambda s: TenThousand(),
-                    drafts=DraftStore(Path(tmp)), offer_resume=False)
-        async with app.run_test(size=(110, 36)) as pilot:
-            lag = []
+    def goto_step(self, index):  # with --profile: the UI thread from the key's action on
+        if PROFILE is not None and isinstance(self.screen, StepScreen):
+            PROFILE.profiler = cProfile.Profile()
+            PROFILE.profiler.enable()
+        super().goto_step(index)
+        self.call_after_refresh(self.say_when_idle, f"idle=step {index}")
 
-            async def probe():  # how late the UI loop wakes: what a key typed meanwhile waits
-                while True:
-                    before = time.perf_counter()
-                    await asyncio.sleep(0.005)
-                    lag.append((time.perf_counter() - before - 0.005) * 1000)
+    def on_ready(self):
+        self.ready_at = time.perf_counter()
+        asyncio.get_running_loop().create_task(self.probe())
 
-            await app.session_worker.wait()
-            await pilot.pause()
-            await asyncio.sleep(0)  # the message that starts the building is handled
-            probing = asyncio.create_task(probe())
-            if getattr(app, "premount_worker", None) is not None:  # (absent before it was added)
-                await app.premount_worker.wait()
-            probing.cancel()
-            built = (time.perf_counter() - app.ready) * 1000
-            for worker in list(app.workers):
-                await worker.wait()
-            await pilot.pause()
-            for _ in range(5):
-                await pilot.press("ctrl+n")
-                for worker in list(app.workers):
+    async def probe(self):  # how late the UI loop wakes while the steps are built
+        while self.ready_at is not None:
+            before = time.perf_counter()
+            await asyncio.sleep(0.005)
+            self.lag.append((time.perf_counter() - before - 0.005) * 1000)
+
+    async def _premount_steps(self):
+        await super()._premount_steps()
+        built = (time.perf_counter() - self.ready_at) * 1000
+        self.ready_at = None
+        self.call_after_refresh(self.say_when_idle, f"idle=built {built:.1f} {max(self.lag):.1f}")
+
+    def say_when_idle(self, text):
+        async def settle():
+            while True:
+                busy = [
+                    w for w in self.workers
+                    if not w.is_finished and w is not self.premount_worker
+                ]
+                if not busy:
+                    break
+                for worker in busy:
                     await worker.wait()
-                await pilot.pause()
-    print(built, max(lag, default=0.0), *app.times)
+                await asyncio.sleep(0)
+            self.call_after_refresh(self.label, text)
 
-asyncio.run(main())
+        asyncio.get_running_loop().create_task(settle())
+
+
+spec = RoleSpec(function="orders-api", account="123456789012", region="us-east-1",
+                resources=[ResourceEntry(kind="dynamodb-table", name="Orders")])
+with tempfile.TemporaryDirectory() as tmp:
+    Labelled(spec=spec, session_factory=Session, discoverer_factory=lambda s: TenThousand(),
+             drafts=DraftStore(Path(tmp)), offer_resume=False).run()
 """
+SYNC_START, SYNC_END = b"\x1b[?2026h", b"\x1b[?2026l"
+SYNC_QUERY, SYNC_REPLY = b"\x1b[?2026$p", b"\x1b[?2026;2$y"  # "supported, off"
+LABEL = re.compile(rb"\x1b\]bench;([^\x07]*)\x07")
+# (key, step before, step after): 1->2 ... 5->6 with ctrl+n, then back to 1 with ctrl+b
+WALK = [("ctrl+n", i, i + 1) for i in range(5)] + [("ctrl+b", i, i - 1) for i in range(5, 0, -1)]
+KEYS = {"ctrl+n": b"\x0e", "ctrl+b": b"\x02"}
+
+
+class Terminal:
+    """The terminal end of a pty running a Textual app: reads what the app writes, answers
+    its query for synchronized output, and splits the stream into labels and frame ends."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.pending = b""
+
+    def events(self, timeout: float = 30.0):
+        """Yield ("label", text) and ("frame", None) in stream order, with the time each was
+        read (perf_counter), until the caller stops."""
+        while True:
+            ready, _, _ = select.select([self.fd], [], [], timeout)
+            if not ready:
+                raise SystemExit(f"step changes: the app wrote nothing for {timeout:.0f} s")
+            try:
+                data = os.read(self.fd, 1 << 16)
+            except OSError:  # the app closed the pty
+                return
+            now = time.perf_counter()
+            if SYNC_QUERY in data:
+                os.write(self.fd, SYNC_REPLY)
+            yield from ((kind, text, now) for kind, text in self.feed(data))
+
+    def feed(self, data: bytes) -> list[tuple[str, str | None]]:
+        """The labels and frame ends in ``data`` (and what came before it, unfinished)."""
+        self.pending += data
+        found = []
+        while True:
+            label = LABEL.search(self.pending)
+            end = self.pending.find(SYNC_END)
+            if label is None and end < 0:
+                break
+            if label is not None and (end < 0 or label.start() < end):
+                found.append(("label", label.group(1).decode()))
+                self.pending = self.pending[label.end() :]
+            else:
+                found.append(("frame", None))
+                self.pending = self.pending[end + len(SYNC_END) :]
+        # keep a possibly cut-off label or frame end for the next read
+        cut = max(self.pending.rfind(b"\x1b"), 0)
+        self.pending = self.pending[cut:]
+        return found
+
+
+def ui_thread_cpu(pid: int) -> float:
+    """Seconds of CPU the process's main thread has used (schedstat: nanoseconds)."""
+    with open(f"/proc/{pid}/task/{pid}/schedstat", encoding="ascii") as f:
+        return int(f.read().split()[0]) / 1e9
+
+
+def one_walk(size: tuple[int, int] = (110, 36)) -> tuple[float, float, list[tuple[float, float]]]:
+    """Run the wizard in a pty, wait until steps 2-6 are built, walk 1->6 and back to 1; return
+    (ms from the first frame until the steps were built, the UI loop's longest stall meanwhile,
+    [(wall ms, UI-thread CPU ms) per change in WALK's order])."""
+    master, slave = os.openpty()
+    columns, rows = size
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TERM": "xterm-256color", "COLORTERM": ""}
+    with tempfile.TemporaryDirectory() as state:
+        env["XDG_STATE_HOME"] = state
+        child = subprocess.Popen(
+            [sys.executable, "-c", STEP_CHILD, str(Path(__file__).parent)],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            start_new_session=True,
+        )
+        os.close(slave)
+        try:
+            return walk(Terminal(master), child.pid)
+        finally:
+            with contextlib.suppress(OSError):
+                os.write(master, b"\x11")  # ctrl+q
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+            os.close(master)
+
+
+def walk(term: Terminal, pid: int) -> tuple[float, float, list[tuple[float, float]]]:
+    events = term.events()
+    built = lag = 0.0
+    for kind, text, _ in events:
+        if kind == "label" and text.startswith("idle=built "):
+            built, lag = (float(v) for v in text.split()[1:])
+            break
+    else:
+        raise SystemExit("step changes: the app closed before its steps were built")
+    from wizard.tui.state import STEPS
+
+    changes = []
+    for key, _, after in WALK:
+        cpu = ui_thread_cpu(pid)
+        start = time.perf_counter()
+        os.write(term.fd, KEYS[key])
+        screen = None
+        for kind, text, at in events:
+            if kind == "label" and text.startswith("screen="):
+                screen = text.removeprefix("screen=")
+            elif kind == "frame" and screen == STEPS[after].cls:
+                changes.append(((at - start) * 1000, (ui_thread_cpu(pid) - cpu) * 1000))
+                break
+        for kind, text, _ in events:
+            if kind == "label" and text == f"idle=step {after}":
+                break
+    return built, lag, changes
 
 
 @dataclass
 class StepChanges:
-    """ms, one list a step change (1->2 ... 5->6), one value a fresh interpreter."""
+    """ms, one list a step change (WALK's order), one value a fresh process."""
 
-    wall: list[list[float]] = field(default_factory=lambda: [[] for _ in range(5)])
-    cpu: list[list[float]] = field(default_factory=lambda: [[] for _ in range(5)])
+    wall: list[list[float]] = field(default_factory=lambda: [[] for _ in WALK])
+    cpu: list[list[float]] = field(default_factory=lambda: [[] for _ in WALK])
     built: list[float] = field(default_factory=list)  # first frame -> later steps built
     lag: list[float] = field(default_factory=list)  # the UI loop's longest stall meanwhile
 
 
 def step_changes(runs: int) -> StepChanges:
-    """ctrl+n to the next screen's first paint, for each of the 5 step changes, in ``runs``
-    fresh interpreters."""
+    """Each step change of WALK, key to the new step's first frame in a pty, ``runs`` fresh
+    processes (after one untimed, which warms the disk cache)."""
+    compile_package()
     changes = StepChanges()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    with tempfile.TemporaryDirectory() as state:
-        env["XDG_STATE_HOME"] = state
-        for _ in range(runs + 1):  # the first, untimed, warms the disk cache
-            out = subprocess.run(
-                [sys.executable, "-c", STEP_CHANGES, str(Path(__file__).parent)],
-                env=env,
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout.split()
-            if len(out) != 12:
-                raise SystemExit(f"step changes: expected 12 figures, got {out}")
-            if _:
-                values = [float(v) for v in out]
-                changes.built.append(values[0])
-                changes.lag.append(values[1])
-                for i in range(5):
-                    changes.wall[i].append(values[2 + 2 * i])
-                    changes.cpu[i].append(values[3 + 2 * i])
+    for run in range(runs + 1):
+        built, lag, times = one_walk()
+        if not run:
+            continue
+        changes.built.append(built)
+        changes.lag.append(lag)
+        for i, (wall, cpu) in enumerate(times):
+            changes.wall[i].append(wall)
+            changes.cpu[i].append(cpu)
     return changes
 
 
@@ -435,14 +586,18 @@ def report_step_changes(changes: StepChanges, runs: int) -> dict:
 
     load = os.getloadavg()[0]
     print(
-        f"ctrl+n to the next step's first paint, {runs} fresh interpreters (goal < 100 ms), "
-        f"load average {load:.1f} at the end on {os.cpu_count()} cores:"
+        f"key to the new step's first frame in a terminal (a pty, 110x36), {runs} fresh "
+        f"processes (goal < 100 ms), load average {load:.1f} at the end on {os.cpu_count()} "
+        "cores:"
     )
-    for i, (wall, cpu) in enumerate(zip(changes.wall, changes.cpu, strict=True)):
+    names = []
+    for (key, before, after), wall, cpu in zip(WALK, changes.wall, changes.cpu, strict=True):
+        name = f"{key} {before + 1} -> {after + 1}"
+        names.append(f"{before + 1}->{after + 1}")
         print(
-            f"  step {i + 1} -> {i + 2} ({STEPS[i + 1].title}): median "
-            f"{statistics.median(wall):.0f} ms, max {max(wall):.0f} ms "
-            f"(UI thread CPU: median {statistics.median(cpu):.0f} ms, max {max(cpu):.0f} ms)"
+            f"  {name} ({STEPS[after].title + ')':20} median {statistics.median(wall):4.0f} ms, "
+            f"max {max(wall):4.0f} ms (UI thread CPU: median {statistics.median(cpu):3.0f} ms, "
+            f"max {max(cpu):3.0f} ms)"
         )
     every = [t for wall in changes.wall for t in wall]
     print(
@@ -456,6 +611,8 @@ def report_step_changes(changes: StepChanges, runs: int) -> dict:
         f"runs; max {max(changes.lag):.0f} ms)"
     )
     return {
+        "runs": runs,
+        "changes": names,
         "median_ms": [statistics.median(t) for t in changes.wall],
         "max_ms": [max(t) for t in changes.wall],
         "cpu_median_ms": [statistics.median(t) for t in changes.cpu],
@@ -476,8 +633,20 @@ def main() -> int:
     parser.add_argument(
         "--steps-only", action="store_true", help="only the step changes (ctrl+n to paint)"
     )
+    parser.add_argument(
+        "--profile",
+        metavar="DIR",
+        help="profile (cProfile) the UI thread of one walk's step changes, from the key's action "
+        "to the new step's first frame, into DIR/NN-STEP (pstats files); no figures",
+    )
     add_json_option(parser)
     args = parser.parse_args()
+    if args.profile:
+        Path(args.profile).mkdir(parents=True, exist_ok=True)
+        os.environ["BENCH_PROFILE"] = str(Path(args.profile).resolve())
+        one_walk()
+        print(f"profiles of each step change in {args.profile} (python -m pstats FILE)")
+        return 0
     whiches = ("bare", "ours") if args.no_cli else ("bare", "ours", "cli")
     figures: dict = {}
     if not args.steps_only:

@@ -211,17 +211,17 @@ def tui_rows(f: dict[str, Any]) -> list[Row]:
     steps = f.get("step_changes")
     if steps:
         slowest = max(steps["median_ms"])
+        pairs = zip(steps["changes"], steps["median_ms"], steps["cpu_median_ms"], strict=True)
         rows.append(
             (
-                "`bench_tui.py`: ctrl+n to the next step's first paint, steps 1→2 … 5→6 (the "
-                "later steps built in the background while on step 1), fresh interpreters, "
-                f"load average {steps['load_average']:.1f}",
+                "`bench_tui.py`: key to the new step's first frame in a terminal (a pty; ctrl+n "
+                "1→6, then ctrl+b back to 1; the later steps built in the background while on "
+                f"step 1), median of {steps['runs']} fresh processes, load average "
+                f"{steps['load_average']:.1f}",
                 "medians "
-                + " / ".join(f"{m:.0f}" for m in steps["median_ms"])
-                + f" ms (max {max(steps['max_ms']):.0f} ms); UI thread CPU "
-                + " / ".join(f"{m:.0f}" for m in steps["cpu_median_ms"])
-                + f" ms; steps built {steps['built_after_first_frame_median_ms']:.0f} ms after "
-                "the first frame",
+                + ", ".join(f"{n.replace('->', '→')} {m:.0f} ms (CPU {c:.0f})" for n, m, c in pairs)
+                + f"; max {max(steps['max_ms']):.0f} ms; steps built "
+                f"{steps['built_after_first_frame_median_ms']:.0f} ms after the first frame",
                 "",
                 "",
                 verdict(slowest < steps["target_ms"], f"< {steps['target_ms']} ms (medians)"),

@@ -279,3 +279,54 @@ def test_bench_build_writes_the_figures_the_table_reads(tmp_path):
     assert row[0].startswith("`bench_build.py`")
     assert row[1].endswith(" ms)")
     assert ("the time" in row[3]) != ("skipped" in figures)
+
+
+STEP_CHANGES = {
+    "runs": 5,
+    "changes": ["1->2", "2->3", "3->4", "4->5", "5->6", "6->5", "5->4", "4->3", "3->2", "2->1"],
+    "median_ms": [42.0, 38.0, 30.0, 35.0, 31.0, 25.0, 22.0, 24.0, 27.0, 26.0],
+    "max_ms": [70.0, 60.0, 50.0, 55.0, 52.0, 40.0, 33.0, 35.0, 41.0, 39.0],
+    "cpu_median_ms": [20.0, 19.0, 15.0, 16.0, 14.0, 13.0, 12.0, 12.0, 14.0, 13.0],
+    "cpu_max_ms": [25.0] * 10,
+    "built_after_first_frame_median_ms": 900.0,
+    "building_longest_stall_median_ms": 60.0,
+    "load_average": 1.5,
+    "target_ms": 100,
+}
+
+
+def test_the_step_change_row_names_each_change_forward_and_back_with_its_cpu():
+    figures = {**copy.deepcopy(FIGURES["tui"]), "step_changes": copy.deepcopy(STEP_CHANGES)}
+    row = rows_of("tui", figures)[-1]
+    assert "a pty" in row[0] and "median of 5 fresh processes" in row[0]
+    assert row[1].startswith("medians 1→2 42 ms (CPU 20), 2→3 38 ms (CPU 19),")
+    assert "2→1 26 ms (CPU 13); max 70 ms; steps built 900 ms" in row[1]
+    assert row[4] == "< 100 ms (medians) — met"
+    figures["step_changes"]["median_ms"][9] = 100.0  # the way back counts as much
+    assert "NOT met" in rows_of("tui", figures)[-1][4]
+
+
+def test_the_pty_terminal_finds_labels_and_frame_ends_across_reads():
+    """bench_tui's terminal end: the app's labels (OSC ``bench;...``) and the ends of its
+    synchronized frames, in stream order, even when a read cuts one in two."""
+    import bench_tui
+
+    stream = (
+        b"\x1b[?2026h\x1b[1;1Hstep one\x1b[?2026l"
+        b"\x1b]bench;screen=ResourcesScreen\x07"
+        b"\x1b[?2026h\x1b[2;1Hstep two\x1b[?2026l\x1b]bench;idle=step 1\x07"
+    )
+    every_cut = []
+    for cut in range(len(stream) + 1):
+        term = bench_tui.Terminal(-1)
+        every_cut.append(term.feed(stream[:cut]) + term.feed(stream[cut:]))
+    assert all(
+        found
+        == [
+            ("frame", None),
+            ("label", "screen=ResourcesScreen"),
+            ("frame", None),
+            ("label", "idle=step 1"),
+        ]
+        for found in every_cut
+    )

@@ -25,7 +25,9 @@ class CountingDiscoverer(FakeDiscoverer):
         return super().pages(kind, **where)
 
 
-def test_every_later_step_is_built_before_it_is_shown_and_composed_once(make_app, monkeypatch):
+def test_every_later_step_is_built_before_it_is_shown_and_every_step_composed_once(
+    make_app, monkeypatch
+):
     from wizard.tui.screens.base import StepScreen
 
     composed: list[str] = []
@@ -46,10 +48,12 @@ def test_every_later_step_is_built_before_it_is_shown_and_composed_once(make_app
             for screen in built.values():
                 assert screen.is_mounted and screen.query_one("#nav-next").is_mounted
             assert sorted(composed) == sorted(STEP_NAMES)
-            for index, name in enumerate(STEP_NAMES[1:], start=1):
+            built[STEP_NAMES[0]] = app.screen
+            walk = [*range(1, len(STEP_NAMES)), *range(len(STEP_NAMES) - 2, -1, -1)]
+            for index in walk:  # to the last step and back to the first
                 app.goto_step(index)
                 await settled(pilot)
-                assert app.screen is built[name]
+                assert app.screen is built[STEP_NAMES[index]]
             assert sorted(composed) == sorted(STEP_NAMES)  # no step composed again
 
     asyncio.run(run())
@@ -133,5 +137,85 @@ def test_nothing_is_listed_from_the_account_before_step_2_is_shown(make_app):
             await settled(pilot)
             assert disc.listed == ["dynamodb-table"]
             assert "Orders" in str(app.screen.query_one("#found").get_option_at_index(0).prompt)
+
+    asyncio.run(run())
+
+
+def test_a_step_shown_after_the_theme_changed_has_the_new_themes_colours(make_app):
+    """A step change skips Textual's restyle of the new step when nothing it depends on
+    changed; a theme chosen on another step is such a change, for steps shown before (step 1)
+    and for steps built ahead and not yet shown (step 3)."""
+    from textual.widgets import Footer, Header
+
+    async def run() -> None:
+        app = make_app(spec=orders_spec(), discoverer=FakeDiscoverer({}), offer_resume=False)
+        async with app.run_test(size=BIG) as pilot:
+            await settled(pilot)
+            app.theme = "textual-dark"
+            await settled(pilot)
+            steps = {0: app.get_screen(STEP_NAMES[0]), 2: app.get_screen(STEP_NAMES[2])}
+            colours = {
+                i: (s.query_one(Header).styles.background, s.query_one(Footer).styles.background)
+                for i, s in steps.items()
+            }
+            app.goto_step(1)
+            await settled(pilot)
+            app.theme = "textual-light"
+            await settled(pilot)
+            shown = app.screen.query_one(Header).styles.background
+            for index, screen in steps.items():
+                app.goto_step(index)
+                await settled(pilot)
+                assert app.screen is screen
+                now = (
+                    screen.query_one(Header).styles.background,
+                    screen.query_one(Footer).styles.background,
+                )
+                assert now != colours[index]
+                assert now[0] == shown
+
+    asyncio.run(run())
+
+
+def test_the_steps_next_to_the_current_one_show_a_changed_spec_before_they_are_shown(make_app):
+    async def run() -> None:
+        app = make_app(spec=orders_spec(), discoverer=FakeDiscoverer({}), offer_resume=False)
+        async with app.run_test(size=BIG) as pilot:
+            await settled(pilot)
+            app.goto_step(1)
+            await settled(pilot)
+            access = app.get_screen("access")
+            app.spec.resources = [
+                *app.spec.resources,
+                orders_spec().resources[0].model_copy(update={"name": "Billing"}),
+            ]
+            app.spec_changed()
+            await settled(pilot)
+            assert app.screen.STEP == "resources" and not access.is_current
+            options = access.query_one("#access-resources")
+            assert options.option_count == 2
+            assert "Billing" in str(options.get_option_at_index(1).prompt)
+
+    asyncio.run(run())
+
+
+def test_a_region_typed_on_step_1_is_listed_only_once_step_2_shows(make_app):
+    async def run() -> None:
+        disc = CountingDiscoverer({"dynamodb-table": [table("Orders")]})
+        app = make_app(spec=orders_spec(), discoverer=disc, offer_resume=False)
+        async with app.run_test(size=BIG) as pilot:
+            await settled(pilot)
+            app.goto_step(1)  # listed from us-east-1
+            await settled(pilot)
+            app.goto_step(0)
+            await settled(pilot)
+            listed = len(disc.listed)
+            app.screen.query_one("#region", Input).value = "eu-west-1"
+            await settled(pilot)
+            assert len(disc.listed) == listed  # step 2 is next to step 1, but hidden
+            app.goto_step(1)
+            await settled(pilot)
+            assert len(disc.listed) == listed + 1
+            assert "in eu-west-1" in str(app.screen.query_one("#found-title").render())
 
     asyncio.run(run())

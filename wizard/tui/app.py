@@ -68,6 +68,9 @@ class WizardApp(App[None]):
     """``role-wizard``: compose a least-privilege Lambda execution role step by step."""
 
     CSS_PATH = str(Path(__file__).with_name("wizard.tcss"))
+    # seconds without a change of the spec or the step before the steps either side of the
+    # current one are brought up to date in the background (a burst of keys refreshes them once)
+    AHEAD_DELAY = 0.1
     TITLE = "role-wizard"
     SUB_TITLE = "least-privilege Lambda execution roles"
     BINDINGS = [
@@ -165,6 +168,7 @@ class WizardApp(App[None]):
         self.spec_version = 0  # counts changes of the spec (spec_changed): what screens show
         self.session_worker: Any = None
         self.premount_worker: Any = None
+        self.ahead_worker: Any = None  # refreshes the steps either side of the current one
         self.resumable: list[Any] | None = None  # the drafts the palette offers, newest first
         self.scan = ScanMemory()  # step 2's "scan my code" (its path is kept in the draft)
 
@@ -215,6 +219,7 @@ class WizardApp(App[None]):
             self.autosave()
         if self.screen_stack:
             self.screen.post_message(SpecChanged())
+            self._refresh_ahead()
 
     def autosave(self) -> None:
         if self.drafts is None:  # pragma: no cover - the domain is still loading
@@ -350,6 +355,10 @@ class WizardApp(App[None]):
         # first frame lays out and paints one screen, once, and Textual's Ready (posted on the
         # first layout) marks step 1 on screen.
         screen = _step_screen(0)
+        # installed like the later steps, so switching away keeps it: going back to step 1
+        # repaints it instead of composing a new one (Textual removes a screen it switches away
+        # from unless it is installed)
+        self.install_screen(screen, STEP_NAMES[0])
         # switch_screen() takes a result callback off the screen it replaces and gives the new
         # top screen an empty one; a default screen has none, so give it that empty one here.
         screen._push_result_callback(screen, None)
@@ -417,18 +426,56 @@ class WizardApp(App[None]):
             # Textual is pinned (pyproject), and tests/tui/test_steps_ahead.py checks this
             widgets = self._register(self, screen)
             await AwaitMount(screen, widgets)
+            screen.styled()  # mounted: styled as the app is now (its first show restyles not)
             # each stage in its own turn of the loop, so keys typed meanwhile wait less
             await asyncio.sleep(0)
-            # Laid out and painted ahead at the terminal's size -- but not a screen with
-            # breakpoints (steps 2 and 3): laid out while in the background, its lists kept
-            # lines measured at 80 columns after the terminal grew (tests/tui/test_keys.py,
-            # test_growing_the_terminal_re_lays_the_kinds_list); those lay out when shown.
-            if screen is not self.screen and not screen.HORIZONTAL_BREAKPOINTS:
-                screen._refresh_layout(self.size)
-                await asyncio.sleep(0)
-                if screen is not self.screen:
-                    screen._compositor.render_update(full=True)  # each widget's lines, cached
+            screen.refresh_ahead()  # the spec as it is now: its first show only repaints
+            await self._lay_out_ahead(screen)
         _freeze_once("steps built")
+
+    async def _lay_out_ahead(self, screen: StepScreen) -> None:
+        """Lay out and paint a hidden step at the terminal's size, as Textual would when it is
+        shown, so showing it only repaints; each stage in its own turn of the loop, so keys
+        typed meanwhile wait less. Not a screen with breakpoints (steps 2 and 3): laid out
+        while in the background, its lists kept lines measured at 80 columns after the
+        terminal grew, or before their scrollbar showed (tests/tui/test_keys.py,
+        test_growing_the_terminal_re_lays_the_kinds_list); those lay out when shown."""
+        if screen is self.screen or screen.HORIZONTAL_BREAKPOINTS:
+            return
+        # Textual's own private layout and paint calls, as on a switch; Textual is pinned
+        # (pyproject) and tests/tui/test_steps_ahead.py checks this
+        # A layout asked of a hidden screen waits for it to show (Screen._on_timer_update runs
+        # for the current screen only): done here, it is no longer pending, as after that
+        # timer. A layout can ask for another (a widget's size changed, its scrollbars): a few
+        # passes, each in a turn of the loop, as the timer would do them.
+        for _ in range(3):
+            screen._layout_required = False
+            screen._refresh_layout(self.size)
+            screen._dirty_widgets.clear()
+            await asyncio.sleep(0)
+            if screen is self.screen:
+                return
+            if not screen._layout_required:
+                break
+        screen._compositor.render_update(full=True)  # each widget's lines, cached
+
+    def _refresh_ahead(self) -> None:
+        """Bring the steps either side of the current one up to date with the spec in the
+        background, once the user pauses (``AHEAD_DELAY``): the next ctrl+n or ctrl+b then only
+        repaints. Each call replaces the last (a burst of keys refreshes once)."""
+        self.ahead_worker = self.run_worker(
+            self._refresh_steps_ahead, group="ahead", exclusive=True, exit_on_error=False
+        )
+
+    async def _refresh_steps_ahead(self) -> None:
+        await asyncio.sleep(self.AHEAD_DELAY)
+        for index in (self.step + 1, self.step - 1):
+            if not 0 <= index < len(STEPS) or not self.is_screen_installed(STEP_NAMES[index]):
+                continue
+            screen = self.get_screen(STEP_NAMES[index])
+            if isinstance(screen, StepScreen) and screen.refresh_ahead():
+                await asyncio.sleep(0)
+                await self._lay_out_ahead(screen)
 
     def _offer_resume(self, *, ask: bool = True) -> None:
         """Offer the kept drafts of this spec, newest first: a list to choose from when the
@@ -516,6 +563,7 @@ class WizardApp(App[None]):
         if not self.is_screen_installed(name):
             self.install_screen(_step_screen(index), name)
         self.switch_screen(name)
+        self._refresh_ahead()
         if self.draft_saved:  # the draft remembers the step, to resume there
             self.autosave()
 

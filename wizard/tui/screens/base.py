@@ -10,6 +10,7 @@ from textual.compose import compose
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.css.query import NoMatches
+from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Header, Input, Static
@@ -21,6 +22,8 @@ from wizard.tui.widgets.status_line import StatusLine
 from wizard.tui.widgets.step_bar import StepBar
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from wizard.spec import RoleSpec
 
 # Screen.-narrow below 100 columns, for steps whose side panes wizard.tcss narrows there (set
@@ -28,6 +31,13 @@ if TYPE_CHECKING:
 NARROW_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 # the screen's own keys a step that failed to draw keeps (tab between its back and next buttons)
 _KEPT_ACTIONS = frozenset({"focus_next", "focus_previous"})
+
+
+def _app_style_key(app: App[object]) -> tuple[object, ...]:
+    """What a screen's styles depend on beyond its own widgets: the app's stylesheet version
+    (Textual counts its reloads: a theme change) and the app's classes and pseudo-classes.
+    Textual is pinned (pyproject); tests/tui/test_steps_ahead.py checks a theme change."""
+    return (app._css_update_count, app.pseudo_classes, frozenset(app.classes))
 
 
 class FieldSync:
@@ -82,6 +92,7 @@ class StepScreen(Screen):
         self._generation = 0  # the app's spec_generation this screen shows
         self._shown_version = -1  # the app's spec_version this screen last showed
         self._shown = False  # shown at least once (the app builds steps before they show)
+        self._styled_for: tuple[object, ...] | None = None  # the app's styling, when styled
         self.broken: str | None = None  # why compose_body failed: the step shows only that
 
     def on_mount(self) -> None:
@@ -149,7 +160,20 @@ class StepScreen(Screen):
     def _next(self) -> None:
         self.wizard.action_next_step()
 
-    def on_screen_resume(self) -> None:
+    def styled(self) -> None:
+        """Note that every widget of this screen has its styles for the app as it is now (once
+        built, and on each resume)."""
+        self._styled_for = _app_style_key(self.app)
+
+    def on_screen_resume(self, event: ScreenResume) -> None:
+        # Textual restyles every widget of a screen it resumes (20-40 ms of a step change) for
+        # what may have changed while the screen was hidden: the app's stylesheet (a theme) and
+        # the app's classes and pseudo-classes (focus, dark), which restyle only the screens on
+        # the stack. When none of them changed since this screen was styled, its styles are
+        # current: the restyle is skipped (this handler runs before Screen's, which reads it).
+        if self._styled_for == _app_style_key(self.app):
+            event.refresh_styles = False
+        self.styled()
         if not self.wizard.cursor_blink:
             for widget in self.query(Input):
                 widget.cursor_blink = False
@@ -183,6 +207,32 @@ class StepScreen(Screen):
         self.query_one(StatusLine).refresh_status()
         for note in self.query(LocationNote):
             note.refresh_note()
+
+    def refresh_ahead(self) -> bool:
+        """Show the spec while this step is hidden (the app built it ahead, or the user is on
+        the step next to it) if it changed since the step last showed it, so showing the step
+        only repaints; True when it did. Not done when the step :meth:`can_refresh_hidden`
+        says it cannot, or its widgets are not all mounted yet: it then refreshes when shown."""
+        app = self.wizard
+        if (
+            self.broken is not None
+            or self.is_current
+            or not self.is_mounted
+            or app.spec is None
+            or self._shown_version == app.spec_version
+            or not self.can_refresh_hidden()
+        ):
+            return False
+        try:
+            self._refresh()
+        except NoMatches:  # a container's children mount after the screen's own mount
+            self._shown_version = -1
+            return False
+        return True
+
+    def can_refresh_hidden(self) -> bool:
+        """Whether the step may show the spec while hidden (see :meth:`refresh_ahead`)."""
+        return True
 
     def refresh_from_spec(self) -> None:
         """Show the app's spec; called on resume and after every change. A field the user is

@@ -132,6 +132,10 @@ class ResourcesScreen(StepScreen):
         # the account before the user comes to this step
         self.show_key(self.key, discover=False)
 
+    def can_refresh_hidden(self) -> bool:
+        # a region changed on step 1 is listed when this step shows, not before
+        return self.wizard.listing_region() == self.listed_region
+
     def first_shown(self) -> None:
         # the listing starts once the step is on screen: its pages do not hold up that frame
         self.call_after_refresh(self.show_key, self.key)

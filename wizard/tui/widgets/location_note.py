@@ -15,6 +15,8 @@ class LocationNote(Static):
     LocationNote.-shown { display: block; }
     """
 
+    _shown: str | None = None  # the problem shown (None: none, hidden)
+
     def on_mount(self) -> None:
         self.refresh_note()
 
@@ -27,5 +29,8 @@ class LocationNote(Static):
 
             # the listing follows the spec's region; the account is the session's own
             problem = listing_mismatch(app.spec, account=app.session_account)
+        if problem == self._shown:  # unchanged: an update would lay the whole step out again
+            return
+        self._shown = problem
         self.set_class(problem is not None, "-shown")
         self.update(Content.from_markup("[b $warning]⚠ $p[/]", p=problem) if problem else "")
