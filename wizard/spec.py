@@ -27,6 +27,7 @@ from pydantic import (
 
 from wizard.catalog.kinds import Catalog, FieldSpec, Kind, catalog, render
 from wizard.errors import UserError
+from wizard.lazyre import lazy
 from wizard.limits import MAX_SPEC_BYTES, LimitedLoader, compose_yaml, read_text
 from wizard.policy.managed import managed_policy_index
 
@@ -37,9 +38,9 @@ Text = Annotated[str, Strict()]
 ACCOUNT_RE = re.compile(r"^\d{12}$")
 REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 FUNCTION_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-ROLE_NAME_RE = re.compile(r"^[\w+=,.@-]{1,64}$", re.ASCII)
+ROLE_NAME_RE = lazy(r"^[\w+=,.@-]{1,64}$", re.ASCII)
 # IAM's rule for a managed policy's name (CreatePolicy's PolicyName)
-POLICY_NAME_RE = re.compile(r"^[\w+=,.@-]{1,128}$", re.ASCII)
+POLICY_NAME_RE = lazy(r"^[\w+=,.@-]{1,128}$", re.ASCII)
 
 
 def policy_name_problem(name: str) -> str | None:
@@ -49,11 +50,11 @@ def policy_name_problem(name: str) -> str | None:
     return f"policy name {name!r} must be 1-128 characters of letters, digits and +=,.@_-"
 
 
-ROLE_PATH_RE = re.compile(r"^/([\x21-\x7e]*/)?$")
+ROLE_PATH_RE = lazy(r"^/([\x21-\x7e]*/)?$")
 POLICY_ARN_RE = re.compile(
     r"^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}|aws):policy/([\x21-\x7e]+/)?[\w+=,.@-]{1,128}$"
 )
-ARN_RE = re.compile(r"^arn:(aws|aws-cn|aws-us-gov):([a-z0-9-]+):([a-z0-9-]*):(\d{12}|aws)?:(.+)$")
+ARN_RE = lazy(r"^arn:(aws|aws-cn|aws-us-gov):([a-z0-9-]+):([a-z0-9-]*):(\d{12}|aws)?:(.+)$")
 
 # Open values in composed policies: CloudFormation's pseudo parameters (Fn::Sub syntax).
 OPEN_ACCOUNT = "${AWS::AccountId}"
@@ -81,7 +82,7 @@ def control_problem(value: str) -> str | None:
 # Role description. IAM (botocore's iam model, roleDescriptionType; CreateRole in the IAM API
 # Reference): at most 1,000 of [\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]. We also refuse
 # the tab, line feed and carriage return IAM allows, so a description stays one line.
-DESCRIPTION_RE = re.compile(r"^[\u0020-\u007e\u00a1-\u00ff]{0,1000}$")
+DESCRIPTION_RE = lazy(r"^[\u0020-\u007e\u00a1-\u00ff]{0,1000}$")
 # Tags. IAM (botocore's iam model, tagKeyType and tagValueType; "Tagging IAM resources" in the
 # IAM User Guide): keys 1-128 and values 0-256 of [\p{L}\p{Z}\p{N}_.:/=+\-@]. Of \p{Z} we take
 # the space separators (Zs) only: IAM's line and paragraph separators (Zl, Zp) break lines.
@@ -380,8 +381,8 @@ _OTHER_TYPE_WORDS = frozenset(
         "<<",
     ]
 )
-_NUMBER_LIKE = re.compile(r"^[-+]?(\.?[0-9]|\.(inf|nan)$)", re.IGNORECASE)
-_DATE_LIKE = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
+_NUMBER_LIKE = lazy(r"^[-+]?(\.?[0-9]|\.(inf|nan)$)", re.IGNORECASE)
+_DATE_LIKE = lazy(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
 _RESOLVER = yaml.resolver.Resolver()  # PyYAML's YAML 1.1 implicit types
 
 
@@ -399,7 +400,7 @@ class _SpecDumper(yaml.SafeDumper):
     """Writes a spec's text so that every reader reads it back as text."""
 
 
-_LINE_BREAKS = re.compile("[\n\r\x85\u2028\u2029]")
+_LINE_BREAKS = lazy("[\n\r\x85\u2028\u2029]")
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
@@ -740,7 +741,7 @@ def field_problem(fspec: FieldSpec, value: str) -> str | None:
 # Secrets Manager adds "-" and six random characters to a secret's name in its ARN, and a
 # policy names a secret by name with "-??????" for them (Secrets Manager User Guide, "Resource:
 # secret ARNs" under "Permissions policy examples" and "Troubleshooting: partial ARNs").
-SECRET_SUFFIX_RE = re.compile(r"-[A-Za-z0-9]{6}$")
+SECRET_SUFFIX_RE = lazy(r"-[A-Za-z0-9]{6}$")
 SECRET_WILDCARD = "-??????"
 
 

@@ -16,7 +16,6 @@ finding.
 from __future__ import annotations
 
 import json
-import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from wizard.errors import UserError
+from wizard.lazyre import lazy
 from wizard.limits import (
     MAX_POLICY_BYTES,
     LimitedLoader,
@@ -547,7 +547,7 @@ def template_bundle(template: Any, file: str) -> tuple[dict[str, Any], list[str]
     return resolved, notes
 
 
-_SUB_RE = re.compile(r"\$\{([^}]*)\}")
+_SUB_RE = lazy(r"\$\{([^}]*)\}")
 
 
 def _resolve_intrinsics(value: Any, file: str, pointer: str, opened: set[str]) -> Any:
