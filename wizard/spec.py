@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import yaml
 from pydantic import (
@@ -30,6 +30,9 @@ from wizard.errors import UserError
 from wizard.lazyre import lazy
 from wizard.limits import MAX_SPEC_BYTES, LimitedLoader, compose_yaml, read_text
 from wizard.policy.managed import managed_policy_index
+
+if TYPE_CHECKING:
+    from wizard.appspec import AppSpec
 
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
 # Text only: YAML's other scalars (``!!binary``, numbers, dates, booleans) are refused, not
@@ -968,6 +971,29 @@ def check_spec(spec: RoleSpec, ctx: SpecContext) -> RoleSpec:
     check_managed_policies(spec, ctx)
     check_boundary_arn(spec, ctx)
     return spec
+
+
+def is_app_data(data: Any) -> bool:
+    """Whether parsed YAML is an app spec (``functions:``, not ``function:``)."""
+    return isinstance(data, dict) and "functions" in data and "function" not in data
+
+
+def load_any_spec_text(text: str, source: str = "<spec>") -> tuple[RoleSpec | AppSpec, SpecContext]:
+    """A role spec or an app spec (:mod:`wizard.appspec`), whichever the text holds; the app
+    spec's module is imported only for an app (`build` of a role spec never needs it)."""
+    data, lines = parse_yaml(text, source)
+    ctx = SpecContext(source, lines)
+    if is_app_data(data):
+        from wizard.appspec import app_from_data  # it builds on this module
+
+        return app_from_data(data, ctx), ctx
+    return check_spec(spec_from_data(data, ctx), ctx), ctx
+
+
+def load_any_spec(path: str | Path) -> tuple[RoleSpec | AppSpec, SpecContext]:
+    """Read a role spec or an app spec file (``-`` reads standard input)."""
+    text, source = read_text(str(path), "spec file", MAX_SPEC_BYTES)
+    return load_any_spec_text(text, source)
 
 
 def load_spec(path: str | Path) -> tuple[RoleSpec, SpecContext]:
