@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple
 
 import yaml
 from pydantic import (
@@ -116,8 +116,7 @@ def policy_variable_problem(value: str) -> str | None:
 BoundaryChoice = str  # envelope | strict | none | a policy ARN
 
 
-@dataclass(frozen=True)
-class BoundaryOption:
+class BoundaryOption(NamedTuple):
     """One way to bound the role: ``key`` (the spec's value; ``arn`` stands for an existing
     policy's ARN), a short ``title`` for a choice list and a one-sentence ``description``."""
 
@@ -1068,8 +1067,7 @@ def check_boundary_arn(spec: RoleSpec, ctx: SpecContext) -> None:
 # --------------------------------------------------------------------------- warnings
 
 
-@dataclass(frozen=True)
-class SpecWarning:
+class SpecWarning(NamedTuple):
     """Something the spec allows that is likely not meant; the spec still builds.
 
     ``loc`` is the path of the value in the spec (``("resources", 2, "prefix")``)."""

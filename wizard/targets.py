@@ -8,8 +8,7 @@ composer renders the catalog's statements with.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from wizard.catalog.kinds import Catalog, Profile, catalog
 from wizard.errors import UserError
@@ -46,8 +45,7 @@ def set_target(spec: RoleSpec, slot: str, arn: str) -> None:
         spec.destinations = spec.destinations.model_copy(update={slot: value})
 
 
-@dataclass(frozen=True)
-class ResolvedTarget:
+class ResolvedTarget(NamedTuple):
     """A target checked against the catalog: the kind its ARN names and the template values."""
 
     slot: str

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import json
-import pickle
 import re
 import zlib
 from pathlib import Path
@@ -35,6 +34,11 @@ from wizard.catalog.data import (
     parse_catalog_yaml,
 )
 from wizard.errors import UserError
+
+try:  # CPython's unpickler itself: importing the pickle module on top costs ~1 ms (its __all__)
+    from _pickle import loads as _unpickle
+except ImportError:  # another Python
+    from pickle import loads as _unpickle
 
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -258,6 +262,8 @@ def compile_catalog(text: str) -> bytes:
     stamp = _stamp(text)
     if stamp is None:
         raise OSError(f"cannot read the models' source {__file__}")
+    import pickle
+
     return json.dumps(stamp).encode() + b"\n" + pickle.dumps(cat, protocol=5)
 
 
@@ -273,7 +279,7 @@ def _compiled_catalog(text: str) -> Catalog | None:
         if not newline or json.loads(header) != _stamp(text):
             return None
         # The package's own file, written by its build (as trusted as its bytecode).
-        held = pickle.loads(body)  # noqa: S301
+        held = _unpickle(body)  # noqa: S301
     except Exception:  # noqa: BLE001 - anything broken is only a slower way in
         return None
     return held if type(held) is Catalog else None

