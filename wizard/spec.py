@@ -513,8 +513,7 @@ def listing_mismatch(
 # --------------------------------------------------------------------------- resolution
 
 
-@dataclass(frozen=True)
-class ResolvedResource:
+class ResolvedResource(NamedTuple):
     """A resource entry checked against the catalog, with every template value filled."""
 
     index: int

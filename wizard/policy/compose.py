@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from wizard.bundle import Document, NamedPolicy, RoleBundle
 from wizard.catalog.kinds import Catalog, StatementTemplate, catalog, render
@@ -39,8 +39,7 @@ VERSION = "2012-10-17"
 LAMBDA_PRINCIPAL = "lambda.amazonaws.com"
 
 
-@dataclass(frozen=True)
-class Grant:
+class Grant(NamedTuple):
     """One action on one resource, under one condition, from one catalog statement."""
 
     sid: str
@@ -121,8 +120,7 @@ def target_grants(targets: list[ResolvedTarget]) -> list[Grant]:
     ]
 
 
-@dataclass(frozen=True)
-class GrantReason:
+class GrantReason(NamedTuple):
     """Why a statement the user did not write as such is in the identity policy: a KMS grant
     (the resource encrypted with the key) or a target's grant (where Lambda sends records)."""
 
@@ -161,8 +159,7 @@ def grant_reasons(spec: RoleSpec, ctx: SpecContext | None = None) -> list[GrantR
         for st in policy.document["Statement"]
     ]
     return [
-        replace(
-            r,
+        r._replace(
             sid=next(
                 (sid for sid, acts, res in holders if set(r.actions) <= acts and r.resource in res),
                 r.sid,
