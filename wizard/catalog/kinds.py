@@ -14,8 +14,8 @@ builds their validators; ``tests/test_catalog_compiled.py`` checks that the comp
 equals the validated one.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: pydantic would evaluate each field's
+# annotation from its text (a compile and an eval each, for the ~40 fields of these models).
 import functools
 import json
 import re
@@ -150,7 +150,7 @@ class Kind(_Model):
         return data
 
     @model_validator(mode="after")
-    def _encryption_profiles_exist(self) -> Kind:
+    def _encryption_profiles_exist(self) -> "Kind":
         unknown = set(self.encryption) - set(self.profiles)
         if unknown:
             raise ValueError(f"encryption names unknown profiles {sorted(unknown)}")
