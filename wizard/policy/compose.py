@@ -16,7 +16,7 @@ from wizard.bundle import Document, NamedPolicy, RoleBundle
 from wizard.catalog.kinds import Catalog, StatementTemplate, catalog, render
 from wizard.catalog.reference import Reference, reference
 from wizard.errors import UserError
-from wizard.policy.patterns import is_wild, wildcard_regex
+from wizard.policy.patterns import is_wild, name_matcher, wildcard_regex
 from wizard.policy.quotas import (
     INLINE_AGGREGATE_LIMIT,
     MANAGED_LIMIT,
@@ -348,7 +348,13 @@ def catalog_actions(cat: Catalog) -> set[str]:
 
 
 def _matches(actions: Iterable[str], action: str) -> bool:
-    return any(wildcard_regex(a, ignore_case=True).match(action) for a in actions)
+    """Whether one of the Action patterns ``actions`` matches ``action``, as IAM matches them
+    (case-insensitively). An ASCII action by :func:`name_matcher` (a pattern of stars alone
+    needs no regex compiled for this one match), anything else by the pattern's regex."""
+    low = action.lower()
+    if not low.isascii() or "\n" in low:
+        return any(wildcard_regex(a, ignore_case=True).match(action) for a in actions)
+    return any(name_matcher(a.lower())(low) for a in actions)
 
 
 def envelope_exceptions(template: StatementTemplate, kind_grants: list[Grant]) -> set[str]:
