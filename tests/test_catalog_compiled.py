@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import pickle
 import shutil
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wizard.catalog import data
+from wizard.catalog import data, kinds
 from wizard.catalog.data import (
     _same,
     catalog_yaml,
@@ -59,7 +60,7 @@ def test_every_catalog_file_reads_the_same_from_its_compiled_form(catalogs, monk
     assert "kinds.yaml" in YAML_FILES and "managed/index.yaml" in YAML_FILES
     written = compile_catalogs(catalogs, catalogs)
     assert sorted(p.relative_to(catalogs).as_posix() for p in written) == sorted(
-        compiled_name(n) for n in YAML_FILES
+        [*(compiled_name(n) for n in YAML_FILES), kinds.COMPILED]
     )
     parsed = parsed_names(monkeypatch)
     for name in YAML_FILES:
@@ -125,3 +126,83 @@ def test_data_json_cannot_hold_is_refused_not_changed(text):
     assert not isinstance(yaml.safe_load(text), str | datetime.date)  # YAML reads a non-text
     with pytest.raises((ValueError, TypeError)):
         compile_yaml("x.yaml", text)
+
+
+# --------------------------------------------------------------------------- the catalog's models
+# ``compiled/kinds.yaml.pickle``: the validated Catalog, used when made from this text with these
+# models (wizard.catalog.kinds).
+
+
+@pytest.fixture
+def compiled_catalog(catalogs, monkeypatch) -> Path:
+    """The copy of ``catalogs/`` compiled; the catalog's cache cleared around the test."""
+    compile_catalogs(catalogs, catalogs)
+    kinds.catalog.cache_clear()
+    yield catalogs
+    kinds.catalog.cache_clear()
+
+
+def validations(monkeypatch) -> list[object]:
+    """The data :class:`~wizard.catalog.kinds.Catalog` validates from now on (spied)."""
+    seen: list[object] = []
+    real = kinds.Catalog.model_validate
+
+    def spy(obj, *args, **kwargs):
+        seen.append(obj)
+        return real(obj, *args, **kwargs)
+
+    monkeypatch.setattr(kinds.Catalog, "model_validate", spy)
+    return seen
+
+
+def test_the_compiled_catalog_equals_the_validated_one_and_is_used(compiled_catalog, monkeypatch):
+    text = (compiled_catalog / "kinds.yaml").read_text(encoding="utf-8")
+    validated = kinds.Catalog.model_validate(parse_catalog_yaml("kinds.yaml", text))
+    seen = validations(monkeypatch)
+    held = kinds.catalog()
+    assert seen == []  # not validated again: unpickled
+    assert type(held) is kinds.Catalog and held == validated
+    assert held.model_dump() == validated.model_dump()
+    assert held.kind("dynamodb-table").fields["kms_key"] == kinds.kms_key_field()
+
+
+def test_without_the_compiled_catalog_the_yaml_is_validated(catalogs, monkeypatch):
+    kinds.catalog.cache_clear()
+    seen = validations(monkeypatch)
+    try:
+        assert kinds.catalog().kinds
+    finally:
+        kinds.catalog.cache_clear()
+    assert len(seen) == 1
+
+
+@pytest.mark.parametrize("change", ["yaml", "models", "pydantic", "broken", "header", "type"])
+def test_a_compiled_catalog_not_made_from_these_is_not_used(compiled_catalog, monkeypatch, change):
+    """Made from another text, other models or another pydantic, or broken: validated instead."""
+    target = compiled_catalog / kinds.COMPILED
+    if change == "yaml":
+        path = compiled_catalog / "kinds.yaml"
+        path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    elif change == "models":
+        edited = compiled_catalog / "kinds_models.py"
+        edited.write_bytes(Path(kinds.__file__).read_bytes() + b"\n# edited\n")
+        monkeypatch.setattr(kinds, "__file__", str(edited))
+    elif change == "pydantic":
+        monkeypatch.setattr(kinds.pydantic, "VERSION", "0.0.1")
+    elif change == "broken":
+        target.write_bytes(target.read_bytes()[:-100])
+    elif change == "header":
+        target.write_bytes(b"{not json" + target.read_bytes())
+    else:  # a stamp that fits, over something that is not a Catalog
+        header = target.read_bytes().partition(b"\n")[0]
+        target.write_bytes(header + b"\n" + pickle.dumps({"kinds": {}}))
+    seen = validations(monkeypatch)
+    assert kinds.catalog().kinds["dynamodb-table"]
+    assert len(seen) == 1
+
+
+def test_a_catalog_the_models_refuse_is_not_compiled(catalogs):
+    path = catalogs / "kinds.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("version:", "versio:", 1))
+    with pytest.raises(ValueError):
+        compile_catalogs(catalogs, catalogs)

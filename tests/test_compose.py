@@ -9,6 +9,8 @@ import re
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hs
 
 from wizard.catalog.kinds import catalog
 from wizard.catalog.reference import reference
@@ -549,3 +551,18 @@ def test_compose_error_names_the_spec_line():
     with pytest.raises(UserError) as info:
         compose(spec, ctx)
     assert str(info.value).startswith("role.yaml:5: ")
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    hs.lists(hs.text(alphabet="sStT:aAmM*?é\n-", max_size=8), min_size=1, max_size=3),
+    hs.text(alphabet="sStT:aAmMé\n-", max_size=8),
+)
+def test_action_patterns_match_as_their_regexes_do(patterns, action):
+    """The composer's pattern match (``_matches``: no regex for a pattern of stars) against
+    each pattern's case-insensitive regex, the one engine's reference."""
+    from wizard.policy.compose import _matches
+    from wizard.policy.patterns import wildcard_regex
+
+    expected = any(wildcard_regex(p, ignore_case=True).match(action) for p in patterns)
+    assert _matches(patterns, action) == expected

@@ -138,7 +138,7 @@ def test_the_wheel_carries_everything_the_catalog_accessor_reaches(wheel_files: 
 def test_the_wheel_carries_a_fresh_compiled_form_of_every_catalog_yaml(wheel: Path) -> None:
     """The build compiles each catalog YAML file (``wizard.catalog.data``); the compiled form
     holds the same data and the fingerprint of the YAML shipped beside it, so it is used."""
-    from wizard.catalog.data import _fingerprint, _same, compiled_name, parse_catalog_yaml
+    from wizard.catalog.data import _same, compiled_name, fingerprint, parse_catalog_yaml
 
     yaml_files = [n for n in git_files("catalogs") if n.endswith(".yaml")]
     assert "catalogs/kinds.yaml" in yaml_files
@@ -147,8 +147,24 @@ def test_the_wheel_carries_a_fresh_compiled_form_of_every_catalog_yaml(wheel: Pa
             name = repo_name.removeprefix("catalogs/")
             text = archive.read(f"wizard/catalogs/{name}").decode("utf-8")
             held = json.loads(archive.read(f"wizard/catalogs/{compiled_name(name)}"))
-            assert held["source"] == _fingerprint(text), name
+            assert held["source"] == fingerprint(text), name
             assert _same(held["data"], parse_catalog_yaml(name, text)), name
+
+
+def test_the_installed_wheel_reads_its_compiled_catalog(installed: Path, tmp_path: Path) -> None:
+    """The build validates kinds.yaml and pickles the Catalog with the stamp of what it was made
+    from (``wizard.catalog.kinds``): the installed package finds the stamp its own, and uses it."""
+    code = (
+        "from wizard.catalog import kinds\n"
+        "held = kinds._compiled_catalog(kinds.catalog_text(kinds.SOURCE))\n"
+        "print(held is not None and held == kinds.Catalog.model_validate("
+        "kinds.catalog_yaml(kinds.SOURCE)))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(installed)}
+    run = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert run.stdout.strip() == "True", run.stderr
 
 
 def test_the_wheel_installs_nothing_outside_the_package(wheel_files: set[str]) -> None:

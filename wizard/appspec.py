@@ -33,8 +33,10 @@ from wizard.spec import (
     _Model,
     check_spec,
     dotted,
+    is_app_data,
+    load_any_spec,  # noqa: F401 - also here, beside the app spec it may read
+    load_any_spec_text,  # noqa: F401
     parse_yaml,
-    spec_from_data,
     spec_yaml,
     validation_error,
 )
@@ -168,11 +170,6 @@ def in_function(exc: UserError, function: str) -> UserError:
     return UserError(f"function {function}: {exc.detail}", where=exc.where)
 
 
-def is_app_data(data: Any) -> bool:
-    """Whether parsed YAML is an app spec (``functions:``, not ``function:``)."""
-    return isinstance(data, dict) and "functions" in data and "function" not in data
-
-
 def is_app_file(path: str | Path) -> bool:
     """Whether ``path`` is a file holding an app spec (anything unreadable is not one)."""
     try:
@@ -260,18 +257,3 @@ def load_app_text(text: str, source: str = "<app>") -> tuple[AppSpec, SpecContex
     data, lines = parse_yaml(text, source)
     ctx = SpecContext(source, lines)
     return app_from_data(data, ctx), ctx
-
-
-def load_any_spec_text(text: str, source: str = "<spec>") -> tuple[RoleSpec | AppSpec, SpecContext]:
-    """A role spec or an app spec, whichever the text holds."""
-    data, lines = parse_yaml(text, source)
-    ctx = SpecContext(source, lines)
-    if is_app_data(data):
-        return app_from_data(data, ctx), ctx
-    return check_spec(spec_from_data(data, ctx), ctx), ctx
-
-
-def load_any_spec(path: str | Path) -> tuple[RoleSpec | AppSpec, SpecContext]:
-    """Read a role spec or an app spec file (``-`` reads standard input)."""
-    text, source = read_text(str(path), "spec file", MAX_SPEC_BYTES)
-    return load_any_spec_text(text, source)

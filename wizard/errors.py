@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+from wizard.lazyre import lazy
 
 # Every error line the tool prints is at most this long: a message quoting hostile input (a
 # 25-million-character value, a 300-character file name) is cut here, in one place.
@@ -13,7 +14,7 @@ MAX_MESSAGE_CHARS = 480
 
 # C0/C1 control characters (and DEL): a newline, a NUL or a terminal escape in a file name or
 # a quoted value must not break the one line or drive the terminal.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL = lazy(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def one_line(text: str, limit: int = MAX_MESSAGE_CHARS, *, keep_end: bool = False) -> str:

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple
 
 import yaml
 from pydantic import (
@@ -29,8 +29,12 @@ from pydantic import (
 
 from wizard.catalog.kinds import KMS_KEY_FIELD, Catalog, FieldSpec, Kind, catalog, render
 from wizard.errors import UserError
+from wizard.lazyre import lazy
 from wizard.limits import MAX_SPEC_BYTES, LimitedLoader, compose_yaml, read_text
 from wizard.policy.managed import managed_policy_index
+
+if TYPE_CHECKING:
+    from wizard.appspec import AppSpec
 
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
 # Text only: YAML's other scalars (``!!binary``, numbers, dates, booleans) are refused, not
@@ -39,9 +43,9 @@ Text = Annotated[str, Strict()]
 ACCOUNT_RE = re.compile(r"^\d{12}$")
 REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 FUNCTION_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-ROLE_NAME_RE = re.compile(r"^[\w+=,.@-]{1,64}$", re.ASCII)
+ROLE_NAME_RE = lazy(r"^[\w+=,.@-]{1,64}$", re.ASCII)
 # IAM's rule for a managed policy's name (CreatePolicy's PolicyName)
-POLICY_NAME_RE = re.compile(r"^[\w+=,.@-]{1,128}$", re.ASCII)
+POLICY_NAME_RE = lazy(r"^[\w+=,.@-]{1,128}$", re.ASCII)
 
 
 def policy_name_problem(name: str) -> str | None:
@@ -51,11 +55,11 @@ def policy_name_problem(name: str) -> str | None:
     return f"policy name {name!r} must be 1-128 characters of letters, digits and +=,.@_-"
 
 
-ROLE_PATH_RE = re.compile(r"^/([\x21-\x7e]*/)?$")
+ROLE_PATH_RE = lazy(r"^/([\x21-\x7e]*/)?$")
 POLICY_ARN_RE = re.compile(
     r"^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}|aws):policy/([\x21-\x7e]+/)?[\w+=,.@-]{1,128}$"
 )
-ARN_RE = re.compile(r"^arn:(aws|aws-cn|aws-us-gov):([a-z0-9-]+):([a-z0-9-]*):(\d{12}|aws)?:(.+)$")
+ARN_RE = lazy(r"^arn:(aws|aws-cn|aws-us-gov):([a-z0-9-]+):([a-z0-9-]*):(\d{12}|aws)?:(.+)$")
 
 # Open values in composed policies: CloudFormation's pseudo parameters (Fn::Sub syntax).
 OPEN_ACCOUNT = "${AWS::AccountId}"
@@ -83,7 +87,7 @@ def control_problem(value: str) -> str | None:
 # Role description. IAM (botocore's iam model, roleDescriptionType; CreateRole in the IAM API
 # Reference): at most 1,000 of [\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]. We also refuse
 # the tab, line feed and carriage return IAM allows, so a description stays one line.
-DESCRIPTION_RE = re.compile(r"^[\u0020-\u007e\u00a1-\u00ff]{0,1000}$")
+DESCRIPTION_RE = lazy(r"^[\u0020-\u007e\u00a1-\u00ff]{0,1000}$")
 # Tags. IAM (botocore's iam model, tagKeyType and tagValueType; "Tagging IAM resources" in the
 # IAM User Guide): keys 1-128 and values 0-256 of [\p{L}\p{Z}\p{N}_.:/=+\-@]. Of \p{Z} we take
 # the space separators (Zs) only: IAM's line and paragraph separators (Zl, Zp) break lines.
@@ -114,8 +118,7 @@ def policy_variable_problem(value: str) -> str | None:
 BoundaryChoice = str  # envelope | strict | none | a policy ARN
 
 
-@dataclass(frozen=True)
-class BoundaryOption:
+class BoundaryOption(NamedTuple):
     """One way to bound the role: ``key`` (the spec's value; ``arn`` stands for an existing
     policy's ARN), a short ``title`` for a choice list and a one-sentence ``description``."""
 
@@ -411,8 +414,8 @@ _OTHER_TYPE_WORDS = frozenset(
         "<<",
     ]
 )
-_NUMBER_LIKE = re.compile(r"^[-+]?(\.?[0-9]|\.(inf|nan)$)", re.IGNORECASE)
-_DATE_LIKE = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
+_NUMBER_LIKE = lazy(r"^[-+]?(\.?[0-9]|\.(inf|nan)$)", re.IGNORECASE)
+_DATE_LIKE = lazy(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
 _RESOLVER = yaml.resolver.Resolver()  # PyYAML's YAML 1.1 implicit types
 
 
@@ -430,7 +433,7 @@ class _SpecDumper(yaml.SafeDumper):
     """Writes a spec's text so that every reader reads it back as text."""
 
 
-_LINE_BREAKS = re.compile("[\n\r\x85\u2028\u2029]")
+_LINE_BREAKS = lazy("[\n\r\x85\u2028\u2029]")
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
@@ -591,8 +594,7 @@ def listing_mismatch(
 # --------------------------------------------------------------------------- resolution
 
 
-@dataclass(frozen=True)
-class ResolvedResource:
+class ResolvedResource(NamedTuple):
     """A resource entry checked against the catalog, with every template value filled."""
 
     index: int
@@ -833,7 +835,7 @@ def field_problem(fspec: FieldSpec, value: str) -> str | None:
 # Secrets Manager adds "-" and six random characters to a secret's name in its ARN, and a
 # policy names a secret by name with "-??????" for them (Secrets Manager User Guide, "Resource:
 # secret ARNs" under "Permissions policy examples" and "Troubleshooting: partial ARNs").
-SECRET_SUFFIX_RE = re.compile(r"-[A-Za-z0-9]{6}$")
+SECRET_SUFFIX_RE = lazy(r"-[A-Za-z0-9]{6}$")
 SECRET_WILDCARD = "-??????"
 
 
@@ -1066,6 +1068,29 @@ def check_spec(spec: RoleSpec, ctx: SpecContext) -> RoleSpec:
     return spec
 
 
+def is_app_data(data: Any) -> bool:
+    """Whether parsed YAML is an app spec (``functions:``, not ``function:``)."""
+    return isinstance(data, dict) and "functions" in data and "function" not in data
+
+
+def load_any_spec_text(text: str, source: str = "<spec>") -> tuple[RoleSpec | AppSpec, SpecContext]:
+    """A role spec or an app spec (:mod:`wizard.appspec`), whichever the text holds; the app
+    spec's module is imported only for an app (`build` of a role spec never needs it)."""
+    data, lines = parse_yaml(text, source)
+    ctx = SpecContext(source, lines)
+    if is_app_data(data):
+        from wizard.appspec import app_from_data  # it builds on this module
+
+        return app_from_data(data, ctx), ctx
+    return check_spec(spec_from_data(data, ctx), ctx), ctx
+
+
+def load_any_spec(path: str | Path) -> tuple[RoleSpec | AppSpec, SpecContext]:
+    """Read a role spec or an app spec file (``-`` reads standard input)."""
+    text, source = read_text(str(path), "spec file", MAX_SPEC_BYTES)
+    return load_any_spec_text(text, source)
+
+
 def load_spec(path: str | Path) -> tuple[RoleSpec, SpecContext]:
     """Read, parse and check a spec file; every problem is a UserError naming FILE:LINE.
     At most :data:`~wizard.limits.MAX_SPEC_BYTES` are read (``-`` reads standard input)."""
@@ -1138,8 +1163,7 @@ def check_boundary_arn(spec: RoleSpec, ctx: SpecContext) -> None:
 # --------------------------------------------------------------------------- warnings
 
 
-@dataclass(frozen=True)
-class SpecWarning:
+class SpecWarning(NamedTuple):
     """Something the spec allows that is likely not meant; the spec still builds.
 
     ``loc`` is the path of the value in the spec (``("resources", 2, "prefix")``)."""

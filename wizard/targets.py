@@ -10,8 +10,7 @@ composer renders the catalog's statements with.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from wizard.catalog.kinds import Catalog, Profile, TargetProfile, catalog
 from wizard.errors import UserError
@@ -84,8 +83,7 @@ def set_target(spec: RoleSpec, slot: str, arn: str, kms_key: str | None = None) 
         spec.destinations = spec.destinations.model_copy(update={slot: value})
 
 
-@dataclass(frozen=True)
-class ResolvedTarget:
+class ResolvedTarget(NamedTuple):
     """A target checked against the catalog: the kind its ARN names, the template values, and
     the key grant when the target is encrypted with a customer managed key."""
 
@@ -157,7 +155,7 @@ def target_key_values(target: ResolvedTarget, kms_key: str) -> ResolvedTarget:
         raise UserError(f"{kind.title} targets take no kms_key: {target.profile.no_key}")
     region = target.values.get("Region") or None  # a bucket's ARN names no Region
     extra = kms_key_values(kms_key, target.values["Partition"], region)
-    return replace(target, values={**target.values, **extra, "kms_key": kms_key})
+    return target._replace(values={**target.values, **extra, "kms_key": kms_key})
 
 
 def spec_targets(spec: RoleSpec) -> list[tuple[tuple[str, ...], str, str, str]]:

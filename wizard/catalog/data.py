@@ -91,7 +91,8 @@ def compiled_name(name: str) -> str:
     return f"{COMPILED}/{name}.json"
 
 
-def _fingerprint(text: str) -> list[int]:
+def fingerprint(text: str) -> list[int]:
+    """The length and CRC-32 of ``text`` (as UTF-8): what a compiled form was made from."""
     raw = text.encode("utf-8")
     return [len(raw), zlib.crc32(raw)]
 
@@ -102,7 +103,7 @@ def _compiled(name: str, text: str) -> tuple[bool, Any]:
         held = json.loads(catalog_file(compiled_name(name)).read_text(encoding="utf-8"))
     except (OSError, ValueError):  # none (a checkout), unreadable or broken: parse the YAML
         return False, None
-    if not isinstance(held, dict) or held.get("source") != _fingerprint(text) or "data" not in held:
+    if not isinstance(held, dict) or held.get("source") != fingerprint(text) or "data" not in held:
         return False, None  # made from another text: stale
     return True, held["data"]
 
@@ -112,7 +113,7 @@ def compile_yaml(name: str, text: str) -> str:
     data and the fingerprint of ``text``. Data JSON cannot hold exactly (a date, a key that is
     not text) is refused with a ValueError, never changed."""
     data = parse_catalog_yaml(name, text)
-    out = json.dumps({"source": _fingerprint(text), "data": data}, ensure_ascii=False)
+    out = json.dumps({"source": fingerprint(text), "data": data}, ensure_ascii=False)
     if not _same(json.loads(out)["data"], data):
         raise ValueError(f"{catalog_source(name)}: its data does not survive JSON unchanged")
     return out
@@ -142,4 +143,11 @@ def compile_catalogs(source: Path, target: Path) -> list[Path]:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(compile_yaml(name, path.read_text(encoding="utf-8")), encoding="utf-8")
         written.append(out)
+    # The catalog of kinds also as the validated models (see wizard.catalog.kinds); the
+    # models are imported only here, when compiling.
+    from wizard.catalog import kinds
+
+    out = target / kinds.COMPILED
+    out.write_bytes(kinds.compile_catalog((source / kinds.SOURCE).read_text(encoding="utf-8")))
+    written.append(out)
     return written

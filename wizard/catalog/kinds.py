@@ -1,14 +1,44 @@
-"""The curated service-action catalog (``catalogs/kinds.yaml``): resource kinds and profiles."""
+"""The curated service-action catalog (``catalogs/kinds.yaml``): resource kinds and profiles.
 
-from __future__ import annotations
+Its compiled form. Every command reads the catalog, and validating it through these models
+costs building the models' validators first (pydantic's schema building, most of the time) and
+then the validation (~5 ms of `build` together). So the package's build also validates it once
+(:func:`compile_catalog`, called by ``wizard.catalog.data.compile_catalogs``) and writes the
+validated :class:`Catalog` as a pickle (``compiled/kinds.yaml.pickle``, package data made by the
+package's own build, as its bytecode is), stamped with what it was made from: the fingerprint of
+``kinds.yaml``'s text, of this module's source (the models) and pydantic's version.
+:func:`catalog` unpickles it only when all three are those of this process, and validates the
+YAML's data otherwise (a checkout whose file or models were edited since): never stale. The
+models are built lazily (``defer_build``), so a process that reads the compiled form never
+builds their validators; ``tests/test_catalog_compiled.py`` checks that the compiled catalog
+equals the validated one.
+"""
 
+# No ``from __future__ import annotations`` here: pydantic would evaluate each field's
+# annotation from its text (a compile and an eval each, for the ~40 fields of these models).
 import functools
+import json
 import re
+import zlib
+from pathlib import Path
 
+import pydantic
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from wizard.catalog.data import catalog_yaml
+from wizard.catalog.data import (
+    catalog_file,
+    catalog_text,
+    catalog_yaml,
+    compiled_name,
+    fingerprint,
+    parse_catalog_yaml,
+)
 from wizard.errors import UserError
+
+try:  # CPython's unpickler itself: importing the pickle module on top costs ~1 ms (its __all__)
+    from _pickle import loads as _unpickle
+except ImportError:  # another Python
+    from pickle import loads as _unpickle
 
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -16,7 +46,8 @@ _PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 class _Model(BaseModel):
     # Empty defaults are plain ``{}`` (pydantic copies them), not a builtin default_factory:
     # see ``wizard.spec._Model``.
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Validators are built on first validation, not at import (see the module's docstring).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class FieldSpec(_Model):
@@ -106,13 +137,17 @@ class Profile(_Model):
 # A customer managed KMS key's ARN (Service Authorization Reference, AWS KMS: resource type
 # key, arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}); never an alias ARN: a grant on
 # an alias does not cover the key, and an AWS managed key (alias/aws/sqs ...) needs no grant.
-KMS_KEY_FIELD = FieldSpec(
-    required=False,
-    default="",
-    pattern=r"^arn:(aws|aws-cn|aws-us-gov):kms:[a-z]{2}(-[a-z]+)+-\d{1,2}:\d{12}:key/[A-Za-z0-9-]{1,128}$",
-    help="customer managed KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID; not an alias, and "
-    "none for an AWS managed key)",
-)
+@functools.cache
+def kms_key_field() -> FieldSpec:
+    """The ``kms_key`` field of a kind with ``encryption`` (made on first use: a FieldSpec made
+    at import would build the model's validator in every process)."""
+    return FieldSpec(
+        required=False,
+        default="",
+        pattern=r"^arn:(aws|aws-cn|aws-us-gov):kms:[a-z]{2}(-[a-z]+)+-\d{1,2}:\d{12}:key/[A-Za-z0-9-]{1,128}$",
+        help="customer managed KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID; not an alias, and "
+        "none for an AWS managed key)",
+    )
 
 
 class Kind(_Model):
@@ -127,7 +162,7 @@ class Kind(_Model):
     profiles: dict[str, Profile]
     # A kind the service can encrypt with a customer managed KMS key: for each access profile,
     # the KMS statements it adds when the resource's ``kms_key`` is given. The kind then takes
-    # the optional ``kms_key`` field (:data:`KMS_KEY_FIELD`, added here: one pattern).
+    # the optional ``kms_key`` field (:func:`kms_key_field`, added here: one pattern).
     encryption: dict[str, Profile] = {}
 
     @model_validator(mode="before")
@@ -137,12 +172,12 @@ class Kind(_Model):
             fields = dict(data.get("fields") or {})
             if "kms_key" in fields:
                 raise ValueError("kms_key is added by `encryption`, not declared in `fields`")
-            fields["kms_key"] = KMS_KEY_FIELD
+            fields["kms_key"] = kms_key_field()
             data = {**data, "fields": fields}
         return data
 
     @model_validator(mode="after")
-    def _encryption_profiles_exist(self) -> Kind:
+    def _encryption_profiles_exist(self) -> "Kind":
         unknown = set(self.encryption) - set(self.profiles)
         if unknown:
             raise ValueError(f"encryption names unknown profiles {sorted(unknown)}")
@@ -238,5 +273,55 @@ def render(template: str, values: dict[str, str]) -> str:
 
 @functools.lru_cache(maxsize=1)
 def catalog() -> Catalog:
-    """The process-wide curated catalog (``kinds.yaml``, package data)."""
-    return Catalog.model_validate(catalog_yaml("kinds.yaml"))
+    """The process-wide curated catalog (``kinds.yaml``, package data): its compiled form when
+    that was made from this text with these models, else the YAML's data validated."""
+    held = _compiled_catalog(catalog_text(SOURCE))
+    return held if held is not None else Catalog.model_validate(catalog_yaml(SOURCE))
+
+
+SOURCE = "kinds.yaml"
+COMPILED = compiled_name(SOURCE).removesuffix(".json") + ".pickle"  # compiled/kinds.yaml.pickle
+
+
+def _stamp(text: str) -> dict[str, object] | None:
+    """What a compiled catalog must have been made from to be used with ``text``: the text,
+    this module's source (the models) and pydantic's version; None without the source."""
+    try:
+        models = Path(__file__).read_bytes()
+    except OSError:
+        return None
+    return {
+        "source": fingerprint(text),
+        "models": [len(models), zlib.crc32(models)],
+        "pydantic": pydantic.VERSION,
+    }
+
+
+def compile_catalog(text: str) -> bytes:
+    """The compiled form of ``kinds.yaml`` with the text ``text``: its stamp (a line of JSON),
+    then the validated :class:`Catalog`, pickled. A catalog the models refuse is refused."""
+    cat = Catalog.model_validate(parse_catalog_yaml(SOURCE, text))
+    stamp = _stamp(text)
+    if stamp is None:
+        raise OSError(f"cannot read the models' source {__file__}")
+    import pickle
+
+    return json.dumps(stamp).encode() + b"\n" + pickle.dumps(cat, protocol=5)
+
+
+def _compiled_catalog(text: str) -> Catalog | None:
+    """The compiled catalog when it was made from ``text`` with these models (its stamp);
+    None otherwise (none, stale, unreadable or broken: the caller validates the YAML)."""
+    try:
+        raw = catalog_file(COMPILED).read_bytes()
+    except OSError:
+        return None
+    header, newline, body = raw.partition(b"\n")
+    try:
+        if not newline or json.loads(header) != _stamp(text):
+            return None
+        # The package's own file, written by its build (as trusted as its bytecode).
+        held = _unpickle(body)  # noqa: S301
+    except Exception:  # noqa: BLE001 - anything broken is only a slower way in
+        return None
+    return held if type(held) is Catalog else None

@@ -102,11 +102,11 @@ def load_and_compose(path: str, account: str | None = None, region: str | None =
     """Load a role spec or an app spec file (with --account/--region filling open values) and
     compose it: ``(spec, ctx, bundle)``, for an app ``(app, ctx, [bundle of each function])``."""
     without_pydantic_plugins()
-    from wizard.appspec import AppSpec, load_any_spec
     from wizard.policy.compose import compose
+    from wizard.spec import RoleSpec, load_any_spec
 
     spec, ctx = load_any_spec(path)
-    if isinstance(spec, AppSpec):
+    if not isinstance(spec, RoleSpec):  # an app spec
         from wizard.policy.app import compose_app
 
         roles = fill_app_location(spec, ctx, account, region)
@@ -185,13 +185,14 @@ def check_output(text: str, path: str, command: str) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     without_pydantic_plugins()  # before anything imports pydantic
-    from wizard.appspec import AppSpec, function_context
     from wizard.export import export
     from wizard.policy.gate import approve, approve_app
-    from wizard.spec import spec_warnings
+    from wizard.spec import RoleSpec, spec_warnings
 
     spec, ctx, built = load_and_compose(args.spec, args.account, args.region)
-    if isinstance(spec, AppSpec):
+    if not isinstance(spec, RoleSpec):  # an app spec (its module is imported only then)
+        from wizard.appspec import function_context
+
         approved = approve_app(spec.app, built, source=args.spec)
         for i, role in enumerate(spec.roles()):
             for warning in spec_warnings(role):

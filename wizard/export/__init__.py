@@ -14,9 +14,8 @@ from __future__ import annotations
 import importlib
 import keyword
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from wizard.errors import UserError
 
@@ -26,8 +25,7 @@ if TYPE_CHECKING:
     from wizard.policy.gate import Approved, ApprovedApp
 
 
-@dataclass(frozen=True)
-class ExportFormat:
+class ExportFormat(NamedTuple):
     """One export format: ``name`` (``--format``), a ``title`` for menus and a ``short`` one for
     buttons, the ``suffix`` of its file after the role's name, and its renderer
     (``module:function``, :class:`~wizard.export.roles.RoleSet` or bundle -> text). A

@@ -10,7 +10,7 @@ which depends on that function alone, and a boundary several roles share is one 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from wizard.bundle import NamedPolicy, RoleBundle
 
@@ -23,8 +23,7 @@ def snake_key(key: str) -> str:
     return label[1:] if label.startswith("_") else "_" + label
 
 
-@dataclass(frozen=True)
-class RoleSet:
+class RoleSet(NamedTuple):
     bundles: tuple[RoleBundle, ...]
     app: str | None = None  # the app's name; None: one role on its own
 

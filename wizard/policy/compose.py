@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from wizard.bundle import Document, NamedPolicy, RoleBundle
 from wizard.catalog.kinds import Catalog, Profile, StatementTemplate, catalog, render
 from wizard.catalog.reference import Reference, reference
 from wizard.errors import UserError
-from wizard.policy.patterns import is_wild, wildcard_regex
+from wizard.policy.patterns import is_wild, name_matcher, wildcard_regex
 from wizard.policy.quotas import (
     INLINE_AGGREGATE_LIMIT,
     MANAGED_LIMIT,
@@ -39,8 +39,7 @@ VERSION = "2012-10-17"
 LAMBDA_PRINCIPAL = "lambda.amazonaws.com"
 
 
-@dataclass(frozen=True)
-class Grant:
+class Grant(NamedTuple):
     """One action on one resource, under one condition, from one catalog statement."""
 
     sid: str
@@ -137,8 +136,7 @@ def target_grants(targets: list[ResolvedTarget]) -> list[Grant]:
     ]
 
 
-@dataclass(frozen=True)
-class GrantReason:
+class GrantReason(NamedTuple):
     """Why a statement the user did not write as such is in the identity policy: a KMS grant
     (the resource encrypted with the key) or a target's grant (where Lambda sends records)."""
 
@@ -186,7 +184,7 @@ def grant_reasons(spec: RoleSpec, ctx: SpecContext | None = None) -> list[GrantR
         able = [sid for sid, acts, res in holders if set(r.actions) <= acts and r.resource in res]
         return r.sid if r.sid in able else next(iter(able), r.sid)  # its own Sid if kept
 
-    return [replace(r, sid=holder(r)) for r in out]
+    return [r._replace(sid=holder(r)) for r in out]
 
 
 def _as_set(value: object) -> set[str]:
@@ -368,7 +366,13 @@ def catalog_actions(cat: Catalog) -> set[str]:
 
 
 def _matches(actions: Iterable[str], action: str) -> bool:
-    return any(wildcard_regex(a, ignore_case=True).match(action) for a in actions)
+    """Whether one of the Action patterns ``actions`` matches ``action``, as IAM matches them
+    (case-insensitively). An ASCII action by :func:`name_matcher` (a pattern of stars alone
+    needs no regex compiled for this one match), anything else by the pattern's regex."""
+    low = action.lower()
+    if not low.isascii() or "\n" in low:
+        return any(wildcard_regex(a, ignore_case=True).match(action) for a in actions)
+    return any(name_matcher(a.lower())(low) for a in actions)
 
 
 def envelope_exceptions(template: StatementTemplate, kind_grants: list[Grant]) -> set[str]:

@@ -38,6 +38,7 @@ from functools import lru_cache
 from typing import Any
 
 from wizard.errors import UserError
+from wizard.lazyre import lazy
 from wizard.policy.patterns import Chunks, arn_regex, compile_alternation, glob_regex
 
 Context = Mapping[str, tuple[str, ...]]
@@ -107,7 +108,7 @@ def json_pointer(*parts: object) -> str:
 
 # --------------------------------------------------------------------------- variables
 
-_VAR_RE = re.compile(r"\$\{([^}]*)\}")
+_VAR_RE = lazy(r"\$\{([^}]*)\}")
 _WILD, _LIT, _VAR, _BAD = 0, 1, 2, 3
 Template = tuple[tuple[Any, ...], ...]
 
@@ -187,7 +188,7 @@ def _joined(chunks: Chunks) -> str:
 
 # Decimal numbers, with an exponent if need be (a JSON number such as 1e-07 is kept as
 # that text); not Python's extras ("1_000", "inf", "nan", "0x10").
-_NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_NUMBER_RE = lazy(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
 def _parse_number(text: str) -> float | None:
@@ -198,12 +199,12 @@ def _parse_number(text: str) -> float | None:
     return None if math.isinf(value) else value
 
 
-_EPOCH_RE = re.compile(r"[+-]?\d+(\.\d+)?")
+_EPOCH_RE = lazy(r"[+-]?\d+(\.\d+)?")
 # The W3C profile of ISO 8601 ("Condition operators": dates are "one of the W3C
 # implementations of the ISO 8601 date formats"): YYYY, YYYY-MM, YYYY-MM-DD, then
 # Thh:mm, Thh:mm:ss or Thh:mm:ss.s with a zone (Z or +hh:mm).  Also taken: a space or a
 # lower-case t/z (RFC 3339 allows both), +hhmm, and no zone (UTC).
-_W3C_DATE_RE = re.compile(
+_W3C_DATE_RE = lazy(
     r"(\d{4})(?:-(\d{2})(?:-(\d{2})"
     r"(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?([Zz]|[+-]\d{2}:?\d{2})?)?)?)?"
 )

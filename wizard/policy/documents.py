@@ -16,14 +16,14 @@ finding.
 from __future__ import annotations
 
 import json
-import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from wizard.errors import UserError
+from wizard.lazyre import lazy
 from wizard.limits import (
     MAX_POLICY_BYTES,
     LimitedLoader,
@@ -79,8 +79,7 @@ def json_pointer(*parts: object) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """One problem: a stable code, a severity, a message to act on, and where it is."""
 
     code: str
@@ -547,7 +546,7 @@ def template_bundle(template: Any, file: str) -> tuple[dict[str, Any], list[str]
     return resolved, notes
 
 
-_SUB_RE = re.compile(r"\$\{([^}]*)\}")
+_SUB_RE = lazy(r"\$\{([^}]*)\}")
 
 
 def _resolve_intrinsics(value: Any, file: str, pointer: str, opened: set[str]) -> Any:

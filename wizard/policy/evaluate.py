@@ -21,8 +21,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from wizard.errors import UserError
 from wizard.policy.conditions import (
@@ -78,8 +77,7 @@ NO_PERMISSION_NEEDED = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class StatementRef:
+class StatementRef(NamedTuple):
     """A statement that decided an evaluation."""
 
     policy: str  # the policy's name, "boundary", or "#<index>" for an unnamed identity policy
@@ -102,8 +100,7 @@ class StatementRef:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Evaluation:
+class Evaluation(NamedTuple):
     """The answer for one request."""
 
     decision: str  # ALLOWED, IMPLICITLY_DENIED or EXPLICITLY_DENIED

@@ -13,7 +13,7 @@ this themselves.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from wizard.bundle import RoleBundle
 from wizard.errors import UserError
@@ -48,8 +48,7 @@ class Refused(UserError):
         super().__init__(f"{whose} fails validation: {first}{tail if more else ''}", where=where)
 
 
-@dataclass(frozen=True)
-class Approved:
+class Approved(NamedTuple):
     """A bundle the validator passed: only errors and warnings refuse, so ``findings`` holds
     the informational ones that remain."""
 
@@ -80,8 +79,7 @@ def approved(bundle: RoleBundle | Approved, *, source: str = "<role>") -> Approv
     return approve(bundle, source=source)
 
 
-@dataclass(frozen=True)
-class ApprovedApp:
+class ApprovedApp(NamedTuple):
     """The roles of an app, every one :class:`Approved`."""
 
     app: str

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from wizard.bundle import NamedPolicy
 from wizard.catalog.data import catalog_file, catalog_source, catalog_text, catalog_yaml
@@ -27,8 +26,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class ManagedPolicy:
+class ManagedPolicy(NamedTuple):
     name: str
     arn: str
     path: str

@@ -29,6 +29,8 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
+from wizard.lazyre import lazy
+
 __all__ = [
     "ActionIndex",
     "ActionMatcher",
@@ -328,7 +330,7 @@ class LeadIndex:
             yield from items
 
 
-_LEAD_RE = re.compile(r"[*?]")
+_LEAD_RE = lazy(r"[*?]")
 _LEAD_VAR_RE = re.compile(r"[*?]|\$\{")
 
 
@@ -1069,7 +1071,7 @@ def _ends_fit(outer: str, inner: str) -> bool:
     return lead_i.startswith(lead_o) and tail_i.endswith(tail_o)
 
 
-_WILD_SPLIT = re.compile(r"[*?]")
+_WILD_SPLIT = lazy(r"[*?]")
 
 
 @functools.lru_cache(maxsize=8192)

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from wizard.bundle import RoleBundle
@@ -22,8 +21,7 @@ def policy_size(document: Any) -> int:
     return len(text.translate(_WHITESPACE))
 
 
-@dataclass(frozen=True)
-class PolicySize:
+class PolicySize(NamedTuple):
     """One policy's size against its IAM quota: ``label`` (inline, trust, boundary, deployer),
     the characters IAM counts, and the quota."""
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from wizard.catalog.data import catalog_yaml
 
@@ -17,8 +17,7 @@ def _catalog_file(name: str) -> Any:
     return catalog_yaml(name)
 
 
-@dataclass(frozen=True)
-class Requirement:
+class Requirement(NamedTuple):
     action: str
     unscoped: bool = False
     passed_to: str | None = None
@@ -87,8 +86,7 @@ def _unassociated() -> dict[str, tuple[str, ...]]:
 # --------------------------------------------------------------------------- reference caches
 
 
-@dataclass(frozen=True)
-class RiskClass:
+class RiskClass(NamedTuple):
     """One class of ``catalogs/risky-actions.yaml``: its finding code, what its actions let
     the role do, and the actions (lower-case ``service:action`` -> as written)."""
 

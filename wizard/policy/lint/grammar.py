@@ -9,6 +9,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from wizard.lazyre import lazy
 from wizard.policy.documents import ERROR, WARNING, json_pointer
 from wizard.policy.lint.arns import _OLD_VERSION_VARIABLE, _variable_problem
 from wizard.policy.lint.model import _MAPPING, Linter, _Document, _kind_of, _short, _Statement
@@ -31,14 +32,14 @@ PRINCIPAL_KEYS = ("AWS", "Service", "Federated", "CanonicalUser")
 _SID_RE = re.compile(r"^[A-Za-z0-9]*$")
 
 
-_ACCOUNT_PRINCIPAL = re.compile(r"^\d{12}$")
-_IAM_PRINCIPAL = re.compile(
+_ACCOUNT_PRINCIPAL = lazy(r"^\d{12}$")
+_IAM_PRINCIPAL = lazy(
     r"^arn:aws[a-z-]*:(?:iam::(?:\d{12}|aws):(?:root|user/.+|role/.+)"
     r"|sts::\d{12}:(?:assumed-role/.+|federated-user/.+))$"
 )
-_UNIQUE_ID = re.compile(r"^A[A-Z0-9]{15,127}$")  # AIDA... (user), AROA... (role)
+_UNIQUE_ID = lazy(r"^A[A-Z0-9]{15,127}$")  # AIDA... (user), AROA... (role)
 _SERVICE_PRINCIPAL = re.compile(r"^[a-z0-9][a-z0-9.-]*\.[a-z0-9-]+(?:\.[a-z0-9-]+)*$")
-_FEDERATED_PRINCIPAL = re.compile(
+_FEDERATED_PRINCIPAL = lazy(
     r"^arn:aws[a-z-]*:iam::\d{12}:(?:saml-provider|oidc-provider)/.+$"
     r"|^[a-z0-9][a-z0-9.-]*\.[a-z]+$"  # web identity providers: accounts.google.com ...
 )
@@ -156,8 +157,8 @@ _STRING_OPERATORS = frozenset(
         "arnnotlike",
     )
 )
-_NUMBER_RE = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
-_DATE_RE = re.compile(
+_NUMBER_RE = lazy(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
+_DATE_RE = lazy(
     r"^\d{4}(?:-\d{2}(?:-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
     r"(?:Z|[+-]\d{2}:?\d{2})?)?)?)?$|^\d+$"
 )
