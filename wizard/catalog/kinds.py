@@ -234,7 +234,7 @@ class TargetProfile(Profile):
     no_key: str = ""
 
     @model_validator(mode="after")
-    def _key_or_reason(self) -> TargetProfile:
+    def _key_or_reason(self) -> "TargetProfile":
         if (self.encryption is None) == (not self.no_key):
             raise ValueError("a target kind has `encryption` or `no_key`, exactly one")
         return self
