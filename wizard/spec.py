@@ -27,7 +27,7 @@ from pydantic import (
     model_validator,
 )
 
-from wizard.catalog.kinds import KMS_KEY_FIELD, Catalog, FieldSpec, Kind, catalog, render
+from wizard.catalog.kinds import Catalog, FieldSpec, Kind, catalog, kms_key_field, render
 from wizard.errors import UserError
 from wizard.lazyre import lazy
 from wizard.limits import MAX_SPEC_BYTES, LimitedLoader, compose_yaml, read_text
@@ -810,9 +810,9 @@ def _kms_key_values(
 def kms_key_values(key_arn: str, partition: str, region: str | None) -> dict[str, str]:
     """The template values of a resource's or target's customer managed key: the key's Region,
     for kms:ViaService, and the partition's domain. The one check of a ``kms_key``: its shape
-    (:data:`KMS_KEY_FIELD`), and a key in the spec's partition and the resource's Region (a
+    (:func:`~wizard.catalog.kinds.kms_key_field`), and a key in the spec's partition and the resource's Region (a
     service uses a key in its own Region), else UserError (no location)."""
-    if problem := field_problem(KMS_KEY_FIELD, key_arn):
+    if problem := field_problem(kms_key_field(), key_arn):
         raise UserError(problem)
     _arn, key_partition, _kms, key_region, _rest = key_arn.split(":", 4)
     if key_partition != partition:

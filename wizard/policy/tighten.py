@@ -408,7 +408,7 @@ def key_statement_grants(statement: dict[str, Any], ref: Any) -> set[KeyGrant] |
     """The grants of a statement that is some resource's key grant — explicit KMS actions on
     exact customer managed key ARNs, limited by ``kms:ViaService`` and at most an encryption
     context — or None for any other statement."""
-    from wizard.catalog.kinds import KMS_KEY_FIELD
+    from wizard.catalog.kinds import kms_key_field
 
     condition = statement.get("Condition") or {}
     keys = strings(statement.get("Resource"))
@@ -425,7 +425,7 @@ def key_statement_grants(statement: dict[str, Any], ref: Any) -> set[KeyGrant] |
     actions = [ref.action(name) for name in names]
     if any(a is None or a.service != "kms" for a in actions) or any(_wild(n) for n in names):
         return None
-    if not all(KMS_KEY_FIELD.check(key) for key in keys):
+    if not all(kms_key_field().check(key) for key in keys):
         return None
     cond = canonical_condition(condition)
     return {(a.full_name, key, cond) for a in actions for key in keys}
