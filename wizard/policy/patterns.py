@@ -739,16 +739,17 @@ def pattern_fits_format(pattern: str, arn_format: str) -> bool:
 # format must be tried, as before).
 
 
-@functools.lru_cache(maxsize=65536)
 def pattern_service(pattern: str) -> str | None:
     """The literal service segment of a resource pattern: an ARN (five colons or more, so its
-    partition wildcards stay in their segment) with no variable and no wildcard there."""
+    partition wildcards stay in their segment) with no variable and no wildcard there. (Not
+    cached: string operations cost less than a cache's miss, and most ARNs are met once.)"""
     if "$" in pattern:
         return None
     parts = pattern.split(":", 3)
-    if len(parts) < 4 or pattern.count(":") < 5 or _WILD_RE.search(parts[2]):
+    if len(parts) < 4 or pattern.count(":") < 5:
         return None
-    return parts[2]
+    service = parts[2]
+    return None if "*" in service or "?" in service else service
 
 
 @functools.lru_cache(maxsize=8192)
