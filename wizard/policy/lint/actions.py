@@ -140,6 +140,10 @@ def check_actions(
             st.ptr + "/NotAction",
         )
     for pattern, ptr in st.actions:
+        if pattern != "*" and _WILD & set(pattern) and not linter.may_expand(pattern):
+            st.unchecked = True  # (core reports how many entries went unchecked)
+            linter.unexpanded += 1
+            continue
         acts, code, message, wide_message = analyse_action(pattern)
         if code is not None:
             linter.add(code, message or "", file, ptr)

@@ -99,7 +99,9 @@ def check_condition_keys(
     if not st.conditions:
         return
     global_keys, claims = _global_keys()
-    any_mode = st.not_action or actions is None or any(a is None for _, _, a in actions)
+    any_mode = (
+        st.not_action or st.unchecked or actions is None or any(a is None for _, _, a in actions)
+    )
     patterns: tuple[str, ...] = ()
     if actions and not any_mode:
         patterns = tuple(pattern for pattern, _, _ in actions)

@@ -11,6 +11,7 @@ from typing import Any
 from wizard.policy.documents import (
     INFO,
     SEVERITY_RANK,
+    WARNING,
     Finding,
     PolicySource,
     parse_policy_source,
@@ -127,7 +128,20 @@ def _lint_one(
 ) -> _Document:
     try:
         doc = grammar.parse(linter, raw, type, file=file, base=pointer, role=role, name=name)
+        unexpanded = linter.unexpanded
         check_document(linter, doc)
+        if linter.unexpanded > unexpanded:
+            linter.add(
+                "not-checked",
+                f"{linter.unexpanded - unexpanded:,} wildcard Action entries were not checked "
+                "against the IAM reference (unknown actions, resource types, condition keys): "
+                "the distinct wildcards before them, with no three-letter literal text to look "
+                "actions up by (*:*e*?), took the run's whole search of action names; name the "
+                "actions",
+                file,
+                pointer,
+                WARNING,
+            )
     except RecursionError:
         linter.add(
             "invalid-grammar", "the document is nested too deeply to be a policy", file, pointer

@@ -274,7 +274,8 @@ def check_resources(
         unmatched_actions = False
         # not examined, as they fit anything: patterns over MAX_PATTERN characters
         narrow = [(r, pattern_service(r)) for r, _ in arns if len(r) <= MAX_PATTERN]
-        wide = len(narrow) < len(arns)
+        # (an unchecked entry's actions may be those that fit the other ARNs)
+        wide = len(narrow) < len(arns) or st.unchecked
         used: set[str] = set()  # the ARNs some action of the statement can apply to
         for pattern, ptr, acts in known:
             many = len(acts) > 3
@@ -301,7 +302,7 @@ def check_resources(
                     ptr,
                     INFO,
                 )
-        if not unmatched_actions and known:
+        if not unmatched_actions and known and not st.unchecked:
             takes = None  # the same for every ARN: made once, for the first that needs it
             for res, ptr in arns:
                 if res in used or len(res) > MAX_PATTERN:
