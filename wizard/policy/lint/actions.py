@@ -156,8 +156,8 @@ def check_actions(
             st.unchecked = True  # (core reports how many entries went unchecked)
             linter.unexpanded += 1
             spans = _spans(pattern) if wide and not st.not_action else None
-            if spans is not None:  # what is too wide needs no expansion to say
-                linter.add("action-wildcard", spans, file, ptr, ERROR)
+            if spans is not None:  # what is too wide needs no expansion to say (as below)
+                linter.add("action-wildcard", spans, file, ptr)
             continue
         acts, code, message, wide_message = analyse_action(pattern)
         if code is not None:

@@ -164,7 +164,7 @@ def _short(values: Sequence[str], limit: int = 4, total: int | None = None) -> s
 # each distinct entry with no three-letter literal run to look its names up by: a wildcard
 # service searches the names holding its longest run (every name, :data:`ALL_NAMES` about,
 # when it has none), one service its own names.
-EXPAND_WORK = 1_000_000
+EXPAND_WORK = 500_000
 ALL_NAMES = 16_000
 # The identity grants' verdicts against a permissions boundary: :attr:`BoundaryGate.work`
 # (about 1-5 us a unit).
