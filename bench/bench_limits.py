@@ -10,7 +10,8 @@ hostile boundaries against one identity policy of wildcard actions on many resou
 ``not-resource`` (Deny and Allow NotResource statements), ``star-question`` (distinct ``*?``
 action and resource patterns sharing literal leads), ``conditions`` (Conditions and policy
 variables), ``distinct-actions`` (a different Action pattern per statement, many with a
-wildcard service).
+wildcard service), ``common-pieces`` (distinct Action and Resource patterns made only of
+common short pieces, ``*:*e*?``, ``s3:*t*a*``, ``arn:aws:s3:::*e*t?``: no rare piece to index by).
 
 Each ``validate`` runs as a whole process (start-up, reading, every check and the report),
 best of ``--repeat`` runs; wall time and the child's CPU time (user + system) are printed (on a
@@ -93,11 +94,40 @@ def _distinct_actions(i: int) -> dict[str, Any]:
     }
 
 
+# Short pieces found in most action names and ARNs, so no piece of a pattern made of them is rare.
+_COMMON = ("e", "t", "a", "o", "r", "s", "i", "n", "c", "l", "et", "at", "re", "te")
+
+
+def _common_pieces(i: int) -> dict[str, Any]:
+    """Distinct Action and Resource patterns made only of common short pieces (``*:*e*?``,
+    ``s3:*t*a*``, ``*:?e*a*``; Resources wild right after the service's common lead,
+    ``arn:aws:s3:::*e*t?``): none has a rare piece to be indexed by, and each matches most of
+    the actions and ARNs it meets."""
+    pieces = []
+    n = i
+    while True:
+        pieces.append(_COMMON[n % len(_COMMON)])
+        n //= len(_COMMON)
+        if not n:
+            break
+    glob = "*".join(pieces)
+    service = ("*", "s3", "*", "ec2", "*", "dynamodb")[i % 6]
+    return {
+        "Effect": "Deny" if i % 9 == 4 else "Allow",
+        "Action": [f"{service}:*{glob}*" + "?" * (i % 2), f"*:?{glob}*"],
+        "Resource": [
+            f"arn:aws:s3:::*{glob}*" + "?" * (i % 3 == 0),
+            f"arn:aws:dynamodb:*:{ACCOUNT}:table/*{glob}?*",
+        ],
+    }
+
+
 BOUNDARY_MAKERS: dict[str, Any] = {
     "not-resource": _not_resource,
     "star-question": _star_question,
     "conditions": _conditions,
     "distinct-actions": _distinct_actions,
+    "common-pieces": _common_pieces,
 }
 BOUNDARY_SHAPES = (*BOUNDARY_MAKERS, *SHAPES)
 

@@ -427,3 +427,79 @@ def test_expansion_through_the_trigram_index_is_a_scan_s(name, services):
         keys = [k for k in ref.service_names if k in services]
         scan = [a for k in keys for a in ref.service(k).actions.values() if rx.match(a.name)]
         assert ref.expand_across(keys, name) == scan
+
+
+# Allow patterns led by a wildcard and made of common short pieces (bench_limits.py's
+# common-pieces shape): no rare piece to index them by, so every one is a candidate.
+COMMON_ACTIONS = ["*:*e*?", "*:?e*a*", "s3:*t*", "*:*t*e*", "*:*", "s3:?*e?*", "*:*o?"]
+COMMON_RESOURCES = [
+    "*",
+    "arn:aws:s3:::*e*",
+    "arn:aws:s3:::*t?*",
+    "arn:aws:s3:::?*",
+    "arn:aws:s3:::b*e",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    boundary=st.lists(
+        st.fixed_dictionaries(
+            {
+                "Effect": st.sampled_from(["Allow", "Allow", "Allow", "Deny"]),
+                "Action": st.lists(st.sampled_from(COMMON_ACTIONS), min_size=1, max_size=3),
+                "Resource": st.lists(st.sampled_from(COMMON_RESOURCES), min_size=1, max_size=2),
+            }
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    resource=st.sampled_from([*RESOURCES, "arn:aws:s3:::bet", "arn:aws:s3:::b/toe"]),
+)
+def test_wildcard_led_allow_patterns_are_found_by_the_fast_path(boundary, resource):
+    """Allow statements whose Action and Resource patterns start with a wildcard (lead ``*``:
+    the may-allow step's lead index holds them under the empty lead) are neither missed nor
+    answered differently: every verdict equals the straightforward one."""
+    gate = _gate(_doc(boundary))
+    assert gate.ok
+    for pattern in ("s3:Get*", "s3:PutObject", "ec2:Describe*", "kms:*Key*"):
+        for a in _expand(pattern.lower()):
+            assert gate.fast_verdict(a.full_name, resource) == gate.verdict(a.full_name, resource)
+
+
+def test_hostile_wildcards_are_reported_not_checked_past_the_budgets(monkeypatch):
+    """Past EXPAND_WORK (distinct wildcard Action entries with no three-letter run) and
+    GATE_WORK (boundary verdicts), the rest is a not-checked warning -- never a false finding
+    about the entries left unexpanded -- and the escalation check then ignores the boundary."""
+    from wizard.policy.lint import model
+
+    identity = _doc(
+        [
+            {
+                "Effect": "Allow",
+                "Action": ["*:*e*?", "s3:GetObject"],
+                "Resource": "arn:aws:s3:::b/*",
+            },
+            {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"},
+            {"Effect": "Allow", "Action": "lambda:CreateFunction", "Resource": "*"},
+            {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": "*"},
+        ]
+    )
+    boundary = _doc([{"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "*"}])
+    full = lint_document(identity, boundary=boundary)
+    assert not [f for f in full if f.code == "not-checked"]
+    assert not [f for f in full if f.code == "privilege-escalation"]  # the boundary blocks it
+    monkeypatch.setattr(model, "EXPAND_WORK", 0)
+    monkeypatch.setattr(model, "GATE_WORK", 0)
+    monkeypatch.setattr("wizard.policy.lint.boundary.GATE_WORK", 0)
+    cut = lint_document(identity, boundary=boundary)
+    notes = [f for f in cut if f.code == "not-checked"]
+    assert [f.severity for f in notes] == ["warning", "warning"]
+    assert "1 wildcard Action entries were not checked" in notes[0].message
+    assert "not checked against the permissions boundary" in notes[1].message
+    assert not [f for f in cut if f.code == "not-in-boundary"]
+    assert [f for f in cut if f.code == "privilege-escalation"]  # the boundary is not relied on
+    spans = [(f.severity, f.message) for f in full if f.code == "action-wildcard"]
+    assert spans == [(f.severity, f.message) for f in cut if f.code == "action-wildcard"]
+    kept = {f.code for f in full} - {"not-in-boundary", "privilege-escalation", "resource-mismatch"}
+    assert kept <= {f.code for f in cut}

@@ -107,3 +107,30 @@ def test_resource_containment_shortcuts_agree_with_the_automata(outer, inner):
         )
     )
     assert resource_contains(outer, inner) == expected
+
+
+@st.composite
+def _pattern_and_name(draw):
+    """A name, and a pattern cut from a name like it: some letters made ``?``, some runs
+    ``*``, some letters changed -- so about half the pairs match."""
+    name = draw(st.text("abc", max_size=12))
+    out = []
+    for c in draw(st.text("abc", max_size=12)) if draw(st.booleans()) else name:
+        roll = draw(st.integers(0, 9))
+        out.append("?" if roll == 0 else "*" if roll == 1 else "" if roll == 2 else c)
+        if roll == 3:
+            out.append("*")
+    return "".join(out), name
+
+
+@settings(max_examples=2000, deadline=None)
+@given(pair=_pattern_and_name())
+def test_name_matcher_agrees_with_the_wildcard_regex(pair):
+    """name_matcher (pieces found by str.find, ``?`` pieces placed as early as they go, no
+    regex) answers as the pattern's own regex for every name, ``?`` patterns included."""
+    from wizard.policy.patterns import name_matcher, wild_pieces_match, wildcard_regex
+
+    pattern, name = pair
+    expected = wildcard_regex(pattern, ignore_case=True).fullmatch(name) is not None
+    assert name_matcher(pattern)(name) == expected
+    assert wild_pieces_match(tuple(pattern.split("*")), name) == expected

@@ -316,6 +316,12 @@ class Reference:
             pos = text.find(run, end)
         return tuple(out)
 
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 (one process-wide reference)
+    def names_holding(self, run: str) -> int:
+        """How often the lower-cased text ``run`` occurs in the action names: about how many
+        names :meth:`_names_matching` tries for a pattern whose longest literal run it is."""
+        return self._action_names[1].count(run)
+
     def resource_types_for(self, action: Action) -> list[ResourceType]:
         svc = self.service(action.service)
         found = []

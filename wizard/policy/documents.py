@@ -131,9 +131,10 @@ class PolicySource:
     role_name: str | None = None
     managed_policy_arns: list[str] = field(default_factory=list)
     boundary_arn: str | None = None
-    # For a single document read from text with no JSON float in it: its text's length without
-    # white space, which IAM's size of the document (see quotas.policy_size) never exceeds --
-    # re-serialising can only drop characters (escapes, repeated keys), never add them.
+    # For a single document read from text with no JSON float in it: a bound IAM's size of the
+    # document (see quotas.policy_size) never exceeds -- its text's length, without white space
+    # when over _BOUND_EXACT_ABOVE; re-serialising can only drop characters (escapes, repeated
+    # keys), never add them.
     size_bound: int | None = None
     notes: list[str] = field(default_factory=list)  # how the file was read, for stderr
 
@@ -330,6 +331,12 @@ def _sts_only(actions: Any) -> bool:
     return bool(items) and all(isinstance(a, str) and a.lower().startswith("sts:") for a in items)
 
 
+# Up to this length (a managed policy's quota) a text's own length is the size bound: it is
+# still an upper bound, and it is within the identity policy's quotas, so counting white space
+# out of it (a pass over the text per character class) pays only for longer texts.
+_BOUND_EXACT_ABOVE = 6_144
+
+
 def parse_policy_source(text: str, file: str = "<policy>", type: str | None = None) -> PolicySource:
     """A PolicySource from JSON text: a bundle when it has the bundle's keys, else one document."""
     from wizard.bundle import is_bundle
@@ -347,9 +354,10 @@ def parse_policy_source(text: str, file: str = "<policy>", type: str | None = No
     part = PolicyPart(type or detect_type(data), data)
     source = PolicySource(file, "document", parts=[part], data=data)
     if not floats:  # a float may re-serialise longer ("1e5" -> "100000.0")
-        source.size_bound = (
-            len(text) - text.count(" ") - text.count("\n") - text.count("\t") - text.count("\r")
-        )
+        bound = len(text)
+        if bound > _BOUND_EXACT_ABOVE:  # below, the length itself is bound enough
+            bound -= text.count(" ") + text.count("\n") + text.count("\t") + text.count("\r")
+        source.size_bound = bound
     return source
 
 

@@ -215,14 +215,82 @@ class ActionMatcher:
         return rx.fullmatch(action) is not None
 
 
+def _piece_at(piece: str, text: str, i: int) -> bool:
+    """Whether ``piece`` (literal text and ``?``, each one character) matches ``text`` at
+    ``i`` (the caller has checked that it fits)."""
+    return all(c == "?" or c == text[i + k] for k, c in enumerate(piece))
+
+
+def _find_piece(piece: str, text: str, start: int, end: int) -> int:
+    """The first place at or after ``start`` where ``piece`` (with ``?``) matches and ends by
+    ``end``; -1 if none. Its longest literal run is found by ``str.find``, the rest tried."""
+    run = max(piece.split("?"), key=len)
+    if not run:  # ``?`` alone: any place it fits
+        return start if end - start >= len(piece) else -1
+    offset = piece.index(run)  # a match at i holds the run at i + offset
+    stop = end - (len(piece) - offset - len(run))  # so that the piece ends by ``end``
+    pos = text.find(run, start + offset, stop)
+    while pos >= 0:
+        if _piece_at(piece, text, pos - offset):
+            return pos - offset
+        pos = text.find(run, pos + 1, stop)
+    return -1
+
+
+def wild_pieces_match(pieces: tuple[str, ...], text: str) -> bool:
+    """:func:`pieces_match` for pieces that may hold ``?`` (one character each): a piece is
+    of fixed length, so placing each as early as it goes is still right."""
+    first, last = pieces[0], pieces[-1]
+    n = len(text)
+    if len(pieces) == 1:
+        return n == len(first) and _piece_at(first, text, 0)
+    if n < len(first) + len(last) or not _piece_at(first, text, 0):
+        return False
+    end = n - len(last)
+    if not _piece_at(last, text, end):
+        return False
+    pos = len(first)
+    for piece in pieces[1:-1]:
+        pos = _find_piece(piece, text, pos, end)
+        if pos < 0:
+            return False
+        pos += len(piece)
+    return True
+
+
+class _QuestionMatcher:
+    """:func:`wild_pieces_match` for a pattern's first uses, its regex after: compiling costs
+    about as much as a hundred matches by pieces, and most of thousands of distinct patterns
+    are tried a few times only."""
+
+    __slots__ = ("_pattern", "_pieces", "_uses", "_rx")
+    COMPILE_AFTER = 64
+
+    def __init__(self, pattern: str) -> None:
+        self._pattern = pattern
+        self._pieces = tuple(pattern.split("*"))
+        self._uses = 0
+        self._rx: Callable[[str], Any] | None = None
+
+    def __call__(self, name: str) -> bool:
+        if self._rx is not None:
+            return self._rx(name) is not None
+        self._uses += 1
+        if self._uses > self.COMPILE_AFTER:  # (racing threads compile equal regexes)
+            self._rx = wildcard_regex(self._pattern, ignore_case=True).fullmatch
+        return wild_pieces_match(self._pieces, name)
+
+
 @functools.lru_cache(maxsize=65536)
 def name_matcher(pattern: str) -> Callable[[str], bool]:
     """Whether a lower-cased ASCII name (an action's) matches a lower-cased ``*``/``?``
     pattern, as its case-insensitive :func:`wildcard_regex` does: a pattern of stars alone
     by :func:`pieces_match` (no regex to compile: a policy of thousands of distinct patterns
-    compiles none), one with ``?`` or outside ASCII by its regex."""
-    if "?" in pattern or not pattern.isascii():
+    compiles none), one with ``?`` by :class:`_QuestionMatcher`, outside ASCII by its regex."""
+    if not pattern.isascii():
         return wildcard_regex(pattern, ignore_case=True).fullmatch  # type: ignore[return-value]
+    if "?" in pattern:
+        return _QuestionMatcher(pattern)
     return functools.partial(pieces_match, tuple(pattern.split("*")))
 
 
@@ -236,9 +304,10 @@ class ActionIndex:
     regex's case-insensitive match may differ) are tried for every action, and every pattern
     for an action outside ASCII."""
 
-    __slots__ = ("_names", "_wild")
+    __slots__ = ("_names", "_wild", "tried")
 
     def __init__(self, items: Iterable[tuple[str, Any]]) -> None:
+        self.tried = 0  # wildcard patterns tried by :meth:`matching` so far (its cost)
         self._names: dict[str, list[Any]] = {}
         wild: dict[str, list[Any]] = {}
         for pattern, item in items:
@@ -253,7 +322,9 @@ class ActionIndex:
         low = action.lower()
         out = list(self._names.get(low, ()))
         if low.isascii():
-            for pattern, items in self._wild.candidates(low):
+            candidates = self._wild.candidates(low)
+            self.tried += len(candidates)
+            for pattern, items in candidates:
                 if name_matcher(pattern)(low):
                     out.extend(items)
         else:
@@ -741,16 +812,17 @@ def pattern_fits_format(pattern: str, arn_format: str) -> bool:
 # format must be tried, as before).
 
 
-@functools.lru_cache(maxsize=65536)
 def pattern_service(pattern: str) -> str | None:
     """The literal service segment of a resource pattern: an ARN (five colons or more, so its
-    partition wildcards stay in their segment) with no variable and no wildcard there."""
+    partition wildcards stay in their segment) with no variable and no wildcard there. (Not
+    cached: string operations cost less than a cache's miss, and most ARNs are met once.)"""
     if "$" in pattern:
         return None
     parts = pattern.split(":", 3)
-    if len(parts) < 4 or pattern.count(":") < 5 or _WILD_RE.search(parts[2]):
+    if len(parts) < 4 or pattern.count(":") < 5:
         return None
-    return parts[2]
+    service = parts[2]
+    return None if "*" in service or "?" in service else service
 
 
 @functools.lru_cache(maxsize=8192)

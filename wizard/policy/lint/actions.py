@@ -60,7 +60,7 @@ def analyse_action(
         acts = tuple(ref.expand_across(names, name))
         if not acts:
             return (), "unknown-action", f"{pattern!r} matches no action", None
-        return acts, None, None, f"{pattern!r} spans the services {_short(names)}; name the service"
+        return acts, None, None, _spans(pattern)
     if not ref.has_service(service):
         hint = _hint(service, tuple(ref.service_names))
         return (
@@ -83,6 +83,18 @@ def analyse_action(
             )
         return (), "unknown-action", msg, None
     return acts, None, None, _whole_service(pattern, service, name, acts)
+
+
+@functools.lru_cache(maxsize=4096)
+def _spans(pattern: str) -> str | None:
+    """:func:`analyse_action`'s action-wildcard message for an entry with a wildcard service,
+    without expanding it (None for any other entry)."""
+    service, sep, _ = pattern.partition(":")
+    if not sep or not _WILD & set(service) or not _ACTION_RE.match(pattern):
+        return None
+    rx = wildcard_regex(service, ignore_case=True)
+    names = [s for s in reference().service_names if rx.match(s)]
+    return f"{pattern!r} spans the services {_short(names)}; name the service" if names else None
 
 
 def _whole_service(pattern: str, service: str, name: str, acts: tuple[Action, ...]) -> str | None:
@@ -140,6 +152,13 @@ def check_actions(
             st.ptr + "/NotAction",
         )
     for pattern, ptr in st.actions:
+        if pattern != "*" and _WILD & set(pattern) and not linter.may_expand(pattern):
+            st.unchecked = True  # (core reports how many entries went unchecked)
+            linter.unexpanded += 1
+            spans = _spans(pattern) if wide and not st.not_action else None
+            if spans is not None:  # what is too wide needs no expansion to say (as below)
+                linter.add("action-wildcard", spans, file, ptr)
+            continue
         acts, code, message, wide_message = analyse_action(pattern)
         if code is not None:
             linter.add(code, message or "", file, ptr)

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from wizard.catalog.reference import Action
-from wizard.policy.documents import INFO
+from wizard.policy.documents import INFO, WARNING
 from wizard.policy.lint.actions import _expand
 from wizard.policy.lint.model import (
     _MAPPING,
     _WILD,
+    GATE_WORK,
     Linter,
     _Document,
     _short,
@@ -116,6 +117,9 @@ class BoundaryGate:
         self._classes: dict[str, list[tuple[str, list[int]]]] = {}
         self._verdicts: dict[tuple[object, str], str | None] = {}
         self._reach: dict[tuple[frozenset[int], str], bool] = {}
+        # action classes and verdicts made, each weighed by the Allow groups its action
+        # matches (what its lookups cost, about): a deterministic measure of the gate's work
+        self.work = 0
 
     def _decide(self, action: str, resource: str) -> Any:
         return self.evaluator.evaluate(action, resource)
@@ -162,19 +166,26 @@ class BoundaryGate:
         :meth:`_may_allow`) apply to: every verdict on a resource is the same for them."""
         key = self._keys.get(action)
         if key is None:
+            tried = self._allow_index.tried
             matched = frozenset(self._allow_index.matching(action))
             key = self._keys[action] = (self.evaluator.action_class(action), matched)
+            # the patterns tried, here and (about as many) in the evaluator's own index
+            self.work += 10 + 2 * (self._allow_index.tried - tried)
         return key
 
-    def classes(self, key: str, actions: Sequence[Action]) -> list[tuple[str, list[int]]]:
+    def classes(
+        self, key: str, actions: Sequence[Action], budget: int | None = None
+    ) -> list[tuple[str, list[int]]] | None:
         """``actions`` (those of the Action entry ``key``) by :meth:`action_key`: (an action
         standing for the class, the positions of its actions), in order of first position;
         classes the boundary lets through on every resource (:meth:`Evaluator.allows_everything`)
-        are left out."""
+        are left out. None when :attr:`work` passes ``budget`` first."""
         found = self._classes.get(key)
         if found is None:
             by_key: dict[object, tuple[str, list[int]]] = {}
             for i, action in enumerate(actions):
+                if budget is not None and self.work > budget:
+                    return None
                 name = action.full_name
                 by_key.setdefault(self.action_key(name), (name, []))[1].append(i)
             found = self._classes[key] = [
@@ -193,6 +204,7 @@ class BoundaryGate:
         memo = (key, resource)
         if memo in self._verdicts:
             return self._verdicts[memo]
+        self.work += 10 + len(key[1])  # (the Allow groups to try are most of its cost)
         decided = self.evaluator.static_decision(action, resource, _SHOWN)
         if decided is None:  # a statement with policy variables: the whole evaluation
             ev = self._decide(action, resource)
@@ -230,53 +242,95 @@ class BoundaryGate:
 def check_boundary(
     linter: Linter, statements: list[tuple[_Document, _Statement]], gate: BoundaryGate
 ) -> None:
-    for doc, st in statements:
-        if not st.allow or st.not_action or st.not_resource:
-            continue
-        for pattern, ptr in st.actions:
-            if pattern == "*":
-                continue
-            acts = (
-                _expand(pattern.lower())
-                if ":" in pattern and not (_WILD & set(pattern.split(":")[0]))
-                else ()
+    """``not-in-boundary`` for each Action entry and Resource of the Allow statements; within
+    :data:`GATE_WORK`, past which the rest is reported unchecked and the gate is not used (the
+    escalation check then takes the boundary to allow everything)."""
+    budget = gate.work + GATE_WORK
+    entries = [
+        (doc, st, pattern, ptr)
+        for doc, st in statements
+        if st.allow and not st.not_action and not st.not_resource
+        for pattern, ptr in st.actions
+    ]
+    for done, entry in enumerate(entries):
+        if not _check_entry(linter, gate, *entry, budget):
+            doc = entry[0]
+            linter.add(
+                "not-checked",
+                f"{len(entries) - done:,} of {len(entries):,} Action entries were not checked "
+                "against the permissions boundary: the verdicts before them took the run's "
+                "whole budget, as a boundary of thousands of distinct wildcard patterns made "
+                "of common short pieces (*:*e*?) does; the escalation check takes the boundary "
+                "to allow everything",
+                doc.file,
+                doc.base,
+                WARNING,
             )
-            if not acts:
-                continue
-            wildcard = bool(_WILD & set(pattern))
-            classes = gate.classes(pattern.lower(), acts)
-            if not classes:
-                continue  # the boundary lets every action through on every resource
-            for res, _rptr in st.resources:
-                if len(res) > MAX_PATTERN:
-                    continue
-                blocked = _blocked(gate, acts, classes, res)
-                if blocked is None:
-                    continue
-                why = (
-                    f"explicitly denied by the boundary ({blocked.denied})"
-                    if blocked.denied is not None
-                    else "not allowed by the permissions boundary"
+            gate.ok = False
+            return
+
+
+def _check_entry(
+    linter: Linter,
+    gate: BoundaryGate,
+    doc: _Document,
+    st: _Statement,
+    pattern: str,
+    ptr: str,
+    budget: int,
+) -> bool:
+    """``not-in-boundary`` for one Action entry on each Resource; False when the gate's work
+    passed ``budget`` first (its findings, if any, are then left out)."""
+    if pattern == "*":
+        return True
+    acts = (
+        _expand(pattern.lower())
+        if ":" in pattern and not (_WILD & set(pattern.split(":")[0]))
+        else ()
+    )
+    if not acts:
+        return True
+    wildcard = bool(_WILD & set(pattern))
+    classes = gate.classes(pattern.lower(), acts, budget)
+    if classes is None:
+        return False
+    if not classes:
+        return True  # the boundary lets every action through on every resource
+    found = []
+    for res, _rptr in st.resources:
+        if len(res) > MAX_PATTERN:
+            continue
+        blocked = _blocked(gate, acts, classes, res, budget)
+        if blocked is False:
+            return False
+        if blocked is None:
+            continue
+        why = (
+            f"explicitly denied by the boundary ({blocked.denied})"
+            if blocked.denied is not None
+            else "not allowed by the permissions boundary"
+        )
+        if not wildcard or blocked.count == len(acts):
+            what = pattern if not wildcard else f"every action {pattern} matches"
+            found.append(
+                (
+                    f"{what} on {res!r} is {why}: this grant has no effect; drop it or "
+                    "widen the boundary",
+                    None,
                 )
-                if not wildcard or blocked.count == len(acts):
-                    what = pattern if not wildcard else f"every action {pattern} matches"
-                    linter.add(
-                        "not-in-boundary",
-                        f"{what} on {res!r} is {why}: this grant has no effect; drop it or "
-                        "widen the boundary",
-                        doc.file,
-                        ptr,
-                    )
-                else:
-                    linter.add(
-                        "not-in-boundary",
-                        f"{blocked.count} of the {len(acts)} actions {pattern} matches on "
-                        f"{res!r} are outside the permissions boundary "
-                        f"({_short(blocked.first, _ACTIONS_SHOWN, blocked.count)})",
-                        doc.file,
-                        ptr,
-                        INFO,
-                    )
+            )
+        else:
+            found.append(
+                (
+                    f"{blocked.count} of the {len(acts)} actions {pattern} matches on "
+                    f"{res!r} are outside the permissions boundary "
+                    f"({_short(blocked.first, _ACTIONS_SHOWN, blocked.count)})",
+                    INFO,
+                )
+            )
+    for message, severity in found:
+        linter.add("not-in-boundary", message, doc.file, ptr, severity)
+    return True
 
 
 class _Blocked(NamedTuple):
@@ -288,15 +342,22 @@ class _Blocked(NamedTuple):
 
 
 def _blocked(
-    gate: BoundaryGate, acts: Any, classes: list[tuple[str, list[int]]], res: str
-) -> _Blocked | None:
-    """What the boundary blocks of ``acts`` on ``res`` (None: nothing), from one verdict per
-    class of actions, not per action, and without listing every blocked action (a class's
-    positions are in order, so the first few of each class hold the first few of all)."""
+    gate: BoundaryGate,
+    acts: Any,
+    classes: list[tuple[str, list[int]]],
+    res: str,
+    budget: int | None = None,
+) -> _Blocked | None | Literal[False]:
+    """What the boundary blocks of ``acts`` on ``res`` (None: nothing; False: the gate's
+    work passed ``budget`` first), from one verdict per class of actions, not per action, and without listing
+    every blocked action (a class's positions are in order, so the first few of each class
+    hold the first few of all)."""
     count = 0
     first: list[int] = []
     denied: tuple[int, str] | None = None
     for rep, positions in classes:
+        if budget is not None and gate.work > budget:
+            return False
         verdict = gate.fast_verdict(rep, res)
         if verdict is None:
             continue

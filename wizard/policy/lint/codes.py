@@ -45,5 +45,9 @@ CODES: dict[str, tuple[str, str]] = {
     "risky-audit-off": (WARNING, "An action that turns off or erases logging and audit trails."),
     "risky-account-setting": (WARNING, "An action that changes an account-wide setting."),
     "risky-delete": (WARNING, "An action that deletes a whole resource or its protection."),
-    "not-checked": (INFO, "A policy referenced by ARN whose document is not available."),
+    "not-checked": (
+        INFO,
+        "A policy referenced by ARN whose document is not available, or checks left undone "
+        "past a lint run's work budget (a warning then).",
+    ),
 }

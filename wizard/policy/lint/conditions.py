@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from wizard.catalog.reference import Action, reference
+from wizard.policy.lint.actions import analyse_action
 from wizard.policy.lint.data import _catalog_file, _condition_patterns, _unassociated
 from wizard.policy.lint.model import _WILD, Linter, _Document, _short, _Statement
 
@@ -98,14 +99,14 @@ def check_condition_keys(
     if not st.conditions:
         return
     global_keys, claims = _global_keys()
-    any_mode = st.not_action or actions is None or any(a is None for _, _, a in actions)
-    concrete: list[Action] = []
-    explicit = True
+    any_mode = (
+        st.not_action or st.unchecked or actions is None or any(a is None for _, _, a in actions)
+    )
+    patterns: tuple[str, ...] = ()
     if actions and not any_mode:
-        for pattern, _, acts in actions:
-            concrete.extend(acts or ())
-            if _WILD & set(pattern):
-                explicit = False
+        patterns = tuple(pattern for pattern, _, _ in actions)
+    concrete = _concrete(patterns)
+    explicit = not any(_WILD & set(pattern) for pattern in patterns)
     for op, _base, key, _values, ptr in st.conditions:
         if key in global_keys:
             continue
@@ -131,11 +132,10 @@ def check_condition_keys(
                     ptr,
                 )
             continue
-        holders = [a for a in concrete if key in _action_keys(a.full_name)]
-        if holders and (len(holders) == len(concrete) or not explicit):
+        held, missing = _holding(patterns, key)
+        if held and (not missing or not explicit):
             continue
-        if holders:
-            missing = [a.full_name for a in concrete if a not in holders]
+        if held:
             linter.add(
                 "unknown-condition-key",
                 f"{key!r} is not available for {_short(missing)}: with {op} those "
@@ -151,6 +151,26 @@ def check_condition_keys(
         else:
             msg = f"unknown condition key {key!r}: neither global nor a key of {names}"
         linter.add("unknown-condition-key", msg + "; the condition never holds", doc.file, ptr)
+
+
+@functools.lru_cache(maxsize=4096)
+def _concrete(patterns: tuple[str, ...]) -> tuple[Action, ...]:
+    """The actions Action entries (known ones: none is ``*``) match, entry by entry."""
+    return tuple(a for pattern in patterns for a in analyse_action(pattern)[0] or ())
+
+
+@functools.lru_cache(maxsize=16384)
+def _holding(patterns: tuple[str, ...], key: str) -> tuple[bool, tuple[str, ...]]:
+    """Whether some action of :func:`_concrete` takes the condition key, and the names of
+    those that do not, in order (once per Action list and key: both recur)."""
+    held = False
+    missing = []
+    for a in _concrete(patterns):
+        if key in _action_keys(a.full_name):
+            held = True
+        else:
+            missing.append(a.full_name)
+    return held, tuple(missing)
 
 
 def _prefix_keys(linter: Linter, prefix: str) -> _KeySet | None:

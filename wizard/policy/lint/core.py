@@ -4,26 +4,25 @@ checks (boundary, escalation, quotas across a bundle)."""
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Iterable
 from typing import Any
 
 from wizard.policy.documents import (
     INFO,
     SEVERITY_RANK,
+    WARNING,
     Finding,
     PolicySource,
     parse_policy_source,
 )
-from wizard.policy.lint import grammar, sizes
+from wizard.policy.lint import exfiltration, grammar, passrole, risky, sizes
 from wizard.policy.lint.actions import check_actions
 from wizard.policy.lint.boundary import BoundaryGate, check_boundary
 from wizard.policy.lint.conditions import check_condition_keys
 from wizard.policy.lint.escalation import check_escalation
-from wizard.policy.lint.exfiltration import check_exfiltration
 from wizard.policy.lint.model import _MAPPING, Linter, _Document
-from wizard.policy.lint.passrole import check_passrole
 from wizard.policy.lint.resources import check_arns, check_resources
-from wizard.policy.lint.risky import check_risky
 from wizard.policy.lint.trust import check_statement as check_trust_statement
 from wizard.policy.quotas import INLINE_AGGREGATE_LIMIT, MANAGED_LIMIT, TRUST_LIMIT, policy_size
 
@@ -53,9 +52,24 @@ def check_document(linter: Linter, doc: _Document) -> None:
                     star,
                 )
         if grants and st.allow:
-            check_passrole(linter, doc, st)
-            check_exfiltration(linter, doc, st)
-            check_risky(linter, doc, st)
+            for check in _grant_checks(st.patterns, st.not_action):
+                check(linter, doc, st)
+
+
+# (whether a statement's Action list may need the check, the check)
+_GRANT_CHECKS = (
+    (passrole.wants, passrole.check_passrole),
+    (exfiltration.wants, exfiltration.check_exfiltration),
+    (risky.wants, risky.check_risky),
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def _grant_checks(patterns: tuple[str, ...], negated: bool) -> tuple[Any, ...]:
+    """The checks of an Allow statement's grants that may find something in a statement with
+    this Action (or NotAction) list, in order: most lists need none of them, and an Action
+    list recurs across statements and policies."""
+    return tuple(check for wants, check in _GRANT_CHECKS if wants(patterns, negated))
 
 
 def check_role(
@@ -114,7 +128,20 @@ def _lint_one(
 ) -> _Document:
     try:
         doc = grammar.parse(linter, raw, type, file=file, base=pointer, role=role, name=name)
+        unexpanded = linter.unexpanded
         check_document(linter, doc)
+        if linter.unexpanded > unexpanded:
+            linter.add(
+                "not-checked",
+                f"{linter.unexpanded - unexpanded:,} wildcard Action entries were not checked "
+                "against the IAM reference (unknown actions, resource types, condition keys): "
+                "the distinct wildcards before them, with no three-letter literal text to look "
+                "actions up by (*:*e*?), took the run's whole search of action names; name the "
+                "actions",
+                file,
+                pointer,
+                WARNING,
+            )
     except RecursionError:
         linter.add(
             "invalid-grammar", "the document is nested too deeply to be a policy", file, pointer

@@ -15,6 +15,11 @@ def _data_reads(patterns: tuple[str, ...], negated: bool) -> tuple[str, ...]:
     return _granted_in_order(patterns, negated, data_read_actions())
 
 
+def wants(patterns: tuple[str, ...], negated: bool) -> bool:
+    """Whether a statement with this Action (or NotAction) list may need the check."""
+    return bool(_data_reads(patterns, negated))
+
+
 def check_exfiltration(linter: Linter, doc: _Document, st: _Statement) -> None:
     hits = _data_reads(st.patterns, st.not_action)  # first: most statements have none
     if not hits:

@@ -16,6 +16,7 @@ from wizard.policy.lint.model import _MAPPING, Linter, _Document, _kind_of, _sho
 
 VERSIONS = ("2012-10-17", "2008-10-17")
 TOP_KEYS = ("Version", "Id", "Statement")
+_TOP_KEY_SET = frozenset(TOP_KEYS)
 STATEMENT_KEYS = (
     "Sid",
     "Effect",
@@ -122,6 +123,7 @@ _NEGATED = {"stringnotequals", "stringnotequalsignorecase", "stringnotlike", "nu
 _NEGATED |= {"datenotequals", "notipaddress", "arnnotequals", "arnnotlike"}
 
 
+@functools.lru_cache(maxsize=1024)
 def split_operator(op: str) -> tuple[str | None, str, bool] | None:
     """``ForAnyValue:StringLikeIfExists`` -> ("foranyvalue", "stringlike", True); None if unknown."""
     set_op = None
@@ -248,9 +250,9 @@ def parse(
             base,
         )
         return doc
-    for key in getattr(raw, "duplicates", ()):
+    for key in _duplicates(raw):
         linter.add(g, f"the key {key!r} appears twice; IAM rejects the policy", file, base)
-    for key in raw:
+    for key in raw if not _TOP_KEY_SET.issuperset(raw) else ():
         if key not in TOP_KEYS:
             linter.add(
                 g,
@@ -315,6 +317,18 @@ def parse(
     return doc
 
 
+@functools.lru_cache(maxsize=4096)
+def _member(key: Any) -> str:
+    """The JSON pointer step to an object's member ``key`` (condition operators and keys
+    recur across statements)."""
+    return json_pointer(key)
+
+
+def _duplicates(raw: Mapping[str, Any]) -> tuple[str, ...]:
+    """The keys a JSON object repeated (:class:`DuplicateKeyDict`); none for a plain dict."""
+    return () if type(raw) is dict else getattr(raw, "duplicates", ())
+
+
 def _strings(
     linter: Linter, value: Any, ptr: str, what: str, file: str
 ) -> list[tuple[str, str]] | None:
@@ -325,6 +339,8 @@ def _strings(
         if not value:
             linter.add(g, f'"{what}" is an empty list; list at least one', file, ptr)
             return None
+        if all(type(item) is str for item in value):  # the usual: no finding to make
+            return [(item, f"{ptr}/{i}") for i, item in enumerate(value)]
         out = []
         ok = True
         for i, item in enumerate(value):
@@ -370,10 +386,10 @@ def _parse_statement(
         linter.add(g, f"a statement must be an object, not {_kind_of(raw)}", file, ptr)
         return None
     st = _Statement(index, ptr, raw)
-    for key in getattr(raw, "duplicates", ()):
+    for key in _duplicates(raw):
         linter.add(g, f"the key {key!r} appears twice in the statement", file, ptr)
         st.usable = False
-    for key in raw:
+    for key in raw if not _STATEMENT_KEY_SET.issuperset(raw) else ():
         if key not in _STATEMENT_KEY_SET:
             hint = _statement_key_hint(key)
             linter.add(
@@ -510,7 +526,7 @@ def _parse_conditions(
         st.usable = False
         return
     for op, keys in block.items():
-        op_ptr = ptr + json_pointer(op)
+        op_ptr = ptr + _member(op)
         split = split_operator(str(op))
         base = split[1] if split else None
         if split is None:
@@ -536,7 +552,7 @@ def _parse_conditions(
         if len(keys) > 1 and len({str(k).lower() for k in keys}) < len(keys):
             seen = {}  # key names ignore case: two that differ only in case clash
         for key, raw_values in keys.items():
-            key_ptr = op_ptr + json_pointer(key)
+            key_ptr = op_ptr + _member(key)
             other = key if seen is None else seen.setdefault(str(key).lower(), str(key))
             if other != key:
                 linter.add(

@@ -33,6 +33,7 @@ class _Statement:
         "principal_ptr",
         "conditions",
         "usable",
+        "unchecked",
         "_patterns",
     )
 
@@ -51,6 +52,7 @@ class _Statement:
         # (operator, base operator or None, key, values, pointer of the key)
         self.conditions: list[tuple[str, str | None, str, list[str], str]] = []
         self.usable = True
+        self.unchecked = False  # some wildcard Action entry was not expanded (EXPAND_WORK)
         self._patterns: tuple[str, ...] | None = None
 
     @property
@@ -150,6 +152,25 @@ def _short(values: Sequence[str], limit: int = 4, total: int | None = None) -> s
     return shown + (f" and {count - limit} more" if count > limit else "")
 
 
+# Work one lint run may spend on each of its two analyses whose cost grows with the product of
+# a policy's distinct wildcard patterns and what they meet (every other check is about linear
+# in the document). Only a hostile document comes near them: thousands of distinct patterns
+# made of common short pieces (``*:*e*?``), which no index can narrow. Past one, the rest of
+# that analysis is skipped with a ``not-checked`` warning, so no input within the size limits
+# keeps ``validate`` busy for long. Both are counts, not clocks, so a run's findings do not
+# depend on the machine's speed or load.
+#
+# Expanding wildcard Action entries over the IAM reference: the action names searched, for
+# each distinct entry with no three-letter literal run to look its names up by: a wildcard
+# service searches the names holding its longest run (every name, :data:`ALL_NAMES` about,
+# when it has none), one service its own names.
+EXPAND_WORK = 500_000
+ALL_NAMES = 16_000
+# The identity grants' verdicts against a permissions boundary: :attr:`BoundaryGate.work`
+# (about 1-5 us a unit).
+GATE_WORK = 800_000
+
+
 class Linter:
     """Collects findings; one instance per lint run (the reference caches are global)."""
 
@@ -157,6 +178,28 @@ class Linter:
         self.ref = ref or reference()
         self.findings: list[Finding] = []
         self.role_name: str | None = None  # the role a bundle's policies belong to
+        self.unexpanded = 0  # wildcard Action entries left unchecked (EXPAND_WORK)
+        self._expanded: set[str] = set()  # the distinct ones expanded
+        self._expand_work = 0
+
+    def may_expand(self, pattern: str) -> bool:
+        """Whether the wildcard Action entry ``pattern`` may be expanded within
+        :data:`EXPAND_WORK` (an entry met before in this run costs nothing more)."""
+        if pattern in self._expanded:
+            return True
+        service, _, name = pattern.lower().partition(":")
+        run = max(name.replace("?", "*").split("*"), key=len)
+        if len(run) < 3:  # no run to look names up by (a trigram)
+            if _WILD & set(service):  # the names holding its longest run are searched
+                cost = self.ref.names_holding(run) if run else ALL_NAMES
+            else:
+                svc = self.ref.service(service)
+                cost = len(svc.actions) if svc else 0
+            if self._expand_work + cost > EXPAND_WORK:
+                return False
+            self._expand_work += cost
+        self._expanded.add(pattern)
+        return True
 
     # -- helpers
     def add(

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from wizard.policy.documents import WARNING
-from wizard.policy.lint.model import Linter, _Document, _Statement
+from wizard.policy.lint.model import Linter, _covers, _Document, _Statement
 from wizard.policy.lint.resources import is_broad
 from wizard.policy.patterns import action_matcher
 
 
+def wants(patterns: tuple[str, ...], negated: bool) -> bool:
+    """Whether a statement with this Action (or NotAction) list may need the check."""
+    return _covers(patterns, negated, "iam:PassRole")
+
+
 def check_passrole(linter: Linter, doc: _Document, st: _Statement) -> None:
-    if not st.grants("iam:PassRole"):
+    if not wants(st.patterns, st.not_action):
         return
     broad = [(r, p) for r, p in st.resources if is_broad(r)]
     if st.not_resource or broad:

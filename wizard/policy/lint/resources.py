@@ -140,13 +140,13 @@ def _fits(fit: _Fit, pattern: str, many: bool) -> bool:
     Answers are kept per (resource types, pattern): the actions of a service share types."""
     if not fit.formats:  # no resource type: its regex would be None
         return False
+    if not many and "*" not in pattern and "?" not in pattern and "${" not in pattern:
+        return fit.regex.match(pattern) is not None  # a concrete ARN: as cheap as the memo
     memo = (fit.key, pattern)
     found = _FIT_MEMO.get(memo)
     if found is None:
         if many:
             found = not fitting_types(fit.service, pattern).isdisjoint(fit.names)
-        elif _is_concrete(pattern):
-            found = fit.regex.match(pattern) is not None
         else:
             found = False
             for fmt, shape in fit.shapes:  # pattern_fits_format, without its cache for once
@@ -212,14 +212,18 @@ _TYPE_PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9-]*[/:]")
 _BARE_WILDCARD = re.compile(r"^[*?]+(?:[/:][*?]+)*$")
 
 
-@functools.lru_cache(maxsize=16384)
 def is_broad(resource: str) -> bool:
     """``*``, or an ARN whose resource name is a bare wildcard: every resource of its type
     (``arn:aws:iam::*:role/*``, ``arn:aws:s3:::*``, ``...:secret:*``)."""
     if resource == "*":
         return True
     if "*" not in resource and "?" not in resource:
-        return False
+        return False  # (most ARNs: decided without a cache lookup)
+    return _wild_is_broad(resource)
+
+
+@functools.lru_cache(maxsize=16384)
+def _wild_is_broad(resource: str) -> bool:
     parts = resource.split(":", 5)
     if len(parts) < 6:
         return bool(_WILD & set(resource))
@@ -270,7 +274,8 @@ def check_resources(
         unmatched_actions = False
         # not examined, as they fit anything: patterns over MAX_PATTERN characters
         narrow = [(r, pattern_service(r)) for r, _ in arns if len(r) <= MAX_PATTERN]
-        wide = len(narrow) < len(arns)
+        # (an unchecked entry's actions may be those that fit the other ARNs)
+        wide = len(narrow) < len(arns) or st.unchecked
         used: set[str] = set()  # the ARNs some action of the statement can apply to
         for pattern, ptr, acts in known:
             many = len(acts) > 3
@@ -297,7 +302,7 @@ def check_resources(
                     ptr,
                     INFO,
                 )
-        if not unmatched_actions and known:
+        if not unmatched_actions and known and not st.unchecked:
             takes = None  # the same for every ARN: made once, for the first that needs it
             for res, ptr in arns:
                 if res in used or len(res) > MAX_PATTERN:

@@ -42,6 +42,11 @@ def _what() -> dict[str, str]:
     return {cls.code: cls.what for items in risky_by_service().values() for _, cls in items}
 
 
+def wants(patterns: tuple[str, ...], negated: bool) -> bool:
+    """Whether a statement with this Action (or NotAction) list may need the check."""
+    return not negated and bool(risky_grants(patterns))
+
+
 def check_risky(linter: Linter, doc: _Document, st: _Statement) -> None:
     """An Allow statement of a function's identity policy that grants risky actions (a
     NotAction statement is already an action-wildcard error)."""
