@@ -55,9 +55,10 @@ def discovered(wizard: PlainWizard, kind_name: str) -> list[Any]:
 
 
 def _title(item: Any) -> str:
-    """A discovered resource's line: its name, and its alias where it has one (KMS keys)."""
+    """A discovered resource's line: its name, and its alias where it has one (KMS keys) or
+    its title (an API's name, an access point's file system)."""
     detail = getattr(item, "detail", None)
-    alias = detail.get("alias") if isinstance(detail, dict) else None
+    alias = (detail.get("alias") or detail.get("title")) if isinstance(detail, dict) else None
     return f"{item.name} ({alias})" if alias else str(item.name)
 
 
