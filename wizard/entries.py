@@ -84,6 +84,20 @@ def fields_to_type(kind_name: str, arn: str = "") -> list[str]:
     return [name for name in kind.fields if name not in carried]
 
 
+def missing_fields(entry: ResourceEntry) -> list[str]:
+    """The required fields of the entry's kind it leaves out (beside its ARN, those the ARN
+    does not carry): what a front asks for next, as a listed schedule group's target role."""
+    kind = catalog().kinds.get(entry.kind)
+    if kind is None:
+        return []
+    given = entry.field_values()
+    return [
+        name
+        for name in fields_to_type(entry.kind, entry.arn or "")
+        if kind.fields[name].required and not given.get(name)
+    ]
+
+
 def entry_from_typed(kind_name: str, values: dict[str, str]) -> ResourceEntry | None:
     """The entry the values typed for a kind make (``arn`` and its fields; empty ones left
     out), or None when nothing is typed. :func:`check_entry` says whether the spec takes it."""

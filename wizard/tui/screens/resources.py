@@ -23,7 +23,7 @@ from wizard.entries import (
     entry_from_discovered,
     entry_key,
     entry_label,
-    fields_to_type,
+    missing_fields,
 )
 from wizard.errors import UserError
 from wizard.spec import ResourceEntry
@@ -343,7 +343,7 @@ class ResourcesScreen(StepScreen):
             self.notify(f"removed {entry_label(entry)}", timeout=2)
         else:
             problem = check_entry(spec, entry)
-            if problem and self._lacks_fields(entry):  # the listing names it, the rest is typed
+            if problem and missing_fields(entry):  # the listing names it, the rest is typed
                 self.type_fields(entry.model_dump(exclude_none=True), message.item)
                 return
             if problem:
@@ -352,15 +352,6 @@ class ResourcesScreen(StepScreen):
             self._add(entry, message.item)
             return
         self.wizard.spec_changed()
-
-    def _lacks_fields(self, entry: ResourceEntry) -> bool:
-        """Whether ``entry`` leaves out a field its kind requires (beside its ARN, if any)."""
-        kind = catalog().kinds[entry.kind]
-        given = entry.field_values()
-        return any(
-            kind.fields[name].required and not given.get(name)
-            for name in fields_to_type(entry.kind, entry.arn or "")
-        )
 
     def _add(self, entry: ResourceEntry, item: Any = None) -> None:
         """Add a checked entry (unless chosen already); a listed resource's encryption is
@@ -478,7 +469,7 @@ class ResourcesScreen(StepScreen):
             widget.update(Content.from_markup("[$success]✓ enter adds it$more[/]", more=more))
         elif problem:
             arn = text.strip()
-            rest = self.kind.parse_arn(arn) is not None and self._lacks_fields(
+            rest = self.kind.parse_arn(arn) is not None and missing_fields(
                 ResourceEntry(kind=self.key[0], arn=arn)
             )
             more = " · ctrl+t types the rest" if rest else ""
