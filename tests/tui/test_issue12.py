@@ -170,7 +170,12 @@ def test_a_kind_whose_arn_lacks_fields_is_typed_field_by_field(make_app):
 
             await _to_kind(app, pilot, "cloudwatch-metrics")
             assert "has no ARN: ctrl+t" in str(screen.query_one("#arn-check").render())
-            await pilot.press("ctrl+t")
+            screen.query_one("#arn", Input).focus()
+            await pilot.press(*"arn:aws:cloudwatch")  # an ARN pasted all the same
+            await settled(pilot)
+            check = str(screen.query_one("#arn-check").render())
+            assert "has no ARN: ctrl+t types its fields" in check
+            await pilot.press("ctrl+u", "ctrl+t")
             await settled(pilot)
             assert not app.screen.query("#entry-arn")
             await pilot.press(*"AWS/Lambda")  # a namespace AWS keeps for itself

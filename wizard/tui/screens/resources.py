@@ -56,6 +56,8 @@ def check_arn(spec: Any, kind_name: str, kind: Kind, arn: str) -> tuple[Resource
     arn = arn.strip()
     if not arn:
         return None, ""
+    if not kind.parse_forms:
+        return None, f"a {kind.title} has no ARN: ctrl+t types its fields"
     if kind.parse_arn(arn) is None:
         return None, f"not an ARN of a {kind.title}: expected {arn_examples(spec, kind)}"
     entry = ResourceEntry(kind=kind_name, arn=arn)
