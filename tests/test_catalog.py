@@ -259,7 +259,10 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
 }
 
 # Kinds AWS offers no list call for that the discoverer can page today: typed only.
-TYPED_ONLY = {"bedrock-model", "ses-identity", "firehose-stream", "cloudwatch-metrics", "apigateway-websocket", "sts-role", "scheduler-group", "rds-db-user", "efs-access-point", "appconfig-profile", "rds-data-cluster", "athena-workgroup", "mq-broker"}  # fmt: skip
+# Typed only: Bedrock's ListFoundationModels, and the nested AppConfig and per-instance RDS
+# resource-id listings, are not offered yet (moto has no ListFoundationModels to test against);
+# a metrics namespace exists only once metrics are put in it.
+TYPED_ONLY = {"bedrock-model", "cloudwatch-metrics", "rds-db-user", "appconfig-profile"}
 
 # The profiles that may grant an sts: or iam: action: assuming exactly the role named, and
 # passing exactly a schedule's target role (to EventBridge Scheduler only).

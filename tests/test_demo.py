@@ -118,14 +118,44 @@ def test_demo_seeds_only_the_services_that_are_asked_for() -> None:
         print(before, sorted(aws.seeded_services()))
         """
     )
-    assert out.split() == ["[]", "['dynamodb']"]
+    # the tables and the keys an encrypted table names (demo.SEED_NEEDS), nothing else
+    assert out.split() == ["[]", "['dynamodb',", "'kms']"]
 
 
 def test_demo_has_something_of_every_discoverable_kind() -> None:
     done = wizard("discover", "all", "--demo", "--format", "json")
     assert done.returncode == 0, done.stderr
     found = {item["kind"] for item in json.loads(done.stdout)}
-    assert found == {name for name, kind in catalog().kinds.items() if kind.discovery}
+    # moto makes WebSocket API ids of 8 letters and MQ broker ids of 6 (AWS: 10, and b-UUID),
+    # which the kinds' fields refuse: the sandbox holds none rather than ones it cannot take
+    not_in_moto_shape = {"apigateway-websocket", "mq-broker"}
+    discoverable = {name for name, kind in catalog().kinds.items() if kind.discovery}
+    assert found == discoverable - not_in_moto_shape
+
+
+def test_demo_has_encrypted_resources_whose_key_discovery_fills() -> None:
+    """Issue #12: the sandbox's Payments table and payments-events queue are encrypted with
+    its alias/payments key; discovery gives their entries the key's ARN (an alias resolved)."""
+    out = python(
+        """
+        from wizard.aws.demo import demo_session
+        from wizard.aws.discover import Discoverer
+        from wizard.entries import entry_from_discovered
+        aws = demo_session()
+        disc = Discoverer(aws)
+        key = aws.client("kms").describe_key(KeyId="alias/payments")["KeyMetadata"]["Arn"]
+        for kind, name in (("dynamodb-table", "Payments"), ("sqs-queue", "payments-events"),
+                           ("dynamodb-table", "Orders")):
+            item = next(i for i in disc.list(kind) if i.name == name)
+            found = entry_from_discovered(kind, disc.with_kms_key(item)).field_values()
+            print(name, found.get("kms_key") == key, bool(found.get("kms_key")))
+        """
+    )
+    assert out.splitlines() == [
+        "Payments True True",
+        "payments-events True True",
+        "Orders False False",
+    ]
 
 
 def test_demo_buckets_have_nested_prefixes_to_drill_into() -> None:

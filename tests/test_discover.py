@@ -23,6 +23,7 @@ from botocore.stub import Stubber
 from cli_helpers import run_wizard
 from moto import mock_aws
 from moto_helpers import ACCOUNT, KEY_ATTRIBUTES, KEY_SCHEMA, REGION, bulk_tables
+from test_discover_issue12 import MAKERS as ISSUE12_MAKERS
 
 from wizard.aws.discover import Discovered, Discoverer, DiscoveryError
 from wizard.aws.session import AwsSession
@@ -400,6 +401,7 @@ def test_each_kind_lists_its_resource_with_the_arn_aws_reports(aws: AwsSession, 
 
 def test_the_makers_cover_every_kind_with_a_plain_listing() -> None:
     special = {"dynamodb-stream", "s3-prefix", "custom"}  # tested on their own below
+    special |= {*ISSUE12_MAKERS, "apigateway-websocket"}  # tests/test_discover_issue12.py
     typed = {name for name, kind in catalog().kinds.items() if kind.discovery is None}
     assert set(MAKERS) == set(catalog().kinds) - special - typed
 

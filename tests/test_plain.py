@@ -669,6 +669,53 @@ def test_dead_letter_and_destinations_are_asked_checked_and_granted(tmp_path):
     assert f'"Resource": "{dlq}"' in exported and f'"Resource": "{bucket}/*"' in exported
 
 
+def test_a_typed_arn_is_asked_its_key_and_the_fields_it_does_not_carry(tmp_path):
+    """Issue #12: a queue's ARN takes its kms_key (an alias refused by the field's rule); an
+    RDS cluster's ARN does not carry its secret, which is asked next (and required)."""
+    queue = f"arn:aws:sqs:{REGION}:{ACCOUNT}:orders-events"
+    key = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    cluster = f"arn:aws:rds:{REGION}:{ACCOUNT}:cluster:orders"
+    keys = (
+        start()
+        + ADD
+        + "sqs-queue\r"
+        + f"{queue}\r"
+        + f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/orders\r"  # refused: an alias
+        + CTRL_U
+        + f"{key}\r"
+        + ENTER  # send
+        + ADD
+        + "rds-data-cluster\r"
+        + f"{cluster}\r"
+        + "\r"  # the secret is required: asked again
+        + "orders/db\r"
+        + NO_MORE
+        + FINISH
+    )
+    result, _ = drive(keys, tmp_path, export_format="json", export_path=tmp_path / "r.json")
+    assert resources(result.spec_path) == [
+        {"kind": "sqs-queue", "arn": queue, "kms_key": key},
+        {"kind": "rds-data-cluster", "arn": cluster, "secret": "orders/db"},
+    ]
+    exported = (tmp_path / "r.json").read_text()
+    assert f'"Resource": "{key}"' in exported and ":secret:orders/db-??????" in exported
+
+
+def test_a_listed_resource_is_asked_the_fields_its_listing_lacks(tmp_path):
+    """A listed schedule group names the group; its target role is asked (issue #12)."""
+    arn = f"arn:aws:scheduler:{REGION}:{ACCOUNT}:schedule-group/orders"
+    disc = FakeDiscoverer({"scheduler-group": [Found("scheduler-group", "orders", arn)]})
+    keys = start() + ADD + "scheduler-group\r" + SPACE + ENTER + "scheduler-target\r"
+    keys += NO_MORE + FINISH
+    result, echo = drive(
+        keys, tmp_path, discoverer=disc, export_format="json", export_path=tmp_path / "r.json"
+    )
+    assert "needs 'target_role'" in echo
+    assert resources(result.spec_path) == [
+        {"kind": "scheduler-group", "group": "orders", "target_role": "scheduler-target"}
+    ]
+
+
 class KeyedDiscoverer(FakeDiscoverer):
     """A discoverer whose resources are encrypted with the keys given by name."""
 

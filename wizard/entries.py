@@ -12,7 +12,13 @@ from typing import Any
 
 from wizard.catalog.kinds import Kind, catalog
 from wizard.errors import UserError
-from wizard.spec import ResourceEntry, RoleSpec, action_shape_problem, resolve_resources
+from wizard.spec import (
+    ResourceEntry,
+    RoleSpec,
+    action_shape_problem,
+    arn_field_values,
+    resolve_resources,
+)
 
 EntryKey = tuple[str, tuple[tuple[str, str], ...]]
 
@@ -68,6 +74,38 @@ def primary_field(kind: Kind) -> str | None:
         if fspec.required:
             return name
     return next(iter(kind.fields), None)
+
+
+def fields_to_type(kind_name: str, arn: str = "") -> list[str]:
+    """The fields a person types for an entry of this kind, in the catalog's order: all of
+    them, or beside ``arn`` those it does not carry (a key, a secret, a target role ...)."""
+    kind = catalog().kinds[kind_name]
+    carried = (arn_field_values(kind_name, arn) or {}) if arn else {}
+    return [name for name in kind.fields if name not in carried]
+
+
+def missing_fields(entry: ResourceEntry) -> list[str]:
+    """The required fields of the entry's kind it leaves out (beside its ARN, those the ARN
+    does not carry): what a front asks for next, as a listed schedule group's target role."""
+    kind = catalog().kinds.get(entry.kind)
+    if kind is None:
+        return []
+    given = entry.field_values()
+    return [
+        name
+        for name in fields_to_type(entry.kind, entry.arn or "")
+        if kind.fields[name].required and not given.get(name)
+    ]
+
+
+def entry_from_typed(kind_name: str, values: dict[str, str]) -> ResourceEntry | None:
+    """The entry the values typed for a kind make (``arn`` and its fields; empty ones left
+    out), or None when nothing is typed. :func:`check_entry` says whether the spec takes it."""
+    given = {k: v.strip() for k, v in values.items() if v and v.strip()}
+    if not given:
+        return None
+    arn = given.pop("arn", None)
+    return ResourceEntry(kind=kind_name, **({"arn": arn} if arn else {}), **given)
 
 
 def _plural(count: int, noun: str) -> str:
@@ -137,8 +175,12 @@ def entry_from_discovered(kind_name: str, item: Any) -> ResourceEntry:
     elif kind_name == "dynamodb-stream":
         if detail.get("label"):  # without its label the fields would name every stream
             fields = {"table": str(detail.get("table") or name), "label": str(detail["label"])}
-    elif (field := primary_field(kind)) and name:
-        fields = {field: name}
+    else:  # the name, and the kind's other fields where the listing gave them (EFS's ids)
+        field = (kind.discovery.field if kind.discovery else None) or primary_field(kind)
+        fields = {field: name} if field and name else {}
+        fields |= {
+            k: str(v) for k, v in detail.items() if k in kind.fields and k != "kms_key" and v
+        }
     key = {"kms_key": str(detail["kms_key"])} if detail.get("kms_key") else {}
     if key and "kms_key" not in kind.fields:
         key = {}

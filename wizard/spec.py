@@ -867,6 +867,16 @@ def _underive(kind: str, parsed: dict[str, str]) -> dict[str, str]:
     return fields
 
 
+def arn_field_values(kind_name: str, arn: str) -> dict[str, str] | None:
+    """The kind's fields an ARN of it carries (an SSM parameter's as its ``name``), or None
+    when ``arn`` is not an ARN of that kind: what a person need not type besides the ARN."""
+    kind = catalog().kinds.get(kind_name)
+    parsed = kind.parse_arn(_without_secret_wildcard(kind_name, arn)) if kind else None
+    if kind is None or parsed is None:
+        return None
+    return {k: v for k, v in _underive(kind_name, parsed).items() if k in kind.fields}
+
+
 def _derive(kind: str, fields: dict[str, str]) -> dict[str, str]:
     if kind == "ssm-parameter":
         return {"param": fields.get("name", "").strip("/")}

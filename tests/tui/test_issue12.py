@@ -10,7 +10,7 @@ from textual.widgets import Input, Static
 
 from wizard.spec import RoleSpec
 
-from .conftest import FakeDiscoverer, settled, table
+from .conftest import FakeDiscovered, FakeDiscoverer, orders_spec, settled, table
 
 SIZE = (120, 40)
 ACCOUNT = "123456789012"
@@ -87,3 +87,142 @@ def test_a_chosen_encrypted_table_takes_its_key_and_its_kms_grant(make_app):
 
     spec = asyncio.run(run())
     assert [r.field_values() for r in spec.resources] == [{"name": "Orders", "kms_key": KEY}]
+
+
+# --------------------------------------------------------------------------- typed by fields
+
+QUEUE = f"arn:aws:sqs:us-east-1:{ACCOUNT}:orders-events"
+
+
+async def _to_kind(app, pilot, kind: str) -> None:
+    """Step 2 with ``kind`` highlighted in the kinds list."""
+    app.goto_step(1)
+    await settled(pilot)
+    kinds = app.screen.query_one("#kinds")
+    kinds.highlighted = app.screen.kind_names.index(kind)
+    await settled(pilot)
+
+
+def test_a_typed_arn_takes_its_kms_key_in_the_fields_dialog(make_app):
+    """Issue #12: an ARN typed by hand carries a kms_key through ctrl+t; a key the domain
+    refuses (an alias) is marked and not added."""
+
+    async def run() -> RoleSpec:
+        app = make_app(discoverer=FakeDiscoverer({}), offer_resume=False, spec=orders_spec())
+        async with app.run_test(size=SIZE) as pilot:
+            await _to_kind(app, pilot, "sqs-queue")
+            screen = app.screen
+            screen.query_one("#arn", Input).focus()
+            await pilot.press(*QUEUE)
+            await settled(pilot)
+            assert "ctrl+t gives its KMS key" in str(screen.query_one("#arn-check").render())
+            await pilot.press("ctrl+t")
+            await settled(pilot)
+            dialog = app.screen
+            assert type(dialog).__name__ == "EntryFormModal"
+            assert dialog.query_one("#entry-arn", Input).value == QUEUE
+            # the focus is in the first box the ARN does not carry: the key
+            assert app.focused is dialog.query_one("#entry-kms_key", Input)
+            await pilot.press(*f"arn:aws:kms:us-east-1:{ACCOUNT}:alias/orders")
+            await settled(pilot)
+            assert dialog.query_one("#entry-kms_key", Input).has_class("-invalid")
+            await pilot.press("ctrl+s")  # refused: nothing added, the dialog stays
+            await settled(pilot)
+            assert app.screen is dialog
+            await pilot.press("ctrl+u", *KEY, "enter")  # enter in the last box adds it
+            await settled(pilot)
+            assert app.screen is screen
+            assert screen.query_one("#arn", Input).value == ""
+            statements = app.bundle.policies[0].document["Statement"]
+            assert any(st["Resource"] == KEY for st in statements)
+            return app.spec
+
+    spec = asyncio.run(run())
+    assert spec.resources[-1].model_dump(exclude_none=True) == {
+        "kind": "sqs-queue",
+        "arn": QUEUE,
+        "kms_key": KEY,
+    }
+
+
+def test_a_kind_whose_arn_lacks_fields_is_typed_field_by_field(make_app):
+    """Athena: every field the kind declares, by keys alone (enter moves on; enter in the last
+    box adds it); a metrics namespace, which has no ARN, the same way."""
+
+    async def run() -> RoleSpec:
+        app = make_app(discoverer=FakeDiscoverer({}), offer_resume=False, spec=orders_spec())
+        async with app.run_test(size=SIZE) as pilot:
+            await _to_kind(app, pilot, "athena-workgroup")
+            screen = app.screen
+            await pilot.press("ctrl+t")
+            await settled(pilot)
+            dialog = app.screen
+            assert app.focused is dialog.query_one("#entry-workgroup", Input)
+            await pilot.press(*"analytics", "enter", *"sales", "enter")
+            await settled(pilot)
+            assert "needs 'results_bucket'" in str(dialog.query_one("#entry-check").render())
+            await pilot.press("ctrl+s")  # refused: the dialog stays
+            await settled(pilot)
+            assert app.screen is dialog
+            await pilot.press(*"query-results", "enter", *"athena/", "enter")
+            await settled(pilot)
+            assert app.screen is screen
+
+            await _to_kind(app, pilot, "cloudwatch-metrics")
+            assert "has no ARN: ctrl+t" in str(screen.query_one("#arn-check").render())
+            screen.query_one("#arn", Input).focus()
+            await pilot.press(*"arn:aws:cloudwatch")  # an ARN pasted all the same
+            await settled(pilot)
+            check = str(screen.query_one("#arn-check").render())
+            assert "has no ARN: ctrl+t types its fields" in check
+            await pilot.press("ctrl+u", "ctrl+t")
+            await settled(pilot)
+            assert not app.screen.query("#entry-arn")
+            await pilot.press(*"AWS/Lambda")  # a namespace AWS keeps for itself
+            await settled(pilot)
+            assert app.screen.query_one("#entry-namespace", Input).has_class("-invalid")
+            await pilot.press("ctrl+u", *"MyApp/Orders", "enter")
+            await settled(pilot)
+            assert app.screen is screen
+            return app.spec
+
+    spec = asyncio.run(run())
+    assert [r.model_dump(exclude_none=True) for r in spec.resources[1:]] == [
+        {
+            "kind": "athena-workgroup",
+            "workgroup": "analytics",
+            "database": "sales",
+            "results_bucket": "query-results",
+            "results_prefix": "athena/",
+        },
+        {"kind": "cloudwatch-metrics", "namespace": "MyApp/Orders"},
+    ]
+
+
+def test_a_listed_resource_that_needs_more_fields_opens_the_dialog_with_them(make_app):
+    """A listed schedule group names the group; its target role is typed in the dialog."""
+    group = FakeDiscovered(
+        "scheduler-group", "orders", f"arn:aws:scheduler:us-east-1:{ACCOUNT}:schedule-group/orders"
+    )
+    disc = FakeDiscoverer({"scheduler-group": [group]})
+
+    async def run() -> RoleSpec:
+        app = make_app(discoverer=disc, offer_resume=False, spec=orders_spec())
+        async with app.run_test(size=SIZE) as pilot:
+            await _to_kind(app, pilot, "scheduler-group")
+            app.screen.query_one("#found").focus()
+            await pilot.press("enter")
+            await settled(pilot)
+            dialog = app.screen
+            assert dialog.query_one("#entry-group", Input).value == "orders"
+            assert app.focused is dialog.query_one("#entry-target_role", Input)
+            await pilot.press(*"scheduler-target", "ctrl+s")
+            await settled(pilot)
+            return app.spec
+
+    spec = asyncio.run(run())
+    assert spec.resources[-1].model_dump(exclude_none=True) == {
+        "kind": "scheduler-group",
+        "group": "orders",
+        "target_role": "scheduler-target",
+    }

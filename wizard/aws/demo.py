@@ -549,11 +549,15 @@ def _seed_dynamodb(region: str, client: Clients) -> None:
         "Inventory": None,
         "Sessions": None,
         "OrderAudit": "NEW_IMAGE",
+        "Payments": None,
     }
     for name, stream in tables.items():
         extra: dict[str, Any] = {}
         if stream:
             extra["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": stream}
+        if name in ENCRYPTED:  # with a customer managed key: discovery fills kms_key
+            key = _key_arn(client, ENCRYPTED[name])
+            extra["SSESpecification"] = {"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": key}
         ddb.create_table(
             TableName=name,
             KeySchema=[
@@ -567,6 +571,16 @@ def _seed_dynamodb(region: str, client: Clients) -> None:
             BillingMode="PAY_PER_REQUEST",
             **extra,
         )
+
+
+# Resources encrypted with a customer managed key of the sandbox (by its alias): choosing one
+# in the wizard fills its kms_key, and the composer adds the key's grant.
+ENCRYPTED = {"Payments": "alias/payments", "payments-events": "alias/payments"}
+
+
+def _key_arn(client: Clients, alias: str) -> str:
+    """The ARN of the sandbox key behind ``alias`` (the KMS seed runs first: SEED_NEEDS)."""
+    return str(client("kms").describe_key(KeyId=alias)["KeyMetadata"]["Arn"])
 
 
 DEMO_OBJECTS = {
@@ -618,6 +632,11 @@ def _seed_sqs(region: str, client: Clients) -> None:
     sqs.create_queue(QueueName="orders-events-dlq")
     sqs.create_queue(QueueName="orders-events")
     sqs.create_queue(QueueName="notifications")
+    # named by its alias, as a queue's KmsMasterKeyId often is: discovery turns it into the ARN
+    sqs.create_queue(
+        QueueName="payments-events",
+        Attributes={"KmsMasterKeyId": ENCRYPTED["payments-events"]},
+    )
     sqs.create_queue(
         QueueName="payments.fifo",
         Attributes={"FifoQueue": "true", "ContentBasedDeduplication": "true"},
@@ -722,6 +741,50 @@ def _seed_kafka(region: str, client: Clients) -> None:
     )
 
 
+def _seed_firehose(region: str, client: Clients) -> None:
+    client("firehose").create_delivery_stream(
+        DeliveryStreamName="orders-clickstream",
+        S3DestinationConfiguration={
+            "RoleARN": f"arn:aws:iam::{DEMO_ACCOUNT}:role/firehose-delivery-role",
+            "BucketARN": "arn:aws:s3:::demo-orders-reports",
+        },
+    )
+
+
+def _seed_ses(region: str, client: Clients) -> None:
+    ses = client("ses")
+    ses.verify_domain_identity(Domain="orders.example.com")
+    ses.verify_email_identity(EmailAddress="receipts@orders.example.com")
+
+
+def _seed_athena(region: str, client: Clients) -> None:
+    client("athena").create_work_group(Name="orders-analytics")
+
+
+def _seed_scheduler(region: str, client: Clients) -> None:
+    client("scheduler").create_schedule_group(Name="order-reminders")
+
+
+def _seed_efs(region: str, client: Clients) -> None:
+    efs = client("efs")
+    fs_id = efs.create_file_system(CreationToken="orders-models")["FileSystemId"]
+    efs.create_access_point(
+        ClientToken="orders-models-lambda",
+        FileSystemId=fs_id,
+        Tags=[{"Key": "Name", "Value": "lambda"}],
+    )
+
+
+def _seed_rds(region: str, client: Clients) -> None:
+    client("rds").create_db_cluster(
+        DBClusterIdentifier="orders-aurora",
+        Engine="aurora-postgresql",
+        MasterUsername="orders",
+        MasterUserPassword="demo-password",
+        EnableHttpEndpoint=True,
+    )
+
+
 SEEDERS: dict[str, Callable[[str, Clients], None]] = {
     "iam": _seed_iam,
     "dynamodb": _seed_dynamodb,
@@ -738,9 +801,20 @@ SEEDERS: dict[str, Callable[[str, Clients], None]] = {
     "lambda": _seed_lambda,
     "appsync": _seed_appsync,
     "kafka": _seed_kafka,
+    "firehose": _seed_firehose,
+    "ses": _seed_ses,
+    "athena": _seed_athena,
+    "scheduler": _seed_scheduler,
+    "elasticfilesystem": _seed_efs,
+    "rds": _seed_rds,
 }
 # A request's SigV4 signing name -> its seed group, where they differ (DynamoDB Streams signs as
 # "dynamodb", so it seeds the tables whose streams it lists).
 SEED_GROUP_OF_SIGNING_NAME = {"states": "stepfunctions"}
-SEED_NEEDS: dict[str, tuple[str, ...]] = {"lambda": ("iam",), "stepfunctions": ("iam",)}
+SEED_NEEDS: dict[str, tuple[str, ...]] = {
+    "lambda": ("iam",),
+    "stepfunctions": ("iam",),
+    "dynamodb": ("kms",),  # an encrypted table names its key (ENCRYPTED)
+    "sqs": ("kms",),
+}
 GLOBAL_GROUPS = frozenset({"iam", "s3"})

@@ -37,6 +37,8 @@ _PAGE_SIZE: dict[str, int] = {
     "list_state_machines": 1000,
     "list_functions": 50,
     "list_objects_v2": 1000,
+    "list_work_groups": 50,
+    "list_delivery_streams": 10000,
 }
 # Operations botocore has no paginator for: (request token, response token, page-size key).
 _MANUAL_TOKENS: dict[tuple[str, str], tuple[str, str, str]] = {
@@ -46,6 +48,7 @@ _MANUAL_TOKENS: dict[tuple[str, str], tuple[str, str, str]] = {
         "LastEvaluatedStreamArn",
         "Limit",
     ),
+    ("athena", "list_work_groups"): ("NextToken", "NextToken", "MaxResults"),
 }
 # Name-prefix filters the API applies itself (names are filtered here too).
 _PREFIX_PARAM: dict[str, str] = {
@@ -379,7 +382,23 @@ class Discoverer:
         params: dict[str, Any] = {}
         if prefix and kind in _PREFIX_PARAM:
             params[_PREFIX_PARAM[kind]] = prefix
+        if kind == "firehose-stream":
+            yield from self._firehose_pages()
+            return
         yield from self._api_pages(hint.client, hint.operation, params)
+
+    def _firehose_pages(self) -> Iterator[dict[str, Any]]:
+        """ListDeliveryStreams pages on the last name seen (``HasMoreDeliveryStreams``), not a
+        token: botocore has no paginator for it."""
+        call = self.aws.client("firehose").list_delivery_streams
+        params: dict[str, Any] = {"Limit": _PAGE_SIZE["list_delivery_streams"]}
+        while True:
+            raw = call(**params)
+            yield raw
+            names = raw.get("DeliveryStreamNames", [])
+            if not raw.get("HasMoreDeliveryStreams") or not names:
+                return
+            params = {**params, "ExclusiveStartDeliveryStreamName": names[-1]}
 
     def _api_pages(
         self, service: str, operation: str, params: dict[str, Any]
@@ -421,6 +440,12 @@ class Discoverer:
             "ssm-parameter": self._parameters,
             "lambda-function": self._functions,
             "secretsmanager-secret": self._secrets,
+            "firehose-stream": self._named("firehose-stream", "DeliveryStreamNames"),
+            "ses-identity": self._named("ses-identity", "Identities", "identity"),
+            "athena-workgroup": self._named("athena-workgroup", "WorkGroups", "workgroup"),
+            "apigateway-websocket": self._websocket_apis,
+            "efs-access-point": self._access_points,
+            "sts-role": self._roles,
         }.get(kind)
         if special is not None:
             return special
@@ -451,6 +476,55 @@ class Discoverer:
             head, placeholder = render(template, values), "${" + field_name + "}"
             maker = self._arn_makers[kind] = lambda name: head.replace(placeholder, name)
         return maker
+
+    def _named(
+        self, kind: str, result_key: str, field_name: str = "name"
+    ) -> Callable[[dict[str, Any]], list[Discovered]]:
+        """A converter for a listing of names (or of items with a ``Name``): the ARN from the
+        kind's template."""
+
+        def convert(raw: dict[str, Any]) -> list[Discovered]:
+            arn = self._arn_maker(kind, field_name)
+            names = [str(n["Name"] if isinstance(n, dict) else n) for n in raw.get(result_key, [])]
+            return [Discovered(kind, name, arn(name)) for name in names]
+
+        return convert
+
+    def _websocket_apis(self, raw: dict[str, Any]) -> list[Discovered]:
+        """GetApis' WebSocket APIs (HTTP APIs have no @connections), named by id, any stage."""
+        arn = self._arn_maker("apigateway-websocket", "api_id")
+        return [
+            Discovered(
+                "apigateway-websocket",
+                str(api["ApiId"]),
+                arn(str(api["ApiId"])).replace("${stage}", "*"),
+                {"title": str(api.get("Name", ""))},
+            )
+            for api in raw.get("Items", [])
+            if api.get("ProtocolType") == "WEBSOCKET"
+        ]
+
+    def _access_points(self, raw: dict[str, Any]) -> list[Discovered]:
+        """Each access point with its file system: the entry's two fields."""
+        arn = self._arn_maker("efs-access-point", "file_system_id")
+        out = []
+        for point in raw.get("AccessPoints", []):
+            point_id, fs_id = str(point["AccessPointId"]), str(point["FileSystemId"])
+            detail = {"file_system_id": fs_id, "access_point_id": point_id, "title": fs_id}
+            if point.get("Name"):
+                detail["title"] = f"{point['Name']} on {fs_id}"
+            out.append(Discovered("efs-access-point", point_id, arn(fs_id), detail))
+        return out
+
+    def _roles(self, raw: dict[str, Any]) -> list[Discovered]:
+        """The account's roles, each named with its path (``team/reader``) as the kind's
+        ``role`` field is, and its account."""
+        out = []
+        for role in raw.get("Roles", []):
+            name = f"{str(role.get('Path', '/')).strip('/')}/{role['RoleName']}".lstrip("/")
+            detail = {"account_id": str(role["Arn"]).split(":")[4]}
+            out.append(Discovered("sts-role", name, str(role["Arn"]), detail))
+        return out
 
     def _tables(self, raw: dict[str, Any]) -> list[Discovered]:
         arn = self._arn_maker("dynamodb-table")

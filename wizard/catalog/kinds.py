@@ -70,6 +70,9 @@ class Discovery(_Model):
     result_key: str
     name_key: str | None = None
     arn_key: str | None = None
+    # The field a listed resource's name fills (default the kind's first required field):
+    # a schedule group's ``group``, which is optional (the default group).
+    field: str | None = None
 
 
 class StatementTemplate(_Model):

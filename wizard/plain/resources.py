@@ -14,11 +14,13 @@ from wizard.entries import (
     check_entry,
     entry_from_discovered,
     entry_label,
+    fields_to_type,
+    missing_fields,
     primary_field,
 )
 from wizard.errors import UserError
 from wizard.plain.prompts import BY_HAND, one_line, split_list
-from wizard.spec import ResourceEntry, field_problem
+from wizard.spec import ResourceEntry, arn_field_values, field_problem
 
 if TYPE_CHECKING:
     from wizard.plain.app import PlainWizard
@@ -55,9 +57,10 @@ def discovered(wizard: PlainWizard, kind_name: str) -> list[Any]:
 
 
 def _title(item: Any) -> str:
-    """A discovered resource's line: its name, and its alias where it has one (KMS keys)."""
+    """A discovered resource's line: its name, and its alias where it has one (KMS keys) or
+    its title (an API's name, an access point's file system)."""
     detail = getattr(item, "detail", None)
-    alias = detail.get("alias") if isinstance(detail, dict) else None
+    alias = (detail.get("alias") or detail.get("title")) if isinstance(detail, dict) else None
     return f"{item.name} ({alias})" if alias else str(item.name)
 
 
@@ -91,6 +94,12 @@ def from_discovered(wizard: PlainWizard, kind_name: str, item: Any) -> ResourceE
         problem = check_entry(wizard.spec_, entry)
         if problem is None:
             return entry
+        if missing_fields(entry):  # the listing names it; the rest is typed
+            wizard.say(f"{entry_label(entry)}: {problem}")
+            typed = ask_rest(wizard, entry, skip={"kms_key"})  # the key was read from AWS
+            if typed is not None:
+                return typed
+            problem = "not added"
     wizard.say(f"skipped {getattr(item, 'name', '') or getattr(item, 'arn', '')}: {problem}")
     return None
 
@@ -114,6 +123,8 @@ def with_kms_key(wizard: PlainWizard, item: Any) -> Any:
 
 
 def ask_manual(wizard: PlainWizard, kind_name: str, kind: Kind) -> ResourceEntry:
+    """An entry typed by hand: its main field or its ARN, then every other field the kind
+    declares (beside an ARN, those it does not carry, its ``kms_key`` among them)."""
     spec = wizard.spec_
     field = primary_field(kind)
     assert field is not None
@@ -126,28 +137,41 @@ def ask_manual(wizard: PlainWizard, kind_name: str, kind: Kind) -> ResourceEntry
         if not value:
             return f"enter the {fspec.help}{or_arn.replace('or', 'or an')}"
         if value.startswith("arn:"):
-            return check_entry(spec, ResourceEntry(kind=kind_name, arn=value)) or True
+            entry = ResourceEntry(kind=kind_name, arn=value)
+            problem = check_entry(spec, entry)
+            if problem and arn_field_values(kind_name, value) is not None:
+                # an ARN of the kind that does not carry every field: the rest is asked next
+                problem = None if missing_fields(entry) else problem
+            return problem or True
         return field_problem(fspec, value) or True
 
     value = wizard.text(f"{kind.title}: {fspec.help}{or_arn}:", validate=validate)
-    if value.startswith("arn:"):
-        key = ""
-        if "kms_key" in kind.fields:  # the ARN does not say how the resource is encrypted
-            key = ask_field(wizard, kind.fields["kms_key"].help, kind.fields["kms_key"])
-        return ResourceEntry(kind=kind_name, arn=value, **({"kms_key": key} if key else {}))
-    fields = {field: value}
-    for other, ospec in kind.fields.items():
+    given = {"arn": value} if value.startswith("arn:") else {field: value}
+    entry = ask_rest(wizard, ResourceEntry(kind=kind_name, **given))
+    return entry if entry is not None else ask_manual(wizard, kind_name, kind)
+
+
+def ask_rest(
+    wizard: PlainWizard, entry: ResourceEntry, *, skip: frozenset[str] | set[str] = frozenset()
+) -> ResourceEntry | None:
+    """``entry`` with the other fields its kind declares asked for (all but those it gives,
+    those its ARN carries and ``skip``), or None (said) when the spec cannot take it."""
+    kind = wizard.cat.kinds[entry.kind]
+    values = entry.field_values()
+    for name in fields_to_type(entry.kind, entry.arn or ""):
         # A field that is another's alternative (an S3 entry's exact ``key`` instead of its
         # ``prefix``) is not asked: it is written in the spec, or found by ``scan``.
-        if other != field and not ospec.excludes:
-            fields[other] = ask_field(wizard, ospec.help, ospec, default=ospec.default or "")
-    fields = {k: v for k, v in fields.items() if v and v != (kind.fields[k].default or "")}
-    entry = ResourceEntry(kind=kind_name, **fields)
-    problem = check_entry(spec, entry)
-    if problem:  # the patterns passed, so this is rare; say it and ask again
+        if name not in values and name not in skip and not kind.fields[name].excludes:
+            ospec = kind.fields[name]
+            values[name] = ask_field(wizard, ospec.help, ospec, default=ospec.default or "")
+    values = {k: v for k, v in values.items() if v and v != (kind.fields[k].default or "")}
+    extra = {k: v for k, v in (("arn", entry.arn), ("access", entry.access)) if v}
+    typed = ResourceEntry(kind=entry.kind, **extra, **values)
+    problem = check_entry(wizard.spec_, typed)
+    if problem:  # the patterns passed, so this is a rule of the whole entry; say it
         wizard.say(problem)
-        return ask_manual(wizard, kind_name, kind)
-    return entry
+        return None
+    return typed
 
 
 def ask_field(wizard: PlainWizard, label: str, fspec: FieldSpec, *, default: str = "") -> str:

@@ -23,6 +23,7 @@ from wizard.entries import (
     entry_from_discovered,
     entry_key,
     entry_label,
+    missing_fields,
 )
 from wizard.errors import UserError
 from wizard.spec import ResourceEntry
@@ -55,6 +56,8 @@ def check_arn(spec: Any, kind_name: str, kind: Kind, arn: str) -> tuple[Resource
     arn = arn.strip()
     if not arn:
         return None, ""
+    if not kind.parse_forms:
+        return None, f"a {kind.title} has no ARN: ctrl+t types its fields"
     if kind.parse_arn(arn) is None:
         return None, f"not an ARN of a {kind.title}: expected {arn_examples(spec, kind)}"
     entry = ResourceEntry(kind=kind_name, arn=arn)
@@ -71,6 +74,14 @@ class ResourcesScreen(StepScreen):
     BINDINGS = [
         Binding(
             "ctrl+f", "focus_filter", "Filter", id="filter", tooltip="Filter the discovered list"
+        ),
+        Binding(
+            "ctrl+t",
+            "type_fields",
+            "Fields",
+            id="type-fields",
+            tooltip="Type an entry by its fields: a KMS key, a kind with no ARN, what an ARN "
+            "does not carry",
         ),
         Binding(
             "ctrl+r",
@@ -345,13 +356,50 @@ class ResourcesScreen(StepScreen):
             self.notify(f"removed {entry_label(entry)}", timeout=2)
         else:
             problem = check_entry(spec, entry)
+            if problem and missing_fields(entry):  # the listing names it, the rest is typed
+                self.type_fields(entry.model_dump(exclude_none=True), message.item)
+                return
             if problem:
                 self.notify(problem, title="Not added", severity="error")
                 return
-            spec.resources = [*spec.resources, entry]
-            if "kms_key" in catalog().kinds[entry.kind].fields:
-                self.read_key(entry, message.item)
+            self._add(entry, message.item)
+            return
         self.wizard.spec_changed()
+
+    def _add(self, entry: ResourceEntry, item: Any = None) -> None:
+        """Add a checked entry (unless chosen already); a listed resource's encryption is
+        read in the background when its entry names no key."""
+        if entry_key(entry) in self._chosen_keys:
+            return
+        self.spec.resources = [*self.spec.resources, entry]
+        keyed = "kms_key" in catalog().kinds[entry.kind].fields
+        if item is not None and keyed and not entry.field_values().get("kms_key"):
+            self.read_key(entry, item)
+        self.wizard.spec_changed()
+
+    def action_type_fields(self) -> None:
+        arn = self.query_one("#arn", Input).value.strip()
+        self.type_fields({"arn": arn} if arn else {})
+
+    def type_fields(self, typed: dict[str, str], item: Any = None) -> None:
+        """Open the dialog to type an entry of the kind on screen by its fields, starting from
+        ``typed`` (a pasted ARN, a listed resource's fields); the entry it gives is added."""
+        from wizard.tui.screens.entry_modal import EntryFormModal
+
+        kind_name = self.key[0]
+        typed = {k: v for k, v in typed.items() if k not in ("kind", "access")}
+
+        def added(entry: ResourceEntry | None) -> None:
+            if entry is None:
+                return
+            self._add(entry, item)
+            if not item:
+                arn_input = self.query_one("#arn", Input)
+                if arn_input.value.strip() == (entry.arn or ""):
+                    arn_input.value = ""
+
+        modal = EntryFormModal(self.spec, kind_name, typed, arn_examples(self.spec, self.kind))
+        self.app.push_screen(modal, added)
 
     @work(thread=True, group="kms-keys", exit_on_error=False)
     def read_key(self, entry: ResourceEntry, item: Any) -> None:
@@ -459,9 +507,23 @@ class ResourcesScreen(StepScreen):
         arn_input = self.query_one("#arn", Input)
         arn_input.set_class(bool(problem), "-invalid")
         if entry is not None:
-            widget.update(Content.from_markup("[$success]✓ enter adds it[/]"))
+            more = " · ctrl+t gives its KMS key" if "kms_key" in self.kind.fields else ""
+            widget.update(Content.from_markup("[$success]✓ enter adds it$more[/]", more=more))
         elif problem:
-            widget.update(Content.from_markup("[$error]✗ $problem[/]", problem=problem))
+            arn = text.strip()
+            rest = self.kind.parse_arn(arn) is not None and missing_fields(
+                ResourceEntry(kind=self.key[0], arn=arn)
+            )
+            more = " · ctrl+t types the rest" if rest else ""
+            widget.update(
+                Content.from_markup("[$error]✗ $problem[/]$more", problem=problem, more=more)
+            )
+        elif not self.kind.parse_forms:  # a metrics namespace: no ARN to paste
+            widget.update(
+                Content.from_markup(
+                    "[dim]a $title has no ARN: ctrl+t types it[/]", title=self.kind.title
+                )
+            )
         else:  # the form to type (the placeholder is too narrow to hold it)
             widget.update(
                 Content.from_markup("[dim]$forms[/]", forms=arn_examples(self.spec, self.kind))
@@ -490,9 +552,7 @@ class ResourcesScreen(StepScreen):
             if problem:
                 self.notify(problem, title="Not added", severity="error")
             return
-        if entry_key(entry) not in self._chosen_keys:
-            spec.resources = [*spec.resources, entry]
-            self.wizard.spec_changed()
+        self._add(entry)
         event.input.value = ""
 
     # ---------------------------------------------------------------- chosen

@@ -100,7 +100,7 @@ class ResourceList(OptionList):
             selected = self.is_selected(item)
         mark = "[$success]✔[/]" if selected else "[dim]·[/]"
         detail = getattr(item, "detail", {}) or {}
-        extra = detail.get("alias") or detail.get("region") or ""
+        extra = detail.get("alias") or detail.get("title") or detail.get("region") or ""
         if extra:
             return Content.from_markup(f"{mark} $name [dim]$extra[/]", name=item.name, extra=extra)
         return Content.from_markup(f"{mark} $name", name=item.name)
