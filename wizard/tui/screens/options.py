@@ -15,6 +15,7 @@ from textual.widgets import Input, Label, RadioSet, Static
 
 from wizard.spec import BOUNDARY_CHOICES, POLICY_ARN_RE, boundary_key
 from wizard.targets import TARGET_FIELDS, get_target, set_target, target_problem
+from wizard.text import count
 from wizard.tui.screens.base import StepScreen
 from wizard.tui.widgets.arn_input import ArnInput
 from wizard.tui.widgets.toggles import Checkbox, RadioButton, SelectionList
@@ -46,7 +47,7 @@ def managed_beyond(bundle: RoleBundle | None, name: str) -> str:
     result = diff_policies(tailored, [*tailored, managed])
     if not result.adds_access:
         return f"{name} grants nothing beyond the tailored policy."
-    lines = [f"{name} adds access to {len(result.added_actions())} action(s):"]
+    lines = [f"{name} adds access to {count(len(result.added_actions()), 'action')}:"]
     lines.extend(change.to_text("+") for change in result.added)
     return "\n".join(lines)
 
