@@ -18,6 +18,7 @@ from wizard.text import count
 from wizard.tui.messages import ProvisionFinished, ProvisionProgressed
 from wizard.tui.screens.base import StepScreen
 from wizard.tui.state import GateReview
+from wizard.tui.widgets.arn_input import PathInput
 from wizard.tui.widgets.fitted_text import FitScroll, FittedText
 from wizard.tui.widgets.gate_banner import GateBanner
 
@@ -51,10 +52,10 @@ class FinishScreen(StepScreen):
         with Horizontal(id="finish-panes"):
             with VerticalScroll(id="finish-left", classes="pane"):
                 yield Label("Save the role spec (YAML)", classes="pane-title")
-                yield Input(id="spec-path", compact=True)
+                yield PathInput(id="spec-path", compact=True)
                 yield Button("Save spec (ctrl+s)", id="save", compact=True)
                 yield Label("Export the role", classes="pane-title")
-                yield Input(id="out-dir", compact=True)
+                yield PathInput(id="out-dir", compact=True)
                 # two buttons a row, however many formats the table has: one row of them all
                 # would run out of the pane at 80 columns
                 with Grid(id="export-buttons"):

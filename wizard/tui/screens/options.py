@@ -52,6 +52,9 @@ def managed_beyond(bundle: RoleBundle | None, name: str) -> str:
     return "\n".join(lines)
 
 
+NOT_SET = "not set: paste an ARN"  # an empty destination field
+
+
 class OptionsScreen(StepScreen):
     STEP = "options"
     INDEX = 3
@@ -84,7 +87,7 @@ class OptionsScreen(StepScreen):
                     yield ArnInput(
                         id=f"target-{slot}",
                         classes="target-input",
-                        placeholder="ARN (none)",
+                        placeholder=NOT_SET,
                         compact=True,
                         validate_on=(),
                     )
@@ -205,8 +208,8 @@ class OptionsScreen(StepScreen):
         """Under a target's field: what the typed ARN will be granted, or why it cannot be."""
         value = self.query_one(f"#target-{slot}", Input).value.strip()
         check = self.query_one(f"#target-{slot}-check", Static)
-        if not value:
-            check.update(Content.from_markup("[dim]none[/]"))
+        if not value:  # the field's placeholder says so: one way of saying "not set"
+            check.update("")
         elif problem := self._target_problem(slot, value):
             check.update(Content.from_markup("[$error]✗ $p[/]", p=problem))
         else:

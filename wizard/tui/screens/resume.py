@@ -24,11 +24,12 @@ def step_index(draft: Any) -> int:
 
 def draft_row(draft: Any) -> Content:
     """One draft in the list, two lines that wrap nowhere at 80 columns: the function, then
-    its step, resource count, time saved (and the spec file an ``edit`` session saves to)."""
+    its step, resource count, time saved (and the spec file an ``edit`` session saves to); a
+    longer line ends in "…" (wizard.tcss)."""
     index = step_index(draft)
     where = f"\nediting {draft.source}" if draft.source else ""
     return Content.from_markup(
-        "[b]$function[/]\n[dim]step $n $step · $count · saved $when$where[/]",
+        "[b]$function[/]\n[dim]step $n $step · $count · $when$where[/]",
         function=draft.function,
         n=str(index + 1),
         step=STEPS[index].title,

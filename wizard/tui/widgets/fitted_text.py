@@ -69,7 +69,8 @@ def fit_line(line: str, width: int, split_after: str = "") -> list[tuple[int, in
             start += 1
         lead = hang
     pieces.append((lead, start, len(line)))
-    return pieces
+    # a continued piece too wide for its indent moves left (whole) as far as it must
+    return [(max(0, min(lead, width - (end - start))), start, end) for lead, start, end in pieces]
 
 
 def fit_content(content: Content, width: int, split_after: str = "") -> Content:

@@ -46,11 +46,7 @@ def status_content(app: Wizard, width: int = 0) -> tuple[Content, bool]:
     gate = app.gate_review()
     if gate.refused:  # no ✓ for a role that cannot leave the wizard
         n = len(gate.refusing)
-        why = (
-            gate.error
-            if gate.error
-            else f"{count(n, 'finding')} refuse{'s' * (n == 1)} it (step 5 lists them)"
-        )
+        why = gate.error if gate.error else f"refused by {count(n, 'finding')} (step 5 lists them)"
         forms = [(why, app.session_state), (why, _session_short(app))]
         mark, ok = "✗ ", False
     else:
