@@ -46,6 +46,7 @@ def test_the_status_line_ticks_only_a_role_the_gate_lets_out(make_app, tmp_path:
 def test_dialogs_show_their_own_keys_not_the_wizards(make_app):
     async def run() -> None:
         from wizard.drafts import DraftStore
+        from wizard.tui.screens.actions_modal import ActionPickerModal
         from wizard.tui.screens.confirm import ConfirmModal
         from wizard.tui.screens.resume import ResumeModal
 
@@ -60,6 +61,7 @@ def test_dialogs_show_their_own_keys_not_the_wizards(make_app):
             for modal, own in (
                 (ConfirmModal("Apply the role?", yes="Apply"), {"escape", "y"}),
                 (ResumeModal(store.list()), {"escape", "r"}),
+                (ActionPickerModal("Actions on Orders", "dynamodb", "table", []), {"ctrl+s"}),
             ):
                 await app.push_screen(modal)
                 await settled(pilot)

@@ -73,7 +73,7 @@ class FinishScreen(StepScreen):
             with Vertical(id="finish-right", classes="pane"):
                 yield Label("Result", classes="pane-title")
                 with FitScroll(id="result-scroll"):
-                    yield FittedText("", id="result")
+                    yield FittedText("", id="result", split_after=":/")  # JSON and prose
 
     def mount_body(self) -> None:
         app = self.wizard

@@ -19,9 +19,9 @@ from textual.widgets import Static
 HANG = 2  # a continued line's indent beyond its first line's
 
 
-def break_points(line: str) -> list[int]:
-    """The offsets of the spaces a line may break at: outside double-quoted strings."""
-    points = []
+def outside_strings(line: str) -> list[int]:
+    """The offsets of the characters outside double-quoted (JSON) strings."""
+    outside = []
     quoted = escaped = False
     for i, ch in enumerate(line):
         if escaped:
@@ -30,21 +30,28 @@ def break_points(line: str) -> list[int]:
             escaped = True
         elif ch == '"':
             quoted = not quoted
-        elif ch == " " and not quoted:
-            points.append(i)
-    return points
+        elif not quoted:
+            outside.append(i)
+    return outside
+
+
+def break_points(line: str) -> list[int]:
+    """The offsets of the spaces a line may break at: outside double-quoted strings."""
+    return [i for i in outside_strings(line) if line[i] == " "]
 
 
 def fit_line(line: str, width: int, split_after: str = "") -> list[tuple[int, int, int]]:
     """Where ``line`` breaks to fit ``width`` columns: (indent, start, end) a piece, the piece
     being ``line[start:end]`` drawn after ``indent`` spaces (the first piece keeps its own).
     A token too long for a line breaks after one of ``split_after`` (``:/`` for an ARN in
-    prose, never in JSON) if given, else stays whole."""
+    prose; never inside a quoted string, so JSON stays JSON) if given, else stays whole."""
     if width <= 0 or len(line) <= width:
         return [(0, 0, len(line))]
     indent = len(line) - len(line.lstrip(" "))
     hang = min(indent + HANG, width // 2)
-    points = [p for p in break_points(line) if p > indent]
+    outside = outside_strings(line)
+    points = [p for p in outside if line[p] == " " and p > indent]
+    seps = [p + 1 for p in outside if line[p] in split_after]
     pieces: list[tuple[int, int, int]] = []
     lead, start = 0, 0
     while True:
@@ -52,7 +59,7 @@ def fit_line(line: str, width: int, split_after: str = "") -> list[tuple[int, in
         if len(line) - start <= room:
             break
         fitting = [p for p in points if start < p <= start + room]
-        inside = [i + 1 for i in range(start, start + room) if line[i] in split_after]
+        inside = [p for p in seps if start < p <= start + room]
         if not fitting and inside:  # a long ARN: the line breaks after a separator in it
             pieces.append((lead, start, inside[-1]))
             start, lead = inside[-1], hang
