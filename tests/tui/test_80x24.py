@@ -96,22 +96,28 @@ def test_step_3_statements_fit_the_pane_at_80_columns(make_app):
     at_step(make_app, SMALL, 2, check)
 
 
-def test_the_plan_result_wraps_as_json(make_app):
-    """The finish step's result (a plan's JSON diffs) wraps between tokens: its JSON lines
-    still parse, and "Resource" is never split."""
-    doc = {"Statement": [{"Resource": "arn:aws:dynamodb:us-east-1:123456789012:table/Orders"}]}
+@pytest.mark.parametrize("size", [SMALL, BIG], ids=["80x24", "120x40"])
+def test_the_plan_result_wraps_as_json(make_app, size):
+    """The finish step's result (a plan's JSON, indented under its change) wraps between
+    tokens: its JSON lines still parse, "Resource" is never split, and at 120x40 an index's
+    ARN fits the pane unscrolled (it was cut at the pane's edge)."""
+    arn = "arn:aws:dynamodb:us-east-1:123456789012:table/Orders/index/*"
+    doc = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": arn}]}
 
     async def check(app, pilot) -> None:
         screen = app.screen
         screen.lines.clear()
-        screen.log_lines(json.dumps(doc, indent=2).splitlines())
+        screen.log_lines(["      " + line for line in json.dumps(doc, indent=2).splitlines()])
         await settled(pilot)
         widget = screen.query_one("#result")
         lines = drawn(widget)
         assert json.loads("\n".join(lines)) == doc
         assert any(line.strip() == '"Resource":' for line in lines)  # the ARN went down
+        assert any(line.strip() == f'"{arn}"' for line in lines)  # whole
+        if size == BIG:
+            assert widget.size.width <= widget.parent.scrollable_content_region.width
 
-    at_step(make_app, SMALL, 5, check)
+    at_step(make_app, size, 5, check)
 
 
 def test_the_status_line_keeps_the_role_and_the_account_whole(make_app):

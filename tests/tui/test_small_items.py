@@ -61,14 +61,17 @@ def test_dialogs_show_their_own_keys_not_the_wizards(make_app):
             for modal, own in (
                 (ConfirmModal("Apply the role?", yes="Apply"), {"escape", "y"}),
                 (ResumeModal(store.list()), {"escape", "r"}),
-                (ActionPickerModal("Actions on Orders", "dynamodb", "table", []), {"ctrl+s"}),
+                (
+                    ActionPickerModal("Actions on Orders", "dynamodb", "table", []),
+                    {"escape", "ctrl+s"},
+                ),
             ):
                 await app.push_screen(modal)
                 await settled(pilot)
                 assert app.screen is modal
                 assert modal.query("Footer"), f"{type(modal).__name__} has no footer"
                 keys = footer_keys(modal)
-                assert own <= keys and not keys & STEP_KEYS, keys
+                assert own <= keys and not (keys - own) & STEP_KEYS, keys
                 await pilot.press("ctrl+n")  # a step key does nothing under a dialog
                 await settled(pilot)
                 assert app.screen is modal and app.step == 1

@@ -16,7 +16,7 @@ from wizard.errors import UserError
 from wizard.export import FORMATS
 from wizard.text import count
 from wizard.tui.messages import ProvisionFinished, ProvisionProgressed
-from wizard.tui.screens.base import StepScreen
+from wizard.tui.screens.base import NARROW_BREAKPOINTS, StepScreen
 from wizard.tui.state import GateReview
 from wizard.tui.widgets.arn_input import PathInput
 from wizard.tui.widgets.fitted_text import FitScroll, FittedText
@@ -35,6 +35,7 @@ def format_buttons() -> list[tuple[str, str, str]]:
 
 
 class FinishScreen(StepScreen):
+    HORIZONTAL_BREAKPOINTS = NARROW_BREAKPOINTS
     STEP = "finish"
     INDEX = 5
 

@@ -112,6 +112,11 @@ class FittedText(Static):
         self._source = self._as_content(content)
         super().update(self._fitted())
 
+    @property
+    def text(self) -> str:
+        """What the widget says, as given (not wrapped to its width)."""
+        return self._source.plain
+
     def _fitted(self) -> Content:
         return fit_content(self._source, self._width, self.split_after)
 
