@@ -197,8 +197,8 @@ def test_e2e_spec_from_log_files_allows_what_was_used_and_nothing_beside(
     # what moto lacks degrades to notes; the log files carry the evidence
     assert "IAM last-accessed data is not available here" in notes
     assert "CloudTrail lookup_events is not available here" in notes
-    assert "read 4 file(s), 13 record(s)" in notes  # the 45-day-old file is not read
-    assert "8 call(s) by the role in the window" in notes
+    assert "read 4 files, 13 records" in notes  # the 45-day-old file is not read
+    assert "8 calls by the role in the window" in notes
 
     ev = _evaluator(written.read_text())
     for action, resource, context in allowed:

@@ -19,6 +19,7 @@ from pathlib import Path
 from wizard.atomic import write_text_atomic
 from wizard.errors import UserError
 from wizard.spec import RoleSpec, SpecContext, parse_yaml, spec_from_data
+from wizard.text import count
 
 SUFFIX = ".yaml"
 
@@ -54,10 +55,11 @@ class Draft:
 
     @property
     def label(self) -> str:
-        noun = "resource" if self.resources == 1 else "resources"
         where = f" (editing {self.source})" if self.source else ""
         step = f", left on step {self.step}" if self.step else ""
-        return f"{self.function}: {self.resources} {noun}{step}, saved {self.saved}{where}"
+        return (
+            f"{self.function}: {count(self.resources, 'resource')}{step}, saved {self.saved}{where}"
+        )
 
 
 class DraftStore:

@@ -19,6 +19,7 @@ from wizard.spec import (
     arn_field_values,
     resolve_resources,
 )
+from wizard.text import count
 
 EntryKey = tuple[str, tuple[tuple[str, str], ...]]
 
@@ -108,18 +109,14 @@ def entry_from_typed(kind_name: str, values: dict[str, str]) -> ResourceEntry | 
     return ResourceEntry(kind=kind_name, **({"arn": arn} if arn else {}), **given)
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
 def entry_label(entry: ResourceEntry) -> str:
     """The one human label of an entry: ``dynamodb-table Orders``, ``s3-prefix
     uploads/incoming/``, ``custom: ses:SendEmail on 1 resource``. An entry given by ARN is
     named by the fields its ARN holds where the kind can read them, else by the ARN."""
     if entry.kind == "custom":
         actions = entry.actions or []
-        what = actions[0] if len(actions) == 1 else _plural(len(actions), "action")
-        return f"custom: {what} on {_plural(len(entry.resources or []), 'resource')}"
+        what = actions[0] if len(actions) == 1 else count(len(actions), "action")
+        return f"custom: {what} on {count(len(entry.resources or []), 'resource')}"
     fields = {k: v for k, v in entry.field_values().items() if v}
     kind = catalog().kinds.get(entry.kind)
     if entry.arn and kind is not None:

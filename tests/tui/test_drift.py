@@ -17,7 +17,7 @@ def test_plan_of_an_existing_role_shows_its_drift(make_app):
             screen = app.screen
             await pilot.click("#plan")
             await settled(pilot)
-            result = str(screen.query_one("#result").render())
+            result = screen.query_one("#result").text
             assert "drifted" not in result  # a new role: nothing to drift from
             await pilot.click("#apply")
             await pilot.pause()
@@ -25,13 +25,13 @@ def test_plan_of_an_existing_role_shows_its_drift(make_app):
             await settled(pilot)
             await pilot.click("#plan")
             await settled(pilot)
-            assert "is in step with the spec" in str(screen.query_one("#result").render())
+            assert "is in step with the spec" in screen.query_one("#result").text
 
             iam = app.aws_session().client("iam")
             iam.delete_role_permissions_boundary(RoleName="drift-tui-fn-role")
             await pilot.click("#plan")
             await settled(pilot)
-            result = str(screen.query_one("#result").render())
+            result = screen.query_one("#result").text
             assert "has drifted from the spec: 1 difference" in result
             assert "- boundary removed: nothing caps the role's permissions" in result
             assert "update permissions boundary of role drift-tui-fn-role" in result

@@ -37,12 +37,12 @@ def test_apply_creates_the_deployer_policy_under_the_name_typed(make_app):
             name.value = "bad name"
             screen.query_one("#plan").press()
             await settled(pilot)
-            assert "policy name 'bad name' must be" in str(screen.query_one("#result").render())
+            assert "policy name 'bad name' must be" in screen.query_one("#result").text
             assert screen.plan is None
             name.value = "ci-deploy"
             screen.query_one("#plan").press()
             await settled(pilot)
-            assert "ci-deploy" in str(screen.query_one("#result").render())
+            assert "ci-deploy" in screen.query_one("#result").text
             screen.query_one("#apply").press()
             await pilot.pause()
             await pilot.click("#yes")

@@ -81,7 +81,7 @@ def test_a_chosen_encrypted_table_takes_its_key_and_its_kms_grant(make_app):
             assert any(st["Resource"] == KEY for st in statements)
             app.goto_step(4)
             await settled(pilot)
-            why = str(app.screen.query_one("#why", Static).render())
+            why = app.screen.query_one("#why", Static).text
             assert "DynamoDBTableKey" in why and "dynamodb-table Orders (read)" in why
             return app.spec
 

@@ -107,7 +107,7 @@ def test_what_steps_built_ahead_show_follows_step_1_typed_afterwards(make_app, t
             await settled(pilot)
             app.goto_step(1)
             await settled(pilot)
-            assert ":eu-west-1:" in str(app.screen.query_one("#arn-check").render())
+            assert ":eu-west-1:" in app.screen.query_one("#arn-check").text
             app.goto_step(5)
             await settled(pilot)
             path = app.screen.query_one("#spec-path", Input)

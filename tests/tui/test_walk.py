@@ -118,14 +118,14 @@ async def walk(make_app, tmp_path: Path) -> None:
             "prefix": prefix.detail["prefix"],
         }
         await type_into(pilot, "#arn", "arn:aws:sqs:us-east-1:123456789012:nope")
-        assert "not an ARN of a S3 bucket or prefix" in str(screen.query_one("#arn-check").render())
+        assert "not an ARN of a S3 bucket or prefix" in screen.query_one("#arn-check").text
         await type_into(pilot, "#arn", "")
         screen.query_one("#kinds").focus()
         await pilot.press("down", "down")  # SQS queue
         await settle(pilot, app)
         assert screen.key[0] == "sqs-queue"
         await type_into(pilot, "#arn", "arn:aws:sqs:us-east-1:999999999999:elsewhere")
-        assert "contradicts the spec's account" in str(screen.query_one("#arn-check").render())
+        assert "contradicts the spec's account" in screen.query_one("#arn-check").text
         await type_into(pilot, "#arn", "arn:aws:sqs:us-east-1:123456789012:orders-events")
         await pilot.press("enter")
         await pilot.pause()
@@ -230,14 +230,14 @@ def test_plan_then_apply_creates_the_role_in_the_sandbox(make_app):
             screen = app.screen
             await pilot.click("#plan")
             await settled(pilot)
-            result = str(screen.query_one("#result").render())
+            result = screen.query_one("#result").text
             assert "Plan:" in result and "to add" in result
             await pilot.click("#apply")
             await pilot.pause()
             assert type(app.screen).__name__ == "ConfirmModal"
             await pilot.click("#yes")
             await settled(pilot)
-            assert "applied" in str(screen.query_one("#result").render())
+            assert "Applied" in screen.query_one("#result").text
             role = app.aws_session().client("iam").get_role(RoleName="plan-apply-fn-role")
             assert role["Role"]["RoleName"] == "plan-apply-fn-role"
 

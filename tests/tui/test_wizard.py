@@ -141,9 +141,7 @@ def test_an_arn_typed_by_hand_is_checked_inline_and_added(make_app):
             await to_resources(pilot)
             await pilot.click("#arn")
             await pilot.press(*"arn:aws:dynamodb:us-east-1:123456789012:table/")
-            assert "not an ARN of a DynamoDB table" in str(
-                app.screen.query_one("#arn-check").render()
-            )
+            assert "not an ARN of a DynamoDB table" in app.screen.query_one("#arn-check").text
             await pilot.press(*"Ledger", "enter")
             await pilot.pause()
             assert [r.arn for r in app.spec.resources] == [

@@ -46,6 +46,7 @@ from wizard.policy.tighten import (
     tighten,
     trusts_lambda,
 )
+from wizard.text import count, noun
 
 # The insight APIs are optional: two attempts, so a mock that lacks them costs little.
 INSIGHT_CONFIG = Config(
@@ -680,7 +681,7 @@ def render_audit(report: AuditReport) -> str:
         lines.extend(f"  {k}" for k in t.kept or ["nothing the evidence supports"])
         if t.dropped:
             n = len(t.dropped_actions())
-            lines.append(f"Tightened spec drops {n} action{'s' * (n != 1)}:")
+            lines.append(f"Tightened spec drops {count(n, 'action')}:")
             lines.extend(f"  {d.to_text()}" for d in t.dropped)
         lines.extend(f"  note: {n}" for n in t.notes)
     if report.notes:
@@ -724,7 +725,8 @@ def sarif_results(report: AuditReport) -> tuple[dict[str, str], list[dict[str, A
         add(
             "AUDIT001",
             "warning",
-            f"{e.policy} grants {len(e.actions)} {e.service} {e.access_level} action(s) the role's "
+            f"{e.policy} grants {len(e.actions)} {e.service} {e.access_level} "
+            f"{noun(len(e.actions), 'action')} the role's "
             f"own statements do not: {', '.join(e.actions[:10])}",
             f"{r.arn}#{e.policy}",
         )

@@ -33,6 +33,7 @@ from wizard.aws.session import AwsSession
 from wizard.errors import UserError
 from wizard.limits import compose_yaml, read_text
 from wizard.policy.score import Score, role_score
+from wizard.text import count, noun
 
 SESSION_NAME = "role-wizard-audit"
 MAX_ACCOUNTS_BYTES = 1 << 20  # 1 MiB: an organization's 10,000 ids take 130 KB
@@ -348,25 +349,19 @@ def _counts(result: RoleResult) -> str:
     r = result.report
     assert r is not None
     severities = [f.severity.lower() for f in r.findings]
-    parts = [
-        f"{severities.count(s)} {s}{'s' * (severities.count(s) != 1)}"
-        for s in ("error", "warning", "info")
-        if s in severities
-    ]
+    parts = [count(severities.count(s), s) for s in ("error", "warning", "info") if s in severities]
     if r.excess:
-        parts.append(f"{len(r.excess)} managed-policy excess group{'s' * (len(r.excess) != 1)}")
+        parts.append(count(len(r.excess), "managed-policy excess group"))
     if r.unused_services:
-        parts.append(
-            f"{len(r.unused_services)} unused service{'s' * (len(r.unused_services) != 1)}"
-        )
+        parts.append(count(len(r.unused_services), "unused service"))
     return ", ".join(parts) or "nothing found"
 
 
 def _headline(fleet: FleetAudit) -> str:
     n_roles, n_accounts = len(fleet.audited), len(fleet.accounts)
     return (
-        f"Audited {n_roles} Lambda execution role{'s' * (n_roles != 1)} in {n_accounts} "
-        f"account{'s' * (n_accounts != 1)} (unused: not used in the last "
+        f"Audited {count(n_roles, 'Lambda execution role')} in "
+        f"{count(n_accounts, 'account')} (unused: not used in the last "
         f"{fleet.lookback_days} days)."
     )
 
@@ -397,7 +392,7 @@ def render_text(fleet: FleetAudit, top: int) -> str:
             for e in report.excess:
                 lines.append(
                     f"  managed-policy excess: {e.policy} grants {len(e.actions)} {e.service} "
-                    f"{e.access_level} action{'s' * (len(e.actions) != 1)} beyond the role's own"
+                    f"{e.access_level} {noun(len(e.actions), 'action')} beyond the role's own"
                 )
             for u in report.unused_services:
                 lines.append(f"  unused: {u.namespace}")

@@ -35,6 +35,7 @@ from wizard.bundle import Document, RoleBundle
 from wizard.errors import UserError
 from wizard.policy.drift import CustomerPolicy, Drift, ExpectedRole, LiveRole, compare
 from wizard.policy.gate import Approved, approved
+from wizard.text import count
 
 MAX_POLICY_VERSIONS = 5
 
@@ -561,7 +562,7 @@ def execute(
         except AWS_ERRORS as exc:
             raise AwsFailure(
                 f"apply stopped at change {i} of {len(plan.changes)} ({change.title}): "
-                f"{one_line(exc)}; {len(done)} change(s) made; run apply again to finish"
+                f"{one_line(exc)}; {count(len(done), 'change')} made; run apply again to finish"
             ) from None
         done.append(change)
         if on_change is not None:

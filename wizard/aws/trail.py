@@ -33,6 +33,7 @@ from wizard.aws.provision import AWS_ERRORS, AwsFailure, one_line
 from wizard.aws.session import AwsSession
 from wizard.errors import UserError
 from wizard.policy.tighten import Call, RoleSnapshot, calls_from_records
+from wizard.text import count
 
 WORKERS = 8  # files read at once: well within S3's 5,500 GET/s per prefix
 IN_FLIGHT = WORKERS * 4  # files submitted and not yet read, at most
@@ -297,8 +298,8 @@ def trail_calls(
         f", {read.records / read.seconds:,.0f} records/s" if read.seconds and read.records else ""
     )
     notes.append(
-        f"CloudTrail log files: read {read.files} file(s), {read.records} record(s) at "
-        f"{where.url()}{rate}; {len(read.calls)} call(s) by the role in the window"
+        f"CloudTrail log files: read {count(read.files, 'file')}, {count(read.records, 'record')} at "
+        f"{where.url()}{rate}; {count(len(read.calls), 'call')} by the role in the window"
     )
     if not read.files:
         notes.append(

@@ -13,6 +13,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from wizard.errors import UserError, read_errors
+from wizard.text import count
 
 if TYPE_CHECKING:
     from wizard.policy.documents import PolicySet
@@ -286,7 +287,7 @@ def _run_requests(args: argparse.Namespace) -> int:
             handle.close()
     if bad:
         print(
-            f"role-wizard: {source}: {bad} request line{'s' * (bad != 1)} could not be "
+            f"role-wizard: {source}: {count(bad, 'request line')} could not be "
             'evaluated (see "error" in the output)',
             file=sys.stderr,
         )

@@ -13,6 +13,7 @@ import json
 import sys
 from typing import Any
 
+from wizard import text
 from wizard.errors import UserError
 
 PLAN_CHANGES_EXIT = 3
@@ -229,8 +230,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
     return 0
 
 
-def _confirm(count: int, account: str) -> bool:
-    print(f"Apply these {count} change(s) to account {account}? Only 'yes' or 'y' goes ahead.")
+def _confirm(n: int, account: str) -> bool:
+    print(f"Apply {text.count(n, 'change')} to account {account}? Only 'yes' or 'y' goes ahead.")
     sys.stdout.write("Apply? [y/N] ")
     sys.stdout.flush()
     answer = sys.stdin.readline()

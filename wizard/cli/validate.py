@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from wizard.text import count
+
 FORMATS = ("text", "json", "sarif")
 FAIL_ON = ("error", "warning", "never")
 
@@ -116,9 +118,9 @@ def text_report(findings: list, file_count: int, *, color: bool = False) -> str:
         sev = paint(f.severity, _COLORS[f.severity])
         lines.append(f"{paint(where, _BOLD)}: {sev} {paint(f.code, _DIM)}: {f.message}")
     counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
-    files = f"{file_count} file{'s' if file_count != 1 else ''}"
+    files = count(file_count, "file")
     if findings:
-        parts = [f"{n} {s}{'s' if n != 1 and s != 'info' else ''}" for s, n in counts.items() if n]
+        parts = [count(n, s) for s, n in counts.items() if n]
         lines.append(f"{', '.join(parts)} in {files}")
     else:
         lines.append(f"no findings in {files}")

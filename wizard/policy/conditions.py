@@ -40,6 +40,7 @@ from typing import Any
 from wizard.errors import UserError
 from wizard.lazyre import lazy
 from wizard.policy.patterns import Chunks, arn_regex, compile_alternation, glob_regex
+from wizard.text import noun
 
 Context = Mapping[str, tuple[str, ...]]
 
@@ -601,8 +602,9 @@ def compile_conditions(
                 bad = [v for v in values if family.parse_policy(v) is None]
                 if bad:
                     warnings.append(
-                        f"{op_where}{json_pointer(key)}: {op} cannot use value(s) "
-                        f"{', '.join(map(repr, bad))}; they never match"
+                        f"{op_where}{json_pointer(key)}: {op} cannot use the "
+                        f"{noun(len(bad), 'value')} {', '.join(map(repr, bad))}; "
+                        f"{'it never matches' if len(bad) == 1 else 'they never match'}"
                     )
             tests.append(_KeyTest(key, family, negated, if_exists, set_op, values, variables))
     return tuple(tests), tuple(warnings)

@@ -48,6 +48,7 @@ from wizard.policy.patterns import (
     resource_contains,
     resources_intersect,
 )
+from wizard.text import count
 
 __all__ = [
     "AccessChange",
@@ -402,12 +403,12 @@ class DiffResult:
         lines: list[str] = []
         n_add, n_rem = len(self.added_actions()), len(self.removed_actions())
         if self.added:
-            lines.append(f"{new} adds access to {n_add} action{'s' * (n_add != 1)}:")
+            lines.append(f"{new} adds access to {count(n_add, 'action')}:")
             lines.extend(c.to_text("+") for c in self.added)
         else:
             lines.append(f"{new} grants no access that {old} does not.")
         if self.removed:
-            lines.append(f"{new} removes access to {n_rem} action{'s' * (n_rem != 1)}:")
+            lines.append(f"{new} removes access to {count(n_rem, 'action')}:")
             lines.extend(c.to_text("-") for c in self.removed)
         else:
             lines.append(f"{new} keeps all the access {old} grants.")

@@ -20,6 +20,7 @@ from typing import Any
 from wizard.bundle import Document, RoleBundle
 from wizard.errors import UserError
 from wizard.policy.diff import DiffResult, diff_policies
+from wizard.text import count
 
 SEVERITIES = ("error", "warning", "note")  # error: the account grants more than the spec
 
@@ -338,7 +339,7 @@ def render_drift(
         lines = [f"Role {role} ({arn}) is in step with {against}."]
     else:
         n = len(drift)
-        lines = [f"Role {role} ({arn}) has drifted from {against}: {n} difference{'s' * (n != 1)}"]
+        lines = [f"Role {role} ({arn}) has drifted from {against}: {count(n, 'difference')}"]
         for d in drift:
             lines.append(f"  {d.symbol} {d.risk or _plain(d)}")
             if d.access is not None:

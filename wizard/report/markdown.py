@@ -21,6 +21,7 @@ from wizard.report.access import (
     Cell,
     actions_shown,
 )
+from wizard.text import count
 
 COMMENT_LIMIT = 65_536  # GitHub's limit on a comment body, in characters
 
@@ -85,7 +86,7 @@ def render_markdown(report: AccessReport, limit: int = COMMENT_LIMIT) -> str:
         + (f" · functions: {md_text(', '.join(report.functions))}" if report.functions else "")
         + f" · boundary: {md_text(report.boundary)}",
         "",
-        f"**{granted} action{'s' * (granted != 1)} granted**; "
+        f"**{count(granted, 'action')} granted**; "
         f"{report.count(report.cut)} cut by the boundary; "
         f"{report.count(report.denied)} explicitly denied.",
         "",

@@ -26,6 +26,7 @@ from textual.widget import AwaitMount
 from textual.worker import get_current_worker
 
 from wizard.errors import UserError
+from wizard.text import count
 from wizard.tui.messages import (
     DomainLoaded,
     SessionDetected,
@@ -516,7 +517,7 @@ class WizardApp(App[None]):
             self.draft_saved = True
             self.scan = ScanMemory(path=draft.scan or "")
             self.replace_spec(spec)
-            self.notify(f"resumed {draft.label}", title="Draft")
+            self.notify(f"Resumed {draft.label}.", title="Draft")
             self.goto_step(step_index(draft))  # where it was left
 
         self.push_screen(ResumeModal(drafts), resumed)
@@ -692,7 +693,7 @@ class WizardApp(App[None]):
         if self.resumable is not None:
             yield SystemCommand(
                 "Resume draft",
-                f"Choose among {len(self.resumable)} kept draft(s)",
+                f"Choose among {count(len(self.resumable), 'kept draft')}",
                 self.action_resume_draft,
             )
         yield SystemCommand("Help", "Keys and how the wizard works", self.action_help)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.widgets import Button, Label, OptionList, Static
@@ -16,6 +16,7 @@ from wizard.errors import UserError
 from wizard.spec import ResolvedResource, ResourceEntry, resolve_resources
 from wizard.tui.screens.base import NARROW_BREAKPOINTS, StepScreen
 from wizard.tui.screens.resources import chosen_label
+from wizard.tui.widgets.fitted_text import FitScroll, FittedText
 from wizard.tui.widgets.toggles import RadioList
 
 
@@ -51,8 +52,8 @@ class AccessScreen(StepScreen):
                 with Horizontal(classes="row"):
                     yield Button("Custom actions… (c)", id="custom", compact=True)
                 yield Label("Statements", classes="pane-title")
-                with VerticalScroll(id="statements-scroll"):
-                    yield Static("", id="statements")
+                with FitScroll(id="statements-scroll"):
+                    yield FittedText("", id="statements", split_after=":/")
 
     def mount_body(self) -> None:
         self._refresh()

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets import Button, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wizard.catalog.reference import ACCESS_LEVELS, Action, reference
@@ -77,6 +77,7 @@ class ActionPickerModal(ModalScreen[list[str] | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Use these", id="actions-done", variant="primary", compact=True)
                 yield Button("Cancel", id="actions-cancel", compact=True)
+        yield Footer()  # this dialog's own keys, not the step's underneath
 
     def on_mount(self) -> None:
         self.rebuild()

@@ -31,8 +31,8 @@ class ConfirmModal(ModalScreen[bool]):
                 with VerticalScroll(classes="dialog-detail"):
                     yield Static(self.detail, markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button(self.yes_label, id="yes", variant="warning")
-                yield Button("Cancel", id="no")
+                yield Button(self.yes_label, id="yes", variant="warning", compact=True)
+                yield Button("Cancel", id="no", compact=True)
         yield Footer()  # this dialog's own keys, not the wizard's underneath
 
     def on_mount(self) -> None:

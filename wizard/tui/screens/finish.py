@@ -14,9 +14,12 @@ from textual.worker import Worker
 
 from wizard.errors import UserError
 from wizard.export import FORMATS
+from wizard.text import count
 from wizard.tui.messages import ProvisionFinished, ProvisionProgressed
-from wizard.tui.screens.base import StepScreen
+from wizard.tui.screens.base import NARROW_BREAKPOINTS, StepScreen
 from wizard.tui.state import GateReview
+from wizard.tui.widgets.arn_input import PathInput
+from wizard.tui.widgets.fitted_text import FitScroll, FittedText
 from wizard.tui.widgets.gate_banner import GateBanner
 
 LOG_LINES = 2000  # the result keeps this many lines
@@ -32,6 +35,7 @@ def format_buttons() -> list[tuple[str, str, str]]:
 
 
 class FinishScreen(StepScreen):
+    HORIZONTAL_BREAKPOINTS = NARROW_BREAKPOINTS
     STEP = "finish"
     INDEX = 5
 
@@ -49,10 +53,10 @@ class FinishScreen(StepScreen):
         with Horizontal(id="finish-panes"):
             with VerticalScroll(id="finish-left", classes="pane"):
                 yield Label("Save the role spec (YAML)", classes="pane-title")
-                yield Input(id="spec-path", compact=True)
+                yield PathInput(id="spec-path", compact=True)
                 yield Button("Save spec (ctrl+s)", id="save", compact=True)
                 yield Label("Export the role", classes="pane-title")
-                yield Input(id="out-dir", compact=True)
+                yield PathInput(id="out-dir", compact=True)
                 # two buttons a row, however many formats the table has: one row of them all
                 # would run out of the pane at 80 columns
                 with Grid(id="export-buttons"):
@@ -69,8 +73,8 @@ class FinishScreen(StepScreen):
                 yield ProgressBar(id="progress", total=1, show_eta=False)
             with Vertical(id="finish-right", classes="pane"):
                 yield Label("Result", classes="pane-title")
-                with VerticalScroll(id="result-scroll"):
-                    yield Static("", id="result")
+                with FitScroll(id="result-scroll"):
+                    yield FittedText("", id="result", split_after=":/")  # JSON and prose
 
     def mount_body(self) -> None:
         app = self.wizard
@@ -196,7 +200,7 @@ class FinishScreen(StepScreen):
             return
         for path in written:
             self.log_line(f"✓ wrote {path}", "$success")
-        self.notify(f"wrote {len(written)} file(s) to {folder}", title="Exported")
+        self.notify(f"Wrote {count(len(written), 'file')} to {folder}", title="Exported")
 
     # ---------------------------------------------------------------- plan and apply
 
@@ -220,7 +224,7 @@ class FinishScreen(StepScreen):
             return
         counts = self.plan.counts
         question = (
-            f"Apply {len(self.plan.changes)} change(s) to account {self.plan.account}? "
+            f"Apply {count(len(self.plan.changes), 'change')} to account {self.plan.account}? "
             f"({counts['add']} to add, {counts['change']} to change, {counts['remove']} to remove)"
         )
 
@@ -252,7 +256,7 @@ class FinishScreen(StepScreen):
 
                 self.post_message(ProvisionProgressed("applying…", 0, total))
                 result = execute(aws, plan, on_change=on_change)
-                text = f"applied {len(result.done)} change(s); role {plan.role_arn}"
+                text = f"Applied {count(len(result.done), 'change')} to role {plan.role_arn}"
                 self.post_message(ProvisionFinished(what, text, True))
             else:
                 self.post_message(ProvisionProgressed("reading the account…", 0, 0))

@@ -12,17 +12,17 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from wizard.text import count
+
 
 def function_row(app: Any, index: int) -> Content:
     """One function of the app: its name, role, resource count and boundary."""
     role = app.role(index)
-    count = len(role.resources)
     return Content.from_markup(
-        "[b]$function[/]  $role  [dim]$count $noun, boundary $boundary[/]",
+        "[b]$function[/]  $role  [dim]$count, boundary $boundary[/]",
         function=role.function,
         role=role.role_name,
-        count=str(count),
-        noun="resource" if count == 1 else "resources",
+        count=count(len(role.resources), "resource"),
         boundary=role.boundary,
     )
 

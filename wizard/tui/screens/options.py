@@ -15,6 +15,7 @@ from textual.widgets import Input, Label, RadioSet, Static
 
 from wizard.spec import BOUNDARY_CHOICES, POLICY_ARN_RE, boundary_key
 from wizard.targets import TARGET_FIELDS, get_target, set_target, target_problem
+from wizard.text import count
 from wizard.tui.screens.base import StepScreen
 from wizard.tui.widgets.arn_input import ArnInput
 from wizard.tui.widgets.toggles import Checkbox, RadioButton, SelectionList
@@ -46,9 +47,12 @@ def managed_beyond(bundle: RoleBundle | None, name: str) -> str:
     result = diff_policies(tailored, [*tailored, managed])
     if not result.adds_access:
         return f"{name} grants nothing beyond the tailored policy."
-    lines = [f"{name} adds access to {len(result.added_actions())} action(s):"]
+    lines = [f"{name} adds access to {count(len(result.added_actions()), 'action')}:"]
     lines.extend(change.to_text("+") for change in result.added)
     return "\n".join(lines)
+
+
+NOT_SET = "not set: paste an ARN"  # an empty destination field
 
 
 class OptionsScreen(StepScreen):
@@ -83,7 +87,7 @@ class OptionsScreen(StepScreen):
                     yield ArnInput(
                         id=f"target-{slot}",
                         classes="target-input",
-                        placeholder="ARN (none)",
+                        placeholder=NOT_SET,
                         compact=True,
                         validate_on=(),
                     )
@@ -204,8 +208,8 @@ class OptionsScreen(StepScreen):
         """Under a target's field: what the typed ARN will be granted, or why it cannot be."""
         value = self.query_one(f"#target-{slot}", Input).value.strip()
         check = self.query_one(f"#target-{slot}-check", Static)
-        if not value:
-            check.update(Content.from_markup("[dim]none[/]"))
+        if not value:  # the field's placeholder says so: one way of saying "not set"
+            check.update("")
         elif problem := self._target_problem(slot, value):
             check.update(Content.from_markup("[$error]✗ $p[/]", p=problem))
         else:

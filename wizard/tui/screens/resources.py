@@ -32,6 +32,7 @@ from wizard.tui.screens.base import NARROW_BREAKPOINTS, StepScreen
 from wizard.tui.state import Key
 from wizard.tui.widgets.arn_input import ArnInput
 from wizard.tui.widgets.filter_input import FilterInput
+from wizard.tui.widgets.fitted_text import ArnNote
 from wizard.tui.widgets.location_note import LocationNote
 from wizard.tui.widgets.resource_list import ResourceList
 
@@ -124,7 +125,7 @@ class ResourcesScreen(StepScreen):
                     compact=True,
                     validate_on=(),  # the screen sets -invalid
                 )
-                yield Static("", id="arn-check")
+                yield ArnNote("", id="arn-check")
             with Vertical(id="chosen-pane", classes="pane"):
                 yield Label("Chosen", id="chosen-title", classes="pane-title")
                 yield OptionList(id="chosen")
@@ -157,7 +158,8 @@ class ResourcesScreen(StepScreen):
         count = sum(1 for r in self.spec.resources if r.kind == name)
         title = catalog().kinds[name].title
         if count:
-            return Content.from_markup("$title [$success]($count)[/]", title=title, count=count)
+            # the count first: at 80 columns a long title ends in "…", the count stays
+            return Content.from_markup("[$success]($count)[/] $title", title=title, count=count)
         return Content(title)
 
     @on(OptionList.OptionHighlighted, "#kinds")

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from wizard.text import count
 from wizard.tui.state import STEP_NAMES, STEPS
 
 
@@ -22,18 +23,18 @@ def step_index(draft: Any) -> int:
 
 
 def draft_row(draft: Any) -> Content:
-    """One draft in the list: function, step, time, resource count."""
+    """One draft in the list, two lines that wrap nowhere at 80 columns: the function, then
+    its step, resource count, time saved (and the spec file an ``edit`` session saves to); a
+    longer line ends in "…" (wizard.tcss)."""
     index = step_index(draft)
-    noun = "resource" if draft.resources == 1 else "resources"
-    where = f"  editing {draft.source}" if draft.source else ""
+    where = f"\nediting {draft.source}" if draft.source else ""
     return Content.from_markup(
-        "[b]$function[/]  step $n $step  [dim]$when[/]  $count $noun$where",
+        "[b]$function[/]\n[dim]step $n $step · $count · $when$where[/]",
         function=draft.function,
         n=str(index + 1),
         step=STEPS[index].title,
+        count=count(draft.resources, "resource"),
         when=draft.saved,
-        count=str(draft.resources),
-        noun=noun,
         where=where,
     )
 
@@ -53,18 +54,17 @@ class ResumeModal(ModalScreen[Any]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="resume-dialog"):
             yield Label("Resume where you left off?", classes="dialog-title")
-            count = len(self.drafts)
             yield Static(
-                f"{count} draft{'s' * (count != 1)} kept in {self.drafts[0].path.parent}; "
-                "enter resumes the highlighted one at its step.",
-                markup=False,
+                "Enter resumes the highlighted draft at the step it was left on.", markup=False
             )
             yield OptionList(
                 *(Option(draft_row(d), id=d.id) for d in self.drafts), id="resume-drafts"
             )
+            kept = count(len(self.drafts), "draft")
+            yield Static(f"{kept} kept in\n{self.drafts[0].path.parent}", classes="dialog-note")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Resume", id="resume", variant="primary")
-                yield Button("Start afresh", id="fresh")
+                yield Button("Resume", id="resume", variant="primary", compact=True)
+                yield Button("Start afresh", id="fresh", compact=True)
         yield Footer()  # this dialog's own keys, not the wizard's underneath
 
     def on_mount(self) -> None:

@@ -19,6 +19,7 @@ from textual.widgets import Input, Label, Static, TabbedContent, TabPane
 from wizard.tui.screens.base import StepScreen
 from wizard.tui.state import GateReview
 from wizard.tui.widgets.arn_input import ArnInput
+from wizard.tui.widgets.fitted_text import FitScroll, FittedText
 from wizard.tui.widgets.gate_banner import GateBanner
 from wizard.tui.widgets.location_note import LocationNote
 
@@ -196,10 +197,10 @@ class ReviewScreen(StepScreen):
                     ("trust", "Trust"),
                     ("deployer", "Deployer"),
                 ):
-                    with TabPane(title, id=f"tab-{key}"), VerticalScroll():
-                        yield Static("", id=f"json-{key}", classes="json")
-                with TabPane("Why", id="tab-why"), VerticalScroll():
-                    yield Static("", id="why")
+                    with TabPane(title, id=f"tab-{key}"), FitScroll():
+                        yield FittedText("", id=f"json-{key}", classes="json")
+                with TabPane("Why", id="tab-why"), FitScroll():
+                    yield FittedText("", id="why")
             with Vertical(id="review-side", classes="pane"):
                 yield Label("Size against IAM quotas", classes="pane-title")
                 yield SizeTable(id="sizes")
@@ -209,8 +210,8 @@ class ReviewScreen(StepScreen):
                 yield Label("Ask the role", classes="pane-title")
                 yield Input(id="ask-action", placeholder="action, e.g. s3:GetObject", compact=True)
                 yield ArnInput(id="ask-resource", placeholder="resource ARN (or *)", compact=True)
-                with VerticalScroll(id="answer-scroll"):
-                    yield Static("", id="answer")
+                with FitScroll(id="answer-scroll"):
+                    yield FittedText("", id="answer")
 
     def mount_body(self) -> None:
         self._refresh()
