@@ -849,7 +849,7 @@ def test_scan_offers_the_found_entries_preselected_with_their_origins(tmp_path, 
     keys = start(scan=scan) + NO_MORE + FINISH
     result, echo = drive(keys, tmp_path, export_format="json", export_path=tmp_path / "r.json")
     assert f"{missing}: no such file or folder to scan" in echo.splitlines()
-    assert "scanned 4 files, 9 AWS calls: 4 suggested, 2 unresolved" in echo
+    assert "Scanned 4 files, 9 AWS calls: 4 suggested, 2 unresolved" in echo
     assert "not bound: 23_unresolvable/handler.py:12 dynamodb:GetItem" in echo
     (choices,) = shown
     assert [(title.rsplit("(", 1)[1], checked) for title, checked, _ in choices] == [

@@ -249,7 +249,7 @@ def test_the_scan_runs_in_a_worker_and_says_how_many_files(make_app, tmp_path, m
             release.set()
             await settled(pilot)
             assert threads and threads[0] is not threading.main_thread()
-            assert "scanned 5 files" in str(state.render())
+            assert "Scanned 5 files" in str(state.render())
 
     asyncio_run(run())
 

@@ -33,11 +33,7 @@ def offer_scan(wizard: PlainWizard) -> None:
         break
     ask_variables(wizard, offer)
     offered = offer.offered()
-    found = offer.found
-    wizard.say(
-        f"scanned {len(found.files)} files, {len(found.calls)} AWS calls: "
-        f"{len(offered)} suggested, {len(offer.binding.unresolved)} unresolved"
-    )
+    wizard.say(offer.summary())
     for line in offer.skipped():
         wizard.say(f"  skipped {line}")
     for item in offer.unnamed():

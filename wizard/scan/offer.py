@@ -22,6 +22,7 @@ from wizard.scan.bind import Binding, Suggestion, Unresolved, bind, merge
 from wizard.scan.calls import SdkCall, Where
 from wizard.scan.sources import SourceScan, scan_sources, source_files
 from wizard.spec import RoleSpec
+from wizard.text import noun
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,17 @@ class ScanOffer:
     def skipped(self) -> list[str]:
         """The files the scan could not read, one line each (``FILE[:LINE]: why``)."""
         return [f"{self._relative(where)}: {why}" for where, why in self.found.skipped]
+
+    def summary(self) -> str:
+        """What the scan found, said once for every front: ``Scanned 4 files, 9 AWS calls: 4
+        suggested, 2 unresolved`` (and how many files it skipped)."""
+        files, calls = len(self.found.files), len(self.found.calls)
+        out = (
+            f"Scanned {files:,} {noun(files, 'file')}, {calls:,} AWS {noun(calls, 'call')}: "
+            f"{len(self.offered())} suggested, {len(self.binding.unresolved)} unresolved"
+        )
+        skipped = len(self.found.skipped)
+        return out + (f", {skipped} skipped" if skipped else "")
 
     def rebind(self, values: dict[str, str]) -> None:
         """Bind the calls again with ``values`` for environment variables (empty ones unset)."""

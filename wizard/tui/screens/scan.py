@@ -188,14 +188,7 @@ class ScanModal(ModalScreen[ScanChoice | None]):
             ]
         )
         self._previous = list(self.offered)
-        found_files = len(offer.found.files)
-        summary = (
-            f"scanned {found_files:,} file{'s' if found_files != 1 else ''}, "
-            f"{len(offer.found.calls):,} AWS calls: {len(self.offered)} suggested, "
-            f"{len(offer.binding.unresolved)} unresolved"
-        )
-        if offer.found.skipped:
-            summary += f", {len(offer.found.skipped)} skipped"
+        summary = offer.summary()
         self._state(Content(summary))
         self._show_notes()
 
