@@ -9,6 +9,7 @@ import dataclasses
 from textual.widgets import Input, Static
 
 from wizard.spec import RoleSpec
+from wizard.tui.widgets.fitted_text import ArnNote
 
 from .conftest import FakeDiscovered, FakeDiscoverer, orders_spec, settled, table
 
@@ -115,7 +116,7 @@ def test_a_typed_arn_takes_its_kms_key_in_the_fields_dialog(make_app):
             screen.query_one("#arn", Input).focus()
             await pilot.press(*QUEUE)
             await settled(pilot)
-            assert "ctrl+t gives its KMS key" in str(screen.query_one("#arn-check").render())
+            assert "ctrl+t gives its KMS key" in screen.query_one("#arn-check", ArnNote).text
             await pilot.press("ctrl+t")
             await settled(pilot)
             dialog = app.screen
@@ -169,11 +170,11 @@ def test_a_kind_whose_arn_lacks_fields_is_typed_field_by_field(make_app):
             assert app.screen is screen
 
             await _to_kind(app, pilot, "cloudwatch-metrics")
-            assert "has no ARN: ctrl+t" in str(screen.query_one("#arn-check").render())
+            assert "has no ARN: ctrl+t" in screen.query_one("#arn-check", ArnNote).text
             screen.query_one("#arn", Input).focus()
             await pilot.press(*"arn:aws:cloudwatch")  # an ARN pasted all the same
             await settled(pilot)
-            check = str(screen.query_one("#arn-check").render())
+            check = screen.query_one("#arn-check", ArnNote).text
             assert "has no ARN: ctrl+t types its fields" in check
             await pilot.press("ctrl+u", "ctrl+t")
             await settled(pilot)
