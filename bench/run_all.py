@@ -163,10 +163,12 @@ def discover_rows(f: dict[str, Any]) -> list[Row]:
         cases = demo["cases"]
         rows.append(
             (
-                "`bench_discover.py`: `discover dynamodb-table --demo`, a fresh process (the "
-                f"sandbox seeds only the services looked at), median of {demo['rounds']}",
-                f"{cases['discover dynamodb-table --demo']:.2f} s (every service: "
-                f"{cases['discover all --demo (every service)']:.2f} s)",
+                "`bench_discover.py`: `discover dynamodb-table --demo`, a fresh process (cold: "
+                "a new sandbox, seeding only the services looked at; warm: its server already "
+                f"running), median of {demo['rounds']}",
+                f"cold {cases['discover dynamodb-table --demo, cold']:.2f} s, warm "
+                f"{cases['discover dynamodb-table --demo, warm']:.2f} s (every service, cold: "
+                f"{cases['discover all --demo, cold (every service)']:.2f} s)",
                 f"`role-wizard --help` alone: {cases['import only (role-wizard --help)']:.2f} s",
                 "",
                 "",
