@@ -72,6 +72,8 @@ def test_dialogs_show_their_own_keys_not_the_wizards(make_app):
                 assert modal.query("Footer"), f"{type(modal).__name__} has no footer"
                 keys = footer_keys(modal)
                 assert own <= keys and not (keys - own) & STEP_KEYS, keys
+                if isinstance(modal, ConfirmModal):  # the footer says what the button says
+                    assert app.active_bindings["y"].binding.description == "Apply"
                 await pilot.press("ctrl+n")  # a step key does nothing under a dialog
                 await settled(pilot)
                 assert app.screen is modal and app.step == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,6 +25,9 @@ class ConfirmModal(ModalScreen[bool]):
         self.question = question
         self.detail = detail
         self.yes_label = yes
+        # The footer names the key by what it does here ("y Apply"), as the button does.
+        found = self._bindings.key_to_bindings
+        found["y"] = [replace(b, description=yes) for b in found["y"]]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
