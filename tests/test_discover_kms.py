@@ -10,6 +10,7 @@ from moto_helpers import KEY_ATTRIBUTES, KEY_SCHEMA, REGION
 
 from wizard.aws.discover import Discoverer
 from wizard.aws.session import AwsSession
+from wizard.catalog.kinds import catalog
 from wizard.entries import entry_from_discovered
 from wizard.spec import RoleSpec, resolve_resources
 
@@ -46,6 +47,7 @@ def _make(session, url: str, key_ref: str, name: str) -> dict[str, str]:
         KeySchema=KEY_SCHEMA,
         AttributeDefinitions=KEY_ATTRIBUTES,
         BillingMode="PAY_PER_REQUEST",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
         **(sse if key_ref else {}),
     )
     c("s3").create_bucket(Bucket=name)
@@ -76,6 +78,7 @@ def _make(session, url: str, key_ref: str, name: str) -> dict[str, str]:
         "sqs-queue": name,
         "sns-topic": name,
         "dynamodb-table": name,
+        "dynamodb-stream": name,  # a stream is encrypted with its table's key
         "s3-prefix": name,
         "secretsmanager-secret": name,
         "kinesis-stream": name,
@@ -87,6 +90,8 @@ def _make(session, url: str, key_ref: str, name: str) -> dict[str, str]:
 def test_every_encryptable_kind_discovers_its_customer_managed_key(world):
     aws, session, url, key_arn, key_id, tag = world
     made = _make(session, url, key_arn, f"enc-{tag}")
+    encryptable = {name for name, kind in catalog().kinds.items() if kind.encryption}
+    assert set(made) == encryptable  # every kind that takes a kms_key is discovered with it
     disc = Discoverer(aws)
     for kind, name in made.items():
         item = _found(disc, kind, name)

@@ -235,7 +235,8 @@ class Discoverer:
         """``item`` with ``detail["kms_key"]``: the ARN of the customer managed KMS key the
         resource is encrypted with, or "" (not encrypted, an AWS owned or AWS managed key such
         as ``alias/aws/sqs``, which needs no grant). One read of the resource's encryption
-        settings where its listing lacked them (SQS and SNS attributes, DescribeTable, S3
+        settings where its listing lacked them (SQS and SNS attributes, DescribeTable for a table
+        and its stream, S3
         GetBucketEncryption, DescribeStreamSummary), and DescribeKey to turn an alias or key
         id into the key's ARN; both cached for the run. Kinds without ``encryption`` in the
         catalog, and a prefix inside a bucket already read, come back as they are."""
@@ -270,8 +271,9 @@ class Discoverer:
         if item.kind == "sns-topic":
             attrs = client("sns").get_topic_attributes(TopicArn=item.arn)
             return str(attrs.get("Attributes", {}).get("KmsMasterKeyId", ""))
-        if item.kind == "dynamodb-table":
-            table = client("dynamodb").describe_table(TableName=item.name)["Table"]
+        if item.kind in ("dynamodb-table", "dynamodb-stream"):  # a stream is its table's key's
+            name = item.detail.get("table") or item.name
+            table = client("dynamodb").describe_table(TableName=name)["Table"]
             return str(table.get("SSEDescription", {}).get("KMSMasterKeyArn", ""))
         if item.kind == "kinesis-stream":
             summary = client("kinesis").describe_stream_summary(StreamName=item.name)
