@@ -82,7 +82,7 @@ class ScanOffer:
         files, calls = len(self.found.files), len(self.found.calls)
         out = (
             f"Scanned {files:,} {noun(files, 'file')}, {calls:,} AWS {noun(calls, 'call')}: "
-            f"{len(self.offered())} suggested, {len(self.binding.unresolved)} unresolved"
+            f"{len(self.binding.suggestions)} suggested, {len(self.binding.unresolved)} unresolved"
         )
         skipped = len(self.found.skipped)
         return out + (f", {skipped} skipped" if skipped else "")
