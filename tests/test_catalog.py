@@ -258,11 +258,10 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     ],  # fmt: skip
 }
 
-# Kinds AWS offers no list call for that the discoverer can page today: typed only.
-# Typed only: Bedrock's ListFoundationModels, and the nested AppConfig and per-instance RDS
-# resource-id listings, are not offered yet (moto has no ListFoundationModels to test against);
-# a metrics namespace exists only once metrics are put in it.
-TYPED_ONLY = {"bedrock-model", "cloudwatch-metrics", "rds-db-user", "appconfig-profile"}
+# Kinds AWS offers no list call for: typed only. Every kind has one today (Bedrock's models and
+# inference profiles, AppConfig's nested listings, the databases of rds-db-user and the metric
+# namespaces are listed by wizard/aws/discover.py; custom has none and is not a catalog kind).
+TYPED_ONLY: set[str] = set()
 
 # The profiles that may grant an sts: or iam: action: assuming exactly the role named, and
 # passing exactly a schedule's target role (to EventBridge Scheduler only).

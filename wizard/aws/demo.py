@@ -776,12 +776,46 @@ def _seed_efs(region: str, client: Clients) -> None:
 
 
 def _seed_rds(region: str, client: Clients) -> None:
-    client("rds").create_db_cluster(
+    rds = client("rds")
+    rds.create_db_cluster(
         DBClusterIdentifier="orders-aurora",
         Engine="aurora-postgresql",
         MasterUsername="orders",
         MasterUserPassword="demo-password",
         EnableHttpEndpoint=True,
+        EnableIAMDatabaseAuthentication=True,
+    )
+    # an instance of its own (not in a cluster), for rds-db-user's DbiResourceId
+    rds.create_db_instance(
+        DBInstanceIdentifier="orders-reporting",
+        DBInstanceClass="db.t3.micro",
+        Engine="postgres",
+        AllocatedStorage=20,
+        MasterUsername="orders",
+        MasterUserPassword="demo-password",
+        EnableIAMDatabaseAuthentication=True,
+    )
+
+
+def _seed_cloudwatch(region: str, client: Clients) -> None:
+    # a custom namespace exists once a metric is put in it
+    client("cloudwatch").put_metric_data(
+        Namespace="Orders/Checkout",
+        MetricData=[{"MetricName": "OrdersPlaced", "Value": 1.0, "Unit": "Count"}],
+    )
+
+
+def _seed_appconfig(region: str, client: Clients) -> None:
+    # moto keeps the application and the profile; the environment is the demo extras' (moto has
+    # no environments: wizard/aws/demo_extras.py)
+    appconfig = client("appconfig")
+    app_id = appconfig.create_application(Name="orders")["Id"]
+    appconfig.create_environment(ApplicationId=app_id, Name="production")
+    appconfig.create_configuration_profile(
+        ApplicationId=app_id,
+        Name="feature-flags",
+        LocationUri="hosted",
+        Type="AWS.AppConfig.FeatureFlags",
     )
 
 
@@ -807,10 +841,12 @@ SEEDERS: dict[str, Callable[[str, Clients], None]] = {
     "scheduler": _seed_scheduler,
     "elasticfilesystem": _seed_efs,
     "rds": _seed_rds,
+    "cloudwatch": _seed_cloudwatch,
+    "appconfig": _seed_appconfig,
 }
 # A request's SigV4 signing name -> its seed group, where they differ (DynamoDB Streams signs as
 # "dynamodb", so it seeds the tables whose streams it lists).
-SEED_GROUP_OF_SIGNING_NAME = {"states": "stepfunctions"}
+SEED_GROUP_OF_SIGNING_NAME = {"states": "stepfunctions", "monitoring": "cloudwatch"}
 SEED_NEEDS: dict[str, tuple[str, ...]] = {
     "lambda": ("iam",),
     "stepfunctions": ("iam",),

@@ -15,6 +15,10 @@ In front of moto sits a small WSGI layer that
   interleave inside a moto backend (different services run side by side: IAM's first request,
   which loads AWS's managed policies, does not hold up the others);
 - answers ``/_role_wizard/{status,reset,shutdown}`` for the ``demo`` commands (with the token).
+
+Between it and moto, :class:`wizard.aws.demo_extras.DemoExtras` answers the few operations moto
+lacks (Bedrock's model and inference-profile listings, AppConfig's applications and
+environments) from demo data.
 """
 
 from __future__ import annotations
@@ -25,7 +29,6 @@ import fcntl
 import json
 import logging
 import os
-import re
 import secrets
 import sys
 import threading
@@ -35,10 +38,11 @@ from pathlib import Path
 from typing import Any
 
 from wizard.aws import demo
+from wizard.aws.demo_extras import SCOPE_RE, DemoExtras
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 # "Credential=AKID/20250101/us-east-1/dynamodb/aws4_request" in a SigV4 Authorization header.
-_SCOPE_RE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([a-z0-9-]+)/([a-z0-9-]+)/aws4_request")
+_SCOPE_RE = SCOPE_RE
 
 
 class SandboxApp:
@@ -116,6 +120,9 @@ class SandboxApp:
                 for lock in locks:
                     stack.enter_context(lock)
                 moto_api_backend.reset()
+                extras_reset = getattr(self.moto_app, "reset", None)
+                if extras_reset is not None:  # the demo extras' own state (DemoExtras)
+                    extras_reset()
                 self._seeded.clear()
                 self.last_request = time.monotonic()
             return _reply(start_response, "200 OK", self.status())
@@ -186,7 +193,9 @@ def serve(state_dir: Path, idle: float) -> None:
     token = secrets.token_hex(16)
     bound: list[str] = []
     app = SandboxApp(
-        DomainDispatcherApplication(create_backend_app), token, endpoint=lambda: bound[0]
+        DemoExtras(DomainDispatcherApplication(create_backend_app), demo.DEMO_ACCOUNT),
+        token,
+        endpoint=lambda: bound[0],
     )
     server = make_server("127.0.0.1", 0, app, threaded=True)
     server.daemon_threads = False  # server_close() lets each request finish its response

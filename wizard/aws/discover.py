@@ -39,6 +39,13 @@ _PAGE_SIZE: dict[str, int] = {
     "list_objects_v2": 1000,
     "list_work_groups": 50,
     "list_delivery_streams": 10000,
+    "list_inference_profiles": 1000,
+    "list_applications": 50,
+    "list_environments": 50,
+    "list_configuration_profiles": 50,
+    "describe_db_instances": 100,
+    "describe_db_clusters": 100,
+    "describe_db_proxies": 100,
 }
 # Operations botocore has no paginator for: (request token, response token, page-size key).
 _MANUAL_TOKENS: dict[tuple[str, str], tuple[str, str, str]] = {
@@ -387,7 +394,58 @@ class Discoverer:
         if kind == "firehose-stream":
             yield from self._firehose_pages()
             return
+        if kind == "bedrock-model":
+            yield from self._bedrock_pages()
+            return
+        if kind == "appconfig-profile":
+            yield from self._appconfig_pages()
+            return
+        if kind == "rds-db-user":
+            for operation in ("describe_db_instances", "describe_db_clusters"):
+                yield from self._api_pages("rds", operation, {})
+            yield from self._rds_proxy_pages()
+            return
         yield from self._api_pages(hint.client, hint.operation, params)
+
+    def _bedrock_pages(self) -> Iterator[dict[str, Any]]:
+        """The foundation models invoked on demand (ListFoundationModels: one page, the API
+        does not page), then the system-defined cross-Region inference profiles
+        (ListInferenceProfiles, paged)."""
+        client = self.aws.client("bedrock")
+        yield client.list_foundation_models(byInferenceType="ON_DEMAND")
+        yield from self._api_pages(
+            "bedrock", "list_inference_profiles", {"typeEquals": "SYSTEM_DEFINED"}
+        )
+
+    def _appconfig_pages(self) -> Iterator[dict[str, Any]]:
+        """One page per page of applications: each application's environments and
+        configuration profiles (ListEnvironments, ListConfigurationProfiles, every page), as
+        ``{"Triples": [(application, environment, profile), ...]}``."""
+        for raw in self._api_pages("appconfig", "list_applications", {}):
+            triples = []
+            for app in raw.get("Items", []):
+                ask = {"ApplicationId": app["Id"]}
+                envs = [
+                    env
+                    for page in self._api_pages("appconfig", "list_environments", ask)
+                    for env in page.get("Items", [])
+                ]
+                profiles = [
+                    profile
+                    for page in self._api_pages("appconfig", "list_configuration_profiles", ask)
+                    for profile in page.get("Items", [])
+                ]
+                triples += [(app, env, profile) for env in envs for profile in profiles]
+            yield {"Triples": triples}
+
+    def _rds_proxy_pages(self) -> Iterator[dict[str, Any]]:
+        """DescribeDBProxies' pages; a Region or partition without RDS Proxy lists none."""
+        try:
+            yield from self._api_pages("rds", "describe_db_proxies", {})
+        except botocore.exceptions.ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            if code not in ("InvalidAction", "UnknownOperationException", "NotImplemented"):
+                raise
 
     def _firehose_pages(self) -> Iterator[dict[str, Any]]:
         """ListDeliveryStreams pages on the last name seen (``HasMoreDeliveryStreams``), not a
@@ -448,6 +506,10 @@ class Discoverer:
             "apigateway-websocket": self._websocket_apis,
             "efs-access-point": self._access_points,
             "sts-role": self._roles,
+            "bedrock-model": self._bedrock,
+            "appconfig-profile": self._appconfig,
+            "cloudwatch-metrics": self._namespaces(),
+            "rds-db-user": self._databases,
         }.get(kind)
         if special is not None:
             return special
@@ -516,6 +578,108 @@ class Discoverer:
             if point.get("Name"):
                 detail["title"] = f"{point['Name']} on {fs_id}"
             out.append(Discovered("efs-access-point", point_id, arn(fs_id), detail))
+        return out
+
+    def _bedrock(self, raw: dict[str, Any]) -> list[Discovered]:
+        """Foundation models by id (on demand only: a model AWS serves only through an
+        inference profile or provisioned throughput cannot be invoked by its own ARN), and
+        system-defined inference profiles, each filling ``model``, ``inference_profile`` and
+        ``regions``: the Regions of the models the profile routes to (``models[].modelArn``)."""
+        out = []
+        for model in raw.get("modelSummaries", []):
+            if "ON_DEMAND" not in model.get("inferenceTypesSupported", ["ON_DEMAND"]):
+                continue
+            title = " ".join(str(model.get(k, "")) for k in ("providerName", "modelName"))
+            detail = {"title": title.strip()} if title.strip() else {}
+            out.append(
+                Discovered("bedrock-model", str(model["modelId"]), str(model["modelArn"]), detail)
+            )
+        for profile in raw.get("inferenceProfileSummaries", []):
+            if profile.get("status", "ACTIVE") != "ACTIVE":
+                continue
+            arns = [str(m["modelArn"]) for m in profile.get("models", []) if m.get("modelArn")]
+            parsed = [_foundation_model(arn) for arn in arns]
+            models = {model for _region, model in parsed if model}
+            regions = list(dict.fromkeys(region for region, model in parsed if model))
+            if len(models) != 1 or not regions:  # a profile over several models: typed
+                continue
+            profile_id = str(profile["inferenceProfileId"])
+            detail = {
+                "model": models.pop(),
+                "inference_profile": profile_id,
+                "regions": ",".join(regions),
+                "title": f"{profile.get('inferenceProfileName', '')} ({', '.join(regions)})",
+            }
+            out.append(
+                Discovered("bedrock-model", profile_id, str(profile["inferenceProfileArn"]), detail)
+            )
+        return out
+
+    def _appconfig(self, raw: dict[str, Any]) -> list[Discovered]:
+        """One item per (application, environment, configuration profile), named by their
+        names; the three ids fill the entry."""
+        arn = self._arn_maker("appconfig-profile", "application_id")
+        out = []
+        for app, env, profile in raw.get("Triples", []):
+            ids = {
+                "application_id": str(app["Id"]),
+                "environment_id": str(env["Id"]),
+                "profile_id": str(profile["Id"]),
+            }
+            name = f"{app.get('Name') or ids['application_id']}/{env.get('Name') or ids['environment_id']}/{profile.get('Name') or ids['profile_id']}"
+            found = arn(ids["application_id"])
+            found = found.replace("${environment_id}", ids["environment_id"])
+            found = found.replace("${profile_id}", ids["profile_id"])
+            title = "/".join(ids.values())
+            out.append(Discovered("appconfig-profile", name, found, {**ids, "title": title}))
+        return out
+
+    def _namespaces(self) -> Callable[[dict[str, Any]], list[Discovered]]:
+        """A converter for ListMetrics pages: each custom namespace once, on the page it first
+        shows on (``AWS/...`` are AWS's own, which PutMetricData refuses)."""
+        seen: set[str] = set()
+
+        def convert(raw: dict[str, Any]) -> list[Discovered]:
+            out = []
+            for metric in raw.get("Metrics", []):
+                namespace = str(metric.get("Namespace", ""))
+                if not namespace or namespace.startswith("AWS/") or namespace in seen:
+                    continue
+                seen.add(namespace)
+                out.append(Discovered("cloudwatch-metrics", namespace, ""))
+            return out
+
+        return convert
+
+    def _databases(self, raw: dict[str, Any]) -> list[Discovered]:
+        """Databases by resource id (what ``rds-db:connect`` names, not the identifier): a DB
+        instance's DbiResourceId (not an Aurora cluster's member: its users connect through
+        the cluster's id), an Aurora cluster's DbClusterResourceId, an RDS Proxy's prx- id
+        (the end of its ARN). The user is typed: AWS cannot list a database's users."""
+        out = []
+        for db in raw.get("DBInstances", []):
+            if db.get("DBClusterIdentifier") or not db.get("DbiResourceId"):
+                continue
+            name, what = str(db["DBInstanceIdentifier"]), f"instance, {db.get('Engine', '')}"
+            out.append(
+                _database(str(db["DbiResourceId"]), str(db["DBInstanceArn"]), name, what, db)
+            )
+        for db in raw.get("DBClusters", []):
+            if not db.get("DbClusterResourceId"):
+                continue
+            name, what = str(db["DBClusterIdentifier"]), f"cluster, {db.get('Engine', '')}"
+            out.append(
+                _database(str(db["DbClusterResourceId"]), str(db["DBClusterArn"]), name, what, db)
+            )
+        for proxy in raw.get("DBProxies", []):
+            arn = str(proxy.get("DBProxyArn", ""))
+            proxy_id = arn.rpartition(":")[2]
+            if not proxy_id.startswith("prx-"):
+                continue
+            name = str(proxy.get("DBProxyName", proxy_id))
+            out.append(
+                _database(proxy_id, arn, name, f"proxy, {proxy.get('EngineFamily', '')}", {})
+            )
         return out
 
     def _roles(self, raw: dict[str, Any]) -> list[Discovered]:
@@ -692,3 +856,24 @@ class Discoverer:
                 )
             )
         return out
+
+
+def _foundation_model(arn: str) -> tuple[str, str]:
+    """(Region, model id) of ``arn:PARTITION:bedrock:REGION::foundation-model/MODEL``, or
+    ("", "") for any other ARN."""
+    parts = arn.split(":", 5)
+    if len(parts) < 6 or parts[2] != "bedrock" or not parts[5].startswith("foundation-model/"):
+        return "", ""
+    return parts[3], parts[5].removeprefix("foundation-model/")
+
+
+def _database(
+    resource_id: str, arn: str, name: str, what: str, described: dict[str, Any]
+) -> Discovered:
+    """A database listed for ``rds-db-user``: named by its resource id, titled by its name;
+    one whose IAM database authentication is off says so (a token cannot connect to it)."""
+    title = f"{name} ({what.rstrip(', ')})"
+    if described.get("IAMDatabaseAuthenticationEnabled") is False:
+        title += ", IAM authentication off"
+    detail = {"title": title, "identifier": name}
+    return Discovered("rds-db-user", resource_id, arn, detail)
