@@ -863,3 +863,66 @@ def test_scan_offers_the_found_entries_preselected_with_their_origins(tmp_path, 
         for item in yaml.safe_load((corpus / case / "expected.yaml").read_text())["resources"]:
             want.append({k: v for k, v in item.items() if k != "actions"})
     assert resources(result.spec_path) == want
+
+
+def test_demo_sandbox_lists_the_kinds_that_were_typed_only(tmp_path, run_cli):
+    """Issue #12 on the demo sandbox: a Bedrock inference profile (its model and Regions come
+    with it), an AppConfig profile, a metric namespace, and an RDS database whose user is asked."""
+    pytest.importorskip("wizard.aws.demo")
+    spec = tmp_path / "role.yaml"
+    keys = (
+        "orders-api\r"
+        + ENTER * 2  # the sandbox's account and region, detected
+        + ENTER * 7  # role name, boundary, options (logs ... no dead-letter target)
+        + NO_SCAN
+        + ADD
+        + "bedrock-model\r"
+        + DOWN
+        + DOWN
+        + SPACE  # the US inference profile, after the two on-demand models
+        + ENTER
+        + ADD
+        + "appconfig-profile\r"
+        + SPACE
+        + ENTER
+        + ADD
+        + "cloudwatch-metrics\r"
+        + SPACE
+        + ENTER
+        + ADD
+        + "rds-db-user\r"
+        + SPACE  # the orders-reporting instance
+        + ENTER
+        + "reporting\r"  # its user: AWS cannot list it
+        + NO_MORE
+        + FINISH
+    )
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+        pipe.send_text(keys)
+        pipe.close()
+        result = run_cli(
+            "--demo",
+            "plain",
+            "--out",
+            spec,
+            "--export",
+            "json",
+            "--export-out",
+            tmp_path / "r.json",
+        )
+    assert result.code == 0, result.out[-3000:]
+    found = resources(spec)
+    assert found[0] == {
+        "kind": "bedrock-model",
+        "model": "anthropic.claude-3-haiku-20240307-v1:0",
+        "inference_profile": "us.anthropic.claude-3-haiku-20240307-v1:0",
+        "regions": "us-east-1,us-east-2,us-west-2",
+    }
+    assert found[1]["kind"] == "appconfig-profile"
+    assert set(found[1]) == {"kind", "application_id", "environment_id", "profile_id"}
+    assert found[2] == {"kind": "cloudwatch-metrics", "namespace": "Orders/Checkout"}
+    assert found[3]["kind"] == "rds-db-user" and found[3]["user"] == "reporting"
+    assert found[3]["resource_id"].startswith("db-")
+    exported = (tmp_path / "r.json").read_text()
+    assert "inference-profile/us.anthropic.claude-3-haiku-20240307-v1:0" in exported
+    assert f"dbuser:{found[3]['resource_id']}/reporting" in exported
