@@ -18,6 +18,7 @@ from wizard.catalog.kinds import catalog
 from wizard.errors import UserError
 from wizard.policy.compose import compose
 from wizard.policy.diff import diff_policies
+from wizard.policy.evaluate import Evaluator
 from wizard.policy.tighten import (
     AttachedPolicy,
     Call,
@@ -291,6 +292,66 @@ def test_every_function_using_the_role_keeps_its_logs() -> None:
     assert entries(t) == [
         {"kind": "log-group", "access": "write", "name": "/aws/lambda/report-builder"}
     ]
+
+
+def _log_arn(group: str, suffix: str = "") -> str:
+    return f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{group}{suffix}"
+
+
+WRITE_LOGS = ("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents")
+STREAM_LOGS = ("logs:CreateLogStream", "logs:PutLogEvents")
+OWN_GROUP = "/aws/lambda/orders-api"  # the function's own (ROLE is orders-api-role)
+LOG_GROUPS = {
+    "own": OWN_GROUP,
+    "other function's": "/aws/lambda/other-fn",
+    "named like the own one": "/aws/lambda/orders-api-v2",  # not the own group: no prefix match
+    "custom": "/app/shared",
+}
+
+
+@pytest.mark.parametrize("actions", [WRITE_LOGS, STREAM_LOGS], ids=["write", "stream-put"])
+@pytest.mark.parametrize("suffix", [":*", ""], ids=["with-:*", "bare"])
+@pytest.mark.parametrize("shape", sorted(LOG_GROUPS))
+def test_a_log_group_write_grant_is_kept_on_its_group_and_never_widened(
+    shape: str, suffix: str, actions: tuple[str, ...]
+) -> None:
+    """A role that writes to a log group that is not the function's own keeps that access
+    (it used to vanish: logs: true took every log write for its own); never more than the role
+    grants: the write profile only where the role grants all of it, else exactly the grant."""
+    group = LOG_GROUPS[shape]
+    own = allow(list(WRITE_LOGS), _log_arn(OWN_GROUP, ":*"))
+    granted_here = allow(list(actions), _log_arn(group, suffix))
+    snapshot = role(own, granted_here)
+    stream = _log_arn(group, ":log-stream:2026/06/01/abc")
+    t = tighten(snapshot, usage(calls=[call("logs:PutLogEvents", stream)]))
+
+    before = Evaluator([p.document for p in snapshot.inline])
+    after = Evaluator([p.document for p in compose(t.spec).policies])
+    probes = [(a, stream) for a in STREAM_LOGS] + [("logs:CreateLogGroup", _log_arn(group))]
+    for action, arn in probes if group != OWN_GROUP else ():  # own: logs: true's grant
+        was, now = before.evaluate(action, arn).allowed, after.evaluate(action, arn).allowed
+        assert now == was, (action, arn, was, now, entries(t))  # nothing lost, nothing widened
+    # nothing else is widened either (logs: true grants only what the own statement does)
+    assert not diff_policies(
+        [p.document for p in snapshot.inline], [p.document for p in compose(t.spec).policies]
+    ).adds_access
+    assert t.spec.logs is True and t.dropped == []
+
+    written = [e for e in entries(t) if e["kind"] != "custom" or group in str(e["resources"])]
+    if group == OWN_GROUP:
+        assert written == []  # logs: true is its grant
+    elif suffix and actions == WRITE_LOGS:
+        assert written == [{"kind": "log-group", "access": "write", "name": group}]
+    elif suffix:  # the write profile would add CreateLogGroup: exactly the grant instead
+        assert written == [
+            {"kind": "custom", "actions": list(STREAM_LOGS), "resources": [_log_arn(group, ":*")]}
+        ]
+    elif actions == WRITE_LOGS:  # on the bare group only CreateLogGroup applies (IAM)
+        assert written == [
+            {"kind": "custom", "actions": ["logs:CreateLogGroup"], "resources": [_log_arn(group)]}
+        ]
+    else:
+        assert written == []  # stream actions on the bare group's ARN grant nothing
 
 
 def test_tracing_needs_a_grant_and_a_recorded_use() -> None:
