@@ -354,6 +354,46 @@ def test_a_log_group_write_grant_is_kept_on_its_group_and_never_widened(
         assert written == []  # stream actions on the bare group's ARN grant nothing
 
 
+@st.composite
+def log_grants(draw):
+    """A Lambda role writing to its own group and to some of the other shapes, each with or
+    without ``:*`` (or a stream ARN) and some of the write actions, and calls on some streams."""
+    statements = [allow(list(WRITE_LOGS), _log_arn(OWN_GROUP, ":*"))]
+    others = draw(st.lists(st.sampled_from(sorted(set(LOG_GROUPS.values()) - {OWN_GROUP})),
+                           unique=True, max_size=3))  # fmt: skip
+    calls = []
+    for group in others:
+        suffix = draw(st.sampled_from([":*", "", ":log-stream:*"]))
+        actions = draw(st.lists(st.sampled_from(WRITE_LOGS), min_size=1, unique=True))
+        statements.append(allow(sorted(actions), _log_arn(group, suffix)))
+        if draw(st.booleans()):
+            calls.append(call("logs:PutLogEvents", _log_arn(group, ":log-stream:s1")))
+    return role(*statements), calls, others
+
+
+@settings(max_examples=40, deadline=None)
+@given(log_grants())
+def test_property_log_grants_on_other_groups_are_neither_lost_nor_widened(case) -> None:
+    """Whatever the shapes, the tightened spec grants nothing the role does not, and on each
+    other group keeps what the role could do there or lists it as dropped with its reason."""
+    snapshot, calls, others = case
+    t = tighten(snapshot, usage(calls=calls))
+    role_docs = [p.document for p in snapshot.inline]
+    spec_docs = [p.document for p in compose(t.spec).policies]
+    assert not diff_policies(role_docs, spec_docs).adds_access
+    before, after = Evaluator(role_docs), Evaluator(spec_docs)
+    for group in others:
+        stream = _log_arn(group, ":log-stream:s1")
+        for action, arn in [(a, stream) for a in STREAM_LOGS] + [
+            ("logs:CreateLogGroup", _log_arn(group))
+        ]:
+            if before.evaluate(action, arn).allowed:  # what the role can do there it still
+                # can, or the report says why not (a stream wildcard no kind describes is no
+                # evidence without a recorded call)
+                listed = any(action in d.actions and group in d.resource for d in t.dropped)
+                assert after.evaluate(action, arn).allowed or listed, (action, arn, entries(t))
+
+
 def test_tracing_needs_a_grant_and_a_recorded_use() -> None:
     xray = allow(["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "*")
     assert tighten(role(xray), usage()).spec.tracing is False

@@ -809,14 +809,14 @@ def tighten(role: RoleSnapshot, usage: Usage) -> Tightened:
     targets: dict[tuple[str, tuple[tuple[str, str], ...]], _Target] = {}
     custom: dict[str, set[str]] = {}  # resource -> actions
     custom_why: dict[str, set[str]] = {}
-    kept_actions: set[str] = set()
+    kept_on: dict[str, set[str]] = {}  # action -> the resources the spec keeps it on
     for (action, resource), why in sorted(t.keep.items()):
         if action.lower() in absorbed or (action.lower(), resource) in logs_absorbed:
             continue
         if resource == "*":
             custom.setdefault("*", set()).add(action)
             custom_why.setdefault("*", set()).add(why)
-            kept_actions.add(action.lower())
+            kept_on.setdefault(action.lower(), set()).add(resource)
             continue
         m = re.match(r"arn:[^:]*:[^:]*:[^:]*:(\d{12}|aws)?:", resource)
         account = m.group(1) if m else None
@@ -824,7 +824,7 @@ def tighten(role: RoleSnapshot, usage: Usage) -> Tightened:
             grant = _Grant("", action, resource)
             t._drop(grant, f"in another account ({account}); a spec holds one account's", action)
             continue
-        kept_actions.add(action.lower())
+        kept_on.setdefault(action.lower(), set()).add(resource)
         hit = recognise_arn(resource, cat)
         if hit is None:
             custom.setdefault(resource, set()).add(action)
@@ -973,8 +973,9 @@ def tighten(role: RoleSnapshot, usage: Usage) -> Tightened:
             {
                 a
                 for a in actions
-                if a.lower() not in kept_actions | absorbed
+                if a.lower() not in absorbed
                 and (a.lower(), grant.resource) not in logs_absorbed
+                and not _kept_within(grant.resource, kept_on.get(a.lower(), set()))
             }
         )
         if gone:
@@ -983,6 +984,20 @@ def tighten(role: RoleSnapshot, usage: Usage) -> Tightened:
             )
     dropped.sort(key=lambda d: (d.policy, d.pattern, d.resource, d.reason))
     return Tightened(spec, kept_lines, dropped, t.notes)
+
+
+def _kept_within(granted: str, kept: set[str]) -> bool:
+    """Whether a dropped grant's action is still kept inside what that grant covered (on
+    ``*`` and kept on a table, it is not gone): a grant elsewhere (another log group) does not
+    hide the drop. A statement's label (NotAction/NotResource) counts any kept resource."""
+    from wizard.policy.patterns import resource_contains
+
+    if not kept:
+        return False
+    parts = granted.split(", ")
+    if not all(p == "*" or p.startswith("arn:") for p in parts):
+        return True
+    return any(resource_contains(p, r) for p in parts for r in kept)
 
 
 def _key_grants_of(spec: Any, entry: Any, key: str) -> set[KeyGrant]:
