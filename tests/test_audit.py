@@ -458,3 +458,40 @@ def test_e2e_a_spec_that_fails_the_gate_is_not_written(over_http, tmp_path) -> N
     )
     assert "iam:PassRole" in audit.stderr
     assert not written.exists()
+
+
+def test_e2e_a_write_to_another_functions_log_group_stays_in_the_written_spec(
+    over_http, tmp_path
+) -> None:
+    """``audit ROLE --write-spec``: the role writes to its own log group and to another
+    function's; logs: true takes the place of the first only, the second stays a log-group
+    write entry, and the spec builds through the gate."""
+    from cli_helpers import run_wizard
+
+    env, iam = over_http
+    trust = doc(
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "lambda.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+        }
+    )
+    name = "billing-api-role"  # its function: billing-api
+    iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))
+    write = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
+    groups = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group"
+    policy = doc(
+        allow(write, f"{groups}:/aws/lambda/billing-api:*"),
+        allow(write, f"{groups}:/aws/lambda/billing-audit:*"),
+    )
+    iam.put_role_policy(RoleName=name, PolicyName="p", PolicyDocument=json.dumps(policy))
+    written = tmp_path / "billing.yaml"
+    audit = run_wizard("audit", name, "--write-spec", written, env=env)
+    assert audit.returncode == 0, audit.stderr
+    spec = yaml.safe_load(written.read_text())
+    assert spec["resources"] == [
+        {"kind": "log-group", "access": "write", "name": "/aws/lambda/billing-audit"}
+    ]
+    build = run_wizard("build", written, env=env)
+    assert build.returncode == 0 and build.stderr == "", build.stderr
+    assert f"{groups}:/aws/lambda/billing-audit:*" in build.stdout

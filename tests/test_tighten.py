@@ -18,6 +18,7 @@ from wizard.catalog.kinds import catalog
 from wizard.errors import UserError
 from wizard.policy.compose import compose
 from wizard.policy.diff import diff_policies
+from wizard.policy.evaluate import Evaluator
 from wizard.policy.tighten import (
     AttachedPolicy,
     Call,
@@ -291,6 +292,106 @@ def test_every_function_using_the_role_keeps_its_logs() -> None:
     assert entries(t) == [
         {"kind": "log-group", "access": "write", "name": "/aws/lambda/report-builder"}
     ]
+
+
+def _log_arn(group: str, suffix: str = "") -> str:
+    return f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{group}{suffix}"
+
+
+WRITE_LOGS = ("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents")
+STREAM_LOGS = ("logs:CreateLogStream", "logs:PutLogEvents")
+OWN_GROUP = "/aws/lambda/orders-api"  # the function's own (ROLE is orders-api-role)
+LOG_GROUPS = {
+    "own": OWN_GROUP,
+    "other function's": "/aws/lambda/other-fn",
+    "named like the own one": "/aws/lambda/orders-api-v2",  # not the own group: no prefix match
+    "custom": "/app/shared",
+}
+
+
+@pytest.mark.parametrize("actions", [WRITE_LOGS, STREAM_LOGS], ids=["write", "stream-put"])
+@pytest.mark.parametrize("suffix", [":*", ""], ids=["with-:*", "bare"])
+@pytest.mark.parametrize("shape", sorted(LOG_GROUPS))
+def test_a_log_group_write_grant_is_kept_on_its_group_and_never_widened(
+    shape: str, suffix: str, actions: tuple[str, ...]
+) -> None:
+    """A role that writes to a log group that is not the function's own keeps that access
+    (it used to vanish: logs: true took every log write for its own); never more than the role
+    grants: the write profile only where the role grants all of it, else exactly the grant."""
+    group = LOG_GROUPS[shape]
+    own = allow(list(WRITE_LOGS), _log_arn(OWN_GROUP, ":*"))
+    granted_here = allow(list(actions), _log_arn(group, suffix))
+    snapshot = role(own, granted_here)
+    stream = _log_arn(group, ":log-stream:2026/06/01/abc")
+    t = tighten(snapshot, usage(calls=[call("logs:PutLogEvents", stream)]))
+
+    before = Evaluator([p.document for p in snapshot.inline])
+    after = Evaluator([p.document for p in compose(t.spec).policies])
+    probes = [(a, stream) for a in STREAM_LOGS] + [("logs:CreateLogGroup", _log_arn(group))]
+    for action, arn in probes if group != OWN_GROUP else ():  # own: logs: true's grant
+        was, now = before.evaluate(action, arn).allowed, after.evaluate(action, arn).allowed
+        assert now == was, (action, arn, was, now, entries(t))  # nothing lost, nothing widened
+    # nothing else is widened either (logs: true grants only what the own statement does)
+    assert not diff_policies(
+        [p.document for p in snapshot.inline], [p.document for p in compose(t.spec).policies]
+    ).adds_access
+    assert t.spec.logs is True and t.dropped == []
+
+    written = [e for e in entries(t) if e["kind"] != "custom" or group in str(e["resources"])]
+    if group == OWN_GROUP:
+        assert written == []  # logs: true is its grant
+    elif suffix and actions == WRITE_LOGS:
+        assert written == [{"kind": "log-group", "access": "write", "name": group}]
+    elif suffix:  # the write profile would add CreateLogGroup: exactly the grant instead
+        assert written == [
+            {"kind": "custom", "actions": list(STREAM_LOGS), "resources": [_log_arn(group, ":*")]}
+        ]
+    elif actions == WRITE_LOGS:  # on the bare group only CreateLogGroup applies (IAM)
+        assert written == [
+            {"kind": "custom", "actions": ["logs:CreateLogGroup"], "resources": [_log_arn(group)]}
+        ]
+    else:
+        assert written == []  # stream actions on the bare group's ARN grant nothing
+
+
+@st.composite
+def log_grants(draw):
+    """A Lambda role writing to its own group and to some of the other shapes, each with or
+    without ``:*`` (or a stream ARN) and some of the write actions, and calls on some streams."""
+    statements = [allow(list(WRITE_LOGS), _log_arn(OWN_GROUP, ":*"))]
+    others = draw(st.lists(st.sampled_from(sorted(set(LOG_GROUPS.values()) - {OWN_GROUP})),
+                           unique=True, max_size=3))  # fmt: skip
+    calls = []
+    for group in others:
+        suffix = draw(st.sampled_from([":*", "", ":log-stream:*"]))
+        actions = draw(st.lists(st.sampled_from(WRITE_LOGS), min_size=1, unique=True))
+        statements.append(allow(sorted(actions), _log_arn(group, suffix)))
+        if draw(st.booleans()):
+            calls.append(call("logs:PutLogEvents", _log_arn(group, ":log-stream:s1")))
+    return role(*statements), calls, others
+
+
+@settings(max_examples=40, deadline=None)
+@given(log_grants())
+def test_property_log_grants_on_other_groups_are_neither_lost_nor_widened(case) -> None:
+    """Whatever the shapes, the tightened spec grants nothing the role does not, and on each
+    other group keeps what the role could do there or lists it as dropped with its reason."""
+    snapshot, calls, others = case
+    t = tighten(snapshot, usage(calls=calls))
+    role_docs = [p.document for p in snapshot.inline]
+    spec_docs = [p.document for p in compose(t.spec).policies]
+    assert not diff_policies(role_docs, spec_docs).adds_access
+    before, after = Evaluator(role_docs), Evaluator(spec_docs)
+    for group in others:
+        stream = _log_arn(group, ":log-stream:s1")
+        for action, arn in [(a, stream) for a in STREAM_LOGS] + [
+            ("logs:CreateLogGroup", _log_arn(group))
+        ]:
+            if before.evaluate(action, arn).allowed:  # what the role can do there it still
+                # can, or the report says why not (a stream wildcard no kind describes is no
+                # evidence without a recorded call)
+                listed = any(action in d.actions and group in d.resource for d in t.dropped)
+                assert after.evaluate(action, arn).allowed or listed, (action, arn, entries(t))
 
 
 def test_tracing_needs_a_grant_and_a_recorded_use() -> None:

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import http.client
 import io
 import json
@@ -43,6 +44,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import uuid
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -663,6 +665,10 @@ def _seed_secretsmanager(region: str, client: Clients) -> None:
     secrets = client("secretsmanager")
     secrets.create_secret(Name="orders/db", SecretString='{"user": "orders", "password": "demo"}')
     secrets.create_secret(Name="payments/stripe-api-key", SecretString="sk_test_demo")
+    # the MQ broker's credentials (mq-broker's secret field)
+    secrets.create_secret(
+        Name="orders/mq-lambda", SecretString='{"username": "lambda", "password": "demo"}'
+    )
 
 
 def _seed_ssm(region: str, client: Clients) -> None:
@@ -724,11 +730,12 @@ def _seed_lambda(region: str, client: Clients) -> None:
 
 
 def _seed_appsync(region: str, client: Clients) -> None:
-    client("appsync").create_graphql_api(name="orders-graph", authenticationType="AWS_IAM")
+    api = client("appsync").create_graphql_api(name="orders-graph", authenticationType="AWS_IAM")
+    give_moto_resource_an_aws_shaped_id("appsync", region, api["graphqlApi"]["apiId"])
 
 
 def _seed_kafka(region: str, client: Clients) -> None:
-    client("kafka").create_cluster_v2(
+    made = client("kafka").create_cluster_v2(
         ClusterName="orders-events",
         Provisioned={
             "BrokerNodeGroupInfo": {
@@ -739,6 +746,130 @@ def _seed_kafka(region: str, client: Clients) -> None:
             "NumberOfBrokerNodes": 2,
         },
     )
+    give_moto_resource_an_aws_shaped_id("kafka", region, made["ClusterArn"])
+
+
+def _seed_apigatewayv2(region: str, client: Clients) -> None:
+    apis = client("apigatewayv2")
+    # an HTTP API beside the WebSocket one: it has no @connections, discovery leaves it out
+    apis.create_api(Name="orders-http", ProtocolType="HTTP")
+    made = apis.create_api(
+        Name="orders-notifications",
+        ProtocolType="WEBSOCKET",
+        RouteSelectionExpression="$request.body.action",
+    )
+    api_id = give_moto_resource_an_aws_shaped_id("apigatewayv2", region, made["ApiId"])
+    apis.create_stage(ApiId=api_id, StageName="production")
+
+
+def _seed_mq(region: str, client: Clients) -> None:
+    made = client("mq").create_broker(
+        BrokerName="orders-broker",
+        EngineType="ACTIVEMQ",
+        EngineVersion="5.18",
+        HostInstanceType="mq.t3.micro",
+        DeploymentMode="SINGLE_INSTANCE",
+        PubliclyAccessible=False,
+        AutoMinorVersionUpgrade=True,
+        Users=[{"Username": "lambda", "Password": "demo-password-1"}],
+    )
+    give_moto_resource_an_aws_shaped_id("mq", region, made["BrokerId"])
+
+
+# -- AWS-shaped ids for what moto makes in another shape ------------------------------------
+
+# The id each service's resource has in AWS, as the kinds' field patterns hold them to
+# (catalogs/kinds.yaml): moto makes them in other shapes, which the kinds rightly refuse.
+AWS_ID_SHAPES = {
+    # API Gateway: 10 lower-case letters and digits (moto: 8 letters)
+    "apigatewayv2": "^[a-z0-9]{10}$",
+    # Amazon MQ: b- and a UUID (moto: 6 hex digits, and an ARN without the broker's name)
+    "mq": "^b-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+    # AppSync: 26 lower-case letters and digits (moto: a UUID with dashes)
+    "appsync": "^[a-z0-9]{26}$",
+    # MSK: cluster/NAME/UUID-N (moto: cluster/UUID, without the name or the suffix)
+    "kafka": "^arn:[a-z-]+:kafka:[a-z0-9-]+:[0-9]{12}:cluster/[A-Za-z0-9-]{1,64}/"
+    "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-[0-9a-z]{1,4}$",
+}
+
+
+def _stable_id(*parts: str) -> tuple[str, uuid.UUID]:
+    """A 26-character base-36 string and a UUID, both fixed by ``parts``: the sandbox's ids
+    are the same on every run (and in the screenshots)."""
+    digest = hashlib.sha256("/".join(parts).encode()).digest()
+    number, text = int.from_bytes(digest, "big"), ""
+    for _ in range(26):
+        number, digit = divmod(number, 36)
+        text += "0123456789abcdefghijklmnopqrstuvwxyz"[digit]
+    return text, uuid.UUID(bytes=digest[:16], version=4)
+
+
+def give_moto_resource_an_aws_shaped_id(service: str, region: str, moto_id: str) -> str:
+    """Re-key a resource moto just made (in this, the server's, process) under an id of AWS's
+    shape, and return that id (the cluster's ARN for ``kafka``, whose backend keys by ARN).
+
+    Why: moto (5.x) makes API Gateway v2 ids of 8 letters, MQ broker ids of 6 hex digits,
+    AppSync ids as dashed UUIDs and MSK ARNs without the cluster's name, and offers no custom id
+    for these services (its ``_custom_id_`` tag covers others). The kinds' field patterns
+    rightly refuse those shapes, so the sandbox moves the object moto made to AWS's id in the
+    backend's own dict, with the attributes that carry the id. It is the one place that
+    reaches into moto's models: tests/test_demo_ids.py fails if a moto upgrade moves them. The
+    resource must have no tags yet (they are keyed by the old ARN); the API answers under the
+    new id only, which this checks before returning.
+    """
+    import re
+
+    account = DEMO_ACCOUNT
+    if service == "apigatewayv2":
+        from moto.apigatewayv2.models import apigatewayv2_backends
+
+        gateways = apigatewayv2_backends[account][region]
+        api = gateways.apis.pop(moto_id)
+        new_id = _stable_id(service, region, api.name)[0][:10]
+        api.api_id = new_id
+        api.api_endpoint = api.api_endpoint.replace(moto_id, new_id)
+        api.arn = api.arn.replace(f"/apis/{moto_id}", f"/apis/{new_id}")
+        gateways.apis[new_id] = api
+        found = gateways.get_api(new_id).api_id
+    elif service == "mq":
+        from moto.mq.models import mq_backends
+
+        mq = mq_backends[account][region]
+        broker = mq.brokers.pop(moto_id)
+        new_id = f"b-{_stable_id(service, region, broker.name)[1]}"
+        broker.id = new_id
+        partition = broker.arn.split(":")[1]
+        broker.arn = f"arn:{partition}:mq:{region}:{account}:broker:{broker.name}:{new_id}"
+        for user in broker.users:
+            user.broker_id = new_id
+        mq.brokers[new_id] = broker
+        found = mq.describe_broker(new_id).id
+    elif service == "appsync":
+        from moto.appsync.models import appsync_backends
+
+        appsync = appsync_backends[account][region]
+        graph = appsync.graphql_apis.pop(moto_id)
+        new_id = _stable_id(service, region, graph.name)[0]
+        graph.api_id = new_id
+        graph.arn = graph.arn.replace(f"apis/{moto_id}", f"apis/{new_id}")
+        appsync.graphql_apis[new_id] = graph
+        found = appsync.get_graphql_api(new_id).api_id
+    elif service == "kafka":
+        from moto.kafka.models import kafka_backends
+
+        kafka = kafka_backends[account][region]
+        cluster = kafka.clusters.pop(moto_id)
+        cluster_uuid = _stable_id(service, region, cluster.cluster_name)[1]
+        head = moto_id.rsplit("/", 1)[0]  # arn:...:cluster
+        new_id = f"{head}/{cluster.cluster_name}/{cluster_uuid}-2"
+        cluster.arn = new_id
+        kafka.clusters[new_id] = cluster
+        found = kafka.describe_cluster_v2(new_id)["clusterArn"]
+    else:
+        raise ValueError(f"no AWS-shaped id for moto's {service} resources")
+    if found != new_id or not re.match(AWS_ID_SHAPES[service], new_id):
+        raise RuntimeError(f"moto's {service} backend did not take the id {new_id!r}")
+    return new_id
 
 
 def _seed_firehose(region: str, client: Clients) -> None:
@@ -843,10 +974,17 @@ SEEDERS: dict[str, Callable[[str, Clients], None]] = {
     "rds": _seed_rds,
     "cloudwatch": _seed_cloudwatch,
     "appconfig": _seed_appconfig,
+    "apigatewayv2": _seed_apigatewayv2,
+    "mq": _seed_mq,
 }
 # A request's SigV4 signing name -> its seed group, where they differ (DynamoDB Streams signs as
-# "dynamodb", so it seeds the tables whose streams it lists).
-SEED_GROUP_OF_SIGNING_NAME = {"states": "stepfunctions", "monitoring": "cloudwatch"}
+# "dynamodb", so it seeds the tables whose streams it lists; API Gateway v2 signs as "apigateway",
+# as v1 does).
+SEED_GROUP_OF_SIGNING_NAME = {
+    "states": "stepfunctions",
+    "monitoring": "cloudwatch",
+    "apigateway": "apigatewayv2",
+}
 SEED_NEEDS: dict[str, tuple[str, ...]] = {
     "lambda": ("iam",),
     "stepfunctions": ("iam",),

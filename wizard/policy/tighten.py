@@ -22,7 +22,9 @@ The rules, one grant (action, resource) of the role's Allow statements at a time
   the role does not grant today (checked with the policy diff); otherwise, and for ARNs no kind
   describes, a ``custom`` entry with exactly those actions on exactly those ARNs.
 * ``logs: true`` whenever the trust policy admits ``lambda.amazonaws.com`` (the function keeps
-  its logging); ``tracing``/``vpc`` when the role grants and used their actions.
+  its logging); it replaces the log grants on ``*`` and on the functions' own log groups (by
+  exact name) only: a grant on another log group is judged like any named resource.
+  ``tracing``/``vpc`` when the role grants and used their actions.
 * A KMS statement on exact keys limited by ``kms:ViaService`` (and an encryption context) is a
   resource's key grant: when an entry of the spec, given that key as its ``kms_key``, would be
   granted exactly such grants (every one present in the role), the entry gets the key — the
@@ -522,14 +524,16 @@ def trusts_lambda(trust: Document | None) -> bool:
 
 
 def _arn_fits(ref: Any, action: Any, arn: str) -> bool:
-    """Whether some resource type of ``action`` (IAM reference) can describe ``arn``."""
-    from wizard.policy.patterns import format_regex
+    """Whether some resource type of ``action`` (IAM reference) can describe ``arn``. A
+    wildcard ARN fits when it shares a concrete ARN with the type's format, as IAM matches it:
+    ``log-group:NAME:*`` covers the group's streams (``log-group:NAME:log-stream:S``), the
+    resource type of logs:PutLogEvents and logs:CreateLogStream."""
+    from wizard.policy.patterns import format_regex, pattern_fits_format
 
-    return any(
-        format_regex(fmt).match(arn)
-        for rt in ref.resource_types_for(action)
-        for fmt in rt.arn_formats
-    )
+    formats = [fmt for rt in ref.resource_types_for(action) for fmt in rt.arn_formats]
+    if _wild(arn):
+        return any(pattern_fits_format(arn, fmt) for fmt in formats)
+    return any(format_regex(fmt).match(arn) for fmt in formats)
 
 
 def _wild(text: str) -> bool:
@@ -729,6 +733,25 @@ class _Tightener:
             self._drop(grant, f"no recorded use; only granted on {resource}", action)
 
 
+# A log group's ARN, alone or with what follows it in its streams' ARNs (``:*``,
+# ``:log-stream:NAME``): CloudWatch Logs' resource types log-group and log-stream (Service
+# Authorization Reference, "Actions, resources, and condition keys for Amazon CloudWatch Logs":
+# https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html)
+_LOG_GROUP_ARN = re.compile(
+    r"arn:[^:]+:logs:[^:]*:(?P<account>[^:]*):log-group:(?P<group>[^:*?]+)(?::\*|:log-stream:.*)?"
+)
+
+
+def _own_log_group(resource: str, own: set[str], role: RoleSnapshot) -> bool:
+    """Whether a grant's resource is ``*`` or one of ``own`` log groups (by exact name, in the
+    role's account), which ``logs: true`` and the functions' log-group entries grant: a group
+    whose name only starts like one (``/aws/lambda/fn-v2``), or any other group, is not."""
+    if resource == "*":
+        return True
+    m = _LOG_GROUP_ARN.fullmatch(resource)
+    return bool(m and m.group("group") in own and m.group("account") == role.account)
+
+
 def _feature_actions(cat: Any) -> dict[str, set[str]]:
     return {
         name: {a.lower() for t in profile.statements for a in t.actions}
@@ -756,8 +779,11 @@ def tighten(role: RoleSnapshot, usage: Usage) -> Tightened:
         for tpl in cat.kinds["log-group"].profiles["write"].statements
         for a in tpl.actions
     }
-    own_log_groups = [f":log-group:/aws/lambda/{f}" for f in {t.function, *role.functions}]
-    absorbed: set[str] = set()  # actions a feature now grants
+    own_log_groups = {f"/aws/lambda/{f}" for f in {t.function, *role.functions}}
+    absorbed: set[str] = set()  # actions a feature now grants (on whatever resource)
+    # (action, resource) grants on the functions' own log groups (or *) that logs: true and
+    # their log-group entries now make: only those, so a grant on another group stays
+    logs_absorbed: set[tuple[str, str]] = set()
 
     # features: granted, and used (a call, IAM's action data, or the service's last use)
     for name, actions in _feature_actions(cat).items():
@@ -772,25 +798,25 @@ def tighten(role: RoleSnapshot, usage: Usage) -> Tightened:
             kept_lines.append(f"{name}: true: {', '.join(evidence)} granted and used")
     if features["logs"]:
         for (action, resource), _why in list(t.keep.items()):
-            if action.lower() in log_actions and (
-                resource == "*" or any(g in resource for g in own_log_groups)
-            ):
-                absorbed.add(action.lower())
+            if action.lower() in log_actions and _own_log_group(resource, own_log_groups, role):
+                logs_absorbed.add((action.lower(), resource))
         for (grant, _reason), actions in t.drop.items():
-            if grant.resource == "*" or any(g in grant.resource for g in own_log_groups):
-                absorbed.update(a.lower() for a in actions if a.lower() in log_actions)
+            if _own_log_group(grant.resource, own_log_groups, role):
+                logs_absorbed.update(
+                    (a.lower(), grant.resource) for a in actions if a.lower() in log_actions
+                )
 
     targets: dict[tuple[str, tuple[tuple[str, str], ...]], _Target] = {}
     custom: dict[str, set[str]] = {}  # resource -> actions
     custom_why: dict[str, set[str]] = {}
-    kept_actions: set[str] = set()
+    kept_on: dict[str, set[str]] = {}  # action -> the resources the spec keeps it on
     for (action, resource), why in sorted(t.keep.items()):
-        if action.lower() in absorbed:
+        if action.lower() in absorbed or (action.lower(), resource) in logs_absorbed:
             continue
         if resource == "*":
             custom.setdefault("*", set()).add(action)
             custom_why.setdefault("*", set()).add(why)
-            kept_actions.add(action.lower())
+            kept_on.setdefault(action.lower(), set()).add(resource)
             continue
         m = re.match(r"arn:[^:]*:[^:]*:[^:]*:(\d{12}|aws)?:", resource)
         account = m.group(1) if m else None
@@ -798,7 +824,7 @@ def tighten(role: RoleSnapshot, usage: Usage) -> Tightened:
             grant = _Grant("", action, resource)
             t._drop(grant, f"in another account ({account}); a spec holds one account's", action)
             continue
-        kept_actions.add(action.lower())
+        kept_on.setdefault(action.lower(), set()).add(resource)
         hit = recognise_arn(resource, cat)
         if hit is None:
             custom.setdefault(resource, set()).add(action)
@@ -943,13 +969,35 @@ def tighten(role: RoleSnapshot, usage: Usage) -> Tightened:
     spec = restore_keys(t, spec, kept_lines)
     dropped = []
     for (grant, reason), actions in t.drop.items():
-        gone = sorted({a for a in actions if a.lower() not in kept_actions | absorbed})
+        gone = sorted(
+            {
+                a
+                for a in actions
+                if a.lower() not in absorbed
+                and (a.lower(), grant.resource) not in logs_absorbed
+                and not _kept_within(grant.resource, kept_on.get(a.lower(), set()))
+            }
+        )
         if gone:
             dropped.append(
                 Dropped(grant.pattern, grant.resource, grant.policy, reason, tuple(gone))
             )
     dropped.sort(key=lambda d: (d.policy, d.pattern, d.resource, d.reason))
     return Tightened(spec, kept_lines, dropped, t.notes)
+
+
+def _kept_within(granted: str, kept: set[str]) -> bool:
+    """Whether a dropped grant's action is still kept inside what that grant covered (on
+    ``*`` and kept on a table, it is not gone): a grant elsewhere (another log group) does not
+    hide the drop. A statement's label (NotAction/NotResource) counts any kept resource."""
+    from wizard.policy.patterns import resource_contains
+
+    if not kept:
+        return False
+    parts = granted.split(", ")
+    if not all(p == "*" or p.startswith("arn:") for p in parts):
+        return True
+    return any(resource_contains(p, r) for p in parts for r in kept)
 
 
 def _key_grants_of(spec: Any, entry: Any, key: str) -> set[KeyGrant]:
