@@ -35,6 +35,7 @@ from wizard.policy.managed import managed_policy_by_arn
 from wizard.policy.tighten import (
     AttachedPolicy,
     Call,
+    FunctionTarget,
     RoleSnapshot,
     ServiceActivity,
     Tightened,
@@ -228,6 +229,7 @@ def read_role(
         functions = sorted((shared.functions or {}).get(role["Arn"], ()))
     else:
         functions = functions_using(aws, role["Arn"], notes)
+    targets = function_targets(aws, functions, notes)
     return RoleSnapshot(
         name=role["RoleName"],
         arn=role["Arn"],
@@ -244,6 +246,7 @@ def read_role(
         last_used=last_used,
         functions=functions,
         region=aws.region,
+        targets=targets,
     )
 
 
@@ -263,6 +266,46 @@ def functions_using(aws: AwsSession, role_arn: str, notes: list[str]) -> list[st
     except AWS_ERRORS as exc:
         notes.append(f"cannot list the functions that use the role ({one_line(exc)})")
         return []
+
+
+def function_targets(
+    aws: AwsSession, functions: list[str], notes: list[str]
+) -> list[FunctionTarget]:
+    """Where each function sends invocation records, as evidence for tighten's
+    ``dead_letter``/``destinations``: its DeadLetterConfig (GetFunctionConfiguration), its
+    asynchronous destinations (GetFunctionEventInvokeConfig of the unqualified function) and
+    its event source mappings' on-failure destinations (ListEventSourceMappings). What cannot
+    be read is a note, and that function names no target."""
+    client = aws.client("lambda")
+    out: list[FunctionTarget] = []
+    for name in functions:
+        found: list[FunctionTarget] = []
+        try:
+            config = client.get_function_configuration(FunctionName=name)
+            if dlq := (config.get("DeadLetterConfig") or {}).get("TargetArn"):
+                found.append(FunctionTarget(name, "dead_letter", str(dlq), "DeadLetterConfig"))
+            try:
+                invoke = client.get_function_event_invoke_config(FunctionName=name)
+            except botocore.exceptions.ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
+                    raise
+                invoke = {}
+            destinations = invoke.get("DestinationConfig") or {}
+            for slot, key in (("on_success", "OnSuccess"), ("on_failure", "OnFailure")):
+                if arn := (destinations.get(key) or {}).get("Destination"):
+                    found.append(FunctionTarget(name, slot, str(arn), "asynchronous destinations"))
+            pages = client.get_paginator("list_event_source_mappings").paginate(FunctionName=name)
+            for page in pages:
+                for mapping in page.get("EventSourceMappings", []):
+                    failure = (mapping.get("DestinationConfig") or {}).get("OnFailure") or {}
+                    if arn := failure.get("Destination"):
+                        source = f"event source mapping {mapping.get('UUID', '')}".strip()
+                        found.append(FunctionTarget(name, "on_failure", str(arn), source))
+        except AWS_ERRORS as exc:
+            notes.append(f"cannot read where {name} sends invocation records ({one_line(exc)})")
+            continue
+        out.extend(found)
+    return out
 
 
 @dataclass(frozen=True)
