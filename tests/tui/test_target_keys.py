@@ -54,4 +54,15 @@ def test_the_demo_payments_queue_as_dead_letter_takes_its_key(make_app):
             assert "no KMS grant: Lambda invokes the function" in check
             assert app.spec.destinations.on_success == FUNCTION
 
+            # typed, then straight on to the next step: read all the same
+            failure = screen.query_one("#target-on_failure", Input)
+            failure.focus()
+            failure.insert_text_at_cursor(QUEUE)
+            await settled(pilot)
+            await pilot.press("ctrl+n")
+            await settled(pilot)
+            assert app.screen is not screen
+            target = app.spec.destinations.on_failure
+            assert (target.arn, target.kms_key) == (QUEUE, key_arn)
+
     asyncio.run(run())

@@ -182,11 +182,13 @@ def read_role(
     role_name: str,
     notes: list[str] | None = None,
     shared: AccountReads | None = None,
+    targets: bool = False,
 ) -> RoleSnapshot:
     """Everything IAM holds about the role. A missing role is a UserError (exit 2).
 
     ``shared`` holds what an account-wide audit reads once for every role (the functions'
-    roles, the policy documents already read)."""
+    roles, the policy documents already read). ``targets``: also read where the functions
+    send invocation records (:func:`function_targets`, for the tightened spec)."""
     notes = notes if notes is not None else []
     iam = aws.client("iam")
     policy_document = shared.policy_document if shared else _policy_document
@@ -229,7 +231,7 @@ def read_role(
         functions = sorted((shared.functions or {}).get(role["Arn"], ()))
     else:
         functions = functions_using(aws, role["Arn"], notes)
-    targets = function_targets(aws, functions, notes)
+    found_targets = function_targets(aws, functions, notes) if targets else []
     return RoleSnapshot(
         name=role["RoleName"],
         arn=role["Arn"],
@@ -246,7 +248,7 @@ def read_role(
         last_used=last_used,
         functions=functions,
         region=aws.region,
-        targets=targets,
+        targets=found_targets,
     )
 
 
@@ -632,7 +634,8 @@ def audit_role(
     starts the window (else ``lookback_days`` before ``now``); ``trail`` says which CloudTrail
     log files to read (:mod:`wizard.aws.trail`; an account-wide audit reads none by default)."""
     notes: list[str] = []
-    role = read_role(aws, role_name, notes, shared)
+    # one role's audit tightens it: where its functions send records is evidence for that
+    role = read_role(aws, role_name, notes, shared, targets=shared is None)
     end = now or dt.datetime.now(dt.UTC)
     start = since or end - dt.timedelta(days=lookback_days)
     lookback_days = max(1, -(-(end - start) // dt.timedelta(days=1)))

@@ -220,9 +220,18 @@ class OptionsScreen(StepScreen):
     def _target_done(self, event: Input.Submitted | Input.Blurred) -> None:
         """The ARN typed (enter, or the focus gone on): with an AWS session, how the queue,
         topic or bucket is encrypted is read in the background, once an ARN."""
-        slot = (event.input.id or "").removeprefix("target-")
+        self._read_key((event.input.id or "").removeprefix("target-"))
+
+    def on_screen_suspend(self) -> None:
+        """Leaving the step with an ARN typed (ctrl+n, a step's key): read it too; the answer
+        reaches the spec while another step shows."""
+        for slot, _label in TARGET_FIELDS:
+            self._read_key(slot)
+
+    def _read_key(self, slot: str) -> None:
         arn = get_target(self.spec, slot)
-        if not arn or arn != event.input.value.strip() or slot in self._key_notes:
+        field = self.query_one(f"#target-{slot}", Input)
+        if not arn or arn != field.value.strip() or slot in self._key_notes:
             return
         if get_target_key(self.spec, slot) or self.wizard.session_account is None:
             return  # a key given already; no session (offline): nothing to read with
