@@ -104,3 +104,28 @@ def test_plain_mode_fills_the_dead_letter_queues_key_from_the_account(world, tmp
     assert isinstance(result.spec.dead_letter, EncryptedTarget)
     exported = (tmp_path / "r.json").read_text()
     assert f'"Resource": "{key}"' in exported
+
+
+def test_plain_mode_says_when_a_targets_encryption_cannot_be_read(tmp_path) -> None:
+    """AccessDenied on the queue's attributes: said, and the target kept as typed (no key)."""
+    from wizard.aws.discover import DiscoveryError
+
+    class Denied:
+        def supports(self, kind: str) -> bool:
+            return False
+
+        def target_kms_key(self, kind: str, arn: str) -> str:
+            raise DiscoveryError(kind, "AccessDenied: not allowed to GetQueueAttributes")
+
+    dlq = f"arn:aws:sqs:{REGION}:{ACCOUNT}:orders-dlq"
+    options = ENTER * 4 + "y" + f"{dlq}\r" + ENTER + ENTER
+    result, echo = drive(
+        start(options=options) + NO_MORE + FINISH,
+        tmp_path,
+        discoverer=Denied(),
+        export_format="json",
+        export_path=tmp_path / "r.json",
+    )
+    assert f"could not read how {dlq} is encrypted: AccessDenied" in echo
+    assert "give it as the target's kms_key in the spec" in echo
+    assert yaml.safe_load(result.spec_path.read_text())["dead_letter"] == dlq

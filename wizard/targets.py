@@ -219,8 +219,9 @@ def key_note(slot: str, arn: str, kms_key: str = "", partition: str = "aws") -> 
         return f"no KMS grant: {resolved.profile.no_key}"
     if not kms_key:
         return (
-            f"the {kind.title} is not encrypted with a customer managed key (none, or an AWS "
-            "managed key the role needs no grant for): no KMS grant"
+            f"no customer managed key found on the {kind.title} (none, an AWS managed key the "
+            "role needs no grant for, or a key alias this session cannot describe: then give "
+            "its key ARN as kms_key): no KMS grant"
         )
     if problem := target_problem(slot, arn, partition, kms_key):
         return f"its key {kms_key} cannot be granted: {problem}"
