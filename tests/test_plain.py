@@ -438,6 +438,7 @@ def test_a_listed_bucket_a_spec_refuses_is_said_and_typed_instead(tmp_path):
         + ENTER  # Legacy_Bucket: no valid bucket name today
         + "uploads\r"  # typed instead
         + "\r"  # no prefix: the whole bucket
+        + "\r"  # no exact object key instead (asked only without a prefix)
         + NO_KEY
         + ENTER  # read
         + NO_MORE

@@ -8,9 +8,10 @@ object :mod:`wizard.aws.discover` yields (``name``, ``arn``, ``detail``) or a di
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
-from wizard.catalog.kinds import Kind, catalog
+from wizard.catalog.kinds import FieldSpec, Kind, catalog
 from wizard.errors import UserError
 from wizard.spec import (
     ResourceEntry,
@@ -77,12 +78,56 @@ def primary_field(kind: Kind) -> str | None:
     return next(iter(kind.fields), None)
 
 
-def fields_to_type(kind_name: str, arn: str = "") -> list[str]:
-    """The fields a person types for an entry of this kind, in the catalog's order: all of
-    them, or beside ``arn`` those it does not carry (a key, a secret, a target role ...)."""
+@dataclass(frozen=True)
+class FieldQuestion:
+    """One field a front asks for an entry: its name, the catalog's field, and the fields it is
+    the alternative of (an S3 entry's exact ``key`` instead of its ``prefix``: the kind's
+    ``excludes``)."""
+
+    name: str
+    spec: FieldSpec
+    instead_of: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """The one label of the question: ``key (optional, instead of prefix): one object's
+        key ...``."""
+        notes = [] if self.spec.required else ["optional"]
+        if self.instead_of:
+            notes.append(f"instead of {' or '.join(self.instead_of)}")
+        shown = f" ({', '.join(notes)})" if notes else ""
+        return f"{self.name}{shown}: {self.spec.help}"
+
+    def wanted(self, values: dict[str, str]) -> bool:
+        """Whether to ask it, given the values so far: an alternative only while the fields
+        it replaces are empty."""
+        return not any((values.get(other) or "").strip() for other in self.instead_of)
+
+
+def field_questions(kind_name: str, arn: str = "") -> list[FieldQuestion]:
+    """The one rule of which fields a front asks for an entry of this kind, and how: every
+    field in the catalog's order (beside ``arn``, those it does not carry: a key, a secret, a
+    target role ...); a field that ``excludes`` others is asked as their alternative
+    (:attr:`FieldQuestion.instead_of`), after them and only while they are empty
+    (:meth:`FieldQuestion.wanted`). The wizard's Fields dialog shows these boxes with these
+    labels; plain mode asks these questions."""
     kind = catalog().kinds[kind_name]
     carried = (arn_field_values(kind_name, arn) or {}) if arn else {}
-    return [name for name in kind.fields if name not in carried]
+    out = []
+    for name, fspec in kind.fields.items():
+        if name in carried:
+            continue
+        question = FieldQuestion(name, fspec, tuple(fspec.excludes))
+        if arn and not question.wanted(carried):
+            continue  # the ARN names what it replaces
+        out.append(question)
+    return out
+
+
+def fields_to_type(kind_name: str, arn: str = "") -> list[str]:
+    """The names of :func:`field_questions`: the fields a person types for an entry of this
+    kind, in the catalog's order: all of them, or beside ``arn`` those it does not carry."""
+    return [q.name for q in field_questions(kind_name, arn)]
 
 
 def missing_fields(entry: ResourceEntry) -> list[str]:

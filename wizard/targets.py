@@ -192,3 +192,41 @@ def resolve_targets(
                 raise UserError(f"{dotted(at)}: {exc.detail}", where=ctx.where(at)) from None
         out.append(resolved)
     return out
+
+
+def key_to_read(slot: str, arn: str, partition: str = "aws") -> str | None:
+    """The catalog kind whose encryption settings the fronts read (with an AWS session) for
+    the target ``arn`` of ``slot``: a queue, topic or bucket, whose customer managed key needs
+    the role's KMS grant; None for an ARN the slot refuses, or a type that takes no key (a
+    function, a bus: :func:`key_note` says why)."""
+    try:
+        resolved = resolve_target(slot, arn, partition)
+    except UserError:
+        return None
+    return resolved.kind_name if resolved.profile.encryption is not None else None
+
+
+def key_note(slot: str, arn: str, kms_key: str = "", partition: str = "aws") -> str:
+    """What the fronts show beside a target once its encryption is known (read from AWS, or
+    given): the key and the grant it adds, that none is needed and why, or why the key read
+    cannot be taken; "" for an ARN the slot refuses (:func:`target_problem` says so)."""
+    try:
+        resolved = resolve_target(slot, arn, partition)
+    except UserError:
+        return ""
+    kind = catalog().kinds[resolved.kind_name]
+    if resolved.profile.encryption is None:
+        return f"no KMS grant: {resolved.profile.no_key}"
+    if not kms_key:
+        return (
+            f"no customer managed key found on the {kind.title} (none, an AWS managed key the "
+            "role needs no grant for, or a key alias this session cannot describe: then give "
+            "its key ARN as kms_key): no KMS grant"
+        )
+    if problem := target_problem(slot, arn, partition, kms_key):
+        return f"its key {kms_key} cannot be granted: {problem}"
+    actions = sorted({a for st in resolved.profile.encryption.statements for a in st.actions})
+    return (
+        f"encrypted with {kms_key}: {', '.join(actions)} on that key, through "
+        f"{kind.service} only, is added (Lambda needs it to deliver there)"
+    )

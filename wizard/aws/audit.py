@@ -35,6 +35,7 @@ from wizard.policy.managed import managed_policy_by_arn
 from wizard.policy.tighten import (
     AttachedPolicy,
     Call,
+    FunctionTarget,
     RoleSnapshot,
     ServiceActivity,
     Tightened,
@@ -181,11 +182,13 @@ def read_role(
     role_name: str,
     notes: list[str] | None = None,
     shared: AccountReads | None = None,
+    targets: bool = False,
 ) -> RoleSnapshot:
     """Everything IAM holds about the role. A missing role is a UserError (exit 2).
 
     ``shared`` holds what an account-wide audit reads once for every role (the functions'
-    roles, the policy documents already read)."""
+    roles, the policy documents already read). ``targets``: also read where the functions
+    send invocation records (:func:`function_targets`, for the tightened spec)."""
     notes = notes if notes is not None else []
     iam = aws.client("iam")
     policy_document = shared.policy_document if shared else _policy_document
@@ -228,6 +231,7 @@ def read_role(
         functions = sorted((shared.functions or {}).get(role["Arn"], ()))
     else:
         functions = functions_using(aws, role["Arn"], notes)
+    found_targets = function_targets(aws, functions, notes) if targets else []
     return RoleSnapshot(
         name=role["RoleName"],
         arn=role["Arn"],
@@ -244,6 +248,7 @@ def read_role(
         last_used=last_used,
         functions=functions,
         region=aws.region,
+        targets=found_targets,
     )
 
 
@@ -263,6 +268,46 @@ def functions_using(aws: AwsSession, role_arn: str, notes: list[str]) -> list[st
     except AWS_ERRORS as exc:
         notes.append(f"cannot list the functions that use the role ({one_line(exc)})")
         return []
+
+
+def function_targets(
+    aws: AwsSession, functions: list[str], notes: list[str]
+) -> list[FunctionTarget]:
+    """Where each function sends invocation records, as evidence for tighten's
+    ``dead_letter``/``destinations``: its DeadLetterConfig (GetFunctionConfiguration), its
+    asynchronous destinations (GetFunctionEventInvokeConfig of the unqualified function) and
+    its event source mappings' on-failure destinations (ListEventSourceMappings). What cannot
+    be read is a note, and that function names no target."""
+    client = aws.client("lambda")
+    out: list[FunctionTarget] = []
+    for name in functions:
+        found: list[FunctionTarget] = []
+        try:
+            config = client.get_function_configuration(FunctionName=name)
+            if dlq := (config.get("DeadLetterConfig") or {}).get("TargetArn"):
+                found.append(FunctionTarget(name, "dead_letter", str(dlq), "DeadLetterConfig"))
+            try:
+                invoke = client.get_function_event_invoke_config(FunctionName=name)
+            except botocore.exceptions.ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
+                    raise
+                invoke = {}
+            destinations = invoke.get("DestinationConfig") or {}
+            for slot, key in (("on_success", "OnSuccess"), ("on_failure", "OnFailure")):
+                if arn := (destinations.get(key) or {}).get("Destination"):
+                    found.append(FunctionTarget(name, slot, str(arn), "asynchronous destinations"))
+            pages = client.get_paginator("list_event_source_mappings").paginate(FunctionName=name)
+            for page in pages:
+                for mapping in page.get("EventSourceMappings", []):
+                    failure = (mapping.get("DestinationConfig") or {}).get("OnFailure") or {}
+                    if arn := failure.get("Destination"):
+                        source = f"event source mapping {mapping.get('UUID', '')}".strip()
+                        found.append(FunctionTarget(name, "on_failure", str(arn), source))
+        except AWS_ERRORS as exc:
+            notes.append(f"cannot read where {name} sends invocation records ({one_line(exc)})")
+            continue
+        out.extend(found)
+    return out
 
 
 @dataclass(frozen=True)
@@ -589,7 +634,8 @@ def audit_role(
     starts the window (else ``lookback_days`` before ``now``); ``trail`` says which CloudTrail
     log files to read (:mod:`wizard.aws.trail`; an account-wide audit reads none by default)."""
     notes: list[str] = []
-    role = read_role(aws, role_name, notes, shared)
+    # one role's audit tightens it: where its functions send records is evidence for that
+    role = read_role(aws, role_name, notes, shared, targets=shared is None)
     end = now or dt.datetime.now(dt.UTC)
     start = since or end - dt.timedelta(days=lookback_days)
     lookback_days = max(1, -(-(end - start) // dt.timedelta(days=1)))

@@ -261,16 +261,28 @@ class Discoverer:
                 raise DiscoveryError(item.kind, aws_error_message(exc)) from None
         return replace(item, detail={**item.detail, "kms_key": self._kms_keys[key]})
 
+    def target_kms_key(self, kind: str, arn: str) -> str:
+        """The customer managed key a dead-letter or destination target (a queue, topic or
+        bucket, named by ``arn``; ``kind`` the catalog kind its ARN names) is encrypted with,
+        or "": :meth:`with_kms_key` read on it, the same rules as a resource entry's (an AWS
+        managed key, or one that cannot be described and is no key ARN, needs no grant)."""
+        name, detail = arn.rsplit(":", 1)[-1], {}
+        if kind == "s3-prefix":  # arn:aws:s3:::BUCKET
+            name = arn.split(":::", 1)[-1].split("/", 1)[0]
+            detail = {"bucket": name, "prefix": ""}
+        return self.with_kms_key(Discovered(kind, name, arn, detail)).detail.get("kms_key", "")
+
     def _encryption_key_id(self, item: Discovered) -> str:
         """The key id, alias or ARN the resource names for its encryption ("" for none)."""
         if "kms_key_id" in item.detail:  # the listing had it (log groups, parameters, secrets)
             return item.detail["kms_key_id"]
         client = self.aws.client
         if item.kind == "sqs-queue":
-            url = (
-                item.detail.get("url")
-                or client("sqs").get_queue_url(QueueName=item.name)["QueueUrl"]
-            )
+            url = item.detail.get("url")
+            if not url:  # the ARN names the owner, which may be another account
+                owner = item.arn.split(":")[4] if item.arn.count(":") >= 5 else ""
+                extra = {"QueueOwnerAWSAccountId": owner} if owner else {}
+                url = client("sqs").get_queue_url(QueueName=item.name, **extra)["QueueUrl"]
             attrs = client("sqs").get_queue_attributes(
                 QueueUrl=url, AttributeNames=["KmsMasterKeyId"]
             )

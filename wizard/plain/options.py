@@ -8,8 +8,16 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 from questionary import Choice
 
+from wizard.plain.prompts import one_line
 from wizard.spec import BOUNDARY_CHOICES, RoleSpec, boundary_key
-from wizard.targets import TARGET_FIELDS, get_target, set_target, target_problem
+from wizard.targets import (
+    TARGET_FIELDS,
+    get_target,
+    key_note,
+    key_to_read,
+    set_target,
+    target_problem,
+)
 
 if TYPE_CHECKING:
     from wizard.plain.app import PlainWizard
@@ -53,7 +61,8 @@ def ask_options(wizard: PlainWizard) -> None:
         "Send invocation records to a dead-letter queue or destinations?", default=asked
     ):
         for slot, label in TARGET_FIELDS:
-            set_target(spec, slot, ask_target(wizard, slot, label, get_target(spec, slot)))
+            arn = ask_target(wizard, slot, label, get_target(spec, slot))
+            set_target(spec, slot, arn, target_key(wizard, slot, arn))
     else:
         for slot, _label in TARGET_FIELDS:
             set_target(spec, slot, "")
@@ -68,3 +77,31 @@ def ask_target(wizard: PlainWizard, slot: str, label: str, current: str) -> str:
         return True if not value else target_problem(slot, value, partition) or True
 
     return wizard.text(f"{label} ARN (optional):", default=current, validate=validate).strip()
+
+
+def target_key(wizard: PlainWizard, slot: str, arn: str) -> str | None:
+    """The customer managed key the target is encrypted with, read from AWS as a resource
+    entry's is (:meth:`Discoverer.target_kms_key`) and said with what it adds (or why no grant
+    is needed); None (the spec keeps what it holds) without a session, or when it cannot be
+    read (said)."""
+    disc = wizard.discoverer
+    partition = wizard.spec_.partition
+    if not arn or disc is None:
+        return None
+    kind = key_to_read(slot, arn, partition)
+    if kind is None:  # a type that takes no key
+        wizard.say(f"{arn}: {key_note(slot, arn, '', partition)}")
+        return None
+    read = getattr(disc, "target_kms_key", None)
+    if read is None:
+        return None
+    try:
+        key = str(read(kind, arn))
+    except Exception as exc:  # any AWS error: the target as typed, said
+        wizard.say(
+            f"could not read how {arn} is encrypted: {one_line(exc)}; if it uses a customer "
+            "managed key, give it as the target's kms_key in the spec"
+        )
+        return None
+    wizard.say(f"{arn}: {key_note(slot, arn, key, partition)}")
+    return key if key and not target_problem(slot, arn, partition, key) else ""

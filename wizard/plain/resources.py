@@ -14,7 +14,7 @@ from wizard.entries import (
     check_entry,
     entry_from_discovered,
     entry_label,
-    fields_to_type,
+    field_questions,
     missing_fields,
     primary_field,
 )
@@ -158,12 +158,14 @@ def ask_rest(
     those its ARN carries and ``skip``), or None (said) when the spec cannot take it."""
     kind = wizard.cat.kinds[entry.kind]
     values = entry.field_values()
-    for name in fields_to_type(entry.kind, entry.arn or ""):
-        # A field that is another's alternative (an S3 entry's exact ``key`` instead of its
-        # ``prefix``) is not asked: it is written in the spec, or found by ``scan``.
-        if name not in values and name not in skip and not kind.fields[name].excludes:
-            ospec = kind.fields[name]
-            values[name] = ask_field(wizard, ospec.help, ospec, default=ospec.default or "")
+    # the domain's questions, as the wizard's Fields dialog shows them: an alternative (an S3
+    # entry's exact ``key`` instead of its ``prefix``) only while what it replaces is empty
+    for question in field_questions(entry.kind, entry.arn or ""):
+        name, ospec = question.name, question.spec
+        if name not in values and name not in skip and question.wanted(values):
+            values[name] = ask_field(
+                wizard, ospec.help, ospec, default=ospec.default or "", prompt=question.label
+            )
     values = {k: v for k, v in values.items() if v and v != (kind.fields[k].default or "")}
     extra = {k: v for k, v in (("arn", entry.arn), ("access", entry.access)) if v}
     typed = ResourceEntry(kind=entry.kind, **extra, **values)
@@ -174,7 +176,12 @@ def ask_rest(
     return typed
 
 
-def ask_field(wizard: PlainWizard, label: str, fspec: FieldSpec, *, default: str = "") -> str:
+def ask_field(
+    wizard: PlainWizard, label: str, fspec: FieldSpec, *, default: str = "", prompt: str = ""
+) -> str:
+    """One field's value, checked by the domain's :func:`field_problem`; ``prompt`` (a
+    :attr:`FieldQuestion.label`) replaces the one made from ``label``."""
+
     def validate(value: str) -> bool | str:
         value = value.strip()
         if not value:
@@ -182,9 +189,8 @@ def ask_field(wizard: PlainWizard, label: str, fspec: FieldSpec, *, default: str
         return field_problem(fspec, value) or True
 
     optional = "" if fspec.required else " (optional)"
-    return wizard.text(
-        f"{label[:1].upper()}{label[1:]}{optional}:", default=default, validate=validate
-    )
+    prompt = prompt or f"{label[:1].upper()}{label[1:]}{optional}"
+    return wizard.text(f"{prompt}:", default=default, validate=validate)
 
 
 def choose_s3(wizard: PlainWizard, kind: Kind) -> list[ResourceEntry]:

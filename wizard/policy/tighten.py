@@ -30,6 +30,12 @@ The rules, one grant (action, resource) of the role's Allow statements at a time
   granted exactly such grants (every one present in the role), the entry gets the key — the
   grant follows the resource it encrypts. What no entry takes is dropped, as any condition a
   spec cannot write.
+* Where the functions that use the role send invocation records (:class:`FunctionTarget`: a
+  function's dead-letter queue, its asynchronous destinations, an event source mapping's
+  on-failure destination, read by the aws layer) is evidence of intent, as a named resource
+  is: when every function agrees on a slot's target and the role grants what the catalog's
+  target profile needs there, the spec gets ``dead_letter`` / ``destinations`` for it (the
+  target's key, by the rule above, as its ``kms_key``) instead of entries granting the same.
 """
 
 from __future__ import annotations
@@ -75,6 +81,18 @@ class AttachedPolicy:
     source: str = "account"  # account | shipped copy | unreadable
 
 
+@dataclass(frozen=True)
+class FunctionTarget:
+    """Where a function that uses the role has Lambda send invocation records: ``slot`` is the
+    spec's (``dead_letter``, ``on_success``, ``on_failure``), ``source`` what says so (the
+    function's DeadLetterConfig, its event invoke config, an event source mapping)."""
+
+    function: str
+    slot: str
+    arn: str
+    source: str
+
+
 @dataclass
 class RoleSnapshot:
     """Everything IAM holds about a role, as plain data."""
@@ -94,6 +112,7 @@ class RoleSnapshot:
     last_used: dt.datetime | None = None
     functions: list[str] = field(default_factory=list)  # Lambda functions that use the role
     region: str | None = None  # the region the functions were looked for in
+    targets: list[FunctionTarget] = field(default_factory=list)  # where they send records
 
     def own_documents(self) -> list[NamedPolicy]:
         """The role's own statements: inline policies and attached customer-managed ones."""
@@ -762,6 +781,7 @@ def _feature_actions(cat: Any) -> dict[str, set[str]]:
 def tighten(role: RoleSnapshot, usage: Usage) -> Tightened:
     """The role as a spec holding only what the evidence supports (see the module's rules)."""
     from wizard.spec import ResourceEntry, RoleOptions, RoleSpec
+    from wizard.targets import set_target
 
     t = _Tightener(role, usage)
     t.read_grants()
@@ -806,10 +826,14 @@ def tighten(role: RoleSnapshot, usage: Usage) -> Tightened:
                     (a.lower(), grant.resource) for a in actions if a.lower() in log_actions
                 )
 
+    chosen, target_kept = choose_targets(t, kept_lines)
     targets: dict[tuple[str, tuple[tuple[str, str], ...]], _Target] = {}
     custom: dict[str, set[str]] = {}  # resource -> actions
     custom_why: dict[str, set[str]] = {}
-    kept_on: dict[str, set[str]] = {}  # action -> the resources the spec keeps it on
+    # action -> the resources the spec keeps it on (a target's grants are kept by the target)
+    kept_on: dict[str, set[str]] = {}
+    for action, resource in target_kept:
+        kept_on.setdefault(action, set()).add(resource)
     for (action, resource), why in sorted(t.keep.items()):
         if action.lower() in absorbed or (action.lower(), resource) in logs_absorbed:
             continue
@@ -966,6 +990,8 @@ def tighten(role: RoleSnapshot, usage: Usage) -> Tightened:
         vpc=features["vpc"],
         resources=resources,
     )
+    for slot, arn in chosen.items():
+        set_target(spec, slot, arn)
     spec = restore_keys(t, spec, kept_lines)
     dropped = []
     for (grant, reason), actions in t.drop.items():
@@ -1046,11 +1072,105 @@ def restore_keys(t: _Tightener, spec: Any, kept_lines: list[str]) -> Any:
                 kept_lines.append(f"{entry.kind} {entry_name(entry)} kms_key {key}: {actions}")
                 break
         resources.append(entry)
+    spec = spec.model_copy(update={"resources": resources})
+    from wizard.targets import get_target, set_target, spec_targets
+
+    for _path, slot, arn, _key in spec_targets(spec):
+        for key in keys:
+            wanted = _target_key_grants(spec, slot, arn, key)
+            if wanted and wanted <= granted:
+                set_target(spec, slot, arn, key)
+                taken |= wanted
+                actions = ", ".join(sorted({a for a, _k, _c in wanted}))
+                kept_lines.append(f"{slot} {get_target(spec, slot)} kms_key {key}: {actions}")
+                break
     for grant, label, grants in t.key_statements:
         for action, _key, _cond in sorted(grants - taken):
             reason = f"{label}'s Condition is no key grant of a resource the spec keeps"
             t._drop(grant, reason, action)
-    return spec.model_copy(update={"resources": resources})
+    return spec
+
+
+def _as_key_grants(grants: Iterable[Any]) -> set[KeyGrant]:
+    return {
+        (g.action, g.resource, canonical_condition(json.loads(g.condition) if g.condition else {}))
+        for g in grants
+    }
+
+
+def _target_key_grants(spec: Any, slot: str, arn: str, key: str) -> set[KeyGrant]:
+    """The key grants the spec's ``slot`` target would get with ``kms_key: key`` (none for a
+    type that takes no key, or a key it cannot take)."""
+    from wizard.policy.compose import target_grants
+    from wizard.targets import resolve_target, target_key_values
+
+    try:
+        resolved = resolve_target(slot, arn, spec.partition)
+        keyed = target_key_values(resolved, key)
+    except UserError:
+        return set()
+    return _as_key_grants(target_grants([keyed])) - _as_key_grants(target_grants([resolved]))
+
+
+def choose_targets(
+    t: _Tightener, kept_lines: list[str]
+) -> tuple[dict[str, str], set[tuple[str, str]]]:
+    """The spec's targets from where the role's functions send invocation records: slot ->
+    ARN for each slot every function agrees on, whose catalog grants the role already holds
+    (never more: checked with the policy diff); their grants leave the kept grants (the
+    target grants them, not an entry), and they are returned as (lower-cased action, resource)
+    pairs (kept, not dropped)."""
+    from wizard.policy.compose import target_grants
+    from wizard.policy.diff import diff_policies
+    from wizard.targets import resolve_target
+
+    role = t.role
+    by_slot: dict[str, dict[str, list[str]]] = {}
+    for target in role.targets:
+        sources = by_slot.setdefault(target.slot, {}).setdefault(target.arn, [])
+        sources.append(f"{target.function}'s {target.source}")
+    role_docs = [p.document for p in role.granting_documents()]
+    chosen: dict[str, str] = {}
+    kept: set[tuple[str, str]] = set()
+    for slot, arns in sorted(by_slot.items()):
+        if len(arns) > 1:
+            t.notes.append(
+                f"{slot}: the functions name different targets ({', '.join(sorted(arns))}); "
+                "a spec holds one, so their grants stay entries"
+            )
+            continue
+        ((arn, sources),) = arns.items()
+        said = "; ".join(sorted(sources))
+        try:
+            grants = target_grants([resolve_target(slot, arn, role.partition)])
+        except UserError as exc:
+            t.notes.append(f"{slot} {arn} ({said}): {exc.detail}; not written as a target")
+            continue
+        document = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Action": g.action, "Resource": g.resource} for g in grants
+            ],
+        }
+        try:
+            wider = diff_policies(role_docs, [document]).adds_access
+        except UserError:
+            wider = True
+        if wider:
+            t.notes.append(
+                f"{slot} {arn} ({said}): the role does not grant what Lambda needs to send "
+                "there; not written as a target"
+            )
+            continue
+        chosen[slot] = arn
+        wanted = {(g.action.lower(), g.resource) for g in grants}
+        for action, resource in list(t.keep):
+            if (action.lower(), resource) in wanted:
+                del t.keep[(action, resource)]
+        kept |= wanted
+        shown = ", ".join(sorted({g.action for g in grants}))
+        kept_lines.append(f"{slot}: {arn}: {shown} ({said})")
+    return chosen, kept
 
 
 def entry_name(entry: Any) -> str:

@@ -100,6 +100,19 @@ class KeyRead(Message):
         self.error = error
 
 
+class TargetKeyRead(Message):
+    """A dead-letter or destination target's encryption settings were read: ``kms_key`` is the
+    customer managed key it is encrypted with ("" for none, None when nothing could read
+    them), ``error`` why they could not be read."""
+
+    def __init__(self, slot: str, arn: str, kms_key: str | None, error: str = "") -> None:
+        super().__init__()
+        self.slot = slot
+        self.arn = arn
+        self.kms_key = kms_key
+        self.error = error
+
+
 class ScanCounted(Message):
     """ "Scan my code" found the code files it reads; the scan itself goes on."""
 

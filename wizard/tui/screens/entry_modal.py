@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from wizard.catalog.kinds import catalog
-from wizard.entries import check_entry, entry_from_typed, fields_to_type
+from wizard.entries import check_entry, entry_from_typed, field_questions, fields_to_type
 from wizard.spec import ResourceEntry, RoleSpec, field_problem
 from wizard.tui.widgets.arn_input import ArnInput
 
@@ -45,7 +45,10 @@ class EntryFormModal(ModalScreen[ResourceEntry | None]):
         self.kind = catalog().kinds[kind_name]
         self.typed = typed  # what to start from: a pasted ARN, a listed resource's fields
         self.arn_help = arn_help
-        self.names = (["arn"] if self.kind.parse_forms else []) + list(self.kind.fields)
+        # the domain's questions (plain mode asks the same): every field, an alternative (an
+        # S3 entry's exact key instead of its prefix) labelled so
+        self.questions = {q.name: q for q in field_questions(kind_name)}
+        self.names = (["arn"] if self.kind.parse_forms else []) + list(self.questions)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="entry-dialog", classes="dialog"):
@@ -70,8 +73,7 @@ class EntryFormModal(ModalScreen[ResourceEntry | None]):
     def _label(self, name: str) -> str:
         if name == "arn":
             return "ARN (or the fields below)"
-        spec = self.kind.fields[name]
-        return f"{name}{'' if spec.required else ' (optional)'}: {spec.help}"
+        return self.questions[name].label
 
     def _placeholder(self, name: str) -> str:
         if name == "arn":

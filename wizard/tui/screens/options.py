@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
@@ -14,8 +14,17 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, RadioSet, Static
 
 from wizard.spec import BOUNDARY_CHOICES, POLICY_ARN_RE, boundary_key
-from wizard.targets import TARGET_FIELDS, get_target, set_target, target_problem
+from wizard.targets import (
+    TARGET_FIELDS,
+    get_target,
+    get_target_key,
+    key_note,
+    key_to_read,
+    set_target,
+    target_problem,
+)
 from wizard.text import count
+from wizard.tui.messages import TargetKeyRead
 from wizard.tui.screens.base import StepScreen
 from wizard.tui.widgets.arn_input import ArnInput
 from wizard.tui.widgets.toggles import Checkbox, RadioButton, SelectionList
@@ -58,6 +67,10 @@ NOT_SET = "not set: paste an ARN"  # an empty destination field
 class OptionsScreen(StepScreen):
     STEP = "options"
     INDEX = 3
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._key_notes: dict[str, str] = {}  # slot -> what its encryption read said
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="options-panes"):
@@ -197,8 +210,74 @@ class OptionsScreen(StepScreen):
         value = event.value.strip()
         if value != get_target(self.spec, slot) and not self._target_problem(slot, value):
             set_target(self.spec, slot, value)
+            self._key_notes.pop(slot, None)
             self.wizard.spec_changed()
         self.fields.agreed(event.input, event.value, get_target(self.spec, slot))
+        self._show_target_check(slot)
+
+    @on(Input.Submitted, ".target-input")
+    @on(Input.Blurred, ".target-input")
+    def _target_done(self, event: Input.Submitted | Input.Blurred) -> None:
+        """The ARN typed (enter, or the focus gone on): with an AWS session, how the queue,
+        topic or bucket is encrypted is read in the background, once an ARN."""
+        self._read_key((event.input.id or "").removeprefix("target-"))
+
+    def on_screen_suspend(self) -> None:
+        """Leaving the step with an ARN typed (ctrl+n, a step's key): read it too; the answer
+        reaches the spec while another step shows."""
+        for slot, _label in TARGET_FIELDS:
+            self._read_key(slot)
+
+    def _read_key(self, slot: str) -> None:
+        arn = get_target(self.spec, slot)
+        field = self.query_one(f"#target-{slot}", Input)
+        if not arn or arn != field.value.strip() or slot in self._key_notes:
+            return
+        if get_target_key(self.spec, slot) or self.wizard.session_account is None:
+            return  # a key given already; no session (offline): nothing to read with
+        kind = key_to_read(slot, arn, self.spec.partition)
+        if kind is None:  # a type that takes no key: say why no grant is needed
+            self._key_notes[slot] = key_note(slot, arn, "", self.spec.partition)
+            self._show_target_check(slot)
+            return
+        self._key_notes[slot] = "reading how it is encrypted …"
+        self._show_target_check(slot)
+        self.read_target_key(slot, arn, kind)
+
+    @work(thread=True, group="target-keys", exit_on_error=False)
+    def read_target_key(self, slot: str, arn: str, kind: str) -> None:
+        """The target's encryption settings, read as a resource entry's are
+        (:meth:`Discoverer.target_kms_key`); the answer comes as a :class:`TargetKeyRead`."""
+        try:
+            parts = arn.split(":")
+            found = self.wizard.discoverer(parts[3] or None)  # the target's Region
+            read = getattr(found, "target_kms_key", None)
+            if read is None:  # a discoverer that cannot read encryption settings: unknown
+                self.post_message(TargetKeyRead(slot, arn, None))
+                return
+            key = read(kind, arn)
+        except Exception as exc:  # noqa: BLE001 - said under the field, never a traceback
+            error = getattr(exc, "message", None) or getattr(exc, "detail", None) or str(exc)
+            self.post_message(TargetKeyRead(slot, arn, "", error))
+            return
+        self.post_message(TargetKeyRead(slot, arn, key))
+
+    def on_target_key_read(self, message: TargetKeyRead) -> None:
+        spec, slot, arn = self.spec, message.slot, message.arn
+        if get_target(spec, slot) != arn:  # another ARN typed since: its own read says
+            return
+        if message.kms_key is None:
+            self._key_notes.pop(slot, None)
+        elif message.error:
+            self._key_notes[slot] = (
+                f"could not read how it is encrypted ({message.error}): if it uses a customer "
+                "managed key, give it as the target's kms_key in the spec"
+            )
+        else:
+            self._key_notes[slot] = key_note(slot, arn, message.kms_key, spec.partition)
+            if message.kms_key and not target_problem(slot, arn, spec.partition, message.kms_key):
+                set_target(spec, slot, arn, message.kms_key)
+                self.wizard.spec_changed()
         self._show_target_check(slot)
 
     def _target_problem(self, slot: str, value: str) -> str | None:
@@ -213,7 +292,11 @@ class OptionsScreen(StepScreen):
         elif problem := self._target_problem(slot, value):
             check.update(Content.from_markup("[$error]✗ $p[/]", p=problem))
         else:
-            check.update(Content.from_markup("[$success]✓ Lambda may send to it[/]"))
+            note = self._key_notes.get(slot, "") if value == get_target(self.spec, slot) else ""
+            if key := get_target_key(self.spec, slot):
+                note = key_note(slot, value, key, self.spec.partition)
+            more = Content.from_markup("\n[dim]$n[/]", n=note) if note else ""
+            check.update(Content.from_markup("[$success]✓ Lambda may send to it[/]") + more)
 
     def leave_problem(self) -> tuple[str, Widget] | None:
         for slot, label in TARGET_FIELDS:
