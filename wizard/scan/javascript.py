@@ -277,8 +277,10 @@ def extract_javascript(
 
 
 _RELATIVE_IMPORT = re.compile(r"""(?:\bfrom|\brequire\(|\bimport\()\s*['"]\.""")
-# The relative module a file imports (``from "./storage"``, ``require('../lib/s3')``).
-_RELATIVE_SPECIFIER = re.compile(r"""(?:\bfrom|\brequire\(|\bimport\()\s*['"](\.[^'"]*)['"]""")
+# A relative module a file may import (``from "./storage"``, ``require('../lib/s3')``), in the
+# file's bytes (read for this alone, not decoded): any quoted ./ or ../ path, a superset (the
+# importing file's own imports are checked when it is read).
+_RELATIVE_SPECIFIER = re.compile(rb"""['"](\.\.?(?:/[^'"\n]*)?)['"]""")
 
 
 def _read(
@@ -350,17 +352,18 @@ class JsModules:
         return [r for r in readers if r is not None]
 
     def _importers_of(self, path: str) -> list[str]:
-        if self._importers is None:  # each file's relative imports, by a look at its text
-            from wizard.limits import read_text
-
+        if self._importers is None:  # each file's relative imports, by a look at its bytes
             self._importers = {}
             for norm, given in self.paths.items():
                 try:
-                    text, _ = read_text(given, "source file", MAX_BYTES)
-                except UserError:
+                    with open(given, "rb") as handle:
+                        if os.fstat(handle.fileno()).st_size > MAX_BYTES:
+                            continue  # too big to be read at all
+                        raw = handle.read()
+                except OSError:
                     continue
-                for module in set(_RELATIVE_SPECIFIER.findall(text)):
-                    target = self.resolve(given, module)
+                for module in set(_RELATIVE_SPECIFIER.findall(raw)):
+                    target = self.resolve(given, module.decode("utf-8", "replace"))
                     if target is not None and target != norm:
                         self._importers.setdefault(target, []).append(norm)
         return self._importers.get(os.path.normpath(os.path.abspath(path)), [])
