@@ -617,14 +617,18 @@ class _Reader:
             return self._visit(fn, self._bind(fn, node, scope), MAX_DEPTH - 1)
         if isinstance(func, ast.Name) and func.id in self.classes:
             return Instance(func.id)
-        if isinstance(func, (ast.Name, ast.Attribute)):
-            foreign = self.ev(func, scope)
+        if isinstance(func, ast.Name):
+            foreign = scope.lookup(func.id)
             if isinstance(foreign, Foreign):
                 return self._enter(foreign, node, scope, MAX_DEPTH - 1)
         if not isinstance(func, ast.Attribute):
             return None
         receiver = self.ev(func.value, scope)
         method = func.attr
+        if isinstance(receiver, Module):
+            foreign = receiver.member(method)
+            if isinstance(foreign, Foreign):
+                return self._enter(foreign, node, scope, MAX_DEPTH - 1)
         if isinstance(receiver, Session):
             if method == "client":
                 return self._service(node, scope, Client)
