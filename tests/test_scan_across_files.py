@@ -143,6 +143,28 @@ def test_a_helper_walked_on_its_own_and_from_a_caller_is_reported_knowing_the_mo
     ]
 
 
+def test_a_helper_of_another_file_calling_a_helper_of_its_own_file_is_followed(tmp_path):
+    _write(
+        tmp_path,
+        {
+            "helpers.py": (
+                "def fetch(client, bucket):\n"
+                "    return _get(client, bucket)\n"
+                "def _get(client, bucket):\n"
+                "    return client.get_object(Bucket=bucket, Key='k')\n"
+            ),
+            "handler.py": (
+                "import boto3\nimport helpers\n"
+                "def handler(event, context):\n"
+                "    return helpers.fetch(boto3.client('s3'), 'acme-in')\n"
+            ),
+        },
+    )
+    assert _calls(tmp_path) == [
+        ("helpers.py", "s3:GetObject", 4, {"Bucket": "acme-in", "Key": "k"}),
+    ]
+
+
 def test_functions_calling_each_other_across_files_end(tmp_path):
     _write(
         tmp_path,

@@ -197,7 +197,8 @@ class _Reader:
         self.visited: set[tuple[int, tuple[Any, ...]]] = set()
         self.returns: dict[tuple[int, tuple[Any, ...]], Any] = {}
         self.stmt_calls: dict[int, list[ast.Call]] = {}  # a statement's own calls, by id
-        self.indexed: set[int] = set()  # functions whose calls stmt_calls holds (not read())
+        self.lazy = False  # stmt_calls filled per function walked (a module's, not read())
+        self.indexed: set[int] = set()  # those functions
 
     # ----------------------------------------------------------------- the file's shape
 
@@ -226,6 +227,7 @@ class _Reader:
 
     def module_names(self, tree: ast.Module) -> dict[str, Any]:
         """The module-level names of ``tree`` that hold something the scan follows."""
+        self.lazy = True  # its functions are walked only when another file calls them
         for node in tree.body:
             self._collect(node, self.module)
         return {k: v for k, v in self.module.names.items() if v is not None}
@@ -299,6 +301,9 @@ class _Reader:
         if key in self.visited:
             return self.returns.get(key)
         self.visited.add(key)
+        if self.lazy and id(fn.node) not in self.indexed:
+            self.indexed.add(id(fn.node))
+            self.stmt_calls.update(_calls_by_statement(fn.node))
         scope = _Scope(dict(bindings), parent=fn.outer or self.module, cls=fn.cls)
         args = fn.node.args
         for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
@@ -398,9 +403,6 @@ class _Reader:
         """Walk a function of another module with what ``call`` passes: its calls are
         recorded here (at their place in its file), with this walk's memo; what it returns."""
         other, fn = foreign.reader, foreign.fn
-        if id(fn.node) not in other.indexed:
-            other.indexed.add(id(fn.node))
-            other.stmt_calls.update(_calls_by_statement(fn.node))
         if self.modules is not None:
             self.modules.crossed = True
         bindings = self._bind(fn, call, scope)
