@@ -277,6 +277,10 @@ def extract_javascript(
 
 
 _RELATIVE_IMPORT = re.compile(r"""(?:\bfrom|\brequire\(|\bimport\()\s*['"]\.""")
+# A relative module a file may import (``from "./storage"``, ``require('../lib/s3')``), in the
+# file's bytes (read for this alone, not decoded): any quoted ./ or ../ path, a superset (the
+# importing file's own imports are checked when it is read).
+_RELATIVE_SPECIFIER = re.compile(rb"""['"](\.\.?(?:/[^'"\n]*)?)['"]""")
 
 
 def _read(
@@ -298,7 +302,7 @@ def _read(
     if (
         markers
         and not any(marker in text for marker in _MARKERS)
-        and (modules is None or not _RELATIVE_IMPORT.search(text))
+        and (modules is None or not (_RELATIVE_IMPORT.search(text) or modules.imported(path)))
     ):
         return None
     import tree_sitter
@@ -320,17 +324,53 @@ class JsModules:
     it by a relative path (``import {ddb} from "./clients"``, ``import * as c from
     "./clients.js"``, ``const {ddb} = require("./clients")``). The path is resolved as Node and
     TypeScript do: as written, with each code suffix, as a folder's ``index``, and ``.js``
-    written for a ``.ts`` file. Each module is parsed once, when first imported."""
+    written for a ``.ts`` file. Each module is parsed once, when first imported. The other
+    way round, a helper's parameter is followed to what the files importing the helper pass
+    (:meth:`importers`: which file imports which is read once from the files' text, and an
+    importing file is parsed when a helper it calls is first looked at)."""
 
     SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts")
 
     def __init__(self, paths: list[str]) -> None:
         self.paths = {os.path.normpath(os.path.abspath(p)): p for p in paths}
         self.readers: dict[str, _Reader | None] = {}
+        self._importers: dict[str, list[str]] | None = None  # file -> the files importing it
 
     def reader(self, importer: str, module: str) -> _Reader | None:
         """The reader of the file ``importer`` imports as ``module``; None when it is not a
         relative import of a file of this scan."""
+        found = self.resolve(importer, module)
+        return self._reader(found) if found is not None else None
+
+    def imported(self, path: str) -> bool:
+        """Whether a file of the scan imports ``path`` by a relative path."""
+        return bool(self._importers_of(path))
+
+    def importers(self, path: str) -> list[_Reader]:
+        """The readers of the files of the scan that import ``path`` by a relative path."""
+        readers = (self._reader(norm) for norm in self._importers_of(path))
+        return [r for r in readers if r is not None]
+
+    def _importers_of(self, path: str) -> list[str]:
+        if self._importers is None:  # each file's relative imports, by a look at its bytes
+            self._importers = {}
+            for norm, given in self.paths.items():
+                try:
+                    with open(given, "rb") as handle:
+                        if os.fstat(handle.fileno()).st_size > MAX_BYTES:
+                            continue  # too big to be read at all
+                        raw = handle.read()
+                except OSError:
+                    continue
+                for module in set(_RELATIVE_SPECIFIER.findall(raw)):
+                    target = self.resolve(given, module.decode("utf-8", "replace"))
+                    if target is not None and target != norm:
+                        self._importers.setdefault(target, []).append(norm)
+        return self._importers.get(os.path.normpath(os.path.abspath(path)), [])
+
+    def resolve(self, importer: str, module: str) -> str | None:
+        """The file of the scan ``importer`` imports as ``module`` (normalised); None when it
+        is not a relative import of one."""
         if not module.startswith("."):
             return None
         base = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(importer)), module))
@@ -341,7 +381,7 @@ class JsModules:
             candidates += [stem + s for s in (".ts", ".tsx", ".mts", ".cts")]
         for candidate in candidates:
             if candidate in self.paths:
-                return self._reader(candidate)
+                return candidate
         return None
 
     def _reader(self, norm: str) -> _Reader | None:
@@ -659,7 +699,7 @@ class _Reader:
             if found == "decl":
                 return self.value(what, depth + 1) or UNRESOLVED
             if found == "param":
-                seen = {self.value(arg, depth + 1) for arg in self._arguments_of(*what)}
+                seen = {r.value(arg, depth + 1) for r, arg in self._arguments_of(*what)}
                 return (seen.pop() or UNRESOLVED) if len(seen) == 1 else UNRESOLVED
             foreign = self._foreign(self.imports.get(_text(node)))  # import {TABLE} from "./c"
             return (
@@ -917,7 +957,7 @@ class _Reader:
             typed = self._client_of_type(params[index])
             if typed is not None:
                 return typed
-        seen = {self.client_of(arg, depth + 1) for arg in self._arguments_of(fn, index)}
+        seen = {r.client_of(arg, depth + 1) for r, arg in self._arguments_of(fn, index)}
         return seen.pop() if len(seen) == 1 else None
 
     def _client_of_type(self, param: Any) -> _Client | None:
@@ -939,22 +979,82 @@ class _Reader:
             )
         return self._client_class(imp)
 
-    def _arguments_of(self, fn: Any, index: int) -> list[Any | None]:
-        """What the calls of the helper ``fn`` in this file pass as its parameter ``index``
-        (None for a call that passes nothing there); no calls: ``[None]``."""
+    def _arguments_of(self, fn: Any, index: int) -> list[tuple[_Reader, Any | None]]:
+        """What the calls of the helper ``fn`` pass as its parameter ``index``, each with the
+        reader of its file: the calls in this file, and those in the scanned files that
+        import it (None for a call that passes nothing there); no calls: ``[(self, None)]``."""
+        nothing: list[tuple[_Reader, Any | None]] = [(self, None)]
+        if self._params(fn)[index].type == "rest_pattern":
+            return nothing
+        given: list[tuple[_Reader, Any | None]] = []
         name = self._function_name(fn)
-        if name is None or self._params(fn)[index].type == "rest_pattern":
-            return [None]
-        given: list[Any | None] = []
+        if name is not None and not self._passed(
+            lambda c: c.type == "identifier" and _text(c) == name, index, given
+        ):
+            return nothing
+        for reader in self.modules.importers(self.path) if self.modules is not None else ():
+            callee = reader._callee_of(self, fn)
+            if callee is not None and not reader._passed(callee, index, given):
+                return nothing
+        return given or nothing
+
+    def _passed(self, callee: Any, index: int, given: list[tuple[_Reader, Any | None]]) -> bool:
+        """Adds to ``given`` what this file's calls whose callee ``callee`` accepts pass as
+        argument ``index``; False when one spreads its arguments there (unknowable)."""
         for call in self.captures.get("call", []):
-            callee = call.child_by_field_name("function")
-            if callee is None or callee.type != "identifier" or _text(callee) != name:
+            node = call.child_by_field_name("function")
+            if node is None or not callee(node):
                 continue
             args = self._args(call)
             if any(a.type == "spread_element" for a in args[: index + 1]):
-                return [None]
-            given.append(args[index] if index < len(args) else None)
-        return given or [None]
+                return False
+            given.append((self, args[index] if index < len(args) else None))
+        return True
+
+    def _callee_of(self, module: _Reader, fn: Any) -> Any:
+        """A test of a callee node: whether it names the function ``fn`` that ``module``
+        exports, as this file imports it (``archive``, ``storage.archive``); None when this
+        file imports no such name."""
+        assert self.modules is not None
+        target = os.path.normpath(os.path.abspath(module.path))
+        names: set[str] = set()
+        spaces: set[str] = set()
+        for local, imp in self.imports.items():
+            if self.modules.resolve(self.path, imp.module) != target:
+                continue
+            if imp.name == "*":
+                spaces.add(local)
+            elif imp.name != "default" and module._exports_function(imp.name, fn):
+                names.add(local)
+        if not names and not spaces:
+            return None
+
+        def callee(node: Any) -> bool:
+            if node.type == "identifier":
+                return _text(node) in names
+            if node.type != "member_expression" or not spaces:
+                return False
+            obj, prop = node.child_by_field_name("object"), node.child_by_field_name("property")
+            return (
+                obj is not None
+                and obj.type == "identifier"
+                and _text(obj) in spaces
+                and module._exports_function(_text(prop), fn)
+            )
+
+        return callee
+
+    def _exports_function(self, name: str, fn: Any) -> bool:
+        """Whether this module exports the function ``fn`` as ``name`` (``exports.X = ...``,
+        ``export const X = ...``, ``export function X``, ``module.exports = {X}``)."""
+        node = _unwrap(self.exported(name))
+        if node is not None:
+            return node.id == fn.id
+        return (
+            fn.type in ("function_declaration", "generator_function_declaration")
+            and self._scope_of(fn) == self.root
+            and self._function_name(fn) == name
+        )
 
     def _function_name(self, fn: Any) -> str | None:
         if fn.type in ("function_declaration", "generator_function_declaration"):

@@ -6,7 +6,8 @@ resource and its objects (``Table``, ``Bucket``, ``Object``, ``Queue``, ``Topic`
 or waiter, a string (constants, module constants, f-strings with a constant start,
 ``os.environ[...]`` / ``os.getenv`` / ``os.environ.get``) — through module globals, function
 locals, ``self`` attributes, ``with ... as`` and helper functions (a client or a name passed to
-a function of the same file is followed into it, and what a function returns is followed out).
+a function of the same file, or of another scanned file it imports, is followed into it, and
+what a function returns is followed out; see :class:`Modules`).
 Every call on a client or resource that names an operation of botocore's service model is one
 :class:`~wizard.scan.calls.SdkCall`; the convenience methods (``upload_file``,
 ``batch_writer``...) become the operations ``catalogs/sdk-actions.yaml`` lists for them.
@@ -68,10 +69,29 @@ class Pager:
 @dataclass(frozen=True, eq=False)
 class Module:
     """Another scanned module (``import clients``): its module-level names that hold a client,
-    a resource or a string (:func:`module_names`)."""
+    a resource or a string (:func:`module_names`), and its functions (``reader``'s)."""
 
     name: str
     names: dict[str, Any]
+    reader: _Reader | None = None
+
+    def member(self, name: str) -> Any:
+        """What ``module.NAME`` holds: a module-level value, else one of its functions."""
+        found = self.names.get(name)
+        if found is None and self.reader is not None:
+            fn = self.reader.functions.get(name)
+            if fn is not None:
+                return Foreign(self.reader, fn)
+        return found
+
+
+@dataclass(frozen=True, eq=False)
+class Foreign:
+    """A function of another scanned module (``from helpers import fetch``): called, it is
+    walked in its own file with what the call passes, and what it returns is followed out."""
+
+    reader: _Reader
+    fn: _Function
 
 
 @dataclass(frozen=True)
@@ -177,6 +197,8 @@ class _Reader:
         self.visited: set[tuple[int, tuple[Any, ...]]] = set()
         self.returns: dict[tuple[int, tuple[Any, ...]], Any] = {}
         self.stmt_calls: dict[int, list[ast.Call]] = {}  # a statement's own calls, by id
+        self.lazy = False  # stmt_calls filled per function walked (a module's, not read())
+        self.indexed: set[int] = set()  # those functions
 
     # ----------------------------------------------------------------- the file's shape
 
@@ -205,6 +227,7 @@ class _Reader:
 
     def module_names(self, tree: ast.Module) -> dict[str, Any]:
         """The module-level names of ``tree`` that hold something the scan follows."""
+        self.lazy = True  # its functions are walked only when another file calls them
         for node in tree.body:
             self._collect(node, self.module)
         return {k: v for k, v in self.module.names.items() if v is not None}
@@ -231,7 +254,7 @@ class _Reader:
                     continue
                 # from clients import table / from . import clients / from .lib import c
                 origin = self.modules.find(node.module or "", self.path, node.level)
-                value = origin.names.get(alias.name) if origin is not None else None
+                value = origin.member(alias.name) if origin is not None else None
                 if value is None:
                     dotted = f"{node.module}.{alias.name}" if node.module else alias.name
                     value = self.modules.find(dotted, self.path, node.level)
@@ -278,6 +301,9 @@ class _Reader:
         if key in self.visited:
             return self.returns.get(key)
         self.visited.add(key)
+        if self.lazy and id(fn.node) not in self.indexed:
+            self.indexed.add(id(fn.node))
+            self.stmt_calls.update(_calls_by_statement(fn.node))
         scope = _Scope(dict(bindings), parent=fn.outer or self.module, cls=fn.cls)
         args = fn.node.args
         for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
@@ -336,11 +362,19 @@ class _Reader:
                 init = self.classes[func.id].get("__init__")
                 if init is not None:
                     self._visit(init, self._bind(init, call, scope, skip=1), depth + 1)
+                return None
+            foreign = scope.lookup(func.id)
+            if isinstance(foreign, Foreign) and depth < MAX_DEPTH:
+                return self._enter(foreign, call, scope, depth + 1)
             return None
         if not isinstance(func, ast.Attribute):
             return None
         method = func.attr
         receiver = self.ev(func.value, scope)
+        if isinstance(receiver, Module) and depth < MAX_DEPTH:
+            foreign = receiver.member(method)
+            if isinstance(foreign, Foreign):
+                return self._enter(foreign, call, scope, depth + 1)
         if isinstance(receiver, Instance) and depth < MAX_DEPTH:
             fn = self.classes.get(receiver.cls, {}).get(method)
             if fn is not None:
@@ -364,6 +398,20 @@ class _Reader:
             params = dict(receiver.params) | self._kwargs(call, scope)
             self._emit(receiver.service, receiver.operation, where, params, via="collection")
         return None
+
+    def _enter(self, foreign: Foreign, call: ast.Call, scope: _Scope, depth: int) -> Any:
+        """Walk a function of another module with what ``call`` passes: its calls are
+        recorded here (at their place in its file), with this walk's memo; what it returns."""
+        other, fn = foreign.reader, foreign.fn
+        if self.modules is not None:
+            self.modules.crossed = True
+        bindings = self._bind(fn, call, scope)
+        saved = other.calls, other.visited, other.returns
+        other.calls, other.visited, other.returns = self.calls, self.visited, self.returns
+        try:
+            return other._visit(fn, bindings, depth)
+        finally:
+            other.calls, other.visited, other.returns = saved
 
     def _client_call(
         self,
@@ -540,7 +588,7 @@ class _Reader:
                 return self.class_attrs.get(found.cls, {}).get(node.attr)
         base = self.ev(node.value, scope)
         if isinstance(base, Module):
-            return base.names.get(node.attr)
+            return base.member(node.attr)
         if isinstance(base, Instance):
             return self.class_attrs.get(base.cls, {}).get(node.attr)
         if isinstance(base, ResObj):
@@ -571,10 +619,18 @@ class _Reader:
             return self._visit(fn, self._bind(fn, node, scope), MAX_DEPTH - 1)
         if isinstance(func, ast.Name) and func.id in self.classes:
             return Instance(func.id)
+        if isinstance(func, ast.Name):
+            foreign = scope.lookup(func.id)
+            if isinstance(foreign, Foreign):
+                return self._enter(foreign, node, scope, MAX_DEPTH - 1)
         if not isinstance(func, ast.Attribute):
             return None
         receiver = self.ev(func.value, scope)
         method = func.attr
+        if isinstance(receiver, Module):
+            foreign = receiver.member(method)
+            if isinstance(foreign, Foreign):
+                return self._enter(foreign, node, scope, MAX_DEPTH - 1)
         if isinstance(receiver, Session):
             if method == "client":
                 return self._service(node, scope, Client)
@@ -675,21 +731,28 @@ def _child_blocks(stmt: ast.stmt) -> Iterator[list[ast.stmt]]:
 
 
 def _unique(calls: list[SdkCall]) -> list[SdkCall]:
+    """The calls without repeats (:func:`distinct`), in the order of their files and lines (a
+    helper of another file walked from this one reports its calls at their place there)."""
+    out = distinct(calls)
+    out.sort(key=lambda c: (c.where.file, c.where.line, c.service, c.operation))
+    return out
+
+
+def distinct(calls: list[SdkCall]) -> list[SdkCall]:
     """The calls without repeats: a helper walked both on its own and with its arguments
-    reports the same call twice, once knowing less; the one knowing less is dropped."""
+    reports the same call twice, once knowing less; the one knowing less is dropped (so is
+    the second of two equal ones). Grouped by place, operation and way."""
     groups: dict[tuple[Any, ...], list[SdkCall]] = {}
     for call in calls:
         group = groups.setdefault((call.service, call.operation, call.where, call.via), [])
         if call not in group:
             group.append(call)
-    out = [
+    return [
         call
         for group in groups.values()
         for call in group
         if not any(_knows_more(other, call) for other in group if other is not call)
     ]
-    out.sort(key=lambda c: (c.where.line, c.service, c.operation))
-    return out
 
 
 def _known(call: SdkCall) -> dict[str, Value]:
@@ -713,7 +776,10 @@ class Modules:
     clients``). A module is named by its path below the folder scanned (``lib/clients.py``:
     ``lib.clients``); ``import X`` finds, in order, ``X.py`` beside the importing file (Lambda
     puts the handler's folder on the path), the module named ``X``, and the one module whose
-    name ends in ``.X``. A module is read for its names once, when first imported."""
+    name ends in ``.X``. A module is read for its names once, when first imported; its
+    functions are walked from the importing file's calls of them (:class:`Foreign`), with what
+    each call passes, so their calls are reported in their own file once per different request
+    (:attr:`crossed` tells the scan to drop the repeats, :func:`distinct`)."""
 
     def __init__(self, files: list[tuple[str, str]]) -> None:
         """``files``: (path, the folder it was found under) of each Python file."""
@@ -735,6 +801,7 @@ class Modules:
                     ".".join(parts[start:end]) for end in range(start + 1, len(parts))
                 )
         self.exports: dict[str, Module | None] = {}
+        self.crossed = False  # a file's walk entered a function of another (see distinct())
 
     def tree(self, path: str) -> ast.Module | None:
         """``path`` parsed; None when it cannot be read or parsed."""
@@ -776,11 +843,12 @@ class Modules:
             self.exports[norm] = None  # an import cycle reads as nothing
             tree = self.tree(norm)
             if tree is not None:
+                reader = _Reader(self.paths[norm], self)
                 try:
-                    names = _Reader(self.paths[norm], self).module_names(tree)
+                    names = reader.module_names(tree)
                 except RecursionError:
                     names = {}
-                self.exports[norm] = Module(name, names)
+                self.exports[norm] = Module(name, names, reader)
         return self.exports[norm]
 
 

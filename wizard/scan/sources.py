@@ -84,6 +84,7 @@ def scan_sources(paths: list[str], include_tests: bool = False) -> SourceScan:
     files = _walk(paths, include_tests)
     modules = None  # the Python files as modules one another imports (built on first use)
     js_modules = None  # and the JavaScript/TypeScript ones
+    python_calls: list[SdkCall] = []
     for path, _root in files:
         suffix = os.path.splitext(path)[1]
         notes: list[str] = []  # the JavaScript reader's "FILE:LINE: skipped: why" lines
@@ -121,4 +122,14 @@ def scan_sources(paths: list[str], include_tests: bool = False) -> SourceScan:
         out.files.append(path)
         out.lines += text.count("\n") + 1
         out.calls.extend(calls)
+        if suffix in PYTHON:
+            python_calls.extend(calls)
+    if modules is not None and modules.crossed:
+        # a helper of one file walked from another with its arguments reports its calls there
+        # too, and may be walked from several files: each call once, knowing the most
+        from wizard.scan.python import distinct
+
+        kept = {id(c) for c in distinct(python_calls)}
+        python = {id(c) for c in python_calls}
+        out.calls = [c for c in out.calls if id(c) in kept or id(c) not in python]
     return out
