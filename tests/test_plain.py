@@ -4,6 +4,7 @@ input: the spec it saves and the files it exports are what `role-wizard build` m
 from __future__ import annotations
 
 import io
+import json
 import sys
 import types
 from dataclasses import dataclass, field
@@ -667,6 +668,33 @@ def test_dead_letter_and_destinations_are_asked_checked_and_granted(tmp_path):
     assert saved["destinations"] == {"on_failure": bucket}
     exported = (tmp_path / "r.json").read_text()
     assert f'"Resource": "{dlq}"' in exported and f'"Resource": "{bucket}/*"' in exported
+
+
+def test_an_on_success_destination_is_asked_checked_and_granted(tmp_path):
+    """The on-success slot: a bucket (failures only) is refused there, a function's alias is
+    kept and granted lambda:InvokeFunction on exactly that alias."""
+    alias = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:next:prod"
+    options = (
+        ENTER * 4  # logs, tracing, VPC, deployer
+        + "y"  # send invocation records somewhere
+        + ENTER  # no dead-letter target
+        + "arn:aws:s3:::orders-failures\r"  # refused: S3 takes failures only
+        + CTRL_U
+        + f"{alias}\r"
+        + ENTER  # no on-failure destination
+    )
+    keys = start(options=options) + NO_MORE + FINISH
+    result, _ = drive(keys, tmp_path, export_format="json", export_path=tmp_path / "r.json")
+    saved = yaml.safe_load(result.spec_path.read_text())
+    assert "dead_letter" not in saved
+    assert saved["destinations"] == {"on_success": alias}
+    statements = [
+        st
+        for policy in json.loads((tmp_path / "r.json").read_text())["Policies"]
+        for st in policy["PolicyDocument"]["Statement"]
+    ]
+    invoke = [st for st in statements if "lambda:InvokeFunction" in str(st["Action"])]
+    assert [st["Resource"] for st in invoke] == [alias]
 
 
 def test_a_typed_arn_is_asked_its_key_and_the_fields_it_does_not_carry(tmp_path):

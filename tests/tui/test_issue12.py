@@ -60,6 +60,47 @@ def test_a_target_is_checked_as_typed_and_only_a_fitting_arn_reaches_the_spec(ma
     asyncio.run(run())
 
 
+def test_the_destinations_are_checked_as_typed_and_granted(make_app):
+    """on_success refuses a bucket (S3 takes failures only) and keeps a function's alias;
+    on_failure keeps a bucket; each is granted its one action on that ARN only."""
+    alias = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:next:prod"
+    bucket = "arn:aws:s3:::orders-failures"
+
+    async def run() -> None:
+        app = make_app(
+            discoverer=FakeDiscoverer({}), offer_resume=False, spec=RoleSpec(function="fn")
+        )
+        async with app.run_test(size=SIZE) as pilot:
+            await settled(pilot)
+            app.goto_step(3)
+            await settled(pilot)
+            screen = app.screen
+            screen.query_one("#target-on_success", Input).focus()
+            await pilot.press(*bucket)
+            await settled(pilot)
+            assert app.spec.destinations is None or app.spec.destinations.on_success is None
+            assert "✗" in _check(screen, "on_success")
+            await pilot.press("ctrl+u", *alias)
+            await settled(pilot)
+            assert "✓" in _check(screen, "on_success")
+            screen.query_one("#target-on_failure", Input).focus()
+            await pilot.press(*bucket)
+            await settled(pilot)
+            assert "✓" in _check(screen, "on_failure")
+            saved = app.spec.model_dump(mode="json", exclude_defaults=True)["destinations"]
+            assert saved == {"on_success": alias, "on_failure": bucket}
+            grants = {
+                (str(st["Action"]), str(st["Resource"]))
+                for policy in app.bundle.policies
+                for st in policy.document["Statement"]
+            }
+            assert ("lambda:InvokeFunction", alias) in grants
+            assert ("s3:PutObject", f"{bucket}/*") in grants
+            assert ("s3:ListBucket", bucket) in grants
+
+    asyncio.run(run())
+
+
 class KeyedDiscoverer(FakeDiscoverer):
     def with_kms_key(self, item):
         key = KEY if item.name == "Orders" else ""
