@@ -268,3 +268,53 @@ def test_a_listed_resource_that_needs_more_fields_opens_the_dialog_with_them(mak
         "group": "orders",
         "target_role": "scheduler-target",
     }
+
+
+def _one_entry_per_kind() -> dict[str, dict]:
+    from tests.test_kinds_issue12 import CASES
+
+    entries: dict[str, dict] = {}
+    for case in CASES.values():
+        entry = {k: v for k, v in case.entry.items() if k != "access"}
+        if len(entry) > len(entries.get(entry["kind"], {})):  # the one with most fields
+            entries[entry["kind"]] = entry
+    return entries
+
+
+def test_every_issue12_kind_is_added_in_the_wizard_by_its_fields(make_app):
+    """Each new kind through step 2's fields dialog (ctrl+t), one after another: every field
+    it declares, checked by the domain, added to the spec and composed through the gate (no
+    boundary: fifteen kinds' envelope is over IAM's managed-policy limit)."""
+    entries = _one_entry_per_kind()
+    assert len(entries) == 15
+
+    async def run() -> RoleSpec:
+        spec = RoleSpec(function="fn", account=ACCOUNT, region="us-east-1", boundary="none")
+        app = make_app(discoverer=FakeDiscoverer({}), offer_resume=False, spec=spec)
+        async with app.run_test(size=SIZE) as pilot:
+            await settled(pilot)
+            for kind, entry in entries.items():
+                await _to_kind(app, pilot, kind)
+                screen = app.screen
+                await pilot.press("ctrl+t")
+                await settled(pilot)
+                dialog = app.screen
+                assert type(dialog).__name__ == "EntryFormModal", kind
+                for name, value in entry.items():
+                    if name != "kind":
+                        dialog.query_one(f"#entry-{name}", Input).value = value
+                await settled(pilot)
+                await pilot.press("ctrl+s")
+                await settled(pilot)
+                check = (
+                    "" if app.screen is screen else str(dialog.query_one("#entry-check").render())
+                )
+                assert app.screen is screen, (kind, check)
+                assert app.bundle is not None, kind
+            return app.spec
+
+    spec = asyncio.run(run())
+    added = [r.model_dump(exclude_none=True, exclude_defaults=True) for r in spec.resources]
+    for entry in added:
+        entry.pop("access", None)
+    assert added == list(entries.values())
