@@ -954,3 +954,28 @@ def test_demo_sandbox_lists_the_kinds_that_were_typed_only(tmp_path, run_cli):
     exported = (tmp_path / "r.json").read_text()
     assert "inference-profile/us.anthropic.claude-3-haiku-20240307-v1:0" in exported
     assert f"dbuser:{found[3]['resource_id']}/reporting" in exported
+
+
+def test_every_issue12_kind_is_typed_by_its_fields(tmp_path):
+    """Each new kind typed by hand, one after another: its main field or ARN, then every field
+    it declares beside it in the kind's order (an optional one left empty when the entry has
+    none), the default access; the saved spec holds each entry as typed."""
+    from tests.tui.test_issue12 import _one_entry_per_kind
+    from wizard.catalog.kinds import catalog
+    from wizard.entries import fields_to_type, primary_field
+
+    entries = _one_entry_per_kind()
+    keys = start()
+    for kind, entry in entries.items():
+        main = primary_field(catalog().kinds[kind])
+        arn = entry.get("arn", "")  # by its ARN, then the fields the ARN does not carry
+        keys += ADD + f"{kind}\r" + f"{arn or entry[main]}\r"
+        for name in fields_to_type(kind, arn):
+            if name != main and not catalog().kinds[kind].fields[name].excludes:
+                keys += CTRL_U + f"{entry.get(name, '')}\r"
+        if len(catalog().kinds[kind].profiles) > 1:
+            keys += ENTER  # the default access
+    keys += NO_MORE + FINISH
+    result, echo = drive(keys, tmp_path, export_format="json", export_path=tmp_path / "r.json")
+    assert resources(result.spec_path) == list(entries.values()), echo[-2000:]
+    assert "sts:AssumeRole" in (tmp_path / "r.json").read_text()
