@@ -684,7 +684,10 @@ def test_an_on_success_destination_is_asked_checked_and_granted(tmp_path):
         + ENTER  # no on-failure destination
     )
     keys = start(options=options) + NO_MORE + FINISH
-    result, _ = drive(keys, tmp_path, export_format="json", export_path=tmp_path / "r.json")
+    result, echo = drive(keys, tmp_path, export_format="json", export_path=tmp_path / "r.json")
+    # the review says why the grant is there
+    assert "Why the KMS and target grants are there:" in echo
+    assert f"lambda:InvokeFunction on {alias}: the destination for successful" in echo
     saved = yaml.safe_load(result.spec_path.read_text())
     assert "dead_letter" not in saved
     assert saved["destinations"] == {"on_success": alias}
