@@ -4,6 +4,7 @@ input: the spec it saves and the files it exports are what `role-wizard build` m
 from __future__ import annotations
 
 import io
+import json
 import sys
 import types
 from dataclasses import dataclass, field
@@ -670,6 +671,36 @@ def test_dead_letter_and_destinations_are_asked_checked_and_granted(tmp_path):
     assert f'"Resource": "{dlq}"' in exported and f'"Resource": "{bucket}/*"' in exported
 
 
+def test_an_on_success_destination_is_asked_checked_and_granted(tmp_path):
+    """The on-success slot: a bucket (failures only) is refused there, a function's alias is
+    kept and granted lambda:InvokeFunction on exactly that alias."""
+    alias = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:next:prod"
+    options = (
+        ENTER * 4  # logs, tracing, VPC, deployer
+        + "y"  # send invocation records somewhere
+        + ENTER  # no dead-letter target
+        + "arn:aws:s3:::orders-failures\r"  # refused: S3 takes failures only
+        + CTRL_U
+        + f"{alias}\r"
+        + ENTER  # no on-failure destination
+    )
+    keys = start(options=options) + NO_MORE + FINISH
+    result, echo = drive(keys, tmp_path, export_format="json", export_path=tmp_path / "r.json")
+    # the review says why the grant is there
+    assert "Why the KMS and target grants are there:" in echo
+    assert f"lambda:InvokeFunction on {alias}: the destination for successful" in echo
+    saved = yaml.safe_load(result.spec_path.read_text())
+    assert "dead_letter" not in saved
+    assert saved["destinations"] == {"on_success": alias}
+    statements = [
+        st
+        for policy in json.loads((tmp_path / "r.json").read_text())["Policies"]
+        for st in policy["PolicyDocument"]["Statement"]
+    ]
+    invoke = [st for st in statements if "lambda:InvokeFunction" in str(st["Action"])]
+    assert [st["Resource"] for st in invoke] == [alias]
+
+
 def test_a_typed_arn_is_asked_its_key_and_the_fields_it_does_not_carry(tmp_path):
     """Issue #12: a queue's ARN takes its kms_key (an alias refused by the field's rule); an
     RDS cluster's ARN does not carry its secret, which is asked next (and required)."""
@@ -927,3 +958,28 @@ def test_demo_sandbox_lists_the_kinds_that_were_typed_only(tmp_path, run_cli):
     exported = (tmp_path / "r.json").read_text()
     assert "inference-profile/us.anthropic.claude-3-haiku-20240307-v1:0" in exported
     assert f"dbuser:{found[3]['resource_id']}/reporting" in exported
+
+
+def test_every_issue12_kind_is_typed_by_its_fields(tmp_path):
+    """Each new kind typed by hand, one after another: its main field or ARN, then every field
+    it declares beside it in the kind's order (an optional one left empty when the entry has
+    none), the default access; the saved spec holds each entry as typed."""
+    from tests.tui.test_issue12 import _one_entry_per_kind
+    from wizard.catalog.kinds import catalog
+    from wizard.entries import fields_to_type, primary_field
+
+    entries = _one_entry_per_kind()
+    keys = start()
+    for kind, entry in entries.items():
+        main = primary_field(catalog().kinds[kind])
+        arn = entry.get("arn", "")  # by its ARN, then the fields the ARN does not carry
+        keys += ADD + f"{kind}\r" + f"{arn or entry[main]}\r"
+        for name in fields_to_type(kind, arn):
+            if name != main and not catalog().kinds[kind].fields[name].excludes:
+                keys += CTRL_U + f"{entry.get(name, '')}\r"
+        if len(catalog().kinds[kind].profiles) > 1:
+            keys += ENTER  # the default access
+    keys += NO_MORE + FINISH
+    result, echo = drive(keys, tmp_path, export_format="json", export_path=tmp_path / "r.json")
+    assert resources(result.spec_path) == list(entries.values()), echo[-2000:]
+    assert "sts:AssumeRole" in (tmp_path / "r.json").read_text()

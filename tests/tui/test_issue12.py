@@ -60,6 +60,47 @@ def test_a_target_is_checked_as_typed_and_only_a_fitting_arn_reaches_the_spec(ma
     asyncio.run(run())
 
 
+def test_the_destinations_are_checked_as_typed_and_granted(make_app):
+    """on_success refuses a bucket (S3 takes failures only) and keeps a function's alias;
+    on_failure keeps a bucket; each is granted its one action on that ARN only."""
+    alias = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:next:prod"
+    bucket = "arn:aws:s3:::orders-failures"
+
+    async def run() -> None:
+        app = make_app(
+            discoverer=FakeDiscoverer({}), offer_resume=False, spec=RoleSpec(function="fn")
+        )
+        async with app.run_test(size=SIZE) as pilot:
+            await settled(pilot)
+            app.goto_step(3)
+            await settled(pilot)
+            screen = app.screen
+            screen.query_one("#target-on_success", Input).focus()
+            await pilot.press(*bucket)
+            await settled(pilot)
+            assert app.spec.destinations is None or app.spec.destinations.on_success is None
+            assert "✗" in _check(screen, "on_success")
+            await pilot.press("ctrl+u", *alias)
+            await settled(pilot)
+            assert "✓" in _check(screen, "on_success")
+            screen.query_one("#target-on_failure", Input).focus()
+            await pilot.press(*bucket)
+            await settled(pilot)
+            assert "✓" in _check(screen, "on_failure")
+            saved = app.spec.model_dump(mode="json", exclude_defaults=True)["destinations"]
+            assert saved == {"on_success": alias, "on_failure": bucket}
+            grants = {
+                (str(st["Action"]), str(st["Resource"]))
+                for policy in app.bundle.policies
+                for st in policy.document["Statement"]
+            }
+            assert ("lambda:InvokeFunction", alias) in grants
+            assert ("s3:PutObject", f"{bucket}/*") in grants
+            assert ("s3:ListBucket", bucket) in grants
+
+    asyncio.run(run())
+
+
 class KeyedDiscoverer(FakeDiscoverer):
     def with_kms_key(self, item):
         key = KEY if item.name == "Orders" else ""
@@ -227,3 +268,53 @@ def test_a_listed_resource_that_needs_more_fields_opens_the_dialog_with_them(mak
         "group": "orders",
         "target_role": "scheduler-target",
     }
+
+
+def _one_entry_per_kind() -> dict[str, dict]:
+    from tests.test_kinds_issue12 import CASES
+
+    entries: dict[str, dict] = {}
+    for case in CASES.values():
+        entry = {k: v for k, v in case.entry.items() if k != "access"}
+        if len(entry) > len(entries.get(entry["kind"], {})):  # the one with most fields
+            entries[entry["kind"]] = entry
+    return entries
+
+
+def test_every_issue12_kind_is_added_in_the_wizard_by_its_fields(make_app):
+    """Each new kind through step 2's fields dialog (ctrl+t), one after another: every field
+    it declares, checked by the domain, added to the spec and composed through the gate (no
+    boundary: fifteen kinds' envelope is over IAM's managed-policy limit)."""
+    entries = _one_entry_per_kind()
+    assert len(entries) == 15
+
+    async def run() -> RoleSpec:
+        spec = RoleSpec(function="fn", account=ACCOUNT, region="us-east-1", boundary="none")
+        app = make_app(discoverer=FakeDiscoverer({}), offer_resume=False, spec=spec)
+        async with app.run_test(size=SIZE) as pilot:
+            await settled(pilot)
+            for kind, entry in entries.items():
+                await _to_kind(app, pilot, kind)
+                screen = app.screen
+                await pilot.press("ctrl+t")
+                await settled(pilot)
+                dialog = app.screen
+                assert type(dialog).__name__ == "EntryFormModal", kind
+                for name, value in entry.items():
+                    if name != "kind":
+                        dialog.query_one(f"#entry-{name}", Input).value = value
+                await settled(pilot)
+                await pilot.press("ctrl+s")
+                await settled(pilot)
+                check = (
+                    "" if app.screen is screen else str(dialog.query_one("#entry-check").render())
+                )
+                assert app.screen is screen, (kind, check)
+                assert app.bundle is not None, kind
+            return app.spec
+
+    spec = asyncio.run(run())
+    added = [r.model_dump(exclude_none=True, exclude_defaults=True) for r in spec.resources]
+    for entry in added:
+        entry.pop("access", None)
+    assert added == list(entries.values())
