@@ -86,6 +86,20 @@ def _package_dir() -> Path | None:
     return None
 
 
+def node_and_package() -> tuple[str, Path]:
+    """node and the iam-simulate install folder, or the test is skipped saying what is missing."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    package_dir = _package_dir()
+    if package_dir is None:
+        pytest.skip(
+            "@cloud-copilot/iam-simulate not found (set IAM_SIMULATE_DIR to an "
+            "`npm install --prefix` directory or install it under bench/)"
+        )
+    return node, package_dir
+
+
 def _doc(*statements: dict[str, Any]) -> dict[str, Any]:
     return {"Version": "2012-10-17", "Statement": list(statements)}
 
@@ -613,15 +627,7 @@ def simulate(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Callable[[list[dict[str, Any]]], list[str]]:
     """Runs cases through iam-simulate (one node process a call); skips without it."""
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed")
-    package_dir = _package_dir()
-    if package_dir is None:
-        pytest.skip(
-            "@cloud-copilot/iam-simulate not found (set IAM_SIMULATE_DIR to an "
-            "`npm install --prefix` directory or install it under bench/)"
-        )
+    node, package_dir = node_and_package()
     runner = tmp_path_factory.mktemp("iamsim") / "runner.cjs"
     runner.write_text(RUNNER)
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -25,7 +24,7 @@ from typing import Any
 import pytest
 import test_kinds_issue12 as kinds12
 import test_kms_and_targets as kms12
-from test_evaluate_differential import RUNNER, _package_dir
+from test_evaluate_differential import RUNNER, node_and_package
 
 from wizard.catalog.reference import reference
 from wizard.policy.compose import compose
@@ -225,15 +224,7 @@ def _with_resource_policy(call: Call) -> Call:
 @pytest.fixture(scope="module")
 def simulated(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str, str], list]:
     """Every recorded call of every case, through iam-simulate in one node process."""
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed")
-    package_dir = _package_dir()
-    if package_dir is None:
-        pytest.skip(
-            "@cloud-copilot/iam-simulate not found (set IAM_SIMULATE_DIR to an "
-            "`npm install --prefix` directory or install it under bench/)"
-        )
+    node, package_dir = node_and_package()
     runner = tmp_path_factory.mktemp("iamsim12") / "runner.cjs"
     runner.write_text(_runner())
     calls = {key: GROUPS[key[0]][0](key[1], key[2]) for key in _ids()}
@@ -285,9 +276,7 @@ def test_iam_simulate_takes_an_encryption_context_key(tmp_path):
         "boundary": None,
         "resourcePolicy": DEFAULT_KEY_POLICY,
     }
-    node, package_dir = shutil.which("node"), _package_dir()
-    if node is None or package_dir is None:
-        pytest.skip("node or @cloud-copilot/iam-simulate is missing")
+    node, package_dir = node_and_package()
     runner = tmp_path / "runner.cjs"
     runner.write_text(_runner())
     proc = subprocess.run(
