@@ -721,6 +721,7 @@ def test_a_typed_arn_is_asked_its_key_and_the_fields_it_does_not_carry(tmp_path)
         + f"{cluster}\r"
         + "\r"  # the secret is required: asked again
         + "orders/db\r"
+        + "\r"  # its secret's key (optional): none
         + NO_MORE
         + FINISH
     )
@@ -983,3 +984,55 @@ def test_every_issue12_kind_is_typed_by_its_fields(tmp_path):
     result, echo = drive(keys, tmp_path, export_format="json", export_path=tmp_path / "r.json")
     assert resources(result.spec_path) == list(entries.values()), echo[-2000:]
     assert "sts:AssumeRole" in (tmp_path / "r.json").read_text()
+
+
+class OnlyNamed:
+    """A real Discoverer (on the moto server) showing only the resources named ``name``: the
+    server is shared by the whole test session."""
+
+    def __init__(self, disc, name: str) -> None:
+        self.disc, self.name = disc, name
+
+    def supports(self, kind: str) -> bool:
+        return self.disc.supports(kind)
+
+    def list(self, kind: str, **options):
+        return [i for i in self.disc.list(kind, **options) if i.name == self.name]
+
+    def with_kms_key(self, item):
+        return self.disc.with_kms_key(item)
+
+
+def test_a_listed_cluster_gets_the_key_of_the_secret_typed_for_it(tmp_path, aws_env):
+    """Issue #12: an Aurora cluster's key is its credentials secret's, read from AWS
+    (DescribeSecret, over HTTP on moto) once its secret is typed, and granted."""
+    import uuid
+
+    import boto3
+
+    from wizard.aws.discover import Discoverer
+    from wizard.aws.session import AwsSession
+
+    session = boto3.Session(region_name=REGION)
+    c = lambda service: session.client(service, endpoint_url=aws_env)  # noqa: E731
+    key = c("kms").create_key(Description="rds secret")["KeyMetadata"]["Arn"]
+    name = f"orders-{uuid.uuid4().hex[:8]}"
+    c("secretsmanager").create_secret(Name=f"rds/{name}", SecretString="x", KmsKeyId=key)
+    c("rds").create_db_cluster(
+        DBClusterIdentifier=name,
+        Engine="aurora-postgresql",
+        MasterUsername="admin",
+        MasterUserPassword="password123",
+    )
+    disc = OnlyNamed(Discoverer(AwsSession(session=session, region=REGION)), name)
+    keys = start() + ADD + "rds-data-cluster\r" + SPACE + ENTER + f"rds/{name}\r"
+    keys += NO_MORE + FINISH
+    result, echo = drive(
+        keys, tmp_path, discoverer=disc, export_format="json", export_path=tmp_path / "r.json"
+    )
+    assert resources(result.spec_path) == [
+        {"kind": "rds-data-cluster", "cluster": name, "secret": f"rds/{name}", "kms_key": key}
+    ], echo[-2000:]
+    assert f"{name} is encrypted with {key}: its KMS grant is added" in echo
+    exported = (tmp_path / "r.json").read_text()
+    assert f'"Resource": "{key}"' in exported and f":secret:rds/{name}-??????" in exported
