@@ -33,6 +33,7 @@ CTRL_C = "\x03"
 CTRL_U = "\x15"  # clear the line typed so far
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
+KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
 
 def start(
@@ -659,16 +660,27 @@ def test_dead_letter_and_destinations_are_asked_checked_and_granted(tmp_path):
         + f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:f\r"  # refused: no dead-letter type
         + CTRL_U
         + f"{dlq}\r"
+        # its key, typed (no session to read it from): the domain's rule refuses an alias and
+        # a key of another Region, then takes the key ARN
+        + f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/dlq\r"
+        + CTRL_U
+        + KEY.replace(REGION, "eu-west-1")
+        + "\r"
+        + CTRL_U
+        + f"{KEY}\r"
         + ENTER  # no on-success destination
         + f"{bucket}\r"
+        + ENTER  # the bucket's key: none
     )
     keys = start(options=options) + NO_MORE + FINISH
-    result, _ = drive(keys, tmp_path, export_format="json", export_path=tmp_path / "r.json")
+    result, echo = drive(keys, tmp_path, export_format="json", export_path=tmp_path / "r.json")
     saved = yaml.safe_load(result.spec_path.read_text())
-    assert saved["dead_letter"] == dlq
+    assert saved["dead_letter"] == {"arn": dlq, "kms_key": KEY}
     assert saved["destinations"] == {"on_failure": bucket}
+    assert f"{dlq}: encrypted with {KEY}: kms:Decrypt, kms:GenerateDataKey on that key" in echo
     exported = (tmp_path / "r.json").read_text()
     assert f'"Resource": "{dlq}"' in exported and f'"Resource": "{bucket}/*"' in exported
+    assert f'"Resource": "{KEY}"' in exported
 
 
 def test_an_on_success_destination_is_asked_checked_and_granted(tmp_path):
@@ -689,6 +701,8 @@ def test_an_on_success_destination_is_asked_checked_and_granted(tmp_path):
     # the review says why the grant is there
     assert "Why the KMS and target grants are there:" in echo
     assert f"lambda:InvokeFunction on {alias}: the destination for successful" in echo
+    # a function takes no key: not asked, and the domain's reason said
+    assert f"{alias}: no KMS grant: Lambda invokes the function" in echo
     saved = yaml.safe_load(result.spec_path.read_text())
     assert "dead_letter" not in saved
     assert saved["destinations"] == {"on_success": alias}
