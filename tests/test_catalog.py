@@ -226,12 +226,22 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "cloudwatch-metrics": [{"namespace": "MyApp/Orders"}],
     "apigateway-websocket": [{"api_id": "a1b2c3d4e5"}, {"api_id": "a1b2c3d4e5", "stage": "prod"}],
     "appsync-api": [{"api_id": "z5fq4exyhbba5ny4qucbtx4bum"}],
-    "mq-broker": [{"broker_id": "b-1234abcd-56ef-78ab-90cd-1234567890ab", "secret": "mq/creds"}],
+    "mq-broker": [
+        {"broker_id": "b-1234abcd-56ef-78ab-90cd-1234567890ab", "secret": "mq/creds"},
+        {
+            "broker_id": "b-1234abcd-56ef-78ab-90cd-1234567890ab",
+            "secret": "mq/creds",
+            "kms_key": KMS_KEY,
+        },
+    ],
     "msk-cluster": [
         {"name": "orders"},
         {"name": "orders", "uuid": "5a6b7c8d-1234-5678-9abc-def012345678-2"},
     ],
-    "rds-data-cluster": [{"cluster": "orders-db", "secret": "orders/db"}],
+    "rds-data-cluster": [
+        {"cluster": "orders-db", "secret": "orders/db"},
+        {"cluster": "orders-db", "secret": "orders/db", "kms_key": KMS_KEY},
+    ],
     "athena-workgroup": [
         {"workgroup": "primary", "database": "sales", "results_bucket": "athena-out"},
         {

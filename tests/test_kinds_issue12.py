@@ -314,6 +314,15 @@ CASES: dict[str, Case] = {
             ),
             call("glue:GetTable", f"{GLUE}:table/sales/orders"),
             call("glue:GetPartitions", f"{GLUE}:database/sales"),
+            # a partitioned table's partitions in a batch (AmazonAthenaFullAccess's Glue reads)
+            *(
+                call("glue:BatchGetPartition", res)
+                for res in (
+                    f"{GLUE}:catalog",
+                    f"{GLUE}:database/sales",
+                    f"{GLUE}:table/sales/orders",
+                )
+            ),
             call("glue:GetDatabase", f"{GLUE}:catalog"),
             call("s3:PutObject", "arn:aws:s3:::athena-out/q/abc.csv"),
             call("s3:GetObject", "arn:aws:s3:::athena-out/q/abc.csv"),
@@ -323,6 +332,8 @@ CASES: dict[str, Case] = {
         [
             call("athena:StartQueryExecution", f"{ATHENA}/primary"),
             call("glue:GetTable", f"{GLUE}:table/hr/salaries"),
+            call("glue:BatchGetPartition", f"{GLUE}:table/hr/salaries"),
+            call("glue:BatchGetPartition", f"{GLUE}:database/hr"),
             call("glue:GetDatabase", f"{GLUE}:database/hr"),
             call("s3:PutObject", "arn:aws:s3:::athena-out/other/abc.csv"),
             call("s3:ListBucket", "arn:aws:s3:::athena-out", s3__prefix="other/"),

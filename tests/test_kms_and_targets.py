@@ -124,6 +124,19 @@ KEY_CASES: dict[str, KeyCase] = {
         {"kind": "kinesis-stream", "name": "clicks", "access": "produce"}, "kinesis", (DATA_KEY,),
         _ctx("aws:kinesis:arn", STREAM + "clicks"), _ctx("aws:kinesis:arn", STREAM + "views"),
     ),
+    # Lambda Developer Guide, Amazon MQ execution role permissions: kms:Decrypt for a broker
+    # secret encrypted with a customer managed key; Secrets Manager decrypts it with the
+    # SecretARN context. The RDS Data API reads its credentials secret the same way.
+    "mq broker secret": KeyCase(
+        {"kind": "mq-broker", "broker_id": "b-1234abcd-12ab-34cd-56ef-1234567890ab", "secret": "mq/creds"},
+        "secretsmanager", (DECRYPT,),
+        _ctx("SecretARN", SECRET + "mq/creds-AbCdEf"), _ctx("SecretARN", SECRET + "mq/other-AbCdEf"),
+    ),
+    "rds data cluster secret": KeyCase(
+        {"kind": "rds-data-cluster", "cluster": "orders", "secret": "rds/orders"},
+        "secretsmanager", (DECRYPT,),
+        _ctx("SecretARN", SECRET + "rds/orders-AbCdEf"), _ctx("SecretARN", SECRET + "rds/orders-2-AbCdEf"),
+    ),
 }  # fmt: skip
 
 

@@ -33,6 +33,7 @@ CTRL_C = "\x03"
 CTRL_U = "\x15"  # clear the line typed so far
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
+KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
 
 def start(
@@ -659,16 +660,27 @@ def test_dead_letter_and_destinations_are_asked_checked_and_granted(tmp_path):
         + f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:f\r"  # refused: no dead-letter type
         + CTRL_U
         + f"{dlq}\r"
+        # its key, typed (no session to read it from): the domain's rule refuses an alias and
+        # a key of another Region, then takes the key ARN
+        + f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/dlq\r"
+        + CTRL_U
+        + KEY.replace(REGION, "eu-west-1")
+        + "\r"
+        + CTRL_U
+        + f"{KEY}\r"
         + ENTER  # no on-success destination
         + f"{bucket}\r"
+        + ENTER  # the bucket's key: none
     )
     keys = start(options=options) + NO_MORE + FINISH
-    result, _ = drive(keys, tmp_path, export_format="json", export_path=tmp_path / "r.json")
+    result, echo = drive(keys, tmp_path, export_format="json", export_path=tmp_path / "r.json")
     saved = yaml.safe_load(result.spec_path.read_text())
-    assert saved["dead_letter"] == dlq
+    assert saved["dead_letter"] == {"arn": dlq, "kms_key": KEY}
     assert saved["destinations"] == {"on_failure": bucket}
+    assert f"{dlq}: encrypted with {KEY}: kms:Decrypt, kms:GenerateDataKey on that key" in echo
     exported = (tmp_path / "r.json").read_text()
     assert f'"Resource": "{dlq}"' in exported and f'"Resource": "{bucket}/*"' in exported
+    assert f'"Resource": "{KEY}"' in exported
 
 
 def test_an_on_success_destination_is_asked_checked_and_granted(tmp_path):
@@ -689,6 +701,8 @@ def test_an_on_success_destination_is_asked_checked_and_granted(tmp_path):
     # the review says why the grant is there
     assert "Why the KMS and target grants are there:" in echo
     assert f"lambda:InvokeFunction on {alias}: the destination for successful" in echo
+    # a function takes no key: not asked, and the domain's reason said
+    assert f"{alias}: no KMS grant: Lambda invokes the function" in echo
     saved = yaml.safe_load(result.spec_path.read_text())
     assert "dead_letter" not in saved
     assert saved["destinations"] == {"on_success": alias}
@@ -721,6 +735,7 @@ def test_a_typed_arn_is_asked_its_key_and_the_fields_it_does_not_carry(tmp_path)
         + f"{cluster}\r"
         + "\r"  # the secret is required: asked again
         + "orders/db\r"
+        + "\r"  # its secret's key (optional): none
         + NO_MORE
         + FINISH
     )
@@ -983,3 +998,55 @@ def test_every_issue12_kind_is_typed_by_its_fields(tmp_path):
     result, echo = drive(keys, tmp_path, export_format="json", export_path=tmp_path / "r.json")
     assert resources(result.spec_path) == list(entries.values()), echo[-2000:]
     assert "sts:AssumeRole" in (tmp_path / "r.json").read_text()
+
+
+class OnlyNamed:
+    """A real Discoverer (on the moto server) showing only the resources named ``name``: the
+    server is shared by the whole test session."""
+
+    def __init__(self, disc, name: str) -> None:
+        self.disc, self.name = disc, name
+
+    def supports(self, kind: str) -> bool:
+        return self.disc.supports(kind)
+
+    def list(self, kind: str, **options):
+        return [i for i in self.disc.list(kind, **options) if i.name == self.name]
+
+    def with_kms_key(self, item):
+        return self.disc.with_kms_key(item)
+
+
+def test_a_listed_cluster_gets_the_key_of_the_secret_typed_for_it(tmp_path, aws_env):
+    """Issue #12: an Aurora cluster's key is its credentials secret's, read from AWS
+    (DescribeSecret, over HTTP on moto) once its secret is typed, and granted."""
+    import uuid
+
+    import boto3
+
+    from wizard.aws.discover import Discoverer
+    from wizard.aws.session import AwsSession
+
+    session = boto3.Session(region_name=REGION)
+    c = lambda service: session.client(service, endpoint_url=aws_env)  # noqa: E731
+    key = c("kms").create_key(Description="rds secret")["KeyMetadata"]["Arn"]
+    name = f"orders-{uuid.uuid4().hex[:8]}"
+    c("secretsmanager").create_secret(Name=f"rds/{name}", SecretString="x", KmsKeyId=key)
+    c("rds").create_db_cluster(
+        DBClusterIdentifier=name,
+        Engine="aurora-postgresql",
+        MasterUsername="admin",
+        MasterUserPassword="password123",
+    )
+    disc = OnlyNamed(Discoverer(AwsSession(session=session, region=REGION)), name)
+    keys = start() + ADD + "rds-data-cluster\r" + SPACE + ENTER + f"rds/{name}\r"
+    keys += NO_MORE + FINISH
+    result, echo = drive(
+        keys, tmp_path, discoverer=disc, export_format="json", export_path=tmp_path / "r.json"
+    )
+    assert resources(result.spec_path) == [
+        {"kind": "rds-data-cluster", "cluster": name, "secret": f"rds/{name}", "kms_key": key}
+    ], echo[-2000:]
+    assert f"{name} is encrypted with {key}: its KMS grant is added" in echo
+    exported = (tmp_path / "r.json").read_text()
+    assert f'"Resource": "{key}"' in exported and f":secret:rds/{name}-??????" in exported

@@ -585,6 +585,9 @@ ENCRYPTED = {
     "secretsmanager-secret": {"name": "db"},
     "ssm-parameter": {"name": "/app/url"},
     "kinesis-stream": {"name": "clicks"},
+    # their credentials secret's key (issue #12)
+    "mq-broker": {"broker_id": "b-1234abcd-12ab-34cd-56ef-1234567890ab", "secret": "mq/creds"},
+    "rds-data-cluster": {"cluster": "orders", "secret": "rds/orders"},
 }
 ENCRYPTED_PROFILES = [(k, a) for k, kind in catalog().kinds.items() for a in kind.encryption]
 

@@ -8,7 +8,7 @@ object :mod:`wizard.aws.discover` yields (``name``, ``arn``, ``detail``) or a di
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, is_dataclass, replace
 from typing import Any
 
 from wizard.catalog.kinds import FieldSpec, Kind, catalog
@@ -194,6 +194,21 @@ def _get(item: Any, name: str) -> Any:
     if isinstance(item, dict):
         return item.get(name)
     return getattr(item, name, None)
+
+
+# A kind that reads a credentials secret (mq-broker, rds-data-cluster) is encrypted with that
+# secret's key: its ``secret`` field, typed after the resource is picked, says which.
+SECRET_FIELD = "secret"
+
+
+def discovered_with_fields(item: Any, entry: ResourceEntry) -> Any:
+    """``item`` (a listed resource) with what its entry's typed fields say about how it is
+    encrypted: the ``secret`` of a kind whose key is its secret's, in ``item.detail`` (where
+    :meth:`Discoverer.with_kms_key` reads it). Other items come back as they are."""
+    secret = entry.field_values().get(SECRET_FIELD)
+    if not secret or not is_dataclass(item) or isinstance(item, type):
+        return item
+    return replace(item, detail={**(getattr(item, "detail", None) or {}), SECRET_FIELD: secret})
 
 
 def entry_from_discovered(kind_name: str, item: Any) -> ResourceEntry:

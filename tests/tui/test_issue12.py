@@ -270,6 +270,66 @@ def test_a_listed_resource_that_needs_more_fields_opens_the_dialog_with_them(mak
     }
 
 
+class SecretKeyDiscoverer(FakeDiscoverer):
+    """A fixed listing; how a resource is encrypted read by the real Discoverer on moto."""
+
+    def __init__(self, items, real) -> None:
+        super().__init__(items)
+        self.real = real
+
+    def with_kms_key(self, item):
+        return self.real.with_kms_key(item)
+
+
+def test_a_listed_broker_gets_the_key_of_the_secret_typed_for_it(make_app, aws_env):
+    """Issue #12: a broker's key is its credentials secret's (DescribeSecret over HTTP on
+    moto), read once the secret is typed in the dialog, and granted."""
+    import uuid
+
+    import boto3
+
+    from wizard.aws.discover import Discoverer
+    from wizard.aws.session import AwsSession
+
+    session = boto3.Session(region_name="us-east-1")
+    c = lambda service: session.client(service, endpoint_url=aws_env)  # noqa: E731
+    key = c("kms").create_key(Description="mq secret")["KeyMetadata"]["Arn"]
+    secret = f"mq/{uuid.uuid4().hex[:8]}"
+    c("secretsmanager").create_secret(Name=secret, SecretString="x", KmsKeyId=key)
+    broker_id = "b-1234abcd-12ab-34cd-56ef-1234567890ab"
+    broker = FakeDiscovered(
+        "mq-broker", broker_id, f"arn:aws:mq:us-east-1:{ACCOUNT}:broker:orders:{broker_id}"
+    )
+    real = Discoverer(AwsSession(session=session, region="us-east-1"))
+    disc = SecretKeyDiscoverer({"mq-broker": [broker]}, real)
+
+    async def run() -> RoleSpec:
+        app = make_app(discoverer=disc, offer_resume=False, spec=orders_spec())
+        async with app.run_test(size=SIZE) as pilot:
+            await _to_kind(app, pilot, "mq-broker")
+            app.screen.query_one("#found").focus()
+            await pilot.press("enter")
+            await settled(pilot)
+            dialog = app.screen
+            assert dialog.query_one("#entry-broker_id", Input).value == broker_id
+            assert app.focused is dialog.query_one("#entry-secret", Input)
+            await pilot.press(*secret, "ctrl+s")
+            await settled(pilot)
+            await app.workers.wait_for_complete()
+            await settled(pilot)
+            statements = app.bundle.policies[0].document["Statement"]
+            assert any(st["Sid"] == "MQSecretKey" and st["Resource"] == key for st in statements)
+            return app.spec
+
+    spec = asyncio.run(run())
+    assert spec.resources[-1].model_dump(exclude_none=True) == {
+        "kind": "mq-broker",
+        "broker_id": broker_id,
+        "secret": secret,
+        "kms_key": key,
+    }
+
+
 def _one_entry_per_kind() -> dict[str, dict]:
     from tests.test_kinds_issue12 import CASES
 

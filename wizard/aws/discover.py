@@ -21,6 +21,7 @@ import botocore.exceptions
 
 from wizard.aws.session import OFFLINE_HINT, AwsSession, aws_error_message
 from wizard.catalog.kinds import Kind, catalog, render
+from wizard.entries import SECRET_FIELD
 from wizard.errors import UserError
 
 # Page sizes sent to each list operation (the API's maximum, or 100 where a screen wants its
@@ -163,7 +164,8 @@ class Discoverer:
         self._streams: Future[dict[str, Discovered]] | None = None
         self._table_streams: dict[str, str | None] = {}
         self._aliases: dict[str, str] | None = None
-        self._kms_keys: dict[tuple[str, str], str] = {}  # (kind, ARN) -> customer key ARN
+        # (kind, ARN, secret) -> customer key ARN (the secret: a kind keyed by its secret's key)
+        self._kms_keys: dict[tuple[str, str, str], str] = {}
         self._key_arns: dict[str, str] = {}  # key id, alias or ARN -> customer key ARN or ""
         self._arn_makers: dict[str, Callable[[str], str]] = {}
         self._partition_future = self._background.submit(lambda: aws.partition)
@@ -245,12 +247,18 @@ class Discoverer:
         settings where its listing lacked them (SQS and SNS attributes, DescribeTable for a table
         and its stream, S3
         GetBucketEncryption, DescribeStreamSummary), and DescribeKey to turn an alias or key
-        id into the key's ARN; both cached for the run. Kinds without ``encryption`` in the
-        catalog, and a prefix inside a bucket already read, come back as they are."""
+        id into the key's ARN; both cached for the run. A kind that reads a credentials secret
+        (``mq-broker``, ``rds-data-cluster``: its ``secret`` field) is encrypted with that
+        secret's key (DescribeSecret), so it needs ``detail["secret"]`` (the field as typed).
+        Kinds without ``encryption`` in the catalog, one whose secret is not known yet, and a
+        prefix inside a bucket already read, come back as they are."""
         kind = catalog().kinds.get(item.kind)
         if kind is None or not kind.encryption or "kms_key" in item.detail:
             return item
-        key = (item.kind, item.arn)
+        secret = str(item.detail.get(SECRET_FIELD) or "") if SECRET_FIELD in kind.fields else ""
+        if SECRET_FIELD in kind.fields and not secret:
+            return item  # its key is the secret's: asked again once the secret is typed
+        key = (item.kind, item.arn, secret)
         if key not in self._kms_keys:
             try:
                 key_id = self._encryption_key_id(item)
@@ -276,6 +284,10 @@ class Discoverer:
         """The key id, alias or ARN the resource names for its encryption ("" for none)."""
         if "kms_key_id" in item.detail:  # the listing had it (log groups, parameters, secrets)
             return item.detail["kms_key_id"]
+        if item.kind == "secretsmanager-secret":
+            return self._secret_key_id(item.arn or item.name)
+        if item.detail.get(SECRET_FIELD):  # mq-broker, rds-data-cluster: their secret's key
+            return self._secret_key_id(item.detail[SECRET_FIELD])
         client = self.aws.client
         if item.kind == "sqs-queue":
             url = item.detail.get("url")
@@ -303,6 +315,12 @@ class Discoverer:
         if item.kind == "s3-prefix":
             return self._bucket_key_id(item.detail.get("bucket") or item.name)
         return ""
+
+    def _secret_key_id(self, secret: str) -> str:
+        """The key a secret (its name or ARN) is encrypted with: DescribeSecret's KmsKeyId,
+        "" for the AWS managed key aws/secretsmanager (no KmsKeyId; no grant needed)."""
+        described = self.aws.client("secretsmanager").describe_secret(SecretId=secret)
+        return str(described.get("KmsKeyId") or "")
 
     def _bucket_key_id(self, bucket: str) -> str:
         try:

@@ -13,6 +13,7 @@ from wizard.spec import BOUNDARY_CHOICES, RoleSpec, boundary_key
 from wizard.targets import (
     TARGET_FIELDS,
     get_target,
+    get_target_key,
     key_note,
     key_to_read,
     set_target,
@@ -62,7 +63,7 @@ def ask_options(wizard: PlainWizard) -> None:
     ):
         for slot, label in TARGET_FIELDS:
             arn = ask_target(wizard, slot, label, get_target(spec, slot))
-            set_target(spec, slot, arn, target_key(wizard, slot, arn))
+            set_target(spec, slot, arn, ask_target_key(wizard, slot, label, arn))
     else:
         for slot, _label in TARGET_FIELDS:
             set_target(spec, slot, "")
@@ -79,6 +80,36 @@ def ask_target(wizard: PlainWizard, slot: str, label: str, current: str) -> str:
     return wizard.text(f"{label} ARN (optional):", default=current, validate=validate).strip()
 
 
+def ask_target_key(wizard: PlainWizard, slot: str, label: str, arn: str) -> str | None:
+    """The KMS key the target ``arn`` is encrypted with, typed (optional) and checked by the
+    domain's :func:`target_problem`; offered as read from AWS (:func:`target_key`), else as the
+    spec holds it for that ARN. A type that takes no key (a function, a bus): not asked, and
+    :func:`key_note` says why. None (the spec keeps what it holds) for no target."""
+    spec = wizard.spec_
+    partition = spec.partition
+    if not arn:
+        return None
+    if key_to_read(slot, arn, partition) is None:  # a function, a bus: why no key
+        wizard.say(f"{arn}: {key_note(slot, arn, '', partition)}")
+        return ""
+    read = target_key(wizard, slot, arn)
+    kept = get_target_key(spec, slot) if arn == get_target(spec, slot) else ""
+    default = read if read is not None else kept
+
+    def validate(value: str) -> bool | str:
+        value = value.strip()
+        return True if not value else target_problem(slot, arn, partition, value) or True
+
+    key = wizard.text(
+        f"{label}: its KMS key ARN, if encrypted with a customer managed key (optional):",
+        default=default,
+        validate=validate,
+    ).strip()
+    if key and key != read:  # a read key was said with what it adds already
+        wizard.say(f"{arn}: {key_note(slot, arn, key, partition)}")
+    return key
+
+
 def target_key(wizard: PlainWizard, slot: str, arn: str) -> str | None:
     """The customer managed key the target is encrypted with, read from AWS as a resource
     entry's is (:meth:`Discoverer.target_kms_key`) and said with what it adds (or why no grant
@@ -89,8 +120,7 @@ def target_key(wizard: PlainWizard, slot: str, arn: str) -> str | None:
     if not arn or disc is None:
         return None
     kind = key_to_read(slot, arn, partition)
-    if kind is None:  # a type that takes no key
-        wizard.say(f"{arn}: {key_note(slot, arn, '', partition)}")
+    if kind is None:  # a type that takes no key (:func:`ask_target_key` says why)
         return None
     read = getattr(disc, "target_kms_key", None)
     if read is None:
@@ -100,7 +130,7 @@ def target_key(wizard: PlainWizard, slot: str, arn: str) -> str | None:
     except Exception as exc:  # any AWS error: the target as typed, said
         wizard.say(
             f"could not read how {arn} is encrypted: {one_line(exc)}; if it uses a customer "
-            "managed key, give it as the target's kms_key in the spec"
+            "managed key, type its ARN next"
         )
         return None
     wizard.say(f"{arn}: {key_note(slot, arn, key, partition)}")

@@ -10,8 +10,10 @@ from questionary import Choice
 
 from wizard.catalog.kinds import FieldSpec, Kind
 from wizard.entries import (
+    SECRET_FIELD,
     check_actions,
     check_entry,
+    discovered_with_fields,
     entry_from_discovered,
     entry_label,
     field_questions,
@@ -96,12 +98,28 @@ def from_discovered(wizard: PlainWizard, kind_name: str, item: Any) -> ResourceE
             return entry
         if missing_fields(entry):  # the listing names it; the rest is typed
             wizard.say(f"{entry_label(entry)}: {problem}")
-            typed = ask_rest(wizard, entry, skip={"kms_key"})  # the key was read from AWS
+            typed = ask_rest(wizard, entry, skip={"kms_key"})  # the key is read from AWS
             if typed is not None:
-                return typed
+                return with_secret_key(wizard, typed, item)
             problem = "not added"
     wizard.say(f"skipped {getattr(item, 'name', '') or getattr(item, 'arn', '')}: {problem}")
     return None
+
+
+def with_secret_key(wizard: PlainWizard, entry: ResourceEntry, item: Any) -> ResourceEntry:
+    """``entry`` with the key its typed ``secret`` is encrypted with (a broker's or cluster's
+    credentials secret, read from AWS once typed), or as it is."""
+    if entry.field_values().get("kms_key") or not entry.field_values().get(SECRET_FIELD):
+        return entry
+    key = getattr(with_kms_key(wizard, discovered_with_fields(item, entry)), "detail", {})
+    if not key.get("kms_key"):
+        return entry
+    keyed = ResourceEntry(**entry.model_dump(exclude_none=True), kms_key=key["kms_key"])
+    problem = check_entry(wizard.spec_, keyed)
+    if problem:
+        wizard.say(f"{entry_label(entry)}: its key {key['kms_key']}: {problem}")
+        return entry
+    return keyed
 
 
 def with_kms_key(wizard: PlainWizard, item: Any) -> Any:

@@ -62,6 +62,7 @@ def managed_beyond(bundle: RoleBundle | None, name: str) -> str:
 
 
 NOT_SET = "not set: paste an ARN"  # an empty destination field
+KEY_NOT_SET = "KMS key ARN if encrypted (optional)"  # an empty key field
 
 
 class OptionsScreen(StepScreen):
@@ -104,6 +105,13 @@ class OptionsScreen(StepScreen):
                         compact=True,
                         validate_on=(),
                     )
+                    yield ArnInput(
+                        id=f"target-{slot}-key",
+                        classes="target-key",
+                        placeholder=KEY_NOT_SET,
+                        compact=True,
+                        validate_on=(),
+                    )
                     yield Static("", id=f"target-{slot}-check")
             with Vertical(id="options-right", classes="pane"):
                 yield Label("AWS managed policies", classes="pane-title")
@@ -143,6 +151,8 @@ class OptionsScreen(StepScreen):
                     box.value = getattr(spec, opt)
         for slot, _label in TARGET_FIELDS:
             self.fields.show(self.query_one(f"#target-{slot}", Input), get_target(spec, slot))
+            key_input = self.query_one(f"#target-{slot}-key", Input)
+            self.fields.show(key_input, get_target_key(spec, slot))
             self._show_target_check(slot)
         managed = self.query_one("#managed", SelectionList)
         wanted = set(spec.managed_policies)
@@ -209,10 +219,33 @@ class OptionsScreen(StepScreen):
         slot = (event.input.id or "").removeprefix("target-")
         value = event.value.strip()
         if value != get_target(self.spec, slot) and not self._target_problem(slot, value):
-            set_target(self.spec, slot, value)
+            set_target(self.spec, slot, value)  # a new ARN: its key goes (one target's)
             self._key_notes.pop(slot, None)
+            key_input = self.query_one(f"#target-{slot}-key", Input)
+            with key_input.prevent(Input.Changed):
+                key_input.value = get_target_key(self.spec, slot)
+            self.fields.agreed(key_input, key_input.value, key_input.value)
             self.wizard.spec_changed()
         self.fields.agreed(event.input, event.value, get_target(self.spec, slot))
+        self._show_target_check(slot)
+
+    @on(Input.Changed, ".target-key")
+    def _target_key_changed(self, event: Input.Changed) -> None:
+        """A key typed beside the target's ARN: into the spec when the domain takes it for
+        that target (:func:`target_problem`), "" removing it; else its problem shows."""
+        slot = (event.input.id or "").removeprefix("target-").removesuffix("-key")
+        spec, value = self.spec, event.value.strip()
+        arn = get_target(spec, slot)
+        typed_arn = self.query_one(f"#target-{slot}", Input).value.strip()
+        if (
+            arn
+            and arn == typed_arn
+            and value != get_target_key(spec, slot)
+            and not self._key_problem(slot, value)
+        ):
+            set_target(spec, slot, arn, value)
+            self.wizard.spec_changed()
+        self.fields.agreed(event.input, event.value, get_target_key(spec, slot))
         self._show_target_check(slot)
 
     @on(Input.Submitted, ".target-input")
@@ -271,7 +304,7 @@ class OptionsScreen(StepScreen):
         elif message.error:
             self._key_notes[slot] = (
                 f"could not read how it is encrypted ({message.error}): if it uses a customer "
-                "managed key, give it as the target's kms_key in the spec"
+                "managed key, type its ARN in the KMS key field"
             )
         else:
             self._key_notes[slot] = key_note(slot, arn, message.kms_key, spec.partition)
@@ -283,26 +316,46 @@ class OptionsScreen(StepScreen):
     def _target_problem(self, slot: str, value: str) -> str | None:
         return target_problem(slot, value, self.spec.partition) if value else None
 
+    def _key_problem(self, slot: str, key: str) -> str | None:
+        """Why the key typed beside ``slot``'s ARN cannot be its ``kms_key`` (the domain's
+        rule: a key ARN in the spec's partition and the target's Region, for a type that
+        takes one), or None (none typed, or the ARN's own problem shows)."""
+        arn = self.query_one(f"#target-{slot}", Input).value.strip()
+        if not key or self._target_problem(slot, arn):
+            return None
+        if not arn:
+            return "give the target's ARN first: a key belongs to one queue, topic or bucket"
+        return target_problem(slot, arn, self.spec.partition, key)
+
     def _show_target_check(self, slot: str) -> None:
         """Under a target's field: what the typed ARN will be granted, or why it cannot be."""
         value = self.query_one(f"#target-{slot}", Input).value.strip()
         check = self.query_one(f"#target-{slot}-check", Static)
-        if not value:  # the field's placeholder says so: one way of saying "not set"
+        if not value and not self._typed_key(slot):  # the placeholder says "not set"
             check.update("")
         elif problem := self._target_problem(slot, value):
             check.update(Content.from_markup("[$error]✗ $p[/]", p=problem))
+        elif problem := self._key_problem(slot, self._typed_key(slot)):
+            check.update(Content.from_markup("[$error]✗ kms_key: $p[/]", p=problem))
         else:
             note = self._key_notes.get(slot, "") if value == get_target(self.spec, slot) else ""
             if key := get_target_key(self.spec, slot):
                 note = key_note(slot, value, key, self.spec.partition)
+            elif key_to_read(slot, value, self.spec.partition) is None:
+                note = key_note(slot, value, "", self.spec.partition)  # a type with no key
             more = Content.from_markup("\n[dim]$n[/]", n=note) if note else ""
             check.update(Content.from_markup("[$success]✓ Lambda may send to it[/]") + more)
+
+    def _typed_key(self, slot: str) -> str:
+        return self.query_one(f"#target-{slot}-key", Input).value.strip()
 
     def leave_problem(self) -> tuple[str, Widget] | None:
         for slot, label in TARGET_FIELDS:
             field = self.query_one(f"#target-{slot}", Input)
             if problem := self._target_problem(slot, field.value.strip()):
                 return f"{label}: {problem}", field
+            if problem := self._key_problem(slot, self._typed_key(slot)):
+                return f"{label}: kms_key: {problem}", self.query_one(f"#target-{slot}-key", Input)
         if not self.query_one("#boundary-arn-choice", RadioButton).value:
             return None
         arn_input = self.query_one("#boundary-arn", Input)

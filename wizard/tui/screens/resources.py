@@ -20,6 +20,7 @@ from wizard.catalog.kinds import Kind, catalog
 from wizard.entries import (
     EntryKey,
     check_entry,
+    discovered_with_fields,
     entry_from_discovered,
     entry_key,
     entry_label,
@@ -376,7 +377,7 @@ class ResourcesScreen(StepScreen):
         self.spec.resources = [*self.spec.resources, entry]
         keyed = "kms_key" in catalog().kinds[entry.kind].fields
         if item is not None and keyed and not entry.field_values().get("kms_key"):
-            self.read_key(entry, item)
+            self.read_key(entry, discovered_with_fields(item, entry))
         self.wizard.spec_changed()
 
     def action_type_fields(self) -> None:
