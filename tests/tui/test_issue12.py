@@ -19,7 +19,7 @@ KEY = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab
 
 
 def _check(screen, slot: str) -> str:
-    return str(screen.query_one(f"#target-{slot}-check", Static).render())
+    return screen.query_one(f"#target-{slot}-check", ArnNote).text
 
 
 def test_a_target_is_checked_as_typed_and_only_a_fitting_arn_reaches_the_spec(make_app):

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import asyncio
 
-from textual.widgets import Input, Static
+from textual.widgets import Input
+
+from wizard.tui.widgets.fitted_text import ArnNote
 
 from .conftest import BIG, orders_spec, settled
 
@@ -40,7 +42,7 @@ def test_the_demo_payments_queue_as_dead_letter_takes_its_key(make_app):
             assert (target.arn, target.kms_key) == (QUEUE, key_arn)
             # the key read fills the field beside the ARN
             assert screen.query_one("#target-dead_letter-key", Input).value == key_arn
-            check = str(screen.query_one("#target-dead_letter-check", Static).render())
+            check = screen.query_one("#target-dead_letter-check", ArnNote).text
             assert "✓ Lambda may send to it" in check and f"encrypted with {key_arn}" in check
             statements = app.bundle.policies[0].document["Statement"]
             assert any(st["Resource"] == key_arn for st in statements)
@@ -52,7 +54,7 @@ def test_the_demo_payments_queue_as_dead_letter_takes_its_key(make_app):
             await settled(pilot)
             await pilot.press("enter")
             await settled(pilot)
-            check = str(screen.query_one("#target-on_success-check", Static).render())
+            check = screen.query_one("#target-on_success-check", ArnNote).text
             assert "no KMS grant: Lambda invokes the function" in check
             assert app.spec.destinations.on_success == FUNCTION
 
@@ -89,7 +91,7 @@ def test_a_target_key_is_typed_beside_its_arn_and_checked_by_the_domain(make_app
             screen = app.screen
 
             def check(slot: str) -> str:
-                return str(screen.query_one(f"#target-{slot}-check", Static).render())
+                return screen.query_one(f"#target-{slot}-check", ArnNote).text
 
             async def type_into(selector: str, text: str) -> None:
                 field = screen.query_one(selector, Input)

@@ -27,6 +27,7 @@ from wizard.text import count
 from wizard.tui.messages import TargetKeyRead
 from wizard.tui.screens.base import StepScreen
 from wizard.tui.widgets.arn_input import ArnInput
+from wizard.tui.widgets.fitted_text import ArnNote
 from wizard.tui.widgets.toggles import Checkbox, RadioButton, SelectionList
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ class OptionsScreen(StepScreen):
                         compact=True,
                         validate_on=(),
                     )
-                    yield Static("", id=f"target-{slot}-check")
+                    yield ArnNote("", id=f"target-{slot}-check")
             with Vertical(id="options-right", classes="pane"):
                 yield Label("AWS managed policies", classes="pane-title")
                 yield SelectionList[str](id="managed")
