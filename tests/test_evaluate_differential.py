@@ -86,6 +86,24 @@ def _package_dir() -> Path | None:
     return None
 
 
+def run_runner(node: str, runner: Path, package_dir: Path, cases: list[Any]) -> list[Any]:
+    """The runner's answer for each case, in order, from one node process (a failed run fails
+    the test with node's own message)."""
+    proc = subprocess.run(
+        [node, str(runner), str(package_dir)],
+        input=json.dumps({"cases": cases}),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    if proc.returncode != 0:
+        pytest.fail(f"iam-simulate runner failed: {proc.stderr.strip()[:2000]}")
+    results = json.loads(proc.stdout)
+    assert len(results) == len(cases)
+    return results
+
+
 def node_and_package() -> tuple[str, Path]:
     """node and the iam-simulate install folder, or the test is skipped saying what is missing."""
     node = shutil.which("node")
@@ -632,19 +650,7 @@ def simulate(
     runner.write_text(RUNNER)
 
     def run(cases: list[dict[str, Any]]) -> list[str]:
-        proc = subprocess.run(
-            [node, str(runner), str(package_dir)],
-            input=json.dumps({"cases": cases}),
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
-        if proc.returncode != 0:
-            pytest.fail(f"iam-simulate runner failed: {proc.stderr.strip()[:2000]}")
-        results = json.loads(proc.stdout)
-        assert len(results) == len(cases)
-        return results
+        return run_runner(node, runner, package_dir, cases)
 
     return run
 

@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 import test_kinds_issue12 as kinds12
 import test_kms_and_targets as kms12
-from test_evaluate_differential import RUNNER, node_and_package
+from test_evaluate_differential import RUNNER, node_and_package, run_runner
 
 from wizard.catalog.reference import reference
 from wizard.policy.compose import compose
@@ -230,17 +229,7 @@ def simulated(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str, 
     calls = {key: GROUPS[key[0]][0](key[1], key[2]) for key in _ids()}
     calls = {key: [_with_resource_policy(_neutralised(c)) for c in calls[key]] for key in calls}
     flat = [call for key in calls for call in calls[key]]
-    proc = subprocess.run(
-        [node, str(runner), str(package_dir)],
-        input=json.dumps({"cases": flat}),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    if proc.returncode != 0:
-        pytest.fail(f"iam-simulate runner failed: {proc.stderr.strip()[:2000]}")
-    theirs = iter(json.loads(proc.stdout))
+    theirs = iter(run_runner(node, runner, package_dir, flat))
     return {key: [(call, next(theirs)) for call in calls[key]] for key in calls}
 
 
@@ -279,14 +268,7 @@ def test_iam_simulate_takes_an_encryption_context_key(tmp_path):
     node, package_dir = node_and_package()
     runner = tmp_path / "runner.cjs"
     runner.write_text(_runner())
-    proc = subprocess.run(
-        [node, str(runner), str(package_dir)],
-        input=json.dumps({"cases": [call]}),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
+    theirs = run_runner(node, runner, package_dir, [call])
     ours = Evaluator(call["policies"]).evaluate(call["action"], key, call["context"]).decision
     assert ours == "Allowed"
-    assert json.loads(proc.stdout) == [ours]
+    assert theirs == [ours]
