@@ -365,10 +365,6 @@ class RoleSpec(_Model):
             "(arn:aws:iam::123456789012:policy/NAME)"
         )
 
-    @model_validator(mode="after")
-    def _role_name_fits(self) -> RoleSpec:
-        return self
-
     @property
     def role_name(self) -> str:
         return self.role.name or f"{self.function}-role"[:64]
