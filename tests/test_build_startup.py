@@ -38,6 +38,14 @@ def run_build(tmp_path, before: str = "", env: dict[str, str] | None = None) -> 
         import tokenize
         from wizard.catalog import kinds
         from wizard.catalog.reference import reference
+        def dataclasses_of_ours():
+            import dataclasses, gc
+            return sorted(
+                o.__module__ + "." + o.__qualname__
+                for o in gc.get_objects()
+                if isinstance(o, type) and dataclasses.is_dataclass(o)
+                and o.__module__.startswith("wizard")
+            )
         models = [kinds.FieldSpec, kinds.Discovery, kinds.StatementTemplate, kinds.Profile,
                   kinds.Kind, kinds.Target, kinds.Catalog]
         services = {{k: s for k, s in reference()._services.items() if s is not None}}
@@ -48,7 +56,9 @@ def run_build(tmp_path, before: str = "", env: dict[str, str] | None = None) -> 
             "loader": getattr(sys.modules.get("pydantic.plugin._loader"), "__doc__", None),
             "tokenize_regexes": tokenize._compile.cache_info().currsize,
             "catalog_models_built": [m.__name__ for m in models if m.__pydantic_complete__],
+            "dataclasses": dataclasses_of_ours(),
             "actions": {{k: [len(s.actions._built), len(s.actions)] for k, s in services.items()}},
+            "condition_keys_read": [k for k, s in services.items() if s._condition_keys is not None],
         }}))
         """
     clean = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
@@ -65,9 +75,17 @@ def run_build(tmp_path, before: str = "", env: dict[str, str] | None = None) -> 
 
 # Modules `build` has no use for on a clean run: pydantic's plugin scan (importlib.metadata and
 # the email package it brings), the linter's spelling hints (difflib), the app spec's models and
-# records (a role spec is no app), and the pickle module (the compiled catalog is read with its
-# C unpickler; the module itself costs ~1 ms).
-NOT_ON_THE_BUILD_PATH = ("importlib.metadata", "email", "difflib", "wizard.appspec", "pickle")
+# records (a role spec is no app), the pickle module (the compiled catalog is read with its
+# C unpickler; the module itself costs ~1 ms), and the policy sets `can` and `diff` read from
+# files (`build` reads none).
+NOT_ON_THE_BUILD_PATH = (
+    "importlib.metadata",
+    "email",
+    "difflib",
+    "wizard.appspec",
+    "pickle",
+    "wizard.policy.policyset",
+)
 
 
 def test_build_never_imports_importlib_metadata_and_builds_the_same_role(tmp_path):
@@ -222,6 +240,32 @@ def test_other_commands_exit_normally(tmp_path):
     assert "shut down" in ended.stderr
 
 
+# The dataclasses `build` defines (each ~3M instructions to define in Python 3.11, a NamedTuple
+# under 1M): records that hold state, or are told apart from tuples. A plain immutable record
+# on build's path is a NamedTuple (the linter's EscalationPath, a file's PolicyPart); a class
+# with behaviour a plain class (the reference's Service, the linter's condition-key sets).
+BUILD_DATACLASSES = [
+    "wizard.bundle.NamedPolicy",
+    "wizard.bundle.RoleBundle",
+    "wizard.policy.documents.PolicySource",
+    "wizard.spec.SpecContext",
+]
+
+
+def test_build_defines_only_the_dataclasses_it_needs(tmp_path):
+    """A new dataclass on `build`'s path costs every run ~3M instructions: this names those
+    there are, so one more is a choice (bench/README.md, "Start-up levers of session 20")."""
+    assert run_build(tmp_path)["dataclasses"] == BUILD_DATACLASSES
+
+
+def test_build_registers_only_its_own_parser():
+    """``wizard.cli.build`` holds `build`'s parser alone: `init`'s and `catalog`'s (four more
+    parsers) are not made for a run of `build` (~4M instructions)."""
+    from wizard.cli import build_parser
+
+    assert tuple(build_parser("build")._subparsers._group_actions[0].choices) == ("build",)
+
+
 def test_build_reads_the_compiled_catalog_and_builds_no_catalog_model(tmp_path):
     """The compiled catalog (``wizard.catalog.kinds``) is unpickled, so no model of the catalog
     builds its validator (``defer_build``): that was ~5 ms of `build`."""
@@ -236,6 +280,15 @@ def test_build_makes_only_the_iam_actions_it_uses(tmp_path):
     for service in ("dynamodb", "s3", "logs"):
         built, every = actions[service]
         assert 0 < built < every / 4, service
+
+
+def test_build_reads_no_services_condition_keys(tmp_path):
+    """A service's condition keys are read from the reference when the linter first asks for
+    them (``Service.condition_keys``); `build`'s policies never make it ask (~2.5M
+    instructions for the eight services it reads)."""
+    result = run_build(tmp_path)
+    assert len(result["actions"]) >= 5
+    assert result["condition_keys_read"] == []
 
 
 UNUSED_REGEXES = """

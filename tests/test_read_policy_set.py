@@ -10,7 +10,8 @@ import pytest
 from cli_helpers import one_line_error
 
 from wizard.errors import UserError
-from wizard.policy.documents import load_policy_set, load_policy_source
+from wizard.policy.documents import load_policy_source
+from wizard.policy.policyset import load_policy_set
 
 GOLDEN = Path(__file__).parent / "golden"
 SPECS = ["orders.yaml", "stream-worker-open.yaml", "gov-boundary-arn.yaml"]

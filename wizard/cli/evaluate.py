@@ -16,7 +16,7 @@ from wizard.errors import UserError, read_errors
 from wizard.text import count
 
 if TYPE_CHECKING:
-    from wizard.policy.documents import PolicySet
+    from wizard.policy.policyset import PolicySet
 
 EPILOG = """\
 exit status: 0 Allowed, 1 denied (ImplicitlyDenied or ExplicitlyDenied), 2 bad input.
@@ -81,7 +81,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _load(path: str) -> PolicySet:
     """The policy set of a --policy/--boundary file (and diff's OLD/NEW files): the domain's
     one reader, shared with ``validate``."""
-    from wizard.policy.documents import load_policy_set
+    from wizard.policy.policyset import load_policy_set
 
     return load_policy_set(path)
 

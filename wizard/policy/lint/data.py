@@ -5,7 +5,6 @@ patterns. ``_catalog_file`` is the one place a ``catalogs/`` file is opened."""
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from wizard.catalog.data import catalog_yaml
@@ -24,15 +23,23 @@ class Requirement(NamedTuple):
     not_self: bool = False
 
 
-@dataclass(frozen=True)
-class EscalationPath:
+class EscalationPath(NamedTuple):
     id: str
     description: str
     requires: tuple[Requirement, ...]
+    actions: frozenset[str]  # the actions ``requires`` names
 
-    @functools.cached_property
-    def actions(self) -> frozenset[str]:
-        return frozenset(r.action for r in self.requires)
+
+def _escalation_path(raw: dict[str, Any]) -> EscalationPath:
+    requires = tuple(
+        Requirement(
+            r["action"], bool(r.get("unscoped")), r.get("passed_to"), bool(r.get("not_self"))
+        )
+        for r in raw["requires"]
+    )
+    return EscalationPath(
+        raw["id"], raw["description"], requires, frozenset(r.action for r in requires)
+    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -43,23 +50,7 @@ def _escalation_actions() -> frozenset[str]:
 @functools.lru_cache(maxsize=1)
 def escalation_paths() -> tuple[EscalationPath, ...]:
     """The privilege-escalation paths of ``catalogs/escalation.yaml``."""
-    data = _catalog_file("escalation.yaml")
-    return tuple(
-        EscalationPath(
-            p["id"],
-            p["description"],
-            tuple(
-                Requirement(
-                    r["action"],
-                    bool(r.get("unscoped")),
-                    r.get("passed_to"),
-                    bool(r.get("not_self")),
-                )
-                for r in p["requires"]
-            ),
-        )
-        for p in data["paths"]
-    )
+    return tuple(map(_escalation_path, _catalog_file("escalation.yaml")["paths"]))
 
 
 @functools.lru_cache(maxsize=1)

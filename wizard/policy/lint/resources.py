@@ -20,7 +20,6 @@ from wizard.policy.patterns import (
     MAX_PATTERN,
     _fits_quickly,
     _format_shape,
-    _FormatShape,
     format_regex,
     format_service,
     format_source,
@@ -69,9 +68,10 @@ class _Fit:
     ARN formats, one regex for their concrete ARNs, and a key shared by every action whose
     types are the same (so their answers for a pattern are computed once). The regex and the
     formats' shapes are made when first asked for: most actions meet only concrete ARNs (the
-    regex) or only patterns (the shapes), and compiling regexes is most of the gate's time."""
+    regex) or only patterns (the formats' shapes, each made when a pattern first reaches it),
+    and compiling regexes is most of the gate's time."""
 
-    __slots__ = ("service", "names", "formats", "key", "services", "_regex", "_shapes")
+    __slots__ = ("service", "names", "formats", "key", "services", "_regex")
 
     def __init__(self, service: str, names: frozenset[str], formats: tuple[str, ...], key: int):
         self.service = service
@@ -83,7 +83,6 @@ class _Fit:
         services = [format_service(f) for f in formats]
         self.services = None if None in services else frozenset(services)
         self._regex: re.Pattern[str] | None | bool = False  # False: not made yet
-        self._shapes: tuple[tuple[str, _FormatShape | None], ...] | None = None
 
     @property
     def regex(self) -> re.Pattern[str] | None:
@@ -94,13 +93,6 @@ class _Fit:
                 re.compile("|".join(f"(?:{p})" for p in sources), re.DOTALL) if sources else None
             )
         return self._regex  # type: ignore[return-value]
-
-    @property
-    def shapes(self) -> tuple[tuple[str, _FormatShape | None], ...]:
-        """Each format, cut for :func:`_fits_quickly`."""
-        if self._shapes is None:
-            self._shapes = tuple((f, _format_shape(f)) for f in self.formats)
-        return self._shapes
 
 
 _FITS: dict[int, _Fit] = {}  # id(Action) -> _Fit (the reference keeps every Action it made)
@@ -149,7 +141,8 @@ def _fits(fit: _Fit, pattern: str, many: bool) -> bool:
             found = not fitting_types(fit.service, pattern).isdisjoint(fit.names)
         else:
             found = False
-            for fmt, shape in fit.shapes:  # pattern_fits_format, without its cache for once
+            for fmt in fit.formats:  # pattern_fits_format, without its cache for once
+                shape = _format_shape(fmt)  # (made for the formats tried until one fits)
                 quick = None if shape is None else _fits_quickly(pattern, shape)
                 if quick if quick is not None else pattern_fits_format(pattern, fmt):
                     found = True
