@@ -634,6 +634,12 @@ class Evaluator:
             out.extend(self.boundary.warnings)
         return tuple(out)
 
+    @property
+    def action_index(self) -> ActionIndex:
+        """The index of every statement's Action patterns (for :meth:`ActionIndex.matching`'s
+        ``known``: it has matched the last action :meth:`action_class` looked up)."""
+        return self._group_index
+
     def _for_action(self, action: str) -> _ActionIndex:
         """The index of the entries whose Action applies to ``action``; one object for every
         action the same Action lists match (its class)."""

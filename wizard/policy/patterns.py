@@ -304,7 +304,7 @@ class ActionIndex:
     regex's case-insensitive match may differ) are tried for every action, and every pattern
     for an action outside ASCII."""
 
-    __slots__ = ("_names", "_wild", "tried")
+    __slots__ = ("_names", "_wild", "_patterns", "_last", "tried")
 
     def __init__(self, items: Iterable[tuple[str, Any]]) -> None:
         self.tried = 0  # wildcard patterns tried by :meth:`matching` so far (its cost)
@@ -314,19 +314,34 @@ class ActionIndex:
             low = pattern.lower()
             (wild if is_wild(low) else self._names).setdefault(low, []).append(item)
         patterns = list(wild.items())
+        self._patterns = frozenset(wild)
         keys = rarest_keys([glob_keys(p) if p.isascii() else () for p, _ in patterns])
         self._wild = PieceIndex(zip(keys, patterns, strict=True))
+        # the last ASCII action :meth:`matching` answered and its wildcard patterns that match
+        self._last: tuple[str, frozenset[str]] = ("", frozenset())
 
-    def matching(self, action: str) -> list[Any]:
-        """The items one of whose patterns matches ``action`` (an item once per pattern)."""
+    def matching(self, action: str, known: ActionIndex | None = None) -> list[Any]:
+        """The items one of whose patterns matches ``action`` (an item once per pattern).
+
+        ``known``: another index just asked about ``action`` -- each wildcard pattern of this
+        one that it holds too is answered by its finding, not tried again (an evaluator's
+        index of a boundary and the boundary check's index of its Allow statements share most
+        of their patterns). :attr:`tried` counts the candidates either way."""
         low = action.lower()
         out = list(self._names.get(low, ()))
         if low.isascii():
             candidates = self._wild.candidates(low)
             self.tried += len(candidates)
+            shared: frozenset[str] = frozenset()
+            found: frozenset[str] = frozenset()
+            if known is not None and known._last[0] == low:
+                shared, found = known._patterns, known._last[1]
+            hits = []
             for pattern, items in candidates:
-                if name_matcher(pattern)(low):
+                if pattern in found or (pattern not in shared and name_matcher(pattern)(low)):
+                    hits.append(pattern)
                     out.extend(items)
+            self._last = (low, frozenset(hits))
         else:
             for pattern, items in self._wild.all():
                 if wildcard_regex(pattern, ignore_case=True).fullmatch(action) is not None:
