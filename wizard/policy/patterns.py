@@ -561,6 +561,26 @@ def rarest_keys(options: Sequence[Sequence[Key]]) -> list[Key | None]:
     ]
 
 
+_LAST_HELD: tuple[str, int, frozenset[str]] = ("", 0, frozenset())
+
+
+def _held(text: str, width: int) -> frozenset[str]:
+    """The substrings of ``text`` of at most ``width`` characters (the ANYWHERE keys it may
+    hold), kept for the last text: a request's ARN is looked up in several indexes in a row
+    (an evaluator's Deny and Allow ones), which then share one set of them."""
+    global _LAST_HELD
+    last = _LAST_HELD  # (threads: one tuple read and one written, each whole)
+    if last[0] == text and last[1] >= width:
+        return last[2]
+    n = len(text)
+    width = max(width, PIECE_WIDTH)
+    held = frozenset(
+        text[i : i + size] for size in range(1, width + 1) for i in range(n - size + 1)
+    )
+    _LAST_HELD = (text, width, held)
+    return held
+
+
 class PieceIndex:
     """Items keyed by literal text (a :data:`Key`, or None) every string their pattern matches
     holds: :meth:`candidates` finds a superset of the items whose patterns match a string by
@@ -598,9 +618,7 @@ class PieceIndex:
         if part is not None and self._part:
             out.extend(self._part.starting(part))
         if self._within:
-            n = len(text)
-            held = {text[i : i + size] for size in self._lengths for i in range(n - size + 1)}
-            for piece in held & self._pieces:
+            for piece in _held(text, self._lengths[-1]) & self._pieces:
                 out.extend(self._within[piece])
         return out
 
