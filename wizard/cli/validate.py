@@ -76,13 +76,32 @@ def cmd_validate(args: argparse.Namespace) -> int:
     findings.sort(key=lambda f: (order.get(f.file, -1), _pointer_key(f.pointer)))
     files = [s.file for s in sources] + ([args.boundary] if args.boundary else [])
     if args.format == "json":
-        out = json.dumps([f.to_dict() for f in findings], indent=2) + "\n"
+        out = findings_json([f.to_dict() for f in findings]) + "\n"
     elif args.format == "sarif":
         out = json.dumps(sarif_log(findings), indent=2) + "\n"
     else:
         out = text_report(findings, len(files), color=_use_color())
     sys.stdout.write(out)
     return 1 if fails(findings, args.fail_on) else 0
+
+
+def findings_json(items: list[dict[str, Any]]) -> str:
+    """``json.dumps(items, indent=2)``, the same text, for a list of flat dicts of strings (the
+    findings), by the C string encoder: the indenting encoder is pure Python, and a 1 MiB
+    policy's tens of thousands of findings took it most of a second. Any other value: the
+    standard encoder."""
+    if not all(type(item) is dict and item for item in items) or not all(
+        type(k) is str and type(v) is str for item in items for k, v in item.items()
+    ):
+        return json.dumps(items, indent=2)
+    enc = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
+    if not items:
+        return "[]"
+    body = ",\n".join(
+        "  {\n" + ",\n".join(f"    {enc(k)}: {enc(v)}" for k, v in item.items()) + "\n  }"
+        for item in items
+    )
+    return "[\n" + body + "\n]"
 
 
 def _pointer_key(pointer: str) -> tuple[Any, ...]:

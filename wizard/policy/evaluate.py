@@ -33,6 +33,7 @@ from wizard.policy.conditions import (
     resolve_template,
 )
 from wizard.policy.patterns import (
+    COMPILE_AFTER,
     ActionIndex,
     ActionMatcher,
     Key,
@@ -40,12 +41,14 @@ from wizard.policy.patterns import (
     PieceIndex,
     arn_regex,
     compile_alternation,
+    glob_pieces,
     pieces_match,
     rarest_keys,
     resource_keys,
     resource_part,
     service_wildcard,
     star_pieces,
+    wild_pieces_match,
 )
 
 __all__ = [
@@ -152,7 +155,9 @@ class CompiledStatement:
         "resource_prefixes",
         "resource_sources",
         "resource_pieces",
+        "resource_globs",
         "_resource_rx",
+        "_resource_uses",
         "resource_wild",
         "resource_any",
         "resource_templates",
@@ -201,6 +206,7 @@ class CompiledStatement:
         names: set[str] = set()
         prefixes: list[str] = []
         pieces: list[tuple[str, ...]] = []
+        globs: list[tuple[str, ...]] | None = []  # the regex ones as pieces, if all can be
         templates: list[Template] = []
         template_leads: set[str] = set()
         for p in _string_list(raw[key], label, *base, key):
@@ -224,13 +230,17 @@ class CompiledStatement:
                     pieces.append(cut)  # stars only, taking any text: no regex to compile
                 else:
                     static.append(arn_regex(((p, True),)))
+                    glob = glob_pieces(p)
+                    globs = None if glob is None or globs is None else [*globs, glob]
                 wild.append(p)
         self.resource_names = frozenset(names)
         self.resource_prefixes = tuple(prefixes)
         # compiled on first use: the index by lead confirms few of a large policy's patterns
         self.resource_sources = tuple(static)
         self.resource_pieces = tuple(pieces)
+        self.resource_globs = None if globs is None else tuple(globs)
         self._resource_rx: re.Pattern[str] | None = None
+        self._resource_uses = 0
         self.resource_wild = tuple(dict.fromkeys(wild))  # indexed by what they require
         self.resource_templates = tuple(templates)
         self.template_leads = tuple(sorted(template_leads))
@@ -274,6 +284,12 @@ class CompiledStatement:
             return False
         rx = self._resource_rx
         if rx is None:  # racing threads store equal regexes
+            globs = self.resource_globs
+            if globs is not None and self._resource_uses < COMPILE_AFTER:
+                # (``?`` patterns wild in the resource part only: matched by pieces for their
+                # first uses, as a name's ``?`` pattern is (patterns.COMPILE_AFTER))
+                self._resource_uses += 1
+                return any(wild_pieces_match(cut, resource) for cut in globs)
             rx = self._resource_rx = compile_alternation(self.resource_sources)
         return rx.fullmatch(resource) is not None
 
@@ -633,6 +649,12 @@ class Evaluator:
         if self.boundary is not None:
             out.extend(self.boundary.warnings)
         return tuple(out)
+
+    @property
+    def action_index(self) -> ActionIndex:
+        """The index of every statement's Action patterns (for :meth:`ActionIndex.matching`'s
+        ``known``: it has matched the last action :meth:`action_class` looked up)."""
+        return self._group_index
 
     def _for_action(self, action: str) -> _ActionIndex:
         """The index of the entries whose Action applies to ``action``; one object for every

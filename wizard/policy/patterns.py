@@ -37,6 +37,8 @@ __all__ = [
     "LeadIndex",
     "PatternIndex",
     "PieceIndex",
+    "COMPILE_AFTER",
+    "glob_pieces",
     "pattern_lead",
     "action_matcher",
     "arn_regex",
@@ -171,6 +173,16 @@ def star_pieces(pattern: str) -> tuple[str, ...] | None:
     return tuple(pattern.split("*"))
 
 
+def glob_pieces(pattern: str) -> tuple[str, ...] | None:
+    """:func:`star_pieces` for a Resource pattern that may hold ``?`` too (for
+    :func:`wild_pieces_match`): cut at its stars when none of its wildcards is in the first
+    five segments of an ARN (each of those stays inside its segment); None otherwise."""
+    head = pattern.split(":", 5)
+    if len(head) == 6 and any("*" in part or "?" in part for part in head[:5]):
+        return None
+    return tuple(pattern.split("*"))
+
+
 def pieces_match(pieces: tuple[str, ...], text: str) -> bool:
     """Whether ``text`` matches the star pattern cut into ``pieces``: it starts with the first,
     ends with the last and holds the others in order between (leftmost finds suffice)."""
@@ -258,26 +270,33 @@ def wild_pieces_match(pieces: tuple[str, ...], text: str) -> bool:
     return True
 
 
+# Uses of a ``?`` pattern matched by pieces (:func:`wild_pieces_match`) before its regex is
+# compiled: compiling costs about as much as a dozen matches by pieces.
+COMPILE_AFTER = 12
+
+
 class _QuestionMatcher:
     """:func:`wild_pieces_match` for a pattern's first uses, its regex after: compiling costs
-    about as much as a hundred matches by pieces, and most of thousands of distinct patterns
-    are tried a few times only."""
+    about as much as a dozen matches by pieces (40 us and 3 us on an AMD EPYC; a match by the
+    regex, a fraction of one), and most of thousands of distinct patterns are tried a few
+    times only. The regex is case-sensitive: the pattern and the names are lower-cased ASCII."""
 
-    __slots__ = ("_pattern", "_pieces", "_uses", "_rx")
-    COMPILE_AFTER = 64
+    __slots__ = ("_pattern", "_pieces", "_uses", "compiled")
+    COMPILE_AFTER = COMPILE_AFTER
 
     def __init__(self, pattern: str) -> None:
         self._pattern = pattern
         self._pieces = tuple(pattern.split("*"))
         self._uses = 0
-        self._rx: Callable[[str], Any] | None = None
+        # the regex's fullmatch once compiled (a match or None: a caller may use it instead)
+        self.compiled: Callable[[str], Any] | None = None
 
     def __call__(self, name: str) -> bool:
-        if self._rx is not None:
-            return self._rx(name) is not None
+        if self.compiled is not None:
+            return self.compiled(name) is not None
         self._uses += 1
         if self._uses > self.COMPILE_AFTER:  # (racing threads compile equal regexes)
-            self._rx = wildcard_regex(self._pattern, ignore_case=True).fullmatch
+            self.compiled = wildcard_regex(self._pattern).fullmatch
         return wild_pieces_match(self._pieces, name)
 
 
@@ -304,7 +323,7 @@ class ActionIndex:
     regex's case-insensitive match may differ) are tried for every action, and every pattern
     for an action outside ASCII."""
 
-    __slots__ = ("_names", "_wild", "tried")
+    __slots__ = ("_names", "_wild", "_patterns", "_matchers", "_last", "tried")
 
     def __init__(self, items: Iterable[tuple[str, Any]]) -> None:
         self.tried = 0  # wildcard patterns tried by :meth:`matching` so far (its cost)
@@ -314,19 +333,49 @@ class ActionIndex:
             low = pattern.lower()
             (wild if is_wild(low) else self._names).setdefault(low, []).append(item)
         patterns = list(wild.items())
+        self._patterns = frozenset(wild)
         keys = rarest_keys([glob_keys(p) if p.isascii() else () for p, _ in patterns])
         self._wild = PieceIndex(zip(keys, patterns, strict=True))
+        # each wildcard pattern's :func:`name_matcher`, once tried (its regex's fullmatch once
+        # compiled: no call through the matcher's method for each of thousands of patterns)
+        self._matchers: dict[str, Callable[[str], Any]] = {}
+        # the last ASCII action :meth:`matching` answered and its wildcard patterns that match
+        self._last: tuple[str, frozenset[str]] = ("", frozenset())
 
-    def matching(self, action: str) -> list[Any]:
-        """The items one of whose patterns matches ``action`` (an item once per pattern)."""
+    def matching(self, action: str, known: ActionIndex | None = None) -> list[Any]:
+        """The items one of whose patterns matches ``action`` (an item once per pattern).
+
+        ``known``: another index just asked about ``action`` -- each wildcard pattern of this
+        one that it holds too is answered by its finding, not tried again (an evaluator's
+        index of a boundary and the boundary check's index of its Allow statements share most
+        of their patterns). :attr:`tried` counts the candidates either way."""
         low = action.lower()
         out = list(self._names.get(low, ()))
         if low.isascii():
             candidates = self._wild.candidates(low)
             self.tried += len(candidates)
+            shared: frozenset[str] = frozenset()
+            found: frozenset[str] = frozenset()
+            if known is not None and known._last[0] == low:
+                shared, found = known._patterns, known._last[1]
+            matchers = self._matchers
+            hits = []
             for pattern, items in candidates:
-                if name_matcher(pattern)(low):
+                if pattern in found:
+                    hits.append(pattern)
                     out.extend(items)
+                    continue
+                if pattern in shared:
+                    continue
+                match = matchers.get(pattern)
+                if match is None:
+                    match = matchers[pattern] = name_matcher(pattern)
+                if match(low):
+                    hits.append(pattern)
+                    out.extend(items)
+                if match.__class__ is _QuestionMatcher and match.compiled is not None:
+                    matchers[pattern] = match.compiled  # its regex from now on, directly
+            self._last = (low, frozenset(hits))
         else:
             for pattern, items in self._wild.all():
                 if wildcard_regex(pattern, ignore_case=True).fullmatch(action) is not None:
@@ -512,6 +561,26 @@ def rarest_keys(options: Sequence[Sequence[Key]]) -> list[Key | None]:
     ]
 
 
+_LAST_HELD: tuple[str, int, frozenset[str]] = ("", 0, frozenset())
+
+
+def _held(text: str, width: int) -> frozenset[str]:
+    """The substrings of ``text`` of at most ``width`` characters (the ANYWHERE keys it may
+    hold), kept for the last text: a request's ARN is looked up in several indexes in a row
+    (an evaluator's Deny and Allow ones), which then share one set of them."""
+    global _LAST_HELD
+    last = _LAST_HELD  # (threads: one tuple read and one written, each whole)
+    if last[0] == text and last[1] >= width:
+        return last[2]
+    n = len(text)
+    width = max(width, PIECE_WIDTH)
+    held = frozenset(
+        text[i : i + size] for size in range(1, width + 1) for i in range(n - size + 1)
+    )
+    _LAST_HELD = (text, width, held)
+    return held
+
+
 class PieceIndex:
     """Items keyed by literal text (a :data:`Key`, or None) every string their pattern matches
     holds: :meth:`candidates` finds a superset of the items whose patterns match a string by
@@ -549,9 +618,7 @@ class PieceIndex:
         if part is not None and self._part:
             out.extend(self._part.starting(part))
         if self._within:
-            n = len(text)
-            held = {text[i : i + size] for size in self._lengths for i in range(n - size + 1)}
-            for piece in held & self._pieces:
+            for piece in _held(text, self._lengths[-1]) & self._pieces:
                 out.extend(self._within[piece])
         return out
 

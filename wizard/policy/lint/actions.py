@@ -27,6 +27,14 @@ def _expand(pattern: str) -> tuple[Action, ...]:
     return tuple(reference().expand(pattern))
 
 
+@functools.lru_cache(maxsize=1024)
+def _services_matching(service: str) -> tuple[str, ...]:
+    """The reference's service keys a wildcard service pattern matches (cached: thousands of
+    distinct Action entries share a few such patterns, ``*`` above all)."""
+    rx = wildcard_regex(service, ignore_case=True)
+    return tuple(s for s in reference().service_names if rx.match(s))
+
+
 @functools.lru_cache(maxsize=16384)
 def analyse_action(
     pattern: str,
@@ -53,11 +61,10 @@ def analyse_action(
         )
     service, _, name = pattern.partition(":")
     if _WILD & set(service):
-        rx = wildcard_regex(service, ignore_case=True)
-        names = [s for s in ref.service_names if rx.match(s)]
+        names = _services_matching(service)
         if not names:
             return (), "unknown-service", f"no service prefix matches {service!r}", None
-        acts = tuple(ref.expand_across(names, name))
+        acts = tuple(ref.expand_across(list(names), name))
         if not acts:
             return (), "unknown-action", f"{pattern!r} matches no action", None
         return acts, None, None, _spans(pattern)

@@ -167,8 +167,11 @@ class BoundaryGate:
         key = self._keys.get(action)
         if key is None:
             tried = self._allow_index.tried
-            matched = frozenset(self._allow_index.matching(action))
-            key = self._keys[action] = (self.evaluator.action_class(action), matched)
+            action_class = self.evaluator.action_class(action)
+            # (the evaluator's index has just matched the action against the boundary's
+            # patterns, these among them: their answers are taken from it)
+            matched = frozenset(self._allow_index.matching(action, self.evaluator.action_index))
+            key = self._keys[action] = (action_class, matched)
             # the patterns tried, here and (about as many) in the evaluator's own index
             self.work += 10 + 2 * (self._allow_index.tried - tried)
         return key
