@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from wizard.lazyre import lazy
-
 # Every error line the tool prints is at most this long: a message quoting hostile input (a
 # 25-million-character value, a 300-character file name) is cut here, in one place.
 MAX_WHERE_CHARS = 240
@@ -14,20 +12,32 @@ MAX_MESSAGE_CHARS = 480
 
 # C0/C1 control characters (and DEL): a newline, a NUL or a terminal escape in a file name or
 # a quoted value must not break the one line or drive the terminal.
-_CONTROL = lazy(r"[\x00-\x1f\x7f-\x9f]")
+_ESCAPES = {
+    c: chr(c).encode("unicode_escape").decode("ascii") for c in (*range(0x20), *range(0x7F, 0xA0))
+}
 
 
 def one_line(text: str, limit: int = MAX_MESSAGE_CHARS, *, keep_end: bool = False) -> str:
     """``text`` as one printable line of at most ``limit`` characters: control characters
-    become escapes (``\\n``, ``\\x00``), and a longer text is cut, saying how long it was."""
-    text = _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    become escapes (``\\n``, ``\\x00``), and a longer text is cut, saying how long it was
+    (escaped)."""
     if len(text) <= limit:
-        return text
-    note = f" [... {len(text):,} characters]"
+        text = text.translate(_ESCAPES)
+        if len(text) <= limit:
+            return text
+    # Only the ends that are kept are escaped (an escape is never shorter than its character,
+    # so ``limit`` characters of the text give at least ``limit`` escaped ones); the escaped
+    # length is counted, not built: a 100-million-character value costs seconds, not minutes.
+    size = len(text) + sum(
+        count * (len(escape) - 1)
+        for code, escape in _ESCAPES.items()
+        if (count := text.count(chr(code)))
+    )
+    note = f" [... {size:,} characters]"
     keep = max(limit - len(note), 1)
     if keep_end:  # a file's place: its name's end and the line number matter most
-        return "..." + text[-(limit - 3) :]
-    return text[:keep] + note
+        return "..." + text[-limit:].translate(_ESCAPES)[-(limit - 3) :]
+    return text[:limit].translate(_ESCAPES)[:keep] + note
 
 
 class UserError(Exception):
