@@ -7,7 +7,11 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import one_line_error, write
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sarif_schema import SARIF_SCHEMA
+
+from wizard.cli.validate import findings_json
 
 FIXTURES = Path(__file__).parent / "fixtures" / "policies"
 TIGHT = FIXTURES / "tight-identity.json"
@@ -301,3 +305,24 @@ def test_an_identity_policy_with_a_stray_principal_is_detected_as_identity(run_c
     assert [(f["code"], f["location"]) for f in found] == [
         ("invalid-grammar", "/Statement/0/Principal")
     ]
+
+
+# `validate --format json` writes its findings through `findings_json`, a faster writer of
+# `json.dumps(items, indent=2)` for lists of flat dicts of strings: the same text, for any
+# such list (keys and values with quotes, backslashes, control and non-ASCII characters,
+# astral ones), and the standard encoder's text for anything else.
+_TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.dictionaries(_TEXT, _TEXT, min_size=1, max_size=5), max_size=6))
+def test_findings_json_writes_what_json_dumps_writes(items: list[dict[str, str]]) -> None:
+    assert findings_json(items) == json.dumps(items, indent=2)
+
+
+@pytest.mark.parametrize(
+    "items",
+    [[], [{}], [{"a": 1}], [{"a": None}], [{"a": ["b"]}], [{"a": "b"}, "c"], [{1: "b"}]],
+)
+def test_findings_json_falls_back_to_json_dumps_for_other_values(items: list) -> None:
+    assert findings_json(items) == json.dumps(items, indent=2)

@@ -14,7 +14,7 @@ from cli_helpers import one_line_error
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wizard.errors import MAX_MESSAGE_CHARS, MAX_WHERE_CHARS, UserError
+from wizard.errors import MAX_MESSAGE_CHARS, MAX_WHERE_CHARS, UserError, one_line
 from wizard.limits import MAX_DEPTH, MAX_POLICY_BYTES, MAX_SPEC_BYTES
 
 ACC = "123456789012"
@@ -140,6 +140,34 @@ def test_a_user_error_is_one_bounded_line_whatever_it_quotes():
     assert "\n" not in text and "\x00" not in text and "\x1b" not in text
     assert len(text) <= MAX_WHERE_CHARS + 2 + MAX_MESSAGE_CHARS
     assert error.where.endswith(":3")  # the line number survives the cut
+
+
+def _one_line_escaping_everything(text: str, limit: int, keep_end: bool) -> str:
+    """What ``one_line`` answers, written the plain way: escape the whole text, then cut it."""
+    escaped = "".join(
+        c.encode("unicode_escape").decode("ascii") if ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 else c
+        for c in text
+    )
+    if len(escaped) <= limit:
+        return escaped
+    note = f" [... {len(escaped):,} characters]"
+    if keep_end:
+        return "..." + escaped[-(limit - 3) :]
+    return escaped[: max(limit - len(note), 1)] + note
+
+
+# one_line escapes only the ends it keeps and counts the rest (a 100-million-character value is
+# cut in seconds): the same line as escaping everything first, for any text and limit.
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("ab \n\x00\x1b\x7f\x85\x9f\xa0é\u2028😀"), max_size=80),
+    st.integers(min_value=4, max_value=60),
+    st.booleans(),
+)
+def test_one_line_cuts_as_escaping_everything_first_would(text, limit, keep_end):
+    assert one_line(text, limit, keep_end=keep_end) == _one_line_escaping_everything(
+        text, limit, keep_end
+    )
 
 
 # --------------------------------------------------------------------------- output targets
